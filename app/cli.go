@@ -1,0 +1,75 @@
+// Package app owns Verifydesk's start and stop: the subcommands, settings, the
+// demo backend, the services and the window.
+package app
+
+import (
+	"fmt"
+	"io"
+	"time"
+
+	"fyne.io/fyne/v2"
+)
+
+// ID is the application id, also in FyneApp.toml.
+const ID = "com.verifydesk.console"
+
+// Stdio are the streams a subcommand reads and writes.
+type Stdio struct {
+	In  io.Reader
+	Out io.Writer
+	Err io.Writer
+}
+
+// Exit statuses of every subcommand.
+const (
+	exitOK    = 0
+	exitFail  = 1
+	exitUsage = 2
+)
+
+type command struct {
+	name    string
+	summary string
+	run     func(args []string, std Stdio) int
+}
+
+func commands() []command {
+	return []command{
+		{"backend", "serve the reference auth backend", runBackend},
+		{"phone", "diagnose phone numbers as a customer typed them", runPhone},
+		{"geo", "locate IP addresses", runGeo},
+	}
+}
+
+// Main runs the subcommand named by args[0], or the console when there is none,
+// and returns the process exit status. newApp is only called for the console.
+func Main(args []string, std Stdio, newApp func() fyne.App, started time.Time) int {
+	if len(args) > 0 {
+		switch args[0] {
+		case "-h", "-help", "--help", "help":
+			usage(std.Out)
+			return exitOK
+		}
+		for _, c := range commands() {
+			if args[0] == c.name {
+				return c.run(args[1:], std)
+			}
+		}
+		if args[0] != "" && args[0][0] != '-' {
+			fmt.Fprintf(std.Err, "verifydesk: unknown command %q\n\n", args[0])
+			usage(std.Err)
+			return exitUsage
+		}
+	}
+	return runConsole(args, std, newApp, started)
+}
+
+func usage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: verifydesk [console flags]      open the support console")
+	fmt.Fprintln(w, "       verifydesk <command> [flags]    run a command")
+	fmt.Fprintln(w, "\nCommands:")
+	for _, c := range commands() {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun 'verifydesk --help' for the console's flags or 'verifydesk <command> --help' for a command's.")
+}
