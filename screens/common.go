@@ -22,14 +22,6 @@ func describeError(err error) string {
 // something generic instead of a Go error.
 var explainError = func(err error) string { return "Something went wrong. Try again." }
 
-// badge is a short word with a theme colour (never colour alone): importance
-// picks success, warning, danger or medium.
-func badge(text string, importance widget.Importance) fyne.CanvasObject {
-	b := widget.NewButton(text, nil)
-	b.Importance = importance
-	return b
-}
-
 // emptyState is the centred sentence a tab shows when it has nothing to show.
 func emptyState(text string) fyne.CanvasObject {
 	l := widget.NewLabel(text)
