@@ -1,0 +1,290 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+	"strings"
+	"time"
+	"unicode"
+
+	"verifydesk/data"
+)
+
+// Sentinel errors. Every error a Client method returns wraps exactly one of these
+// (ErrCircuitOpen also wraps ErrOffline, ErrBadCredentials also wraps
+// ErrUnauthorized), so callers branch with errors.Is and show words with Explain.
+var (
+	// ErrOffline: the backend could not be reached (connection refused, reset,
+	// DNS failure) or the circuit breaker is open.
+	ErrOffline = errors.New("auth backend unreachable")
+	// ErrTimeout: the backend did not answer before the attempt timeout or the
+	// caller's deadline.
+	ErrTimeout = errors.New("auth backend timed out")
+	// ErrUnauthorized: 401, the token is missing, expired or revoked.
+	ErrUnauthorized = errors.New("not signed in")
+	// ErrBadCredentials: sign-in refused the username or password (401 on
+	// sign-in). It wraps ErrUnauthorized.
+	ErrBadCredentials = fmt.Errorf("wrong username or password: %w", ErrUnauthorized)
+	// ErrForbidden: 403, the agent's role does not allow the call.
+	ErrForbidden = errors.New("forbidden")
+	// ErrIdentityRequired: 403 identity_check_required, a sensitive action needs
+	// a valid identity-check proof or an approved approval.
+	ErrIdentityRequired = errors.New("identity check required")
+	// ErrLocked: the account or identity check is locked after too many wrong
+	// codes (error code "locked").
+	ErrLocked = errors.New("locked")
+	// ErrNotFound: 404.
+	ErrNotFound = errors.New("not found")
+	// ErrConflict: 409, a stale version, a reused idempotency key with another
+	// body, a decision on a decided approval, or a self-approval.
+	ErrConflict = errors.New("conflict")
+	// ErrChannelUnavailable: 422, the channel cannot work for this account
+	// (VoIP or landline number, no trusted device with notifications).
+	ErrChannelUnavailable = errors.New("channel unavailable")
+	// ErrRateLimited: 429. The error is a *RateLimitError carrying when to retry.
+	ErrRateLimited = errors.New("rate limited")
+	// ErrBadRequest: 400 or another 4xx: the backend refused the input.
+	ErrBadRequest = errors.New("bad request")
+	// ErrServer: 5xx.
+	ErrServer = errors.New("auth backend error")
+	// ErrBadResponse: the answer could not be read (truncated, not JSON, wrong
+	// shape, too large, unexpected status).
+	ErrBadResponse = errors.New("unreadable answer from auth backend")
+	// ErrCircuitOpen: the circuit breaker is open after repeated failures, so the
+	// call failed fast without reaching the backend. It wraps ErrOffline.
+	ErrCircuitOpen = fmt.Errorf("circuit open: %w", ErrOffline)
+)
+
+// APIError is a 4xx or 5xx answer of the backend with its decoded error body
+// (Body is zero when the body was not the contract's error shape). It wraps the
+// sentinel matching its status and code, so errors.Is(err, ErrNotFound) works.
+type APIError struct {
+	Status int
+	Body   data.APIError
+}
+
+func (e *APIError) Error() string {
+	s := fmt.Sprintf("auth backend answered %d", e.Status)
+	if e.Body.Code != "" {
+		s += " " + e.Body.Code
+	}
+	if e.Body.Message != "" {
+		s += ": " + e.Body.Message
+	}
+	return s
+}
+
+// Unwrap returns the sentinel for the status and code.
+func (e *APIError) Unwrap() error { return sentinelFor(e.Status, e.Body.Code) }
+
+// sentinelFor maps an HTTP status and the contract's error code to a sentinel.
+// The code refines the status where the contract gives one status two meanings.
+func sentinelFor(status int, code string) error {
+	switch {
+	case code == data.ErrCodeLocked:
+		return ErrLocked
+	case status == http.StatusUnauthorized:
+		return ErrUnauthorized
+	case status == http.StatusForbidden && code == data.ErrCodeIdentityRequired:
+		return ErrIdentityRequired
+	case status == http.StatusForbidden:
+		return ErrForbidden
+	case status == http.StatusNotFound:
+		return ErrNotFound
+	case status == http.StatusConflict:
+		return ErrConflict
+	case status == http.StatusUnprocessableEntity && code != data.ErrCodeBadRequest:
+		return ErrChannelUnavailable
+	case status == http.StatusTooManyRequests:
+		return ErrRateLimited
+	case status >= 500:
+		return ErrServer
+	case status >= 400:
+		return ErrBadRequest
+	default:
+		return ErrBadResponse
+	}
+}
+
+// RateLimitError is a 429 answer: nothing was done, and the same request can be
+// made again at Until (zero when the backend did not say). Reason is the
+// backend's explanation. errors.Is(err, ErrRateLimited) is true.
+type RateLimitError struct {
+	Until  time.Time
+	Reason string
+
+	api   *APIError // the full answer, for errors.As(err, **APIError)
+	sends bool      // a code send was limited: Explain speaks of codes
+}
+
+func (e *RateLimitError) Error() string {
+	s := "rate limited"
+	if !e.Until.IsZero() {
+		s += " until " + e.Until.UTC().Format(time.RFC3339)
+	}
+	if e.Reason != "" {
+		s += ": " + e.Reason
+	}
+	return s
+}
+
+// Is reports ErrRateLimited.
+func (e *RateLimitError) Is(target error) bool { return target == ErrRateLimited }
+
+// Unwrap gives the underlying *APIError when there is one.
+func (e *RateLimitError) Unwrap() error {
+	if e.api == nil {
+		return nil
+	}
+	return e.api
+}
+
+// timeoutError is ErrTimeout with how long the call waited, so Explain can say
+// "did not answer in 5 s".
+type timeoutError struct {
+	after time.Duration
+	err   error
+}
+
+func (e *timeoutError) Error() string {
+	return fmt.Sprintf("%v after %v: %v", ErrTimeout, e.after.Round(time.Millisecond), e.err)
+}
+
+func (e *timeoutError) Unwrap() []error { return []error{ErrTimeout, e.err} }
+
+// Explain turns any error into a short sentence an agent can act on. It never
+// returns Go error text; backend messages are quoted only where they carry the
+// reason the agent needs (a refused channel, a refused input), cleaned and cut
+// short. Times are shown in loc (the agent's zone; nil means time.Local).
+// Explain(nil) is "".
+func Explain(err error, loc *time.Location) string {
+	if err == nil {
+		return ""
+	}
+	if loc == nil {
+		loc = time.Local
+	}
+	var rl *RateLimitError
+	var te *timeoutError
+	switch {
+	case errors.Is(err, context.Canceled):
+		return "Cancelled."
+	case errors.Is(err, ErrCircuitOpen):
+		return "The auth backend is not answering. The console will try again in a few seconds."
+	case errors.As(err, &te):
+		secs := int(te.after.Round(time.Second) / time.Second)
+		if secs < 1 {
+			secs = 1
+		}
+		return fmt.Sprintf("The auth backend did not answer in %d s.", secs)
+	case errors.Is(err, ErrTimeout), errors.Is(err, context.DeadlineExceeded):
+		return "The auth backend did not answer in time."
+	case errors.Is(err, ErrOffline):
+		return "Cannot reach the auth backend. Check the network or the backend address in Settings."
+	case errors.As(err, &rl):
+		return explainRateLimit(rl, loc)
+	case errors.Is(err, ErrRateLimited):
+		return "Too many requests: try again later."
+	case errors.Is(err, ErrBadCredentials):
+		return "Wrong username or password."
+	case errors.Is(err, ErrUnauthorized):
+		return "Your session ended: sign in again."
+	case errors.Is(err, ErrIdentityRequired):
+		return "Check the caller's identity first."
+	case errors.Is(err, ErrLocked):
+		return withReason("Locked after too many wrong codes.", err)
+	case errors.Is(err, ErrForbidden):
+		return "You are not allowed to do this."
+	case errors.Is(err, ErrNotFound):
+		return "Not found."
+	case errors.Is(err, ErrConflict):
+		return withReason("This was changed or decided in the meantime: reload and try again.", err)
+	case errors.Is(err, ErrChannelUnavailable):
+		return withReason("This channel cannot be used for this account.", err)
+	case errors.Is(err, ErrBadRequest):
+		return withReason("The auth backend refused the request.", err)
+	case errors.Is(err, ErrServer):
+		return "The auth backend had an internal error. Try again in a moment."
+	case errors.Is(err, ErrBadResponse):
+		return "The auth backend sent an answer the console cannot read."
+	default:
+		return "Something went wrong. Try again."
+	}
+}
+
+func explainRateLimit(rl *RateLimitError, loc *time.Location) string {
+	subject := "Too many requests: try again"
+	if rl.sends {
+		subject = "Too many codes: the next one can be sent"
+	}
+	if rl.Until.IsZero() {
+		if rl.sends {
+			return "Too many codes: wait before sending another."
+		}
+		return "Too many requests: try again later."
+	}
+	u := rl.Until.In(loc)
+	now := time.Now().In(loc)
+	// Round up to the minute: "at 14:05" must never be before the limit frees.
+	if u.Second() > 0 || u.Nanosecond() > 0 {
+		u = u.Truncate(time.Minute).Add(time.Minute)
+	}
+	if sameDay(u, now) {
+		return fmt.Sprintf("%s at %s.", subject, u.Format("15:04"))
+	}
+	return fmt.Sprintf("%s on %s.", subject, u.Format("Mon 2 Jan at 15:04"))
+}
+
+// withReason appends the backend's message when the error carries one, so the
+// agent sees e.g. why a channel was refused.
+func withReason(base string, err error) string {
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		return base
+	}
+	msg := cleanMessage(ae.Body.Message)
+	if msg == "" {
+		return base
+	}
+	return base + " " + msg
+}
+
+// cleanMessage makes a backend message safe to show: printable characters only,
+// one line, at most 160 runes, ending with a full stop.
+func cleanMessage(s string) string {
+	var b strings.Builder
+	n := 0
+	for _, r := range s {
+		if n >= 160 {
+			b.WriteString("…")
+			break
+		}
+		switch {
+		case unicode.IsSpace(r):
+			r = ' '
+		case !unicode.IsPrint(r):
+			continue
+		}
+		b.WriteRune(r)
+		n++
+	}
+	out := strings.Join(strings.Fields(b.String()), " ")
+	if out == "" {
+		return ""
+	}
+	runes := []rune(out)
+	runes[0] = unicode.ToUpper(runes[0])
+	out = string(runes)
+	if !strings.HasSuffix(out, ".") && !strings.HasSuffix(out, "…") {
+		out += "."
+	}
+	return out
+}
+
+func sameDay(a, b time.Time) bool {
+	y1, m1, d1 := a.Date()
+	y2, m2, d2 := b.Date()
+	return y1 == y2 && m1 == m2 && d1 == d2
+}

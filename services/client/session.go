@@ -1,0 +1,46 @@
+package client
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net/http"
+
+	"verifydesk/data"
+)
+
+// SignIn signs the agent in and stores the session's token for later calls.
+// Wrong credentials give ErrBadCredentials (which is also ErrUnauthorized);
+// sign-in is never retried.
+func (c *Client) SignIn(ctx context.Context, username, password string) (data.Session, error) {
+	var s data.Session
+	cl := call{method: http.MethodPost, path: "/v1/agent/sessions",
+		body: data.SignInRequest{Username: username, Password: password}, session: true}
+	if err := c.do(ctx, cl, &s); err != nil {
+		return data.Session{}, err
+	}
+	if s.Token == "" {
+		return data.Session{}, c.wrap(cl, fmt.Errorf("%w: session without token", ErrBadResponse))
+	}
+	c.SetToken(s.Token)
+	return s, nil
+}
+
+// SignOut ends the session on the backend and forgets the token. The token is
+// forgotten even when the call fails; a session that had already ended (401)
+// counts as signed out.
+func (c *Client) SignOut(ctx context.Context) error {
+	err := c.do(ctx, call{method: http.MethodDelete, path: "/v1/agent/sessions/current", session: true}, nil)
+	c.SetToken("")
+	if errors.Is(err, ErrUnauthorized) {
+		return nil
+	}
+	return err
+}
+
+// Me is the signed-in agent.
+func (c *Client) Me(ctx context.Context) (data.Agent, error) {
+	var a data.Agent
+	err := c.do(ctx, call{method: http.MethodGet, path: "/v1/agent/me"}, &a)
+	return a, err
+}
