@@ -1,0 +1,74 @@
+package geo
+
+import "strings"
+
+// Network kinds of a Location.
+const (
+	KindMobile  = "mobile"
+	KindHosting = "hosting"
+	KindOther   = "other"
+	KindUnknown = "unknown"
+)
+
+// Words in an autonomous system's organisation name that point at a mobile
+// carrier. The name is all an ASN database gives, so this is a guess by design:
+// carriers that run fixed and mobile networks under one name (Chunghwa Telecom,
+// Deutsche Telekom) read as "other", which is the cautious answer for triage.
+var mobileWords = map[string]bool{
+	"mobile": true, "mobil": true, "mobility": true, "wireless": true, "cellular": true,
+	"lte": true, "5g": true, "gsm": true, "docomo": true, "vodafone": true,
+	"airtel": true, "jio": true, "mtn": true, "megafon": true, "beeline": true,
+	"tim": true, "telcel": true, "telkomsel": true, "smartone": true, "softbank": true,
+}
+
+// Words that point at hosting providers, clouds and VPN exits: a login from one
+// is rarely a person's phone or home line.
+var hostingWords = map[string]bool{
+	"amazon": true, "aws": true, "digitalocean": true, "ovh": true, "hetzner": true,
+	"m247": true, "datacamp": true, "vpn": true, "linode": true, "akamai": true,
+	"vultr": true, "choopa": true, "leaseweb": true, "contabo": true, "hosting": true,
+	"hostinger": true, "datacenter": true, "colocation": true, "cloudflare": true,
+	"alibaba": true, "tencent": true, "oracle": true, "microsoft": true, "azure": true,
+	"scaleway": true, "server": true, "servers": true, "cloud": true,
+	"proton": true, "mullvad": true, "nordvpn": true, "expressvpn": true,
+}
+
+// multiWord holds organisation fragments that only mean something together.
+var multiWord = []struct{ phrase, kind string }{
+	{"google cloud", KindHosting},
+	{"google llc", KindHosting},
+	{"t-mobile", KindMobile},
+	{"china mobile", KindMobile},
+	{"data services", KindHosting},
+}
+
+// NetworkKind guesses the kind of network from an autonomous system's
+// organisation name: mobile, hosting (cloud, datacentre or VPN) or other. An
+// empty name gives unknown. Hosting wins over mobile when both match, since a
+// VPN exit tells the agent more than the carrier behind it.
+func NetworkKind(org string) string {
+	if strings.TrimSpace(org) == "" {
+		return KindUnknown
+	}
+	lower := strings.ToLower(org)
+	for _, m := range multiWord {
+		if strings.Contains(lower, m.phrase) {
+			return m.kind
+		}
+	}
+	mobile := false
+	for _, w := range strings.FieldsFunc(lower, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
+	}) {
+		if hostingWords[w] {
+			return KindHosting
+		}
+		if mobileWords[w] {
+			mobile = true
+		}
+	}
+	if mobile {
+		return KindMobile
+	}
+	return KindOther
+}
