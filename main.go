@@ -3,6 +3,7 @@
 package main
 
 import (
+	_ "embed"
 	"os"
 	"time"
 
@@ -12,8 +13,15 @@ import (
 	"verifydesk/app"
 )
 
+//go:embed Icon.png
+var icon []byte
+
 func main() {
 	started := time.Now()
-	newApp := func() fyne.App { return fyneapp.NewWithID(app.ID) }
+	newApp := func() fyne.App {
+		// Plain `go build` does not read FyneApp.toml, so the metadata is set here.
+		fyneapp.SetMetadata(fyne.AppMetadata{ID: app.ID, Name: "Verifydesk", Version: app.Version, Icon: fyne.NewStaticResource("Icon.png", icon)})
+		return fyneapp.NewWithID(app.ID)
+	}
 	os.Exit(app.Main(os.Args[1:], app.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}, newApp, started))
 }

@@ -13,6 +13,9 @@ import (
 // ID is the application id, also in FyneApp.toml.
 const ID = "com.verifydesk.console"
 
+// Version is the release, also in FyneApp.toml.
+const Version = "0.1.0"
+
 // Stdio are the streams a subcommand reads and writes.
 type Stdio struct {
 	In  io.Reader
