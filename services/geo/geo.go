@@ -17,6 +17,7 @@ package geo
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"net/netip"
 	"path/filepath"
 	"strings"
@@ -206,11 +207,14 @@ func schemaOf(dbType string) string {
 func (l *Locator) add(path string) error {
 	mm, err := maxminddb.Open(path)
 	if err != nil {
-		var ide maxminddb.InvalidDatabaseError
-		if errors.As(err, &ide) {
-			return fmt.Errorf("%s: %w", path, ErrNotMaxMind)
+		// A file that cannot be opened says why (missing, permissions); anything
+		// that opens but is not laid out as a MaxMind DB (empty, text, a
+		// directory) gets the one clear answer.
+		var pe *fs.PathError
+		if errors.As(err, &pe) {
+			return fmt.Errorf("open database: %w", err) // pe names the path
 		}
-		return fmt.Errorf("%s: %w", path, err)
+		return fmt.Errorf("%s: %w", path, ErrNotMaxMind)
 	}
 	name := filepath.Base(path)
 	dbType := mm.Metadata.DatabaseType
