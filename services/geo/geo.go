@@ -21,6 +21,7 @@ import (
 	"net/netip"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/oschwald/geoip2-golang/v2"
 	"github.com/oschwald/maxminddb-golang/v2"
@@ -87,6 +88,9 @@ type Locator struct {
 	cities []cityDB
 	asns   []asnDB
 	demo   bool
+
+	joinedOnce sync.Once
+	joined     [][]string // joined[city][asn] source names
 }
 
 // flatCity is the record of the flat-schema City databases.
@@ -250,16 +254,16 @@ func (l *Locator) Lookup(ip string) Location {
 	if !ok {
 		return Location{IP: ip, Reason: ReasonInvalid, NetworkKind: KindUnknown}
 	}
-	loc := Location{IP: addr.String(), NetworkKind: KindUnknown}
+	loc := Location{IP: canonical(ip, addr), NetworkKind: KindUnknown}
 	if l == nil {
 		loc.Reason = specialOr(addr, ReasonNotInDatabase)
 		return loc
 	}
-	var sources [2]string
+	ci, ai := -1, -1
 	for i := range l.cities {
 		if l.cities[i].lookup(addr, &loc) {
 			loc.Found = true
-			sources[0] = l.cities[i].name
+			ci = i
 			break
 		}
 	}
@@ -270,21 +274,51 @@ func (l *Locator) Lookup(ip string) Location {
 		}
 		loc.ASN, loc.ASOrg = a.AutonomousSystemNumber, a.AutonomousSystemOrganization
 		loc.NetworkKind = NetworkKind(loc.ASOrg)
-		sources[1] = l.asns[i].name
+		ai = i
 		break
 	}
-	switch {
-	case sources[0] != "" && sources[1] != "" && sources[0] != sources[1]:
-		loc.Source = sources[0] + "+" + sources[1]
-	case sources[0] != "":
-		loc.Source = sources[0]
-	default:
-		loc.Source = sources[1]
-	}
+	loc.Source = l.source(ci, ai)
 	if !loc.Found {
 		loc.Reason = specialOr(addr, ReasonNotInDatabase)
 	}
 	return loc
+}
+
+// source names the City database ci and the ASN database ai (-1: none), joined
+// with "+" unless they are the same name (the demo).
+func (l *Locator) source(ci, ai int) string {
+	switch {
+	case ci < 0 && ai < 0:
+		return ""
+	case ai < 0:
+		return l.cities[ci].name
+	case ci < 0:
+		return l.asns[ai].name
+	case l.cities[ci].name == l.asns[ai].name:
+		return l.cities[ci].name
+	}
+	// The joined names are made once per pair: Lookup runs for every login
+	// event and should not allocate for this.
+	l.joinedOnce.Do(func() {
+		l.joined = make([][]string, len(l.cities))
+		for i := range l.cities {
+			l.joined[i] = make([]string, len(l.asns))
+			for j := range l.asns {
+				l.joined[i][j] = l.cities[i].name + "+" + l.asns[j].name
+			}
+		}
+	})
+	return l.joined[ci][ai]
+}
+
+// canonical is addr's text, reusing in when it already is that text (the usual
+// case) so that Lookup does not allocate for it.
+func canonical(in string, addr netip.Addr) string {
+	var buf [64]byte
+	if b := addr.AppendTo(buf[:0]); string(b) == in {
+		return in
+	}
+	return addr.String()
 }
 
 // specialOr is the special-range reason of addr, or fallback.

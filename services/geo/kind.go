@@ -1,6 +1,6 @@
 package geo
 
-import "strings"
+import "bytes"
 
 // Network kinds of a Location.
 const (
@@ -34,12 +34,15 @@ var hostingWords = map[string]bool{
 }
 
 // multiWord holds organisation fragments that only mean something together.
-var multiWord = []struct{ phrase, kind string }{
-	{"google cloud", KindHosting},
-	{"google llc", KindHosting},
-	{"t-mobile", KindMobile},
-	{"china mobile", KindMobile},
-	{"data services", KindHosting},
+var multiWord = []struct {
+	phrase []byte
+	kind   string
+}{
+	{[]byte("google cloud"), KindHosting},
+	{[]byte("google llc"), KindHosting},
+	{[]byte("t-mobile"), KindMobile},
+	{[]byte("china mobile"), KindMobile},
+	{[]byte("data services"), KindHosting},
 }
 
 // NetworkKind guesses the kind of network from an autonomous system's
@@ -47,28 +50,52 @@ var multiWord = []struct{ phrase, kind string }{
 // empty name gives unknown. Hosting wins over mobile when both match, since a
 // VPN exit tells the agent more than the carrier behind it.
 func NetworkKind(org string) string {
-	if strings.TrimSpace(org) == "" {
+	// It runs for every located login, so it lowers the name into a stack
+	// buffer and looks words up without allocating.
+	var buf [256]byte
+	lower := buf[:0]
+	blank := true
+	for i := 0; i < len(org) && len(lower) < len(buf); i++ {
+		c := org[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		if c != ' ' && c != '\t' {
+			blank = false
+		}
+		lower = append(lower, c)
+	}
+	if blank {
 		return KindUnknown
 	}
-	lower := strings.ToLower(org)
 	for _, m := range multiWord {
-		if strings.Contains(lower, m.phrase) {
+		if bytes.Contains(lower, m.phrase) {
 			return m.kind
 		}
 	}
 	mobile := false
-	for _, w := range strings.FieldsFunc(lower, func(r rune) bool {
-		return !(r >= 'a' && r <= 'z' || r >= '0' && r <= '9')
-	}) {
-		if hostingWords[w] {
+	for i := 0; i < len(lower); {
+		if !isWordByte(lower[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j < len(lower) && isWordByte(lower[j]) {
+			j++
+		}
+		w := lower[i:j]
+		if hostingWords[string(w)] {
 			return KindHosting
 		}
-		if mobileWords[w] {
+		if mobileWords[string(w)] {
 			mobile = true
 		}
+		i = j
 	}
 	if mobile {
 		return KindMobile
 	}
 	return KindOther
 }
+
+func isWordByte(c byte) bool { return 'a' <= c && c <= 'z' || '0' <= c && c <= '9' }
