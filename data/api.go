@@ -294,6 +294,13 @@ type ActionResult struct {
 	NoticeDeliveryID string `json:"notice_delivery_id,omitempty"`
 }
 
+// ContactChange is the body of POST /v1/accounts/{id}/contact: exactly one of
+// a new phone (E.164) or a new email; a sensitive action.
+type ContactChange struct {
+	Phone string `json:"phone,omitempty"`
+	Email string `json:"email,omitempty"`
+}
+
 // LoginEvent is one sign-in step of the account.
 type LoginEvent struct {
 	ID          string    `json:"id"`
@@ -450,4 +457,21 @@ type AuditEntry struct {
 // AuditList is the answer of GET /v1/audit.
 type AuditList struct {
 	Entries []AuditEntry `json:"entries"`
+}
+
+// DemoMessage is one message the simulated customer received, code included.
+// Only the demo inbox (GET /v1/demo/inbox, demo mode only) ever shows codes.
+type DemoMessage struct {
+	DeliveryID string    `json:"delivery_id"`
+	Channel    string    `json:"channel"`
+	Sender     string    `json:"sender"`
+	Purpose    string    `json:"purpose"`
+	At         time.Time `json:"at"`
+	Text       string    `json:"text"`
+	Code       string    `json:"code,omitempty"`
+}
+
+// DemoInbox is the answer of GET /v1/demo/inbox, newest first.
+type DemoInbox struct {
+	Messages []DemoMessage `json:"messages"`
 }

@@ -1,0 +1,240 @@
+package backend
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"net/http"
+	"sort"
+	"strings"
+
+	bolt "go.etcd.io/bbolt"
+
+	"verifydesk/data"
+)
+
+var caseStatuses = map[string]bool{data.CaseOpen: true, data.CaseWaiting: true, data.CaseEscalated: true, data.CaseResolved: true}
+
+const maxNoteLen = 20000
+
+func validClientID(id string) bool {
+	return id != "" && len(id) <= 100 && !strings.ContainsAny(id, "/?#% \t\r\n")
+}
+
+// createCase stores a case under the id the client made. Creating the same id
+// with the same body again answers the stored case (a retry); a different body
+// is a 409.
+func (s *Server) createCase(c *call) (any, error) {
+	act := c.audit("case_create", "")
+	var req data.Case
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	act.AccountID, act.Detail = req.AccountID, "case "+truncate(req.ID, 100)
+	if !validClientID(req.ID) {
+		return nil, badRequest("id is required: a client-made id of at most 100 characters without spaces or /").with("field", "id")
+	}
+	if req.AccountID == "" {
+		return nil, badRequest("account_id is required").with("field", "account_id")
+	}
+	if req.Status == "" {
+		req.Status = data.CaseOpen
+	}
+	if !caseStatuses[req.Status] {
+		return nil, badRequest("unknown status %q", req.Status).with("field", "status")
+	}
+	// The fingerprint covers what the client chose, not what the server fills.
+	fp, _ := json.Marshal([]any{req.AccountID, req.CustomerContact, req.Channel, req.Category, req.Status, req.Checklist, req.Escalation, noteFingerprint(req.Notes)})
+	h := sha256.Sum256(fp)
+	hash := hex.EncodeToString(h[:])
+	now := s.now().UTC()
+	var out data.Case
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketCases)
+		var prev caseRec
+		ok, err := getJSON(b, []byte(req.ID), &prev)
+		if err != nil {
+			return err
+		}
+		if ok {
+			if prev.CreateHash != hash {
+				return conflict("a different case with this id exists")
+			}
+			out = prev.Case
+			return nil
+		}
+		a, err := loadAccount(tx, req.AccountID)
+		if err != nil {
+			return err
+		}
+		if a == nil {
+			return notFound("account")
+		}
+		cs := req
+		cs.AgentID, cs.CreatedAt, cs.UpdatedAt, cs.Version = c.agent.ID, now, now, 1
+		cs.Notes = make([]data.Note, 0, len(req.Notes))
+		seen := map[string]bool{}
+		for _, n := range req.Notes {
+			if !validClientID(n.ID) || seen[n.ID] || len(n.Text) > maxNoteLen {
+				return badRequest("every note needs a unique client-made id and at most %d characters", maxNoteLen).with("field", "notes")
+			}
+			seen[n.ID] = true
+			cs.Notes = append(cs.Notes, data.Note{ID: n.ID, AuthorID: c.agent.ID, At: now, Text: n.Text})
+		}
+		c.status = http.StatusCreated
+		out = cs
+		return putJSON(b, []byte(cs.ID), caseRec{Case: cs, CreateHash: hash})
+	})
+	return out, err
+}
+
+func noteFingerprint(ns []data.Note) [][2]string {
+	out := make([][2]string, 0, len(ns))
+	for _, n := range ns {
+		out = append(out, [2]string{n.ID, n.Text})
+	}
+	return out
+}
+
+func (s *Server) getCase(c *call) (any, error) {
+	act := c.audit("case_view", "")
+	var out data.Case
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var rec caseRec
+		ok, err := getJSON(tx.Bucket(bucketCases), []byte(c.r.PathValue("caseId")), &rec)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return notFound("case")
+		}
+		out = rec.Case
+		return nil
+	})
+	act.AccountID = out.AccountID
+	return out, err
+}
+
+func (s *Server) listCases(c *call) (any, error) {
+	q := c.r.URL.Query()
+	agent, status, account := q.Get("agent"), q.Get("status"), q.Get("account")
+	act := c.audit("case_list", account)
+	act.Detail = "agent=" + truncate(agent, 64) + " status=" + truncate(status, 32)
+	limit, err := limitParam(c, 500, 5000)
+	if err != nil {
+		return nil, err
+	}
+	out := data.CaseList{Cases: []data.Case{}}
+	err = s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketCases).ForEach(func(_, v []byte) error {
+			var rec caseRec
+			if err := json.Unmarshal(v, &rec); err != nil {
+				return err
+			}
+			if (agent != "" && rec.AgentID != agent) || (status != "" && rec.Status != status) || (account != "" && rec.AccountID != account) {
+				return nil
+			}
+			out.Cases = append(out.Cases, rec.Case)
+			return nil
+		})
+	})
+	sort.Slice(out.Cases, func(i, j int) bool { return out.Cases[i].UpdatedAt.After(out.Cases[j].UpdatedAt) })
+	if len(out.Cases) > limit {
+		out.Cases = out.Cases[:limit]
+	}
+	return out, err
+}
+
+// updateCase loads a case, lets fn change it, and stores it.
+func (s *Server) updateCase(c *call, fn func(cs *caseRec) error) (data.Case, error) {
+	var out data.Case
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketCases)
+		var rec caseRec
+		ok, err := getJSON(b, []byte(c.r.PathValue("caseId")), &rec)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return notFound("case")
+		}
+		if c.act != nil {
+			c.act.AccountID = rec.AccountID
+		}
+		if err := fn(&rec); err != nil {
+			return err
+		}
+		out = rec.Case
+		return putJSON(b, []byte(rec.ID), rec)
+	})
+	return out, err
+}
+
+func (s *Server) patchCase(c *call) (any, error) {
+	act := c.audit("case_update", "")
+	var p data.CasePatch
+	if err := c.decode(&p); err != nil {
+		return nil, err
+	}
+	if p.Status != nil && !caseStatuses[*p.Status] {
+		return nil, badRequest("unknown status %q", *p.Status).with("field", "status")
+	}
+	if p.Status != nil {
+		act.Detail = "status " + *p.Status
+	}
+	return s.updateCase(c, func(cs *caseRec) error {
+		if p.Version != cs.Version {
+			return conflict("the case changed since version %d (now %d): reload it", p.Version, cs.Version).with("current_version", cs.Version)
+		}
+		if p.Status != nil {
+			cs.Status = *p.Status
+		}
+		if p.Checklist != nil {
+			cs.Checklist = p.Checklist
+		}
+		if p.Escalation != nil {
+			cs.Escalation = *p.Escalation
+		}
+		cs.Version++
+		cs.UpdatedAt = s.now().UTC()
+		return nil
+	})
+}
+
+// addNote appends a note under its client-made id. A retry with the same id and
+// text answers the case unchanged; the same id with other text is a 409. Notes
+// do not bump the version: appending cannot conflict with a status change.
+func (s *Server) addNote(c *call) (any, error) {
+	act := c.audit("case_note", "")
+	var n data.Note
+	if err := c.decode(&n); err != nil {
+		return nil, err
+	}
+	act.Detail = "note " + truncate(n.ID, 100)
+	if !validClientID(n.ID) {
+		return nil, badRequest("note id is required: a client-made id of at most 100 characters").with("field", "id")
+	}
+	if trimmed(n.Text) == "" || len(n.Text) > maxNoteLen {
+		return nil, badRequest("note text is required, at most %d characters", maxNoteLen).with("field", "text")
+	}
+	created := false
+	out, err := s.updateCase(c, func(cs *caseRec) error {
+		for _, have := range cs.Notes {
+			if have.ID == n.ID {
+				if have.Text != n.Text {
+					return conflict("a different note with this id exists")
+				}
+				return nil
+			}
+		}
+		now := s.now().UTC()
+		cs.Notes = append(cs.Notes, data.Note{ID: n.ID, AuthorID: c.agent.ID, At: now, Text: n.Text})
+		cs.UpdatedAt = now
+		created = true
+		return nil
+	})
+	if created {
+		c.status = http.StatusCreated
+	}
+	return out, err
+}

@@ -1,0 +1,480 @@
+package backend
+
+import (
+	"context"
+	"encoding/json"
+	"crypto/sha256"
+	"crypto/subtle"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/nyaruka/phonenumbers"
+	bolt "go.etcd.io/bbolt"
+
+	"verifydesk/data"
+)
+
+var sensitiveActions = map[string]bool{
+	data.ActionRemoveDevice: true, data.ActionRevokeSessions: true, data.ActionDisable2FA: true,
+	data.ActionChangePhone: true, data.ActionChangeEmail: true,
+}
+
+func identityRequired(format string, args ...any) *apiError {
+	return errf(http.StatusForbidden, data.ErrCodeIdentityRequired, format, args...)
+}
+
+func codeHash(code string, salt []byte) []byte {
+	h := sha256.New()
+	h.Write(salt)
+	h.Write([]byte(code))
+	return h.Sum(nil)
+}
+
+// startCheck sends a one-time code to a channel only the real owner controls
+// (a trusted device's app notification, or the registered email).
+func (s *Server) startCheck(c *call) (any, error) {
+	id := c.r.PathValue("id")
+	act := c.audit("identity_check_start", id)
+	var req data.IdentityCheckRequest
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	act.Detail = truncate(req.Channel, 20)
+	if req.Channel != data.ChannelAppPush && req.Channel != data.ChannelEmail {
+		return nil, badRequest("identity checks go to app_push (trusted devices) or email only").with("field", "channel")
+	}
+	now := s.now().UTC()
+	code := newCode()
+	salt := randomBytes(16)
+	var chk checkRec
+	_, _, err := s.send(c.r.Context(), sendSpec{
+		AccountID: id, Channel: req.Channel, Purpose: data.PurposeIdentityCheck,
+		RequestedBy: data.RequesterAgent, AgentID: c.agent.ID, Limited: true, code: code,
+		beforeCommit: func(tx *bolt.Tx, d *deliveryRec) error {
+			a, err := loadAccount(tx, id)
+			if err != nil {
+				return err
+			}
+			if a.CheckLockedTill.After(now) {
+				return errf(http.StatusForbidden, data.ErrCodeLocked, "identity checks for this account are locked after wrong codes until %s", a.CheckLockedTill.Format(time.RFC3339)).
+					with("until", a.CheckLockedTill.Format(time.RFC3339))
+			}
+			chk = checkRec{
+				IdentityCheck: data.IdentityCheck{ID: "ic_" + uuid.NewString(), AccountID: id, Channel: req.Channel,
+					DestinationMasked: d.DestinationMasked, ExpiresAt: now.Add(identityCheckTTL), AttemptsLeft: checkAttempts},
+				AgentID: c.agent.ID, Salt: salt, CodeHash: codeHash(code, salt),
+			}
+			return putJSON(tx.Bucket(bucketChecks), []byte(chk.ID), chk)
+		},
+	})
+	if err != nil {
+		return nil, err
+	}
+	c.status = http.StatusCreated
+	return chk.IdentityCheck, nil
+}
+
+func (s *Server) verifyCheck(c *call) (any, error) {
+	checkID := c.r.PathValue("checkId")
+	act := c.audit("identity_check_verify", "")
+	var req data.VerifyRequest
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	if req.Code == "" {
+		return nil, badRequest("code is required").with("field", "code")
+	}
+	now := s.now().UTC()
+	var proof data.IdentityProof
+	var result error
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		cb := tx.Bucket(bucketChecks)
+		var chk checkRec
+		ok, err := getJSON(cb, []byte(checkID), &chk)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return notFound("identity check")
+		}
+		act.AccountID = chk.AccountID
+		switch {
+		case chk.AgentID != c.agent.ID:
+			return forbidden("this identity check was started by another agent")
+		case chk.Locked:
+			return errf(http.StatusForbidden, data.ErrCodeLocked, "too many wrong codes: start a new identity check later").with("attempts_left", 0)
+		case chk.Done:
+			return conflict("this identity check was already verified")
+		case !now.Before(chk.ExpiresAt):
+			return identityRequired("the identity check expired: start a new one")
+		}
+		if subtle.ConstantTimeCompare(codeHash(strings.TrimSpace(req.Code), chk.Salt), chk.CodeHash) != 1 {
+			chk.AttemptsLeft--
+			act.Detail = "wrong code"
+			if chk.AttemptsLeft <= 0 {
+				chk.AttemptsLeft = 0
+				chk.Locked = true
+				a, err := loadAccount(tx, chk.AccountID)
+				if err != nil {
+					return err
+				}
+				if a != nil {
+					prev := *a
+					a.CheckLockedTill = now.Add(checkLockout)
+					if err := saveAccount(tx, &prev, a); err != nil {
+						return err
+					}
+				}
+				result = errf(http.StatusForbidden, data.ErrCodeLocked, "too many wrong codes: identity checks for this account are locked for %d minutes", int(checkLockout.Minutes())).
+					with("attempts_left", 0)
+			} else {
+				result = forbidden("wrong code").with("attempts_left", chk.AttemptsLeft)
+			}
+			// The attempt must be counted even though the call fails, so the
+			// transaction commits and the error is returned after it.
+			return putJSON(cb, []byte(chk.ID), chk)
+		}
+		chk.Done = true
+		if err := putJSON(cb, []byte(chk.ID), chk); err != nil {
+			return err
+		}
+		proof = data.IdentityProof{Proof: "pf_" + randomToken(24), AccountID: chk.AccountID, ExpiresAt: now.Add(proofTTL)}
+		act.Detail = "verified"
+		return putJSON(tx.Bucket(bucketProofs), []byte(proof.Proof), proofRec{AccountID: chk.AccountID, AgentID: c.agent.ID, ExpiresAt: proof.ExpiresAt})
+	})
+	if err != nil {
+		return nil, err
+	}
+	if result != nil {
+		return nil, result
+	}
+	return proof, nil
+}
+
+// authorizeSensitive checks the Identity-Proof or Approval-Id header of a
+// sensitive call. It returns the approval when one was used: its action already
+// ran when it was approved, so the handler answers with its result.
+func (s *Server) authorizeSensitive(c *call, accountID, action string, params map[string]string) (*data.Approval, error) {
+	now := s.now()
+	if p := c.r.Header.Get(data.HeaderIdentityProof); p != "" {
+		var rec proofRec
+		var ok bool
+		if err := s.db.View(func(tx *bolt.Tx) error {
+			var err error
+			ok, err = getJSON(tx.Bucket(bucketProofs), []byte(p), &rec)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+		switch {
+		case !ok:
+			return nil, identityRequired("unknown identity proof: verify the caller first")
+		case !now.Before(rec.ExpiresAt):
+			return nil, identityRequired("the identity proof expired: verify the caller again")
+		case rec.AccountID != accountID:
+			return nil, identityRequired("the identity proof is for another account")
+		case rec.AgentID != c.agent.ID:
+			return nil, identityRequired("the identity proof belongs to another agent")
+		}
+		c.act.Detail = "identity proof"
+		return nil, nil
+	}
+	if id := c.r.Header.Get(data.HeaderApprovalID); id != "" {
+		var ap data.Approval
+		var ok bool
+		if err := s.db.View(func(tx *bolt.Tx) error {
+			var err error
+			ok, err = getJSON(tx.Bucket(bucketApprovals), []byte(id), &ap)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+		switch {
+		case !ok:
+			return nil, identityRequired("unknown approval")
+		case ap.Status != data.ApprovalApproved || ap.Result == nil:
+			return nil, identityRequired("the approval is %s, not approved", ap.Status)
+		case ap.AccountID != accountID || ap.Action != action:
+			return nil, identityRequired("the approval is for another account or action")
+		case ap.RequestedBy != c.agent.ID:
+			return nil, identityRequired("the approval was requested by another agent")
+		}
+		for k, v := range params {
+			if ap.Params[k] != v {
+				return nil, identityRequired("the approval was given for a different %s", k)
+			}
+		}
+		c.act.Detail = "approval " + ap.ID
+		return &ap, nil
+	}
+	return nil, identityRequired("this action needs an Identity-Proof (verify the caller) or an approved Approval-Id")
+}
+
+// sensitive runs one sensitive action for the {id} account after checking its
+// authorization.
+func (s *Server) sensitive(c *call, action string, params map[string]string) (any, error) {
+	accountID := c.r.PathValue("id")
+	c.audit(action, accountID)
+	if err := s.validateAction(accountID, action, params); err != nil {
+		return nil, err
+	}
+	ap, err := s.authorizeSensitive(c, accountID, action, params)
+	if err != nil {
+		return nil, err
+	}
+	if ap != nil {
+		return ap.Result, nil
+	}
+	return s.runAction(c.r.Context(), accountID, action, params, c.agent.ID)
+}
+
+func (s *Server) removeDevice(c *call) (any, error) {
+	return s.sensitive(c, data.ActionRemoveDevice, map[string]string{"device_id": c.r.PathValue("deviceId")})
+}
+
+func (s *Server) revokeSessions(c *call) (any, error) {
+	return s.sensitive(c, data.ActionRevokeSessions, nil)
+}
+
+func (s *Server) disable2FA(c *call) (any, error) {
+	return s.sensitive(c, data.ActionDisable2FA, nil)
+}
+
+func (s *Server) changeContact(c *call) (any, error) {
+	var req data.ContactChange
+	if err := c.decode(&req); err != nil {
+		c.audit("change_contact", c.r.PathValue("id"))
+		return nil, err
+	}
+	req.Phone, req.Email = trimmed(req.Phone), trimmed(req.Email)
+	switch {
+	case req.Phone != "" && req.Email == "":
+		return s.sensitive(c, data.ActionChangePhone, map[string]string{"new_phone": req.Phone})
+	case req.Email != "" && req.Phone == "":
+		return s.sensitive(c, data.ActionChangeEmail, map[string]string{"new_email": req.Email})
+	}
+	c.audit("change_contact", c.r.PathValue("id"))
+	return nil, badRequest("give exactly one of phone or email")
+}
+
+// validateAction checks an action's target and parameters before any proof is
+// consumed or approval stored.
+func (s *Server) validateAction(accountID, action string, params map[string]string) error {
+	if !sensitiveActions[action] {
+		return badRequest("unknown action %q", action).with("field", "action")
+	}
+	switch action {
+	case data.ActionChangePhone:
+		p := params["new_phone"]
+		n, err := phonenumbers.Parse(p, "")
+		if !isE164ish(p) || err != nil || !phonenumbers.IsValidNumber(n) || phonenumbers.Format(n, phonenumbers.E164) != p {
+			return badRequest("new_phone must be a valid number in E.164 form").with("field", "new_phone")
+		}
+	case data.ActionChangeEmail:
+		e := params["new_email"]
+		at := strings.LastIndexByte(e, '@')
+		if at < 1 || at == len(e)-1 || strings.ContainsAny(e, " \t\r\n") || len(e) > 254 {
+			return badRequest("new_email must be an email address").with("field", "new_email")
+		}
+	}
+	return s.db.View(func(tx *bolt.Tx) error {
+		a, err := loadAccount(tx, accountID)
+		if err != nil {
+			return err
+		}
+		if a == nil {
+			return notFound("account")
+		}
+		if action == data.ActionRemoveDevice {
+			for _, d := range a.Devices {
+				if d.ID == params["device_id"] {
+					return nil
+				}
+			}
+			return notFound("trusted device")
+		}
+		return nil
+	})
+}
+
+// runAction performs a sensitive action and notifies the account holder.
+func (s *Server) runAction(ctx context.Context, accountID, action string, params map[string]string, agentID string) (*data.ActionResult, error) {
+	res := &data.ActionResult{Action: action, AccountID: accountID}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		a, err := loadAccount(tx, accountID)
+		if err != nil {
+			return err
+		}
+		if a == nil {
+			return notFound("account")
+		}
+		prev := *a
+		switch action {
+		case data.ActionRemoveDevice:
+			kept := a.Devices[:0:0]
+			found := false
+			for _, d := range a.Devices {
+				if d.ID == params["device_id"] {
+					found = true
+					res.SessionsRevoked = d.Sessions
+					continue
+				}
+				kept = append(kept, d)
+			}
+			if !found {
+				return notFound("trusted device")
+			}
+			a.Devices = kept
+		case data.ActionRevokeSessions:
+			res.SessionsRevoked = a.OtherSessions
+			a.OtherSessions = 0
+			devs := make([]deviceRec, len(a.Devices))
+			copy(devs, a.Devices)
+			for i := range devs {
+				res.SessionsRevoked += devs[i].Sessions
+				devs[i].Sessions = 0
+			}
+			a.Devices = devs
+		case data.ActionDisable2FA:
+			a.TwoFactor.Enabled = false
+			a.TwoFactor.Method = ""
+		case data.ActionChangePhone:
+			p := params["new_phone"]
+			if other := tx.Bucket(bucketPhoneIdx).Get([]byte(p)); other != nil && string(other) != a.ID {
+				return conflict("another account uses this phone number")
+			}
+			a.Phone, a.PhoneVerified = p, false
+		case data.ActionChangeEmail:
+			e := params["new_email"]
+			if other := tx.Bucket(bucketEmailIdx).Get([]byte(normEmail(e))); other != nil && string(other) != a.ID {
+				return conflict("another account uses this email address")
+			}
+			a.Email, a.EmailVerified = e, false
+		}
+		return saveAccount(tx, &prev, a)
+	})
+	if err != nil {
+		return nil, err
+	}
+	res.NoticeDeliveryID = s.sendNotice(ctx, accountID, agentID)
+	return res, nil
+}
+
+func (s *Server) requestApproval(c *call) (any, error) {
+	act := c.audit("approval_request", "")
+	var req data.ApprovalRequest
+	if err := c.decode(&req); err != nil {
+		return nil, err
+	}
+	act.AccountID, act.Reason, act.Detail = req.AccountID, truncate(trimmed(req.Reason), 500), truncate(req.Action, 40)
+	if act.Reason == "" {
+		return nil, badRequest("a reason is required").with("field", "reason")
+	}
+	if req.AccountID == "" {
+		return nil, badRequest("account_id is required").with("field", "account_id")
+	}
+	if err := s.validateAction(req.AccountID, req.Action, req.Params); err != nil {
+		return nil, err
+	}
+	ap := data.Approval{
+		ID: "ap_" + uuid.NewString(), AccountID: req.AccountID, Action: req.Action, Params: req.Params,
+		Reason: act.Reason, RequestedBy: c.agent.ID, RequestedAt: s.now().UTC(), Status: data.ApprovalPending,
+	}
+	if err := s.db.Update(func(tx *bolt.Tx) error {
+		return putJSON(tx.Bucket(bucketApprovals), []byte(ap.ID), ap)
+	}); err != nil {
+		return nil, err
+	}
+	c.status = http.StatusCreated
+	return ap, nil
+}
+
+// listApprovals: supervisors see every approval, agents their own.
+func (s *Server) listApprovals(c *call) (any, error) {
+	q := c.r.URL.Query()
+	status, account := q.Get("status"), q.Get("account_id")
+	out := data.ApprovalList{Approvals: []data.Approval{}}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketApprovals).ForEach(func(_, v []byte) error {
+			var ap data.Approval
+			if err := json.Unmarshal(v, &ap); err != nil {
+				return err
+			}
+			if c.agent.Role != data.RoleSupervisor && ap.RequestedBy != c.agent.ID {
+				return nil
+			}
+			if (status != "" && ap.Status != status) || (account != "" && ap.AccountID != account) {
+				return nil
+			}
+			out.Approvals = append(out.Approvals, ap)
+			return nil
+		})
+	})
+	sort.Slice(out.Approvals, func(i, j int) bool { return out.Approvals[i].RequestedAt.After(out.Approvals[j].RequestedAt) })
+	return out, err
+}
+
+func (s *Server) approve(c *call) (any, error) { return s.decide(c, true) }
+func (s *Server) reject(c *call) (any, error)  { return s.decide(c, false) }
+
+// decide approves (running the action) or rejects a pending approval. The
+// decision is serialised so two supervisors cannot both run the action.
+func (s *Server) decide(c *call, approve bool) (any, error) {
+	action := "approval_reject"
+	if approve {
+		action = "approval_approve"
+	}
+	act := c.audit(action, "")
+	var req data.DecisionRequest
+	if c.r.ContentLength != 0 {
+		if err := c.decode(&req); err != nil {
+			return nil, err
+		}
+	}
+	if err := c.requireSupervisor(); err != nil {
+		return nil, err
+	}
+	s.decideMu.Lock()
+	defer s.decideMu.Unlock()
+	id := c.r.PathValue("approvalId")
+	var ap data.Approval
+	var ok bool
+	if err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		ok, err = getJSON(tx.Bucket(bucketApprovals), []byte(id), &ap)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, notFound("approval")
+	}
+	act.AccountID, act.Detail, act.Reason = ap.AccountID, ap.Action+" "+ap.ID, truncate(req.Note, 500)
+	if ap.RequestedBy == c.agent.ID {
+		return nil, forbidden("a supervisor cannot decide their own request (four eyes)")
+	}
+	if ap.Status != data.ApprovalPending {
+		return nil, conflict("the approval is already %s", ap.Status)
+	}
+	if approve {
+		res, err := s.runAction(c.r.Context(), ap.AccountID, ap.Action, ap.Params, ap.RequestedBy)
+		if err != nil {
+			return nil, err
+		}
+		ap.Result = res
+		ap.Status = data.ApprovalApproved
+	} else {
+		ap.Status = data.ApprovalRejected
+	}
+	t := s.now().UTC()
+	ap.DecidedBy, ap.DecidedAt, ap.Note = c.agent.ID, &t, truncate(req.Note, 500)
+	if err := s.db.Update(func(tx *bolt.Tx) error {
+		return putJSON(tx.Bucket(bucketApprovals), []byte(ap.ID), ap)
+	}); err != nil {
+		return nil, err
+	}
+	return ap, nil
+}

@@ -1,0 +1,114 @@
+package backend
+
+import (
+	"net/http"
+	"testing"
+	"time"
+
+	"verifydesk/data"
+)
+
+func TestSignInMeSignOut(t *testing.T) {
+	e := newEnv(t)
+	r := e.do("POST", "/v1/agent/sessions", "", data.SignInRequest{Username: "ana", Password: "demo"})
+	e.want(r, http.StatusCreated)
+	var s data.Session
+	r.decode(t, &s)
+	if s.Token == "" || s.Agent.Role != data.RoleAgent || s.Agent.Username != "ana" {
+		t.Fatalf("session %+v", s)
+	}
+	if want := e.clock.Now().Add(8 * time.Hour); !s.ExpiresAt.Equal(want) {
+		t.Errorf("expires %v, want %v", s.ExpiresAt, want)
+	}
+	r = e.do("GET", "/v1/agent/me", s.Token, nil)
+	e.want(r, 200)
+	var me data.Agent
+	r.decode(t, &me)
+	if me.Username != "ana" {
+		t.Errorf("me = %+v", me)
+	}
+	e.want(e.do("DELETE", "/v1/agent/sessions/current", s.Token, nil), http.StatusNoContent)
+	r = e.do("GET", "/v1/agent/me", s.Token, nil)
+	e.want(r, http.StatusUnauthorized)
+	if r.apiErr(t).Code != data.ErrCodeUnauthorized {
+		t.Errorf("code %q", r.apiErr(t).Code)
+	}
+}
+
+func TestSignInWrongPassword(t *testing.T) {
+	e := newEnv(t)
+	for _, c := range []data.SignInRequest{{"ana", "nope"}, {"nobody", "demo"}} {
+		r := e.do("POST", "/v1/agent/sessions", "", c)
+		e.want(r, http.StatusUnauthorized)
+	}
+	e.want(e.do("POST", "/v1/agent/sessions", "", data.SignInRequest{}), http.StatusBadRequest)
+}
+
+func TestSessionExpiresAfter8h(t *testing.T) {
+	e := newEnv(t)
+	tok := e.signIn("lee")
+	e.clock.Advance(8*time.Hour - time.Second)
+	e.want(e.do("GET", "/v1/agent/me", tok, nil), 200)
+	e.clock.Advance(time.Second)
+	e.want(e.do("GET", "/v1/agent/me", tok, nil), http.StatusUnauthorized)
+}
+
+func TestNoTokenIs401(t *testing.T) {
+	e := newEnv(t)
+	r := e.do("GET", "/v1/accounts?id=acc_1001", "", nil)
+	e.want(r, http.StatusUnauthorized)
+	e.want(e.do("GET", "/v1/accounts?id=acc_1001", "garbage", nil), http.StatusUnauthorized)
+}
+
+func TestSearchRequiredDemoAccounts(t *testing.T) {
+	e := newEnv(t)
+	tok := e.signIn("ana")
+	a := e.findPhone(tok, "+886936123456")
+	if a.ID != "acc_1001" || a.PhoneStoredForm != "trunk_0" || a.PhoneMasked == "" {
+		t.Errorf("TW account %+v", a)
+	}
+	if got := e.findPhone(tok, "+8860936123456"); got.ID != "acc_1001" {
+		t.Errorf("stored form search found %s", got.ID)
+	}
+	for _, p := range []string{"+447911123456", "+445612345678", "+4915123456789", "+16502530000"} {
+		e.findPhone(tok, p)
+	}
+	r := e.do("GET", "/v1/accounts?email=2fa.pending@example.com", tok, nil)
+	e.want(r, 200)
+	var l data.AccountList
+	r.decode(t, &l)
+	if len(l.Accounts) != 1 || l.Accounts[0].App != data.AppKasa || l.Accounts[0].TwoFactor.FeatureAvailable {
+		t.Fatalf("2fa.pending: %+v", l)
+	}
+	if l.Accounts[0].EmailMasked != "2***@example.com" {
+		t.Errorf("masked email %q", l.Accounts[0].EmailMasked)
+	}
+	r = e.do("GET", "/v1/accounts?phone=%2B15555550000", tok, nil)
+	e.want(r, 200)
+	r.decode(t, &l)
+	if len(l.Accounts) != 0 {
+		t.Errorf("unknown number found %+v", l)
+	}
+	e.want(e.do("GET", "/v1/accounts?phone=0936123456", tok, nil), 400)
+	e.want(e.do("GET", "/v1/accounts", tok, nil), 400)
+	e.want(e.do("GET", "/v1/accounts?phone=%2B886936123456&email=a@b.c", tok, nil), 400)
+	e.want(e.do("GET", "/v1/accounts/acc_1001", tok, nil), 200)
+	e.want(e.do("GET", "/v1/accounts/nope", tok, nil), 404)
+}
+
+func TestMasking(t *testing.T) {
+	for in, want := range map[string]string{
+		"+886936123456":  "+886 9** *** 456",
+		"+8860936123456": "+886 0*** *** 456",
+		"+447911123456":  "+44 7*** *** 456",
+		"+16502530000":   "+1 6*** *** 000",
+		"bad":            "***",
+	} {
+		if got := maskPhone(in); got != want {
+			t.Errorf("maskPhone(%q) = %q, want %q", in, got, want)
+		}
+	}
+	if got := maskEmail("mei@example.com"); got != "m***@example.com" {
+		t.Errorf("maskEmail = %q", got)
+	}
+}
