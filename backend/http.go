@@ -102,7 +102,9 @@ type apiError struct {
 	body   data.APIError
 }
 
-func (e *apiError) Error() string { return fmt.Sprintf("%d %s: %s", e.status, e.body.Code, e.body.Message) }
+func (e *apiError) Error() string {
+	return fmt.Sprintf("%d %s: %s", e.status, e.body.Code, e.body.Message)
+}
 
 func errf(status int, code, format string, args ...any) *apiError {
 	return &apiError{status: status, body: data.APIError{Code: code, Message: fmt.Sprintf(format, args...)}}

@@ -2,9 +2,9 @@ package backend
 
 import (
 	"context"
-	"encoding/json"
 	"crypto/sha256"
 	"crypto/subtle"
+	"encoding/json"
 	"net/http"
 	"sort"
 	"strings"

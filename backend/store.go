@@ -14,22 +14,22 @@ import (
 // Buckets of the backend's bbolt file. Time-ordered buckets use keys made by
 // timeKey so a cursor walks one account's records in time order.
 var (
-	bucketAgents       = []byte("agents")        // agent id -> agentRec
-	bucketAgentNames   = []byte("agent_names")   // username -> agent id
-	bucketSessions     = []byte("sessions")      // sha256(token) -> sessionRec
-	bucketAccounts     = []byte("accounts")      // account id -> accountRec
-	bucketPhoneIdx     = []byte("idx_phone")     // stored E.164 (or trunk-0 form) -> account id
-	bucketEmailIdx     = []byte("idx_email")     // lower-case email -> account id
-	bucketDeliveries   = []byte("deliveries")    // timeKey(account, requested at, id) -> deliveryRec
-	bucketDeliveryIdx  = []byte("delivery_idx")  // delivery id -> key in bucketDeliveries
-	bucketLogins       = []byte("logins")        // timeKey(account, at, id) -> data.LoginEvent
-	bucketIdempotency  = []byte("idempotency")   // key -> idemRec
-	bucketChecks       = []byte("identity_chks") // check id -> checkRec
-	bucketProofs       = []byte("proofs")        // proof -> proofRec
-	bucketApprovals    = []byte("approvals")     // approval id -> data.Approval
-	bucketCases        = []byte("cases")         // case id -> caseRec
-	bucketAudit        = []byte("audit")         // timeKey("", at, id) -> data.AuditEntry
-	bucketMeta         = []byte("meta")          // misc flags
+	bucketAgents      = []byte("agents")        // agent id -> agentRec
+	bucketAgentNames  = []byte("agent_names")   // username -> agent id
+	bucketSessions    = []byte("sessions")      // sha256(token) -> sessionRec
+	bucketAccounts    = []byte("accounts")      // account id -> accountRec
+	bucketPhoneIdx    = []byte("idx_phone")     // stored E.164 (or trunk-0 form) -> account id
+	bucketEmailIdx    = []byte("idx_email")     // lower-case email -> account id
+	bucketDeliveries  = []byte("deliveries")    // timeKey(account, requested at, id) -> deliveryRec
+	bucketDeliveryIdx = []byte("delivery_idx")  // delivery id -> key in bucketDeliveries
+	bucketLogins      = []byte("logins")        // timeKey(account, at, id) -> data.LoginEvent
+	bucketIdempotency = []byte("idempotency")   // key -> idemRec
+	bucketChecks      = []byte("identity_chks") // check id -> checkRec
+	bucketProofs      = []byte("proofs")        // proof -> proofRec
+	bucketApprovals   = []byte("approvals")     // approval id -> data.Approval
+	bucketCases       = []byte("cases")         // case id -> caseRec
+	bucketAudit       = []byte("audit")         // timeKey("", at, id) -> data.AuditEntry
+	bucketMeta        = []byte("meta")          // misc flags
 )
 
 var allBuckets = [][]byte{
@@ -58,15 +58,15 @@ type deviceRec struct {
 // accountRec is the stored account: the contract's fields plus the full contact
 // values and the devices, which the API only shows through dedicated routes.
 type accountRec struct {
-	ID              string    `json:"id"`
-	App             string    `json:"app"`
-	Name            string    `json:"name"`
-	Region          string    `json:"region"`
-	TimeZone        string    `json:"time_zone"`
-	Phone           string    `json:"phone,omitempty"` // as stored: E.164 or trunk-0 form
-	PhoneVerified   bool      `json:"phone_verified"`
-	Email           string    `json:"email,omitempty"`
-	EmailVerified   bool      `json:"email_verified"`
+	ID              string `json:"id"`
+	App             string `json:"app"`
+	Name            string `json:"name"`
+	Region          string `json:"region"`
+	TimeZone        string `json:"time_zone"`
+	Phone           string `json:"phone,omitempty"` // as stored: E.164 or trunk-0 form
+	PhoneVerified   bool   `json:"phone_verified"`
+	Email           string `json:"email,omitempty"`
+	EmailVerified   bool   `json:"email_verified"`
 	TwoFactor       data.TwoFactor
 	PasswordSet     bool        `json:"password_set"`
 	LinkedLogins    []string    `json:"linked_logins"`
