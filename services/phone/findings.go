@@ -84,15 +84,17 @@ func (fs *findings) reading(r reading) {
 			numRegion = p.code
 		}
 	}
-	if r.how != asNational {
-		same := fs.picked != nil && fs.picked.cc == r.e.cc
+	if r.how != asNational && fs.picked != nil {
+		// With no country chosen there is nothing to compare the code with;
+		// PLUS_SIGN already says how to type it.
+		same := fs.picked.cc == r.e.cc
 		typed := fmt.Sprint(r.e.cc)
 		lead := "The country code " + typed
 		if r.how == withIDD {
 			lead = "The international prefix " + r.idd + " and the country code " + typed
 		}
 		switch {
-		case same || fs.picked == nil:
+		case same:
 			f := Finding{Code: CodeCountryCodeTyped, Severity: SeverityWarning,
 				Message: fmt.Sprintf("%s (%s) %s typed in front of the number.", lead, planName(numRegion), wereWas(r.how)),
 				Advice:  fmt.Sprintf("Choose %s in the country list and type the number without the country code: %s.", withCode(numRegion), entry)}
@@ -144,7 +146,21 @@ func (fs *findings) invalid(r reading) {
 		}
 	}
 	n := len(r.e.nsn)
-	switch reason(r.e) {
+	why := reason(r.e)
+	if why == phonenumbers.INVALID_LENGTH || why == phonenumbers.IS_POSSIBLE {
+		// A length some other kind of number has (a short landline, a
+		// service number) is still too short or long for the mobile the
+		// app needs.
+		if p := getPlans().byRegion[plan]; p != nil {
+			switch p.mobileLengthVerdict(n) {
+			case -1:
+				why = phonenumbers.TOO_SHORT
+			case 1:
+				why = phonenumbers.TOO_LONG
+			}
+		}
+	}
+	switch why {
 	case phonenumbers.TOO_SHORT:
 		fs.add(tooShortFinding(plan, n, false))
 	case phonenumbers.IS_POSSIBLE_LOCAL_ONLY:
@@ -166,7 +182,7 @@ func tooShortFinding(plan string, n int, local bool) Finding {
 		Advice:  "Read the number back digit by digit: a digit is missing."}
 	if local {
 		f.Message = fmt.Sprintf("This looks like a local %s number without its area code.", planName(plan))
-		f.Advice = "Ask for the whole number with its area code (a mobile number has no area code: ask for the mobile number)."
+		f.Advice = "Ask for the whole number with its area code."
 	}
 	return f
 }

@@ -35,6 +35,10 @@ type regionData struct {
 	// lengths holds the possible lengths of a national significant number of the
 	// plan as a bit set, so most candidate plans are ruled out without a regexp.
 	lengths uint64
+	// mobileLengths are the possible lengths of a mobile number, to say "too
+	// short" or "too long" for a mobile when the plan's other number types
+	// make the length merely unusual.
+	mobileLengths uint64
 
 	once      sync.Once
 	npParse   *regexp.Regexp // national prefix for parsing, anchored at the start
@@ -141,10 +145,10 @@ func getPlans() *plans {
 				meta:   m,
 				prefix: m.GetNationalPrefix(),
 			}
-			for _, l := range m.GetGeneralDesc().GetPossibleLength() {
-				if l > 0 && l < 64 {
-					rd.lengths |= 1 << uint(l)
-				}
+			rd.lengths = lengthSet(m.GetGeneralDesc().GetPossibleLength())
+			rd.mobileLengths = lengthSet(m.GetMobile().GetPossibleLength())
+			if rd.mobileLengths == 0 {
+				rd.mobileLengths = rd.lengths
 			}
 			if rd.code == "001" {
 				rd.name = "International (+" + rd.ccStr + ")"
@@ -218,4 +222,40 @@ func splitCallingCode(digits string) (int, string) {
 		}
 	}
 	return 0, digits
+}
+
+func lengthSet(ls []int32) uint64 {
+	var set uint64
+	for _, l := range ls {
+		if l > 0 && l < 64 {
+			set |= 1 << uint(l)
+		}
+	}
+	return set
+}
+
+// mobileLengthVerdict says whether n digits are shorter (-1) or longer (+1)
+// than every mobile number of the plan, or neither (0).
+func (r *regionData) mobileLengthVerdict(n int) int {
+	if r.mobileLengths == 0 {
+		return 0
+	}
+	shorter, longer := true, true
+	for l := 1; l < 64; l++ {
+		if r.mobileLengths&(1<<uint(l)) != 0 {
+			if l <= n {
+				shorter = false
+			}
+			if l >= n {
+				longer = false
+			}
+		}
+	}
+	switch {
+	case shorter:
+		return -1
+	case longer:
+		return 1
+	}
+	return 0
 }

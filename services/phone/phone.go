@@ -237,8 +237,8 @@ func Diagnose(region, raw string) (d Diagnosis) {
 		d.Findings = fs.sorted()
 		return d
 	case l.total == 0:
-		fs.add(emptyFinding())
-		d.Findings = fs.sorted()
+		// Blanks or a lone plus: there is no number to comment on yet.
+		d.Findings = []Finding{emptyFinding()}
 		return d
 	case l.total > maxDigits:
 		fs.add(tooLongFinding(picked, l.total))
@@ -286,10 +286,11 @@ func read(picked *regionData, digits string, plus bool) (reading, bool) {
 		if cc != 0 {
 			return withCallingCode(cc, rest, withPlus), true
 		}
-		if picked == nil {
+		if picked == nil || digits[0] != '0' {
 			return reading{}, false
 		}
-		// "+0936..." is a national number with a stray plus.
+		// "+0936...": no calling code starts with 0, so this is a national
+		// number with a stray plus.
 		return national(picked, digits), true
 	}
 	if picked == nil {
@@ -307,19 +308,12 @@ func read(picked *regionData, digits string, plus bool) (reading, bool) {
 	if nat.e.valid {
 		return nat, true
 	}
-	// The picked region's international prefix ("00", "011", "8~10"...), then the
-	// country code itself; both only count when they lead to a valid number, as
+	// The picked region's international prefix ("002", "011", "810"...) or the
+	// ITU-T E.164 recommended "00" that customers abroad are used to, then the
+	// country code itself; each only counts when it leads to a valid number, as
 	// the same digits could be a national number typed wrong.
-	if p := picked.compiled().idd; p != nil {
-		if loc := p.FindStringIndex(digits); loc != nil && loc[0] == 0 && loc[1] < len(digits) && digits[loc[1]] != '0' {
-			if cc, rest := splitCallingCode(digits[loc[1]:]); cc != 0 {
-				r := withCallingCode(cc, rest, withIDD)
-				r.idd = digits[:loc[1]]
-				if r.e.valid {
-					return r, true
-				}
-			}
-		}
+	if r, ok := readIDD(picked, digits); ok {
+		return r, true
 	}
 	if cc, rest := splitCallingCode(digits); cc != 0 {
 		if r := withCallingCode(cc, rest, ccNoPlus); r.e.valid {
@@ -327,6 +321,32 @@ func read(picked *regionData, digits string, plus bool) (reading, bool) {
 		}
 	}
 	return nat, true
+}
+
+// readIDD reads digits as an international prefix, a calling code and a
+// number, when that makes a valid number.
+func readIDD(picked *regionData, digits string) (reading, bool) {
+	end := 0
+	if p := picked.compiled().idd; p != nil {
+		if loc := p.FindStringIndex(digits); loc != nil && loc[0] == 0 {
+			end = loc[1]
+		}
+	}
+	if end == 0 && strings.HasPrefix(digits, "00") {
+		end = 2
+	}
+	// Calling codes never start with 0, which is also how the library tells a
+	// prefix from a national number.
+	if end == 0 || end >= len(digits) || digits[end] == '0' {
+		return reading{}, false
+	}
+	cc, rest := splitCallingCode(digits[end:])
+	if cc == 0 {
+		return reading{}, false
+	}
+	r := withCallingCode(cc, rest, withIDD)
+	r.idd = digits[:end]
+	return r, r.e.valid
 }
 
 // national reads digits as a number of the picked plan, with or without the
