@@ -152,7 +152,7 @@ func TestTextForPeople(t *testing.T) {
 	if txt := Diagnose("TW", "0936ABC456").Text(); !strings.Contains(txt, "not a valid phone number") || !strings.Contains(txt, "LETTERS") {
 		t.Errorf("letters text:\n%s", txt)
 	}
-	if txt := Diagnose("CN", "13800138000").Text(); !strings.Contains(txt, "Findings:   none") {
+	if txt := Diagnose("CN", "13800138000").Text(); !strings.Contains(txt, "Findings:    none") {
 		t.Errorf("clean text:\n%s", txt)
 	}
 }

@@ -11,28 +11,28 @@ func (d Diagnosis) Text() string {
 	var b strings.Builder
 	picked := "no country chosen"
 	if d.InputRegion != "" {
-		picked = "country chosen: " + RegionName(d.InputRegion) + " (" + d.InputRegion + ")"
+		picked = "country chosen: " + RegionName(d.InputRegion) + ", " + d.InputRegion
 	}
-	fmt.Fprintf(&b, "Input:      %q (%s)\n", d.Input, picked)
+	fmt.Fprintf(&b, "Input:       %q (%s)\n", d.Input, picked)
 	if d.Valid {
-		fmt.Fprintf(&b, "Number:     %s, %s in %s\n", d.E164, typeWords(d.Type), RegionName(d.Region))
-		fmt.Fprintf(&b, "Formats:    national %s, international %s\n", d.National, d.International)
+		fmt.Fprintf(&b, "Number:      %s, %s in %s\n", d.E164, typeWords(d.Type), RegionName(d.Region))
+		fmt.Fprintf(&b, "Formats:     national %s, international %s\n", d.National, d.International)
 		carrier := d.Carrier
 		if carrier == "" {
 			carrier = "not known"
 		}
-		fmt.Fprintf(&b, "Carrier:    %s (original allocation)\n", carrier)
-		fmt.Fprintf(&b, "SMS:        %s\n", d.SMSCapable)
-		fmt.Fprintf(&b, "Type in app: %s", d.AppEntry)
+		fmt.Fprintf(&b, "Carrier:     %s (original allocation)\n", carrier)
+		fmt.Fprintf(&b, "SMS:         %s\n", d.SMSCapable)
+		fmt.Fprintf(&b, "Type in app: %s", d.AppEntry) // the form wants exactly these digits
 		if d.AppEntryWithTrunk != "" {
 			fmt.Fprintf(&b, " (with the trunk prefix: %s)", d.AppEntryWithTrunk)
 		}
 		b.WriteString("\n")
 	} else {
-		b.WriteString("Number:     not a valid phone number\n")
+		b.WriteString("Number:      not a valid phone number\n")
 	}
 	if len(d.Findings) == 0 {
-		b.WriteString("Findings:   none, the number is typed the way the app wants it\n")
+		b.WriteString("Findings:    none, the number is typed the way the app wants it\n")
 		return b.String()
 	}
 	b.WriteString("Findings:\n")
