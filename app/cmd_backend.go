@@ -1,9 +1,146 @@
 package app
 
-import "fmt"
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+	"time"
 
-// runBackend is a placeholder replaced by the backend subcommand's owner.
+	"verifydesk/backend"
+)
+
+// runBackend is `verifydesk backend`: serve the reference auth backend from its
+// bbolt file until SIGINT or SIGTERM, or with --generate N add N generated
+// accounts to the file and exit.
 func runBackend(args []string, std Stdio) int {
-	fmt.Fprintln(std.Err, "verifydesk backend: not built yet")
-	return exitFail
+	fs := flag.NewFlagSet("backend", flag.ContinueOnError)
+	fs.SetOutput(std.Err)
+	listen := fs.String("listen", "127.0.0.1:8477", "address to serve on")
+	dataPath := fs.String("data", defaultBackendDB(), "the backend's bbolt file (created if missing)")
+	demo := fs.Bool("demo", false, "seed the demo accounts and agents (ana, lee, sam; password demo) and serve the demo inbox")
+	generate := fs.Int("generate", 0, "add `N` generated accounts with long histories to the data file, then exit")
+	certFile := fs.String("tls-cert", "", "TLS certificate `file` (serve HTTPS when given with --tls-key)")
+	keyFile := fs.String("tls-key", "", "TLS private key `file`")
+	fs.Usage = func() { backendUsage(fs, std.Err) }
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			backendUsage(fs, std.Out)
+			return exitOK
+		}
+		return exitUsage
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(std.Err, "verifydesk backend: unexpected argument %q\n", fs.Arg(0))
+		backendUsage(fs, std.Err)
+		return exitUsage
+	}
+	if (*certFile == "") != (*keyFile == "") {
+		fmt.Fprintln(std.Err, "verifydesk backend: --tls-cert and --tls-key go together")
+		return exitUsage
+	}
+	if *generate < 0 {
+		fmt.Fprintln(std.Err, "verifydesk backend: --generate needs a positive number")
+		return exitUsage
+	}
+	if err := os.MkdirAll(filepath.Dir(*dataPath), 0o700); err != nil {
+		fmt.Fprintln(std.Err, "verifydesk backend:", err)
+		return exitFail
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if *generate > 0 {
+		start := time.Now()
+		st, err := backend.Generate(ctx, *dataPath, *generate, time.Now(), uint64(start.UnixNano()))
+		if err != nil {
+			fmt.Fprintln(std.Err, "verifydesk backend:", err)
+			return exitFail
+		}
+		fmt.Fprintf(std.Out, "generated %d accounts, %d login events, %d deliveries into %s in %s\n",
+			st.Accounts, st.LoginEvent, st.Deliveries, *dataPath, time.Since(start).Round(time.Millisecond))
+		return exitOK
+	}
+	return serveBackend(ctx, std, backendOptions{listen: *listen, data: *dataPath, demo: *demo, cert: *certFile, key: *keyFile}, nil)
+}
+
+type backendOptions struct {
+	listen, data, cert, key string
+	demo                    bool
+}
+
+// serveBackend serves until ctx ends, then shuts down gracefully. ready, when
+// not nil, receives the base URL once the listener is up (tests use it).
+func serveBackend(ctx context.Context, std Stdio, o backendOptions, ready chan<- string) int {
+	log := slog.New(slog.NewTextHandler(std.Err, nil))
+	s, err := backend.Open(backend.Config{DBPath: o.data, Demo: o.demo, Logger: log})
+	if err != nil {
+		fmt.Fprintln(std.Err, "verifydesk backend:", err)
+		return exitFail
+	}
+	defer s.Close()
+	var lc net.ListenConfig
+	ln, err := lc.Listen(ctx, "tcp", o.listen)
+	if err != nil {
+		fmt.Fprintln(std.Err, "verifydesk backend:", err)
+		return exitFail
+	}
+	srv := &http.Server{Handler: s.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 2 * time.Minute}
+	scheme := "http"
+	if o.cert != "" {
+		scheme = "https"
+	}
+	url := scheme + "://" + ln.Addr().String()
+	fmt.Fprintf(std.Err, "verifydesk backend: serving %s from %s (demo %v)\n", url, o.data, o.demo)
+	errc := make(chan error, 1)
+	go func() {
+		if o.cert != "" {
+			errc <- srv.ServeTLS(ln, o.cert, o.key)
+		} else {
+			errc <- srv.Serve(ln)
+		}
+	}()
+	if ready != nil {
+		ready <- url
+	}
+	select {
+	case err := <-errc:
+		if !errors.Is(err, http.ErrServerClosed) {
+			fmt.Fprintln(std.Err, "verifydesk backend:", err)
+			return exitFail
+		}
+	case <-ctx.Done():
+		sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := srv.Shutdown(sctx); err != nil {
+			fmt.Fprintln(std.Err, "verifydesk backend: shutdown:", err)
+			return exitFail
+		}
+		fmt.Fprintln(std.Err, "verifydesk backend: stopped")
+	}
+	return exitOK
+}
+
+func defaultBackendDB() string {
+	dir, err := os.UserConfigDir()
+	if err != nil {
+		dir = "."
+	}
+	return filepath.Join(dir, "verifydesk", "backend.db")
+}
+
+func backendUsage(fs *flag.FlagSet, w io.Writer) {
+	fmt.Fprintln(w, "Usage: verifydesk backend [--listen ADDR] [--data FILE] [--demo] [--tls-cert FILE --tls-key FILE]")
+	fmt.Fprintln(w, "       verifydesk backend --generate N [--data FILE]")
+	fmt.Fprintln(w, "\nServe the reference auth backend (SPEC section 4) until interrupted, or generate accounts.")
+	fmt.Fprintln(w, "\nFlags:")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
 }

@@ -117,9 +117,14 @@ func Open(cfg Config) (*Server, error) {
 }
 
 func openDB(path string) (*bolt.DB, error) {
+	return openDBWith(path, &bolt.Options{})
+}
+
+func openDBWith(path string, opts *bolt.Options) (*bolt.DB, error) {
 	// A timeout so a second instance on the same file gets an error instead of
 	// hanging on the file lock forever.
-	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: dbOpenTimeout})
+	opts.Timeout = dbOpenTimeout
+	db, err := bolt.Open(path, 0o600, opts)
 	if err != nil {
 		if errors.Is(err, bolt.ErrTimeout) {
 			return nil, fmt.Errorf("%w: %s", ErrDBLocked, path)

@@ -37,7 +37,7 @@ func TestSignInMeSignOut(t *testing.T) {
 
 func TestSignInWrongPassword(t *testing.T) {
 	e := newEnv(t)
-	for _, c := range []data.SignInRequest{{"ana", "nope"}, {"nobody", "demo"}} {
+	for _, c := range []data.SignInRequest{{Username: "ana", Password: "nope"}, {Username: "nobody", Password: "demo"}} {
 		r := e.do("POST", "/v1/agent/sessions", "", c)
 		e.want(r, http.StatusUnauthorized)
 	}
