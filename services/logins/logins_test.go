@@ -43,7 +43,7 @@ func TestAnalyzeStory(t *testing.T) {
 		ev("e4", 4*time.Hour+20*time.Minute, "phone-x", "203.0.113.5", data.OutcomePasswordOK),
 		ev("e1", 0, "pixel", "198.51.100.70", data.Outcome2FASkipped),
 		ev("e3", 4*time.Hour, "pixel", "198.51.100.70", data.Outcome2FASkipped),
-		ev("e2", 2*time.Hour, "pixel", "198.51.100.85", data.Outcome2FASkipped),
+		ev("e2", 2*time.Hour, "pixel", "198.51.100.100", data.Outcome2FASkipped),
 		ev("e5", 4*time.Hour+21*time.Minute, "phone-x", "10.0.0.1", data.Outcome2FAFailed),
 	}
 	got := logins.Analyze(events, demo(t), logins.Options{})
@@ -98,7 +98,7 @@ func TestImpossibleTravelNeedsDistanceBeyondAccuracy(t *testing.T) {
 		ev("a", 0, "d", "198.51.100.1", data.OutcomePasswordOK),
 		ev("b", time.Second, "d", "192.0.2.1", data.OutcomePasswordOK),
 		ev("c", time.Hour, "d", "198.51.100.33", data.OutcomePasswordOK),
-		ev("d", time.Hour+10*time.Minute, "d", "198.51.100.50", data.OutcomePasswordOK),
+		ev("d", time.Hour+10*time.Minute, "d", "198.51.100.45", data.OutcomePasswordOK),
 	}
 	m := byID(logins.Analyze(events, demo(t), logins.Options{}))
 	if b := m["b"]; b.ImpossibleTravel || b.DistanceKM != 0 || b.SpeedKMH != 0 {
@@ -114,8 +114,8 @@ func TestImpossibleTravelNeedsDistanceBeyondAccuracy(t *testing.T) {
 	}
 	// Amsterdam DigitalOcean and Amsterdam M247 share coordinates: never travel.
 	same := []data.LoginEvent{
-		ev("x", 0, "d", "203.0.113.33", data.OutcomePasswordOK),
-		ev("y", 0, "d", "203.0.113.49", data.OutcomePasswordOK),
+		ev("x", 0, "d", "203.0.113.161", data.OutcomePasswordOK),
+		ev("y", 0, "d", "203.0.113.88", data.OutcomePasswordOK),
 	}
 	if y := byID(logins.Analyze(same, demo(t), logins.Options{}))["y"]; y.ImpossibleTravel || math.IsInf(y.SpeedKMH, 0) {
 		t.Errorf("same coordinates at the same second: %+v", y)
@@ -154,7 +154,7 @@ func TestNilLocatorStillFlagsDevices(t *testing.T) {
 // events10k is a long history over the demo networks: one customer's devices
 // at home, on mobile data, and now and then from abroad.
 func events10k() []data.LoginEvent {
-	ips := []string{"198.51.100.70", "198.51.100.85", "192.0.2.33", "2001:db8:1::9", "2001:db8:2::1",
+	ips := []string{"198.51.100.70", "198.51.100.100", "192.0.2.33", "2001:db8:1::9", "2001:db8:2::1",
 		"203.0.113.5", "203.0.113.40", "203.0.113.50", "10.0.0.7", "198.51.100.3", "198.51.100.160"}
 	devices := []string{"pixel", "ipad", "laptop", "phone-x"}
 	out := make([]data.LoginEvent, 10000)
