@@ -1,0 +1,527 @@
+package screens
+
+import (
+	"context"
+	"fmt"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"verifydesk/data"
+	"verifydesk/services/phone"
+)
+
+// phoneCheckSource is what the Phone check tab asks of the backend.
+type phoneCheckSource interface {
+	Deliveries(ctx context.Context, accountID string) ([]data.Delivery, error)
+}
+
+// deliveryWindow is how far back the tab counts SMS deliveries: the help
+// pages' troubleshooting is about recent attempts.
+const deliveryWindow = 30 * 24 * time.Hour
+
+// phoneCheckTimeout bounds loading the deliveries; the client retries within it.
+const phoneCheckTimeout = 8 * time.Second
+
+// Destination forms of an SMS (data.Delivery.DestinationForm).
+const (
+	formE164   = "e164"
+	formTrunk0 = "trunk_0"
+)
+
+// formRow is one line of the deliveries-per-form table: every SMS sent to one
+// form of the number.
+type formRow struct {
+	form       string
+	to         string // masked destination of the latest delivery
+	sent       int
+	delivered  int
+	failed     int
+	last       data.Delivery // the latest delivery to this form
+	network    string        // the network the provider last reported reaching
+	networkAt  time.Time     // when it reported that
+	lastReason string        // what the latest failure means, from data.ProviderErrors
+}
+
+var formColumns = []string{"Sent to", "Codes sent", "Delivered", "Failed", "Last status", "Last sent", "Network reached"}
+
+// phoneCheckPanel is the Phone check tab: the customer's typed number and its
+// diagnosis beside the account's stored number, and the SMS deliveries made to
+// each form of the number (with or without the trunk 0), so the agent can tell
+// which form reaches the customer.
+type phoneCheckPanel struct {
+	src phoneCheckSource
+	now func() time.Time
+
+	acct    *data.Account
+	diag    *phone.Diagnosis // of the input last typed in the search field
+	rows    []formRow
+	loadGen int // bumped by setAccount so a late refresh of another account is dropped
+
+	typed     *widget.Label
+	worst     *badgeWidget
+	number    *fyne.Container // key/value grid of the diagnosis
+	findings  *fyne.Container
+	stored    *widget.Label
+	storedTag *badgeWidget
+	state     *widget.Label
+	table     *widget.Table
+	network   *widget.Label
+	ported    *badgeWidget
+	content   fyne.CanvasObject
+}
+
+// newPhoneCheckPanel builds the tab's widgets; it does no I/O.
+func newPhoneCheckPanel(src phoneCheckSource) *phoneCheckPanel {
+	p := &phoneCheckPanel{src: src, now: time.Now}
+	p.typed = widget.NewLabel("")
+	p.typed.Wrapping = fyne.TextWrapWord
+	p.worst = badge("", widget.MediumImportance)
+	p.number = container.New(layout.NewFormLayout())
+	p.findings = container.NewVBox()
+	p.stored = widget.NewLabel("")
+	p.stored.Wrapping = fyne.TextWrapWord
+	p.storedTag = badge("", widget.MediumImportance)
+	p.state = widget.NewLabel("")
+	p.state.Wrapping = fyne.TextWrapWord
+	p.network = widget.NewLabel("")
+	p.network.Wrapping = fyne.TextWrapWord
+	p.ported = badge("", widget.WarningImportance)
+
+	p.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(p.rows), len(formColumns) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("template")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			l.Alignment = fyne.TextAlignLeading
+			if id.Col >= 1 && id.Col <= 3 {
+				l.Alignment = fyne.TextAlignTrailing // counts line up on the right
+			}
+			l.SetText(p.cell(id.Row, id.Col))
+		})
+	p.table.ShowHeaderColumn = false
+	p.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	p.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Row < 0 && id.Col >= 0 && id.Col < len(formColumns) {
+			o.(*widget.Label).SetText(formColumns[id.Col])
+		}
+	}
+	em := theme.TextSize()
+	for i, w := range []float32{16, 6, 6, 5, 14, 12, 12} {
+		p.table.SetColumnWidth(i, w*em)
+	}
+	p.showTyped()
+	p.showStored()
+	return p
+}
+
+func (p *phoneCheckPanel) title() string { return "Phone check" }
+
+func (p *phoneCheckPanel) build() fyne.CanvasObject {
+	if p.content != nil {
+		return p.content
+	}
+	heading := func(s string) *widget.Label {
+		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	typedCard := container.NewVBox(
+		container.NewHBox(heading("What the customer typed"), p.worst),
+		p.typed, p.number, p.findings)
+	storedCard := container.NewVBox(
+		container.NewHBox(heading("Number on the account"), p.storedTag),
+		p.stored)
+	top := container.NewGridWithColumns(2, typedCard, storedCard)
+	deliveries := container.NewBorder(
+		container.NewVBox(widget.NewSeparator(), heading("SMS codes sent to each form of the number"), p.state),
+		container.NewVBox(container.NewHBox(p.ported), p.network),
+		nil, nil, p.table)
+	split := container.NewVSplit(container.NewVScroll(top), deliveries)
+	split.Offset = 0.55
+	p.content = split
+	return p.content
+}
+
+// setAccount shows another account (nil clears). UI thread; no I/O.
+func (p *phoneCheckPanel) setAccount(acct *data.Account) {
+	p.acct = acct
+	p.loadGen++
+	p.rows = nil
+	p.table.Refresh()
+	if acct == nil {
+		p.state.SetText("Search for the caller's account to see the codes sent to their number.")
+	} else {
+		p.state.SetText("Loading the SMS deliveries…")
+	}
+	p.showStored()
+	p.showNetwork()
+}
+
+// setTyped diagnoses what the customer typed, with the country they chose, and
+// shows it. UI thread: the diagnosis is pure and takes microseconds.
+func (p *phoneCheckPanel) setTyped(region, raw string) {
+	d := phone.Diagnose(region, raw)
+	p.diag = &d
+	p.showTyped()
+	p.showNetwork()
+}
+
+// refresh loads the account's deliveries. It does I/O: call it off the UI thread.
+func (p *phoneCheckPanel) refresh(ctx context.Context) {
+	var acct *data.Account
+	var gen int
+	var now time.Time
+	fyne.DoAndWait(func() { acct, gen, now = p.acct, p.loadGen, p.now() })
+	if acct == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, phoneCheckTimeout)
+	defer cancel()
+	dels, err := p.src.Deliveries(ctx, acct.ID)
+	rows := deliveriesByForm(dels, now)
+	fyne.Do(func() {
+		if gen != p.loadGen {
+			return // the agent moved on to another account
+		}
+		if err != nil {
+			p.state.SetText("The SMS deliveries could not be loaded: " + describeError(err))
+			return
+		}
+		p.rows = rows
+		p.table.Refresh()
+		if len(rows) == 0 {
+			p.state.SetText("No SMS sent to this number in the last 30 days.")
+		} else {
+			p.state.SetText(formsSummary(rows))
+		}
+		p.showNetwork()
+	})
+}
+
+// showTyped renders the diagnosis of the typed input.
+func (p *phoneCheckPanel) showTyped() {
+	p.number.Objects = nil
+	p.findings.Objects = nil
+	d := p.diag
+	if d == nil {
+		p.typed.SetText("Type the number in the search field exactly as the customer typed it in the app, with the country they chose, to see what is wrong with it.")
+		p.worst.Hide()
+		p.number.Refresh()
+		p.findings.Refresh()
+		return
+	}
+	chosen := "no country chosen"
+	if d.InputRegion != "" {
+		chosen = phone.RegionName(d.InputRegion) + " chosen"
+	}
+	p.typed.SetText(fmt.Sprintf("%q (%s)", d.Input, chosen))
+	switch d.Worst() {
+	case phone.SeverityError:
+		p.worst.set("will not work", widget.DangerImportance)
+	case phone.SeverityWarning:
+		p.worst.set("needs changes", widget.WarningImportance)
+	default:
+		p.worst.set("typed correctly", widget.SuccessImportance)
+	}
+	p.worst.Show()
+	kv := func(k, v string) {
+		if v == "" {
+			return
+		}
+		p.number.Add(widget.NewLabelWithStyle(k, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
+		val := widget.NewLabel(v)
+		val.Wrapping = fyne.TextWrapWord
+		p.number.Add(val)
+	}
+	if d.Valid {
+		kv("E.164", d.E164)
+		kv("National", d.National)
+		kv("International", d.International)
+		kv("Type", typeLabel(d.Type)+" in "+phone.RegionName(d.Region))
+		carrier := d.Carrier
+		if carrier == "" {
+			carrier = "not known from the numbering plan"
+		}
+		kv("Original carrier", carrier)
+		kv("Can get SMS", smsLabel(d.SMSCapable))
+		kv("Type in the app", d.AppEntry+"  (after choosing "+phone.RegionName(d.Region)+")")
+		kv("With the trunk 0", d.AppEntryWithTrunk)
+	} else {
+		kv("Number", "not a valid phone number as typed")
+	}
+	for _, f := range d.Findings {
+		p.findings.Add(findingRow(f))
+	}
+	if len(d.Findings) == 0 {
+		p.findings.Add(widget.NewLabel("Nothing to correct: this is how the app wants the number."))
+	}
+	p.number.Refresh()
+	p.findings.Refresh()
+}
+
+// findingRow is one finding: its severity as a word on a theme colour, the
+// message and the advice to read out. Findings sit in a VBox rather than a
+// List: there are at most a handful and each wraps to its own height.
+func findingRow(f phone.Finding) fyne.CanvasObject {
+	msg := widget.NewLabelWithStyle(f.Message, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	msg.Wrapping = fyne.TextWrapWord
+	adv := widget.NewLabel(f.Advice)
+	adv.Wrapping = fyne.TextWrapWord
+	return container.NewBorder(nil, nil, container.NewVBox(severityBadge(f.Severity)), nil, container.NewVBox(msg, adv))
+}
+
+func severityBadge(sev string) *badgeWidget {
+	switch sev {
+	case phone.SeverityError:
+		return badge("error", widget.DangerImportance)
+	case phone.SeverityWarning:
+		return badge("warning", widget.WarningImportance)
+	}
+	return badge("info", widget.MediumImportance)
+}
+
+// showStored renders the account's stored number.
+func (p *phoneCheckPanel) showStored() {
+	a := p.acct
+	if a == nil || a.PhoneMasked == "" {
+		if a == nil {
+			p.stored.SetText("No account open.")
+		} else {
+			p.stored.SetText("This account has no phone number.")
+		}
+		p.storedTag.Hide()
+		return
+	}
+	var b strings.Builder
+	b.WriteString(a.PhoneMasked)
+	if a.PhoneRegion != "" {
+		b.WriteString(" · " + phone.RegionName(a.PhoneRegion))
+	}
+	if a.PhoneVerified {
+		b.WriteString(" · verified")
+	} else {
+		b.WriteString(" · not verified")
+	}
+	switch a.PhoneStoredForm {
+	case formTrunk0:
+		b.WriteString("\nStored with the trunk 0 after the country code (legacy form). Some networks do not deliver to this form: compare the deliveries below.")
+		p.storedTag.set("trunk 0 stored", widget.WarningImportance)
+		p.storedTag.Show()
+	default:
+		b.WriteString("\nStored in the international (E.164) form.")
+		p.storedTag.set("E.164", widget.SuccessImportance)
+		p.storedTag.Show()
+	}
+	p.stored.SetText(b.String())
+}
+
+// showNetwork compares the network the provider reached with the original
+// carrier of the typed number: a different network means the number was ported.
+func (p *phoneCheckPanel) showNetwork() {
+	p.ported.Hide()
+	reached, at := "", time.Time{}
+	for _, r := range p.rows {
+		if r.network != "" && r.networkAt.After(at) {
+			reached, at = r.network, r.networkAt
+		}
+	}
+	carrier := ""
+	if p.diag != nil && p.diag.Valid {
+		carrier = p.diag.Carrier
+	}
+	switch {
+	case p.acct == nil:
+		p.network.SetText("")
+	case reached == "":
+		p.network.SetText("The SMS provider has not reported which network it reached for this number.")
+	case carrier == "":
+		p.network.SetText("The SMS provider reached " + reached + ". Type the customer's number in the search field to compare with the carrier it was first given to.")
+	case sameNetwork(reached, carrier):
+		p.network.SetText("The SMS provider reached " + reached + ", the carrier the number was first given to: not ported.")
+	default:
+		p.network.SetText("The SMS provider reached " + reached + ", but the number was first given to " + carrier + ": the number was ported to another network. A recently ported number can take a day to receive SMS again.")
+		p.ported.set("ported", widget.WarningImportance)
+		p.ported.Show()
+	}
+}
+
+// sameNetwork compares carrier names loosely: providers and the numbering
+// plan spell brands differently ("Far EasTone" vs "FarEasTone").
+func sameNetwork(a, b string) bool {
+	norm := func(s string) string {
+		var out []rune
+		for _, r := range strings.ToLower(s) {
+			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
+				out = append(out, r)
+			}
+		}
+		return string(out)
+	}
+	na, nb := norm(a), norm(b)
+	return na != "" && (na == nb || strings.HasPrefix(na, nb) || strings.HasPrefix(nb, na))
+}
+
+// deliveriesByForm counts the SMS deliveries of the last 30 days per
+// destination form, E.164 first, then the trunk-0 form, then any other.
+func deliveriesByForm(dels []data.Delivery, now time.Time) []formRow {
+	byForm := map[string]*formRow{}
+	var order []string
+	for _, d := range dels {
+		if d.Channel != data.ChannelSMS || now.Sub(d.RequestedAt) > deliveryWindow {
+			continue
+		}
+		form := d.DestinationForm
+		if form == "" {
+			form = formE164
+		}
+		r := byForm[form]
+		if r == nil {
+			r = &formRow{form: form}
+			byForm[form] = r
+			order = append(order, form)
+		}
+		r.sent++
+		switch d.Status {
+		case data.StatusDelivered:
+			r.delivered++
+		case data.StatusUndelivered, data.StatusFailed, data.StatusBounced:
+			r.failed++
+		}
+		if r.last.ID == "" || d.RequestedAt.After(r.last.RequestedAt) {
+			r.last = d
+			r.to = d.DestinationMasked
+		}
+	}
+	rank := func(f string) int {
+		switch f {
+		case formE164:
+			return 0
+		case formTrunk0:
+			return 1
+		}
+		return 2
+	}
+	rows := make([]formRow, 0, len(order))
+	for _, f := range order {
+		rows = append(rows, *byForm[f])
+	}
+	for i := 1; i < len(rows); i++ { // insertion sort: two or three rows
+		for j := i; j > 0 && rank(rows[j].form) < rank(rows[j-1].form); j-- {
+			rows[j], rows[j-1] = rows[j-1], rows[j]
+		}
+	}
+	for i := range rows {
+		for _, d := range dels {
+			if d.Channel != data.ChannelSMS || d.NetworkReached == "" || now.Sub(d.RequestedAt) > deliveryWindow {
+				continue
+			}
+			f := d.DestinationForm
+			if f == "" {
+				f = formE164
+			}
+			if f == rows[i].form && d.RequestedAt.After(rows[i].networkAt) {
+				rows[i].networkAt, rows[i].network = d.RequestedAt, d.NetworkReached
+			}
+		}
+		if pe, ok := data.ProviderErrors[rows[i].last.ProviderError]; ok {
+			rows[i].lastReason = pe.Meaning
+		}
+	}
+	return rows
+}
+
+// formsSummary is the sentence an agent reads first: which form works.
+func formsSummary(rows []formRow) string {
+	var parts []string
+	for _, r := range rows {
+		parts = append(parts, fmt.Sprintf("%s: %d of %d delivered", formWords(r.form), r.delivered, r.sent))
+	}
+	s := strings.Join(parts, "; ") + "."
+	var good, bad string
+	for _, r := range rows {
+		if r.delivered > 0 && good == "" {
+			good = formWords(r.form)
+		}
+		if r.delivered == 0 && r.failed > 0 && bad == "" {
+			bad = formWords(r.form)
+		}
+	}
+	if good != "" && bad != "" {
+		s += " Codes arrive " + strings.ToLower(good[:1]) + good[1:] + " and fail " + strings.ToLower(bad[:1]) + bad[1:] + "."
+	}
+	return s
+}
+
+func formWords(form string) string {
+	switch form {
+	case formE164:
+		return "Without the 0 (E.164)"
+	case formTrunk0:
+		return "With the trunk 0 (legacy)"
+	}
+	return "Form " + form
+}
+
+// cell is the text of one table cell.
+func (p *phoneCheckPanel) cell(row, col int) string {
+	if row < 0 || row >= len(p.rows) {
+		return ""
+	}
+	r := p.rows[row]
+	switch col {
+	case 0:
+		return formWords(r.form) + " · " + r.to
+	case 1:
+		return strconv.Itoa(r.sent)
+	case 2:
+		return strconv.Itoa(r.delivered)
+	case 3:
+		return strconv.Itoa(r.failed)
+	case 4:
+		if r.lastReason != "" {
+			return r.last.Status + ": " + r.lastReason
+		}
+		return r.last.Status
+	case 5:
+		return relativeTime(r.last.RequestedAt, p.now(), nil)
+	case 6:
+		if r.network == "" {
+			return "not reported"
+		}
+		return r.network
+	}
+	return ""
+}
+
+func typeLabel(t string) string {
+	switch t {
+	case phone.TypeFixedLine:
+		return "landline"
+	case phone.TypeFixedLineOrMobile:
+		return "mobile or landline (the plan cannot tell)"
+	case phone.TypeVoIP:
+		return "internet (VoIP)"
+	}
+	return strings.ReplaceAll(t, "_", " ")
+}
+
+func smsLabel(s string) string {
+	switch s {
+	case phone.SMSYes:
+		return "yes"
+	case phone.SMSNo:
+		return "no"
+	}
+	return "not known: ask whether it is a mobile"
+}
