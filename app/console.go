@@ -1,3 +1,5 @@
+//go:build !vdwip
+
 package app
 
 import (

@@ -1,12 +1,16 @@
 package screens
 
 import (
+	"errors"
 	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
+
+	"verifydesk/services/client"
 )
 
 // describeError turns any error into short words for the agent. It is the one
@@ -15,19 +19,17 @@ func describeError(err error) string {
 	if err == nil {
 		return ""
 	}
-	return explainError(err)
+	return client.Explain(err, time.Local)
 }
-
-// explainError is replaced when the backend client lands; until then it says
-// something generic instead of a Go error.
-var explainError = func(err error) string { return "Something went wrong. Try again." }
 
 // emptyState is the centred sentence a tab shows when it has nothing to show.
 func emptyState(text string) fyne.CanvasObject {
 	l := widget.NewLabel(text)
 	l.Alignment = fyne.TextAlignCenter
 	l.Wrapping = fyne.TextWrapWord
-	return container.NewCenter(l)
+	// Not container.NewCenter: a wrapping label there gets its minimum width and
+	// breaks after every letter. Spacers centre it vertically at full width.
+	return container.NewVBox(layout.NewSpacer(), l, layout.NewSpacer())
 }
 
 // relativeTime formats t for an agent on a call: "14:02 (2 min ago)", with the
@@ -57,7 +59,19 @@ func relativeTime(t, now time.Time, loc *time.Location) string {
 		return fmt.Sprintf("%s (%d min ago)", clock, int(d.Minutes()))
 	case d < 48*time.Hour:
 		return fmt.Sprintf("%s (%d h ago)", clock, int(d.Hours()))
-	default:
+	case d < 30*24*time.Hour:
 		return fmt.Sprintf("%s (%d days ago)", clock, int(d.Hours()/24))
+	default:
+		return lt.Format("2 Jan 2006")
 	}
+}
+
+// errorsIsAny reports whether err matches any of targets.
+func errorsIsAny(err error, targets ...error) bool {
+	for _, t := range targets {
+		if errors.Is(err, t) {
+			return true
+		}
+	}
+	return false
 }

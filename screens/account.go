@@ -1,0 +1,381 @@
+//go:build vdwip
+
+package screens
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"verifydesk/data"
+)
+
+// accountHeader is who the caller is (masked) and badges for what matters at a
+// glance.
+type accountHeader struct {
+	w        *workspace
+	acct     *data.Account
+	title    *widget.Label
+	contact  *widget.Label
+	revealed map[string]string // field -> full value, for this account only
+	badges   *fyne.Container
+	limit    *badgeWidget
+	content  fyne.CanvasObject
+}
+
+func newAccountHeader(w *workspace) *accountHeader {
+	h := &accountHeader{w: w, revealed: map[string]string{}}
+	h.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	h.title.SizeName = theme.SizeNameSubHeadingText
+	h.contact = widget.NewLabel("")
+	h.contact.Selectable = true
+	h.badges = container.NewHBox()
+	h.limit = badge("", widget.MediumImportance)
+	return h
+}
+
+func (h *accountHeader) build() fyne.CanvasObject {
+	if h.content == nil {
+		revealPhone := widget.NewButtonWithIcon("Reveal phone…", theme.VisibilityIcon(), func() { h.onReveal("phone") })
+		revealEmail := widget.NewButtonWithIcon("Reveal email…", theme.VisibilityIcon(), func() { h.onReveal("email") })
+		top := container.NewBorder(nil, nil, nil, container.NewHBox(revealPhone, revealEmail), h.title)
+		h.content = container.NewVBox(top, h.contact, h.badges, widget.NewSeparator())
+	}
+	return h.content
+}
+
+// set shows acct (UI thread).
+func (h *accountHeader) set(acct *data.Account) {
+	if h.acct == nil || acct == nil || h.acct.ID != acct.ID {
+		h.revealed = map[string]string{}
+	}
+	h.acct = acct
+	h.title.SetText(fmt.Sprintf("%s · %s · %s", acct.Name, acct.App, acct.ID))
+	h.showContact()
+	h.limit.set("", widget.MediumImportance)
+	h.limit.Hide()
+	h.badges.Objects = append(accountBadges(acct), h.limit)
+	h.badges.Refresh()
+}
+
+func (h *accountHeader) showContact() {
+	phone, email := h.acct.PhoneMasked, h.acct.EmailMasked
+	if v, ok := h.revealed["phone"]; ok {
+		phone = v + " (revealed)"
+	}
+	if v, ok := h.revealed["email"]; ok {
+		email = v + " (revealed)"
+	}
+	parts := []string{}
+	for _, s := range []string{phone, email} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	if len(parts) == 0 {
+		parts = append(parts, "no phone or email on file")
+	}
+	h.contact.SetText(strings.Join(parts, " · "))
+}
+
+// setRateLimits shows the tightest send limit, if any blocks a send now.
+func (h *accountHeader) setRateLimits(rl data.RateLimits, now time.Time) {
+	var next *time.Time
+	for _, l := range rl.Limits {
+		if l.Blocked && l.NextAllowedAt != nil && (next == nil || l.NextAllowedAt.After(*next)) {
+			next = l.NextAllowedAt
+		}
+	}
+	if next == nil || !next.After(now) {
+		h.limit.Hide()
+		return
+	}
+	h.limit.set("rate-limited until "+next.Local().Format("15:04"), widget.WarningImportance)
+	h.limit.Show()
+}
+
+// accountBadges are the header's words for 2FA, devices, lock and phone form.
+func accountBadges(a *data.Account) []fyne.CanvasObject {
+	var out []fyne.CanvasObject
+	switch {
+	case !a.TwoFactor.FeatureAvailable:
+		out = append(out, badge("2FA not rolled out yet", widget.WarningImportance))
+	case a.TwoFactor.Enabled:
+		out = append(out, badge("2FA on: "+methodWords(a.TwoFactor.Method), widget.SuccessImportance))
+	default:
+		out = append(out, badge("2FA off", widget.WarningImportance))
+	}
+	out = append(out, badge(fmt.Sprintf("%d trusted device%s", a.TrustedDeviceCount, plural(a.TrustedDeviceCount)), widget.MediumImportance))
+	if a.Lock.Locked {
+		out = append(out, badge("locked", widget.DangerImportance))
+	} else {
+		out = append(out, badge("not locked", widget.SuccessImportance))
+	}
+	if a.PhoneStoredForm == "trunk_0" {
+		out = append(out, badge("number: trunk 0 stored", widget.WarningImportance))
+	}
+	if a.PhoneMasked != "" && !a.PhoneVerified {
+		out = append(out, badge("phone not verified", widget.WarningImportance))
+	}
+	return out
+}
+
+// methodWords names a 2FA method or channel for people.
+func methodWords(m string) string {
+	switch m {
+	case data.ChannelAppPush:
+		return "app notification"
+	case data.ChannelEmail:
+		return "email"
+	case data.ChannelSMS:
+		return "SMS"
+	case "":
+		return "none"
+	}
+	return m
+}
+
+// onReveal asks for a reason, then fetches and shows the full value. The backend
+// audits every reveal.
+func (h *accountHeader) onReveal(field string) {
+	acct := h.acct
+	if acct == nil {
+		return
+	}
+	reason := widget.NewEntry()
+	reason.SetPlaceHolder("e.g. caller confirms the number on file")
+	reason.Validator = func(s string) error {
+		if len(strings.TrimSpace(s)) < 5 {
+			return fmt.Errorf("say why you need the full %s (at least a few words)", field)
+		}
+		return nil
+	}
+	items := []*widget.FormItem{widget.NewFormItem("Reason", reason)}
+	items[0].HintText = "Recorded in the audit log."
+	dialog.ShowForm("Reveal the full "+field+"?", "Reveal", "Cancel", items, func(ok bool) {
+		if !ok {
+			return
+		}
+		why := strings.TrimSpace(reason.Text)
+		h.w.cfg.goAsync(func() { h.reveal(h.w.ctx, acct.ID, field, why) })
+	}, h.w.win)
+}
+
+// reveal fetches the full value of field and shows it while the account stays
+// open. It does I/O: call it off the UI thread.
+func (h *accountHeader) reveal(ctx context.Context, accountID, field, reason string) {
+	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
+	defer cancel()
+	v, err := h.w.api.Reveal(ctx, accountID, field, reason)
+	fyne.Do(func() {
+		h.w.noteBackend(err)
+		if err != nil {
+			dialog.ShowInformation("Not revealed", describeError(err), h.w.win)
+			return
+		}
+		if h.acct == nil || h.acct.ID != accountID {
+			return // the agent moved on; do not show it on another account
+		}
+		h.revealed[field] = v
+		h.showContact()
+	})
+}
+
+// overviewPanel is the account's detail: everything the backend says about it,
+// and the other ways in when no code works.
+type overviewPanel struct {
+	api     API
+	w       *workspace
+	acct    *data.Account
+	forms   [2]*widget.Form
+	values  map[string]*widget.Label
+	limits  *widget.Label
+	ways    *widget.Label
+	state   *widget.Label
+	content fyne.CanvasObject
+}
+
+// The overview's two columns: who and how to reach them; how they sign in.
+var (
+	overviewContact  = []string{"App", "Name", "Customer's country", "Customer's time zone", "Phone", "Phone verified", "Email", "Email verified", "Created"}
+	overviewSecurity = []string{"Two-step verification", "Trusted devices", "Password set", "Linked sign-ins", "Lock"}
+)
+
+func newOverviewPanel(api API, w *workspace) *overviewPanel {
+	p := &overviewPanel{api: api, w: w, values: map[string]*widget.Label{}}
+	for i, rows := range [][]string{overviewContact, overviewSecurity} {
+		p.forms[i] = widget.NewForm()
+		for _, r := range rows {
+			l := widget.NewLabel("")
+			l.Wrapping = fyne.TextWrapWord
+			p.values[r] = l
+			p.forms[i].Append(r, l)
+		}
+	}
+	p.limits = widget.NewLabel("")
+	p.limits.Wrapping = fyne.TextWrapWord
+	p.ways = widget.NewLabel("")
+	p.ways.Wrapping = fyne.TextWrapWord
+	p.state = widget.NewLabel("")
+	p.state.Wrapping = fyne.TextWrapWord
+	return p
+}
+
+func (p *overviewPanel) title() string { return "Overview" }
+
+func (p *overviewPanel) build() fyne.CanvasObject {
+	if p.content == nil {
+		lim := widget.NewLabelWithStyle("Send limits", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		ways := widget.NewLabelWithStyle("Other ways in", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		right := container.NewVBox(p.forms[1], widget.NewSeparator(), ways, p.ways)
+		p.content = container.NewVScroll(container.NewVBox(p.state, container.NewGridWithColumns(2, p.forms[0], right),
+			widget.NewSeparator(), lim, p.limits))
+	}
+	return p.content
+}
+
+func (p *overviewPanel) setAccount(acct *data.Account) {
+	p.acct = acct
+	if acct == nil {
+		return
+	}
+	p.show(*acct)
+	p.limits.SetText("Loading…")
+}
+
+func (p *overviewPanel) show(a data.Account) {
+	yesNo := func(b bool) string {
+		if b {
+			return "yes"
+		}
+		return "no"
+	}
+	twoFA := "off"
+	switch {
+	case !a.TwoFactor.FeatureAvailable:
+		twoFA = "not available for this account yet: the feature is rolled out to accounts in batches and needs no app update. Ask the customer to wait for it to appear under Login Security."
+	case a.TwoFactor.Enabled:
+		twoFA = "on; new devices verify by " + methodWords(a.TwoFactor.Method)
+	}
+	lock := "not locked"
+	if a.Lock.Locked {
+		lock = "locked"
+		if a.Lock.Reason != "" {
+			lock += ": " + a.Lock.Reason
+		}
+		if a.Lock.Until != nil {
+			lock += " until " + relativeTime(*a.Lock.Until, p.w.cfg.now(), nil)
+		}
+	}
+	linked := "none"
+	if len(a.LinkedLogins) > 0 {
+		linked = strings.Join(a.LinkedLogins, ", ")
+	}
+	phoneText := a.PhoneMasked
+	if a.PhoneStoredForm == "trunk_0" {
+		phoneText += " (stored in the legacy form with the trunk 0 after the country code)"
+	}
+	vals := map[string]string{
+		"App": a.App, "Name": a.Name, "Customer's country": a.Region, "Customer's time zone": a.TimeZone,
+		"Phone": orNone(phoneText), "Phone verified": yesNo(a.PhoneVerified), "Email": orNone(a.EmailMasked),
+		"Email verified": yesNo(a.EmailVerified), "Two-step verification": twoFA,
+		"Trusted devices": fmt.Sprint(a.TrustedDeviceCount), "Password set": yesNo(a.PasswordSet),
+		"Linked sign-ins": linked, "Lock": lock, "Created": relativeTime(a.CreatedAt, p.w.cfg.now(), nil),
+	}
+	for k, v := range vals {
+		p.values[k].SetText(v)
+	}
+	p.ways.SetText(otherWaysIn(a))
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "none on file"
+	}
+	return s
+}
+
+// otherWaysIn lists the fallbacks the account already has, so the agent can
+// offer one instead of another code (help page: password login, WeChat).
+func otherWaysIn(a data.Account) string {
+	var ways []string
+	if a.PasswordSet {
+		ways = append(ways, "sign in with the password (a password is set)")
+	}
+	if a.EmailMasked != "" && a.EmailVerified {
+		ways = append(ways, "a code by email to "+a.EmailMasked)
+	}
+	if a.TrustedDeviceCount > 0 && a.TwoFactor.Enabled {
+		ways = append(ways, fmt.Sprintf("approve on one of the %d trusted devices", a.TrustedDeviceCount))
+	}
+	for _, l := range a.LinkedLogins {
+		ways = append(ways, "sign in with "+l)
+	}
+	if len(ways) == 0 {
+		return "None: the account has no password, verified email or linked sign-in. Suggest setting a password once the customer is in."
+	}
+	return "• " + strings.Join(ways, "\n• ")
+}
+
+func (p *overviewPanel) refresh(ctx context.Context) {
+	acct := p.acct
+	if acct == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
+	defer cancel()
+	fresh, err := p.api.Account(ctx, acct.ID)
+	var rl data.RateLimits
+	var rlErr error
+	if err == nil {
+		rl, rlErr = p.api.RateLimits(ctx, acct.ID)
+	}
+	fyne.Do(func() {
+		if p.acct == nil || p.acct.ID != acct.ID {
+			return
+		}
+		p.w.noteBackend(err)
+		if err != nil {
+			p.state.SetText("Could not refresh: " + describeError(err) + " Showing what the search returned.")
+			p.state.Show()
+			return
+		}
+		p.state.Hide()
+		p.show(fresh)
+		if rlErr != nil {
+			p.limits.SetText("Could not load the send limits: " + describeError(rlErr))
+			return
+		}
+		now := p.w.cfg.now()
+		p.w.header.setRateLimits(rl, now)
+		p.limits.SetText(limitsText(rl, now))
+	})
+}
+
+// limitsText words the send-limit state: "SMS to +44 7*** ***456 (login): 5 of
+// 5 this hour, next allowed at 14:05".
+func limitsText(rl data.RateLimits, now time.Time) string {
+	if len(rl.Limits) == 0 {
+		return "No codes sent recently: every channel is within its limits."
+	}
+	var lines []string
+	for _, l := range rl.Limits {
+		var used []string
+		for _, w := range l.Windows {
+			used = append(used, fmt.Sprintf("%d of %d this %s", w.Used, w.Limit, w.Window))
+		}
+		line := fmt.Sprintf("%s to %s (%s): %s", methodWords(l.Channel), l.DestinationMasked, l.Purpose, strings.Join(used, ", "))
+		if l.Blocked && l.NextAllowedAt != nil {
+			line += ". Too many requests: next allowed at " + relativeTime(*l.NextAllowedAt, now, nil)
+		}
+		lines = append(lines, line)
+	}
+	return strings.Join(lines, "\n")
+}

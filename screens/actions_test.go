@@ -1,0 +1,167 @@
+//go:build vdwip
+
+package screens
+
+import (
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"verifydesk/data"
+	"verifydesk/services/client"
+)
+
+// demoInboxCode reads the newest identity-check code the simulated customer
+// received, the way a trainee reads it off the demo customer's phone.
+func demoInboxCode(t *testing.T, baseURL, accountID string) string {
+	t.Helper()
+	c := client.New(baseURL, client.Options{})
+	sess, err := c.SignIn(context.Background(), "lee", "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	req, _ := http.NewRequest("GET", baseURL+"/v1/demo/inbox?account_id="+accountID, nil)
+	req.Header.Set("Authorization", "Bearer "+sess.Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var inbox data.DemoInbox
+	if err := json.NewDecoder(resp.Body).Decode(&inbox); err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range inbox.Messages {
+		if m.Purpose == data.PurposeIdentityCheck && m.Code != "" {
+			return m.Code
+		}
+	}
+	t.Fatalf("no identity-check code in the demo inbox: %+v", inbox)
+	return ""
+}
+
+func TestRemoveDeviceAfterIdentityCheck(t *testing.T) {
+	u, w, url := signedInURL(t)
+	search(t, u, "US", "+16502530000")
+	ws := u.work
+	acct := ws.account
+	if acct == nil {
+		t.Fatalf("no account; screen says:\n%s", screenText(w.Content()))
+	}
+	devs := ws.panels[2].(*devicesPanel)
+	devs.refresh(context.Background())
+	if len(devs.rows) == 0 {
+		t.Fatalf("no trusted devices listed:\n%s", screenText(devs.build()))
+	}
+	before := len(devs.rows)
+	lost := devs.rows[0]
+	devs.table.Select(widgetCell(0, 0))
+	if !strings.Contains(devs.remove.Text, lost.Name) {
+		t.Errorf("remove button does not name the device: %q", devs.remove.Text)
+	}
+
+	f := ws.startSensitive(acct, ws.removeDeviceAction(acct, lost.ID, lost.Name))
+	// Verifying before any code was sent says what to do.
+	test.Tap(f.verify)
+	f.channel.SetSelected(f.channels[1]) // email
+	test.Tap(f.send)
+	if !strings.Contains(f.status.Text, "Check code sent to") {
+		t.Fatalf("check code not sent: %q", f.status.Text)
+	}
+	// A wrong code is refused and says why.
+	test.Type(f.code, "000000")
+	test.Tap(f.verify)
+	if f.status.Text == "" || strings.Contains(f.status.Text, "Check code sent") {
+		t.Errorf("a wrong code gave no words: %q", f.status.Text)
+	}
+	code := demoInboxCode(t, url, acct.ID)
+	f.code.SetText("")
+	test.Type(f.code, code)
+	test.Tap(f.verify)
+	if f.code.Text != "" {
+		t.Error("the check code stayed on screen")
+	}
+	if !strings.Contains(ws.banner.Text, "done") || !strings.Contains(ws.banner.Text, "security notice") {
+		t.Errorf("no confirmation of the removal: %q / %q", ws.banner.Text, f.status.Text)
+	}
+	devs.refresh(context.Background())
+	if len(devs.rows) != before-1 {
+		t.Errorf("devices: %d, want %d after removal", len(devs.rows), before-1)
+	}
+	for _, d := range devs.rows {
+		if d.ID == lost.ID {
+			t.Errorf("removed device %s still listed", lost.Name)
+		}
+	}
+}
+
+func TestResendRespectsLimitsAndRefusesVoIP(t *testing.T) {
+	u, w, _ := signedInURL(t)
+	// Already at the hourly limit.
+	search(t, u, "DE", "015123456789")
+	if u.work.account == nil {
+		t.Fatalf("no account; screen says:\n%s", screenText(w.Content()))
+	}
+	codes := u.work.panels[1].(*codesPanel)
+	codes.refresh(context.Background())
+	if len(codes.rows) == 0 {
+		t.Fatal("no deliveries listed")
+	}
+	if !strings.Contains(codes.limits.Text, "next allowed at") {
+		t.Errorf("the send limits do not say when the next code is allowed: %q", codes.limits.Text)
+	}
+	test.Tap(codes.resend)
+	if !strings.Contains(codes.result.Text, "Not sent") || !strings.Contains(codes.result.Text, "can be sent") {
+		t.Errorf("a resend over the limit: %q", codes.result.Text)
+	}
+
+	// A VoIP number: SMS refused with the reason.
+	search(t, u, "GB", "056 1234 5678")
+	if u.work.account == nil {
+		t.Fatal("VoIP account not found")
+	}
+	codes.refresh(context.Background())
+	test.Tap(codes.resend)
+	if !strings.Contains(codes.result.Text, "Not sent") {
+		t.Errorf("SMS to a VoIP number was not refused: %q", codes.result.Text)
+	}
+
+	// An ordinary account: the resend goes out, and the log shows it first.
+	search(t, u, "US", "+16502530000")
+	codes.refresh(context.Background())
+	n := len(codes.rows)
+	codes.channel.SetSelected("Email")
+	test.Tap(codes.resend)
+	if !strings.HasPrefix(codes.result.Text, "Sent: email") {
+		t.Fatalf("resend by email: %q", codes.result.Text)
+	}
+	if len(codes.rows) != n+1 || codes.rows[0].RequestedBy != data.RequesterAgent {
+		t.Errorf("the log does not show the agent's resend first (%d -> %d rows)", n, len(codes.rows))
+	}
+	for _, s := range texts(codes.build()) {
+		if strings.Contains(s, "code is") || strings.Contains(s, "Your code") {
+			t.Errorf("a message text with a code reached the screen: %q", s)
+		}
+	}
+}
+
+func TestCodesExplainUndeliveredSMS(t *testing.T) {
+	u, _, _ := signedInURL(t)
+	search(t, u, "GB", "07911 123456")
+	codes := u.work.panels[1].(*codesPanel)
+	codes.refresh(context.Background())
+	for i, d := range codes.rows {
+		if d.ProviderError == data.ProviderUnreachable {
+			codes.table.Select(widgetCell(i, 0))
+			if !strings.Contains(codes.detail.Text, "could not be reached") || !strings.Contains(codes.detail.Text, "signal") {
+				t.Errorf("no meaning and advice for 30003: %q", codes.detail.Text)
+			}
+			return
+		}
+	}
+	t.Fatalf("no unreachable-handset delivery in the log: %+v", codes.rows)
+}

@@ -1,0 +1,287 @@
+//go:build vdwip
+
+package screens
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"verifydesk/data"
+	"verifydesk/services/client"
+)
+
+// codesSource is what the Codes tab asks of the backend.
+type codesSource interface {
+	Deliveries(ctx context.Context, accountID string) ([]data.Delivery, error)
+	RateLimits(ctx context.Context, accountID string) (data.RateLimits, error)
+	Resend(ctx context.Context, accountID string, req data.ResendRequest, idempotencyKey string) (data.ResendResult, error)
+}
+
+// codesPanel is the delivery log of every code and notice sent to the account,
+// the send limits, and a resend that respects them.
+type codesPanel struct {
+	src     codesSource
+	w       *workspace
+	acct    *data.Account
+	rows    []data.Delivery
+	table   *widget.Table
+	detail  *widget.Label
+	limits  *widget.Label
+	state   *widget.Label
+	channel *widget.Select
+	purpose *widget.Select
+	resend  *widget.Button
+	result  *widget.Label
+	// pendingKey is the idempotency key of the resend being tried: a retry of the
+	// same resend reuses it, so the customer never gets two codes for one click.
+	pendingKey string
+	content    fyne.CanvasObject
+}
+
+var codeColumns = []string{"Sent", "Channel", "To", "Purpose", "Asked by", "Status", "What happened", "Sender"}
+
+func newCodesPanel(src codesSource, w *workspace) *codesPanel {
+	p := &codesPanel{src: src, w: w}
+	p.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(p.rows), len(codeColumns) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("template")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(p.cell(id)) })
+	p.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	p.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Row < 0 && id.Col >= 0 {
+			o.(*widget.Label).SetText(codeColumns[id.Col])
+		} else if id.Col < 0 {
+			o.(*widget.Label).SetText("")
+		}
+	}
+	p.table.ShowHeaderColumn = false
+	em := theme.TextSize()
+	for i, wdt := range []float32{9, 6, 10, 8, 6, 7, 16, 14} {
+		p.table.SetColumnWidth(i, wdt*em)
+	}
+	p.table.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(p.rows) {
+			p.detail.SetText(deliveryDetail(p.rows[id.Row]))
+		}
+	}
+	p.detail = widget.NewLabel("Select a delivery to see what its status means and what the customer can do.")
+	p.detail.Wrapping = fyne.TextWrapWord
+	p.limits = widget.NewLabel("")
+	p.limits.Wrapping = fyne.TextWrapWord
+	p.state = widget.NewLabel("")
+	p.state.Wrapping = fyne.TextWrapWord
+	p.channel = widget.NewSelect([]string{"SMS", "Email", "App notification"}, func(string) { p.pendingKey = "" })
+	p.channel.SetSelected("SMS")
+	p.purpose = widget.NewSelect([]string{data.PurposeLogin, data.PurposeNewDevice, data.PurposeResetPassword, data.PurposeRegister, data.PurposeEnable2FA}, func(string) { p.pendingKey = "" })
+	p.purpose.SetSelected(data.PurposeLogin)
+	p.resend = widget.NewButtonWithIcon("Resend code", theme.MailSendIcon(), p.onResend)
+	p.result = widget.NewLabel("")
+	p.result.Wrapping = fyne.TextWrapWord
+	return p
+}
+
+func (p *codesPanel) title() string { return "Codes" }
+
+func (p *codesPanel) build() fyne.CanvasObject {
+	if p.content == nil {
+		resendRow := container.NewHBox(widget.NewLabel("Resend by"), p.channel, widget.NewLabel("for"), p.purpose, p.resend)
+		top := container.NewVBox(p.state, p.limits, resendRow, p.result, widget.NewSeparator())
+		split := container.NewVSplit(p.table, container.NewVScroll(p.detail))
+		split.Offset = 0.7
+		p.content = container.NewBorder(top, nil, nil, nil, split)
+	}
+	return p.content
+}
+
+func (p *codesPanel) setAccount(acct *data.Account) {
+	p.acct = acct
+	p.rows = nil
+	p.pendingKey = ""
+	p.table.UnselectAll()
+	p.table.Refresh()
+	p.state.SetText("Loading the delivery log…")
+	p.state.Show()
+	p.limits.SetText("")
+	p.result.SetText("")
+	p.detail.SetText("Select a delivery to see what its status means and what the customer can do.")
+}
+
+func (p *codesPanel) refresh(ctx context.Context) {
+	acct := p.acct
+	if acct == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
+	defer cancel()
+	rows, err := p.src.Deliveries(ctx, acct.ID)
+	rl, rlErr := p.src.RateLimits(ctx, acct.ID)
+	fyne.Do(func() {
+		if p.acct == nil || p.acct.ID != acct.ID {
+			return
+		}
+		p.w.noteBackend(err)
+		if err != nil {
+			p.state.SetText("The delivery log could not be loaded: " + describeError(err))
+			return
+		}
+		p.rows = rows
+		p.table.Refresh()
+		if len(rows) == 0 {
+			p.state.SetText("No codes sent in the last 30 days.")
+		} else {
+			p.state.SetText(deliverySummary(rows))
+		}
+		if rlErr != nil {
+			p.limits.SetText("Send limits could not be loaded: " + describeError(rlErr))
+		} else {
+			p.limits.SetText(limitsText(rl, p.w.cfg.now()))
+			p.w.header.setRateLimits(rl, p.w.cfg.now())
+		}
+	})
+}
+
+func (p *codesPanel) cell(id widget.TableCellID) string {
+	if id.Row < 0 || id.Row >= len(p.rows) {
+		return ""
+	}
+	d := p.rows[id.Row]
+	switch id.Col {
+	case 0:
+		return relativeTime(d.RequestedAt, p.w.cfg.now(), nil)
+	case 1:
+		return methodWords(d.Channel)
+	case 2:
+		to := d.DestinationMasked
+		if d.DestinationForm == "trunk_0" {
+			to += " (with 0)"
+		}
+		return to
+	case 3:
+		return strings.ReplaceAll(d.Purpose, "_", " ")
+	case 4:
+		if d.RequestedBy == data.RequesterAgent {
+			return "agent"
+		}
+		return d.RequestedBy
+	case 5:
+		return d.Status
+	case 6:
+		if pe, ok := data.ProviderErrors[d.ProviderError]; ok {
+			return pe.Meaning
+		}
+		if d.ProviderError != "" {
+			return "provider error " + d.ProviderError
+		}
+		if d.NetworkReached != "" {
+			return "reached " + d.NetworkReached
+		}
+		return ""
+	case 7:
+		return d.Sender
+	}
+	return ""
+}
+
+// deliverySummary is the one line an agent reads first: how many arrived.
+func deliverySummary(rows []data.Delivery) string {
+	var ok, bad int
+	for _, d := range rows {
+		switch d.Status {
+		case data.StatusDelivered:
+			ok++
+		case data.StatusUndelivered, data.StatusFailed, data.StatusBounced:
+			bad++
+		}
+	}
+	s := fmt.Sprintf("%d sent in the last 30 days: %d delivered, %d did not arrive.", len(rows), ok, bad)
+	if last := rows[0]; last.Status != data.StatusDelivered {
+		s += " The latest is " + last.Status
+		if pe, ok := data.ProviderErrors[last.ProviderError]; ok {
+			s += ": " + pe.Meaning
+		} else {
+			s += "."
+		}
+	}
+	return s
+}
+
+// deliveryDetail explains one delivery: its meaning, the advice from the help
+// pages, and the sender the customer should look for.
+func deliveryDetail(d data.Delivery) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s to %s, %s, status %s.\n", methodWords(d.Channel), d.DestinationMasked, strings.ReplaceAll(d.Purpose, "_", " "), d.Status)
+	if pe, ok := data.ProviderErrors[d.ProviderError]; ok {
+		fmt.Fprintf(&b, "\nWhat happened: %s\nWhat the customer can do: %s\n", pe.Meaning, pe.Advice)
+	}
+	if d.NetworkReached != "" {
+		fmt.Fprintf(&b, "\nThe provider reached the network %s. If that is not the carrier the number was issued by (Phone check tab), the number was ported; after a recent port SMS can take a day to work again.\n", d.NetworkReached)
+	}
+	if d.Sender != "" {
+		switch d.SenderKind {
+		case "email":
+			fmt.Fprintf(&b, "\nThe email comes from %s: ask the customer to check Spam/Junk and add it to safe senders.\n", d.Sender)
+		case "app":
+			b.WriteString("\nIt arrives as an app notification on the trusted devices: notifications must be allowed for the app.\n")
+		default:
+			fmt.Fprintf(&b, "\nThe SMS comes from %s: ask the customer to check their spam filter, blocked senders and security apps for it.\n", d.Sender)
+		}
+	}
+	if d.Status == data.StatusQueued || d.Status == data.StatusSent {
+		b.WriteString("\nSMS can be delayed by network congestion: wait 5-10 minutes before sending another; repeated requests trigger the send limits.\n")
+	}
+	return b.String()
+}
+
+func (p *codesPanel) onResend() {
+	acct := p.acct
+	if acct == nil {
+		return
+	}
+	ch := map[string]string{"SMS": data.ChannelSMS, "Email": data.ChannelEmail, "App notification": data.ChannelAppPush}[p.channel.Selected]
+	req := data.ResendRequest{Channel: ch, Purpose: p.purpose.Selected}
+	if p.pendingKey == "" {
+		p.pendingKey = client.NewIdempotencyKey()
+	}
+	key := p.pendingKey
+	p.resend.Disable()
+	p.result.SetText("Sending…")
+	p.w.cfg.goAsync(func() { p.send(p.w.ctx, acct.ID, req, key) })
+}
+
+// send resends a code. I/O: off the UI thread (tests call it directly).
+func (p *codesPanel) send(ctx context.Context, accountID string, req data.ResendRequest, key string) {
+	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
+	defer cancel()
+	res, err := p.src.Resend(ctx, accountID, req, key)
+	fyne.Do(func() {
+		p.resend.Enable()
+		p.w.noteBackend(err)
+		if err != nil {
+			if !isOffline(err) {
+				p.pendingKey = "" // the backend decided: a new click is a new resend
+			}
+			p.result.SetText("Not sent: " + describeError(err))
+			return
+		}
+		p.pendingKey = ""
+		d := res.Delivery
+		msg := fmt.Sprintf("Sent: %s to %s (%s). Tell the customer to look for a message from %s and to wait a few minutes before asking again.", methodWords(d.Channel), d.DestinationMasked, d.Status, d.Sender)
+		if res.Replayed {
+			msg = "Already sent a moment ago; nothing new was sent."
+		}
+		p.result.SetText(msg)
+		p.w.cfg.goAsync(func() { p.refresh(p.w.ctx) })
+	})
+}

@@ -1,0 +1,181 @@
+//go:build vdwip
+
+package screens
+
+import (
+	"context"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"verifydesk/data"
+)
+
+// devicesSource is what the Devices tab asks of the backend.
+type devicesSource interface {
+	TrustedDevices(ctx context.Context, accountID string) ([]data.TrustedDevice, error)
+}
+
+// devicesPanel lists the trusted devices (which skip the second step) and leads
+// to removing a lost one or signing out everywhere.
+type devicesPanel struct {
+	src      devicesSource
+	w        *workspace
+	actions  accountActions
+	acct     *data.Account
+	rows     []data.TrustedDevice
+	selected int
+	table    *widget.Table
+	state    *widget.Label
+	remove   *widget.Button
+	revoke   *widget.Button
+	content  fyne.CanvasObject
+}
+
+var deviceColumns = []string{"Device", "Model", "System", "App", "Notifications", "Added", "Last seen", "Last IP"}
+
+func newDevicesPanel(src devicesSource, w *workspace, actions accountActions) *devicesPanel {
+	p := &devicesPanel{src: src, w: w, actions: actions, selected: -1}
+	p.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(p.rows), len(deviceColumns) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("template")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(p.cell(id)) })
+	p.table.ShowHeaderColumn = false
+	p.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	p.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Row < 0 && id.Col >= 0 {
+			o.(*widget.Label).SetText(deviceColumns[id.Col])
+		}
+	}
+	em := theme.TextSize()
+	for i, wdt := range []float32{10, 9, 7, 5, 9, 9, 9, 9} {
+		p.table.SetColumnWidth(i, wdt*em)
+	}
+	p.table.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(p.rows) {
+			p.selected = id.Row
+			p.remove.SetText(fmt.Sprintf("Remove %q…", p.rows[id.Row].Name))
+			p.remove.Enable()
+		}
+	}
+	p.state = widget.NewLabel("")
+	p.state.Wrapping = fyne.TextWrapWord
+	p.remove = widget.NewButtonWithIcon("Remove selected device…", theme.DeleteIcon(), p.onRemove)
+	p.remove.Importance = widget.DangerImportance
+	p.remove.Disable()
+	p.revoke = widget.NewButtonWithIcon("Sign out everywhere…", theme.LogoutIcon(), func() { p.actions.revokeSessions() })
+	return p
+}
+
+func (p *devicesPanel) title() string { return "Devices" }
+
+func (p *devicesPanel) build() fyne.CanvasObject {
+	if p.content == nil {
+		help := widget.NewLabel("Trusted devices skip the verification code. A removed device is signed out at once and needs a code next time. Check the caller's identity first.")
+		help.Wrapping = fyne.TextWrapWord
+		p.content = container.NewBorder(container.NewVBox(help, p.state, container.NewHBox(p.remove, p.revoke)), nil, nil, nil, p.table)
+	}
+	return p.content
+}
+
+func (p *devicesPanel) setAccount(acct *data.Account) {
+	p.acct = acct
+	p.rows = nil
+	p.selected = -1
+	p.table.UnselectAll()
+	p.table.Refresh()
+	p.remove.SetText("Remove selected device…")
+	p.remove.Disable()
+	p.state.SetText("Loading trusted devices…")
+}
+
+func (p *devicesPanel) refresh(ctx context.Context) {
+	acct := p.acct
+	if acct == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
+	defer cancel()
+	rows, err := p.src.TrustedDevices(ctx, acct.ID)
+	fyne.Do(func() {
+		if p.acct == nil || p.acct.ID != acct.ID {
+			return
+		}
+		p.w.noteBackend(err)
+		if err != nil {
+			p.state.SetText("Trusted devices could not be loaded: " + describeError(err))
+			return
+		}
+		p.rows = rows
+		p.table.Refresh()
+		p.state.SetText(devicesSummary(rows))
+	})
+}
+
+// devicesSummary says what matters for app-notification codes.
+func devicesSummary(rows []data.TrustedDevice) string {
+	if len(rows) == 0 {
+		return "No trusted devices: codes for new devices can only go by email."
+	}
+	off := 0
+	for _, d := range rows {
+		if !d.NotificationsAllowed {
+			off++
+		}
+	}
+	s := fmt.Sprintf("%d trusted device%s.", len(rows), plural(len(rows)))
+	switch {
+	case off == len(rows):
+		s += " Notifications are off on every one, so app-notification codes cannot arrive: ask the customer to allow notifications for the app and update it, or send the code by email."
+	case off > 0:
+		s += fmt.Sprintf(" Notifications are off on %d of them: codes only show on the others.", off)
+	}
+	return s
+}
+
+func (p *devicesPanel) cell(id widget.TableCellID) string {
+	if id.Row < 0 || id.Row >= len(p.rows) {
+		return ""
+	}
+	d := p.rows[id.Row]
+	now := p.w.cfg.now()
+	switch id.Col {
+	case 0:
+		return d.Name
+	case 1:
+		return d.Model
+	case 2:
+		return d.OS
+	case 3:
+		return d.AppVersion
+	case 4:
+		if d.NotificationsAllowed {
+			return "allowed"
+		}
+		return "off"
+	case 5:
+		return relativeTime(d.AddedAt, now, nil)
+	case 6:
+		return relativeTime(d.LastSeenAt, now, nil)
+	case 7:
+		return d.LastIP
+	}
+	return ""
+}
+
+func (p *devicesPanel) onRemove() {
+	if p.selected < 0 || p.selected >= len(p.rows) {
+		return
+	}
+	d := p.rows[p.selected]
+	p.actions.removeDevice(d.ID, d.Name)
+}

@@ -1,0 +1,160 @@
+//go:build vdwip
+
+package screens
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"verifydesk/data"
+	"verifydesk/services/client"
+)
+
+type signInAPI interface {
+	SignIn(ctx context.Context, username, password string) (data.Session, error)
+}
+
+// signInScreen is the small centred form shown before the workspace.
+type signInScreen struct {
+	cfg        Config
+	api        signInAPI
+	onSignedIn func(data.Session)
+
+	user, pass *widget.Entry
+	submit     *widget.Button
+	status     *widget.Label
+	progress   *widget.ProgressBarInfinite
+	backend    *widget.Label
+	content    fyne.CanvasObject
+}
+
+func newSignInScreen(cfg Config, onSignedIn func(data.Session)) *signInScreen {
+	s := &signInScreen{cfg: cfg, onSignedIn: onSignedIn}
+	s.user = widget.NewEntry()
+	s.user.SetPlaceHolder("username")
+	s.pass = widget.NewPasswordEntry()
+	s.pass.SetPlaceHolder("password")
+	s.pass.OnSubmitted = func(string) { s.onSubmit() }
+	s.user.OnSubmitted = func(string) { s.onSubmit() }
+	if cfg.Demo {
+		s.user.SetText(cfg.DemoUser)
+		s.pass.SetText(cfg.DemoPassword)
+	}
+	s.submit = widget.NewButtonWithIcon("Sign in", theme.LoginIcon(), s.onSubmit)
+	s.submit.Importance = widget.HighImportance
+	s.submit.Disable()
+	s.status = widget.NewLabel("")
+	s.status.Wrapping = fyne.TextWrapWord
+	s.status.Importance = widget.DangerImportance
+	s.status.Hide()
+	s.progress = widget.NewProgressBarInfinite()
+	s.backend = widget.NewLabel("Connecting to the auth backend…")
+	s.backend.Wrapping = fyne.TextWrapWord
+	return s
+}
+
+func (s *signInScreen) build() fyne.CanvasObject {
+	if s.content != nil {
+		return s.content
+	}
+	title := widget.NewLabelWithStyle("Verifydesk", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
+	title.SizeName = theme.SizeNameHeadingText
+	sub := widget.NewLabelWithStyle("Support console for sign-in verification", fyne.TextAlignCenter, fyne.TextStyle{})
+	form := widget.NewForm(
+		widget.NewFormItem("Username", s.user),
+		widget.NewFormItem("Password", s.pass),
+	)
+	items := []fyne.CanvasObject{title, sub}
+	if s.cfg.Demo {
+		demo := badge("DEMO MODE", widget.WarningImportance)
+		note := widget.NewLabel("Training data only: the accounts, people and messages are made up. Demo agents: ana and lee (agent), sam (supervisor); password demo.")
+		note.Wrapping = fyne.TextWrapWord
+		items = append(items, container.NewCenter(demo), note)
+	}
+	items = append(items, form, s.submit, s.progress, s.status, s.backend)
+	if s.cfg.OnSettings != nil {
+		items = append(items, widget.NewButtonWithIcon("Settings…", theme.SettingsIcon(), s.cfg.OnSettings))
+	}
+	card := widget.NewCard("", "", container.NewVBox(items...))
+	// A fixed share of the window keeps the form small and centred at any scale.
+	s.content = container.NewCenter(container.NewGridWrap(fyne.NewSize(26*theme.TextSize(), card.MinSize().Height), card))
+	return s.content
+}
+
+func (s *signInScreen) setBackend(api signInAPI, label string) {
+	s.api = api
+	s.progress.Stop()
+	s.progress.Hide()
+	s.backend.SetText("Backend: " + label)
+	s.submit.Enable()
+}
+
+func (s *signInScreen) backendFailed(err error) {
+	s.progress.Stop()
+	s.progress.Hide()
+	s.backend.SetText("The auth backend could not be started or reached: " + describeError(err) + " Check the backend address in Settings.")
+}
+
+func (s *signInScreen) reset(message string) {
+	s.pass.SetText("")
+	if s.cfg.Demo {
+		s.pass.SetText(s.cfg.DemoPassword)
+	}
+	s.showStatus(message, widget.MediumImportance)
+	s.submit.Enable()
+}
+
+func (s *signInScreen) showStatus(text string, imp widget.Importance) {
+	s.status.Importance = imp
+	s.status.SetText(text)
+	s.status.Show()
+}
+
+func (s *signInScreen) onSubmit() {
+	if s.api == nil || s.submit.Disabled() {
+		return
+	}
+	user, pass := s.user.Text, s.pass.Text
+	if user == "" || pass == "" {
+		s.showStatus("Enter your username and password.", widget.DangerImportance)
+		return
+	}
+	s.submit.Disable()
+	s.progress.Show()
+	s.progress.Start()
+	s.status.Hide()
+	s.cfg.goAsync(func() { s.signIn(context.Background(), user, pass) })
+}
+
+// signIn asks the backend and shows the outcome. It does I/O: call it off the
+// UI thread (tests call it directly).
+func (s *signInScreen) signIn(ctx context.Context, user, pass string) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	sess, err := s.api.SignIn(ctx, user, pass)
+	fyne.Do(func() {
+		s.progress.Stop()
+		s.progress.Hide()
+		s.submit.Enable()
+		if err != nil {
+			s.showStatus(signInError(err), widget.DangerImportance)
+			return
+		}
+		s.onSignedIn(sess)
+	})
+}
+
+// signInError words a failed sign-in: a 401 here means wrong credentials, not an
+// expired session.
+func signInError(err error) string {
+	if errors.Is(err, client.ErrUnauthorized) {
+		return "Wrong username or password."
+	}
+	return describeError(err)
+}

@@ -1,0 +1,167 @@
+//go:build vdwip
+
+package screens
+
+import (
+	"context"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+
+	"verifydesk/data"
+	"verifydesk/services/client"
+	"verifydesk/services/geo"
+)
+
+// API is what the console asks of the auth backend. *client.Client implements
+// it; screens depend on this interface only.
+type API interface {
+	SignIn(ctx context.Context, username, password string) (data.Session, error)
+	SignOut(ctx context.Context) error
+	SearchAccounts(ctx context.Context, q client.AccountQuery) ([]data.Account, error)
+	Account(ctx context.Context, id string) (data.Account, error)
+	Reveal(ctx context.Context, accountID, field, reason string) (string, error)
+	Deliveries(ctx context.Context, accountID string) ([]data.Delivery, error)
+	Resend(ctx context.Context, accountID string, req data.ResendRequest, idempotencyKey string) (data.ResendResult, error)
+	RateLimits(ctx context.Context, accountID string) (data.RateLimits, error)
+	TrustedDevices(ctx context.Context, accountID string) ([]data.TrustedDevice, error)
+	RemoveDevice(ctx context.Context, accountID, deviceID string, auth client.ActionAuth) (data.ActionResult, error)
+	RevokeSessions(ctx context.Context, accountID string, auth client.ActionAuth) (data.ActionResult, error)
+	AllLoginActivity(ctx context.Context, accountID string, max int) ([]data.LoginEvent, error)
+	StartIdentityCheck(ctx context.Context, accountID, channel string) (data.IdentityCheck, error)
+	VerifyIdentity(ctx context.Context, checkID, code string) (data.IdentityProof, error)
+	RequestApproval(ctx context.Context, req data.ApprovalRequest) (data.Approval, error)
+	Cases(ctx context.Context, q client.CaseQuery) ([]data.Case, error)
+}
+
+// Config is what the window needs besides the backend.
+type Config struct {
+	// Demo is true when the console runs on its embedded reference backend.
+	Demo bool
+	// DemoUser and DemoPassword pre-fill the sign-in form in demo mode.
+	DemoUser, DemoPassword string
+	// Locator places login IPs; nil hides locations.
+	Locator *geo.Locator
+	// Region is the country picker's first choice (ISO 3166-1 alpha-2).
+	Region string
+	// OnRegion is told when the agent picks another country, to remember it.
+	OnRegion func(region string)
+	// OnReady is called once, on the UI thread, when the workspace is shown and
+	// its search is usable.
+	OnReady func()
+	// OnSettings opens the settings dialog.
+	OnSettings func()
+	// Now is the clock; nil means time.Now.
+	Now func() time.Time
+
+	geoProblem string
+	// async runs background work; nil means a new goroutine. Tests make it
+	// synchronous so they can check the outcome without sleeping.
+	async func(func())
+}
+
+// goAsync runs f in the background (off the UI thread).
+func (c Config) goAsync(f func()) {
+	if c.async != nil {
+		c.async(f)
+		return
+	}
+	go f()
+}
+
+func (c Config) now() time.Time {
+	if c.Now != nil {
+		return c.Now()
+	}
+	return time.Now()
+}
+
+// UI is the window's content: the sign-in form, then the workspace.
+type UI struct {
+	win    fyne.Window
+	cfg    Config
+	api    API
+	label  string
+	root   *fyne.Container
+	signIn *signInScreen
+	work   *workspace
+}
+
+// NewUI builds the window's content. The backend is not known yet: the sign-in
+// form waits for SetBackend.
+func NewUI(win fyne.Window, cfg Config) *UI {
+	u := &UI{win: win, cfg: cfg}
+	u.signIn = newSignInScreen(cfg, u.onSignedIn)
+	u.root = container.NewStack(u.signIn.build())
+	return u
+}
+
+// Content is the object to set as the window's content.
+func (u *UI) Content() fyne.CanvasObject { return u.root }
+
+// SetBackend tells the UI which backend to talk to; label names it in the
+// status bar ("demo (127.0.0.1:53011)"). UI thread only.
+func (u *UI) SetBackend(api API, label string) {
+	u.api, u.label = api, label
+	u.signIn.setBackend(api, label)
+}
+
+// SetLocator sets the geolocation used by accounts opened from now on; problem,
+// when not empty, says why configured databases were not used. UI thread only.
+func (u *UI) SetLocator(loc *geo.Locator, problem string) {
+	u.cfg.Locator = loc
+	u.cfg.geoProblem = problem
+	if u.work != nil {
+		u.work.cfg.geoProblem = problem
+		u.work.updateStatus()
+	}
+}
+
+// BackendFailed tells the agent the backend could not be started or reached.
+// UI thread only.
+func (u *UI) BackendFailed(err error) { u.signIn.backendFailed(err) }
+
+// SubmitSignIn signs in with what the form holds, as if the agent pressed the
+// button (used by --exit-when-ready in demo mode). UI thread only.
+func (u *UI) SubmitSignIn() { u.signIn.onSubmit() }
+
+// Search runs a search as if the agent typed text and pressed Enter. UI thread only.
+func (u *UI) Search(text string) {
+	if u.work != nil {
+		u.work.search.SetText(text)
+		u.work.onSearch()
+	}
+}
+
+// SignOut returns to the sign-in form (after a 401 too). UI thread only.
+func (u *UI) SignOut(message string) {
+	if u.work != nil {
+		u.work.close()
+		u.work = nil
+	}
+	u.signIn.reset(message)
+	u.root.Objects = []fyne.CanvasObject{u.signIn.build()}
+	u.root.Refresh()
+	u.win.Canvas().Focus(u.signIn.user)
+}
+
+func (u *UI) onSignedIn(s data.Session) {
+	u.work = newWorkspace(u.win, u.api, u.cfg, s.Agent, u.label, u.onSignOutRequested)
+	u.root.Objects = []fyne.CanvasObject{u.work.build()}
+	u.root.Refresh()
+	u.win.Canvas().Focus(u.work.search)
+	if u.cfg.OnReady != nil {
+		u.cfg.OnReady()
+	}
+}
+
+func (u *UI) onSignOutRequested() {
+	api := u.api
+	u.cfg.goAsync(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+		defer cancel()
+		_ = api.SignOut(ctx) // the token is dropped locally either way
+	})
+	u.SignOut("You signed out.")
+}

@@ -1,0 +1,466 @@
+//go:build vdwip
+
+package screens
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"sync"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"verifydesk/data"
+	"verifydesk/services/client"
+	"verifydesk/services/phone"
+)
+
+// searchTimeout bounds one search; the client retries within it.
+const searchTimeout = 8 * time.Second
+
+// accountIDPattern is what an account id looks like to the search field.
+var accountIDPattern = regexp.MustCompile(`^(?i)acct?[-_][0-9a-z]+$`)
+
+// workspace is the frame every account lives in: top bar with the search, the
+// left column, the account header with its tabs, and the status bar.
+type workspace struct {
+	win        fyne.Window
+	api        API
+	cfg        Config
+	agent      data.Agent
+	backend    string
+	onSignOut  func()
+	ctx        context.Context
+	cancel     context.CancelFunc
+	regionCode []string
+
+	// top bar
+	region     *widget.Select
+	search     *widget.Entry
+	searchHint *widget.Label
+	online     *badgeWidget
+
+	// left column
+	recent     []data.Account
+	recentList *widget.List
+	cases      []data.Case
+	caseList   *widget.List
+	casesNote  *widget.Label
+
+	// centre
+	center     *fyne.Container
+	header     *accountHeader
+	tabs       *container.AppTabs
+	panels     []panel
+	overview   *overviewPanel
+	phone      *phoneCheckPanel
+	results    []data.Account
+	resultList *widget.List
+
+	// banner says what an action did, above the account header.
+	banner *widget.Label
+
+	// status bar
+	status *widget.Label
+
+	mu          sync.Mutex // guards searchGen and loaded, touched from goroutines
+	searchGen   int
+	account     *data.Account
+	loaded      map[panel]bool
+	lastRefresh time.Time
+}
+
+func newWorkspace(win fyne.Window, api API, cfg Config, agent data.Agent, backend string, onSignOut func()) *workspace {
+	w := &workspace{win: win, api: api, cfg: cfg, agent: agent, backend: backend, onSignOut: onSignOut, loaded: map[panel]bool{}}
+	w.ctx, w.cancel = context.WithCancel(context.Background())
+	return w
+}
+
+// close stops the workspace's background work.
+func (w *workspace) close() { w.cancel() }
+
+func (w *workspace) build() fyne.CanvasObject {
+	top := w.buildTopBar()
+	left := w.buildLeft()
+	w.header = newAccountHeader(w)
+	w.overview = newOverviewPanel(w.api, w)
+	w.phone = newPhoneCheckPanel(w.api)
+	w.panels = []panel{w.overview, newCodesPanel(w.api, w), newDevicesPanel(w.api, w, w),
+		newActivityPanel(w.api, w.cfg.Locator, w, w.win), w.phone}
+	var items []*container.TabItem
+	for _, p := range w.panels {
+		items = append(items, container.NewTabItem(p.title(), p.build()))
+	}
+	w.tabs = container.NewAppTabs(items...)
+	w.tabs.OnSelected = func(*container.TabItem) { w.loadSelected() }
+
+	w.resultList = widget.NewList(
+		func() int { return len(w.results) },
+		func() fyne.CanvasObject { return widget.NewLabel("template") },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			a := w.results[id]
+			o.(*widget.Label).SetText(fmt.Sprintf("%s · %s · %s · %s", a.Name, a.App, a.ID, a.PhoneMasked))
+		})
+	w.resultList.OnSelected = func(id widget.ListItemID) {
+		w.resultList.UnselectAll()
+		w.openAccount(w.results[id])
+	}
+
+	w.center = container.NewStack(emptyState("Search for the caller's account: phone number (pick their country), email or account id."))
+	w.status = widget.NewLabel("")
+	w.updateStatus()
+	w.banner = widget.NewLabel("")
+	w.banner.Importance = widget.SuccessImportance
+	w.banner.Wrapping = fyne.TextWrapWord
+	w.banner.Hide()
+	split := container.NewHSplit(left, w.center)
+	split.Offset = 0.2
+	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { w.win.Canvas().Focus(w.search) })
+	return container.NewBorder(top, container.NewVBox(widget.NewSeparator(), w.status), nil, nil, split)
+}
+
+func (w *workspace) buildTopBar() fyne.CanvasObject {
+	regions := phone.Regions()
+	labels := make([]string, len(regions))
+	w.regionCode = make([]string, len(regions))
+	selected := ""
+	for i, r := range regions {
+		labels[i] = fmt.Sprintf("%s (+%d)", r.Name, r.CallingCode)
+		w.regionCode[i] = r.Code
+		if r.Code == w.cfg.Region {
+			selected = labels[i]
+		}
+	}
+	w.region = widget.NewSelect(labels, func(string) {
+		w.onSearchChanged(w.search.Text)
+		if w.cfg.OnRegion != nil {
+			w.cfg.OnRegion(w.selectedRegion())
+		}
+	})
+	w.region.PlaceHolder = "Country"
+	w.search = widget.NewEntry()
+	w.search.SetPlaceHolder("Search phone, email or account id (Ctrl+F)")
+	w.search.OnChanged = w.onSearchChanged
+	w.search.OnSubmitted = func(string) { w.onSearch() }
+	w.searchHint = widget.NewLabel("The caller's country applies to phone numbers typed without +.")
+	w.searchHint.Truncation = fyne.TextTruncateEllipsis
+	if selected != "" {
+		w.region.Selected = selected // no OnChanged: nothing is typed yet
+	}
+	go_ := widget.NewButtonWithIcon("Search", theme.SearchIcon(), w.onSearch)
+
+	who := widget.NewLabel(fmt.Sprintf("%s · %s", w.agent.Name, w.agent.Role))
+	w.online = badge("online", widget.SuccessImportance)
+	right := []fyne.CanvasObject{who}
+	if w.cfg.Demo {
+		right = append(right, badge("DEMO MODE", widget.WarningImportance))
+	}
+	right = append(right, w.online)
+	if w.cfg.OnSettings != nil {
+		right = append(right, widget.NewButtonWithIcon("", theme.SettingsIcon(), w.cfg.OnSettings))
+	}
+	right = append(right, widget.NewButtonWithIcon("Sign out", theme.LogoutIcon(), w.onSignOut))
+
+	// Wide enough for "United Kingdom (+44)" so the picked country stays readable.
+	regionBox := container.NewGridWrap(fyne.NewSize(13*theme.TextSize(), w.region.MinSize().Height), w.region)
+	searchRow := container.NewBorder(nil, nil, regionBox, go_, w.search)
+	bar := container.NewBorder(nil, nil, nil, container.NewHBox(right...), searchRow)
+	return container.NewVBox(bar, w.searchHint, widget.NewSeparator())
+}
+
+func (w *workspace) buildLeft() fyne.CanvasObject {
+	w.recentList = widget.NewList(
+		func() int { return len(w.recent) },
+		func() fyne.CanvasObject { return widget.NewLabel("template") },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			a := w.recent[id]
+			o.(*widget.Label).SetText(a.Name + " · " + a.App)
+		})
+	w.recentList.OnSelected = func(id widget.ListItemID) {
+		w.recentList.UnselectAll()
+		w.openAccount(w.recent[id])
+	}
+	w.caseList = widget.NewList(
+		func() int { return len(w.cases) },
+		func() fyne.CanvasObject { return widget.NewLabel("template") },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			c := w.cases[id]
+			o.(*widget.Label).SetText(c.Category + " · " + statusWords(c.Status))
+		})
+	w.caseList.OnSelected = func(id widget.ListItemID) {
+		w.caseList.UnselectAll()
+		q := query{q: client.AccountQuery{ID: w.cases[id].AccountID}}
+		w.cfg.goAsync(func() { w.runSearch(w.ctx, q) })
+	}
+	w.casesNote = widget.NewLabel("Loading…")
+	title := widget.NewLabelWithStyle("Recent accounts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	cases := widget.NewLabelWithStyle("Open cases", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	// Each list gets half the column; both scroll on their own.
+	lists := container.NewGridWithRows(2,
+		container.NewBorder(container.NewVBox(cases, w.casesNote), nil, nil, nil, w.caseList),
+		container.NewBorder(container.NewVBox(widget.NewSeparator(), title), nil, nil, nil, w.recentList))
+	w.cfg.goAsync(func() { w.loadCases(w.ctx) })
+	return lists
+}
+
+// loadCases fetches the agent's open cases for the left column. I/O: off the UI
+// thread.
+func (w *workspace) loadCases(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
+	defer cancel()
+	cases, err := w.api.Cases(ctx, client.CaseQuery{AgentID: w.agent.ID, Status: data.CaseOpen})
+	fyne.Do(func() {
+		switch {
+		case err != nil:
+			w.casesNote.SetText("Cases could not be loaded: " + describeError(err))
+		case len(cases) == 0:
+			w.casesNote.SetText("No open cases.")
+		default:
+			w.casesNote.SetText(fmt.Sprintf("%d open", len(cases)))
+		}
+		w.cases = cases
+		w.caseList.Refresh()
+	})
+}
+
+// statusWords names a case status for people.
+func statusWords(s string) string {
+	switch s {
+	case data.CaseWaiting:
+		return "waiting on customer"
+	}
+	return s
+}
+
+func (w *workspace) selectedRegion() string {
+	i := w.region.SelectedIndex()
+	if i < 0 {
+		return ""
+	}
+	return w.regionCode[i]
+}
+
+// query is what the search field asks for.
+type query struct {
+	q         client.AccountQuery
+	diagnosis *phone.Diagnosis
+	problem   string // why there is nothing to search yet
+}
+
+// parseQuery decides what the agent typed: an email, an account id, or a phone
+// number in the picked country.
+func parseQuery(text, region string) query {
+	text = strings.TrimSpace(text)
+	switch {
+	case text == "":
+		return query{problem: "Type a phone number, email or account id."}
+	case strings.Contains(text, "@"):
+		return query{q: client.AccountQuery{Email: strings.ToLower(text)}}
+	case accountIDPattern.MatchString(text):
+		return query{q: client.AccountQuery{ID: text}}
+	}
+	d := phone.Diagnose(region, text)
+	if d.E164 == "" {
+		msg := "Not a phone number yet."
+		for _, f := range d.Findings {
+			if f.Severity == "error" {
+				msg = f.Message
+				break
+			}
+		}
+		return query{diagnosis: &d, problem: msg}
+	}
+	return query{q: client.AccountQuery{Phone: d.E164}, diagnosis: &d}
+}
+
+func (w *workspace) onSearchChanged(text string) {
+	region := w.selectedRegion()
+	w.mu.Lock()
+	w.searchGen++
+	gen := w.searchGen
+	w.mu.Unlock()
+	// Diagnosis is fast but still parsing: keep it off the UI thread.
+	w.cfg.goAsync(func() {
+		q := parseQuery(text, region)
+		hint := searchHint(q)
+		fyne.Do(func() {
+			w.mu.Lock()
+			stale := gen != w.searchGen
+			w.mu.Unlock()
+			if !stale {
+				w.searchHint.SetText(hint)
+			}
+		})
+	})
+}
+
+func searchHint(q query) string {
+	switch {
+	case q.problem != "":
+		return q.problem
+	case q.q.Email != "":
+		return "Will search the email " + q.q.Email
+	case q.q.ID != "":
+		return "Will search the account id " + q.q.ID
+	}
+	hint := "Will search " + q.diagnosis.International
+	if n := len(q.diagnosis.Findings); n > 0 {
+		hint += fmt.Sprintf(" · %s (%d finding%s, see Phone check)", q.diagnosis.Findings[0].Message, n, plural(n))
+	}
+	return hint
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func (w *workspace) onSearch() {
+	region := w.selectedRegion()
+	text := w.search.Text
+	q := parseQuery(text, region)
+	w.searchHint.SetText(searchHint(q))
+	if q.problem != "" {
+		return
+	}
+	if q.diagnosis != nil {
+		w.phone.setTyped(region, text)
+	}
+	w.showCenter(container.NewCenter(container.NewVBox(widget.NewProgressBarInfinite(), widget.NewLabel("Searching…"))))
+	w.cfg.goAsync(func() { w.runSearch(w.ctx, q) })
+}
+
+// runSearch asks the backend and shows what it found. It does I/O: call it off
+// the UI thread (tests call it directly).
+func (w *workspace) runSearch(ctx context.Context, q query) {
+	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
+	defer cancel()
+	accounts, err := w.api.SearchAccounts(ctx, q.q)
+	fyne.Do(func() { w.onSearchDone(q, accounts, err) })
+}
+
+func (w *workspace) onSearchDone(q query, accounts []data.Account, err error) {
+	w.noteBackend(err)
+	switch {
+	case err != nil:
+		w.showCenter(emptyState(describeError(err)))
+	case len(accounts) == 0:
+		what := q.q.Email + q.q.ID
+		if q.diagnosis != nil {
+			what = q.diagnosis.International
+		}
+		w.showCenter(emptyState("No account found for " + what + ". Check the country and the number with the caller (the hint under the search shows what was searched)."))
+	case len(accounts) == 1:
+		w.openAccount(accounts[0])
+	default:
+		w.results = accounts
+		w.resultList.Refresh()
+		head := widget.NewLabel(fmt.Sprintf("%d accounts match. Pick the caller's:", len(accounts)))
+		w.showCenter(container.NewBorder(head, nil, nil, nil, w.resultList))
+	}
+}
+
+func (w *workspace) showCenter(o fyne.CanvasObject) {
+	w.center.Objects = []fyne.CanvasObject{o}
+	w.center.Refresh()
+}
+
+// openAccount shows acct in the header and tabs and loads the selected tab.
+func (w *workspace) openAccount(acct data.Account) {
+	a := acct
+	w.mu.Lock()
+	if w.account == nil || w.account.ID != a.ID {
+		w.banner.Hide()
+	}
+	w.account = &a
+	w.loaded = map[panel]bool{}
+	w.mu.Unlock()
+	w.header.set(&a)
+	for _, p := range w.panels {
+		p.setAccount(&a)
+	}
+	w.addRecent(a)
+	w.showCenter(container.NewBorder(container.NewVBox(w.banner, w.header.build()), nil, nil, nil, w.tabs))
+	w.loadSelected()
+}
+
+func (w *workspace) addRecent(a data.Account) {
+	out := []data.Account{a}
+	for _, r := range w.recent {
+		if r.ID != a.ID && len(out) < 20 {
+			out = append(out, r)
+		}
+	}
+	w.recent = out
+	w.recentList.Refresh()
+}
+
+// loadSelected loads the selected tab's data for the current account, once.
+func (w *workspace) loadSelected() {
+	i := w.tabs.SelectedIndex()
+	if i < 0 || i >= len(w.panels) {
+		return
+	}
+	p := w.panels[i]
+	w.mu.Lock()
+	if w.account == nil || w.loaded[p] {
+		w.mu.Unlock()
+		return
+	}
+	w.loaded[p] = true
+	w.mu.Unlock()
+	w.cfg.goAsync(func() { p.refresh(w.ctx) })
+}
+
+// reloadAccount reloads every tab after an action changed the account.
+func (w *workspace) reloadAccount() {
+	w.mu.Lock()
+	a := w.account
+	w.mu.Unlock()
+	if a != nil {
+		w.openAccount(*a)
+	}
+}
+
+// notice tells the agent what an action did, above the account. UI thread.
+func (w *workspace) notice(text string) {
+	w.banner.SetText(text)
+	w.banner.Show()
+}
+
+// noteBackend records whether the last call reached the backend. UI thread.
+func (w *workspace) noteBackend(err error) {
+	if err == nil || !isOffline(err) {
+		w.online.set("online", widget.SuccessImportance)
+		if err == nil {
+			w.lastRefresh = w.cfg.now()
+		}
+	} else {
+		w.online.set("offline", widget.DangerImportance)
+	}
+	w.updateStatus()
+}
+
+func isOffline(err error) bool {
+	return errorsIsAny(err, client.ErrOffline, client.ErrTimeout, client.ErrCircuitOpen)
+}
+
+func (w *workspace) updateStatus() {
+	s := "Backend: " + w.backend
+	if !w.lastRefresh.IsZero() {
+		s += " · last refresh " + w.lastRefresh.Format("15:04:05")
+	}
+	if w.cfg.geoProblem != "" {
+		s += " · " + w.cfg.geoProblem
+	}
+	w.status.SetText(s)
+}

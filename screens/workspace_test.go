@@ -1,0 +1,228 @@
+//go:build vdwip
+
+package screens
+
+import (
+	"context"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"verifydesk/backend/backendtest"
+	"verifydesk/services/client"
+)
+
+// sync runs background work on the test's goroutine, so a test checks the
+// outcome right after the action without sleeping.
+func runNow(f func()) { f() }
+
+// texts collects every string drawn under o: what the agent can read.
+func texts(o fyne.CanvasObject) []string {
+	var out []string
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		if o == nil || !o.Visible() {
+			return
+		}
+		switch v := o.(type) {
+		case *canvas.Text:
+			out = append(out, v.Text)
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(v).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(o)
+	return out
+}
+
+func screenText(o fyne.CanvasObject) string { return strings.Join(texts(o), "\n") }
+
+// newTestUI signs nobody in yet: the sign-in form over a real reference
+// backend with demo data.
+func newTestUI(t *testing.T, srv *httptest.Server) (*UI, fyne.Window) {
+	t.Helper()
+	a := test.NewTempApp(t)
+	w := a.NewWindow("Verifydesk")
+	w.Resize(fyne.NewSize(1280, 800))
+	u := NewUI(w, Config{Demo: true, DemoUser: "ana", DemoPassword: "demo", Region: "US", async: runNow})
+	w.SetContent(u.Content())
+	u.SetBackend(client.New(srv.URL, client.Options{}), "demo (test)")
+	return u, w
+}
+
+func signedIn(t *testing.T) (*UI, fyne.Window) {
+	t.Helper()
+	u, w, _ := signedInURL(t)
+	return u, w
+}
+
+// signedInURL signs ana in and also returns the backend's address.
+func signedInURL(t *testing.T) (*UI, fyne.Window, string) {
+	t.Helper()
+	srv := backendtest.New(t)
+	u, w := newTestUI(t, srv)
+	u.SubmitSignIn()
+	if u.work == nil {
+		t.Fatalf("not signed in; screen says:\n%s", screenText(w.Content()))
+	}
+	return u, w, srv.URL
+}
+
+func widgetCell(row, col int) widget.TableCellID { return widget.TableCellID{Row: row, Col: col} }
+
+func TestSignInDemoPrefilled(t *testing.T) {
+	u, w := newTestUI(t, backendtest.New(t))
+	if u.signIn.user.Text != "ana" || u.signIn.pass.Text != "demo" {
+		t.Errorf("demo credentials not filled in: %q/%q", u.signIn.user.Text, u.signIn.pass.Text)
+	}
+	if s := screenText(w.Content()); !strings.Contains(s, "DEMO MODE") {
+		t.Errorf("sign-in does not say DEMO MODE:\n%s", s)
+	}
+}
+
+func TestSignInWrongPassword(t *testing.T) {
+	u, w := newTestUI(t, backendtest.New(t))
+	u.signIn.pass.SetText("")
+	test.Type(u.signIn.pass, "nope")
+	test.Tap(u.signIn.submit)
+	if u.work != nil {
+		t.Fatal("signed in with a wrong password")
+	}
+	if s := screenText(w.Content()); !strings.Contains(s, "Wrong username or password.") {
+		t.Errorf("no words for a wrong password:\n%s", s)
+	}
+}
+
+func TestSignInShowsWorkspace(t *testing.T) {
+	u, w := signedIn(t)
+	s := screenText(w.Content())
+	for _, want := range []string{"agent", "DEMO MODE", "Recent accounts", "Backend: demo (test)"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("workspace lacks %q:\n%s", want, s)
+		}
+	}
+	if w.Canvas().Focused() != u.work.search {
+		t.Error("the search field is not the first focus")
+	}
+}
+
+func search(t *testing.T, u *UI, region, text string) {
+	t.Helper()
+	ws := u.work
+	for i, code := range ws.regionCode {
+		if code == region {
+			ws.region.SetSelectedIndex(i)
+		}
+	}
+	ws.search.SetText("")
+	test.Type(ws.search, text)
+	ws.onSearch()
+}
+
+func TestSearchMistypedTaiwanNumberFindsLegacyAccount(t *testing.T) {
+	u, w := signedIn(t)
+	// The customer picked Taiwan and typed the trunk 0 with separators; the
+	// account stores the legacy form +8860936123456.
+	search(t, u, "TW", "0936-123-456")
+	if u.work.account == nil {
+		t.Fatalf("no account opened; screen says:\n%s", screenText(w.Content()))
+	}
+	if hint := u.work.searchHint.Text; !strings.Contains(hint, "Will search +886 936 123 456") {
+		t.Errorf("the hint does not show the number searched: %q", hint)
+	}
+	s := screenText(u.work.center)
+	if !strings.Contains(s, "number: trunk 0 stored") {
+		t.Errorf("no badge for the legacy trunk-0 form:\n%s", s)
+	}
+	if strings.Contains(s, "936123456") || strings.Contains(s, "0936 123") {
+		t.Errorf("the full number is on screen without a reveal:\n%s", s)
+	}
+	if !strings.Contains(s, u.work.account.PhoneMasked) {
+		t.Errorf("masked phone %q not shown:\n%s", u.work.account.PhoneMasked, s)
+	}
+}
+
+func TestSearchEmailShowsTwoFactorNotRolledOut(t *testing.T) {
+	u, w := signedIn(t)
+	search(t, u, "US", "2fa.pending@example.com")
+	if u.work.account == nil {
+		t.Fatalf("no account; screen says:\n%s", screenText(w.Content()))
+	}
+	u.work.overview.refresh(context.Background())
+	s := screenText(u.work.center)
+	for _, want := range []string{"Kasa", "2FA not rolled out yet", "rolled out to accounts in batches"} {
+		if !strings.Contains(s, want) {
+			t.Errorf("overview lacks %q:\n%s", want, s)
+		}
+	}
+	if strings.Contains(s, "2fa.pending@example.com") {
+		t.Errorf("the full email is on screen without a reveal:\n%s", s)
+	}
+}
+
+func TestSearchNotFound(t *testing.T) {
+	u, w := signedIn(t)
+	search(t, u, "GB", "07400 123456")
+	s := screenText(w.Content())
+	if !strings.Contains(s, "No account found for +44 7400 123456") {
+		t.Errorf("no not-found words:\n%s", s)
+	}
+}
+
+func TestSearchLettersIsNotSent(t *testing.T) {
+	u, w := signedIn(t)
+	search(t, u, "TW", "0936ABC456")
+	if u.work.account != nil {
+		t.Fatal("a number with letters was searched")
+	}
+	if s := screenText(w.Content()); !strings.Contains(strings.ToLower(s), "letter") {
+		t.Errorf("no word about letters under the search:\n%s", s)
+	}
+}
+
+func TestBackendUnreachable(t *testing.T) {
+	srv := backendtest.New(t)
+	u, w := newTestUI(t, srv)
+	u.SubmitSignIn()
+	srv.Close() // the backend goes away mid-call
+	search(t, u, "US", "+16502530000")
+	s := screenText(w.Content())
+	if strings.Contains(s, "dial tcp") || strings.Contains(s, "connection refused") {
+		t.Errorf("a Go error reached the screen:\n%s", s)
+	}
+	if !strings.Contains(s, "offline") {
+		t.Errorf("the top bar does not say offline:\n%s", s)
+	}
+	if !strings.Contains(strings.ToLower(s), "backend") {
+		t.Errorf("no words about the backend:\n%s", s)
+	}
+}
+
+func TestRevealNeedsReasonAndShowsValue(t *testing.T) {
+	u, w := signedIn(t)
+	search(t, u, "GB", "07911 123456")
+	if u.work.account == nil {
+		t.Fatalf("no account; screen says:\n%s", screenText(w.Content()))
+	}
+	h := u.work.header
+	h.reveal(context.Background(), u.work.account.ID, "phone", "caller confirms the number on file")
+	if s := screenText(w.Content()); !strings.Contains(s, "+447911123456 (revealed)") {
+		t.Errorf("revealed number not shown:\n%s", s)
+	}
+	// Another account drops what was revealed.
+	search(t, u, "US", "+16502530000")
+	if s := screenText(w.Content()); strings.Contains(s, "(revealed)") {
+		t.Errorf("a revealed value stayed on screen for another account:\n%s", s)
+	}
+}
