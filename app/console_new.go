@@ -33,6 +33,7 @@ type consoleOptions struct {
 	exitWhenReady bool
 	linger        time.Duration
 	search        string
+	tab           string
 }
 
 func parseConsoleFlags(args []string, std Stdio) (consoleOptions, int, bool) {
@@ -44,6 +45,7 @@ func parseConsoleFlags(args []string, std Stdio) (consoleOptions, int, bool) {
 	fs.BoolVar(&o.exitWhenReady, "exit-when-ready", false, "print ready_ms=<ms since start> on stderr once the search is usable, then exit 0 (demo mode signs in as "+demoUser+")")
 	fs.DurationVar(&o.linger, "linger", 0, "with --exit-when-ready: keep the window this long after ready (for screenshots)")
 	fs.StringVar(&o.search, "search", "", "search this phone, email or account id right after sign-in")
+	fs.StringVar(&o.tab, "tab", "", "with --search: show this tab of the account (Overview, Codes, Devices, Activity, Phone check)")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), "Usage: verifydesk [flags]   open the support console")
 		fmt.Fprintln(fs.Output(), "       verifydesk <command>  see 'verifydesk help' for the commands")
@@ -226,6 +228,9 @@ func (c *console) onReady() {
 	c.ready = true
 	if c.opts.search != "" {
 		c.ui.Search(c.opts.search)
+		if c.opts.tab != "" {
+			c.ui.SelectTab(c.opts.tab)
+		}
 	}
 	if !c.opts.exitWhenReady {
 		return

@@ -68,7 +68,7 @@ func newCodesPanel(src codesSource, w *workspace) *codesPanel {
 	}
 	p.table.ShowHeaderColumn = false
 	em := theme.TextSize()
-	for i, wdt := range []float32{9, 6, 10, 8, 6, 7, 16, 14} {
+	for i, wdt := range []float32{11, 5, 9, 8, 5, 7, 18, 9} {
 		p.table.SetColumnWidth(i, wdt*em)
 	}
 	p.table.OnSelected = func(id widget.TableCellID) {

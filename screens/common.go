@@ -45,8 +45,11 @@ func relativeTime(t, now time.Time, loc *time.Location) string {
 	clock := lt.Format("15:04")
 	if y1, m1, d1 := lt.Date(); true {
 		y2, m2, d2 := now.In(loc).Date()
-		if y1 != y2 || m1 != m2 || d1 != d2 {
+		switch {
+		case y1 != y2:
 			clock = lt.Format("2 Jan 2006 15:04")
+		case m1 != m2 || d1 != d2:
+			clock = lt.Format("2 Jan 15:04")
 		}
 	}
 	d := now.Sub(t)

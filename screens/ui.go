@@ -4,6 +4,7 @@ package screens
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -131,6 +132,19 @@ func (u *UI) Search(text string) {
 	if u.work != nil {
 		u.work.search.SetText(text)
 		u.work.onSearch()
+	}
+}
+
+// SelectTab shows the account tab whose title starts with title (any case).
+// UI thread only.
+func (u *UI) SelectTab(title string) {
+	if u.work == nil {
+		return
+	}
+	for i, p := range u.work.panels {
+		if strings.HasPrefix(strings.ToLower(p.title()), strings.ToLower(title)) {
+			u.work.tabs.SelectIndex(i)
+		}
 	}
 }
 
