@@ -59,7 +59,7 @@ func newEnv(t testing.TB, opts ...func(*Config)) *env {
 		t.Fatal(err)
 	}
 	e := &env{t: t, s: s, clock: clk}
-	e.srv = httptest.NewServer(s.Handler())
+	e.srv = httptest.NewServer(validating(t, s.Handler(), func() string { return e.srv.URL }))
 	t.Cleanup(func() {
 		e.srv.Close()
 		if err := s.Close(); err != nil {
