@@ -20,7 +20,6 @@ type lexed struct {
 	nonASCII  bool // digits other than ASCII 0-9 (full-width, Arabic-Indic...)
 	letters   []rune
 	seps      []rune // distinct separators and other symbols, in order of appearance
-	onlySpace bool   // nothing but white space besides digits and plus
 }
 
 // digitZeros are the code points of 0 in the scripts whose digits are read as
@@ -48,7 +47,6 @@ func digitValue(r rune) (byte, bool, bool) {
 // fails: invalid UTF-8 counts as a symbol.
 func lex(raw string) lexed {
 	var l lexed
-	l.onlySpace = true
 	for i := 0; i < len(raw); {
 		r, size := utf8.DecodeRuneInString(raw[i:])
 		i += size
@@ -73,9 +71,6 @@ func lex(raw string) lexed {
 				l.letters = append(l.letters, r)
 			}
 			continue
-		}
-		if !unicode.IsSpace(r) {
-			l.onlySpace = false
 		}
 		if len(l.seps) < 8 && !containsRune(l.seps, r) {
 			l.seps = append(l.seps, r)
