@@ -13,13 +13,13 @@ const maxDigits = 24
 // lexed is what the customer typed, sorted into digits and everything else.
 // Nothing is converted: letters stay letters (never a vanity conversion).
 type lexed struct {
-	digits    [maxDigits]byte
-	n         int  // digits kept in digits
-	total     int  // digits seen, may exceed maxDigits
-	plus      bool // a plus sign before the first digit
-	nonASCII  bool // digits other than ASCII 0-9 (full-width, Arabic-Indic...)
-	letters   []rune
-	seps      []rune // distinct separators and other symbols, in order of appearance
+	digits   [maxDigits]byte
+	n        int  // digits kept in digits
+	total    int  // digits seen, may exceed maxDigits
+	plus     bool // a plus sign before the first digit
+	nonASCII bool // digits other than ASCII 0-9 (full-width, Arabic-Indic...)
+	letters  []rune
+	seps     []rune // distinct separators and other symbols, in order of appearance
 }
 
 // digitZeros are the code points of 0 in the scripts whose digits are read as
