@@ -22,14 +22,20 @@ type edge struct {
 }
 
 // Render paints the sea, the land and the country borders into dst through p.
-// p should be Fit(dst's size); dst's origin is the projection's origin.
+// p should be Fit(dst's size); dst's origin is the projection's origin. Only the
+// map's own rectangle gets the sea colour: the margins Fit leaves to keep the
+// aspect stay as they were, so the map sits on the screen's background.
 func Render(dst *image.RGBA, p Projection, s Style) {
 	b := dst.Bounds()
 	w, h := b.Dx(), b.Dy()
 	if w <= 0 || h <= 0 {
 		return
 	}
-	fill(dst, toRGBA(s.Sea))
+	x0, y0 := p.project(-180, MaxLat)
+	x1, y1 := p.project(180, MinLat)
+	mapRect := image.Rect(int(math.Round(x0)), int(math.Round(y0)), int(math.Round(x1)), int(math.Round(y1))).Add(b.Min)
+	clip := dst.SubImage(mapRect).(*image.RGBA)
+	fill(clip, toRGBA(s.Sea))
 
 	// Edges of every ring in pixel space, bucketed by the first sub-scanline
 	// they cross so each row only looks at the edges it can meet.
@@ -85,13 +91,15 @@ func Render(dst *image.RGBA, p Projection, s Style) {
 		}
 		for x := range w {
 			if c := cov[x]; c > 0 {
-				blend(dst, b.Min.X+x, b.Min.Y+y, land, math.Min(c, 1))
+				// Into clip: Antarctica reaches below MinLat and must not spill
+				// into the margin under the map.
+				blend(clip, b.Min.X+x, b.Min.Y+y, land, math.Min(c, 1))
 			}
 		}
 	}
 	border := toRGBA(s.Border)
 	for _, e := range borders {
-		line(dst, e.x0, e.y0, e.x1, e.y1, border)
+		line(clip, e.x0, e.y0, e.x1, e.y1, border)
 	}
 }
 

@@ -107,3 +107,18 @@ func BenchmarkRender(b *testing.B) {
 		Render(img, Fit(800, 320), s)
 	}
 }
+
+func TestRenderLeavesMarginsAlone(t *testing.T) {
+	// A tall area: the map is centred with margins above and below, which
+	// must stay untouched (transparent), Antarctica included.
+	img := image.NewRGBA(image.Rect(0, 0, 360, 400))
+	p := Fit(360, 400)
+	Render(img, p, Style{Sea: color.RGBA{0, 0, 255, 255}, Land: color.RGBA{0, 255, 0, 255}, Border: color.RGBA{255, 255, 255, 255}})
+	for _, y := range []int{0, int(p.OffY) - 2, int(p.OffY+(MaxLat-MinLat)*p.Scale) + 2, 399} {
+		for x := 0; x < 360; x += 7 {
+			if c := img.RGBAAt(x, y); c.A != 0 {
+				t.Fatalf("margin pixel %d,%d painted %v", x, y, c)
+			}
+		}
+	}
+}

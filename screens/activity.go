@@ -1,0 +1,596 @@
+package screens
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"slices"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"verifydesk/data"
+	"verifydesk/services/geo"
+	"verifydesk/services/logins"
+)
+
+// activitySource is what the Activity tab asks of the backend.
+type activitySource interface {
+	AllLoginActivity(ctx context.Context, accountID string, max int) ([]data.LoginEvent, error)
+}
+
+// activityMaxEvents bounds one fetch: months of a busy account, and what SPEC
+// section 10 measures (10,000 events fetched, located, flagged and listed).
+const activityMaxEvents = 10000
+
+// activityTimeout bounds fetching every page of the activity.
+const activityTimeout = 20 * time.Second
+
+// allDevices is the device filter's "no filter" choice.
+const allDevices = "All devices"
+
+// farAwayHelp is the help page's answer (Tapo 2FA FAQ, Q4) in the words an agent
+// can read out.
+const farAwayHelp = "The place shown for a login comes from the IP address the " +
+	"customer's internet provider gave the device, not from the phone's GPS. It can be " +
+	"far from where the customer really was.\n\n" +
+	"On mobile data this is common: the carrier's gateway may be in another city, so the " +
+	"app can say a new device logged in from far away. A place in another country, a " +
+	"hosting or VPN network, or two places no one could travel between in the time " +
+	"deserves questions: was it the customer, on a trip or a VPN?\n\n" +
+	"If not, remove the unknown device and sign out everywhere after checking the " +
+	"caller's identity, and advise a password change."
+
+// activityColumns: what an agent triages by (when, flags, where) comes first,
+// the evidence after.
+var activityColumns = []string{"Time (yours)", "Customer's time", "Flags", "Place", "Device", "Outcome", "Network", "IP address"}
+
+// activityPanel is the Activity tab: every login step of the account with its
+// IP-based place, network and flags, filters, a world map of the places, and the
+// way from a flagged login to removing its device or signing out everywhere.
+type activityPanel struct {
+	src     activitySource
+	loc     *geo.Locator
+	actions accountActions
+	win     fyne.Window
+	now     func() time.Time
+	// maxSpeedKMH is the impossible-travel bound (0: the service default).
+	maxSpeedKMH float64
+
+	acct         *data.Account
+	customerZone *time.Location
+	all          []logins.Event // newest first
+	rows         []logins.Event // all, filtered
+	selected     string         // id of the selected event
+
+	table       *widget.Table
+	state       *widget.Label
+	demoNote    *widget.Label
+	failedOnly  *widget.Check
+	flaggedOnly *widget.Check
+	device      *widget.Select
+	detail      *widget.Label
+	remove      *widget.Button
+	revoke      *widget.Button
+	worldMap    *worldMap
+	mapEvents   []int // worldMap point index -> rows index
+	content     fyne.CanvasObject
+}
+
+func newActivityPanel(src activitySource, loc *geo.Locator, actions accountActions, win fyne.Window) *activityPanel {
+	p := &activityPanel{src: src, loc: loc, actions: actions, win: win, now: time.Now}
+	p.table = widget.NewTableWithHeaders(
+		func() (int, int) { return len(p.rows), len(activityColumns) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("template")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		p.updateCell)
+	p.table.ShowHeaderColumn = false
+	p.table.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	p.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		if id.Row < 0 && id.Col >= 0 && id.Col < len(activityColumns) {
+			o.(*widget.Label).SetText(activityColumns[id.Col])
+		}
+	}
+	em := theme.TextSize()
+	for i, w := range []float32{15, 10, 13, 15, 10, 11, 17, 10} {
+		p.table.SetColumnWidth(i, w*em)
+	}
+	p.table.OnSelected = func(id widget.TableCellID) {
+		if id.Row >= 0 && id.Row < len(p.rows) {
+			p.onSelect(p.rows[id.Row].ID)
+		}
+	}
+
+	p.state = widget.NewLabel("")
+	p.state.Wrapping = fyne.TextWrapWord
+	p.demoNote = widget.NewLabel("Locations are demo data: the demo database places the documentation addresses in real cities.")
+	p.demoNote.Wrapping = fyne.TextWrapWord
+	p.demoNote.Importance = widget.WarningImportance
+	if !loc.Demo() {
+		p.demoNote.Hide()
+	}
+	p.failedOnly = widget.NewCheck("Failed only", func(bool) { p.applyFilters() })
+	p.flaggedOnly = widget.NewCheck("Flagged only", func(bool) { p.applyFilters() })
+	p.device = widget.NewSelect([]string{allDevices}, func(string) { p.applyFilters() })
+	p.device.SetSelected(allDevices)
+
+	p.detail = widget.NewLabel("Select a login to see how far it was from the one before.")
+	p.detail.Wrapping = fyne.TextWrapWord
+	p.remove = widget.NewButtonWithIcon("Remove this device…", theme.DeleteIcon(), p.onRemoveDevice)
+	p.remove.Importance = widget.DangerImportance
+	p.revoke = widget.NewButtonWithIcon("Sign out everywhere…", theme.LogoutIcon(), p.onRevokeSessions)
+	p.remove.Disable()
+	p.revoke.Disable()
+
+	p.worldMap = newWorldMap()
+	p.worldMap.onTapped = func(i int) {
+		if i >= 0 && i < len(p.mapEvents) {
+			row := p.mapEvents[i]
+			p.table.Select(widget.TableCellID{Row: row, Col: 0})
+		}
+	}
+	return p
+}
+
+func (p *activityPanel) title() string { return "Activity" }
+
+func (p *activityPanel) build() fyne.CanvasObject {
+	if p.content != nil {
+		return p.content
+	}
+	why := widget.NewButtonWithIcon("Why is this location far away?", theme.HelpIcon(), p.onWhyFarAway)
+	why.Importance = widget.LowImportance
+	filters := container.NewHBox(p.failedOnly, p.flaggedOnly, widget.NewLabel("Device:"), p.device, why)
+	legend := container.NewHBox(
+		legendMarker(false), widget.NewLabel("login"),
+		legendMarker(true), widget.NewLabel("flagged: new country, new device or impossible travel"),
+	)
+	actions := container.NewHBox(p.remove, p.revoke)
+	side := container.NewBorder(container.NewVBox(actions, p.detail), legend, nil, nil, p.worldMap)
+	top := container.NewVBox(p.demoNote, p.state, filters)
+	split := container.NewHSplit(p.table, side)
+	split.SetOffset(0.62)
+	p.content = container.NewBorder(top, nil, nil, nil, split)
+	return p.content
+}
+
+func (p *activityPanel) setAccount(acct *data.Account) {
+	p.acct = acct
+	p.customerZone = nil
+	p.all, p.rows, p.selected = nil, nil, ""
+	p.failedOnly.SetChecked(false)
+	p.flaggedOnly.SetChecked(false)
+	p.device.Options = []string{allDevices}
+	p.device.SetSelected(allDevices)
+	p.table.UnselectAll()
+	p.table.Refresh()
+	p.worldMap.setPoints(nil, -1)
+	p.updateDetail()
+	if acct == nil {
+		p.state.SetText("")
+		return
+	}
+	p.state.SetText("Loading login activity…")
+}
+
+// setMaxSpeed sets the impossible-travel bound in km/h (settings); it applies
+// from the next refresh.
+func (p *activityPanel) setMaxSpeed(kmh float64) { p.maxSpeedKMH = kmh }
+
+func (p *activityPanel) refresh(ctx context.Context) {
+	acct := p.acct
+	if acct == nil {
+		return
+	}
+	ctx, cancel := context.WithTimeout(ctx, activityTimeout)
+	defer cancel()
+	events, err := p.src.AllLoginActivity(ctx, acct.ID, activityMaxEvents)
+	var analysed []logins.Event
+	zone := customerZone(acct.TimeZone)
+	if err == nil {
+		analysed = logins.Analyze(events, p.loc, logins.Options{MaxSpeedKMH: p.maxSpeedKMH, Now: p.now()})
+	}
+	fyne.Do(func() {
+		if p.acct == nil || p.acct.ID != acct.ID {
+			return // the agent moved on to another account meanwhile
+		}
+		if err != nil {
+			p.state.SetText("Login activity could not be loaded: " + describeError(err))
+			return
+		}
+		p.customerZone = zone
+		p.all = analysed
+		p.device.Options = deviceOptions(analysed)
+		p.device.SetSelected(allDevices) // also applies the filters
+		p.applyFilters()
+	})
+}
+
+// customerZone loads the account's IANA zone; nil when unknown or the same as
+// the agent's, so the column says so instead of repeating the time.
+func customerZone(name string) *time.Location {
+	if name == "" {
+		return nil
+	}
+	z, err := time.LoadLocation(name)
+	if err != nil {
+		return nil
+	}
+	return z
+}
+
+func deviceOptions(events []logins.Event) []string {
+	seen := map[string]bool{}
+	opts := []string{}
+	for _, e := range events {
+		if n := deviceLabel(e.LoginEvent); !seen[n] {
+			seen[n] = true
+			opts = append(opts, n)
+		}
+	}
+	slices.Sort(opts)
+	return append([]string{allDevices}, opts...)
+}
+
+func deviceLabel(e data.LoginEvent) string {
+	switch {
+	case e.DeviceName != "":
+		return e.DeviceName
+	case e.DeviceID != "":
+		return e.DeviceID
+	}
+	return "Unnamed device"
+}
+
+func failedOutcome(o string) bool {
+	return o == data.OutcomePasswordFailed || o == data.Outcome2FAFailed || o == data.OutcomeBlocked
+}
+
+// applyFilters rebuilds the visible rows and the map from all. UI thread only.
+func (p *activityPanel) applyFilters() {
+	if p.table == nil || p.worldMap == nil || p.detail == nil {
+		return // called while the widgets are still being made
+	}
+	dev := p.device.Selected
+	p.rows = p.rows[:0:0]
+	for _, e := range p.all {
+		if p.failedOnly.Checked && !failedOutcome(e.Outcome) {
+			continue
+		}
+		if p.flaggedOnly.Checked && !e.Flagged() {
+			continue
+		}
+		if dev != "" && dev != allDevices && deviceLabel(e.LoginEvent) != dev {
+			continue
+		}
+		p.rows = append(p.rows, e)
+	}
+	p.table.UnselectAll()
+	if i := p.rowOf(p.selected); i >= 0 {
+		p.table.Select(widget.TableCellID{Row: i, Col: 0})
+	} else {
+		p.selected = ""
+	}
+	p.table.Refresh()
+	p.state.SetText(p.summary())
+	p.updateMap()
+	p.updateDetail()
+}
+
+func (p *activityPanel) rowOf(id string) int {
+	if id == "" {
+		return -1
+	}
+	for i, e := range p.rows {
+		if e.ID == id {
+			return i
+		}
+	}
+	return -1
+}
+
+func (p *activityPanel) summary() string {
+	if len(p.all) == 0 {
+		return "No sign-ins recorded for this account."
+	}
+	flagged, failed := 0, 0
+	for _, e := range p.all {
+		if e.Flagged() {
+			flagged++
+		}
+		if failedOutcome(e.Outcome) {
+			failed++
+		}
+	}
+	s := fmt.Sprintf("%d sign-in steps, %d failed, %d flagged.", len(p.all), failed, flagged)
+	if len(p.rows) != len(p.all) {
+		s += fmt.Sprintf(" Showing %d.", len(p.rows))
+	}
+	if len(p.rows) == 0 {
+		s += " Nothing matches the filters."
+	}
+	return s
+}
+
+// updateMap puts the visible rows' places on the map, one point per place and
+// flag state (a history has thousands of logins from a handful of places).
+func (p *activityPanel) updateMap() {
+	type key struct {
+		lon, lat float64
+		flagged  bool
+	}
+	index := map[key]int{}
+	var pts []mapPoint
+	p.mapEvents = p.mapEvents[:0]
+	selected := -1
+	for i, e := range p.rows {
+		if !e.Location.Found {
+			continue
+		}
+		k := key{e.Location.Longitude, e.Location.Latitude, e.Flagged()}
+		j, ok := index[k]
+		if !ok {
+			j = len(pts)
+			index[k] = j
+			pts = append(pts, mapPoint{lon: k.lon, lat: k.lat, flagged: k.flagged})
+			p.mapEvents = append(p.mapEvents, i)
+		}
+		if e.ID == p.selected {
+			selected = j
+		}
+	}
+	p.worldMap.setPoints(pts, selected)
+}
+
+func (p *activityPanel) onSelect(id string) {
+	p.selected = id
+	p.updateDetail()
+	p.updateMap()
+}
+
+func (p *activityPanel) selectedEvent() (logins.Event, bool) {
+	if i := p.rowOf(p.selected); i >= 0 {
+		return p.rows[i], true
+	}
+	return logins.Event{}, false
+}
+
+// updateDetail explains the selected login and enables the actions when it is
+// flagged: those are the logins an agent acts on.
+func (p *activityPanel) updateDetail() {
+	e, ok := p.selectedEvent()
+	if !ok {
+		p.detail.SetText("Select a login to see how far it was from the one before.")
+		p.remove.SetText("Remove this device…")
+		p.remove.Disable()
+		p.revoke.Disable()
+		return
+	}
+	p.detail.SetText(eventDetail(e))
+	p.remove.SetText(fmt.Sprintf("Remove %q…", deviceLabel(e.LoginEvent)))
+	if e.Flagged() && e.DeviceID != "" {
+		p.remove.Enable()
+	} else {
+		p.remove.Disable()
+	}
+	if e.Flagged() {
+		p.revoke.Enable()
+	} else {
+		p.revoke.Disable()
+	}
+}
+
+func (p *activityPanel) onRemoveDevice() {
+	if e, ok := p.selectedEvent(); ok && e.DeviceID != "" {
+		p.actions.removeDevice(e.DeviceID, deviceLabel(e.LoginEvent))
+	}
+}
+
+func (p *activityPanel) onRevokeSessions() { p.actions.revokeSessions() }
+
+func (p *activityPanel) onWhyFarAway() {
+	if p.win == nil {
+		return
+	}
+	dialog.ShowInformation("Why is this location far away?", farAwayHelp, p.win)
+}
+
+func (p *activityPanel) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
+	l := o.(*widget.Label)
+	l.Importance = widget.MediumImportance
+	if id.Row < 0 || id.Row >= len(p.rows) {
+		l.SetText("")
+		return
+	}
+	e := p.rows[id.Row]
+	text := ""
+	switch id.Col {
+	case 0:
+		text = relativeTime(e.At, p.now(), time.Local)
+	case 1:
+		text = customerTime(e.At, p.customerZone)
+	case 2:
+		text = flagsText(e)
+		if e.Flagged() {
+			l.Importance = widget.DangerImportance
+		}
+	case 3:
+		text = placeText(e.Location)
+	case 4:
+		text = deviceLabel(e.LoginEvent)
+	case 5:
+		text = outcomeText(e.Outcome)
+		if failedOutcome(e.Outcome) {
+			l.Importance = widget.WarningImportance
+		}
+	case 6:
+		text = networkText(e.Location)
+	case 7:
+		text = e.IP
+	}
+	l.SetText(text)
+}
+
+// customerTime is the event's time in the customer's zone, or a note that it is
+// the agent's own zone (no need to read the same time twice).
+func customerTime(t time.Time, zone *time.Location) string {
+	if zone == nil {
+		return "zone unknown"
+	}
+	agent := t.In(time.Local)
+	theirs := t.In(zone)
+	_, agentOff := agent.Zone()
+	_, off := theirs.Zone()
+	if off == agentOff {
+		return "same as yours"
+	}
+	if theirs.YearDay() != agent.YearDay() {
+		return theirs.Format("2 Jan 15:04 MST") // another day for them
+	}
+	return theirs.Format("15:04 MST")
+}
+
+var reasonWords = map[string]string{
+	geo.ReasonInvalid:       "not an IP address",
+	geo.ReasonPrivate:       "private network address",
+	geo.ReasonLoopback:      "this computer (loopback)",
+	geo.ReasonLinkLocal:     "local link address",
+	geo.ReasonCGNAT:         "carrier-shared address (CGNAT)",
+	geo.ReasonDocumentation: "documentation address, no place",
+	geo.ReasonMulticast:     "multicast address",
+	geo.ReasonReserved:      "reserved address",
+	geo.ReasonUnspecified:   "no address",
+	geo.ReasonNotInDatabase: "not in the location database",
+}
+
+// placeText is "City, Country (±20 km)", or why there is no place.
+func placeText(l geo.Location) string {
+	if !l.Found {
+		if w, ok := reasonWords[l.Reason]; ok {
+			return w
+		}
+		return "unknown place"
+	}
+	parts := []string{}
+	for _, s := range []string{l.City, l.Country} {
+		if s != "" {
+			parts = append(parts, s)
+		}
+	}
+	s := strings.Join(parts, ", ")
+	if s == "" {
+		s = l.CountryCode
+	}
+	if l.AccuracyKM > 0 {
+		s += fmt.Sprintf(" (±%d km)", l.AccuracyKM)
+	}
+	return s
+}
+
+var kindWords = map[string]string{
+	geo.KindMobile:  "mobile data",
+	geo.KindHosting: "hosting/VPN",
+	geo.KindOther:   "fixed line",
+}
+
+func networkText(l geo.Location) string {
+	kind, ok := kindWords[l.NetworkKind]
+	if !ok {
+		if l.ASOrg == "" {
+			return "unknown"
+		}
+		kind = "network"
+	}
+	if l.ASOrg == "" {
+		return kind
+	}
+	return kind + " · " + l.ASOrg
+}
+
+var outcomeWords = map[string]string{
+	data.OutcomePasswordOK:     "password correct",
+	data.OutcomePasswordFailed: "wrong password",
+	data.Outcome2FASent:        "code sent",
+	data.Outcome2FAPassed:      "code accepted",
+	data.Outcome2FAFailed:      "wrong code",
+	data.Outcome2FASkipped:     "trusted device, no code",
+	data.OutcomeBlocked:        "blocked",
+}
+
+func outcomeText(o string) string {
+	if w, ok := outcomeWords[o]; ok {
+		return w
+	}
+	return o
+}
+
+func flagsText(e logins.Event) string {
+	var f []string
+	if e.NewCountry {
+		f = append(f, "new country")
+	}
+	if e.NewDevice {
+		f = append(f, "new device")
+	}
+	if e.ImpossibleTravel {
+		f = append(f, "impossible travel")
+	}
+	return strings.Join(f, ", ")
+}
+
+// eventDetail is the sentence under the map for the selected login.
+func eventDetail(e logins.Event) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%s from %s: %s.", deviceLabel(e.LoginEvent), e.IP, placeText(e.Location))
+	if e.Location.Found && e.Location.NetworkKind != geo.KindUnknown {
+		fmt.Fprintf(&b, " Network: %s", networkText(e.Location))
+		if !strings.HasSuffix(e.Location.ASOrg, ".") {
+			b.WriteString(".")
+		}
+	}
+	if e.FromPrevious {
+		fmt.Fprintf(&b, " %s from the login before", distanceText(e.DistanceKM))
+		if e.DistanceKM >= 1 {
+			fmt.Fprintf(&b, ", %s", speedText(e.SpeedKMH))
+		}
+		b.WriteString(".")
+	}
+	if f := flagsText(e); f != "" {
+		fmt.Fprintf(&b, " Flagged: %s.", f)
+	}
+	if e.Location.NetworkKind == geo.KindMobile {
+		b.WriteString(" On mobile data the place is often far from the customer.")
+	}
+	return b.String()
+}
+
+func distanceText(km float64) string {
+	if km < 1 {
+		return "Same place"
+	}
+	return fmt.Sprintf("%s km", thousands(km))
+}
+
+func speedText(kmh float64) string {
+	return fmt.Sprintf("about %s km/h", thousands(kmh))
+}
+
+// thousands formats a non-negative number rounded, with thin separators.
+func thousands(v float64) string {
+	n := int64(math.Round(v))
+	s := fmt.Sprint(n)
+	for i := len(s) - 3; i > 0; i -= 3 {
+		s = s[:i] + "," + s[i:]
+	}
+	return s
+}
