@@ -72,6 +72,7 @@ type phoneCheckPanel struct {
 	storedTag *badgeWidget
 	state     *widget.Label
 	table     *widget.Table
+	detail    *widget.Label // the selected form's last status in full, with advice
 	network   *widget.Label
 	ported    *badgeWidget
 	content   fyne.CanvasObject
@@ -119,9 +120,12 @@ func newPhoneCheckPanel(src phoneCheckSource) *phoneCheckPanel {
 		}
 	}
 	em := theme.TextSize()
-	for i, w := range []float32{16, 6, 6, 5, 14, 12, 12} {
+	for i, w := range []float32{22, 6, 6, 5, 16, 12, 12} {
 		p.table.SetColumnWidth(i, w*em)
 	}
+	p.table.OnSelected = func(id widget.TableCellID) { p.onSelectForm(id.Row) }
+	p.detail = widget.NewLabel("")
+	p.detail.Wrapping = fyne.TextWrapWord
 	p.showTyped()
 	p.showStored()
 	return p
@@ -136,16 +140,18 @@ func (p *phoneCheckPanel) build() fyne.CanvasObject {
 	heading := func(s string) *widget.Label {
 		return widget.NewLabelWithStyle(s, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
+	// Findings come before the number's details: what is wrong and what to
+	// type is what the agent reads out first.
 	typedCard := container.NewVBox(
 		container.NewHBox(heading("What the customer typed"), p.worst),
-		p.typed, p.number, p.findings)
+		p.typed, p.findings, widget.NewSeparator(), p.number)
 	storedCard := container.NewVBox(
 		container.NewHBox(heading("Number on the account"), p.storedTag),
 		p.stored)
 	top := container.NewGridWithColumns(2, typedCard, storedCard)
 	deliveries := container.NewBorder(
 		container.NewVBox(widget.NewSeparator(), heading("SMS codes sent to each form of the number"), p.state),
-		container.NewVBox(container.NewHBox(p.ported), p.network),
+		container.NewVBox(p.detail, container.NewHBox(p.ported), p.network),
 		nil, nil, p.table)
 	split := container.NewVSplit(container.NewVScroll(top), deliveries)
 	split.Offset = 0.55
@@ -158,7 +164,9 @@ func (p *phoneCheckPanel) setAccount(acct *data.Account) {
 	p.acct = acct
 	p.loadGen++
 	p.rows = nil
+	p.table.UnselectAll()
 	p.table.Refresh()
+	p.detail.SetText("")
 	if acct == nil {
 		p.state.SetText("Search for the caller's account to see the codes sent to their number.")
 	} else {
@@ -217,8 +225,7 @@ func (p *phoneCheckPanel) showTyped() {
 	if d == nil {
 		p.typed.SetText("Type the number in the search field exactly as the customer typed it in the app, with the country they chose, to see what is wrong with it.")
 		p.worst.Hide()
-		p.number.Refresh()
-		p.findings.Refresh()
+		p.relayout()
 		return
 	}
 	chosen := "no country chosen"
@@ -266,8 +273,15 @@ func (p *phoneCheckPanel) showTyped() {
 	if len(d.Findings) == 0 {
 		p.findings.Add(widget.NewLabel("Nothing to correct: this is how the app wants the number."))
 	}
-	p.number.Refresh()
-	p.findings.Refresh()
+	p.relayout()
+}
+
+// relayout lays the tab out again after rows were added or removed or a badge
+// shown: a container only sizes its children when it is refreshed.
+func (p *phoneCheckPanel) relayout() {
+	if p.content != nil {
+		p.content.Refresh()
+	}
 }
 
 // findingRow is one finding: its severity as a word on a theme colour, the
@@ -301,6 +315,7 @@ func (p *phoneCheckPanel) showStored() {
 			p.stored.SetText("This account has no phone number.")
 		}
 		p.storedTag.Hide()
+		p.relayout()
 		return
 	}
 	var b strings.Builder
@@ -324,6 +339,7 @@ func (p *phoneCheckPanel) showStored() {
 		p.storedTag.Show()
 	}
 	p.stored.SetText(b.String())
+	p.relayout()
 }
 
 // showNetwork compares the network the provider reached with the original
@@ -354,6 +370,7 @@ func (p *phoneCheckPanel) showNetwork() {
 		p.ported.set("ported", widget.WarningImportance)
 		p.ported.Show()
 	}
+	p.relayout()
 }
 
 // sameNetwork compares carrier names loosely: providers and the numbering
@@ -471,6 +488,22 @@ func formWords(form string) string {
 		return "With the trunk 0 (legacy)"
 	}
 	return "Form " + form
+}
+
+// onSelectForm shows the selected form's last delivery in full: the table
+// truncates the provider's reason, and the advice does not fit a cell.
+func (p *phoneCheckPanel) onSelectForm(row int) {
+	if row < 0 || row >= len(p.rows) {
+		p.detail.SetText("")
+		return
+	}
+	r := p.rows[row]
+	text := fmt.Sprintf("%s (%s): last code %s %s.", formWords(r.form), r.to, r.last.Status, relativeTime(r.last.RequestedAt, p.now(), nil))
+	if pe, ok := data.ProviderErrors[r.last.ProviderError]; ok {
+		text += " " + pe.Meaning + " " + pe.Advice
+	}
+	p.detail.SetText(text)
+	p.relayout()
 }
 
 // cell is the text of one table cell.

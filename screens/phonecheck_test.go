@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/backend/backendtest"
 	"verifydesk/data"
@@ -138,6 +139,11 @@ func TestPhoneCheckMistypedNumberAndDeliveriesPerForm(t *testing.T) {
 		if !strings.Contains(screen, want) {
 			t.Errorf("table lacks %q:\n%s", want, screen)
 		}
+	}
+	// Selecting the failing form explains its last status in full.
+	p.table.Select(widget.TableCellID{Row: 1, Col: 4})
+	if !strings.Contains(p.detail.Text, data.ProviderErrors[data.ProviderUnknownNumber].Meaning) {
+		t.Errorf("detail of the trunk-0 form: %q", p.detail.Text)
 	}
 	// The provider reached the network the number was first given to.
 	if !strings.Contains(p.network.Text, "FarEasTone") || !strings.Contains(p.network.Text, "not ported") || p.ported.Visible() {
