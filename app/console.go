@@ -1,16 +1,302 @@
-//go:build !vdwip
-
 package app
 
 import (
+	"context"
+	"flag"
+	"fmt"
+	"net/url"
+	"os"
+	"path/filepath"
+	"slices"
 	"time"
 
 	"fyne.io/fyne/v2"
+
+	"verifydesk/backend"
+	"verifydesk/screens"
+	"verifydesk/services/client"
+	"verifydesk/services/geo"
 )
 
+// Demo credentials, pre-filled in demo mode only.
+const (
+	demoUser     = "ana"
+	demoPassword = "demo"
+)
+
+// consoleOptions are the console's flags.
+type consoleOptions struct {
+	backendURL    string
+	demo          bool
+	exitWhenReady bool
+	linger        time.Duration
+	search        string
+	tab           string
+}
+
+func parseConsoleFlags(args []string, std Stdio) (consoleOptions, int, bool) {
+	var o consoleOptions
+	fs := flag.NewFlagSet("verifydesk", flag.ContinueOnError)
+	fs.SetOutput(std.Err)
+	fs.StringVar(&o.backendURL, "backend", "", "auth backend base URL for this run (default: the one in Settings; none means demo mode)")
+	fs.BoolVar(&o.demo, "demo", false, "run on the embedded reference backend with demo data, whatever Settings say")
+	fs.BoolVar(&o.exitWhenReady, "exit-when-ready", false, "print ready_ms=<ms since start> on stderr once the search is usable, then exit 0 (demo mode signs in as "+demoUser+")")
+	fs.DurationVar(&o.linger, "linger", 0, "with --exit-when-ready: keep the window this long after ready (for screenshots)")
+	fs.StringVar(&o.search, "search", "", "search this phone, email or account id right after sign-in")
+	fs.StringVar(&o.tab, "tab", "", "with --search: show this tab of the account (Overview, Codes, Devices, Activity, Phone check)")
+	fs.Usage = func() {
+		fmt.Fprintln(fs.Output(), "Usage: verifydesk [flags]   open the support console")
+		fmt.Fprintln(fs.Output(), "       verifydesk <command>  see 'verifydesk help' for the commands")
+		fmt.Fprintln(fs.Output(), "\nFlags:")
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		if err == flag.ErrHelp {
+			fs.SetOutput(std.Out)
+			fs.Usage()
+			return o, exitOK, false
+		}
+		return o, exitUsage, false
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(std.Err, "verifydesk: unexpected argument %q\n", fs.Arg(0))
+		fs.Usage()
+		return o, exitUsage, false
+	}
+	if o.backendURL != "" {
+		if err := checkBackendURL(o.backendURL); err != nil {
+			fmt.Fprintf(std.Err, "verifydesk: --backend: %v\n", err)
+			return o, exitUsage, false
+		}
+	}
+	return o, 0, true
+}
+
+// checkBackendURL accepts an http or https URL with a host.
+func checkBackendURL(s string) error {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return fmt.Errorf("%q is not an http:// or https:// address", s)
+	}
+	return nil
+}
+
 func runConsole(args []string, std Stdio, newApp func() fyne.App, started time.Time) int {
-	a := newApp()
-	w := a.NewWindow("Verifydesk")
-	w.ShowAndRun()
+	o, status, ok := parseConsoleFlags(args, std)
+	if !ok {
+		return status
+	}
+	c := newConsole(newApp(), o, std)
+	c.started = started
+	c.show()
+	c.win.ShowAndRun()
+	c.stop()
 	return exitOK
+}
+
+// console is the running app: its window, settings and backend connection.
+type console struct {
+	app      fyne.App
+	settings Settings
+	opts     consoleOptions
+	std      Stdio
+	started  time.Time
+	win      fyne.Window
+	ui       *screens.UI
+	demoStop func() error
+	demoBase string
+	locator  *geo.Locator
+	// oldLocators were replaced in Settings; closed at exit only, since an open
+	// workspace may still be reading them.
+	oldLocators []*geo.Locator
+	ready       bool
+	// readyCh is closed when the search is usable.
+	readyCh chan struct{}
+	// background runs the UI's background work; nil means goroutines (tests
+	// run it inline).
+	background func(func())
+}
+
+func newConsole(a fyne.App, o consoleOptions, std Stdio) *console {
+	return &console{app: a, settings: Settings{a.Preferences()}, opts: o, std: std, readyCh: make(chan struct{})}
+}
+
+// demo reports whether this run uses the embedded backend.
+func (c *console) demo() bool {
+	return c.opts.demo || (c.opts.backendURL == "" && c.settings.BackendURL() == "")
+}
+
+// show opens the window and connects in the background.
+func (c *console) show() {
+	c.createWindow()
+	go c.connect()
+}
+
+func (c *console) createWindow() {
+	c.win = c.app.NewWindow("Verifydesk")
+	c.win.SetIcon(c.app.Metadata().Icon)
+	c.win.Resize(c.settings.WindowSize())
+	c.win.SetMaster()
+	c.buildUI()
+	c.win.SetCloseIntercept(func() {
+		c.settings.SetWindowSize(c.win.Canvas().Size())
+		c.win.Close()
+	})
+}
+
+func (c *console) buildUI() {
+	demo := c.demo()
+	cfg := screens.Config{
+		Demo: demo, Region: c.settings.Region(), OnRegion: c.settings.SetRegion,
+		OnReady: c.onReady, OnSettings: c.onSettings, Background: c.background,
+	}
+	if demo {
+		cfg.DemoUser, cfg.DemoPassword = demoUser, demoPassword
+	}
+	c.ui = screens.NewUI(c.win, cfg)
+	c.win.SetContent(c.ui.Content())
+}
+
+// connect opens the geolocation databases and reaches the backend, both off
+// the UI thread.
+func (c *console) connect() {
+	c.openGeo()
+	c.connectBackend()
+}
+
+// openGeo opens the databases named in Settings, or the demo one, and hands the
+// locator to the UI. Runs off the UI thread.
+func (c *console) openGeo() {
+	loc, err := geo.Open(c.settings.GeoDatabases()...)
+	if err != nil {
+		loc, _ = geo.OpenDemo()
+	}
+	fyne.Do(func() {
+		if c.locator != nil {
+			c.oldLocators = append(c.oldLocators, c.locator) // a workspace may still read it
+		}
+		c.locator = loc
+		c.ui.SetLocator(loc, geoProblem(err))
+	})
+}
+
+// connectBackend starts the embedded demo backend or names the configured one,
+// then hands a client to the UI. Runs off the UI thread.
+func (c *console) connectBackend() {
+	base, label, err := c.backendAddress()
+	fyne.Do(func() {
+		if err != nil {
+			c.ui.BackendFailed(err)
+			return
+		}
+		cl := client.New(base, client.Options{OnUnauthorized: func() {
+			fyne.Do(func() { c.ui.SignOut("Your session ended: sign in again.") })
+		}})
+		c.ui.SetBackend(cl, label)
+		if c.opts.exitWhenReady && c.demo() {
+			c.ui.SubmitSignIn()
+		}
+	})
+}
+
+func geoProblem(err error) string {
+	if err == nil {
+		return ""
+	}
+	return "The geolocation databases in Settings could not be opened (" + err.Error() + "); showing demo locations."
+}
+
+// backendAddress starts the embedded demo backend or names the configured one.
+func (c *console) backendAddress() (base, label string, err error) {
+	if !c.demo() {
+		base = c.opts.backendURL
+		if base == "" {
+			base = c.settings.BackendURL()
+		}
+		u, _ := url.Parse(base)
+		return base, u.Host, nil
+	}
+	dir := c.app.Storage().RootURI().Path()
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return "", "", err
+	}
+	base, stop, err := backend.StartDemo(context.Background(), filepath.Join(dir, "demo-backend.db"))
+	if err != nil {
+		return "", "", err
+	}
+	c.demoStop = stop
+	c.demoBase = base
+	u, _ := url.Parse(base)
+	return base, "demo (" + u.Host + ")", nil
+}
+
+// onReady runs once the search is usable.
+func (c *console) onReady() {
+	if c.ready {
+		return
+	}
+	c.ready = true
+	close(c.readyCh)
+	if c.opts.search != "" {
+		c.ui.Search(c.opts.search)
+		if c.opts.tab != "" {
+			c.ui.SelectTab(c.opts.tab)
+		}
+	}
+	if !c.opts.exitWhenReady {
+		return
+	}
+	fmt.Fprintf(c.std.Err, "ready_ms=%d\n", time.Since(c.started).Milliseconds())
+	go func() {
+		time.Sleep(c.opts.linger)
+		fyne.Do(c.app.Quit)
+	}()
+}
+
+func (c *console) onSettings() {
+	screens.ShowSettings(c.win, screens.SettingsForm{
+		BackendURL:   c.settings.BackendURL(),
+		GeoDatabases: c.settings.GeoDatabases(),
+		CheckURL:     checkBackendURL,
+		CheckGeoDB:   func(p string) error { _, err := geo.CheckDatabase(p); return err },
+	}, c.applySettings)
+}
+
+// applySettings stores new settings and applies them: new databases from the
+// next account opened, a changed backend with a new sign-in.
+func (c *console) applySettings(f screens.SettingsForm) {
+	backendChanged := f.BackendURL != c.settings.BackendURL()
+	geoChanged := !slices.Equal(f.GeoDatabases, c.settings.GeoDatabases())
+	c.settings.SetBackendURL(f.BackendURL)
+	c.settings.SetGeoDatabases(f.GeoDatabases)
+	if geoChanged {
+		go c.openGeo()
+	}
+	if backendChanged && c.opts.backendURL == "" && !c.opts.demo {
+		c.stopDemo()
+		c.buildUI()
+		if c.locator != nil {
+			c.ui.SetLocator(c.locator, "")
+		}
+		go c.connectBackend()
+	}
+}
+
+func (c *console) stopDemo() {
+	if c.demoStop != nil {
+		stop := c.demoStop
+		c.demoStop = nil
+		go stop()
+	}
+}
+
+func (c *console) stop() {
+	if c.demoStop != nil {
+		_ = c.demoStop()
+	}
+	for _, l := range append(c.oldLocators, c.locator) {
+		if l != nil {
+			_ = l.Close()
+		}
+	}
 }

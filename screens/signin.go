@@ -1,5 +1,3 @@
-//go:build vdwip
-
 package screens
 
 import (

@@ -1,5 +1,3 @@
-//go:build vdwip
-
 package screens
 
 import (
@@ -56,16 +54,18 @@ type Config struct {
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 
+	// Background runs background work (I/O); nil means a new goroutine each
+	// time. Tests pass a synchronous runner so they can check the outcome of an
+	// action right after it, without sleeping.
+	Background func(func())
+
 	geoProblem string
-	// async runs background work; nil means a new goroutine. Tests make it
-	// synchronous so they can check the outcome without sleeping.
-	async func(func())
 }
 
 // goAsync runs f in the background (off the UI thread).
 func (c Config) goAsync(f func()) {
-	if c.async != nil {
-		c.async(f)
+	if c.Background != nil {
+		c.Background(f)
 		return
 	}
 	go f()

@@ -1,5 +1,3 @@
-//go:build vdwip
-
 package screens
 
 import (
@@ -55,7 +53,7 @@ func newTestUI(t *testing.T, srv *httptest.Server) (*UI, fyne.Window) {
 	a := test.NewTempApp(t)
 	w := a.NewWindow("Verifydesk")
 	w.Resize(fyne.NewSize(1280, 800))
-	u := NewUI(w, Config{Demo: true, DemoUser: "ana", DemoPassword: "demo", Region: "US", async: runNow})
+	u := NewUI(w, Config{Demo: true, DemoUser: "ana", DemoPassword: "demo", Region: "US", Background: runNow})
 	w.SetContent(u.Content())
 	u.SetBackend(client.New(srv.URL, client.Options{}), "demo (test)")
 	return u, w

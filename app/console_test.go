@@ -1,0 +1,84 @@
+package app
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"fyne.io/fyne/v2/test"
+)
+
+// lockedBuffer is a bytes.Buffer safe for the console's goroutines.
+type lockedBuffer struct {
+	mu sync.Mutex
+	b  bytes.Buffer
+}
+
+func (l *lockedBuffer) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.Write(p)
+}
+
+func (l *lockedBuffer) String() string {
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	return l.b.String()
+}
+
+// TestConsoleDemoModeEndToEnd starts the console as a user would with no
+// settings: it starts the embedded reference backend over its own bbolt file,
+// signs in with the demo credentials (--exit-when-ready) and reports ready.
+func TestConsoleDemoModeEndToEnd(t *testing.T) {
+	a := test.NewTempApp(t)
+	var stderr lockedBuffer
+	c := newConsole(a, consoleOptions{exitWhenReady: true, linger: time.Hour}, Stdio{Err: &stderr})
+	c.started = time.Now()
+	c.background = func(f func()) { f() }
+	if !c.demo() {
+		t.Fatal("no backend configured, yet not demo mode")
+	}
+	// What show does, with the connection and all background work on this
+	// goroutine: the test driver runs fyne.Do inline, so widgets must not be
+	// touched from two goroutines.
+	c.createWindow()
+	t.Cleanup(c.stop)
+	c.connect()
+	select {
+	case <-c.readyCh:
+	case <-time.After(30 * time.Second):
+		t.Fatalf("the console never became ready; stderr: %q", stderr.String())
+	}
+	if !regexp.MustCompile(`(?m)^ready_ms=\d+$`).MatchString(stderr.String()) {
+		t.Errorf("no ready_ms line on stderr: %q", stderr.String())
+	}
+	db := filepath.Join(a.Storage().RootURI().Path(), "demo-backend.db")
+	if _, err := os.Stat(db); err != nil {
+		t.Errorf("the demo backend's bbolt file is missing: %v", err)
+	}
+	if !strings.HasPrefix(c.demoBase, "http://127.0.0.1:") {
+		t.Errorf("demo backend not on loopback: %q", c.demoBase)
+	}
+}
+
+func TestConsoleUsesConfiguredBackend(t *testing.T) {
+	a := test.NewTempApp(t)
+	s := Settings{a.Preferences()}
+	s.SetBackendURL("https://auth.example.com")
+	c := newConsole(a, consoleOptions{}, Stdio{Err: &lockedBuffer{}})
+	if c.demo() {
+		t.Fatal("a configured backend still runs demo mode")
+	}
+	base, label, err := c.backendAddress()
+	if err != nil || base != "https://auth.example.com" || label != "auth.example.com" {
+		t.Errorf("backendAddress = %q, %q, %v", base, label, err)
+	}
+	if c := newConsole(a, consoleOptions{demo: true}, Stdio{}); !c.demo() {
+		t.Error("--demo does not force demo mode")
+	}
+}
