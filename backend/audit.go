@@ -7,7 +7,6 @@ import (
 	"sync"
 	"time"
 
-	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
 
 	"verifydesk/data"
@@ -116,7 +115,7 @@ func (w *auditWriter) close() {
 
 func (s *Server) recordAudit(c *call, status int) {
 	e := data.AuditEntry{
-		ID:        uuid.NewString(),
+		ID:        timeOrderedID(),
 		At:        s.now().UTC(),
 		AgentID:   c.agent.ID,
 		Role:      c.agent.Role,

@@ -130,7 +130,7 @@ func (s *Server) send(ctx context.Context, spec sendSpec) (d *deliveryRec, repla
 		sender, kind := senderFor(spec.Channel, dest, a.App)
 		d = &deliveryRec{
 			Delivery: data.Delivery{
-				ID: "dl_" + uuid.NewString(), AccountID: a.ID, Channel: spec.Channel,
+				ID: "dl_" + timeOrderedID(), AccountID: a.ID, Channel: spec.Channel,
 				DestinationMasked: masked, DestinationForm: form, Sender: sender, SenderKind: kind,
 				Purpose: spec.Purpose, RequestedAt: now, RequestedBy: spec.RequestedBy, AgentID: spec.AgentID,
 				Status: data.StatusQueued, StatusAt: now,
@@ -219,6 +219,16 @@ func destinationFor(a *accountRec, channel string, dev *deviceRec) (dest, masked
 		return best.ID, best.Name, "", nil
 	}
 	return "", "", "", badRequest("unknown channel %q", channel)
+}
+
+// timeOrderedID is a UUIDv7: records stored at the same (possibly fake) instant
+// still sort in the order they were made.
+func timeOrderedID() string {
+	id, err := uuid.NewV7()
+	if err != nil {
+		return uuid.NewString()
+	}
+	return id.String()
 }
 
 func newCode() string {

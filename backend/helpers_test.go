@@ -44,8 +44,10 @@ type env struct {
 	// bodies records every response body, so tests can check that no code
 	// ever leaves the backend.
 	mu     sync.Mutex
-	bodies []string
+	bodies []seenBody
 }
+
+type seenBody struct{ path, body string }
 
 func newEnv(t testing.TB, opts ...func(*Config)) *env {
 	t.Helper()
@@ -125,7 +127,7 @@ func (e *env) do(method, path, token string, body any, headers ...string) resp {
 		e.t.Fatal(err)
 	}
 	e.mu.Lock()
-	e.bodies = append(e.bodies, string(b))
+	e.bodies = append(e.bodies, seenBody{path: path, body: string(b)})
 	e.mu.Unlock()
 	return resp{Status: res.StatusCode, Header: res.Header, Body: b}
 }
@@ -158,4 +160,59 @@ func (e *env) findPhone(token, phone string) data.Account {
 		e.t.Fatalf("search %s: %d accounts", phone, len(l.Accounts))
 	}
 	return l.Accounts[0]
+}
+
+// inbox reads the simulated customer's demo inbox.
+func (e *env) inbox(token, accountID string) []data.DemoMessage {
+	e.t.Helper()
+	r := e.do("GET", "/v1/demo/inbox?account_id="+accountID, token, nil)
+	e.want(r, 200)
+	var in data.DemoInbox
+	r.decode(e.t, &in)
+	return in.Messages
+}
+
+// startCheck starts an identity check and returns it with the code the
+// customer received (read from the demo inbox).
+func (e *env) startCheck(token, accountID, channel string) (data.IdentityCheck, string) {
+	e.t.Helper()
+	r := e.do("POST", "/v1/accounts/"+accountID+"/identity-checks", token, data.IdentityCheckRequest{Channel: channel})
+	e.want(r, http.StatusCreated)
+	var chk data.IdentityCheck
+	r.decode(e.t, &chk)
+	for _, m := range e.inbox(token, accountID) {
+		if m.Purpose == data.PurposeIdentityCheck {
+			return chk, m.Code
+		}
+	}
+	e.t.Fatalf("no identity check code in the inbox of %s", accountID)
+	return chk, ""
+}
+
+// proof runs a whole identity check and returns the proof.
+func (e *env) proof(token, accountID, channel string) string {
+	e.t.Helper()
+	chk, code := e.startCheck(token, accountID, channel)
+	r := e.do("POST", "/v1/identity-checks/"+chk.ID+"/verify", token, data.VerifyRequest{Code: code})
+	e.want(r, 200)
+	var p data.IdentityProof
+	r.decode(e.t, &p)
+	if p.AccountID != accountID || p.Proof == "" {
+		e.t.Fatalf("proof %+v", p)
+	}
+	return p.Proof
+}
+
+func (e *env) deliveries(token, accountID string) []data.Delivery {
+	e.t.Helper()
+	r := e.do("GET", "/v1/accounts/"+accountID+"/deliveries", token, nil)
+	e.want(r, 200)
+	var l data.DeliveryList
+	r.decode(e.t, &l)
+	return l.Deliveries
+}
+
+func (e *env) resend(token, accountID, channel, purpose, key string) resp {
+	e.t.Helper()
+	return e.do("POST", "/v1/accounts/"+accountID+"/codes", token, data.ResendRequest{Channel: channel, Purpose: purpose}, data.HeaderIdempotencyKey, key)
 }

@@ -218,15 +218,16 @@ func (s *Server) authorizeSensitive(c *call, accountID, action string, params ma
 func (s *Server) sensitive(c *call, action string, params map[string]string) (any, error) {
 	accountID := c.r.PathValue("id")
 	c.audit(action, accountID)
-	if err := s.validateAction(accountID, action, params); err != nil {
-		return nil, err
-	}
 	ap, err := s.authorizeSensitive(c, accountID, action, params)
 	if err != nil {
 		return nil, err
 	}
 	if ap != nil {
+		// The action ran when the approval was given: answer its result.
 		return ap.Result, nil
+	}
+	if err := s.validateAction(accountID, action, params); err != nil {
+		return nil, err
 	}
 	return s.runAction(c.r.Context(), accountID, action, params, c.agent.ID)
 }

@@ -1,0 +1,202 @@
+package backend
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"testing"
+	"time"
+
+	"verifydesk/data"
+)
+
+func TestResendSendsAndShowsInLog(t *testing.T) {
+	e := newEnv(t)
+	tok := e.signIn("ana")
+	before := len(e.deliveries(tok, "acc_1007"))
+	r := e.resend(tok, "acc_1007", data.ChannelSMS, data.PurposeLogin, "k1")
+	e.want(r, http.StatusCreated)
+	var res data.ResendResult
+	r.decode(t, &res)
+	d := res.Delivery
+	if res.Replayed || d.Status != data.StatusDelivered || d.RequestedBy != data.RequesterAgent || d.AgentID != "ag_ana" {
+		t.Errorf("resend result %+v", res)
+	}
+	if d.NetworkReached != "Vodafone" || d.Sender != "TP-Link" || d.SenderKind != "sender_id" || d.DestinationMasked != "+49 1*** *** 567" {
+		t.Errorf("ported DE delivery %+v", d)
+	}
+	got := e.deliveries(tok, "acc_1007")
+	if len(got) != before+1 || got[0].ID != d.ID {
+		t.Fatalf("log has %d deliveries (was %d), newest %s, want %s", len(got), before, got[0].ID, d.ID)
+	}
+}
+
+func TestResendIdempotency(t *testing.T) {
+	e := newEnv(t)
+	tok := e.signIn("ana")
+	first := e.resend(tok, "acc_1005", data.ChannelEmail, data.PurposeLogin, "same-key")
+	e.want(first, http.StatusCreated)
+	var a, b data.ResendResult
+	first.decode(t, &a)
+	n := len(e.deliveries(tok, "acc_1005"))
+	// The same key again, even past the minute limit: the first result, nothing sent.
+	e.clock.Advance(10 * time.Second)
+	again := e.resend(tok, "acc_1005", data.ChannelEmail, data.PurposeLogin, "same-key")
+	e.want(again, http.StatusOK)
+	again.decode(t, &b)
+	if !b.Replayed || b.Delivery.ID != a.Delivery.ID {
+		t.Errorf("replay %+v, first %+v", b, a)
+	}
+	if got := len(e.deliveries(tok, "acc_1005")); got != n {
+		t.Errorf("replay sent something: %d deliveries, want %d", got, n)
+	}
+	// The same key with another body, another account, or by another agent.
+	r := e.resend(tok, "acc_1005", data.ChannelSMS, data.PurposeLogin, "same-key")
+	e.want(r, http.StatusConflict)
+	e.want(e.resend(tok, "acc_1007", data.ChannelEmail, data.PurposeLogin, "same-key"), http.StatusConflict)
+	e.want(e.resend(e.signIn("lee"), "acc_1005", data.ChannelEmail, data.PurposeLogin, "same-key"), http.StatusConflict)
+	// No key at all.
+	e.want(e.do("POST", "/v1/accounts/acc_1005/codes", tok, data.ResendRequest{Channel: "sms", Purpose: "login"}), http.StatusBadRequest)
+}
+
+func TestResendBurstIsRateLimited(t *testing.T) {
+	e := newEnv(t)
+	tok := e.signIn("ana")
+	e.want(e.resend(tok, "acc_1005", data.ChannelEmail, data.PurposeLogin, "b0"), http.StatusCreated)
+	for i := 1; i < 20; i++ {
+		r := e.resend(tok, "acc_1005", data.ChannelEmail, data.PurposeLogin, fmt.Sprintf("b%d", i))
+		e.want(r, http.StatusTooManyRequests)
+		ae := r.apiErr(t)
+		ra, _ := strconv.Atoi(r.Header.Get("Retry-After"))
+		if ae.Code != data.ErrCodeRateLimited || ae.RetryAfter != 60 || ra != 60 {
+			t.Fatalf("429 %+v Retry-After %q", ae, r.Header.Get("Retry-After"))
+		}
+	}
+	// Another purpose to the same destination has its own limits.
+	e.want(e.resend(tok, "acc_1005", data.ChannelEmail, data.PurposeResetPassword, "other"), http.StatusCreated)
+	// A minute later one more fits; after five in the hour the hour limit holds.
+	for i := 0; i < 4; i++ {
+		e.clock.Advance(time.Minute)
+		e.want(e.resend(tok, "acc_1005", data.ChannelEmail, data.PurposeLogin, fmt.Sprintf("m%d", i)), http.StatusCreated)
+	}
+	e.clock.Advance(time.Minute)
+	r := e.resend(tok, "acc_1005", data.ChannelEmail, data.PurposeLogin, "sixth")
+	e.want(r, http.StatusTooManyRequests)
+	if ra := r.apiErr(t).RetryAfter; ra != 55*60 {
+		t.Errorf("hour limit retry_after %d, want %d", ra, 55*60)
+	}
+}
+
+func TestHourlyLimitFromCustomersOwnRequests(t *testing.T) {
+	e := newEnv(t)
+	tok := e.signIn("ana")
+	a := e.findPhone(tok, "+4915123456789")
+	r := e.do("GET", "/v1/accounts/"+a.ID+"/rate-limits", tok, nil)
+	e.want(r, 200)
+	var rl data.RateLimits
+	r.decode(t, &rl)
+	var sms *data.DestinationLimits
+	for i, l := range rl.Limits {
+		if l.Channel == data.ChannelSMS && l.Purpose == data.PurposeLogin {
+			sms = &rl.Limits[i]
+		}
+	}
+	if sms == nil || !sms.Blocked || sms.NextAllowedAt == nil {
+		t.Fatalf("DE limits %+v", rl)
+	}
+	now := e.clock.Now()
+	if want := now.Add(8 * time.Minute); !sms.NextAllowedAt.Equal(want) {
+		t.Errorf("next allowed %v, want %v", sms.NextAllowedAt, want)
+	}
+	if sms.Windows[1].Window != "hour" || sms.Windows[1].Used != 5 || sms.Windows[1].Limit != 5 {
+		t.Errorf("hour window %+v", sms.Windows[1])
+	}
+	res := e.resend(tok, a.ID, data.ChannelSMS, data.PurposeLogin, "de1")
+	e.want(res, http.StatusTooManyRequests)
+	if res.Header.Get("Retry-After") != "480" {
+		t.Errorf("Retry-After %q, want 480", res.Header.Get("Retry-After"))
+	}
+	e.clock.Advance(8 * time.Minute)
+	e.want(e.resend(tok, a.ID, data.ChannelSMS, data.PurposeLogin, "de2"), http.StatusCreated)
+}
+
+func TestChannelsThatCannotWork(t *testing.T) {
+	e := newEnv(t)
+	tok := e.signIn("ana")
+	for _, c := range []struct {
+		phone, account, channel, perr string
+	}{
+		{"+445612345678", "", data.ChannelSMS, data.ProviderVoIPRefused},
+		{"", "acc_1015", data.ChannelSMS, data.ProviderLandline},
+		{"", "acc_1010", data.ChannelAppPush, data.ProviderPushNotifDisabled},
+		{"", "acc_1011", data.ChannelEmail, ""},
+		{"", "acc_1006", data.ChannelSMS, ""},
+	} {
+		id := c.account
+		if c.phone != "" {
+			id = e.findPhone(tok, c.phone).ID
+		}
+		r := e.resend(tok, id, c.channel, data.PurposeLogin, "k-"+id+c.channel)
+		e.want(r, http.StatusUnprocessableEntity)
+		ae := r.apiErr(t)
+		if ae.Code != data.ErrCodeChannelUnavailable || (c.perr != "" && ae.Details["provider_error"] != c.perr) {
+			t.Errorf("%s %s: %+v", id, c.channel, ae)
+		}
+	}
+}
+
+func TestSimulatedOutcomes(t *testing.T) {
+	e := newEnv(t)
+	tok := e.signIn("ana")
+	for _, c := range []struct {
+		account, channel, status, perr string
+	}{
+		{"acc_1002", data.ChannelSMS, data.StatusUndelivered, data.ProviderUnreachable},
+		{"acc_1001", data.ChannelSMS, data.StatusUndelivered, data.ProviderUnknownNumber}, // trunk-0 form on file
+		{"acc_1013", data.ChannelSMS, data.StatusUndelivered, data.ProviderCarrierFiltered},
+		{"acc_1008", data.ChannelEmail, data.StatusBounced, data.ProviderEmailBounced},
+		{"acc_1009", data.ChannelEmail, data.StatusSent, data.ProviderEmailDeferred},
+		{"acc_1005", data.ChannelAppPush, data.StatusDelivered, ""},
+		{"acc_1005", data.ChannelSMS, data.StatusDelivered, ""},
+	} {
+		r := e.resend(tok, c.account, c.channel, data.PurposeNewDevice, "o-"+c.account+c.channel)
+		e.want(r, http.StatusCreated)
+		var res data.ResendResult
+		r.decode(t, &res)
+		if res.Delivery.Status != c.status || res.Delivery.ProviderError != c.perr {
+			t.Errorf("%s %s: %s %s, want %s %s", c.account, c.channel, res.Delivery.Status, res.Delivery.ProviderError, c.status, c.perr)
+		}
+		if c.account == "acc_1005" && c.channel == data.ChannelSMS && (res.Delivery.Sender != "87022" || res.Delivery.SenderKind != "short_code") {
+			t.Errorf("US sender %s %s", res.Delivery.Sender, res.Delivery.SenderKind)
+		}
+		if c.channel == data.ChannelEmail && res.Delivery.Sender != "no-reply@email.tp-link.com" {
+			t.Errorf("email sender %s", res.Delivery.Sender)
+		}
+	}
+}
+
+func TestResendBadInput(t *testing.T) {
+	e := newEnv(t)
+	tok := e.signIn("ana")
+	e.want(e.resend(tok, "acc_1005", "fax", data.PurposeLogin, "x1"), http.StatusBadRequest)
+	e.want(e.resend(tok, "acc_1005", data.ChannelSMS, data.PurposeSecurityNotice, "x2"), http.StatusBadRequest)
+	e.want(e.resend(tok, "nope", data.ChannelSMS, data.PurposeLogin, "x3"), http.StatusNotFound)
+	e.want(e.do("POST", "/v1/accounts/acc_1005/codes", tok, "not an object", data.HeaderIdempotencyKey, "x4"), http.StatusBadRequest)
+}
+
+func TestTrunkZeroHistory(t *testing.T) {
+	e := newEnv(t)
+	tok := e.signIn("ana")
+	var trunkFailed, e164Delivered bool
+	for _, d := range e.deliveries(tok, "acc_1001") {
+		if d.DestinationForm == "trunk_0" && d.Status == data.StatusUndelivered {
+			trunkFailed = true
+		}
+		if d.DestinationForm == "e164" && d.Status == data.StatusDelivered && d.Channel == data.ChannelSMS {
+			e164Delivered = true
+		}
+	}
+	if !trunkFailed || !e164Delivered {
+		t.Errorf("TW history: trunk-0 failed %v, e164 delivered %v", trunkFailed, e164Delivered)
+	}
+}
