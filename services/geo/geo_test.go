@@ -381,3 +381,66 @@ func FuzzLookup(f *testing.F) {
 		}
 	})
 }
+
+// FuzzOpenDatabase feeds arbitrary bytes as a database file, as a mistyped
+// settings path might: Open and CheckDatabase answer with an error or a usable
+// Locator, and lookups in whatever opened never panic.
+func FuzzOpenDatabase(f *testing.F) {
+	city, _, flat6, asn := testDBs(f)
+	for _, p := range []string{city, flat6, asn, geo.DemoCityFile} {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+		f.Add(b[:len(b)/2])
+		f.Add(b[len(b)/3:])
+	}
+	f.Add([]byte("\xab\xcd\xefMaxMind.com"))
+	dir := f.TempDir()
+	f.Fuzz(func(t *testing.T, b []byte) {
+		path := filepath.Join(dir, "fuzz.mmdb")
+		if err := os.WriteFile(path, b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		kind, err := geo.CheckDatabase(path)
+		if err == nil && kind != geo.DatabaseCity && kind != geo.DatabaseASN {
+			t.Fatalf("CheckDatabase kind %q", kind)
+		}
+		l, err := geo.Open(path)
+		if err != nil {
+			return
+		}
+		defer l.Close()
+		for _, ip := range []string{"81.2.69.160", "2a02:c7c::1", "1.0.20.1", "2400:4001::7", "198.51.100.3", "::1"} {
+			loc := l.Lookup(ip)
+			if loc.Found == (loc.Reason != "") {
+				t.Fatalf("Lookup(%q): found %v reason %q", ip, loc.Found, loc.Reason)
+			}
+		}
+	})
+}
+
+func FuzzNetworkKind(f *testing.F) {
+	for _, s := range []string{"T-Mobile USA, Inc.", "DigitalOcean, LLC", "", "   ", strings.Repeat("mobile ", 100), "ÜBER Mobilfunk"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, org string) {
+		head := org[:min(len(org), 256)]
+		named := strings.IndexFunc(head, func(r rune) bool {
+			return r >= 0x80 || 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+		}) >= 0
+		switch k := geo.NetworkKind(org); k {
+		case geo.KindMobile, geo.KindHosting, geo.KindOther:
+			if !named {
+				t.Fatalf("NetworkKind(%q) = %q for a name without letters", org, k)
+			}
+		case geo.KindUnknown:
+			if named {
+				t.Fatalf("NetworkKind(%q) = unknown for a name", org)
+			}
+		default:
+			t.Fatalf("NetworkKind(%q) = %q", org, k)
+		}
+	})
+}

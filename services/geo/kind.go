@@ -46,8 +46,8 @@ var multiWord = []struct {
 }
 
 // NetworkKind guesses the kind of network from an autonomous system's
-// organisation name: mobile, hosting (cloud, datacentre or VPN) or other. An
-// empty name gives unknown. Hosting wins over mobile when both match, since a
+// organisation name: mobile, hosting (cloud, datacentre or VPN) or other. A
+// name with no letters or digits (in its first 256 bytes) gives unknown. Hosting wins over mobile when both match, since a
 // VPN exit tells the agent more than the carrier behind it.
 func NetworkKind(org string) string {
 	// It runs for every located login, so it lowers the name into a stack
@@ -60,7 +60,7 @@ func NetworkKind(org string) string {
 		if 'A' <= c && c <= 'Z' {
 			c += 'a' - 'A'
 		}
-		if c != ' ' && c != '\t' {
+		if isWordByte(c) || c >= 0x80 { // letters of other scripts count too
 			blank = false
 		}
 		lower = append(lower, c)
