@@ -80,9 +80,11 @@ func (c *Client) Deliveries(ctx context.Context, accountID string) ([]data.Deliv
 // the first result and sends nothing.
 func NewIdempotencyKey() string { return uuid.NewString() }
 
-// Resend sends a new code. With an idempotency key the call is retried safely
-// and a repeated key returns the first result (Replayed true); without one it
-// is sent once and never retried. Over the send limits the error is a
+// Resend sends a new code. The idempotency key makes it safe to retry: a
+// repeated key returns the first result (Replayed true) and sends nothing, so
+// make one key per agent intent with NewIdempotencyKey and reuse it when the
+// agent repeats the same attempt. An empty key gets a fresh one for this call
+// only (the backend requires a key). Over the send limits the error is a
 // *RateLimitError saying when the next code can go; a channel that cannot work
 // is ErrChannelUnavailable.
 func (c *Client) Resend(ctx context.Context, accountID string, req data.ResendRequest, idempotencyKey string) (data.ResendResult, error) {
@@ -90,12 +92,11 @@ func (c *Client) Resend(ctx context.Context, accountID string, req data.ResendRe
 	if err := needIDs(accountID); err != nil {
 		return r, err
 	}
-	cl := call{method: http.MethodPost, path: path("accounts", accountID, "codes"), body: req, sends: true}
-	if idempotencyKey != "" {
-		cl.header = map[string]string{data.HeaderIdempotencyKey: idempotencyKey}
-		cl.repeatable = true
+	if idempotencyKey == "" {
+		idempotencyKey = NewIdempotencyKey()
 	}
-	err := c.do(ctx, cl, &r)
+	err := c.do(ctx, call{method: http.MethodPost, path: path("accounts", accountID, "codes"), body: req,
+		header: map[string]string{data.HeaderIdempotencyKey: idempotencyKey}, repeatable: true, sends: true}, &r)
 	return r, err
 }
 
@@ -145,6 +146,30 @@ func (c *Client) RemoveDevice(ctx context.Context, accountID, deviceID string, a
 	}
 	err := c.do(ctx, call{method: http.MethodDelete, path: path("accounts", accountID, "trusted-devices", deviceID),
 		header: auth.header()}, &r)
+	return r, err
+}
+
+// Disable2FA turns two-step verification off for the account. Never retried.
+func (c *Client) Disable2FA(ctx context.Context, accountID string, auth ActionAuth) (data.ActionResult, error) {
+	var r data.ActionResult
+	if err := needIDs(accountID); err != nil {
+		return r, err
+	}
+	err := c.do(ctx, call{method: http.MethodPost, path: path("accounts", accountID, "two-factor", "disable"),
+		header: auth.header()}, &r)
+	return r, err
+}
+
+// ChangeContact replaces the account's phone (E.164) or email: set exactly one
+// in change. The new value is unverified until the customer confirms it. Never
+// retried.
+func (c *Client) ChangeContact(ctx context.Context, accountID string, change data.ContactChange, auth ActionAuth) (data.ActionResult, error) {
+	var r data.ActionResult
+	if err := needIDs(accountID); err != nil {
+		return r, err
+	}
+	err := c.do(ctx, call{method: http.MethodPost, path: path("accounts", accountID, "contact"),
+		body: change, header: auth.header()}, &r)
 	return r, err
 }
 

@@ -35,6 +35,9 @@ var (
 	// ErrLocked: the account or identity check is locked after too many wrong
 	// codes (error code "locked").
 	ErrLocked = errors.New("locked")
+	// ErrWrongCode: VerifyIdentity was given a wrong code; attempts remain
+	// (Explain says how many). It wraps ErrForbidden.
+	ErrWrongCode = fmt.Errorf("wrong code: %w", ErrForbidden)
 	// ErrNotFound: 404.
 	ErrNotFound = errors.New("not found")
 	// ErrConflict: 409, a stale version, a reused idempotency key with another
@@ -194,7 +197,15 @@ func Explain(err error, loc *time.Location) string {
 	case errors.Is(err, ErrIdentityRequired):
 		return "Check the caller's identity first."
 	case errors.Is(err, ErrLocked):
-		return withReason("Locked after too many wrong codes.", err)
+		return explainLocked(err, loc)
+	case errors.Is(err, ErrWrongCode):
+		if n, ok := detailInt(err, "attempts_left"); ok {
+			if n == 1 {
+				return "Wrong code: 1 try left."
+			}
+			return fmt.Sprintf("Wrong code: %d tries left.", n)
+		}
+		return "Wrong code."
 	case errors.Is(err, ErrForbidden):
 		return "You are not allowed to do this."
 	case errors.Is(err, ErrNotFound):
@@ -214,6 +225,44 @@ func Explain(err error, loc *time.Location) string {
 	}
 }
 
+func explainLocked(err error, loc *time.Location) string {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		if s, ok := ae.Body.Details["until"].(string); ok {
+			if t, perr := time.Parse(time.RFC3339, s); perr == nil {
+				return "Too many wrong codes: identity checks are locked until " + clock(t, loc) + "."
+			}
+		}
+	}
+	return "Too many wrong codes: start a new identity check later."
+}
+
+// detailInt reads a number from the error body's details.
+func detailInt(err error, key string) (int, bool) {
+	var ae *APIError
+	if !errors.As(err, &ae) {
+		return 0, false
+	}
+	f, ok := ae.Body.Details[key].(float64)
+	if !ok || f < 0 || f > 1e6 {
+		return 0, false
+	}
+	return int(f), true
+}
+
+// clock shows t in loc as "14:05", or "14:05 on Mon 2 Jan" when t is not
+// today, rounded up to the minute so the time shown is never too early.
+func clock(t time.Time, loc *time.Location) string {
+	u := t.In(loc)
+	if u.Second() > 0 || u.Nanosecond() > 0 {
+		u = u.Truncate(time.Minute).Add(time.Minute)
+	}
+	if sameDay(u, time.Now().In(loc)) {
+		return u.Format("15:04")
+	}
+	return u.Format("15:04 on Mon 2 Jan")
+}
+
 func explainRateLimit(rl *RateLimitError, loc *time.Location) string {
 	subject := "Too many requests: try again"
 	if rl.sends {
@@ -225,16 +274,7 @@ func explainRateLimit(rl *RateLimitError, loc *time.Location) string {
 		}
 		return "Too many requests: try again later."
 	}
-	u := rl.Until.In(loc)
-	now := time.Now().In(loc)
-	// Round up to the minute: "at 14:05" must never be before the limit frees.
-	if u.Second() > 0 || u.Nanosecond() > 0 {
-		u = u.Truncate(time.Minute).Add(time.Minute)
-	}
-	if sameDay(u, now) {
-		return fmt.Sprintf("%s at %s.", subject, u.Format("15:04"))
-	}
-	return fmt.Sprintf("%s on %s.", subject, u.Format("Mon 2 Jan at 15:04"))
+	return fmt.Sprintf("%s at %s.", subject, clock(rl.Until, loc))
 }
 
 // withReason appends the backend's message when the error carries one, so the
