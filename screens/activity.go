@@ -171,7 +171,8 @@ func (p *activityPanel) setAccount(acct *data.Account) {
 	p.failedOnly.SetChecked(false)
 	p.flaggedOnly.SetChecked(false)
 	p.device.Options = []string{allDevices}
-	p.device.SetSelected(allDevices)
+	p.device.Selected = allDevices
+	p.device.Refresh()
 	p.table.UnselectAll()
 	p.table.Refresh()
 	p.worldMap.setPoints(nil, -1)
@@ -210,8 +211,11 @@ func (p *activityPanel) refresh(ctx context.Context) {
 		}
 		p.customerZone = zone
 		p.all = analysed
+		// Selected is set directly: SetSelected would run the filters a second
+		// time through OnChanged.
 		p.device.Options = deviceOptions(analysed)
-		p.device.SetSelected(allDevices) // also applies the filters
+		p.device.Selected = allDevices
+		p.device.Refresh()
 		p.applyFilters()
 	})
 }
