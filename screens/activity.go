@@ -2,10 +2,13 @@ package screens
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
+	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -59,14 +62,18 @@ type activityPanel struct {
 	actions accountActions
 	win     fyne.Window
 	now     func() time.Time
-	// maxSpeedKMH is the impossible-travel bound (0: the service default).
-	maxSpeedKMH float64
+	// background runs work off the UI thread; tests make it synchronous.
+	background func(func())
+	// maxSpeedBits is the impossible-travel bound in km/h as float64 bits (0:
+	// the service default); atomic because refresh reads it off the UI thread.
+	maxSpeedBits atomic.Uint64
 
 	acct         *data.Account
 	customerZone *time.Location
-	all          []logins.Event // newest first
-	rows         []logins.Event // all, filtered
-	selected     string         // id of the selected event
+	raw          []data.LoginEvent // as fetched, for re-analysis
+	all          []logins.Event    // newest first
+	rows         []logins.Event    // all, filtered
+	selected     string            // id of the selected event
 
 	table       *widget.Table
 	state       *widget.Label
@@ -74,6 +81,7 @@ type activityPanel struct {
 	failedOnly  *widget.Check
 	flaggedOnly *widget.Check
 	device      *widget.Select
+	maxSpeed    *widget.Entry
 	detail      *widget.Label
 	remove      *widget.Button
 	revoke      *widget.Button
@@ -83,7 +91,8 @@ type activityPanel struct {
 }
 
 func newActivityPanel(src activitySource, loc *geo.Locator, actions accountActions, win fyne.Window) *activityPanel {
-	p := &activityPanel{src: src, loc: loc, actions: actions, win: win, now: time.Now}
+	p := &activityPanel{src: src, loc: loc, actions: actions, win: win, now: time.Now,
+		background: func(f func()) { go f() }}
 	p.table = widget.NewTableWithHeaders(
 		func() (int, int) { return len(p.rows), len(activityColumns) },
 		func() fyne.CanvasObject {
@@ -124,6 +133,11 @@ func newActivityPanel(src activitySource, loc *geo.Locator, actions accountActio
 	p.device = widget.NewSelect([]string{allDevices}, func(string) { p.applyFilters() })
 	p.device.SetSelected(allDevices)
 
+	p.maxSpeed = widget.NewEntry()
+	p.maxSpeed.SetText(strconv.Itoa(logins.DefaultMaxSpeedKMH))
+	p.maxSpeed.Validator = validMaxSpeed
+	p.maxSpeed.OnChanged = p.onMaxSpeedChanged
+
 	p.detail = widget.NewLabel("Select a login to see how far it was from the one before.")
 	p.detail.Wrapping = fyne.TextWrapWord
 	p.remove = widget.NewButtonWithIcon("Remove this device…", theme.DeleteIcon(), p.onRemoveDevice)
@@ -150,7 +164,8 @@ func (p *activityPanel) build() fyne.CanvasObject {
 	}
 	why := widget.NewButtonWithIcon("Why is this location far away?", theme.HelpIcon(), p.onWhyFarAway)
 	why.Importance = widget.LowImportance
-	filters := container.NewHBox(p.failedOnly, p.flaggedOnly, widget.NewLabel("Device:"), p.device, why)
+	speed := container.NewHBox(widget.NewLabel("Impossible travel above"), p.maxSpeed, widget.NewLabel("km/h"))
+	filters := container.NewHBox(p.failedOnly, p.flaggedOnly, widget.NewLabel("Device:"), p.device, speed, why)
 	legend := container.NewHBox(
 		legendMarker(false), widget.NewLabel("login"),
 		legendMarker(true), widget.NewLabel("flagged: new country, new device or impossible travel"),
@@ -167,7 +182,7 @@ func (p *activityPanel) build() fyne.CanvasObject {
 func (p *activityPanel) setAccount(acct *data.Account) {
 	p.acct = acct
 	p.customerZone = nil
-	p.all, p.rows, p.selected = nil, nil, ""
+	p.raw, p.all, p.rows, p.selected = nil, nil, nil, ""
 	p.failedOnly.SetChecked(false)
 	p.flaggedOnly.SetChecked(false)
 	p.device.Options = []string{allDevices}
@@ -184,9 +199,43 @@ func (p *activityPanel) setAccount(acct *data.Account) {
 	p.state.SetText("Loading login activity…")
 }
 
-// setMaxSpeed sets the impossible-travel bound in km/h (settings); it applies
-// from the next refresh.
-func (p *activityPanel) setMaxSpeed(kmh float64) { p.maxSpeedKMH = kmh }
+func (p *activityPanel) maxSpeedKMH() float64 {
+	return math.Float64frombits(p.maxSpeedBits.Load())
+}
+
+// validMaxSpeed accepts a speed bound between a car's and an orbit's, in km/h.
+func validMaxSpeed(s string) error {
+	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
+	if err != nil || v < 100 || v > 30000 || math.IsNaN(v) {
+		return errors.New("a speed from 100 to 30000 km/h")
+	}
+	return nil
+}
+
+// onMaxSpeedChanged re-flags the fetched events with the new bound, off the UI
+// thread, without fetching again.
+func (p *activityPanel) onMaxSpeedChanged(text string) {
+	if validMaxSpeed(text) != nil {
+		return // the entry shows the mistake beside it
+	}
+	v, _ := strconv.ParseFloat(strings.TrimSpace(text), 64)
+	p.maxSpeedBits.Store(math.Float64bits(v))
+	acct, raw := p.acct, p.raw
+	if acct == nil || raw == nil {
+		return
+	}
+	opts := logins.Options{MaxSpeedKMH: v, Now: p.now()}
+	p.background(func() {
+		analysed := logins.Analyze(raw, p.loc, opts)
+		fyne.Do(func() {
+			if p.acct == nil || p.acct.ID != acct.ID || p.maxSpeedKMH() != v {
+				return // superseded
+			}
+			p.all = analysed
+			p.applyFilters()
+		})
+	})
+}
 
 func (p *activityPanel) refresh(ctx context.Context) {
 	acct := p.acct
@@ -199,7 +248,7 @@ func (p *activityPanel) refresh(ctx context.Context) {
 	var analysed []logins.Event
 	zone := customerZone(acct.TimeZone)
 	if err == nil {
-		analysed = logins.Analyze(events, p.loc, logins.Options{MaxSpeedKMH: p.maxSpeedKMH, Now: p.now()})
+		analysed = logins.Analyze(events, p.loc, logins.Options{MaxSpeedKMH: p.maxSpeedKMH(), Now: p.now()})
 	}
 	fyne.Do(func() {
 		if p.acct == nil || p.acct.ID != acct.ID {
@@ -210,6 +259,7 @@ func (p *activityPanel) refresh(ctx context.Context) {
 			return
 		}
 		p.customerZone = zone
+		p.raw = events
 		p.all = analysed
 		// Selected is set directly: SetSelected would run the filters a second
 		// time through OnChanged.
@@ -346,7 +396,7 @@ func (p *activityPanel) updateMap() {
 		if !ok {
 			j = len(pts)
 			index[k] = j
-			pts = append(pts, mapPoint{lon: k.lon, lat: k.lat, flagged: k.flagged})
+			pts = append(pts, mapPoint(k))
 			p.mapEvents = append(p.mapEvents, i)
 		}
 		if e.ID == p.selected {

@@ -276,3 +276,32 @@ func BenchmarkActivityRefresh10k(b *testing.B) {
 		b.Fatalf("%d rows", len(p.rows))
 	}
 }
+
+func TestActivitySpeedBoundReflags(t *testing.T) {
+	p, _, _ := activityFixture(t)
+	p.background = func(f func()) { f() }
+	flags := colOf(t, "Flags")
+	lagosFlags := func() string {
+		for r := len(p.rows) - 1; r >= 0; r-- { // oldest first: the first Lagos login
+			if strings.HasPrefix(cellText(p, r, colOf(t, "Place")), "Lagos") {
+				return cellText(p, r, flags)
+			}
+		}
+		return "no Lagos row"
+	}
+	if f := lagosFlags(); !strings.Contains(f, "impossible travel") {
+		t.Fatalf("Lagos flags at the default bound: %q", f)
+	}
+	p.maxSpeed.SetText("")
+	test.Type(p.maxSpeed, "20000")
+	if f := lagosFlags(); strings.Contains(f, "impossible travel") || !strings.Contains(f, "new country") {
+		t.Errorf("Lagos flags at 20000 km/h: %q", f)
+	}
+	p.maxSpeed.SetText("fast")
+	if p.maxSpeed.Validate() == nil {
+		t.Error("a bound that is not a number is accepted")
+	}
+	if f := lagosFlags(); strings.Contains(f, "impossible travel") {
+		t.Errorf("an invalid bound changed the flags: %q", f)
+	}
+}
