@@ -1,0 +1,233 @@
+package backend
+
+import (
+	"context"
+	"net/http"
+	"net/netip"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/nyaruka/phonenumbers"
+	bolt "go.etcd.io/bbolt"
+
+	"verifydesk/data"
+)
+
+func TestDemoLoginIPsAreDocumentationAddresses(t *testing.T) {
+	ranges := []netip.Prefix{
+		netip.MustParsePrefix("192.0.2.0/24"), netip.MustParsePrefix("198.51.100.0/24"),
+		netip.MustParsePrefix("203.0.113.0/24"), netip.MustParsePrefix("2001:db8::/32"),
+	}
+	ips := DemoLoginIPs()
+	if len(ips) < 15 {
+		t.Fatalf("only %d demo IPs", len(ips))
+	}
+	for _, s := range ips {
+		a, err := netip.ParseAddr(s)
+		if err != nil {
+			t.Fatalf("%q: %v", s, err)
+		}
+		ok := false
+		for _, p := range ranges {
+			ok = ok || p.Contains(a)
+		}
+		if !ok {
+			t.Errorf("%s is outside the documentation ranges", s)
+		}
+	}
+}
+
+// TestDemoCoversSpecRows checks the story of every row of SPEC section 3 in the
+// seeded data, as an agent would find it.
+func TestDemoCoversSpecRows(t *testing.T) {
+	e := newEnv(t)
+	tok := e.signIn("ana")
+	now := e.clock.Now()
+	acc := func(id string) data.Account {
+		var a data.Account
+		r := e.do("GET", "/v1/accounts/"+id, tok, nil)
+		e.want(r, 200)
+		r.decode(t, &a)
+		return a
+	}
+	has := func(id string, f func(d data.Delivery) bool) bool {
+		for _, d := range e.deliveries(tok, id) {
+			if f(d) {
+				return true
+			}
+		}
+		return false
+	}
+	// SMS never arrives: unreachable handset.
+	if !has(e.findPhone(tok, "+447911123456").ID, func(d data.Delivery) bool {
+		return d.ProviderError == data.ProviderUnreachable && now.Sub(d.RequestedAt) < time.Hour
+	}) {
+		t.Error("GB: no recent unreachable SMS")
+	}
+	// VoIP refused.
+	if !has(e.findPhone(tok, "+445612345678").ID, func(d data.Delivery) bool { return d.ProviderError == data.ProviderVoIPRefused }) {
+		t.Error("VoIP: no refused delivery")
+	}
+	// Ported number: the network reached differs from the original carrier.
+	n, _ := phonenumbers.Parse("+491701234567", "")
+	orig, _ := phonenumbers.GetCarrierForNumber(n, "en")
+	if !has("acc_1007", func(d data.Delivery) bool { return d.NetworkReached != "" && d.NetworkReached != orig }) {
+		t.Errorf("ported: no delivery reached a network other than %s", orig)
+	}
+	// 2FA email: bounced and deferred.
+	if !has("acc_1008", func(d data.Delivery) bool { return d.Status == data.StatusBounced }) ||
+		!has("acc_1009", func(d data.Delivery) bool { return d.ProviderError == data.ProviderEmailDeferred }) {
+		t.Error("no bounced or deferred 2FA email")
+	}
+	// 2FA app notification refused: notifications off.
+	if !has("acc_1010", func(d data.Delivery) bool { return d.ProviderError == data.ProviderPushNotifDisabled }) {
+		t.Error("no refused notification")
+	}
+	if d := devices(e, tok, "acc_1010"); d[0].NotificationsAllowed {
+		t.Error("JP trusted device allows notifications")
+	}
+	// A code the customer never asked for: from an unknown device abroad.
+	us := e.findPhone(tok, "+16502530000")
+	if !has(us.ID, func(d data.Delivery) bool { return d.RequestIP == ipAbroadLagos && d.LoginEventID != "" }) {
+		t.Error("US: no code requested from abroad")
+	}
+	// Other ways in: password and WeChat.
+	if cn := acc("acc_1011"); !cn.PasswordSet || len(cn.LinkedLogins) != 1 || cn.LinkedLogins[0] != "wechat" {
+		t.Errorf("CN account %+v", cn)
+	}
+	// Locked account, in the future relative to now.
+	if in := acc("acc_1012"); !in.Lock.Locked || in.Lock.Until == nil || !in.Lock.Until.After(now) {
+		t.Errorf("locked account %+v", in.Lock)
+	}
+	// 2FA not rolled out.
+	if k := acc("acc_1006"); k.App != data.AppKasa || k.TwoFactor.FeatureAvailable {
+		t.Errorf("Kasa roll-out %+v", k)
+	}
+	// Countries and apps.
+	regions, apps := map[string]bool{}, map[string]bool{}
+	for _, a := range demoData(now) {
+		regions[a.acc.Region], apps[a.acc.App] = true, true
+	}
+	for _, r := range []string{"TW", "GB", "US", "DE", "CN", "JP", "BR", "IN"} {
+		if !regions[r] {
+			t.Errorf("no demo account in %s", r)
+		}
+	}
+	if !apps[data.AppTapo] || !apps[data.AppKasa] {
+		t.Error("both apps needed")
+	}
+}
+
+func TestDemoSeedIsIdempotentAndRecent(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "d.db")
+	clk := newClock()
+	count := func() (deliveries, logins int) {
+		s, err := Open(Config{DBPath: path, Demo: true, Now: clk.Now})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer s.Close()
+		_ = s.db.View(func(tx *bolt.Tx) error {
+			deliveries = tx.Bucket(bucketDeliveries).Stats().KeyN
+			logins = tx.Bucket(bucketLogins).Stats().KeyN
+			return nil
+		})
+		return
+	}
+	d1, l1 := count()
+	clk.Advance(30 * 24 * time.Hour)
+	d2, l2 := count()
+	if d1 == 0 || l1 == 0 || d1 != d2 || l1 != l2 {
+		t.Errorf("seeding twice: %d/%d deliveries, %d/%d logins", d1, d2, l1, l2)
+	}
+	// A month later the DE account is still at its hourly limit.
+	s, err := Open(Config{DBPath: path, Demo: true, Now: clk.Now})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_ = s.db.View(func(tx *bolt.Tx) error {
+		st := s.limitState(tx, "acc_1004", data.ChannelSMS, "+4915123456789", data.PurposeLogin, clk.Now())
+		if !st.Blocked {
+			t.Error("DE account no longer at its limit after reseeding")
+		}
+		return nil
+	})
+}
+
+func TestSecondOpenOfSameFileFails(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "d.db")
+	s, err := Open(Config{DBPath: path})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := Open(Config{DBPath: path}); err == nil {
+		t.Fatal("second open of a locked file succeeded")
+	}
+}
+
+func TestStartDemo(t *testing.T) {
+	url, stop, err := StartDemo(context.Background(), filepath.Join(t.TempDir(), "demo.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := http.Get(url + "/v1/openapi.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	res.Body.Close()
+	if res.StatusCode != 200 {
+		t.Errorf("status %d", res.StatusCode)
+	}
+	if err := stop(); err != nil {
+		t.Fatal(err)
+	}
+	if err := stop(); err != nil {
+		t.Fatal("second stop:", err)
+	}
+}
+
+func TestGenerate(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "g.db")
+	st, err := Generate(context.Background(), path, 300, time.Now(), 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Accounts != 300 || st.LoginEvent < 300*10 || st.Deliveries == 0 {
+		t.Fatalf("stats %+v", st)
+	}
+	e := newEnv(t, func(c *Config) { c.DBPath = path })
+	e.s.AddAgent(t.Context(), "ag_t", "t", "T", data.RoleAgent, "pw")
+	r := e.do("POST", "/v1/agent/sessions", "", data.SignInRequest{Username: "t", Password: "pw"})
+	var s data.Session
+	r.decode(t, &s)
+	r = e.do("GET", "/v1/accounts/gen_0000042", s.Token, nil)
+	e.want(r, 200)
+	var a data.Account
+	r.decode(t, &a)
+	if a.Name == "" || a.Region == "" {
+		t.Fatalf("generated %+v", a)
+	}
+	var phone string
+	_ = e.s.db.View(func(tx *bolt.Tx) error {
+		rec, _ := loadAccount(tx, "gen_0000042")
+		phone = rec.Phone
+		return nil
+	})
+	if phone != "" {
+		if got := e.findPhone(s.Token, phone); got.ID != "gen_0000042" {
+			t.Errorf("search by generated phone found %s", got.ID)
+		}
+	}
+	if _, err := Generate(canceled(), path, 10, time.Now(), 1); err == nil {
+		t.Error("canceled generate succeeded")
+	}
+}
+
+func canceled() context.Context {
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	return ctx
+}
