@@ -164,7 +164,10 @@ func (p *activityPanel) build() fyne.CanvasObject {
 	}
 	why := widget.NewButtonWithIcon("Why is this location far away?", theme.HelpIcon(), p.onWhyFarAway)
 	why.Importance = widget.LowImportance
-	speed := container.NewHBox(widget.NewLabel("Impossible travel above"), p.maxSpeed, widget.NewLabel("km/h"))
+	// An entry in a box gets its minimum width, too narrow for "30000" and the
+	// validation mark; a grid cell in text units keeps it readable at any scale.
+	speedCell := container.NewGridWrap(fyne.NewSize(theme.TextSize()*7, p.maxSpeed.MinSize().Height), p.maxSpeed)
+	speed := container.NewHBox(widget.NewLabel("Impossible travel above"), speedCell, widget.NewLabel("km/h"))
 	filters := container.NewHBox(p.failedOnly, p.flaggedOnly, widget.NewLabel("Device:"), p.device, speed, why)
 	legend := container.NewHBox(
 		legendMarker(false), widget.NewLabel("login"),

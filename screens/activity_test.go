@@ -217,6 +217,33 @@ func slicesContains(s []string, v string) bool {
 	return false
 }
 
+func TestActivityWhyFarAwayExplains(t *testing.T) {
+	test.NewTempApp(t)
+	w := test.NewWindow(nil)
+	defer w.Close()
+	loc, err := geo.OpenDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer loc.Close()
+	p := newActivityPanel(memorySource(nil), loc, &recordingActions{}, w)
+	w.SetContent(p.build())
+	p.onWhyFarAway()
+	top := w.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no explanation shown")
+	}
+	found := false
+	for _, o := range test.LaidOutObjects(top) {
+		if l, ok := o.(*widget.Label); ok && strings.Contains(l.Text, "not from the phone's GPS") && strings.Contains(l.Text, "mobile data") {
+			found = true
+		}
+	}
+	if !found {
+		t.Error("the explanation does not say IP-based, not GPS, and mobile data")
+	}
+}
+
 func TestActivityTextsForPeople(t *testing.T) {
 	for _, tt := range []struct{ got, want string }{
 		{placeText(geo.Location{Found: false, Reason: geo.ReasonPrivate}), "private network address"},
