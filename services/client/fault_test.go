@@ -692,3 +692,82 @@ func TestAllLoginActivityStopsOnLoopingCursor(t *testing.T) {
 		t.Fatalf("got %v, want ErrBadResponse", err)
 	}
 }
+
+// FuzzClientAnswers puts arbitrary answers (status, Retry-After, body) behind a
+// real HTTP server and checks that every method-level result is either a value
+// or an error wrapping a sentinel, never a panic or a hang.
+func FuzzClientAnswers(f *testing.F) {
+	type answer struct {
+		status     int
+		retryAfter string
+		body       []byte
+	}
+	var mu sync.Mutex
+	var cur answer
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		mu.Lock()
+		a := cur
+		mu.Unlock()
+		if a.retryAfter != "" {
+			w.Header().Set("Retry-After", a.retryAfter)
+		}
+		w.WriteHeader(a.status)
+		_, _ = w.Write(a.body)
+	}))
+	defer srv.Close()
+	c := New(srv.URL, Options{MaxRetries: -1, Timeout: 2 * time.Second, BreakerFailures: 1 << 30})
+
+	f.Add(200, "", []byte(`{"id":"acc_1"}`))
+	f.Add(200, "", []byte(`{"events":[{"id":"e"}],"next_cursor":""}`))
+	f.Add(429, "60", []byte(`{"code":"rate_limited"}`))
+	f.Add(503, "", []byte(`<html>`))
+	f.Add(204, "", []byte{})
+	f.Add(301, "", []byte{})
+	f.Fuzz(func(t *testing.T, status int, retryAfter string, body []byte) {
+		status = 200 + abs(status)%400 // valid final statuses, 200-599
+		if !validHeaderValue(retryAfter) {
+			retryAfter = ""
+		}
+		mu.Lock()
+		cur = answer{status, retryAfter, body}
+		mu.Unlock()
+		ctx := context.Background()
+		check := func(what string, err error) {
+			if err == nil {
+				return
+			}
+			for _, s := range sentinels {
+				if errors.Is(err, s) {
+					return
+				}
+			}
+			t.Fatalf("%s: status %d: %v wraps no sentinel", what, status, err)
+		}
+		_, err := c.Account(ctx, "acc_1")
+		check("Account", err)
+		_, err = c.LoginActivity(ctx, "acc_1", "", 10)
+		check("LoginActivity", err)
+		_, err = c.SearchAccounts(ctx, AccountQuery{Phone: "+1"})
+		check("SearchAccounts", err)
+	})
+}
+
+func abs(n int) int {
+	if n < 0 {
+		if n == -n { // math.MinInt
+			return 0
+		}
+		return -n
+	}
+	return n
+}
+
+// validHeaderValue keeps the fuzzer to header values net/http will send.
+func validHeaderValue(v string) bool {
+	for i := 0; i < len(v); i++ {
+		if c := v[i]; c < 0x20 || c == 0x7f {
+			return false
+		}
+	}
+	return len(v) < 200
+}
