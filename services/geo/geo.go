@@ -80,6 +80,22 @@ type cityDB struct {
 type asnDB struct {
 	name string
 	r    *geoip2.Reader
+	// kinds memoises NetworkKind by AS number (uint -> string): one AS has one
+	// organisation in a file, and the name scan is a tenth of a lookup.
+	kinds *sync.Map
+}
+
+// kind is the network kind of an AS record of this database.
+func (a *asnDB) kind(asn uint, org string) string {
+	if asn == 0 || a.kinds == nil {
+		return NetworkKind(org)
+	}
+	if k, ok := a.kinds.Load(asn); ok {
+		return k.(string)
+	}
+	k := NetworkKind(org)
+	a.kinds.Store(asn, k)
+	return k
 }
 
 // Locator looks addresses up in one or more databases. It is safe for
@@ -138,7 +154,7 @@ func OpenDemo() (*Locator, error) {
 	}
 	return &Locator{
 		cities: []cityDB{{name: SourceDemo, geo: city}},
-		asns:   []asnDB{{name: SourceDemo, r: asn}},
+		asns:   []asnDB{{name: SourceDemo, r: asn, kinds: new(sync.Map)}},
 		demo:   true,
 	}, nil
 }
@@ -233,7 +249,7 @@ func (l *Locator) add(path string) error {
 			return fmt.Errorf("%s: %w", path, err)
 		}
 		if schemaOf(dbType) == "asn" {
-			l.asns = append(l.asns, asnDB{name: name, r: r})
+			l.asns = append(l.asns, asnDB{name: name, r: r, kinds: new(sync.Map)})
 		} else {
 			l.cities = append(l.cities, cityDB{name: name, geo: r})
 		}
@@ -273,7 +289,7 @@ func (l *Locator) Lookup(ip string) Location {
 			continue
 		}
 		loc.ASN, loc.ASOrg = a.AutonomousSystemNumber, a.AutonomousSystemOrganization
-		loc.NetworkKind = NetworkKind(loc.ASOrg)
+		loc.NetworkKind = l.asns[i].kind(loc.ASN, loc.ASOrg)
 		ai = i
 		break
 	}
