@@ -8,8 +8,8 @@
 //     Options.Timeout when ctx has none, so a call never hangs;
 //   - only calls that are safe to repeat are retried (reads, and writes that carry
 //     an idempotency key or a client-made id), with exponential backoff and
-//     jitter, on transport errors, 5xx and 429 (honouring Retry-After, never
-//     sleeping past the ctx deadline or longer than RetryWaitMax);
+//     jitter, on transport errors, 5xx and 429 (honouring Retry-After on 429 and
+//     503, never sleeping past the ctx deadline or longer than RetryWaitMax);
 //   - a circuit breaker counts transport errors and 5xx (not 4xx) and, once open,
 //     fails calls at once with ErrCircuitOpen instead of waiting on a dead backend;
 //   - a 401 calls Options.OnUnauthorized so the app can send the agent to sign-in;
@@ -214,11 +214,18 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 		}
 		wait := c.backoff(attempt)
 		var rl *RateLimitError
-		if errors.As(err, &rl) && !rl.Until.IsZero() {
+		var ae *APIError
+		switch {
+		case errors.As(err, &rl) && !rl.Until.IsZero():
 			wait = time.Until(rl.Until)
 			if wait > c.opts.RetryWaitMax {
 				return c.wrap(cl, err)
 			}
+		case errors.As(err, &ae) && ae.retryAfter > 0:
+			if ae.retryAfter > c.opts.RetryWaitMax {
+				return c.wrap(cl, err)
+			}
+			wait = max(wait, ae.retryAfter)
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
 			return c.wrap(cl, err) // waiting would only end in the deadline
@@ -360,6 +367,9 @@ func parseError(status int, header http.Header, body []byte, now time.Time) erro
 		}
 	}
 	if status != http.StatusTooManyRequests {
+		if d, ok := parseRetryAfter(header.Get("Retry-After"), now); ok && status >= 500 {
+			ae.retryAfter = d // an overloaded backend saying when to come back
+		}
 		return ae
 	}
 	rl := &RateLimitError{Reason: ae.Body.Message, api: ae}

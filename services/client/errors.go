@@ -66,6 +66,8 @@ var (
 type APIError struct {
 	Status int
 	Body   data.APIError
+
+	retryAfter time.Duration // a 503's Retry-After, honoured by the retry loop
 }
 
 func (e *APIError) Error() string {

@@ -799,3 +799,19 @@ func TestErrorsCarryNoSecrets(t *testing.T) {
 		t.Errorf("error text %q does not name the route", err1)
 	}
 }
+
+func TestServiceUnavailableRetryAfter(t *testing.T) {
+	s := newCounted(t, func(_ int64, w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Retry-After", "600")
+		writeAPIError(w, http.StatusServiceUnavailable, data.ErrCodeInternal, "maintenance")
+	})
+	c := New(s.URL, fastOptions())
+	_, err := c.Account(context.Background(), "a")
+	if !errors.Is(err, ErrServer) {
+		t.Fatalf("got %v, want ErrServer", err)
+	}
+	// Coming back in ten minutes is not worth waiting for inside one call.
+	if s.hits.Load() != 1 {
+		t.Errorf("server saw %d requests, want 1", s.hits.Load())
+	}
+}
