@@ -54,7 +54,8 @@ func newEnv(t *testing.T) *env {
 	t.Helper()
 	clk := &fakeClock{}
 	srv := backendtest.New(t, func(cfg *backend.Config) { cfg.Now = clk.now })
-	return &env{t: t, url: srv.URL, clock: clk}
+	// Every exchange of these tests is checked against openapi.yaml.
+	return &env{t: t, url: contractProxy(t, srv.URL), clock: clk}
 }
 
 // as signs a demo agent in and returns their client.
