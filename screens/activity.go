@@ -168,16 +168,21 @@ func (p *activityPanel) build() fyne.CanvasObject {
 	// validation mark; a grid cell in text units keeps it readable at any scale.
 	speedCell := container.NewGridWrap(fyne.NewSize(theme.TextSize()*7, p.maxSpeed.MinSize().Height), p.maxSpeed)
 	speed := container.NewHBox(widget.NewLabel("Impossible travel above"), speedCell, widget.NewLabel("km/h"))
-	filters := container.NewHBox(p.failedOnly, p.flaggedOnly, widget.NewLabel("Device:"), p.device, speed, why)
+	filters := container.NewHBox(p.failedOnly, p.flaggedOnly, widget.NewLabel("Device:"), p.device, speed)
 	legend := container.NewHBox(
 		legendMarker(false), widget.NewLabel("login"),
-		legendMarker(true), widget.NewLabel("flagged: new country, new device or impossible travel"),
+		legendMarker(true), widget.NewLabel("flagged"),
 	)
+	// The table is what agents read: it gets the full width. Below it the map
+	// and, beside it, what the selected login means and what to do about it.
 	actions := container.NewHBox(p.remove, p.revoke)
-	side := container.NewBorder(container.NewVBox(actions, p.detail), legend, nil, nil, p.worldMap)
-	top := container.NewVBox(p.demoNote, p.state, filters)
-	split := container.NewHSplit(p.table, side)
-	split.SetOffset(0.62)
+	side := container.NewVScroll(container.NewVBox(actions, p.detail))
+	mapBox := container.NewBorder(nil, legend, nil, nil, p.worldMap)
+	bottom := container.NewHSplit(mapBox, side)
+	bottom.SetOffset(0.55)
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, why, p.demoNote), p.state, filters)
+	split := container.NewVSplit(p.table, bottom)
+	split.SetOffset(0.5)
 	p.content = container.NewBorder(top, nil, nil, nil, split)
 	return p.content
 }
