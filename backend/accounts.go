@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"encoding/json"
 	"net/http"
 	"strings"
 
@@ -162,7 +163,12 @@ func (s *Server) searchAccounts(c *call) (any, error) {
 	default:
 		act.Detail = "by id"
 	}
-	out := data.AccountList{Accounts: []data.Account{}}
+	// Accounts are answered from their stored view (see saveAccount).
+	var out struct {
+		Accounts []json.RawMessage `json:"accounts"`
+	}
+	out.Accounts = []json.RawMessage{}
+	var foundID string
 	err := s.db.View(func(tx *bolt.Tx) error {
 		var accID []byte
 		switch {
@@ -182,19 +188,18 @@ func (s *Server) searchAccounts(c *call) (any, error) {
 		if accID == nil {
 			return nil
 		}
-		a, err := loadAccount(tx, string(accID))
-		if err != nil || a == nil {
+		v, err := accountView(tx, string(accID))
+		if err != nil || v == nil {
 			return err
 		}
-		out.Accounts = append(out.Accounts, a.api())
+		foundID = string(accID)
+		out.Accounts = append(out.Accounts, v)
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
-	if len(out.Accounts) == 1 {
-		act.AccountID = out.Accounts[0].ID
-	}
+	act.AccountID = foundID
 	return out, nil
 }
 
@@ -215,11 +220,16 @@ func (s *Server) withAccount(c *call, fn func(tx *bolt.Tx, a *accountRec) error)
 }
 
 func (s *Server) getAccount(c *call) (any, error) {
-	c.audit("view_account", c.r.PathValue("id"))
-	var out data.Account
-	err := s.withAccount(c, func(_ *bolt.Tx, a *accountRec) error {
-		out = a.api()
-		return nil
+	id := c.r.PathValue("id")
+	c.audit("view_account", id)
+	var out json.RawMessage
+	err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		out, err = accountView(tx, id)
+		if err == nil && out == nil {
+			return notFound("account")
+		}
+		return err
 	})
 	return out, err
 }

@@ -18,6 +18,7 @@ var (
 	bucketAgentNames  = []byte("agent_names")   // username -> agent id
 	bucketSessions    = []byte("sessions")      // sha256(token) -> sessionRec
 	bucketAccounts    = []byte("accounts")      // account id -> accountRec
+	bucketAccountView = []byte("account_view")  // account id -> data.Account JSON, as answered
 	bucketPhoneIdx    = []byte("idx_phone")     // stored E.164 (or trunk-0 form) -> account id
 	bucketEmailIdx    = []byte("idx_email")     // lower-case email -> account id
 	bucketDeliveries  = []byte("deliveries")    // timeKey(account, requested at, id) -> deliveryRec
@@ -29,13 +30,12 @@ var (
 	bucketApprovals   = []byte("approvals")     // approval id -> data.Approval
 	bucketCases       = []byte("cases")         // case id -> caseRec
 	bucketAudit       = []byte("audit")         // timeKey("", at, id) -> data.AuditEntry
-	bucketMeta        = []byte("meta")          // misc flags
 )
 
 var allBuckets = [][]byte{
-	bucketAgents, bucketAgentNames, bucketSessions, bucketAccounts, bucketPhoneIdx,
+	bucketAgents, bucketAgentNames, bucketSessions, bucketAccounts, bucketAccountView, bucketPhoneIdx,
 	bucketEmailIdx, bucketDeliveries, bucketDeliveryIdx, bucketLogins, bucketIdempotency,
-	bucketChecks, bucketProofs, bucketApprovals, bucketCases, bucketAudit, bucketMeta,
+	bucketChecks, bucketProofs, bucketApprovals, bucketCases, bucketAudit,
 }
 
 type agentRec struct {
@@ -218,7 +218,25 @@ func saveAccount(tx *bolt.Tx, prev, a *accountRec) error {
 			return err
 		}
 	}
+	// The answer of the account routes is kept ready-made: lookups are the
+	// hottest path and then cost one Get, no decoding and no phone parsing.
+	if err := putJSON(tx.Bucket(bucketAccountView), []byte(a.ID), a.api()); err != nil {
+		return err
+	}
 	return putJSON(tx.Bucket(bucketAccounts), []byte(a.ID), a)
+}
+
+// accountView is the stored answer for an account, copied out of the
+// transaction, or nil when there is no such account.
+func accountView(tx *bolt.Tx, id string) (json.RawMessage, error) {
+	if raw := tx.Bucket(bucketAccountView).Get([]byte(id)); raw != nil {
+		return append(json.RawMessage(nil), raw...), nil
+	}
+	a, err := loadAccount(tx, id)
+	if err != nil || a == nil {
+		return nil, err
+	}
+	return json.Marshal(a.api())
 }
 
 // putDelivery stores a delivery and its id index.
