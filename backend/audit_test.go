@@ -11,6 +11,7 @@ import (
 )
 
 func TestAuditSupervisorsOnly(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ana, sam := e.signIn("ana"), e.signIn("sam")
 	r := e.do("GET", "/v1/audit", ana, nil)
@@ -22,6 +23,7 @@ func TestAuditSupervisorsOnly(t *testing.T) {
 }
 
 func TestAuditRecordsAndFilters(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ana, lee, sam := e.signIn("ana"), e.signIn("lee"), e.signIn("sam")
 	start := e.clock.Now()
@@ -88,6 +90,7 @@ func TestAuditRecordsAndFilters(t *testing.T) {
 }
 
 func TestAccountReads(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok := e.signIn("ana")
 	// Login activity pages newest first with a cursor, no gaps or repeats.
@@ -133,6 +136,7 @@ func TestAccountReads(t *testing.T) {
 }
 
 func TestDemoInboxOnlyInDemoMode(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok := e.signIn("ana")
 	e.want(e.resend(tok, "acc_1005", data.ChannelEmail, data.PurposeLogin, "i1"), http.StatusCreated)
@@ -159,6 +163,7 @@ func TestDemoInboxOnlyInDemoMode(t *testing.T) {
 // TestCodesNeverLeak runs the flows that make codes and checks that no answer
 // except the demo inbox ever contains one.
 func TestCodesNeverLeak(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ana := e.signIn("ana")
 	e.want(e.resend(ana, "acc_1005", data.ChannelSMS, data.PurposeLogin, "l1"), http.StatusCreated)

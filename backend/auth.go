@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"net/http"
 	"strings"
+	"time"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -118,6 +119,15 @@ func (s *Server) authenticate(c *call) *apiError {
 	if !ok || token == "" {
 		return errf(http.StatusUnauthorized, data.ErrCodeUnauthorized, "missing bearer token")
 	}
+	key := tokenKey(token)
+	if cs, ok := s.sessions.Load(string(key)); ok {
+		cs := cs.(cachedSession)
+		if !s.now().Before(cs.expires) {
+			return errf(http.StatusUnauthorized, data.ErrCodeUnauthorized, "session expired: sign in again")
+		}
+		c.agent, c.token = cs.agent, token
+		return nil
+	}
 	var sess sessionRec
 	var agent agentRec
 	var found bool
@@ -140,13 +150,23 @@ func (s *Server) authenticate(c *call) *apiError {
 	}
 	c.agent = agent.Agent
 	c.token = token
+	s.sessions.Store(string(key), cachedSession{agent: agent.Agent, expires: sess.ExpiresAt})
 	return nil
+}
+
+// cachedSession spares a read transaction and two decodes per request. The
+// Server is the only writer of its file, so deleting on sign-out keeps the
+// cache exact.
+type cachedSession struct {
+	agent   data.Agent
+	expires time.Time
 }
 
 func (s *Server) me(c *call) (any, error) { return c.agent, nil }
 
 func (s *Server) signOut(c *call) (any, error) {
 	c.audit("sign_out", "")
+	s.sessions.Delete(string(tokenKey(c.token)))
 	if err := s.db.Update(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketSessions).Delete(tokenKey(c.token))
 	}); err != nil {

@@ -8,6 +8,7 @@ import (
 )
 
 func TestCasesLifecycle(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ana, lee := e.signIn("ana"), e.signIn("lee")
 	c := data.Case{ID: "c-7f3e", AccountID: "acc_1002", Category: "sms_never_arrives", Channel: "phone",

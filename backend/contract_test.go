@@ -41,6 +41,7 @@ func loadDoc(t testing.TB) *openapi3.T {
 // TestOpenAPIMatchesRoutes fails when the backend serves a route the document
 // lacks or the document names one the backend does not serve.
 func TestOpenAPIMatchesRoutes(t *testing.T) {
+	t.Parallel()
 	d := loadDoc(t)
 	inDoc := map[string]bool{}
 	for path, item := range d.Paths.Map() {
@@ -83,6 +84,7 @@ func TestOpenAPIMatchesRoutes(t *testing.T) {
 }
 
 func TestOpenAPIServed(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	r := e.do("GET", "/v1/openapi.yaml", "", nil)
 	e.want(r, 200)

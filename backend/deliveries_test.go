@@ -11,6 +11,7 @@ import (
 )
 
 func TestResendSendsAndShowsInLog(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok := e.signIn("ana")
 	before := len(e.deliveries(tok, "acc_1007"))
@@ -32,6 +33,7 @@ func TestResendSendsAndShowsInLog(t *testing.T) {
 }
 
 func TestResendIdempotency(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok := e.signIn("ana")
 	first := e.resend(tok, "acc_1005", data.ChannelEmail, data.PurposeLogin, "same-key")
@@ -60,6 +62,7 @@ func TestResendIdempotency(t *testing.T) {
 }
 
 func TestResendBurstIsRateLimited(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok := e.signIn("ana")
 	e.want(e.resend(tok, "acc_1005", data.ChannelEmail, data.PurposeLogin, "b0"), http.StatusCreated)
@@ -88,6 +91,7 @@ func TestResendBurstIsRateLimited(t *testing.T) {
 }
 
 func TestHourlyLimitFromCustomersOwnRequests(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok := e.signIn("ana")
 	a := e.findPhone(tok, "+4915123456789")
@@ -121,6 +125,7 @@ func TestHourlyLimitFromCustomersOwnRequests(t *testing.T) {
 }
 
 func TestChannelsThatCannotWork(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok := e.signIn("ana")
 	for _, c := range []struct {
@@ -146,6 +151,7 @@ func TestChannelsThatCannotWork(t *testing.T) {
 }
 
 func TestSimulatedOutcomes(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok := e.signIn("ana")
 	for _, c := range []struct {
@@ -176,6 +182,7 @@ func TestSimulatedOutcomes(t *testing.T) {
 }
 
 func TestResendBadInput(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok := e.signIn("ana")
 	e.want(e.resend(tok, "acc_1005", "fax", data.PurposeLogin, "x1"), http.StatusBadRequest)
@@ -185,6 +192,7 @@ func TestResendBadInput(t *testing.T) {
 }
 
 func TestTrunkZeroHistory(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok := e.signIn("ana")
 	var trunkFailed, e164Delivered bool

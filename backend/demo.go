@@ -155,8 +155,7 @@ func demoData(now time.Time) []demoAccount {
 		Phone: "+8860936123456", PhoneVerified: true, Email: "meiling.chen@example.com", EmailVerified: true,
 		TwoFactor: on, PasswordSet: true, LinkedLogins: []string{}, Devices: []deviceRec{meiPhone}, OtherSessions: 1,
 		CreatedAt: ago(700 * day)}, []string{ipTaipeiHome}, func(b *demoBuilder) {
-		for i, t := range []time.Duration{3*day + 2*h, 3*day + 1*h + 50*min} {
-			_ = i
+		for _, t := range []time.Duration{3*day + 2*h, 3*day + 1*h + 50*min} {
 			b.del(data.ChannelSMS, "+8860936123456", data.PurposeResetPassword, b.ago(t), data.RequesterUser, data.StatusUndelivered, data.ProviderUnknownNumber, "", "", ipTaipeiHome)
 		}
 		b.del(data.ChannelSMS, "+886936123456", data.PurposeResetPassword, b.ago(3*day+h+20*min), data.RequesterUser, data.StatusDelivered, "", "FarEasTone", "", ipTaipeiHome)
@@ -210,9 +209,8 @@ func demoData(now time.Time) []demoAccount {
 		b.loginOn(b.ago(5*h-2*time.Second), emPhone, ipSFOffice, data.Outcome2FASkipped)
 		ua := "Tapo/3.4.300 (SM-A515F; Android 11)"
 		for i, t := range []time.Duration{62 * min, 35 * min, 12 * min} {
-			id := b.login(b.ago(t), "dv_unknown_ng", "Galaxy A51", "SM-A515F", ipAbroadLagos, ua, data.OutcomePasswordOK)
+			b.login(b.ago(t), "dv_unknown_ng", "Galaxy A51", "SM-A515F", ipAbroadLagos, ua, data.OutcomePasswordOK)
 			sent := b.login(b.ago(t-time.Second), "dv_unknown_ng", "Galaxy A51", "SM-A515F", ipAbroadLagos, ua, data.Outcome2FASent)
-			_ = id
 			b.del(data.ChannelAppPush, "dv_us_1", data.PurposeNewDevice, b.ago(t-2*time.Second), data.RequesterUser, data.StatusDelivered, "", "", sent, ipAbroadLagos)
 			if i == 1 {
 				b.del(data.ChannelSMS, "+16502530000", data.PurposeLogin, b.ago(t-3*min), data.RequesterUser, data.StatusDelivered, "", "", sent, ipAbroadLagos)

@@ -15,6 +15,7 @@ import (
 )
 
 func TestDemoLoginIPsAreDocumentationAddresses(t *testing.T) {
+	t.Parallel()
 	ranges := []netip.Prefix{
 		netip.MustParsePrefix("192.0.2.0/24"), netip.MustParsePrefix("198.51.100.0/24"),
 		netip.MustParsePrefix("203.0.113.0/24"), netip.MustParsePrefix("2001:db8::/32"),
@@ -41,6 +42,7 @@ func TestDemoLoginIPsAreDocumentationAddresses(t *testing.T) {
 // TestDemoCoversSpecRows checks the story of every row of SPEC section 3 in the
 // seeded data, as an agent would find it.
 func TestDemoCoversSpecRows(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok := e.signIn("ana")
 	now := e.clock.Now()
@@ -120,6 +122,7 @@ func TestDemoCoversSpecRows(t *testing.T) {
 }
 
 func TestDemoSeedIsIdempotentAndRecent(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "d.db")
 	clk := newClock()
 	count := func() (deliveries, logins int) {
@@ -157,6 +160,7 @@ func TestDemoSeedIsIdempotentAndRecent(t *testing.T) {
 }
 
 func TestSecondOpenOfSameFileFails(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "d.db")
 	s, err := Open(Config{DBPath: path})
 	if err != nil {
@@ -169,6 +173,7 @@ func TestSecondOpenOfSameFileFails(t *testing.T) {
 }
 
 func TestStartDemo(t *testing.T) {
+	t.Parallel()
 	url, stop, err := StartDemo(context.Background(), filepath.Join(t.TempDir(), "demo.db"))
 	if err != nil {
 		t.Fatal(err)
@@ -190,6 +195,7 @@ func TestStartDemo(t *testing.T) {
 }
 
 func TestGenerate(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "g.db")
 	st, err := Generate(context.Background(), path, 300, time.Now(), 1)
 	if err != nil {

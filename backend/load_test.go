@@ -34,6 +34,7 @@ func (l *lockedBuffer) String() string {
 // keys and identity checks, then checks that every accepted resend is exactly
 // one delivery, that no limit was exceeded, and that no code reached the log.
 func TestConcurrentLoad(t *testing.T) {
+	t.Parallel()
 	logs := &lockedBuffer{}
 	limits := Limits{PerMinute: 3, PerHour: 50, PerDay: 100}
 	e := newEnv(t, func(c *Config) {

@@ -18,6 +18,7 @@ func devices(e *env, tok, id string) []data.TrustedDevice {
 }
 
 func TestRemoveLostDeviceAfterIdentityCheck(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok := e.signIn("ana")
 	if n := len(devices(e, tok, "acc_1014")); n != 2 {
@@ -51,6 +52,7 @@ func TestRemoveLostDeviceAfterIdentityCheck(t *testing.T) {
 }
 
 func TestProofExpiredOrForeign(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ana, lee := e.signIn("ana"), e.signIn("lee")
 	p := e.proof(ana, "acc_1005", data.ChannelAppPush)
@@ -72,6 +74,7 @@ func TestProofExpiredOrForeign(t *testing.T) {
 }
 
 func TestRevokeDisableAndChangeContact(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok := e.signIn("ana")
 	p := e.proof(tok, "acc_1005", data.ChannelAppPush)
@@ -113,6 +116,7 @@ func TestRevokeDisableAndChangeContact(t *testing.T) {
 }
 
 func TestWrongCodesLockOut(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok := e.signIn("ana")
 	chk, code := e.startCheck(tok, "acc_1007", data.ChannelEmail)
@@ -148,6 +152,7 @@ func TestWrongCodesLockOut(t *testing.T) {
 }
 
 func TestIdentityCheckRules(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ana, lee := e.signIn("ana"), e.signIn("lee")
 	// SMS is not a channel only the owner controls; a device with
@@ -170,6 +175,7 @@ func TestIdentityCheckRules(t *testing.T) {
 }
 
 func TestApprovals(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	ana, lee, sam := e.signIn("ana"), e.signIn("lee"), e.signIn("sam")
 	req := data.ApprovalRequest{AccountID: "acc_1014", Action: data.ActionRemoveDevice, Params: map[string]string{"device_id": "dv_br_2"}, Reason: "customer cannot pass identity check, lost phone"}

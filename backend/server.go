@@ -75,6 +75,7 @@ type Server struct {
 	handler  http.Handler
 
 	decideMu  sync.Mutex // serialises approval decisions
+	sessions  sync.Map   // sha256(token) as string -> cachedSession
 	closeOnce sync.Once
 	closeErr  error
 }

@@ -9,6 +9,7 @@ import (
 )
 
 func TestSignInMeSignOut(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	r := e.do("POST", "/v1/agent/sessions", "", data.SignInRequest{Username: "ana", Password: "demo"})
 	e.want(r, http.StatusCreated)
@@ -36,6 +37,7 @@ func TestSignInMeSignOut(t *testing.T) {
 }
 
 func TestSignInWrongPassword(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	for _, c := range []data.SignInRequest{{Username: "ana", Password: "nope"}, {Username: "nobody", Password: "demo"}} {
 		r := e.do("POST", "/v1/agent/sessions", "", c)
@@ -45,6 +47,7 @@ func TestSignInWrongPassword(t *testing.T) {
 }
 
 func TestSessionExpiresAfter8h(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok := e.signIn("lee")
 	e.clock.Advance(8*time.Hour - time.Second)
@@ -54,6 +57,7 @@ func TestSessionExpiresAfter8h(t *testing.T) {
 }
 
 func TestNoTokenIs401(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	r := e.do("GET", "/v1/accounts?id=acc_1001", "", nil)
 	e.want(r, http.StatusUnauthorized)
@@ -61,6 +65,7 @@ func TestNoTokenIs401(t *testing.T) {
 }
 
 func TestSearchRequiredDemoAccounts(t *testing.T) {
+	t.Parallel()
 	e := newEnv(t)
 	tok := e.signIn("ana")
 	a := e.findPhone(tok, "+886936123456")
@@ -97,6 +102,7 @@ func TestSearchRequiredDemoAccounts(t *testing.T) {
 }
 
 func TestMasking(t *testing.T) {
+	t.Parallel()
 	for in, want := range map[string]string{
 		"+886936123456":  "+886 9** *** 456",
 		"+8860936123456": "+886 0*** *** 456",
