@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"net/http"
 	"strconv"
 	"strings"
@@ -220,10 +219,6 @@ func (c *call) requireSupervisor() error {
 		return forbidden("this route is for supervisors only")
 	}
 	return nil
-}
-
-func (c *call) logAttrs() []any {
-	return []any{slog.String("agent", c.agent.ID), slog.String("path", c.r.URL.Path)}
 }
 
 func limitParam(c *call, def, max int) (int, error) {

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	bolt "go.etcd.io/bbolt"
+	berrors "go.etcd.io/bbolt/errors"
 )
 
 // Limits are the send limits per destination and purpose. A zero field takes its
@@ -126,7 +127,7 @@ func openDBWith(path string, opts *bolt.Options) (*bolt.DB, error) {
 	opts.Timeout = dbOpenTimeout
 	db, err := bolt.Open(path, 0o600, opts)
 	if err != nil {
-		if errors.Is(err, bolt.ErrTimeout) {
+		if errors.Is(err, berrors.ErrTimeout) {
 			return nil, fmt.Errorf("%w: %s", ErrDBLocked, path)
 		}
 		return nil, fmt.Errorf("backend: open %s: %w", path, err)

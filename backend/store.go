@@ -155,7 +155,8 @@ func walkBack(b *bolt.Bucket, prefix string, before []byte, fn func(k, v []byte)
 	if start == nil {
 		start = prefixEnd(prefix)
 	}
-	k, v := c.Seek(start)
+	k, _ := c.Seek(start)
+	var v []byte
 	if k == nil {
 		k, v = c.Last()
 	} else {
