@@ -73,7 +73,6 @@ type sendSpec struct {
 // transaction, so concurrent resends cannot exceed a limit nor send twice), hands
 // it to the provider outside the transaction, and records the outcome.
 func (s *Server) send(ctx context.Context, spec sendSpec) (d *deliveryRec, replayed bool, err error) {
-	now := s.now().UTC()
 	code := spec.code
 	if code == "" {
 		code = newCode()
@@ -81,6 +80,9 @@ func (s *Server) send(ctx context.Context, spec sendSpec) (d *deliveryRec, repla
 	var dev deviceRec
 	var app string
 	err = s.db.Update(func(tx *bolt.Tx) error {
+		// The clock is read under the write lock: a request that waited for
+		// the lock must see, and count, the sends committed meanwhile.
+		now := s.now().UTC()
 		ib := tx.Bucket(bucketIdempotency)
 		var idemKey []byte
 		if spec.IdemKey != "" {
@@ -277,7 +279,7 @@ func (s *Server) limitState(tx *bolt.Tx, accountID, channel, dest, purpose strin
 	var times []time.Time
 	walkSince(tx.Bucket(bucketDeliveries), accountID, now.Add(-24*time.Hour), func(_, v []byte) bool {
 		var d deliveryRec
-		if json.Unmarshal(v, &d) == nil && d.Channel == channel && d.Destination == dest && d.Purpose == purpose && !d.RequestedAt.After(now) {
+		if json.Unmarshal(v, &d) == nil && d.Channel == channel && d.Destination == dest && d.Purpose == purpose {
 			times = append(times, d.RequestedAt)
 		}
 		return true

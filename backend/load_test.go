@@ -8,6 +8,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"verifydesk/data"
 )
@@ -155,4 +156,30 @@ func TestConcurrentLoad(t *testing.T) {
 		}
 	}
 	t.Logf("%d resends accepted, %d replays, %d log bytes", len(created), len(replayedIDs), len(log))
+}
+
+// TestBurstWithRunningClock fires concurrent resends with distinct keys at one
+// destination while the real clock runs: exactly one goes out (1 a minute).
+func TestBurstWithRunningClock(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t, func(c *Config) { c.Now = time.Now })
+	tok := e.signIn("ana")
+	const n = 30
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	codes := map[int]int{}
+	for i := 0; i < n; i++ {
+		wg.Add(1)
+		go func(i int) {
+			defer wg.Done()
+			r := e.resend(tok, "acc_1007", data.ChannelEmail, data.PurposeLogin, fmt.Sprintf("burst-%d", i))
+			mu.Lock()
+			codes[r.Status]++
+			mu.Unlock()
+		}(i)
+	}
+	wg.Wait()
+	if codes[http.StatusCreated] != 1 || codes[http.StatusTooManyRequests] != n-1 {
+		t.Errorf("burst answers %v, want one 201 and %d 429", codes, n-1)
+	}
 }
