@@ -66,7 +66,7 @@ func newCodesPanel(src codesSource, w *workspace) *codesPanel {
 	}
 	p.table.ShowHeaderColumn = false
 	em := theme.TextSize()
-	for i, wdt := range []float32{11, 5, 9, 8, 5, 7, 18, 9} {
+	for i, wdt := range []float32{14, 5.5, 9.5, 8, 5.5, 7, 13, 7} {
 		p.table.SetColumnWidth(i, wdt*em)
 	}
 	p.table.OnSelected = func(id widget.TableCellID) {

@@ -65,7 +65,8 @@ type workspace struct {
 	banner *widget.Label
 
 	// status bar
-	status *widget.Label
+	status   *widget.Label
+	collapse *widget.Button
 
 	mu          sync.Mutex // guards searchGen and loaded, touched from goroutines
 	searchGen   int
@@ -118,10 +119,31 @@ func (w *workspace) build() fyne.CanvasObject {
 	w.banner.Wrapping = fyne.TextWrapWord
 	w.banner.Hide()
 	split := container.NewHSplit(left, w.center)
-	split.Offset = 0.2
+	split.Offset = 0.18
+	body := container.NewStack(split)
+	// The left column collapses to give the account the whole width.
+	var toggle *widget.Button
+	toggle = widget.NewButtonWithIcon("Hide lists", theme.NavigateBackIcon(), func() {
+		if body.Objects[0] == split {
+			split.Trailing = widget.NewLabel("") // the split must not keep w.center as a child
+			body.Objects[0] = w.center
+			toggle.SetText("Show cases and recent accounts")
+			toggle.SetIcon(theme.NavigateNextIcon())
+		} else {
+			split.Trailing = w.center
+			body.Objects[0] = split
+			toggle.SetText("Hide lists")
+			toggle.SetIcon(theme.NavigateBackIcon())
+		}
+		split.Refresh()
+		body.Refresh()
+	})
+	toggle.Importance = widget.LowImportance
+	w.collapse = toggle
 	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault},
 		func(fyne.Shortcut) { w.win.Canvas().Focus(w.search) })
-	return container.NewBorder(top, container.NewVBox(widget.NewSeparator(), w.status), nil, nil, split)
+	statusBar := container.NewBorder(nil, nil, toggle, nil, w.status)
+	return container.NewBorder(top, container.NewVBox(widget.NewSeparator(), statusBar), nil, nil, body)
 }
 
 func (w *workspace) buildTopBar() fyne.CanvasObject {

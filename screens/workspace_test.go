@@ -224,3 +224,23 @@ func TestRevealNeedsReasonAndShowsValue(t *testing.T) {
 		t.Errorf("a revealed value stayed on screen for another account:\n%s", s)
 	}
 }
+
+func TestLeftColumnCollapses(t *testing.T) {
+	u, w := signedIn(t)
+	search(t, u, "US", "+16502530000")
+	if !strings.Contains(screenText(w.Content()), "Recent accounts") {
+		t.Fatal("no left column to start with")
+	}
+	test.Tap(u.work.collapse)
+	s := screenText(w.Content())
+	if strings.Contains(s, "Recent accounts") {
+		t.Error("the left column is still shown after hiding it")
+	}
+	if !strings.Contains(s, "Emily Carter") {
+		t.Errorf("the account went away with the left column:\n%s", s)
+	}
+	test.Tap(u.work.collapse)
+	if s := screenText(w.Content()); !strings.Contains(s, "Recent accounts") || !strings.Contains(s, "Emily Carter") {
+		t.Errorf("showing the lists again lost something:\n%s", s)
+	}
+}
