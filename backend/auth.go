@@ -123,6 +123,7 @@ func (s *Server) authenticate(c *call) *apiError {
 	if cs, ok := s.sessions.Load(string(key)); ok {
 		cs := cs.(cachedSession)
 		if !s.now().Before(cs.expires) {
+			s.sessions.Delete(string(key))
 			return errf(http.StatusUnauthorized, data.ErrCodeUnauthorized, "session expired: sign in again")
 		}
 		c.agent, c.token = cs.agent, token

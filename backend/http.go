@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -208,6 +209,21 @@ func (c *call) decode(v any) error {
 		if errors.As(err, &mbe) {
 			return errf(http.StatusRequestEntityTooLarge, data.ErrCodeBadRequest, "body larger than %d bytes", maxBody)
 		}
+		return badRequest("body is not valid JSON for this route: %v", err)
+	}
+	return nil
+}
+
+// decodeOptional is decode for routes whose body may be left out.
+func (c *call) decodeOptional(v any) error {
+	if c.r.ContentLength == 0 {
+		return nil
+	}
+	err := json.NewDecoder(c.r.Body).Decode(v)
+	if errors.Is(err, io.EOF) {
+		return nil
+	}
+	if err != nil {
 		return badRequest("body is not valid JSON for this route: %v", err)
 	}
 	return nil

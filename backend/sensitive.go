@@ -430,10 +430,8 @@ func (s *Server) decide(c *call, approve bool) (any, error) {
 	}
 	act := c.audit(action, "")
 	var req data.DecisionRequest
-	if c.r.ContentLength != 0 {
-		if err := c.decode(&req); err != nil {
-			return nil, err
-		}
+	if err := c.decodeOptional(&req); err != nil {
+		return nil, err
 	}
 	if err := c.requireSupervisor(); err != nil {
 		return nil, err
