@@ -157,5 +157,59 @@ func genAccount(rng *rand.Rand, regs []genRegion, i int, now time.Time) (account
 	}
 	from := now.Add(-time.Duration(30+rng.IntN(40)) * 24 * time.Hour)
 	hist := backgroundHistory(rng, &a, r.ips, maxTime(from, a.CreatedAt), now.Add(-time.Hour), id)
+	hist.deliveries = append(hist.deliveries, genTrouble(rng, &a, r.ips[0], now)...)
 	return a, hist
+}
+
+// genTrouble gives about one account in four a recent run of codes that did
+// not arrive, the way customers who call support have: repeated requests with
+// the failures of SPEC section 3.
+func genTrouble(rng *rand.Rand, a *accountRec, ip string, now time.Time) []deliveryRec {
+	if rng.IntN(4) != 0 {
+		return nil
+	}
+	type trouble struct{ channel, status, perr string }
+	var options []trouble
+	if a.Phone != "" {
+		options = append(options,
+			trouble{data.ChannelSMS, data.StatusUndelivered, data.ProviderUnreachable},
+			trouble{data.ChannelSMS, data.StatusUndelivered, data.ProviderCarrierFiltered},
+			trouble{data.ChannelSMS, data.StatusUndelivered, data.ProviderUnknownError},
+			trouble{data.ChannelSMS, data.StatusDelivered, ""}) // arrived late, customer gave up
+	}
+	if a.Email != "" {
+		options = append(options,
+			trouble{data.ChannelEmail, data.StatusBounced, data.ProviderEmailBounced},
+			trouble{data.ChannelEmail, data.StatusSent, data.ProviderEmailDeferred})
+	}
+	if len(a.Devices) > 0 && !a.Devices[0].NotificationsAllowed {
+		options = append(options, trouble{data.ChannelAppPush, data.StatusFailed, data.ProviderPushNotifDisabled})
+	}
+	if len(options) == 0 {
+		return nil
+	}
+	tr := options[rng.IntN(len(options))]
+	purpose := []string{data.PurposeLogin, data.PurposeResetPassword, data.PurposeNewDevice, data.PurposeRegister}[rng.IntN(4)]
+	start := now.Add(-time.Duration(10+rng.IntN(72*60)) * time.Minute)
+	var out []deliveryRec
+	for i := 0; i < 2+rng.IntN(5); i++ {
+		at := start.Add(time.Duration(i*(1+rng.IntN(9))) * time.Minute).UTC().Truncate(time.Second)
+		dest, masked, form := "", "", ""
+		switch tr.channel {
+		case data.ChannelSMS:
+			dest, masked, form = a.Phone, maskPhone(a.Phone), "e164"
+		case data.ChannelEmail:
+			dest, masked = a.Email, maskEmail(a.Email)
+		default:
+			dest, masked = a.Devices[0].ID, a.Devices[0].Name
+		}
+		sender, kind := senderFor(tr.channel, dest, a.App)
+		out = append(out, deliveryRec{Delivery: data.Delivery{
+			ID: fmt.Sprintf("%s_tr%d", a.ID, i), AccountID: a.ID, Channel: tr.channel, DestinationMasked: masked,
+			DestinationForm: form, Sender: sender, SenderKind: kind, Purpose: purpose, RequestedAt: at,
+			RequestedBy: data.RequesterUser, Status: tr.status, StatusAt: at.Add(30 * time.Second),
+			ProviderError: tr.perr, RequestIP: ip,
+		}, Destination: dest})
+	}
+	return out
 }
