@@ -289,6 +289,16 @@ func (s *Server) validateAction(accountID, action string, params map[string]stri
 		if a == nil {
 			return notFound("account")
 		}
+		switch action {
+		case data.ActionChangePhone:
+			if other := tx.Bucket(bucketPhoneIdx).Get([]byte(params["new_phone"])); other != nil && string(other) != a.ID {
+				return conflict("another account uses this phone number")
+			}
+		case data.ActionChangeEmail:
+			if other := tx.Bucket(bucketEmailIdx).Get([]byte(normEmail(params["new_email"]))); other != nil && string(other) != a.ID {
+				return conflict("another account uses this email address")
+			}
+		}
 		if action == data.ActionRemoveDevice {
 			for _, d := range a.Devices {
 				if d.ID == params["device_id"] {
@@ -304,6 +314,15 @@ func (s *Server) validateAction(accountID, action string, params map[string]stri
 // runAction performs a sensitive action and notifies the account holder.
 func (s *Server) runAction(ctx context.Context, accountID, action string, params map[string]string, agentID string) (*data.ActionResult, error) {
 	res := &data.ActionResult{Action: action, AccountID: accountID}
+	changesContact := action == data.ActionChangePhone || action == data.ActionChangeEmail
+	if changesContact {
+		// Tell the holder on the contact being replaced: if the change is an
+		// attack, the new contact belongs to the attacker.
+		if err := s.validateAction(accountID, action, params); err != nil {
+			return nil, err
+		}
+		res.NoticeDeliveryID = s.sendNotice(ctx, accountID, agentID)
+	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		a, err := loadAccount(tx, accountID)
 		if err != nil {
@@ -360,7 +379,9 @@ func (s *Server) runAction(ctx context.Context, accountID, action string, params
 	if err != nil {
 		return nil, err
 	}
-	res.NoticeDeliveryID = s.sendNotice(ctx, accountID, agentID)
+	if !changesContact {
+		res.NoticeDeliveryID = s.sendNotice(ctx, accountID, agentID)
+	}
 	return res, nil
 }
 

@@ -93,8 +93,15 @@ func TestRevokeDisableAndChangeContact(t *testing.T) {
 	if a.TwoFactor.Enabled {
 		t.Error("2FA still enabled")
 	}
-	r = e.do("POST", "/v1/accounts/acc_1005/contact", tok, data.ContactChange{Email: "emily.new@example.com"}, data.HeaderIdentityProof, p)
+	r = e.do("POST", "/v1/accounts/acc_1005/contact", tok, data.ContactChange{Email: "carter.e@example.net"}, data.HeaderIdentityProof, p)
 	e.want(r, 200)
+	r.decode(t, &res)
+	// The notice goes to the address being replaced.
+	for _, d := range e.deliveries(tok, "acc_1005") {
+		if d.ID == res.NoticeDeliveryID && d.DestinationMasked != "e***@example.com" {
+			t.Errorf("email-change notice went to %s", d.DestinationMasked)
+		}
+	}
 	r = e.do("POST", "/v1/accounts/acc_1005/contact", tok, data.ContactChange{Phone: "+16502530001"}, data.HeaderIdentityProof, p)
 	e.want(r, 200)
 	if got := e.findPhone(tok, "+16502530001"); got.ID != "acc_1005" || got.PhoneVerified {
