@@ -7,6 +7,7 @@ import (
 	"crypto/sha256"
 	"crypto/subtle"
 	"encoding/base64"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -104,7 +105,23 @@ func (s *Server) signIn(c *call) (any, error) {
 	token := randomToken(32)
 	sess := data.Session{Token: token, ExpiresAt: s.now().Add(sessionTTL).UTC(), Agent: rec.Agent}
 	if err := s.db.Update(func(tx *bolt.Tx) error {
-		return putJSON(tx.Bucket(bucketSessions), tokenKey(token), sessionRec{AgentID: rec.ID, ExpiresAt: sess.ExpiresAt})
+		b := tx.Bucket(bucketSessions)
+		// Drop expired sessions here, so the bucket never grows past the
+		// sessions of the last 8 hours.
+		var expired [][]byte
+		_ = b.ForEach(func(k, v []byte) error {
+			var old sessionRec
+			if json.Unmarshal(v, &old) != nil || !s.now().Before(old.ExpiresAt) {
+				expired = append(expired, append([]byte(nil), k...))
+			}
+			return nil
+		})
+		for _, k := range expired {
+			if err := b.Delete(k); err != nil {
+				return err
+			}
+		}
+		return putJSON(b, tokenKey(token), sessionRec{AgentID: rec.ID, ExpiresAt: sess.ExpiresAt})
 	}); err != nil {
 		return nil, err
 	}

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"verifydesk/data"
 )
 
@@ -54,6 +56,13 @@ func TestSessionExpiresAfter8h(t *testing.T) {
 	e.want(e.do("GET", "/v1/agent/me", tok, nil), 200)
 	e.clock.Advance(time.Second)
 	e.want(e.do("GET", "/v1/agent/me", tok, nil), http.StatusUnauthorized)
+	// The next sign-in clears the expired session from the file.
+	e.signIn("ana")
+	var n int
+	_ = e.s.db.View(func(tx *bolt.Tx) error { n = tx.Bucket(bucketSessions).Stats().KeyN; return nil })
+	if n != 1 {
+		t.Errorf("%d stored sessions, want 1", n)
+	}
 }
 
 func TestNoTokenIs401(t *testing.T) {
