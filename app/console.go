@@ -2,6 +2,7 @@ package app
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"net/url"
@@ -186,7 +187,7 @@ func (c *console) connectBackend() {
 	base, label, err := c.backendAddress()
 	fyne.Do(func() {
 		if err != nil {
-			c.ui.BackendFailed(err)
+			c.ui.BackendFailed(backendProblem(err))
 			return
 		}
 		cl := client.New(base, client.Options{OnUnauthorized: func() {
@@ -197,6 +198,14 @@ func (c *console) connectBackend() {
 			c.ui.SubmitSignIn()
 		}
 	})
+}
+
+// backendProblem words why the demo backend could not start.
+func backendProblem(err error) string {
+	if errors.Is(err, backend.ErrDBLocked) {
+		return "Another Verifydesk window is already running the demo backend on this computer. Use that window, or close it and start again."
+	}
+	return "The demo backend could not start (" + err.Error() + "). Set a backend address in Settings, or check that the app's data folder is writable."
 }
 
 func geoProblem(err error) string {
@@ -259,6 +268,7 @@ func (c *console) onSettings() {
 		GeoDatabases: c.settings.GeoDatabases(),
 		CheckURL:     checkBackendURL,
 		CheckGeoDB:   func(p string) error { _, err := geo.CheckDatabase(p); return err },
+		Background:   c.background,
 	}, c.applySettings)
 }
 

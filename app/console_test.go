@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"errors"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2/test"
+
+	"verifydesk/backend"
 )
 
 // lockedBuffer is a bytes.Buffer safe for the console's goroutines.
@@ -80,5 +83,24 @@ func TestConsoleUsesConfiguredBackend(t *testing.T) {
 	}
 	if c := newConsole(a, consoleOptions{demo: true}, Stdio{}); !c.demo() {
 		t.Error("--demo does not force demo mode")
+	}
+}
+
+// TestSecondInstanceOnDemoData: a second console on the same demo data gets a
+// clear message instead of hanging.
+func TestSecondInstanceOnDemoData(t *testing.T) {
+	a := test.NewTempApp(t)
+	first := newConsole(a, consoleOptions{}, Stdio{Err: &lockedBuffer{}})
+	if _, _, err := first.backendAddress(); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(first.stop)
+	second := newConsole(a, consoleOptions{}, Stdio{Err: &lockedBuffer{}})
+	_, _, err := second.backendAddress()
+	if !errors.Is(err, backend.ErrDBLocked) {
+		t.Fatalf("second instance: %v, want ErrDBLocked", err)
+	}
+	if msg := backendProblem(err); !strings.Contains(msg, "Another Verifydesk window") {
+		t.Errorf("unclear message: %q", msg)
 	}
 }

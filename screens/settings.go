@@ -16,10 +16,30 @@ type SettingsForm struct {
 	GeoDatabases []string // empty: the demo database
 	CheckURL     func(string) error
 	CheckGeoDB   func(path string) error
+	// Background runs the file checks; nil means a goroutine.
+	Background func(func())
+}
+
+func (f SettingsForm) goAsync(fn func()) {
+	if f.Background != nil {
+		f.Background(fn)
+		return
+	}
+	go fn()
+}
+
+// settingsDialog is the open settings dialog and its fields.
+type settingsDialog struct {
+	backend, geo *widget.Entry
+	dlg          *dialog.FormDialog
 }
 
 // ShowSettings opens the settings dialog; onSave gets the new values.
 func ShowSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) {
+	showSettings(win, f, onSave)
+}
+
+func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *settingsDialog {
 	backendEntry := widget.NewEntry()
 	backendEntry.SetText(f.BackendURL)
 	backendEntry.SetPlaceHolder("https://auth.example.com (empty: demo mode)")
@@ -33,17 +53,30 @@ func ShowSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) {
 	geoEntry.SetText(strings.Join(f.GeoDatabases, "\n"))
 	geoEntry.SetPlaceHolder("/path/GeoLite2-City.mmdb\n/path/GeoLite2-ASN.mmdb")
 	geoEntry.SetMinRowsVisible(3)
+	// Checking a database opens the file: that runs in the background on every
+	// change, and the validator shows the latest verdict for the text it was
+	// made for.
+	var checkedText string
+	var checkErr error
 	geoEntry.Validator = func(s string) error {
-		for _, p := range splitLines(s) {
-			if f.CheckGeoDB == nil {
-				break
-			}
-			if err := f.CheckGeoDB(p); err != nil {
-				return errors.New(p + ": " + err.Error())
-			}
+		if s != checkedText {
+			return nil // the check of this text has not finished yet
 		}
-		return nil
+		return checkErr
 	}
+	geoEntry.OnChanged = func(text string) {
+		f.goAsync(func() {
+			err := checkGeoPaths(f.CheckGeoDB, splitLines(text))
+			fyne.Do(func() {
+				if geoEntry.Text != text {
+					return // typed on meanwhile; a newer check is coming
+				}
+				checkedText, checkErr = text, err
+				_ = geoEntry.Validate()
+			})
+		})
+	}
+	geoEntry.OnChanged(geoEntry.Text)
 	backendItem := widget.NewFormItem("Auth backend", backendEntry)
 	backendItem.HintText = "Empty runs the built-in reference backend with demo data. A change signs you out."
 	geoItem := widget.NewFormItem("Geolocation databases", geoEntry)
@@ -59,6 +92,20 @@ func ShowSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) {
 	}, win)
 	d.Resize(fyne.NewSize(win.Canvas().Size().Width*0.6, d.MinSize().Height))
 	d.Show()
+	return &settingsDialog{backend: backendEntry, geo: geoEntry, dlg: d}
+}
+
+// checkGeoPaths checks each database file; the first bad one names itself.
+func checkGeoPaths(check func(string) error, paths []string) error {
+	if check == nil {
+		return nil
+	}
+	for _, p := range paths {
+		if err := check(p); err != nil {
+			return errors.New(p + ": " + err.Error())
+		}
+	}
+	return nil
 }
 
 func splitLines(s string) []string {

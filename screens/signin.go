@@ -93,10 +93,11 @@ func (s *signInScreen) setBackend(api signInAPI, label string) {
 	s.submit.Enable()
 }
 
-func (s *signInScreen) backendFailed(err error) {
+func (s *signInScreen) backendFailed(message string) {
 	s.progress.Stop()
 	s.progress.Hide()
-	s.backend.SetText("The auth backend could not be started or reached: " + describeError(err) + " Check the backend address in Settings.")
+	s.backend.Importance = widget.DangerImportance
+	s.backend.SetText(message)
 }
 
 func (s *signInScreen) reset(message string) {

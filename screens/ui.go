@@ -119,9 +119,9 @@ func (u *UI) SetLocator(loc *geo.Locator, problem string) {
 	}
 }
 
-// BackendFailed tells the agent the backend could not be started or reached.
-// UI thread only.
-func (u *UI) BackendFailed(err error) { u.signIn.backendFailed(err) }
+// BackendFailed tells the agent, in words, why there is no backend to sign in
+// to. UI thread only.
+func (u *UI) BackendFailed(message string) { u.signIn.backendFailed(message) }
 
 // SubmitSignIn signs in with what the form holds, as if the agent pressed the
 // button (used by --exit-when-ready in demo mode). UI thread only.
