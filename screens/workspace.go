@@ -23,7 +23,7 @@ import (
 const searchTimeout = 8 * time.Second
 
 // accountIDPattern is what an account id looks like to the search field.
-var accountIDPattern = regexp.MustCompile(`^(?i)acct?[-_][0-9a-z]+$`)
+var accountIDPattern = regexp.MustCompile(`^[A-Za-z]+[-_][0-9A-Za-z]+$`)
 
 // workspace is the frame every account lives in: top bar with the search, the
 // left column, the account header with its tabs, and the status bar.
