@@ -17,6 +17,7 @@ import (
 	"verifydesk/screens"
 	"verifydesk/services/client"
 	"verifydesk/services/geo"
+	"verifydesk/services/phone"
 )
 
 // Demo credentials, pre-filled in demo mode only.
@@ -161,8 +162,13 @@ func (c *console) buildUI() {
 // connect opens the geolocation databases and reaches the backend, both off
 // the UI thread.
 func (c *console) connect() {
-	c.openGeo()
+	// The first diagnosis builds the phone library's region index (a few ms):
+	// do it now rather than on the agent's first keystroke.
+	go phone.Diagnose("US", "+1")
+	// Sign-in waits for the backend only: the databases reach the workspace
+	// whenever they are open.
 	c.connectBackend()
+	c.openGeo()
 }
 
 // openGeo opens the databases named in Settings, or the demo one, and hands the
@@ -184,26 +190,32 @@ func (c *console) openGeo() {
 // connectBackend starts the embedded demo backend or names the configured one,
 // then hands a client to the UI. Runs off the UI thread.
 func (c *console) connectBackend() {
-	base, label, err := c.backendAddress()
+	b, err := c.backendAddress()
 	fyne.Do(func() {
+		if b.stop != nil {
+			c.demoStop, c.demoBase = b.stop, b.base
+		}
 		if err != nil {
 			c.ui.BackendFailed(backendProblem(err))
 			return
 		}
-		cl := client.New(base, client.Options{OnUnauthorized: func() {
+		cl := client.New(b.base, client.Options{OnUnauthorized: func() {
 			fyne.Do(func() { c.ui.SignOut("Your session ended: sign in again.") })
 		}})
-		c.ui.SetBackend(cl, label)
+		c.ui.SetBackend(cl, b.label)
 		if c.opts.exitWhenReady && c.demo() {
 			c.ui.SubmitSignIn()
 		}
 	})
 }
 
-// backendProblem words why the demo backend could not start.
+// backendProblem words why there is no backend to talk to.
 func backendProblem(err error) string {
-	if errors.Is(err, backend.ErrDBLocked) {
+	switch {
+	case errors.Is(err, backend.ErrDBLocked):
 		return "Another Verifydesk window is already running the demo backend on this computer. Use that window, or close it and start again."
+	case errors.Is(err, errBadBackendURL):
+		return "The auth backend address in Settings is not usable (" + err.Error() + "). Correct it in Settings."
 	}
 	return "The demo backend could not start (" + err.Error() + "). Set a backend address in Settings, or check that the app's data folder is writable."
 }
@@ -215,28 +227,39 @@ func geoProblem(err error) string {
 	return "The geolocation databases in Settings could not be opened (" + err.Error() + "); showing demo locations."
 }
 
+// errBadBackendURL: the configured address cannot be used.
+var errBadBackendURL = errors.New("bad backend address")
+
+// backendConn is where the backend is, and how to stop it when it is the
+// embedded demo one.
+type backendConn struct {
+	base, label string
+	stop        func() error
+}
+
 // backendAddress starts the embedded demo backend or names the configured one.
-func (c *console) backendAddress() (base, label string, err error) {
+func (c *console) backendAddress() (backendConn, error) {
 	if !c.demo() {
-		base = c.opts.backendURL
+		base := c.opts.backendURL
 		if base == "" {
 			base = c.settings.BackendURL()
 		}
-		u, _ := url.Parse(base)
-		return base, u.Host, nil
+		if err := checkBackendURL(base); err != nil {
+			return backendConn{}, fmt.Errorf("%w: %v", errBadBackendURL, err)
+		}
+		u, _ := url.Parse(base) // checked above
+		return backendConn{base: base, label: u.Host}, nil
 	}
 	dir := c.app.Storage().RootURI().Path()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return "", "", err
+		return backendConn{}, err
 	}
 	base, stop, err := backend.StartDemo(context.Background(), filepath.Join(dir, "demo-backend.db"))
 	if err != nil {
-		return "", "", err
+		return backendConn{}, err
 	}
-	c.demoStop = stop
-	c.demoBase = base
-	u, _ := url.Parse(base)
-	return base, "demo (" + u.Host + ")", nil
+	u, _ := url.Parse(base) // made by StartDemo
+	return backendConn{base: base, label: "demo (" + u.Host + ")", stop: stop}, nil
 }
 
 // onReady runs once the search is usable.
@@ -283,6 +306,7 @@ func (c *console) applySettings(f screens.SettingsForm) {
 		go c.openGeo()
 	}
 	if backendChanged && c.opts.backendURL == "" && !c.opts.demo {
+		c.ui.Close()
 		c.stopDemo()
 		c.buildUI()
 		if c.locator != nil {

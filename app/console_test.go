@@ -77,9 +77,13 @@ func TestConsoleUsesConfiguredBackend(t *testing.T) {
 	if c.demo() {
 		t.Fatal("a configured backend still runs demo mode")
 	}
-	base, label, err := c.backendAddress()
-	if err != nil || base != "https://auth.example.com" || label != "auth.example.com" {
-		t.Errorf("backendAddress = %q, %q, %v", base, label, err)
+	b, err := c.backendAddress()
+	if err != nil || b.base != "https://auth.example.com" || b.label != "auth.example.com" || b.stop != nil {
+		t.Errorf("backendAddress = %+v, %v", b, err)
+	}
+	s.SetBackendURL("auth example")
+	if _, err := c.backendAddress(); !errors.Is(err, errBadBackendURL) {
+		t.Errorf("a bad saved address gives %v, want errBadBackendURL", err)
 	}
 	if c := newConsole(a, consoleOptions{demo: true}, Stdio{}); !c.demo() {
 		t.Error("--demo does not force demo mode")
@@ -91,12 +95,13 @@ func TestConsoleUsesConfiguredBackend(t *testing.T) {
 func TestSecondInstanceOnDemoData(t *testing.T) {
 	a := test.NewTempApp(t)
 	first := newConsole(a, consoleOptions{}, Stdio{Err: &lockedBuffer{}})
-	if _, _, err := first.backendAddress(); err != nil {
+	b, err := first.backendAddress()
+	if err != nil {
 		t.Fatal(err)
 	}
-	t.Cleanup(first.stop)
+	t.Cleanup(func() { _ = b.stop() })
 	second := newConsole(a, consoleOptions{}, Stdio{Err: &lockedBuffer{}})
-	_, _, err := second.backendAddress()
+	_, err = second.backendAddress()
 	if !errors.Is(err, backend.ErrDBLocked) {
 		t.Fatalf("second instance: %v, want ErrDBLocked", err)
 	}

@@ -95,7 +95,7 @@ func (h *accountHeader) setRateLimits(rl data.RateLimits, now time.Time) {
 		h.limit.Hide()
 		return
 	}
-	h.limit.set("rate-limited until "+next.Local().Format("15:04"), widget.WarningImportance)
+	h.limit.set("rate-limited until "+relativeTime(*next, now, nil), widget.WarningImportance)
 	h.limit.Show()
 }
 
@@ -149,12 +149,7 @@ func (h *accountHeader) onReveal(field string) {
 	}
 	reason := widget.NewEntry()
 	reason.SetPlaceHolder("e.g. caller confirms the number on file")
-	reason.Validator = func(s string) error {
-		if len(strings.TrimSpace(s)) < 5 {
-			return fmt.Errorf("say why you need the full %s (at least a few words)", field)
-		}
-		return nil
-	}
+	reason.Validator = revealReason(field)
 	items := []*widget.FormItem{widget.NewFormItem("Reason", reason)}
 	items[0].HintText = "Recorded in the audit log."
 	dialog.ShowForm("Reveal the full "+field+"?", "Reveal", "Cancel", items, func(ok bool) {
@@ -164,6 +159,16 @@ func (h *accountHeader) onReveal(field string) {
 		why := strings.TrimSpace(reason.Text)
 		h.w.cfg.goAsync(func() { h.reveal(h.w.ctx, acct.ID, field, why) })
 	}, h.w.win)
+}
+
+// revealReason accepts a reason of at least a few words: it goes to the audit.
+func revealReason(field string) func(string) error {
+	return func(s string) error {
+		if len(strings.Fields(s)) < 2 {
+			return fmt.Errorf("say why you need the full %s, in a few words", field)
+		}
+		return nil
+	}
 }
 
 // reveal fetches the full value of field and shows it while the account stays
@@ -310,8 +315,12 @@ func otherWaysIn(a data.Account) string {
 	if a.EmailMasked != "" && a.EmailVerified {
 		ways = append(ways, "a code by email to "+a.EmailMasked)
 	}
-	if a.TrustedDeviceCount > 0 && a.TwoFactor.Enabled {
-		ways = append(ways, fmt.Sprintf("approve on one of the %d trusted devices", a.TrustedDeviceCount))
+	switch {
+	case !a.TwoFactor.Enabled || a.TrustedDeviceCount == 0:
+	case a.TrustedDeviceCount == 1:
+		ways = append(ways, "a code by app notification on the trusted device")
+	default:
+		ways = append(ways, fmt.Sprintf("a code by app notification on one of the %d trusted devices", a.TrustedDeviceCount))
 	}
 	for _, l := range a.LinkedLogins {
 		ways = append(ways, "sign in with "+l)
@@ -323,7 +332,7 @@ func otherWaysIn(a data.Account) string {
 }
 
 func (p *overviewPanel) refresh(ctx context.Context) {
-	acct := p.acct
+	acct := onUI(func() *data.Account { return p.acct })
 	if acct == nil {
 		return
 	}
@@ -347,6 +356,10 @@ func (p *overviewPanel) refresh(ctx context.Context) {
 		}
 		p.state.Hide()
 		p.show(fresh)
+		// The header's badges (devices, lock, 2FA) follow what the backend says
+		// now, after an action too.
+		p.w.account = &fresh
+		p.w.header.set(&fresh)
 		if rlErr != nil {
 			p.limits.SetText("Could not load the send limits: " + describeError(rlErr))
 			return

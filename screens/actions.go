@@ -60,11 +60,8 @@ func (w *workspace) revokeSessionsAction(acct *data.Account) sensitiveAction {
 	}
 }
 
-func (w *workspace) currentAccount() *data.Account {
-	w.mu.Lock()
-	defer w.mu.Unlock()
-	return w.account
-}
+// currentAccount is the account on screen. UI thread.
+func (w *workspace) currentAccount() *data.Account { return w.account }
 
 // identityFlow is the dialog that walks the agent through the identity check:
 // send a one-time code to a channel the real owner controls, enter what the
@@ -96,7 +93,8 @@ func (w *workspace) startSensitive(acct *data.Account, act sensitiveAction) *ide
 	if acct.TrustedDeviceCount == 0 {
 		f.channel.SetSelected(f.channels[1])
 	}
-	f.code = widget.NewEntry()
+	// Masked as it is typed: a code on screen is a code someone else can read.
+	f.code = widget.NewPasswordEntry()
 	f.code.SetPlaceHolder("code the caller reads back")
 	f.code.Disable()
 	f.status = widget.NewLabel("")

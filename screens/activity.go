@@ -187,6 +187,14 @@ func (p *activityPanel) build() fyne.CanvasObject {
 	return p.content
 }
 
+// setLocator places logins with another database from now on (Settings
+// changed); the next load uses it. UI thread.
+func (p *activityPanel) setLocator(loc *geo.Locator) {
+	p.loc = loc
+	p.demoNote.Hidden = loc == nil || !loc.Demo()
+	p.demoNote.Refresh()
+}
+
 func (p *activityPanel) setAccount(acct *data.Account) {
 	p.acct = acct
 	p.customerZone = nil
@@ -228,13 +236,13 @@ func (p *activityPanel) onMaxSpeedChanged(text string) {
 	}
 	v, _ := strconv.ParseFloat(strings.TrimSpace(text), 64)
 	p.maxSpeedBits.Store(math.Float64bits(v))
-	acct, raw := p.acct, p.raw
+	acct, raw, loc := p.acct, p.raw, p.loc
 	if acct == nil || raw == nil {
 		return
 	}
 	opts := logins.Options{MaxSpeedKMH: v, Now: p.now()}
 	p.background(func() {
-		analysed := logins.Analyze(raw, p.loc, opts)
+		analysed := logins.Analyze(raw, loc, opts)
 		fyne.Do(func() {
 			if p.acct == nil || p.acct.ID != acct.ID || p.maxSpeedKMH() != v {
 				return // superseded
@@ -246,7 +254,12 @@ func (p *activityPanel) onMaxSpeedChanged(text string) {
 }
 
 func (p *activityPanel) refresh(ctx context.Context) {
-	acct := p.acct
+	type snapshot struct {
+		acct *data.Account
+		loc  *geo.Locator
+	}
+	snap := onUI(func() snapshot { return snapshot{p.acct, p.loc} })
+	acct := snap.acct
 	if acct == nil {
 		return
 	}
@@ -256,7 +269,7 @@ func (p *activityPanel) refresh(ctx context.Context) {
 	var analysed []logins.Event
 	zone := customerZone(acct.TimeZone)
 	if err == nil {
-		analysed = logins.Analyze(events, p.loc, logins.Options{MaxSpeedKMH: p.maxSpeedKMH(), Now: p.now()})
+		analysed = logins.Analyze(events, snap.loc, logins.Options{MaxSpeedKMH: p.maxSpeedKMH(), Now: p.now()})
 	}
 	fyne.Do(func() {
 		if p.acct == nil || p.acct.ID != acct.ID {

@@ -50,7 +50,7 @@ func BenchmarkSearchToOverview(b *testing.B) {
 	for i := 0; i < b.N; i++ {
 		id := fmt.Sprintf("gen_%07d", 1+i%n)
 		start := time.Now()
-		u.work.runSearch(ctx, parseQuery(id, "US"))
+		u.work.runSearch(ctx, u.work.nextSearch(), "US", id)
 		durations = append(durations, time.Since(start))
 		if u.work.account == nil || u.work.account.ID != id {
 			b.Fatalf("search %s opened %v", id, u.work.account)

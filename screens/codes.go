@@ -117,7 +117,7 @@ func (p *codesPanel) setAccount(acct *data.Account) {
 }
 
 func (p *codesPanel) refresh(ctx context.Context) {
-	acct := p.acct
+	acct := onUI(func() *data.Account { return p.acct })
 	if acct == nil {
 		return
 	}
@@ -243,7 +243,7 @@ func deliveryDetail(d data.Delivery) string {
 }
 
 func (p *codesPanel) onResend() {
-	acct := p.acct
+	acct := onUI(func() *data.Account { return p.acct })
 	if acct == nil {
 		return
 	}
@@ -264,6 +264,9 @@ func (p *codesPanel) send(ctx context.Context, accountID string, req data.Resend
 	defer cancel()
 	res, err := p.src.Resend(ctx, accountID, req, key)
 	fyne.Do(func() {
+		if p.acct == nil || p.acct.ID != accountID {
+			return // the agent moved on; the next account keeps its own state
+		}
 		p.resend.Enable()
 		p.w.noteBackend(err)
 		if err != nil {

@@ -43,14 +43,13 @@ func relativeTime(t, now time.Time, loc *time.Location) string {
 	}
 	lt := t.In(loc)
 	clock := lt.Format("15:04")
-	if y1, m1, d1 := lt.Date(); true {
-		y2, m2, d2 := now.In(loc).Date()
-		switch {
-		case y1 != y2:
-			clock = lt.Format("2 Jan 2006 15:04")
-		case m1 != m2 || d1 != d2:
-			clock = lt.Format("2 Jan 15:04")
-		}
+	y1, m1, d1 := lt.Date()
+	y2, m2, d2 := now.In(loc).Date()
+	switch {
+	case y1 != y2:
+		clock = lt.Format("2 Jan 2006 15:04")
+	case m1 != m2 || d1 != d2:
+		clock = lt.Format("2 Jan 15:04")
 	}
 	d := now.Sub(t)
 	switch {
@@ -77,4 +76,12 @@ func errorsIsAny(err error, targets ...error) bool {
 		}
 	}
 	return false
+}
+
+// onUI returns what f computes on the UI thread: background work uses it to
+// read state that widgets' handlers change, without a lock.
+func onUI[T any](f func() T) T {
+	var v T
+	fyne.DoAndWait(func() { v = f() })
+	return v
 }

@@ -97,7 +97,7 @@ func (p *devicesPanel) setAccount(acct *data.Account) {
 }
 
 func (p *devicesPanel) refresh(ctx context.Context) {
-	acct := p.acct
+	acct := onUI(func() *data.Account { return p.acct })
 	if acct == nil {
 		return
 	}

@@ -179,7 +179,12 @@ func (p *phoneCheckPanel) setAccount(acct *data.Account) {
 // setTyped diagnoses what the customer typed, with the country they chose, and
 // shows it. UI thread: the diagnosis is pure and takes microseconds.
 func (p *phoneCheckPanel) setTyped(region, raw string) {
-	d := phone.Diagnose(region, raw)
+	p.showDiagnosis(phone.Diagnose(region, raw))
+}
+
+// showDiagnosis shows a diagnosis made elsewhere (the search diagnoses off the
+// UI thread). UI thread.
+func (p *phoneCheckPanel) showDiagnosis(d phone.Diagnosis) {
 	p.diag = &d
 	p.showTyped()
 	p.showNetwork()

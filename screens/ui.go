@@ -115,6 +115,7 @@ func (u *UI) SetLocator(loc *geo.Locator, problem string) {
 	u.cfg.geoProblem = problem
 	if u.work != nil {
 		u.work.cfg.geoProblem = problem
+		u.work.setLocator(loc)
 		u.work.updateStatus()
 	}
 }
@@ -142,10 +143,22 @@ func (u *UI) SelectTab(title string) {
 		return
 	}
 	for i, p := range u.work.panels {
-		if strings.HasPrefix(strings.ToLower(p.title()), strings.ToLower(title)) {
+		if title != "" && strings.HasPrefix(strings.ToLower(p.title()), strings.ToLower(title)) {
 			u.work.tabs.SelectIndex(i)
+			return
 		}
 	}
+}
+
+// Close stops the workspace's background work and ends its session on the
+// backend, before the UI is replaced (Settings changed the backend). UI thread.
+func (u *UI) Close() {
+	if u.work == nil {
+		return
+	}
+	u.work.close()
+	u.work = nil
+	u.endSession()
 }
 
 // SignOut returns to the sign-in form (after a 401 too). UI thread only.
@@ -171,11 +184,20 @@ func (u *UI) onSignedIn(s data.Session) {
 }
 
 func (u *UI) onSignOutRequested() {
+	u.endSession()
+	u.SignOut("You signed out.")
+}
+
+// endSession ends the agent's session on the backend in the background; the
+// token is dropped locally either way.
+func (u *UI) endSession() {
 	api := u.api
+	if api == nil {
+		return
+	}
 	u.cfg.goAsync(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
-		_ = api.SignOut(ctx) // the token is dropped locally either way
+		_ = api.SignOut(ctx)
 	})
-	u.SignOut("You signed out.")
 }

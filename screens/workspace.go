@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
-	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -16,6 +15,7 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/services/client"
+	"verifydesk/services/geo"
 	"verifydesk/services/phone"
 )
 
@@ -58,6 +58,7 @@ type workspace struct {
 	panels     []panel
 	overview   *overviewPanel
 	phone      *phoneCheckPanel
+	activity   *activityPanel
 	results    []data.Account
 	resultList *widget.List
 
@@ -68,8 +69,10 @@ type workspace struct {
 	status   *widget.Label
 	collapse *widget.Button
 
-	mu          sync.Mutex // guards searchGen and loaded, touched from goroutines
-	searchGen   int
+	// Only the UI thread touches these; background work reads what it needs
+	// before it starts and hands results back through fyne.Do.
+	hintGen     int // the latest keystroke's hint; older hints are dropped
+	searchSeq   int // the latest search; older results are dropped
 	account     *data.Account
 	loaded      map[panel]bool
 	lastRefresh time.Time
@@ -90,8 +93,8 @@ func (w *workspace) build() fyne.CanvasObject {
 	w.header = newAccountHeader(w)
 	w.overview = newOverviewPanel(w.api, w)
 	w.phone = newPhoneCheckPanel(w.api)
-	w.panels = []panel{w.overview, newCodesPanel(w.api, w), newDevicesPanel(w.api, w, w),
-		newActivityPanel(w.api, w.cfg.Locator, w, w.win), w.phone}
+	w.activity = newActivityPanel(w.api, w.cfg.Locator, w, w.win)
+	w.panels = []panel{w.overview, newCodesPanel(w.api, w), newDevicesPanel(w.api, w, w), w.activity, w.phone}
 	var items []*container.TabItem
 	for _, p := range w.panels {
 		items = append(items, container.NewTabItem(p.title(), p.build()))
@@ -216,8 +219,8 @@ func (w *workspace) buildLeft() fyne.CanvasObject {
 		})
 	w.caseList.OnSelected = func(id widget.ListItemID) {
 		w.caseList.UnselectAll()
-		q := query{q: client.AccountQuery{ID: w.cases[id].AccountID}}
-		w.cfg.goAsync(func() { w.runSearch(w.ctx, q) })
+		accountID, seq := w.cases[id].AccountID, w.nextSearch()
+		w.cfg.goAsync(func() { w.runSearch(w.ctx, seq, "", accountID) })
 	}
 	w.casesNote = widget.NewLabel("Loading…")
 	title := widget.NewLabelWithStyle("Recent accounts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -302,19 +305,13 @@ func parseQuery(text, region string) query {
 
 func (w *workspace) onSearchChanged(text string) {
 	region := w.selectedRegion()
-	w.mu.Lock()
-	w.searchGen++
-	gen := w.searchGen
-	w.mu.Unlock()
+	w.hintGen++
+	gen := w.hintGen
 	// Diagnosis is fast but still parsing: keep it off the UI thread.
 	w.cfg.goAsync(func() {
-		q := parseQuery(text, region)
-		hint := searchHint(q)
+		hint := searchHint(parseQuery(text, region))
 		fyne.Do(func() {
-			w.mu.Lock()
-			stale := gen != w.searchGen
-			w.mu.Unlock()
-			if !stale {
+			if gen == w.hintGen {
 				w.searchHint.SetText(hint)
 			}
 		})
@@ -344,28 +341,48 @@ func plural(n int) string {
 	return "s"
 }
 
+// onSearch searches what the agent typed in the country they picked.
 func (w *workspace) onSearch() {
-	region := w.selectedRegion()
-	text := w.search.Text
+	region, text := w.selectedRegion(), w.search.Text
+	seq := w.nextSearch()
+	w.cfg.goAsync(func() { w.runSearch(w.ctx, seq, region, text) })
+}
+
+// nextSearch starts a new search: results of older ones are dropped. UI thread.
+func (w *workspace) nextSearch() int {
+	w.searchSeq++
+	return w.searchSeq
+}
+
+// runSearch parses text, asks the backend and shows what it found, unless a
+// newer search started meanwhile. It does I/O: call it off the UI thread (tests
+// call it directly).
+func (w *workspace) runSearch(ctx context.Context, seq int, region, text string) {
 	q := parseQuery(text, region)
-	w.searchHint.SetText(searchHint(q))
+	fyne.Do(func() {
+		if seq != w.searchSeq {
+			return
+		}
+		w.searchHint.SetText(searchHint(q))
+		if q.problem != "" {
+			return
+		}
+		if q.diagnosis != nil {
+			w.phone.showDiagnosis(*q.diagnosis)
+		}
+		w.showCenter(container.NewCenter(container.NewVBox(widget.NewProgressBarInfinite(), widget.NewLabel("Searching…"))))
+	})
 	if q.problem != "" {
 		return
 	}
-	if q.diagnosis != nil {
-		w.phone.setTyped(region, text)
-	}
-	w.showCenter(container.NewCenter(container.NewVBox(widget.NewProgressBarInfinite(), widget.NewLabel("Searching…"))))
-	w.cfg.goAsync(func() { w.runSearch(w.ctx, q) })
-}
-
-// runSearch asks the backend and shows what it found. It does I/O: call it off
-// the UI thread (tests call it directly).
-func (w *workspace) runSearch(ctx context.Context, q query) {
 	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
 	defer cancel()
 	accounts, err := w.api.SearchAccounts(ctx, q.q)
-	fyne.Do(func() { w.onSearchDone(q, accounts, err) })
+	fyne.Do(func() {
+		if seq == w.searchSeq {
+			w.onSearchDone(q, accounts, err)
+		}
+	})
 }
 
 func (w *workspace) onSearchDone(q query, accounts []data.Account, err error) {
@@ -397,13 +414,11 @@ func (w *workspace) showCenter(o fyne.CanvasObject) {
 // openAccount shows acct in the header and tabs and loads the selected tab.
 func (w *workspace) openAccount(acct data.Account) {
 	a := acct
-	w.mu.Lock()
 	if w.account == nil || w.account.ID != a.ID {
 		w.banner.Hide()
 	}
 	w.account = &a
 	w.loaded = map[panel]bool{}
-	w.mu.Unlock()
 	w.header.set(&a)
 	for _, p := range w.panels {
 		p.setAccount(&a)
@@ -431,24 +446,27 @@ func (w *workspace) loadSelected() {
 		return
 	}
 	p := w.panels[i]
-	w.mu.Lock()
 	if w.account == nil || w.loaded[p] {
-		w.mu.Unlock()
 		return
 	}
 	w.loaded[p] = true
-	w.mu.Unlock()
 	w.cfg.goAsync(func() { p.refresh(w.ctx) })
 }
 
 // reloadAccount reloads every tab after an action changed the account.
 func (w *workspace) reloadAccount() {
-	w.mu.Lock()
-	a := w.account
-	w.mu.Unlock()
-	if a != nil {
+	if a := w.account; a != nil {
 		w.openAccount(*a)
 	}
+}
+
+// setLocator places logins with another database: the Activity tab reloads
+// with it. UI thread.
+func (w *workspace) setLocator(loc *geo.Locator) {
+	w.cfg.Locator = loc
+	w.activity.setLocator(loc)
+	delete(w.loaded, w.activity)
+	w.loadSelected()
 }
 
 // notice tells the agent what an action did, above the account. UI thread.

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/backend/backendtest"
+	"verifydesk/data"
 	"verifydesk/services/client"
 )
 
@@ -213,6 +214,15 @@ func TestRevealNeedsReasonAndShowsValue(t *testing.T) {
 	if u.work.account == nil {
 		t.Fatalf("no account; screen says:\n%s", screenText(w.Content()))
 	}
+	valid := revealReason("phone")
+	for _, bad := range []string{"", "   ", "because"} {
+		if valid(bad) == nil {
+			t.Errorf("reason %q accepted", bad)
+		}
+	}
+	if err := valid("caller confirms the number"); err != nil {
+		t.Errorf("a real reason refused: %v", err)
+	}
 	h := u.work.header
 	h.reveal(context.Background(), u.work.account.ID, "phone", "caller confirms the number on file")
 	if s := screenText(w.Content()); !strings.Contains(s, "+447911123456 (revealed)") {
@@ -242,5 +252,50 @@ func TestLeftColumnCollapses(t *testing.T) {
 	test.Tap(u.work.collapse)
 	if s := screenText(w.Content()); !strings.Contains(s, "Recent accounts") || !strings.Contains(s, "Emily Carter") {
 		t.Errorf("showing the lists again lost something:\n%s", s)
+	}
+}
+
+// slowSearch holds back the search for one phone number until released, so a
+// test can run a newer search while an older one is still under way.
+type slowSearch struct {
+	API
+	phone   string
+	entered chan struct{}
+	release chan struct{}
+}
+
+func (s *slowSearch) SearchAccounts(ctx context.Context, q client.AccountQuery) ([]data.Account, error) {
+	if q.Phone == s.phone {
+		close(s.entered)
+		<-s.release
+	}
+	return s.API.SearchAccounts(ctx, q)
+}
+
+func TestOlderSearchDoesNotReplaceNewer(t *testing.T) {
+	srv := backendtest.New(t)
+	a := test.NewTempApp(t)
+	w := a.NewWindow("Verifydesk")
+	w.Resize(fyne.NewSize(1280, 800))
+	u := NewUI(w, Config{Demo: true, DemoUser: "ana", DemoPassword: "demo", Region: "US", Background: runNow})
+	w.SetContent(u.Content())
+	slow := &slowSearch{API: client.New(srv.URL, client.Options{}), phone: "+16502530000", entered: make(chan struct{}), release: make(chan struct{})}
+	u.SetBackend(slow, "demo (test)")
+	u.SubmitSignIn()
+	ws := u.work
+
+	older := ws.nextSearch()
+	done := make(chan struct{})
+	go func() {
+		ws.runSearch(context.Background(), older, "US", "+16502530000")
+		close(done)
+	}()
+	<-slow.entered // the older search waits on the backend now
+	newer := ws.nextSearch()
+	ws.runSearch(context.Background(), newer, "US", "2fa.pending@example.com")
+	close(slow.release)
+	<-done
+	if ws.account == nil || ws.account.App != "Kasa" {
+		t.Fatalf("the older search's answer replaced the newer one: %+v", ws.account)
 	}
 }
