@@ -26,9 +26,6 @@ type phoneCheckSource interface {
 // pages' troubleshooting is about recent attempts.
 const deliveryWindow = 30 * 24 * time.Hour
 
-// phoneCheckTimeout bounds loading the deliveries; the client retries within it.
-const phoneCheckTimeout = 8 * time.Second
-
 // Destination forms of an SMS (data.Delivery.DestinationForm).
 const (
 	formE164   = "e164"
@@ -199,7 +196,7 @@ func (p *phoneCheckPanel) refresh(ctx context.Context) {
 	if acct == nil {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, phoneCheckTimeout)
+	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
 	defer cancel()
 	dels, err := p.src.Deliveries(ctx, acct.ID)
 	rows := deliveriesByForm(dels, now)
@@ -260,7 +257,7 @@ func (p *phoneCheckPanel) showTyped() {
 		kv("E.164", d.E164)
 		kv("National", d.National)
 		kv("International", d.International)
-		kv("Type", typeLabel(d.Type)+" in "+phone.RegionName(d.Region))
+		kv("Type", phone.TypeWords(d.Type)+" in "+phone.RegionName(d.Region))
 		carrier := d.Carrier
 		if carrier == "" {
 			carrier = "not known from the numbering plan"
@@ -540,18 +537,6 @@ func (p *phoneCheckPanel) cell(row, col int) string {
 		return r.network
 	}
 	return ""
-}
-
-func typeLabel(t string) string {
-	switch t {
-	case phone.TypeFixedLine:
-		return "landline"
-	case phone.TypeFixedLineOrMobile:
-		return "mobile or landline (the plan cannot tell)"
-	case phone.TypeVoIP:
-		return "internet (VoIP)"
-	}
-	return strings.ReplaceAll(t, "_", " ")
 }
 
 func smsLabel(s string) string {

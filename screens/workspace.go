@@ -19,7 +19,8 @@ import (
 	"verifydesk/services/phone"
 )
 
-// searchTimeout bounds one search; the client retries within it.
+// searchTimeout bounds one call to the backend from a screen (a search, a
+// tab's load, an action); the client retries within it.
 const searchTimeout = 8 * time.Second
 
 // accountIDPattern is what an account id looks like to the search field.
@@ -94,6 +95,9 @@ func (w *workspace) build() fyne.CanvasObject {
 	w.overview = newOverviewPanel(w.api, w)
 	w.phone = newPhoneCheckPanel(w.api)
 	w.activity = newActivityPanel(w.api, w.cfg.Locator, w, w.win)
+	// The tabs share the window's clock and background runner.
+	w.activity.background, w.activity.now = w.cfg.goAsync, w.cfg.now
+	w.phone.now = w.cfg.now
 	w.panels = []panel{w.overview, newCodesPanel(w.api, w), newDevicesPanel(w.api, w, w), w.activity, w.phone}
 	var items []*container.TabItem
 	for _, p := range w.panels {
@@ -155,7 +159,7 @@ func (w *workspace) buildTopBar() fyne.CanvasObject {
 	w.regionCode = make([]string, len(regions))
 	selected := ""
 	for i, r := range regions {
-		labels[i] = fmt.Sprintf("%s (+%d)", r.Name, r.CallingCode)
+		labels[i] = phone.RegionLabel(r.Code)
 		w.regionCode[i] = r.Code
 		if r.Code == w.cfg.Region {
 			selected = labels[i]

@@ -97,16 +97,16 @@ func (fs *findings) reading(r reading) {
 		case same:
 			f := Finding{Code: CodeCountryCodeTyped, Severity: SeverityWarning,
 				Message: fmt.Sprintf("%s (%s) %s typed in front of the number.", lead, planName(numRegion), wereWas(r.how)),
-				Advice:  fmt.Sprintf("Choose %s in the country list and type the number without the country code: %s.", withCode(numRegion), entry)}
+				Advice:  fmt.Sprintf("Choose %s in the country list and type the number without the country code: %s.", RegionLabel(numRegion), entry)}
 			if !r.e.valid {
-				f.Advice = fmt.Sprintf("Choose %s in the country list and type the number without the country code.", withCode(numRegion))
+				f.Advice = fmt.Sprintf("Choose %s in the country list and type the number without the country code.", RegionLabel(numRegion))
 			}
 			fs.add(f)
 		case r.e.valid:
 			fs.add(Finding{Code: CodeOtherCountryCode, Severity: SeverityError,
 				Message: fmt.Sprintf("The number starts with %s, the country code of %s, not of %s, and it is a valid %s number.",
-					typed, planName(numRegion), withCode(fs.picked.code), planName(numRegion)),
-				Advice:  fmt.Sprintf("Choose %s in the country list instead of %s and type %s.", withCode(numRegion), planName(fs.picked.code), entry),
+					typed, planName(numRegion), RegionLabel(fs.picked.code), planName(numRegion)),
+				Advice:  fmt.Sprintf("Choose %s in the country list instead of %s and type %s.", RegionLabel(numRegion), planName(fs.picked.code), entry),
 				Regions: []string{numRegion}})
 		}
 	}
@@ -116,7 +116,7 @@ func (fs *findings) reading(r reading) {
 			// typing "1 650..." means the country code.
 			fs.add(Finding{Code: CodeCountryCodeTyped, Severity: SeverityWarning,
 				Message: fmt.Sprintf("The country code %s (%s) was typed in front of the number.", r.trunk, planName(fs.picked.code)),
-				Advice:  fmt.Sprintf("Choose %s in the country list and type the number without the %s: %s.", withCode(fs.picked.code), r.trunk, entry)})
+				Advice:  fmt.Sprintf("Choose %s in the country list and type the number without the %s: %s.", RegionLabel(fs.picked.code), r.trunk, entry)})
 		} else {
 			fs.add(Finding{Code: CodeTrunkPrefix, Severity: SeverityWarning,
 				Message: fmt.Sprintf("The number starts with %s, the trunk prefix that is only dialled for calls inside %s.", r.trunk, planName(fs.pickedName())),
@@ -221,7 +221,7 @@ func (fs *findings) typeFindings(d *Diagnosis) {
 	case TypeUnknown:
 	default:
 		fs.add(Finding{Code: CodeNotMobile, Severity: SeverityError,
-			Message: fmt.Sprintf("This is %s, not a mobile number; it cannot receive text messages.", typeWords(d.Type)),
+			Message: fmt.Sprintf("This is %s, not a mobile number; it cannot receive text messages.", TypeWords(d.Type)),
 			Advice:  "Ask for a mobile number, or register with an email address instead."})
 	}
 }
@@ -323,7 +323,7 @@ func otherRegionFinding(picked *regionData, hits []otherHit) Finding {
 		if i == 3 {
 			break
 		}
-		ways = append(ways, fmt.Sprintf("with %s chosen, type %s", withCode(h.region), h.entry))
+		ways = append(ways, fmt.Sprintf("with %s chosen, type %s", RegionLabel(h.region), h.entry))
 	}
 	return Finding{Code: CodeValidInOtherRegion, Severity: SeverityError,
 		Message: fmt.Sprintf("These digits are not a valid %s number, but they are a valid mobile number in %s.", planName(picked.code), joinOr(names)),

@@ -16,7 +16,6 @@ package phone
 
 import (
 	"fmt"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -481,8 +480,8 @@ func typeName(t phonenumbers.PhoneNumberType) string {
 	return TypeUnknown
 }
 
-// typeWords is how a type is said to a customer.
-func typeWords(t string) string {
+// TypeWords is how a number type is said to a customer: "a landline number".
+func TypeWords(t string) string {
 	switch t {
 	case TypeTollFree:
 		return "a toll-free number"
@@ -510,11 +509,6 @@ func typeWords(t string) string {
 	return "a number of unknown type"
 }
 
-// sortRegions sorts region codes by name for messages.
-func sortRegions(codes []string) {
-	sort.Slice(codes, func(i, j int) bool { return RegionName(codes[i]) < RegionName(codes[j]) })
-}
-
 // planName names a region for a sentence: "Taiwan".
 func planName(code string) string {
 	if code == "" {
@@ -523,8 +517,9 @@ func planName(code string) string {
 	return RegionName(code)
 }
 
-// withCode names a region with its calling code: "United Kingdom (+44)".
-func withCode(code string) string {
+// RegionLabel names a region with its calling code, "United Kingdom (+44)", as
+// the country picker shows it; an unknown code is returned as it is.
+func RegionLabel(code string) string {
 	if p := getPlans().byRegion[code]; p != nil {
 		return fmt.Sprintf("%s (+%d)", p.name, p.cc)
 	}

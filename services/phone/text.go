@@ -15,7 +15,7 @@ func (d Diagnosis) Text() string {
 	}
 	fmt.Fprintf(&b, "Input:       %q (%s)\n", d.Input, picked)
 	if d.Valid {
-		fmt.Fprintf(&b, "Number:      %s, %s in %s\n", d.E164, typeWords(d.Type), RegionName(d.Region))
+		fmt.Fprintf(&b, "Number:      %s, %s in %s\n", d.E164, TypeWords(d.Type), RegionName(d.Region))
 		fmt.Fprintf(&b, "Formats:     national %s, international %s\n", d.National, d.International)
 		carrier := d.Carrier
 		if carrier == "" {
