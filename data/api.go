@@ -475,3 +475,13 @@ type DemoMessage struct {
 type DemoInbox struct {
 	Messages []DemoMessage `json:"messages"`
 }
+
+// Failed reports whether the delivery ended without reaching the customer:
+// undelivered, failed or bounced.
+func (d Delivery) Failed() bool {
+	switch d.Status {
+	case StatusUndelivered, StatusFailed, StatusBounced:
+		return true
+	}
+	return false
+}

@@ -196,10 +196,10 @@ func (p *codesPanel) cell(id widget.TableCellID) string {
 func deliverySummary(rows []data.Delivery) string {
 	var ok, bad int
 	for _, d := range rows {
-		switch d.Status {
-		case data.StatusDelivered:
+		switch {
+		case d.Status == data.StatusDelivered:
 			ok++
-		case data.StatusUndelivered, data.StatusFailed, data.StatusBounced:
+		case d.Failed():
 			bad++
 		}
 	}

@@ -411,10 +411,10 @@ func deliveriesByForm(dels []data.Delivery, now time.Time) []formRow {
 			order = append(order, form)
 		}
 		r.sent++
-		switch d.Status {
-		case data.StatusDelivered:
+		switch {
+		case d.Status == data.StatusDelivered:
 			r.delivered++
-		case data.StatusUndelivered, data.StatusFailed, data.StatusBounced:
+		case d.Failed():
 			r.failed++
 		}
 		if r.last.ID == "" || d.RequestedAt.After(r.last.RequestedAt) {
