@@ -23,6 +23,7 @@ type accountHeader struct {
 	title    *widget.Label
 	contact  *widget.Label
 	revealed map[string]string // field -> full value, for this account only
+	revealPhone, revealEmail *widget.Button
 	badges   *fyne.Container
 	limit    *badgeWidget
 	content  fyne.CanvasObject
@@ -36,14 +37,14 @@ func newAccountHeader(w *workspace) *accountHeader {
 	h.contact.Selectable = true
 	h.badges = container.NewHBox()
 	h.limit = badge("", widget.MediumImportance)
+	h.revealPhone = widget.NewButtonWithIcon("Reveal phone…", theme.VisibilityIcon(), func() { h.onReveal("phone") })
+	h.revealEmail = widget.NewButtonWithIcon("Reveal email…", theme.VisibilityIcon(), func() { h.onReveal("email") })
 	return h
 }
 
 func (h *accountHeader) build() fyne.CanvasObject {
 	if h.content == nil {
-		revealPhone := widget.NewButtonWithIcon("Reveal phone…", theme.VisibilityIcon(), func() { h.onReveal("phone") })
-		revealEmail := widget.NewButtonWithIcon("Reveal email…", theme.VisibilityIcon(), func() { h.onReveal("email") })
-		top := container.NewBorder(nil, nil, nil, container.NewHBox(revealPhone, revealEmail), h.title)
+		top := container.NewBorder(nil, nil, nil, container.NewHBox(h.revealPhone, h.revealEmail), h.title)
 		h.content = container.NewVBox(top, h.contact, h.badges, widget.NewSeparator())
 	}
 	return h.content
@@ -71,6 +72,9 @@ func (h *accountHeader) showContact() {
 	if v, ok := h.revealed["email"]; ok {
 		email = v + " (revealed)"
 	}
+	// Nothing to reveal once revealed, or when there is nothing on file.
+	showIf(h.revealPhone, h.acct.PhoneMasked != "" && h.revealed["phone"] == "")
+	showIf(h.revealEmail, h.acct.EmailMasked != "" && h.revealed["email"] == "")
 	parts := []string{}
 	for _, s := range []string{phone, email} {
 		if s != "" {

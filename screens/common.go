@@ -85,3 +85,12 @@ func onUI[T any](f func() T) T {
 	fyne.DoAndWait(func() { v = f() })
 	return v
 }
+
+// showIf shows o when cond holds and hides it otherwise.
+func showIf(o fyne.CanvasObject, cond bool) {
+	if cond {
+		o.Show()
+	} else {
+		o.Hide()
+	}
+}

@@ -55,7 +55,7 @@ func newDevicesPanel(src devicesSource, w *workspace, actions accountActions) *d
 		}
 	}
 	em := theme.TextSize()
-	for i, wdt := range []float32{10, 9, 7, 5, 9, 9, 9, 9} {
+	for i, wdt := range []float32{10, 8, 7, 5, 8, 8, 13, 9} {
 		p.table.SetColumnWidth(i, wdt*em)
 	}
 	p.table.OnSelected = func(id widget.TableCellID) {
