@@ -166,6 +166,21 @@ func (s *Server) authenticate(c *call) *apiError {
 	if !s.now().Before(sess.ExpiresAt) {
 		return errf(http.StatusUnauthorized, data.ErrCodeUnauthorized, "session expired: sign in again")
 	}
+	// A sign-out may have run since the read above: fill the cache only if
+	// the session is still on file, under the lock sign-out holds while it
+	// deletes, so a signed-out token is never cached again.
+	s.sessMu.Lock()
+	defer s.sessMu.Unlock()
+	var still bool
+	if err := s.db.View(func(tx *bolt.Tx) error {
+		still = tx.Bucket(bucketSessions).Get(key) != nil
+		return nil
+	}); err != nil {
+		return errf(http.StatusInternalServerError, data.ErrCodeInternal, "internal error")
+	}
+	if !still {
+		return errf(http.StatusUnauthorized, data.ErrCodeUnauthorized, "unknown or revoked token: sign in again")
+	}
 	c.agent = agent.Agent
 	c.token = token
 	s.sessions.Store(string(key), cachedSession{agent: agent.Agent, expires: sess.ExpiresAt})
@@ -173,8 +188,9 @@ func (s *Server) authenticate(c *call) *apiError {
 }
 
 // cachedSession spares a read transaction and two decodes per request. The
-// Server is the only writer of its file, so deleting on sign-out keeps the
-// cache exact.
+// Server is the only writer of its file; sign-out deletes the row and the
+// cache entry under sessMu, and authenticate re-checks the row under sessMu
+// before caching, so the cache never outlives a sign-out.
 type cachedSession struct {
 	agent   data.Agent
 	expires time.Time
@@ -184,9 +200,14 @@ func (s *Server) me(c *call) (any, error) { return c.agent, nil }
 
 func (s *Server) signOut(c *call) (any, error) {
 	c.audit("sign_out", "")
-	s.sessions.Delete(string(tokenKey(c.token)))
+	key := tokenKey(c.token)
+	s.sessMu.Lock()
+	defer s.sessMu.Unlock()
+	// The cache entry goes even when the delete fails: the next request then
+	// reads the file, which is the truth either way.
+	defer s.sessions.Delete(string(key))
 	if err := s.db.Update(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketSessions).Delete(tokenKey(c.token))
+		return tx.Bucket(bucketSessions).Delete(key)
 	}); err != nil {
 		return nil, err
 	}

@@ -77,6 +77,7 @@ type Server struct {
 
 	decideMu  sync.Mutex // serialises approval decisions
 	sessions  sync.Map   // sha256(token) as string -> cachedSession
+	sessMu    sync.Mutex // held by sign-out while it deletes, and while authenticate fills sessions
 	closeOnce sync.Once
 	closeErr  error
 }

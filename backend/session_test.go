@@ -2,6 +2,7 @@ package backend
 
 import (
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -125,5 +126,49 @@ func TestMasking(t *testing.T) {
 	}
 	if got := maskEmail("mei@example.com"); got != "m***@example.com" {
 		t.Errorf("maskEmail = %q", got)
+	}
+}
+
+// TestSignOutDuringFirstRequestStaysSignedOut signs out while another request
+// of the same session has read the session from the file but not yet cached
+// it: the token must stay dead, for that request and every later one.
+func TestSignOutDuringFirstRequestStaysSignedOut(t *testing.T) {
+	t.Parallel()
+	var e *env
+	var tok string
+	var armed atomic.Bool
+	var signOutStatus atomic.Int64
+	signOut := func() {
+		req, _ := http.NewRequest("DELETE", e.srv.URL+"/v1/agent/sessions/current", nil)
+		req.Header.Set("Authorization", "Bearer "+tok)
+		res, err := e.srv.Client().Do(req)
+		if err != nil {
+			return
+		}
+		res.Body.Close()
+		signOutStatus.Store(int64(res.StatusCode))
+	}
+	// An uncached request reads the clock right after reading its session
+	// from the file and before caching it: the sign-out runs right there.
+	e = newEnv(t, func(c *Config) {
+		now := c.Now
+		c.Now = func() time.Time {
+			if armed.CompareAndSwap(true, false) {
+				signOut()
+			}
+			return now()
+		}
+	})
+	tok = e.signIn("ana")
+	armed.Store(true)
+	racing := e.do("GET", "/v1/agent/me", tok, nil)
+	if signOutStatus.Load() != http.StatusNoContent {
+		t.Fatalf("sign-out during the request answered %d, want 204", signOutStatus.Load())
+	}
+	if racing.Status != http.StatusOK && racing.Status != http.StatusUnauthorized {
+		t.Errorf("request racing the sign-out: %d %s", racing.Status, racing.Body)
+	}
+	for range 2 {
+		e.want(e.do("GET", "/v1/agent/me", tok, nil), http.StatusUnauthorized)
 	}
 }
