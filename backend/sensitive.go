@@ -143,7 +143,14 @@ func (s *Server) verifyCheck(c *call) (any, error) {
 		}
 		proof = data.IdentityProof{Proof: "pf_" + randomToken(24), AccountID: chk.AccountID, ExpiresAt: now.Add(proofTTL)}
 		act.Detail = "verified"
-		return putJSON(tx.Bucket(bucketProofs), []byte(proof.Proof), proofRec{AccountID: chk.AccountID, AgentID: c.agent.ID, ExpiresAt: proof.ExpiresAt})
+		pb := tx.Bucket(bucketProofs)
+		// Proofs that were never used would stay forever: drop the expired
+		// ones whenever a new one is made, so the bucket holds at most the
+		// proofs of the last 15 minutes.
+		if err := purgeExpiredProofs(pb, now); err != nil {
+			return err
+		}
+		return putJSON(pb, []byte(proof.Proof), proofRec{AccountID: chk.AccountID, AgentID: c.agent.ID, ExpiresAt: proof.ExpiresAt})
 	})
 	if err != nil {
 		return nil, err
@@ -154,33 +161,63 @@ func (s *Server) verifyCheck(c *call) (any, error) {
 	return proof, nil
 }
 
+// purgeExpiredProofs deletes the proofs of b that expired at now.
+func purgeExpiredProofs(b *bolt.Bucket, now time.Time) error {
+	var expired [][]byte
+	_ = b.ForEach(func(k, v []byte) error {
+		var rec proofRec
+		if json.Unmarshal(v, &rec) != nil || !now.Before(rec.ExpiresAt) {
+			expired = append(expired, append([]byte(nil), k...))
+		}
+		return nil
+	})
+	for _, k := range expired {
+		if err := b.Delete(k); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// proofProblem says why a stored proof (found tells whether it is stored at
+// all) cannot authorise an action on accountID by agentID at now; nil when it
+// can.
+func proofProblem(rec proofRec, found bool, now time.Time, accountID, agentID string) *apiError {
+	switch {
+	case !found:
+		return identityRequired("unknown or already used identity proof: verify the caller again")
+	case !now.Before(rec.ExpiresAt):
+		return identityRequired("the identity proof expired: verify the caller again")
+	case rec.AccountID != accountID:
+		return identityRequired("the identity proof is for another account")
+	case rec.AgentID != agentID:
+		return identityRequired("the identity proof belongs to another agent")
+	}
+	return nil
+}
+
 // authorizeSensitive checks the Identity-Proof or Approval-Id header of a
 // sensitive call. It returns the approval when one was used: its action already
-// ran when it was approved, so the handler answers with its result.
-func (s *Server) authorizeSensitive(c *call, accountID, action string, params map[string]string) (*data.Approval, error) {
+// ran when it was approved, so the handler answers with its result. Otherwise it
+// returns the proof, which the action consumes (useProof): this check only
+// answers early, before the action's parameters are validated.
+func (s *Server) authorizeSensitive(c *call, accountID, action string, params map[string]string) (*data.Approval, string, error) {
 	now := s.now()
 	if p := c.r.Header.Get(data.HeaderIdentityProof); p != "" {
 		var rec proofRec
-		var ok bool
+		var found bool
 		if err := s.db.View(func(tx *bolt.Tx) error {
 			var err error
-			ok, err = getJSON(tx.Bucket(bucketProofs), []byte(p), &rec)
+			found, err = getJSON(tx.Bucket(bucketProofs), []byte(p), &rec)
 			return err
 		}); err != nil {
-			return nil, err
+			return nil, "", err
 		}
-		switch {
-		case !ok:
-			return nil, identityRequired("unknown identity proof: verify the caller first")
-		case !now.Before(rec.ExpiresAt):
-			return nil, identityRequired("the identity proof expired: verify the caller again")
-		case rec.AccountID != accountID:
-			return nil, identityRequired("the identity proof is for another account")
-		case rec.AgentID != c.agent.ID:
-			return nil, identityRequired("the identity proof belongs to another agent")
+		if e := proofProblem(rec, found, now, accountID, c.agent.ID); e != nil {
+			return nil, "", e
 		}
 		c.act.Detail = "identity proof"
-		return nil, nil
+		return nil, p, nil
 	}
 	if id := c.r.Header.Get(data.HeaderApprovalID); id != "" {
 		var ap data.Approval
@@ -190,27 +227,49 @@ func (s *Server) authorizeSensitive(c *call, accountID, action string, params ma
 			ok, err = getJSON(tx.Bucket(bucketApprovals), []byte(id), &ap)
 			return err
 		}); err != nil {
-			return nil, err
+			return nil, "", err
 		}
 		switch {
 		case !ok:
-			return nil, identityRequired("unknown approval")
+			return nil, "", identityRequired("unknown approval")
 		case ap.Status != data.ApprovalApproved || ap.Result == nil:
-			return nil, identityRequired("the approval is %s, not approved", ap.Status)
+			return nil, "", identityRequired("the approval is %s, not approved", ap.Status)
 		case ap.AccountID != accountID || ap.Action != action:
-			return nil, identityRequired("the approval is for another account or action")
+			return nil, "", identityRequired("the approval is for another account or action")
 		case ap.RequestedBy != c.agent.ID:
-			return nil, identityRequired("the approval was requested by another agent")
+			return nil, "", identityRequired("the approval was requested by another agent")
 		}
 		for k, v := range params {
 			if ap.Params[k] != v {
-				return nil, identityRequired("the approval was given for a different %s", k)
+				return nil, "", identityRequired("the approval was given for a different %s", k)
 			}
 		}
 		c.act.Detail = "approval " + ap.ID
-		return &ap, nil
+		return &ap, "", nil
 	}
-	return nil, identityRequired("this action needs an Identity-Proof (verify the caller) or an approved Approval-Id")
+	return nil, "", identityRequired("this action needs an Identity-Proof (verify the caller) or an approved Approval-Id")
+}
+
+// useProof returns the step that consumes an identity proof inside the write
+// transaction of the action it authorises. A proof is good for one action: a
+// second action with it, even one racing the first, finds it gone (403
+// identity_check_required). The delete commits only with the action, so an
+// action refused inside its transaction (the device already removed, the new
+// phone taken meanwhile) rolls it back and the proof stays usable for the
+// corrected action until it expires.
+func (s *Server) useProof(proof, accountID, agentID string) func(*bolt.Tx) error {
+	return func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketProofs)
+		var rec proofRec
+		found, err := getJSON(b, []byte(proof), &rec)
+		if err != nil {
+			return err
+		}
+		if e := proofProblem(rec, found, s.now(), accountID, agentID); e != nil {
+			return e
+		}
+		return b.Delete([]byte(proof))
+	}
 }
 
 // sensitive runs one sensitive action for the {id} account after checking its
@@ -218,7 +277,7 @@ func (s *Server) authorizeSensitive(c *call, accountID, action string, params ma
 func (s *Server) sensitive(c *call, action string, params map[string]string) (any, error) {
 	accountID := c.r.PathValue("id")
 	c.audit(action, accountID)
-	ap, err := s.authorizeSensitive(c, accountID, action, params)
+	ap, proof, err := s.authorizeSensitive(c, accountID, action, params)
 	if err != nil {
 		return nil, err
 	}
@@ -229,7 +288,7 @@ func (s *Server) sensitive(c *call, action string, params map[string]string) (an
 	if err := s.validateAction(accountID, action, params); err != nil {
 		return nil, err
 	}
-	return s.runAction(c.r.Context(), accountID, action, params, c.agent.ID)
+	return s.runAction(c.r.Context(), accountID, action, params, c.agent.ID, s.useProof(proof, accountID, c.agent.ID))
 }
 
 func (s *Server) removeDevice(c *call) (any, error) {
@@ -312,7 +371,9 @@ func (s *Server) validateAction(accountID, action string, params map[string]stri
 }
 
 // runAction performs a sensitive action and notifies the account holder.
-func (s *Server) runAction(ctx context.Context, accountID, action string, params map[string]string, agentID string) (*data.ActionResult, error) {
+// authorize, when not nil, runs first inside the action's write transaction
+// (useProof), so it commits or rolls back with the action.
+func (s *Server) runAction(ctx context.Context, accountID, action string, params map[string]string, agentID string, authorize func(*bolt.Tx) error) (*data.ActionResult, error) {
 	res := &data.ActionResult{Action: action, AccountID: accountID}
 	changesContact := action == data.ActionChangePhone || action == data.ActionChangeEmail
 	if changesContact {
@@ -324,6 +385,11 @@ func (s *Server) runAction(ctx context.Context, accountID, action string, params
 		res.NoticeDeliveryID = s.sendNotice(ctx, accountID, agentID)
 	}
 	err := s.db.Update(func(tx *bolt.Tx) error {
+		if authorize != nil {
+			if err := authorize(tx); err != nil {
+				return err
+			}
+		}
 		a, err := loadAccount(tx, accountID)
 		if err != nil {
 			return err
@@ -480,7 +546,7 @@ func (s *Server) decide(c *call, approve bool) (any, error) {
 		return nil, conflict("the approval is already %s", ap.Status)
 	}
 	if approve {
-		res, err := s.runAction(c.r.Context(), ap.AccountID, ap.Action, ap.Params, ap.RequestedBy)
+		res, err := s.runAction(c.r.Context(), ap.AccountID, ap.Action, ap.Params, ap.RequestedBy, nil)
 		if err != nil {
 			return nil, err
 		}

@@ -5,6 +5,8 @@ import (
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"verifydesk/data"
 )
 
@@ -47,8 +49,78 @@ func TestRemoveLostDeviceAfterIdentityCheck(t *testing.T) {
 	if ds[0].ID != res.NoticeDeliveryID || ds[0].Purpose != data.PurposeSecurityNotice || ds[0].RequestedBy != data.RequesterSystem {
 		t.Errorf("newest delivery %+v", ds[0])
 	}
-	// Removing it again: 404.
+	// The proof was used up by the removal.
+	r = e.do("DELETE", "/v1/accounts/acc_1014/trusted-devices/dv_br_2", tok, nil, data.HeaderIdentityProof, p)
+	e.want(r, http.StatusForbidden)
+	if r.apiErr(t).Code != data.ErrCodeIdentityRequired {
+		t.Errorf("reused proof: %s", r.Body)
+	}
+	// Removing it again with a new proof: 404.
+	e.clock.Advance(time.Minute) // past the per-minute send limit
+	p = e.proof(tok, "acc_1014", data.ChannelEmail)
 	e.want(e.do("DELETE", "/v1/accounts/acc_1014/trusted-devices/dv_br_2", tok, nil, data.HeaderIdentityProof, p), http.StatusNotFound)
+}
+
+func TestProofIsSingleUse(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	tok := e.signIn("ana")
+	p := e.proof(tok, "acc_1005", data.ChannelAppPush)
+	// A refused action does not use the proof up.
+	e.want(e.do("DELETE", "/v1/accounts/acc_1005/trusted-devices/dv_nope", tok, nil, data.HeaderIdentityProof, p), http.StatusNotFound)
+	e.want(e.do("POST", "/v1/accounts/acc_1005/sessions/revoke", tok, nil, data.HeaderIdentityProof, p), 200)
+	// A second action needs a new identity check.
+	r := e.do("POST", "/v1/accounts/acc_1005/two-factor/disable", tok, nil, data.HeaderIdentityProof, p)
+	e.want(r, http.StatusForbidden)
+	if r.apiErr(t).Code != data.ErrCodeIdentityRequired {
+		t.Errorf("second action with one proof: %s", r.Body)
+	}
+	var a data.Account
+	e.do("GET", "/v1/accounts/acc_1005", tok, nil).decode(t, &a)
+	if !a.TwoFactor.Enabled {
+		t.Error("2FA was turned off with a used proof")
+	}
+
+	// Two actions racing with one proof: exactly one runs.
+	e.clock.Advance(time.Minute) // past the per-minute send limit
+	p = e.proof(tok, "acc_1005", data.ChannelAppPush)
+	statuses := make(chan int, 2)
+	for range 2 {
+		go func() {
+			req, _ := http.NewRequest("POST", e.srv.URL+"/v1/accounts/acc_1005/sessions/revoke", nil)
+			req.Header.Set("Authorization", "Bearer "+tok)
+			req.Header.Set(data.HeaderIdentityProof, p)
+			res, err := e.srv.Client().Do(req)
+			if err != nil {
+				statuses <- 0
+				return
+			}
+			res.Body.Close()
+			statuses <- res.StatusCode
+		}()
+	}
+	got := map[int]int{}
+	for range 2 {
+		got[<-statuses]++
+	}
+	if got[http.StatusOK] != 1 || got[http.StatusForbidden] != 1 {
+		t.Errorf("two actions with one proof answered %v, want one 200 and one 403", got)
+	}
+}
+
+func TestExpiredProofsArePurged(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	tok := e.signIn("ana")
+	old := e.proof(tok, "acc_1005", data.ChannelAppPush)
+	e.clock.Advance(16 * time.Minute)
+	e.proof(tok, "acc_1005", data.ChannelAppPush)
+	var n int
+	_ = e.s.db.View(func(tx *bolt.Tx) error { n = tx.Bucket(bucketProofs).Stats().KeyN; return nil })
+	if n != 1 {
+		t.Errorf("%d stored proofs, want 1: the expired one stays forever", n)
+	}
+	e.want(e.do("POST", "/v1/accounts/acc_1005/sessions/revoke", tok, nil, data.HeaderIdentityProof, old), http.StatusForbidden)
 }
 
 func TestProofExpiredOrForeign(t *testing.T) {
@@ -77,15 +149,20 @@ func TestRevokeDisableAndChangeContact(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
 	tok := e.signIn("ana")
-	p := e.proof(tok, "acc_1005", data.ChannelAppPush)
-	r := e.do("POST", "/v1/accounts/acc_1005/sessions/revoke", tok, nil, data.HeaderIdentityProof, p)
+	// A proof is good for one action; each new check waits out the
+	// per-minute send limit.
+	proof := func() string {
+		e.clock.Advance(time.Minute)
+		return e.proof(tok, "acc_1005", data.ChannelAppPush)
+	}
+	r := e.do("POST", "/v1/accounts/acc_1005/sessions/revoke", tok, nil, data.HeaderIdentityProof, proof())
 	e.want(r, 200)
 	var res data.ActionResult
 	r.decode(t, &res)
 	if res.SessionsRevoked != 3 {
 		t.Errorf("revoked %d sessions, want 3", res.SessionsRevoked)
 	}
-	r = e.do("POST", "/v1/accounts/acc_1005/two-factor/disable", tok, nil, data.HeaderIdentityProof, p)
+	r = e.do("POST", "/v1/accounts/acc_1005/two-factor/disable", tok, nil, data.HeaderIdentityProof, proof())
 	e.want(r, 200)
 	r = e.do("GET", "/v1/accounts/acc_1005", tok, nil)
 	var a data.Account
@@ -93,7 +170,7 @@ func TestRevokeDisableAndChangeContact(t *testing.T) {
 	if a.TwoFactor.Enabled {
 		t.Error("2FA still enabled")
 	}
-	r = e.do("POST", "/v1/accounts/acc_1005/contact", tok, data.ContactChange{Email: "carter.e@example.net"}, data.HeaderIdentityProof, p)
+	r = e.do("POST", "/v1/accounts/acc_1005/contact", tok, data.ContactChange{Email: "carter.e@example.net"}, data.HeaderIdentityProof, proof())
 	e.want(r, 200)
 	r.decode(t, &res)
 	// The notice goes to the address being replaced.
@@ -106,12 +183,14 @@ func TestRevokeDisableAndChangeContact(t *testing.T) {
 	if !noticed {
 		t.Error("the email-change notice did not go to the old address")
 	}
-	r = e.do("POST", "/v1/accounts/acc_1005/contact", tok, data.ContactChange{Phone: "+16502530001"}, data.HeaderIdentityProof, p)
+	r = e.do("POST", "/v1/accounts/acc_1005/contact", tok, data.ContactChange{Phone: "+16502530001"}, data.HeaderIdentityProof, proof())
 	e.want(r, 200)
 	if got := e.findPhone(tok, "+16502530001"); got.ID != "acc_1005" || got.PhoneVerified {
 		t.Errorf("after phone change %+v", got)
 	}
-	// Taken, malformed or ambiguous contact changes.
+	// Taken, malformed or ambiguous contact changes (refused before they
+	// run, so one proof serves them all).
+	p := proof()
 	e.want(e.do("POST", "/v1/accounts/acc_1005/contact", tok, data.ContactChange{Email: "2fa.pending@example.com"}, data.HeaderIdentityProof, p), http.StatusConflict)
 	e.want(e.do("POST", "/v1/accounts/acc_1005/contact", tok, data.ContactChange{Phone: "0936123456"}, data.HeaderIdentityProof, p), http.StatusBadRequest)
 	e.want(e.do("POST", "/v1/accounts/acc_1005/contact", tok, data.ContactChange{}, data.HeaderIdentityProof, p), http.StatusBadRequest)

@@ -124,7 +124,9 @@ func (c *Client) TrustedDevices(ctx context.Context, accountID string) ([]data.T
 
 // ActionAuth authorises a sensitive action: the proof of a passed identity
 // check, or the id of an approved approval. Without either the backend answers
-// ErrIdentityRequired.
+// ErrIdentityRequired. A proof is good for one action: the backend uses it up
+// when the action runs (a refused action leaves it usable), so a second action
+// needs a new identity check.
 type ActionAuth struct{ Proof, ApprovalID string }
 
 func (a ActionAuth) header() map[string]string {

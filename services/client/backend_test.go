@@ -437,11 +437,19 @@ func TestIdentityCheckThenRemoveDevice(t *testing.T) {
 		t.Errorf("newest delivery = %+v, want the security notice", ds[0])
 	}
 
+	// A proof is good for one action.
+	if _, err := ana.RevokeSessions(cx, acc, client.ActionAuth{Proof: proof.Proof}); !errors.Is(err, client.ErrIdentityRequired) {
+		t.Errorf("used proof: %v, want ErrIdentityRequired", err)
+	}
+	e.clock.advance(time.Minute) // past the per-minute send limit
+	proof = identityProof(t, ana, acc, data.ChannelAppPush)
 	rv, err := ana.RevokeSessions(cx, acc, client.ActionAuth{Proof: proof.Proof})
 	if err != nil || rv.Action != data.ActionRevokeSessions {
 		t.Errorf("RevokeSessions = %+v, %v", rv, err)
 	}
 
+	e.clock.advance(time.Minute)
+	proof = identityProof(t, ana, acc, data.ChannelAppPush)
 	e.clock.advance(16 * time.Minute)
 	if _, err := ana.RevokeSessions(cx, acc, client.ActionAuth{Proof: proof.Proof}); !errors.Is(err, client.ErrIdentityRequired) {
 		t.Errorf("expired proof: %v, want ErrIdentityRequired", err)

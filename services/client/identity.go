@@ -24,7 +24,7 @@ func (c *Client) StartIdentityCheck(ctx context.Context, accountID, channel stri
 }
 
 // VerifyIdentity checks the code the caller read back and returns the
-// short-lived proof sensitive actions need. A wrong code is ErrWrongCode while
+// short-lived, single-use proof a sensitive action needs. A wrong code is ErrWrongCode while
 // attempts remain, ErrLocked after the last one; an expired check is
 // ErrIdentityRequired. Never retried (each try uses up an attempt); the code is
 // never logged.
