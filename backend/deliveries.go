@@ -64,6 +64,9 @@ type sendSpec struct {
 	// code, when set, is used instead of a fresh one (identity checks keep a
 	// hash of it).
 	code string
+	// contacts, when set, is where the destination is taken from instead of
+	// the stored account: the account as it was before a contact change.
+	contacts *accountRec
 	// beforeCommit runs inside the write transaction after the delivery is
 	// stored (identity checks store their record in the same transaction).
 	beforeCommit func(tx *bolt.Tx, d *deliveryRec) error
@@ -115,7 +118,11 @@ func (s *Server) send(ctx context.Context, spec sendSpec) (d *deliveryRec, repla
 			return notFound("account")
 		}
 		app = a.App
-		dest, masked, form, derr := destinationFor(a, spec.Channel, &dev)
+		to := a
+		if spec.contacts != nil {
+			to = spec.contacts
+		}
+		dest, masked, form, derr := destinationFor(to, spec.Channel, &dev)
 		if derr != nil {
 			return derr
 		}
@@ -366,12 +373,14 @@ func (s *Server) rateLimits(c *call) (any, error) {
 }
 
 // sendNotice tells the account holder that a sensitive action happened: by
-// email when there is one, else SMS, else app notification. Notices are never
-// rate limited. It returns the notice's delivery id ("" when there is no channel).
-func (s *Server) sendNotice(ctx context.Context, accountID, agentID string) string {
+// email when there is one, else SMS, else app notification, using the contacts
+// of `contacts` when it is not nil (the account before a contact change) and
+// the stored ones otherwise. Notices are never rate limited. It returns the
+// notice's delivery id ("" when there is no channel).
+func (s *Server) sendNotice(ctx context.Context, accountID, agentID string, contacts *accountRec) string {
 	for _, ch := range []string{data.ChannelEmail, data.ChannelSMS, data.ChannelAppPush} {
 		d, _, err := s.send(ctx, sendSpec{AccountID: accountID, Channel: ch, Purpose: data.PurposeSecurityNotice,
-			RequestedBy: data.RequesterSystem, AgentID: agentID})
+			RequestedBy: data.RequesterSystem, AgentID: agentID, contacts: contacts})
 		if err == nil {
 			return d.ID
 		}

@@ -370,20 +370,16 @@ func (s *Server) validateAction(accountID, action string, params map[string]stri
 	})
 }
 
-// runAction performs a sensitive action and notifies the account holder.
-// authorize, when not nil, runs first inside the action's write transaction
-// (useProof), so it commits or rolls back with the action.
+// runAction performs a sensitive action and, once it is committed, notifies
+// the account holder. authorize, when not nil, runs first inside the action's
+// write transaction (useProof), so it commits or rolls back with the action.
 func (s *Server) runAction(ctx context.Context, accountID, action string, params map[string]string, agentID string, authorize func(*bolt.Tx) error) (*data.ActionResult, error) {
 	res := &data.ActionResult{Action: action, AccountID: accountID}
 	changesContact := action == data.ActionChangePhone || action == data.ActionChangeEmail
-	if changesContact {
-		// Tell the holder on the contact being replaced: if the change is an
-		// attack, the new contact belongs to the attacker.
-		if err := s.validateAction(accountID, action, params); err != nil {
-			return nil, err
-		}
-		res.NoticeDeliveryID = s.sendNotice(ctx, accountID, agentID)
-	}
+	// before is the account as the transaction found it: the notice of a
+	// contact change goes to the contact being replaced, since if the change
+	// is an attack the new contact belongs to the attacker.
+	var before accountRec
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		if authorize != nil {
 			if err := authorize(tx); err != nil {
@@ -398,6 +394,7 @@ func (s *Server) runAction(ctx context.Context, accountID, action string, params
 			return notFound("account")
 		}
 		prev := *a
+		before = prev
 		switch action {
 		case data.ActionRemoveDevice:
 			kept := a.Devices[:0:0]
@@ -443,11 +440,14 @@ func (s *Server) runAction(ctx context.Context, accountID, action string, params
 		return saveAccount(tx, &prev, a)
 	})
 	if err != nil {
+		// Nothing changed, so the holder is told nothing.
 		return nil, err
 	}
-	if !changesContact {
-		res.NoticeDeliveryID = s.sendNotice(ctx, accountID, agentID)
+	var contacts *accountRec
+	if changesContact {
+		contacts = &before
 	}
+	res.NoticeDeliveryID = s.sendNotice(ctx, accountID, agentID, contacts)
 	return res, nil
 }
 

@@ -1,7 +1,11 @@
 package backend
 
 import (
+	"bytes"
+	"context"
+	"encoding/json"
 	"net/http"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -333,4 +337,104 @@ func TestApprovals(t *testing.T) {
 	e.want(e.do("POST", "/v1/approvals", ana, data.ApprovalRequest{AccountID: "acc_1005", Action: data.ActionDisable2FA}), http.StatusBadRequest)
 	e.want(e.do("POST", "/v1/approvals", ana, data.ApprovalRequest{AccountID: "nope", Action: data.ActionDisable2FA, Reason: "x"}), http.StatusNotFound)
 	e.want(e.do("POST", "/v1/approvals/nope/approve", sam, nil), http.StatusNotFound)
+}
+
+// hookProvider is the simulated provider with a hook run on every send,
+// outside any transaction, as a slow real provider would leave room for.
+type hookProvider struct {
+	Provider
+	hook func(Message)
+}
+
+func (p hookProvider) Send(ctx context.Context, msg Message) Outcome {
+	p.hook(msg)
+	return p.Provider.Send(ctx, msg)
+}
+
+// notices is the security notices in the account's delivery log.
+func (e *env) notices(token, accountID string) []data.Delivery {
+	e.t.Helper()
+	var out []data.Delivery
+	for _, d := range e.deliveries(token, accountID) {
+		if d.Purpose == data.PurposeSecurityNotice {
+			out = append(out, d)
+		}
+	}
+	return out
+}
+
+// TestContactChangeNoticeOnlyAfterCommit: the customer is told about a contact
+// change only when it happened, and on the contact it replaced.
+func TestContactChangeNoticeOnlyAfterCommit(t *testing.T) {
+	t.Parallel()
+	const newEmail = "carter.e@example.net"
+	var e *env
+	var lee, leeProof string
+	var armed atomic.Bool
+	var rivalStatus atomic.Int64
+	// When Emily's notice goes out, Lena's agent gives Lena the same new
+	// address: before the fix that slipped in between the notice and Emily's
+	// change, which then failed after Emily had been told about it.
+	e = newEnv(t, func(c *Config) {
+		c.Provider = hookProvider{Provider: NewSimulatedProvider(c.Now), hook: func(m Message) {
+			if m.AccountID != "acc_1005" || m.Purpose != data.PurposeSecurityNotice || !armed.CompareAndSwap(true, false) {
+				return
+			}
+			body, _ := json.Marshal(data.ContactChange{Email: newEmail})
+			req, _ := http.NewRequest("POST", e.srv.URL+"/v1/accounts/acc_1007/contact", bytes.NewReader(body))
+			req.Header.Set("Content-Type", "application/json")
+			req.Header.Set("Authorization", "Bearer "+lee)
+			req.Header.Set(data.HeaderIdentityProof, leeProof)
+			if res, err := e.srv.Client().Do(req); err == nil {
+				res.Body.Close()
+				rivalStatus.Store(int64(res.StatusCode))
+			}
+		}}
+	})
+	ana := e.signIn("ana")
+	lee = e.signIn("lee")
+	leeProof = e.proof(lee, "acc_1007", data.ChannelEmail)
+	p := e.proof(ana, "acc_1005", data.ChannelAppPush)
+	armed.Store(true)
+	r := e.do("POST", "/v1/accounts/acc_1005/contact", ana, data.ContactChange{Email: newEmail}, data.HeaderIdentityProof, p)
+	if rivalStatus.Load() == 0 {
+		t.Fatal("the rival change never ran")
+	}
+	var a data.Account
+	e.do("GET", "/v1/accounts/acc_1005", ana, nil).decode(t, &a)
+	notices := e.notices(ana, "acc_1005")
+	switch r.Status {
+	case http.StatusOK:
+		if a.EmailMasked != "c***@example.net" {
+			t.Errorf("answered 200 but the email is %s", a.EmailMasked)
+		}
+		if len(notices) != 1 || notices[0].DestinationMasked != "e***@example.com" {
+			t.Errorf("notices %+v, want one to the replaced address", notices)
+		}
+		if rivalStatus.Load() != http.StatusConflict {
+			t.Errorf("a second account took Emily's new address: %d", rivalStatus.Load())
+		}
+	case http.StatusConflict:
+		if len(notices) != 0 {
+			t.Errorf("the change failed (%s) but the customer was told about it: %+v", r.Body, notices)
+		}
+	default:
+		t.Fatalf("change answered %d %s", r.Status, r.Body)
+	}
+
+	// An approved change whose new phone was taken after the request fails
+	// with 409 and tells the customer nothing.
+	sam := e.signIn("sam")
+	r = e.do("POST", "/v1/approvals", ana, data.ApprovalRequest{AccountID: "acc_1002", Action: data.ActionChangePhone,
+		Params: map[string]string{"new_phone": "+447911123999"}, Reason: "new SIM"})
+	e.want(r, http.StatusCreated)
+	var ap data.Approval
+	r.decode(t, &ap)
+	e.clock.Advance(time.Minute) // past the per-minute send limit
+	e.want(e.do("POST", "/v1/accounts/acc_1007/contact", lee, data.ContactChange{Phone: "+447911123999"},
+		data.HeaderIdentityProof, e.proof(lee, "acc_1007", data.ChannelEmail)), 200)
+	e.want(e.do("POST", "/v1/approvals/"+ap.ID+"/approve", sam, nil), http.StatusConflict)
+	if n := len(e.notices(ana, "acc_1002")); n != 0 {
+		t.Errorf("%d notices for a change that failed", n)
+	}
 }
