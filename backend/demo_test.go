@@ -2,6 +2,7 @@ package backend
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"net/netip"
 	"path/filepath"
@@ -236,4 +237,57 @@ func canceled() context.Context {
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	return ctx
+}
+
+// TestGenerateTwiceAddsAccounts: a second run into the same file adds new
+// accounts after the existing ones instead of rewriting them.
+func TestGenerateTwiceAddsAccounts(t *testing.T) {
+	t.Parallel()
+	const n = 25
+	path := filepath.Join(t.TempDir(), "g.db")
+	now := time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)
+	for run := range 2 {
+		// The same seed twice: the worst case for colliding records.
+		st, err := Generate(context.Background(), path, n, now, 7)
+		if err != nil || st.Accounts != n {
+			t.Fatalf("generate: %+v, %v", st, err)
+		}
+		if first, last := fmt.Sprintf("gen_%07d", run*n+1), fmt.Sprintf("gen_%07d", run*n+n); st.FirstID != first || st.LastID != last {
+			t.Errorf("run %d wrote %s..%s, want %s..%s", run+1, st.FirstID, st.LastID, first, last)
+		}
+	}
+	e := newEnv(t, func(c *Config) { c.DBPath = path; c.Demo = false })
+	if err := e.s.AddAgent(t.Context(), "ag_t", "t", "T", data.RoleAgent, "pw"); err != nil {
+		t.Fatal(err)
+	}
+	r := e.do("POST", "/v1/agent/sessions", "", data.SignInRequest{Username: "t", Password: "pw"})
+	e.want(r, http.StatusCreated)
+	var s data.Session
+	r.decode(t, &s)
+	phones := map[string]string{}
+	for i := 1; i <= 2*n; i++ {
+		id := fmt.Sprintf("gen_%07d", i)
+		e.want(e.do("GET", "/v1/accounts/"+id, s.Token, nil), http.StatusOK)
+		var phone string
+		_ = e.s.db.View(func(tx *bolt.Tx) error {
+			if a, _ := loadAccount(tx, id); a != nil {
+				phone = a.Phone
+			}
+			return nil
+		})
+		if phone == "" {
+			continue
+		}
+		if other, dup := phones[phone]; dup {
+			t.Errorf("%s and %s share %s", other, id, phone)
+		}
+		phones[phone] = id
+		if got := e.findPhone(s.Token, phone); got.ID != id {
+			t.Errorf("search by %s's phone found %s", id, got.ID)
+		}
+	}
+	if len(phones) == 0 {
+		t.Fatal("no generated account has a phone")
+	}
+	e.want(e.do("GET", fmt.Sprintf("/v1/accounts/gen_%07d", 2*n+1), s.Token, nil), http.StatusNotFound)
 }

@@ -1,9 +1,11 @@
 package backend
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math/rand/v2"
+	"strconv"
 	"strings"
 	"time"
 
@@ -52,11 +54,35 @@ type GenerateStats struct {
 	Accounts   int
 	LoginEvent int
 	Deliveries int
+	// FirstID and LastID are the ids of the first and last account written
+	// ("" when none was).
+	FirstID, LastID string
 }
 
-// Generate adds n realistic accounts (ids gen_0000001...) with long histories
-// of login events and deliveries to the bbolt file at dbPath, relative to now,
-// in large batched transactions. seed makes the output reproducible.
+// genPrefix starts the id of every generated account.
+const genPrefix = "gen_"
+
+// lastGenerated is the highest number of a generated account in the file, 0
+// when there is none. Every gen_ key is read: ids are zero-padded to seven
+// digits, so from ten million on key order is not number order.
+func lastGenerated(tx *bolt.Tx) int {
+	prefix := []byte(genPrefix)
+	last := 0
+	c := tx.Bucket(bucketAccounts).Cursor()
+	for k, _ := c.Seek(prefix); k != nil && bytes.HasPrefix(k, prefix); k, _ = c.Next() {
+		if n, err := strconv.Atoi(string(k[len(prefix):])); err == nil && n > last {
+			last = n
+		}
+	}
+	return last
+}
+
+// Generate adds n realistic accounts with long histories of login events and
+// deliveries to the bbolt file at dbPath, relative to now, in large batched
+// transactions. Ids go on from the highest gen_ id already in the file
+// (gen_0000001... in a new file), so a second run adds accounts, with their
+// own phone numbers and emails, instead of rewriting the first run's. seed
+// makes the output reproducible for a given file.
 func Generate(ctx context.Context, dbPath string, n int, now time.Time, seed uint64) (GenerateStats, error) {
 	var st GenerateStats
 	// A large initial map and allocation step: the file grows by a gigabyte
@@ -70,6 +96,10 @@ func Generate(ctx context.Context, dbPath string, n int, now time.Time, seed uin
 	// loses generated test data.
 	db.NoSync = true
 	db.AllocSize = 64 << 20
+	var first int
+	if err := db.View(func(tx *bolt.Tx) error { first = lastGenerated(tx) + 1; return nil }); err != nil {
+		return st, err
+	}
 	regs := genRegions()
 	rng := rand.New(rand.NewPCG(seed, 0x5eed))
 	const batch = 2000
@@ -83,7 +113,7 @@ func Generate(ctx context.Context, dbPath string, n int, now time.Time, seed uin
 				tx.Bucket(b).FillPercent = 0.95 // keys arrive in order: pack pages full
 			}
 			for i := start; i < end; i++ {
-				a, hist := genAccount(rng, regs, i+1, now)
+				a, hist := genAccount(rng, regs, first+i, now)
 				if err := saveAccount(tx, nil, &a); err != nil {
 					return err
 				}
@@ -97,6 +127,10 @@ func Generate(ctx context.Context, dbPath string, n int, now time.Time, seed uin
 						return err
 					}
 				}
+				if st.Accounts == 0 {
+					st.FirstID = a.ID
+				}
+				st.LastID = a.ID
 				st.Accounts++
 				st.Deliveries += len(hist.deliveries)
 				st.LoginEvent += len(hist.logins)
@@ -113,7 +147,7 @@ func Generate(ctx context.Context, dbPath string, n int, now time.Time, seed uin
 func genAccount(rng *rand.Rand, regs []genRegion, i int, now time.Time) (accountRec, history) {
 	r := regs[rng.IntN(len(regs))]
 	first, last := r.first[rng.IntN(len(r.first))], r.last[rng.IntN(len(r.last))]
-	id := fmt.Sprintf("gen_%07d", i)
+	id := fmt.Sprintf("%s%07d", genPrefix, i)
 	app := data.AppTapo
 	if rng.IntN(3) == 0 {
 		app = data.AppKasa
