@@ -324,47 +324,55 @@ func windowsOf(times []time.Time, now time.Time, l Limits) data.DestinationLimit
 	return out
 }
 
+// rateLimits lists the send-limit windows of every destination and purpose
+// used in the last day, plus the contacts on file. The day's deliveries are
+// read and decoded once, grouped by destination and purpose.
 func (s *Server) rateLimits(c *call) (any, error) {
 	c.audit("view_rate_limits", c.r.PathValue("id"))
 	now := s.now().UTC()
 	out := data.RateLimits{Limits: []data.DestinationLimits{}}
 	err := s.withAccount(c, func(tx *bolt.Tx, a *accountRec) error {
-		type dkey struct{ channel, dest, masked, purpose string }
-		seen := map[dkey]bool{}
-		var keys []dkey
+		type dkey struct{ channel, dest, purpose string }
+		type group struct {
+			dkey
+			masked string
+			times  []time.Time // oldest first, as windowsOf wants them
+		}
+		byKey := map[dkey]*group{}
+		var groups []*group
+		add := func(k dkey, masked string) *group {
+			g := byKey[k]
+			if g == nil {
+				g = &group{dkey: k, masked: masked}
+				byKey[k] = g
+				groups = append(groups, g)
+			}
+			return g
+		}
 		walkSince(tx.Bucket(bucketDeliveries), a.ID, now.Add(-24*time.Hour), func(_, v []byte) bool {
 			var d deliveryRec
 			if json.Unmarshal(v, &d) == nil && d.Purpose != data.PurposeSecurityNotice {
-				k := dkey{d.Channel, d.Destination, d.DestinationMasked, d.Purpose}
-				if !seen[k] {
-					seen[k] = true
-					keys = append(keys, k)
-				}
+				g := add(dkey{d.Channel, d.Destination, d.Purpose}, d.DestinationMasked)
+				g.times = append(g.times, d.RequestedAt)
 			}
 			return true
 		})
 		// Show the destinations on file even when nothing was sent today.
 		if a.Phone != "" {
-			k := dkey{data.ChannelSMS, a.Phone, maskPhone(a.Phone), data.PurposeLogin}
-			if !seen[k] {
-				keys = append(keys, k)
-			}
+			add(dkey{data.ChannelSMS, a.Phone, data.PurposeLogin}, maskPhone(a.Phone))
 		}
 		if a.Email != "" {
-			k := dkey{data.ChannelEmail, a.Email, maskEmail(a.Email), data.PurposeLogin}
-			if !seen[k] {
-				keys = append(keys, k)
-			}
+			add(dkey{data.ChannelEmail, a.Email, data.PurposeLogin}, maskEmail(a.Email))
 		}
-		sort.SliceStable(keys, func(i, j int) bool {
-			if keys[i].channel != keys[j].channel {
-				return keys[i].channel > keys[j].channel // sms first, then email, app_push
+		sort.SliceStable(groups, func(i, j int) bool {
+			if groups[i].channel != groups[j].channel {
+				return groups[i].channel > groups[j].channel // sms first, then email, app_push
 			}
-			return keys[i].purpose < keys[j].purpose
+			return groups[i].purpose < groups[j].purpose
 		})
-		for _, k := range keys {
-			st := s.limitState(tx, a.ID, k.channel, k.dest, k.purpose, now)
-			st.Channel, st.DestinationMasked, st.Purpose = k.channel, k.masked, k.purpose
+		for _, g := range groups {
+			st := windowsOf(g.times, now, s.limits)
+			st.Channel, st.DestinationMasked, st.Purpose = g.channel, g.masked, g.purpose
 			out.Limits = append(out.Limits, st)
 		}
 		return nil

@@ -208,3 +208,44 @@ func TestTrunkZeroHistory(t *testing.T) {
 		t.Errorf("TW history: trunk-0 failed %v, e164 delivered %v", trunkFailed, e164Delivered)
 	}
 }
+
+// TestRateLimitsPerDestination: the send limits list every destination and
+// purpose used today plus the contacts on file, each with its own counts.
+func TestRateLimitsPerDestination(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	tok := e.signIn("ana")
+	// Emily today: 3 app notifications for a new device (62, 35 and 12 min
+	// ago) and an SMS login code 32 min ago; now an email reset code too.
+	e.want(e.resend(tok, "acc_1005", data.ChannelEmail, data.PurposeResetPassword, "k1"), http.StatusCreated)
+	r := e.do("GET", "/v1/accounts/acc_1005/rate-limits", tok, nil)
+	e.want(r, 200)
+	var rl data.RateLimits
+	r.decode(t, &rl)
+	type row struct {
+		channel, masked, purpose string
+		minute, hour, day        int
+		blocked                  bool
+	}
+	var got []row
+	for _, l := range rl.Limits {
+		if len(l.Windows) != 3 {
+			t.Fatalf("windows %+v", l.Windows)
+		}
+		got = append(got, row{l.Channel, l.DestinationMasked, l.Purpose, l.Windows[0].Used, l.Windows[1].Used, l.Windows[2].Used, l.Blocked})
+	}
+	want := []row{
+		{data.ChannelSMS, "+1 6*** *** 000", data.PurposeLogin, 0, 1, 1, false},
+		{data.ChannelEmail, "e***@example.com", data.PurposeLogin, 0, 0, 0, false},
+		{data.ChannelEmail, "e***@example.com", data.PurposeResetPassword, 1, 1, 1, true},
+		{data.ChannelAppPush, "Emily's iPhone", data.PurposeNewDevice, 0, 2, 3, false},
+	}
+	if fmt.Sprint(got) != fmt.Sprint(want) {
+		t.Errorf("limits\n got %v\nwant %v", got, want)
+	}
+	for _, l := range rl.Limits {
+		if l.Blocked && (l.NextAllowedAt == nil || !l.NextAllowedAt.Equal(e.clock.Now().Add(time.Minute))) {
+			t.Errorf("%s %s next allowed at %v, want in a minute", l.Channel, l.Purpose, l.NextAllowedAt)
+		}
+	}
+}
