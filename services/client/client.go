@@ -155,6 +155,16 @@ func (c *Client) SetToken(token string) {
 	c.mu.Unlock()
 }
 
+// clearToken forgets the token if it is still old, so a token set meanwhile
+// (a new sign-in) stays.
+func (c *Client) clearToken(old string) {
+	c.mu.Lock()
+	if c.token == old {
+		c.token = ""
+	}
+	c.mu.Unlock()
+}
+
 func (c *Client) currentToken() string {
 	c.mu.RLock()
 	defer c.mu.RUnlock()
@@ -175,6 +185,9 @@ type call struct {
 	session bool
 	// sends marks a code send, so a 429 is explained in words about codes.
 	sends bool
+	// token, when set, is sent instead of the client's current token (a
+	// sign-out ends the session it started with).
+	token string
 }
 
 // errServerStatus tells the breaker that an attempt that got an answer still
@@ -259,7 +272,11 @@ func (c *Client) attempt(ctx context.Context, cl call, start time.Time) (*resty.
 	defer cancel()
 
 	req := c.rc.R().SetContext(actx)
-	if tok := c.currentToken(); tok != "" {
+	tok := cl.token
+	if tok == "" {
+		tok = c.currentToken()
+	}
+	if tok != "" {
 		req.SetAuthToken(tok)
 	}
 	if cl.query != nil {

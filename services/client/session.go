@@ -26,12 +26,18 @@ func (c *Client) SignIn(ctx context.Context, username, password string) (data.Se
 	return s, nil
 }
 
-// SignOut ends the session on the backend and forgets the token. The token is
-// forgotten even when the call fails; a session that had already ended (401)
-// counts as signed out.
+// SignOut ends the session that is current when it is called and forgets its
+// token. The token is forgotten even when the call fails; a session that had
+// already ended (401) counts as signed out. A sign-in that completes while
+// SignOut is under way keeps its new token, which SignOut neither sends nor
+// clears. Without a token SignOut does nothing.
 func (c *Client) SignOut(ctx context.Context) error {
-	err := c.do(ctx, call{method: http.MethodDelete, path: "/v1/agent/sessions/current", session: true}, nil)
-	c.SetToken("")
+	tok := c.currentToken()
+	if tok == "" {
+		return nil
+	}
+	err := c.do(ctx, call{method: http.MethodDelete, path: "/v1/agent/sessions/current", session: true, token: tok}, nil)
+	c.clearToken(tok)
 	if errors.Is(err, ErrUnauthorized) {
 		return nil
 	}
