@@ -35,8 +35,8 @@ var (
 	// ErrLocked: the account or identity check is locked after too many wrong
 	// codes (error code "locked").
 	ErrLocked = errors.New("locked")
-	// ErrWrongCode: VerifyIdentity was given a wrong code; attempts remain
-	// (Explain says how many). It wraps ErrForbidden.
+	// ErrWrongCode: VerifyIdentity was given a wrong code (403 wrong_code);
+	// attempts remain (Explain says how many). It wraps ErrForbidden.
 	ErrWrongCode = fmt.Errorf("wrong code: %w", ErrForbidden)
 	// ErrNotFound: 404.
 	ErrNotFound = errors.New("not found")
@@ -84,6 +84,12 @@ func (e *APIError) Error() string {
 // Unwrap returns the sentinel for the status and code.
 func (e *APIError) Unwrap() error { return sentinelFor(e.Status, e.Body.Code) }
 
+// errCodeWrongCode is the contract's error code of a wrong identity-check code.
+// It belongs beside the other codes in data (data.ErrCode*); it is spelled here
+// and in backend until it moves there, and the contract tests hold both to
+// openapi.yaml.
+const errCodeWrongCode = "wrong_code"
+
 // sentinelFor maps an HTTP status and the contract's error code to a sentinel.
 // The code refines the status where the contract gives one status two meanings.
 func sentinelFor(status int, code string) error {
@@ -94,6 +100,8 @@ func sentinelFor(status int, code string) error {
 		return ErrUnauthorized
 	case status == http.StatusForbidden && code == data.ErrCodeIdentityRequired:
 		return ErrIdentityRequired
+	case status == http.StatusForbidden && code == errCodeWrongCode:
+		return ErrWrongCode
 	case status == http.StatusForbidden:
 		return ErrForbidden
 	case status == http.StatusNotFound:

@@ -35,9 +35,10 @@ func (c *Client) VerifyIdentity(ctx context.Context, checkID, code string) (data
 	}
 	err := c.do(ctx, call{method: http.MethodPost, path: path("identity-checks", checkID, "verify"),
 		body: data.VerifyRequest{Code: code}}, &p)
-	if _, ok := detailInt(err, "attempts_left"); ok && errors.Is(err, ErrForbidden) && !errors.Is(err, ErrLocked) {
-		// The contract answers a wrong code with 403 forbidden and the attempts
-		// left; the agent needs "wrong code", not "not allowed".
+	if _, ok := detailInt(err, "attempts_left"); ok && errors.Is(err, ErrForbidden) && !errors.Is(err, ErrLocked) && !errors.Is(err, ErrWrongCode) {
+		// Backends from before the wrong_code error code answer a wrong code
+		// with 403 forbidden and the attempts left; the agent needs "wrong
+		// code", not "not allowed".
 		err = fmt.Errorf("%w: %w", ErrWrongCode, err)
 	}
 	return p, err
