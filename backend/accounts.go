@@ -63,14 +63,14 @@ func trunkVariant(p string) string {
 func phoneForm(p string) string {
 	n, err := phonenumbers.Parse(p, "")
 	if err != nil {
-		return "e164"
+		return data.FormE164
 	}
 	if phonenumbers.Format(n, phonenumbers.E164) != p {
 		if _, nat, ok := splitPhone(p); ok && strings.HasPrefix(nat, "0") {
-			return "trunk_0"
+			return data.FormTrunk0
 		}
 	}
-	return "e164"
+	return data.FormE164
 }
 
 func phoneRegion(p string) string {

@@ -231,7 +231,7 @@ func genTrouble(rng *rand.Rand, a *accountRec, ip string, now time.Time) []deliv
 		dest, masked, form := "", "", ""
 		switch tr.channel {
 		case data.ChannelSMS:
-			dest, masked, form = a.Phone, maskPhone(a.Phone), "e164"
+			dest, masked, form = a.Phone, maskPhone(a.Phone), data.FormE164
 		case data.ChannelEmail:
 			dest, masked = a.Email, maskEmail(a.Email)
 		default:

@@ -96,7 +96,7 @@ func routineDelivery(a *accountRec, at time.Time, id, loginID, ip string) (deliv
 		StatusAt: at.Add(4 * time.Second), LoginEventID: loginID, RequestIP: ip,
 	}, Destination: dest}
 	if ch == data.ChannelSMS {
-		d.DestinationForm = "e164"
+		d.DestinationForm = data.FormE164
 		d.NetworkReached = simulate(Message{Channel: ch, Destination: dest}, nil).NetworkReached
 	}
 	return d, true
@@ -104,7 +104,7 @@ func routineDelivery(a *accountRec, at time.Time, id, loginID, ip string) (deliv
 
 // e164Of strips a trunk 0 kept after the country code.
 func e164Of(p string) string {
-	if phoneForm(p) == "trunk_0" {
+	if phoneForm(p) == data.FormTrunk0 {
 		return trunkVariant(p)
 	}
 	return p

@@ -126,11 +126,10 @@ func notFound(what string) *apiError {
 	return errf(http.StatusNotFound, data.ErrCodeNotFound, "%s not found", what)
 }
 
-// errCodeWrongCode is the error code of a wrong identity-check code (403,
+// data.ErrCodeWrongCode is the error code of a wrong identity-check code (403,
 // with details.attempts_left). It belongs beside the other codes in data
 // (data.ErrCode*); it is spelled here and in services/client until it moves
 // there, and the contract tests hold both to openapi.yaml.
-const errCodeWrongCode = "wrong_code"
 
 func forbidden(format string, args ...any) *apiError {
 	return errf(http.StatusForbidden, data.ErrCodeForbidden, format, args...)

@@ -99,7 +99,7 @@ func simulate(msg Message, scripted map[string]Outcome) Outcome {
 			return o
 		}
 		// Carriers do not route the trunk-0 form (+8860936...): unknown number.
-		if phoneForm(msg.Destination) == "trunk_0" {
+		if phoneForm(msg.Destination) == data.FormTrunk0 {
 			return Outcome{Status: data.StatusUndelivered, ProviderError: data.ProviderUnknownNumber}
 		}
 		n, err := phonenumbers.Parse(msg.Destination, "")

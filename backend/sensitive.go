@@ -131,7 +131,7 @@ func (s *Server) verifyCheck(c *call) (any, error) {
 				result = errf(http.StatusForbidden, data.ErrCodeLocked, "too many wrong codes: identity checks for this account are locked for %d minutes", int(checkLockout.Minutes())).
 					with("attempts_left", 0)
 			} else {
-				result = errf(http.StatusForbidden, errCodeWrongCode, "wrong code").with("attempts_left", chk.AttemptsLeft)
+				result = errf(http.StatusForbidden, data.ErrCodeWrongCode, "wrong code").with("attempts_left", chk.AttemptsLeft)
 			}
 			// The attempt must be counted even though the call fails, so the
 			// transaction commits and the error is returned after it.

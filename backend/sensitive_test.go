@@ -224,8 +224,8 @@ func TestWrongCodesLockOut(t *testing.T) {
 	for left := 2; left >= 1; left-- {
 		r := e.do("POST", "/v1/identity-checks/"+chk.ID+"/verify", tok, data.VerifyRequest{Code: wrong})
 		e.want(r, http.StatusForbidden)
-		if got := r.apiErr(t).Code; got != errCodeWrongCode {
-			t.Errorf("wrong code answered code %q, want %q", got, errCodeWrongCode)
+		if got := r.apiErr(t).Code; got != data.ErrCodeWrongCode {
+			t.Errorf("wrong code answered code %q, want %q", got, data.ErrCodeWrongCode)
 		}
 		if got := r.apiErr(t).Details["attempts_left"]; got != float64(left) {
 			t.Errorf("attempts_left %v, want %d", got, left)

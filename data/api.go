@@ -101,7 +101,15 @@ const (
 	ErrCodeChannelUnavailable = "channel_unavailable"
 	ErrCodeRateLimited        = "rate_limited"
 	ErrCodeLocked             = "locked"
+	ErrCodeWrongCode          = "wrong_code" // an identity-check code that does not match
 	ErrCodeInternal           = "internal"
+)
+
+// Forms a phone number is stored or sent in: E.164, or the legacy form that
+// keeps the national trunk 0 after the country code (+8860936...).
+const (
+	FormE164   = "e164"
+	FormTrunk0 = "trunk_0"
 )
 
 // Headers of the contract beyond the standard ones.

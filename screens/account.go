@@ -18,15 +18,15 @@ import (
 // accountHeader is who the caller is (masked) and badges for what matters at a
 // glance.
 type accountHeader struct {
-	w        *workspace
-	acct     *data.Account
-	title    *widget.Label
-	contact  *widget.Label
-	revealed map[string]string // field -> full value, for this account only
+	w                        *workspace
+	acct                     *data.Account
+	title                    *widget.Label
+	contact                  *widget.Label
+	revealed                 map[string]string // field -> full value, for this account only
 	revealPhone, revealEmail *widget.Button
-	badges   *fyne.Container
-	limit    *badgeWidget
-	content  fyne.CanvasObject
+	badges                   *fyne.Container
+	limit                    *badgeWidget
+	content                  fyne.CanvasObject
 }
 
 func newAccountHeader(w *workspace) *accountHeader {
@@ -120,7 +120,7 @@ func accountBadges(a *data.Account) []fyne.CanvasObject {
 	} else {
 		out = append(out, badge("not locked", widget.SuccessImportance))
 	}
-	if a.PhoneStoredForm == "trunk_0" {
+	if a.PhoneStoredForm == data.FormTrunk0 {
 		out = append(out, badge("number: trunk 0 stored", widget.WarningImportance))
 	}
 	if a.PhoneMasked != "" && !a.PhoneVerified {
@@ -286,7 +286,7 @@ func (p *overviewPanel) show(a data.Account) {
 		linked = strings.Join(a.LinkedLogins, ", ")
 	}
 	phoneText := a.PhoneMasked
-	if a.PhoneStoredForm == "trunk_0" {
+	if a.PhoneStoredForm == data.FormTrunk0 {
 		phoneText += " (stored in the legacy form with the trunk 0 after the country code)"
 	}
 	vals := map[string]string{

@@ -162,7 +162,7 @@ func (p *codesPanel) cell(id widget.TableCellID) string {
 		return methodWords(d.Channel)
 	case 2:
 		to := d.DestinationMasked
-		if d.DestinationForm == "trunk_0" {
+		if d.DestinationForm == data.FormTrunk0 {
 			to += " (with 0)"
 		}
 		return to

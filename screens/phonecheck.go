@@ -26,12 +26,6 @@ type phoneCheckSource interface {
 // pages' troubleshooting is about recent attempts.
 const deliveryWindow = 30 * 24 * time.Hour
 
-// Destination forms of an SMS (data.Delivery.DestinationForm).
-const (
-	formE164   = "e164"
-	formTrunk0 = "trunk_0"
-)
-
 // formRow is one line of the deliveries-per-form table: every SMS sent to one
 // form of the number.
 type formRow struct {
@@ -331,7 +325,7 @@ func (p *phoneCheckPanel) showStored() {
 		b.WriteString(" · not verified")
 	}
 	switch a.PhoneStoredForm {
-	case formTrunk0:
+	case data.FormTrunk0:
 		b.WriteString("\nStored with the trunk 0 after the country code (legacy form). Some networks do not deliver to this form: compare the deliveries below.")
 		p.storedTag.set("trunk 0 stored", widget.WarningImportance)
 		p.storedTag.Show()
@@ -402,7 +396,7 @@ func deliveriesByForm(dels []data.Delivery, now time.Time) []formRow {
 		}
 		form := d.DestinationForm
 		if form == "" {
-			form = formE164
+			form = data.FormE164
 		}
 		r := byForm[form]
 		if r == nil {
@@ -424,9 +418,9 @@ func deliveriesByForm(dels []data.Delivery, now time.Time) []formRow {
 	}
 	rank := func(f string) int {
 		switch f {
-		case formE164:
+		case data.FormE164:
 			return 0
-		case formTrunk0:
+		case data.FormTrunk0:
 			return 1
 		}
 		return 2
@@ -447,7 +441,7 @@ func deliveriesByForm(dels []data.Delivery, now time.Time) []formRow {
 			}
 			f := d.DestinationForm
 			if f == "" {
-				f = formE164
+				f = data.FormE164
 			}
 			if f == rows[i].form && d.RequestedAt.After(rows[i].networkAt) {
 				rows[i].networkAt, rows[i].network = d.RequestedAt, d.NetworkReached
@@ -484,9 +478,9 @@ func formsSummary(rows []formRow) string {
 
 func formWords(form string) string {
 	switch form {
-	case formE164:
+	case data.FormE164:
 		return "Without the 0 (E.164)"
-	case formTrunk0:
+	case data.FormTrunk0:
 		return "With the trunk 0 (legacy)"
 	}
 	return "Form " + form

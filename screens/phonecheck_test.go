@@ -111,14 +111,14 @@ func TestPhoneCheckMistypedNumberAndDeliveriesPerForm(t *testing.T) {
 	for _, r := range p.rows {
 		rows[r.form] = r
 	}
-	e, z := rows[formE164], rows[formTrunk0]
+	e, z := rows[data.FormE164], rows[data.FormTrunk0]
 	if e.sent == 0 || e.delivered == 0 {
 		t.Errorf("E.164 form: %+v", e)
 	}
 	if z.sent == 0 || z.delivered != 0 || z.failed != z.sent {
 		t.Errorf("trunk-0 form: %+v", z)
 	}
-	if len(p.rows) != 2 || p.rows[0].form != formE164 {
+	if len(p.rows) != 2 || p.rows[0].form != data.FormE164 {
 		t.Fatalf("rows %+v", p.rows)
 	}
 	if got := p.cell(1, 0); !strings.Contains(got, "With the trunk 0") {
@@ -173,7 +173,7 @@ func TestPhoneCheckCorrectInputAndEmptyStates(t *testing.T) {
 		}
 	}
 
-	acct := &data.Account{ID: "acc_x", PhoneMasked: "+44 5** *** 678", PhoneRegion: "GB", PhoneStoredForm: formE164}
+	acct := &data.Account{ID: "acc_x", PhoneMasked: "+44 5** *** 678", PhoneRegion: "GB", PhoneStoredForm: data.FormE164}
 	p.setAccount(acct)
 	p.refresh(context.Background())
 	if got := p.state.Text; got != "No SMS sent to this number in the last 30 days." {
@@ -188,8 +188,8 @@ func TestPhoneCheckPortedAndErrors(t *testing.T) {
 	test.NewTempApp(t)
 	now := time.Date(2026, 11, 24, 14, 0, 0, 0, time.UTC)
 	src := fakeDeliveries{dels: []data.Delivery{
-		{ID: "d1", Channel: data.ChannelSMS, DestinationForm: formE164, DestinationMasked: "+886 9** *** 456", Status: data.StatusDelivered, RequestedAt: now.Add(-time.Hour), NetworkReached: "Chunghwa Telecom"},
-		{ID: "d2", Channel: data.ChannelSMS, DestinationForm: formE164, Status: data.StatusDelivered, RequestedAt: now.Add(-40 * 24 * time.Hour)}, // outside 30 days
+		{ID: "d1", Channel: data.ChannelSMS, DestinationForm: data.FormE164, DestinationMasked: "+886 9** *** 456", Status: data.StatusDelivered, RequestedAt: now.Add(-time.Hour), NetworkReached: "Chunghwa Telecom"},
+		{ID: "d2", Channel: data.ChannelSMS, DestinationForm: data.FormE164, Status: data.StatusDelivered, RequestedAt: now.Add(-40 * 24 * time.Hour)}, // outside 30 days
 		{ID: "d3", Channel: data.ChannelEmail, Status: data.StatusDelivered, RequestedAt: now.Add(-time.Hour)},
 	}}
 	p := newPhoneCheckPanel(src)
@@ -198,7 +198,7 @@ func TestPhoneCheckPortedAndErrors(t *testing.T) {
 	defer w.Close()
 
 	p.setTyped("TW", "0936123456")
-	p.setAccount(&data.Account{ID: "acc_1", PhoneMasked: "+886 9** *** 456", PhoneRegion: "TW", PhoneStoredForm: formE164})
+	p.setAccount(&data.Account{ID: "acc_1", PhoneMasked: "+886 9** *** 456", PhoneRegion: "TW", PhoneStoredForm: data.FormE164})
 	p.refresh(context.Background())
 	if len(p.rows) != 1 || p.rows[0].sent != 1 {
 		t.Fatalf("rows %+v", p.rows)

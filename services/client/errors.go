@@ -84,11 +84,10 @@ func (e *APIError) Error() string {
 // Unwrap returns the sentinel for the status and code.
 func (e *APIError) Unwrap() error { return sentinelFor(e.Status, e.Body.Code) }
 
-// errCodeWrongCode is the contract's error code of a wrong identity-check code.
+// data.ErrCodeWrongCode is the contract's error code of a wrong identity-check code.
 // It belongs beside the other codes in data (data.ErrCode*); it is spelled here
 // and in backend until it moves there, and the contract tests hold both to
 // openapi.yaml.
-const errCodeWrongCode = "wrong_code"
 
 // sentinelFor maps an HTTP status and the contract's error code to a sentinel.
 // The code refines the status where the contract gives one status two meanings.
@@ -100,7 +99,7 @@ func sentinelFor(status int, code string) error {
 		return ErrUnauthorized
 	case status == http.StatusForbidden && code == data.ErrCodeIdentityRequired:
 		return ErrIdentityRequired
-	case status == http.StatusForbidden && code == errCodeWrongCode:
+	case status == http.StatusForbidden && code == data.ErrCodeWrongCode:
 		return ErrWrongCode
 	case status == http.StatusForbidden:
 		return ErrForbidden

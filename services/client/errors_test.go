@@ -54,9 +54,9 @@ func TestExplainWords(t *testing.T) {
 		{wrapped(fmt.Errorf("%w: json: unexpected end of JSON input", ErrBadResponse)), "The auth backend sent an answer the console cannot read."},
 		{fmt.Errorf("%w: %w", ErrWrongCode, &APIError{Status: 403, Body: data.APIError{Details: map[string]any{"attempts_left": 1.0}}}),
 			"Wrong code: 1 try left."},
-		{wrapped(&APIError{Status: 403, Body: data.APIError{Code: errCodeWrongCode, Details: map[string]any{"attempts_left": 2.0}}}),
+		{wrapped(&APIError{Status: 403, Body: data.APIError{Code: data.ErrCodeWrongCode, Details: map[string]any{"attempts_left": 2.0}}}),
 			"Wrong code: 2 tries left."},
-		{wrapped(&APIError{Status: 403, Body: data.APIError{Code: errCodeWrongCode}}), "Wrong code."},
+		{wrapped(&APIError{Status: 403, Body: data.APIError{Code: data.ErrCodeWrongCode}}), "Wrong code."},
 		{&APIError{Status: 403, Body: data.APIError{Code: data.ErrCodeLocked, Details: map[string]any{"until": until.UTC().Format(time.RFC3339)}}},
 			"Too many wrong codes: identity checks are locked until " + hhmm + "."},
 		{context.Canceled, "Cancelled."},
@@ -206,7 +206,7 @@ func FuzzParseRetryAfter(f *testing.F) {
 // TestWrongCodeIsItsOwnError: the contract's wrong_code is ErrWrongCode (and
 // so ErrForbidden) from any call, with or without the attempts left.
 func TestWrongCodeIsItsOwnError(t *testing.T) {
-	err := fmt.Errorf("POST /v1/identity-checks/x/verify: %w", &APIError{Status: http.StatusForbidden, Body: data.APIError{Code: errCodeWrongCode}})
+	err := fmt.Errorf("POST /v1/identity-checks/x/verify: %w", &APIError{Status: http.StatusForbidden, Body: data.APIError{Code: data.ErrCodeWrongCode}})
 	if !errors.Is(err, ErrWrongCode) || !errors.Is(err, ErrForbidden) || errors.Is(err, ErrLocked) {
 		t.Errorf("403 wrong_code: ErrWrongCode %v, ErrForbidden %v, ErrLocked %v",
 			errors.Is(err, ErrWrongCode), errors.Is(err, ErrForbidden), errors.Is(err, ErrLocked))
