@@ -66,21 +66,12 @@ func parseConsoleFlags(args []string, std Stdio) (consoleOptions, int, bool) {
 		return o, exitUsage, false
 	}
 	if o.backendURL != "" {
-		if err := checkBackendURL(o.backendURL); err != nil {
+		if err := client.CheckBaseURL(o.backendURL); err != nil {
 			fmt.Fprintf(std.Err, "verifydesk: --backend: %v\n", err)
 			return o, exitUsage, false
 		}
 	}
 	return o, 0, true
-}
-
-// checkBackendURL accepts an http or https URL with a host.
-func checkBackendURL(s string) error {
-	u, err := url.Parse(s)
-	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
-		return fmt.Errorf("%q is not an http:// or https:// address", s)
-	}
-	return nil
 }
 
 func runConsole(args []string, std Stdio, newApp func() fyne.App, started time.Time) int {
@@ -244,7 +235,7 @@ func (c *console) backendAddress() (backendConn, error) {
 		if base == "" {
 			base = c.settings.BackendURL()
 		}
-		if err := checkBackendURL(base); err != nil {
+		if err := client.CheckBaseURL(base); err != nil {
 			return backendConn{}, fmt.Errorf("%w: %v", errBadBackendURL, err)
 		}
 		u, _ := url.Parse(base) // checked above
@@ -289,7 +280,7 @@ func (c *console) onSettings() {
 	screens.ShowSettings(c.win, screens.SettingsForm{
 		BackendURL:   c.settings.BackendURL(),
 		GeoDatabases: c.settings.GeoDatabases(),
-		CheckURL:     checkBackendURL,
+		CheckURL:     client.CheckBaseURL,
 		CheckGeoDB:   func(p string) error { _, err := geo.CheckDatabase(p); return err },
 		Background:   c.background,
 	}, c.applySettings)

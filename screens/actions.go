@@ -80,6 +80,9 @@ type identityFlow struct {
 	approval *widget.Button
 	dlg      dialog.Dialog
 	checkID  string
+	// proof is kept when the caller was verified but the action then failed
+	// (backend busy, say): a retry uses it instead of a new check code.
+	proof string
 }
 
 // startSensitive opens the identity-check dialog for act on acct.
@@ -149,32 +152,46 @@ func (f *identityFlow) sendCheck(ctx context.Context, channel string) {
 
 func (f *identityFlow) onVerify() {
 	typed := strings.TrimSpace(f.code.Text)
-	if typed == "" || f.checkID == "" {
+	if f.proof == "" && (typed == "" || f.checkID == "") {
 		f.status.SetText("Enter the code the caller reads back.")
 		return
 	}
 	f.verify.Disable()
 	f.status.SetText("Checking…")
-	id := f.checkID
-	f.w.cfg.goAsync(func() { f.verifyAndRun(f.w.ctx, id, typed) })
+	id, proof := f.checkID, f.proof
+	f.w.cfg.goAsync(func() { f.verifyAndRun(f.w.ctx, id, typed, proof) })
 }
 
-// verifyAndRun trades the code for a proof and runs the action with it. I/O:
-// off the UI thread.
-func (f *identityFlow) verifyAndRun(ctx context.Context, checkID, typed string) {
+// verifyAndRun trades the code for a proof, unless a proof is already held,
+// and runs the action with it. I/O: off the UI thread.
+func (f *identityFlow) verifyAndRun(ctx context.Context, checkID, typed, proof string) {
 	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
 	defer cancel()
-	proof, err := f.w.api.VerifyIdentity(ctx, checkID, typed)
+	var err error
+	if proof == "" {
+		var p data.IdentityProof
+		p, err = f.w.api.VerifyIdentity(ctx, checkID, typed)
+		proof = p.Proof
+	}
 	var res data.ActionResult
+	actionErr := err
 	if err == nil {
-		res, err = f.act.run(ctx, client.ActionAuth{Proof: proof.Proof})
+		res, actionErr = f.act.run(ctx, client.ActionAuth{Proof: proof})
 	}
 	fyne.Do(func() {
-		f.w.noteBackend(err)
+		f.w.noteBackend(actionErr)
 		f.code.SetText("") // the code never stays on screen
-		if err != nil {
+		if err == nil {
+			f.proof = proof // verified: a retry of the action needs no new code
+		}
+		if actionErr != nil {
 			f.verify.Enable()
-			f.status.SetText(describeError(err))
+			if err == nil {
+				f.verify.SetText("Try again")
+				f.status.SetText("The caller is verified, but the action did not go through: " + describeError(actionErr))
+				return
+			}
+			f.status.SetText(describeError(actionErr))
 			return
 		}
 		f.dlg.Hide()

@@ -9,6 +9,7 @@ import (
 
 	"fyne.io/fyne/v2/test"
 
+	"verifydesk/backend/backendtest"
 	"verifydesk/data"
 	"verifydesk/services/client"
 )
@@ -163,4 +164,45 @@ func TestCodesExplainUndeliveredSMS(t *testing.T) {
 		}
 	}
 	t.Fatalf("no unreachable-handset delivery in the log: %+v", codes.rows)
+}
+
+// failingRemove fails the first removal the way a busy backend would.
+type failingRemove struct {
+	API
+	fails int
+}
+
+func (f *failingRemove) RemoveDevice(ctx context.Context, accountID, deviceID string, auth client.ActionAuth) (data.ActionResult, error) {
+	if f.fails > 0 {
+		f.fails--
+		return data.ActionResult{}, client.ErrServer
+	}
+	return f.API.RemoveDevice(ctx, accountID, deviceID, auth)
+}
+
+func TestRemovalRetriesWithoutANewCheckCode(t *testing.T) {
+	srv := backendtest.New(t)
+	u, w := newTestUIWith(t, srv, func(a API) API { return &failingRemove{API: a, fails: 1} })
+	u.SubmitSignIn()
+	search(t, u, "US", "+16502530000")
+	ws := u.work
+	if ws.account == nil {
+		t.Fatalf("no account; screen says:\n%s", screenText(w.Content()))
+	}
+	acct := ws.account
+	devs := ws.panels[2].(*devicesPanel)
+	devs.refresh(context.Background())
+	lost := devs.rows[0]
+	f := ws.startSensitive(acct, ws.removeDeviceAction(acct, lost.ID, lost.Name))
+	f.channel.SetSelected(f.channels[1])
+	test.Tap(f.send)
+	test.Type(f.code, demoInboxCode(t, srv.URL, acct.ID, data.PurposeIdentityCheck))
+	test.Tap(f.verify)
+	if !strings.Contains(f.status.Text, "verified") || f.verify.Text != "Try again" {
+		t.Fatalf("after a failed removal: status %q, button %q", f.status.Text, f.verify.Text)
+	}
+	test.Tap(f.verify) // no new code: the proof from the check is used
+	if !strings.Contains(ws.banner.Text, "done") {
+		t.Errorf("the retry did not remove the device: %q / %q", ws.banner.Text, f.status.Text)
+	}
 }

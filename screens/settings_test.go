@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
+	"verifydesk/services/client"
 	"verifydesk/services/geo"
 )
 
@@ -18,7 +19,7 @@ func TestSettingsCheckEntries(t *testing.T) {
 	w.Resize(fyne.NewSize(1000, 700))
 	var saved *SettingsForm
 	f := SettingsForm{
-		CheckURL:   func(s string) error { return checkURLForTest(s) },
+		CheckURL:   client.CheckBaseURL,
 		CheckGeoDB: func(p string) error { _, err := geo.CheckDatabase(p); return err },
 		Background: runNow,
 	}
@@ -41,8 +42,8 @@ func TestSettingsCheckEntries(t *testing.T) {
 	}
 
 	test.Type(d.backend, "ftp://auth")
-	if d.backend.Validate() == nil {
-		t.Error("an ftp address was accepted as the backend")
+	if err := d.backend.Validate(); err == nil || !strings.Contains(err.Error(), "http") {
+		t.Errorf("an ftp address as the backend: %v", err)
 	}
 	d.backend.SetText("https://auth.example.com")
 	d.dlg.Submit()
@@ -52,11 +53,4 @@ func TestSettingsCheckEntries(t *testing.T) {
 	if saved.BackendURL != "https://auth.example.com" || len(saved.GeoDatabases) != 2 {
 		t.Errorf("saved %+v", *saved)
 	}
-}
-
-func checkURLForTest(s string) error {
-	if !strings.HasPrefix(s, "http://") && !strings.HasPrefix(s, "https://") {
-		return os.ErrInvalid
-	}
-	return nil
 }

@@ -51,12 +51,19 @@ func screenText(o fyne.CanvasObject) string { return strings.Join(texts(o), "\n"
 // backend with demo data.
 func newTestUI(t *testing.T, srv *httptest.Server) (*UI, fyne.Window) {
 	t.Helper()
+	return newTestUIWith(t, srv, func(a API) API { return a })
+}
+
+// newTestUIWith lets a test put something between the screens and the real
+// client, to make one call fail or wait.
+func newTestUIWith(t *testing.T, srv *httptest.Server, wrap func(API) API) (*UI, fyne.Window) {
+	t.Helper()
 	a := test.NewTempApp(t)
 	w := a.NewWindow("Verifydesk")
 	w.Resize(fyne.NewSize(1280, 800))
 	u := NewUI(w, Config{Demo: true, DemoUser: "ana", DemoPassword: "demo", Region: "US", Background: runNow})
 	w.SetContent(u.Content())
-	u.SetBackend(client.New(srv.URL, client.Options{}), "demo (test)")
+	u.SetBackend(wrap(client.New(srv.URL, client.Options{})), "demo (test)")
 	return u, w
 }
 
