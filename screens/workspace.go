@@ -297,7 +297,7 @@ func parseQuery(text, region string) query {
 	if d.E164 == "" {
 		msg := "Not a phone number yet."
 		for _, f := range d.Findings {
-			if f.Severity == "error" {
+			if f.Severity == phone.SeverityError {
 				msg = f.Message
 				break
 			}
@@ -333,9 +333,22 @@ func searchHint(q query) string {
 	}
 	hint := "Will search " + q.diagnosis.International
 	if n := len(q.diagnosis.Findings); n > 0 {
-		hint += fmt.Sprintf(" · %s (%d finding%s, see Phone check)", q.diagnosis.Findings[0].Message, n, plural(n))
+		hint += fmt.Sprintf(" · %s (%d finding%s, see Phone check)", worstFinding(q.diagnosis.Findings).Message, n, plural(n))
 	}
 	return hint
+}
+
+// worstFinding is the finding to mention first: errors before warnings before
+// notes, in the diagnosis's order otherwise.
+func worstFinding(fs []phone.Finding) phone.Finding {
+	rank := map[string]int{phone.SeverityError: 3, phone.SeverityWarning: 2, phone.SeverityInfo: 1}
+	best := fs[0]
+	for _, f := range fs[1:] {
+		if rank[f.Severity] > rank[best.Severity] {
+			best = f
+		}
+	}
+	return best
 }
 
 func plural(n int) string {
