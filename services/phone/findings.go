@@ -104,8 +104,10 @@ func (fs *findings) reading(r reading) {
 			fs.add(f)
 		case r.e.valid:
 			fs.add(Finding{Code: CodeOtherCountryCode, Severity: SeverityError,
-				Message: fmt.Sprintf("The number starts with %s, the country code of %s, not of %s, and it is a valid %s number.",
-					typed, planName(numRegion), RegionLabel(fs.picked.code), planName(numRegion)),
+				// A code can be shared (44: the UK, Guernsey, Jersey, the Isle of
+				// Man): name the code's main country, then where the number is.
+				Message: fmt.Sprintf("The number starts with %s, the country code of %s, not of %s; it is a valid %s number.",
+					typed, planName(phonenumbers.GetRegionCodeForCountryCode(r.e.cc)), RegionLabel(fs.picked.code), planName(numRegion)),
 				Advice:  fmt.Sprintf("Choose %s in the country list instead of %s and type %s.", RegionLabel(numRegion), planName(fs.picked.code), entry),
 				Regions: []string{numRegion}})
 		}
