@@ -12,6 +12,7 @@ import (
 	"testing"
 	"time"
 
+	"verifydesk/backend/contracttest"
 	"verifydesk/data"
 )
 
@@ -61,7 +62,8 @@ func newEnv(t testing.TB, opts ...func(*Config)) *env {
 		t.Fatal(err)
 	}
 	e := &env{t: t, s: s, clock: clk}
-	e.srv = httptest.NewServer(validating(t, s.Handler(), func() string { return e.srv.URL }))
+	e.srv = httptest.NewServer(contracttest.Validating(t, OpenAPI, s.Handler(), func() string { return e.srv.URL },
+		contracttest.Options{UnknownRoutesOK: true}))
 	t.Cleanup(func() {
 		e.srv.Close()
 		if err := s.Close(); err != nil {

@@ -7,7 +7,6 @@ import (
 	"time"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -15,31 +14,6 @@ import (
 	"verifydesk/data"
 	"verifydesk/services/client"
 )
-
-// phoneCheckTexts collects every string drawn under o: what the agent can read.
-func phoneCheckTexts(o fyne.CanvasObject) string {
-	var out []string
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() {
-			return
-		}
-		switch v := o.(type) {
-		case *canvas.Text:
-			out = append(out, v.Text)
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
-		}
-	}
-	walk(o)
-	return strings.Join(out, "\n")
-}
 
 // signedInDemo starts the reference backend with its demo data and signs the
 // agent ana in.
@@ -79,12 +53,12 @@ func TestPhoneCheckMistypedNumberAndDeliveriesPerForm(t *testing.T) {
 	}
 	acct := accts[0]
 	p.setAccount(&acct)
-	if got := phoneCheckTexts(w.Content()); !strings.Contains(got, "Loading the SMS deliveries") {
+	if got := screenText(w.Content()); !strings.Contains(got, "Loading the SMS deliveries") {
 		t.Errorf("no loading state:\n%s", got)
 	}
 	p.refresh(ctx)
 
-	screen := phoneCheckTexts(w.Content())
+	screen := screenText(w.Content())
 	for _, want := range []string{
 		// what was typed and what is wrong with it, each with its severity word
 		`"+886 0936-123-456" (Taiwan chosen)`,
@@ -134,7 +108,7 @@ func TestPhoneCheckMistypedNumberAndDeliveriesPerForm(t *testing.T) {
 		t.Errorf("summary %q", got)
 	}
 	// The table draws the rows the agent reads.
-	screen = phoneCheckTexts(w.Content())
+	screen = screenText(w.Content())
 	for _, want := range []string{"Without the 0 (E.164)", "With the trunk 0 (legacy)", "Codes sent", "Delivered", "Failed"} {
 		if !strings.Contains(screen, want) {
 			t.Errorf("table lacks %q:\n%s", want, screen)
@@ -158,15 +132,15 @@ func TestPhoneCheckCorrectInputAndEmptyStates(t *testing.T) {
 	defer w.Close()
 	w.Resize(fyne.NewSize(1200, 900))
 
-	if s := phoneCheckTexts(w.Content()); !strings.Contains(s, "Type the number in the search field exactly as the customer typed it") || !strings.Contains(s, "No account open.") {
+	if s := screenText(w.Content()); !strings.Contains(s, "Type the number in the search field exactly as the customer typed it") || !strings.Contains(s, "No account open.") {
 		t.Errorf("initial state:\n%s", s)
 	}
 	p.setTyped("CN", "13800138000")
-	if s := phoneCheckTexts(w.Content()); !strings.Contains(s, "typed correctly") || !strings.Contains(s, "Nothing to correct") {
+	if s := screenText(w.Content()); !strings.Contains(s, "typed correctly") || !strings.Contains(s, "Nothing to correct") {
 		t.Errorf("clean input:\n%s", s)
 	}
 	p.setTyped("GB", "056 1234 5678")
-	s := phoneCheckTexts(w.Content())
+	s := screenText(w.Content())
 	for _, want := range []string{"will not work", "error", "internet (VoIP) number", "Can get SMS", "no"} {
 		if !strings.Contains(s, want) {
 			t.Errorf("VoIP input lacks %q:\n%s", want, s)
@@ -179,7 +153,7 @@ func TestPhoneCheckCorrectInputAndEmptyStates(t *testing.T) {
 	if got := p.state.Text; got != "No SMS sent to this number in the last 30 days." {
 		t.Errorf("empty state %q", got)
 	}
-	if s := phoneCheckTexts(w.Content()); !strings.Contains(s, "Stored in the international (E.164) form.") {
+	if s := screenText(w.Content()); !strings.Contains(s, "Stored in the international (E.164) form.") {
 		t.Errorf("stored form:\n%s", s)
 	}
 }
