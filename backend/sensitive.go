@@ -205,12 +205,8 @@ func (s *Server) authorizeSensitive(c *call, accountID, action string, params ma
 	now := s.now()
 	if p := c.r.Header.Get(data.HeaderIdentityProof); p != "" {
 		var rec proofRec
-		var found bool
-		if err := s.db.View(func(tx *bolt.Tx) error {
-			var err error
-			found, err = getJSON(tx.Bucket(bucketProofs), []byte(p), &rec)
-			return err
-		}); err != nil {
+		found, err := s.viewJSON(bucketProofs, []byte(p), &rec)
+		if err != nil {
 			return nil, "", err
 		}
 		if e := proofProblem(rec, found, now, accountID, c.agent.ID); e != nil {
@@ -221,12 +217,8 @@ func (s *Server) authorizeSensitive(c *call, accountID, action string, params ma
 	}
 	if id := c.r.Header.Get(data.HeaderApprovalID); id != "" {
 		var ap data.Approval
-		var ok bool
-		if err := s.db.View(func(tx *bolt.Tx) error {
-			var err error
-			ok, err = getJSON(tx.Bucket(bucketApprovals), []byte(id), &ap)
-			return err
-		}); err != nil {
+		ok, err := s.viewJSON(bucketApprovals, []byte(id), &ap)
+		if err != nil {
 			return nil, "", err
 		}
 		switch {
@@ -527,12 +519,8 @@ func (s *Server) decide(c *call, approve bool) (any, error) {
 	defer s.decideMu.Unlock()
 	id := c.r.PathValue("approvalId")
 	var ap data.Approval
-	var ok bool
-	if err := s.db.View(func(tx *bolt.Tx) error {
-		var err error
-		ok, err = getJSON(tx.Bucket(bucketApprovals), []byte(id), &ap)
-		return err
-	}); err != nil {
+	ok, err := s.viewJSON(bucketApprovals, []byte(id), &ap)
+	if err != nil {
 		return nil, err
 	}
 	if !ok {

@@ -139,6 +139,16 @@ func getJSON(b *bolt.Bucket, key []byte, v any) (bool, error) {
 	return true, json.Unmarshal(raw, v)
 }
 
+// viewJSON reads one record in its own read transaction: getJSON for a caller
+// that needs nothing else from the file.
+func (s *Server) viewJSON(bucket, key []byte, v any) (found bool, err error) {
+	err = s.db.View(func(tx *bolt.Tx) error {
+		found, err = getJSON(tx.Bucket(bucket), key, v)
+		return err
+	})
+	return found, err
+}
+
 func putJSON(b *bolt.Bucket, key []byte, v any) error {
 	raw, err := json.Marshal(v)
 	if err != nil {
