@@ -43,21 +43,27 @@ type badgeRenderer struct {
 	label *canvas.Text
 }
 
-func (r *badgeRenderer) colors() (bg, fg color.Color) {
+// colors are a tint of the importance colour with its full colour as the
+// outline, and the theme's text colour on top: readable in light and dark
+// themes alike (the theme's white-on-bright-green is not).
+func (r *badgeRenderer) colors() (fill, stroke, fg color.Color) {
 	th := r.b.Theme()
 	v := fyne.CurrentApp().Settings().ThemeVariant()
+	name := theme.ColorNameDisabled
 	switch r.b.importance {
 	case widget.SuccessImportance:
-		return th.Color(theme.ColorNameSuccess, v), th.Color(theme.ColorNameForegroundOnSuccess, v)
+		name = theme.ColorNameSuccess
 	case widget.WarningImportance:
-		return th.Color(theme.ColorNameWarning, v), th.Color(theme.ColorNameForegroundOnWarning, v)
+		name = theme.ColorNameWarning
 	case widget.DangerImportance:
-		return th.Color(theme.ColorNameError, v), th.Color(theme.ColorNameForegroundOnError, v)
+		name = theme.ColorNameError
 	case widget.HighImportance:
-		return th.Color(theme.ColorNamePrimary, v), th.Color(theme.ColorNameForegroundOnPrimary, v)
-	default:
-		return th.Color(theme.ColorNameInputBackground, v), th.Color(theme.ColorNameForeground, v)
+		name = theme.ColorNamePrimary
 	}
+	c := color.NRGBAModel.Convert(th.Color(name, v)).(color.NRGBA)
+	tint := c
+	tint.A = 0x40
+	return tint, c, th.Color(theme.ColorNameForeground, v)
 }
 
 func (r *badgeRenderer) pad() fyne.Size {
@@ -81,8 +87,10 @@ func (r *badgeRenderer) MinSize() fyne.Size {
 
 func (r *badgeRenderer) Refresh() {
 	th := r.b.Theme()
-	bg, fg := r.colors()
-	r.bg.FillColor = bg
+	fill, stroke, fg := r.colors()
+	r.bg.FillColor = fill
+	r.bg.StrokeColor = stroke
+	r.bg.StrokeWidth = th.Size(theme.SizeNameInputBorder)
 	r.bg.CornerRadius = th.Size(theme.SizeNameInputRadius)
 	r.label.Text = r.b.text
 	r.label.Color = fg
