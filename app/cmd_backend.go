@@ -30,6 +30,10 @@ func runBackend(args []string, std Stdio) int {
 	generate := fs.Int("generate", 0, "add `N` generated accounts with long histories to the data file, then exit")
 	certFile := fs.String("tls-cert", "", "TLS certificate `file` (serve HTTPS when given with --tls-key)")
 	keyFile := fs.String("tls-key", "", "TLS private key `file`")
+	var limits backend.Limits
+	fs.IntVar(&limits.PerMinute, "limit-minute", 1, "codes a destination may get per minute, for each purpose")
+	fs.IntVar(&limits.PerHour, "limit-hour", 5, "codes a destination may get per hour, for each purpose")
+	fs.IntVar(&limits.PerDay, "limit-day", 10, "codes a destination may get per day, for each purpose")
 	fs.Usage = func() { backendUsage(fs, std.Err) }
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -45,6 +49,10 @@ func runBackend(args []string, std Stdio) int {
 	}
 	if (*certFile == "") != (*keyFile == "") {
 		fmt.Fprintln(std.Err, "verifydesk backend: --tls-cert and --tls-key go together")
+		return exitUsage
+	}
+	if limits.PerMinute < 1 || limits.PerHour < limits.PerMinute || limits.PerDay < limits.PerHour {
+		fmt.Fprintln(std.Err, "verifydesk backend: the limits must be at least 1 and grow from minute to hour to day")
 		return exitUsage
 	}
 	if *generate < 0 {
@@ -68,19 +76,20 @@ func runBackend(args []string, std Stdio) int {
 			st.Accounts, st.LoginEvent, st.Deliveries, *dataPath, time.Since(start).Round(time.Millisecond))
 		return exitOK
 	}
-	return serveBackend(ctx, std, backendOptions{listen: *listen, data: *dataPath, demo: *demo, cert: *certFile, key: *keyFile}, nil)
+	return serveBackend(ctx, std, backendOptions{listen: *listen, data: *dataPath, demo: *demo, cert: *certFile, key: *keyFile, limits: limits}, nil)
 }
 
 type backendOptions struct {
 	listen, data, cert, key string
 	demo                    bool
+	limits                  backend.Limits
 }
 
 // serveBackend serves until ctx ends, then shuts down gracefully. ready, when
 // not nil, receives the base URL once the listener is up (tests use it).
 func serveBackend(ctx context.Context, std Stdio, o backendOptions, ready chan<- string) int {
 	log := slog.New(slog.NewTextHandler(std.Err, nil))
-	s, err := backend.Open(backend.Config{DBPath: o.data, Demo: o.demo, Logger: log})
+	s, err := backend.Open(backend.Config{DBPath: o.data, Demo: o.demo, Limits: o.limits, Logger: log})
 	if err != nil {
 		fmt.Fprintln(std.Err, "verifydesk backend:", err)
 		return exitFail

@@ -18,6 +18,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"verifydesk/backend"
+	"verifydesk/services/client"
 )
 
 func TestBackendUsage(t *testing.T) {
@@ -126,4 +128,45 @@ func selfSigned(t *testing.T) (certPEM, keyPEM []byte) {
 		t.Fatal(err)
 	}
 	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: kb})
+}
+
+// TestServeBackendLimits: the send limits given on the command line are the
+// ones the backend applies and reports.
+func TestServeBackendLimits(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	ready := make(chan string, 1)
+	done := make(chan int, 1)
+	o := backendOptions{listen: "127.0.0.1:0", data: filepath.Join(t.TempDir(), "b.db"), demo: true,
+		limits: backend.Limits{PerMinute: 2, PerHour: 7, PerDay: 20}}
+	go func() { done <- serveBackend(ctx, Stdio{Out: &bytes.Buffer{}, Err: &bytes.Buffer{}}, o, ready) }()
+	c := client.New(<-ready, client.Options{})
+	if _, err := c.SignIn(ctx, "ana", "demo"); err != nil {
+		t.Fatal(err)
+	}
+	rl, err := c.RateLimits(ctx, "acc_1001")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]int{"minute": 2, "hour": 7, "day": 20}
+	if len(rl.Limits) == 0 {
+		t.Fatal("no limits reported")
+	}
+	for _, l := range rl.Limits {
+		for _, w := range l.Windows {
+			if w.Limit != want[w.Window] {
+				t.Errorf("%s %s: limit %d, want %d", l.Channel, w.Window, w.Limit, want[w.Window])
+			}
+		}
+	}
+	cancel()
+	<-done
+}
+
+func TestBackendLimitFlagsChecked(t *testing.T) {
+	var errb bytes.Buffer
+	code := runBackend([]string{"--limit-minute", "0"}, Stdio{Out: &bytes.Buffer{}, Err: &errb})
+	if code != exitUsage || !strings.Contains(errb.String(), "limits") {
+		t.Errorf("exit %d, stderr %q", code, errb.String())
+	}
 }
