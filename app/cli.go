@@ -3,6 +3,8 @@
 package app
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"time"
@@ -65,6 +67,26 @@ func Main(args []string, std Stdio, newApp func() fyne.App, started time.Time) i
 		}
 	}
 	return runConsole(args, std, newApp, started)
+}
+
+// parseFlags parses a command's flags the same way for every command: --help
+// prints usage on stdout and ends the command with status 0; a bad flag prints
+// the flag package's message and the usage on stderr and ends it with status 2.
+// ok is false when the command should return status now.
+func parseFlags(fs *flag.FlagSet, args []string, std Stdio, usage func(*flag.FlagSet, io.Writer)) (status int, ok bool) {
+	fs.SetOutput(std.Err)
+	// The flag package calls Usage for --help too, before returning ErrHelp:
+	// printing here would show the usage twice, once on each stream.
+	fs.Usage = func() {}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			usage(fs, std.Out)
+			return exitOK, false
+		}
+		usage(fs, std.Err)
+		return exitUsage, false
+	}
+	return exitOK, true
 }
 
 func usage(w io.Writer) {

@@ -23,7 +23,6 @@ import (
 // accounts to the file and exit.
 func runBackend(args []string, std Stdio) int {
 	fs := flag.NewFlagSet("backend", flag.ContinueOnError)
-	fs.SetOutput(std.Err)
 	listen := fs.String("listen", "127.0.0.1:8477", "address to serve on")
 	dataPath := fs.String("data", defaultBackendDB(), "the backend's bbolt file (created if missing)")
 	demo := fs.Bool("demo", false, "seed the demo accounts and agents (ana, lee, sam; password demo) and serve the demo inbox")
@@ -34,13 +33,8 @@ func runBackend(args []string, std Stdio) int {
 	fs.IntVar(&limits.PerMinute, "limit-minute", 1, "codes a destination may get per minute, for each purpose")
 	fs.IntVar(&limits.PerHour, "limit-hour", 5, "codes a destination may get per hour, for each purpose")
 	fs.IntVar(&limits.PerDay, "limit-day", 10, "codes a destination may get per day, for each purpose")
-	fs.Usage = func() { backendUsage(fs, std.Err) }
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			backendUsage(fs, std.Out)
-			return exitOK
-		}
-		return exitUsage
+	if status, ok := parseFlags(fs, args, std, backendUsage); !ok {
+		return status
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(std.Err, "verifydesk backend: unexpected argument %q\n", fs.Arg(0))

@@ -30,16 +30,10 @@ func (p *dbPaths) Set(v string) error {
 // script sees every answer and still learns that something was wrong.
 func runGeo(args []string, std Stdio) int {
 	fs := flag.NewFlagSet("geo", flag.ContinueOnError)
-	fs.SetOutput(std.Err)
 	var dbs dbPaths
 	fs.Var(&dbs, "db", "a MaxMind DB file: GeoIP2/GeoLite2 City or ASN, or a flat-schema City file; repeat for several (default: the demo database)")
-	fs.Usage = func() { geoUsage(fs, std.Err) }
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			geoUsage(fs, std.Out)
-			return exitOK
-		}
-		return exitUsage
+	if status, ok := parseFlags(fs, args, std, geoUsage); !ok {
+		return status
 	}
 	if fs.NArg() == 0 {
 		fmt.Fprintln(std.Err, "verifydesk geo: give at least one IP address")

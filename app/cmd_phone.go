@@ -3,7 +3,6 @@ package app
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -23,16 +22,10 @@ const maxPhoneLine = 1 << 20
 // is about the command, not the number.
 func runPhone(args []string, std Stdio) int {
 	fs := flag.NewFlagSet("phone", flag.ContinueOnError)
-	fs.SetOutput(std.Err)
 	region := fs.String("region", "", "the country the customer chose in the app, ISO 3166-1 alpha-2 (TW, GB, US...); empty for none")
 	format := fs.String("format", "json", "output: json (one object per line) or text (for people)")
-	fs.Usage = func() { phoneUsage(fs, std.Err) }
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			phoneUsage(fs, std.Out)
-			return exitOK
-		}
-		return exitUsage
+	if status, ok := parseFlags(fs, args, std, phoneUsage); !ok {
+		return status
 	}
 	if *format != "json" && *format != "text" {
 		fmt.Fprintf(std.Err, "verifydesk phone: --format must be json or text, not %q\n", *format)

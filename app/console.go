@@ -5,6 +5,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -39,30 +40,18 @@ type consoleOptions struct {
 func parseConsoleFlags(args []string, std Stdio) (consoleOptions, int, bool) {
 	var o consoleOptions
 	fs := flag.NewFlagSet("verifydesk", flag.ContinueOnError)
-	fs.SetOutput(std.Err)
 	fs.StringVar(&o.backendURL, "backend", "", "auth backend base URL for this run (default: the one in Settings; none means demo mode)")
 	fs.BoolVar(&o.demo, "demo", false, "run on the embedded reference backend with demo data, whatever Settings say")
 	fs.BoolVar(&o.exitWhenReady, "exit-when-ready", false, "print ready_ms=<ms since start> on stderr once the search is usable, then exit 0 (demo mode signs in as "+demoUser+")")
 	fs.DurationVar(&o.linger, "linger", 0, "with --exit-when-ready: keep the window this long after ready (for screenshots)")
 	fs.StringVar(&o.search, "search", "", "search this phone, email or account id right after sign-in")
 	fs.StringVar(&o.tab, "tab", "", "with --search: show this tab of the account (Overview, Codes, Devices, Activity, Phone check)")
-	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "Usage: verifydesk [flags]   open the support console")
-		fmt.Fprintln(fs.Output(), "       verifydesk <command>  see 'verifydesk help' for the commands")
-		fmt.Fprintln(fs.Output(), "\nFlags:")
-		fs.PrintDefaults()
-	}
-	if err := fs.Parse(args); err != nil {
-		if err == flag.ErrHelp {
-			fs.SetOutput(std.Out)
-			fs.Usage()
-			return o, exitOK, false
-		}
-		return o, exitUsage, false
+	if status, ok := parseFlags(fs, args, std, consoleUsage); !ok {
+		return o, status, false
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(std.Err, "verifydesk: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
+		consoleUsage(fs, std.Err)
 		return o, exitUsage, false
 	}
 	if o.backendURL != "" {
@@ -72,6 +61,14 @@ func parseConsoleFlags(args []string, std Stdio) (consoleOptions, int, bool) {
 		}
 	}
 	return o, 0, true
+}
+
+func consoleUsage(fs *flag.FlagSet, w io.Writer) {
+	fmt.Fprintln(w, "Usage: verifydesk [flags]   open the support console")
+	fmt.Fprintln(w, "       verifydesk <command>  see 'verifydesk help' for the commands")
+	fmt.Fprintln(w, "\nFlags:")
+	fs.SetOutput(w)
+	fs.PrintDefaults()
 }
 
 func runConsole(args []string, std Stdio, newApp func() fyne.App, started time.Time) int {
