@@ -1,7 +1,6 @@
 package screens
 
 import (
-	"errors"
 	"fmt"
 	"time"
 
@@ -66,16 +65,6 @@ func relativeTime(t, now time.Time, loc *time.Location) string {
 	default:
 		return lt.Format("2 Jan 2006")
 	}
-}
-
-// errorsIsAny reports whether err matches any of targets.
-func errorsIsAny(err error, targets ...error) bool {
-	for _, t := range targets {
-		if errors.Is(err, t) {
-			return true
-		}
-	}
-	return false
 }
 
 // onUI returns what f computes on the UI thread: background work uses it to

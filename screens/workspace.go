@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"regexp"
 	"strings"
@@ -506,7 +507,8 @@ func (w *workspace) noteBackend(err error) {
 }
 
 func isOffline(err error) bool {
-	return errorsIsAny(err, client.ErrOffline, client.ErrTimeout, client.ErrCircuitOpen)
+	// ErrCircuitOpen wraps ErrOffline.
+	return errors.Is(err, client.ErrOffline) || errors.Is(err, client.ErrTimeout)
 }
 
 func (w *workspace) updateStatus() {
