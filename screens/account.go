@@ -24,6 +24,7 @@ type accountHeader struct {
 	contact                  *widget.Label
 	revealed                 map[string]string // field -> full value, for this account only
 	revealPhone, revealEmail *widget.Button
+	refresh                  *widget.Button
 	badges                   *fyne.Container
 	limit                    *badgeWidget
 	content                  fyne.CanvasObject
@@ -39,12 +40,13 @@ func newAccountHeader(w *workspace) *accountHeader {
 	h.limit = badge("", widget.MediumImportance)
 	h.revealPhone = widget.NewButtonWithIcon("Reveal phone…", theme.VisibilityIcon(), func() { h.onReveal("phone") })
 	h.revealEmail = widget.NewButtonWithIcon("Reveal email…", theme.VisibilityIcon(), func() { h.onReveal("email") })
+	h.refresh = widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), w.refresh)
 	return h
 }
 
 func (h *accountHeader) build() fyne.CanvasObject {
 	if h.content == nil {
-		top := container.NewBorder(nil, nil, nil, container.NewHBox(h.revealPhone, h.revealEmail), h.title)
+		top := container.NewBorder(nil, nil, nil, container.NewHBox(h.revealPhone, h.revealEmail, h.refresh), h.title)
 		h.content = container.NewVBox(top, h.contact, h.badges, widget.NewSeparator())
 	}
 	return h.content
@@ -156,13 +158,17 @@ func (h *accountHeader) onReveal(field string) {
 	reason.Validator = revealReason(field)
 	items := []*widget.FormItem{widget.NewFormItem("Reason", reason)}
 	items[0].HintText = "Recorded in the audit log."
-	dialog.ShowForm("Reveal the full "+field+"?", "Reveal", "Cancel", items, func(ok bool) {
+	d := dialog.NewForm("Reveal the full "+field+"?", "Reveal", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
 		why := strings.TrimSpace(reason.Text)
 		h.w.cfg.goAsync(func() { h.reveal(h.w.ctx, acct.ID, field, why) })
 	}, h.w.win)
+	// Wide enough to read a sentence of reason; the field takes the keyboard.
+	d.Resize(fyne.NewSize(32*theme.TextSize(), d.MinSize().Height))
+	d.Show()
+	h.w.win.Canvas().Focus(reason)
 }
 
 // revealReason accepts a reason of at least a few words: it goes to the audit.
@@ -178,7 +184,7 @@ func revealReason(field string) func(string) error {
 // reveal fetches the full value of field and shows it while the account stays
 // open. It does I/O: call it off the UI thread.
 func (h *accountHeader) reveal(ctx context.Context, accountID, field, reason string) {
-	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
+	ctx, cancel := context.WithTimeout(ctx, backendTimeout)
 	defer cancel()
 	v, err := h.w.api.Reveal(ctx, accountID, field, reason)
 	fyne.Do(func() {
@@ -200,12 +206,12 @@ func (h *accountHeader) reveal(ctx context.Context, accountID, field, reason str
 type overviewPanel struct {
 	api     API
 	w       *workspace
+	ls      *loadState
 	acct    *data.Account
 	forms   [2]*widget.Form
 	values  map[string]*widget.Label
 	limits  *widget.Label
 	ways    *widget.Label
-	state   *widget.Label
 	content fyne.CanvasObject
 }
 
@@ -216,7 +222,7 @@ var (
 )
 
 func newOverviewPanel(api API, w *workspace) *overviewPanel {
-	p := &overviewPanel{api: api, w: w, values: map[string]*widget.Label{}}
+	p := &overviewPanel{api: api, w: w, values: map[string]*widget.Label{}, ls: newLoadState("The send limits")}
 	for i, rows := range [][]string{overviewContact, overviewSecurity} {
 		p.forms[i] = widget.NewForm()
 		for _, r := range rows {
@@ -230,10 +236,10 @@ func newOverviewPanel(api API, w *workspace) *overviewPanel {
 	p.limits.Wrapping = fyne.TextWrapWord
 	p.ways = widget.NewLabel("")
 	p.ways.Wrapping = fyne.TextWrapWord
-	p.state = widget.NewLabel("")
-	p.state.Wrapping = fyne.TextWrapWord
 	return p
 }
+
+func (p *overviewPanel) loadState() *loadState { return p.ls }
 
 func (p *overviewPanel) title() string { return "Overview" }
 
@@ -242,8 +248,8 @@ func (p *overviewPanel) build() fyne.CanvasObject {
 		lim := widget.NewLabelWithStyle("Send limits", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		ways := widget.NewLabelWithStyle("Other ways in", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		right := container.NewVBox(p.forms[1], widget.NewSeparator(), ways, p.ways)
-		p.content = container.NewVScroll(container.NewVBox(p.state, container.NewGridWithColumns(2, p.forms[0], right),
-			widget.NewSeparator(), lim, p.limits))
+		p.content = container.NewVScroll(container.NewVBox(container.NewGridWithColumns(2, p.forms[0], right),
+			widget.NewSeparator(), lim, p.ls.label, p.limits))
 	}
 	return p.content
 }
@@ -254,7 +260,7 @@ func (p *overviewPanel) setAccount(acct *data.Account) {
 		return
 	}
 	p.show(*acct)
-	p.limits.SetText("Loading…")
+	p.limits.SetText("")
 }
 
 func (p *overviewPanel) show(a data.Account) {
@@ -335,43 +341,19 @@ func otherWaysIn(a data.Account) string {
 	return "• " + strings.Join(ways, "\n• ")
 }
 
-func (p *overviewPanel) refresh(ctx context.Context) {
-	acct := onUI(func() *data.Account { return p.acct })
-	if acct == nil {
-		return
+// load fetches the send limits; the account itself is the workspace's
+// (refresh fetches it again).
+func (p *overviewPanel) load(ctx context.Context, acct data.Account) (func(), error) {
+	rl, err := p.api.RateLimits(ctx, acct.ID)
+	if err != nil {
+		return nil, err
 	}
-	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
-	defer cancel()
-	fresh, err := p.api.Account(ctx, acct.ID)
-	var rl data.RateLimits
-	var rlErr error
-	if err == nil {
-		rl, rlErr = p.api.RateLimits(ctx, acct.ID)
-	}
-	fyne.Do(func() {
-		if p.acct == nil || p.acct.ID != acct.ID {
-			return
-		}
-		p.w.noteBackend(err)
-		if err != nil {
-			p.state.SetText("Could not refresh: " + describeError(err) + " Showing what the search returned.")
-			p.state.Show()
-			return
-		}
-		p.state.Hide()
-		p.show(fresh)
-		// The header's badges (devices, lock, 2FA) follow what the backend says
-		// now, after an action too.
-		p.w.account = &fresh
-		p.w.header.set(&fresh)
-		if rlErr != nil {
-			p.limits.SetText("Could not load the send limits: " + describeError(rlErr))
-			return
-		}
+	return func() {
 		now := p.w.cfg.now()
+		p.ls.label.Hide()
 		p.w.header.setRateLimits(rl, now)
 		p.limits.SetText(limitsText(rl, now))
-	})
+	}, nil
 }
 
 // limitsText words the send-limit state: "SMS to +44 7*** ***456 (login): 5 of

@@ -131,7 +131,7 @@ func (f *identityFlow) onSend() {
 
 // sendCheck starts the identity check. I/O: off the UI thread.
 func (f *identityFlow) sendCheck(ctx context.Context, channel string) {
-	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
+	ctx, cancel := context.WithTimeout(ctx, backendTimeout)
 	defer cancel()
 	chk, err := f.w.api.StartIdentityCheck(ctx, f.acct.ID, channel)
 	fyne.Do(func() {
@@ -165,7 +165,7 @@ func (f *identityFlow) onVerify() {
 // verifyAndRun trades the code for a proof, unless a proof is already held,
 // and runs the action with it. I/O: off the UI thread.
 func (f *identityFlow) verifyAndRun(ctx context.Context, checkID, typed, proof string) {
-	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
+	ctx, cancel := context.WithTimeout(ctx, backendTimeout)
 	defer cancel()
 	var err error
 	if proof == "" {
@@ -229,7 +229,7 @@ func (w *workspace) requestApproval(acct *data.Account, act sensitiveAction) {
 		}
 		req := data.ApprovalRequest{AccountID: acct.ID, Action: act.action, Params: act.params, Reason: strings.TrimSpace(reason.Text)}
 		w.cfg.goAsync(func() {
-			ctx, c := context.WithTimeout(w.ctx, searchTimeout)
+			ctx, c := context.WithTimeout(w.ctx, backendTimeout)
 			defer c()
 			_, err := w.api.RequestApproval(ctx, req)
 			fyne.Do(func() {

@@ -52,7 +52,7 @@ func TestRemoveDeviceAfterIdentityCheck(t *testing.T) {
 		t.Fatalf("no account; screen says:\n%s", screenText(w.Content()))
 	}
 	devs := ws.panels[2].(*devicesPanel)
-	devs.refresh(context.Background())
+	ws.startLoad(devs)
 	if len(devs.rows) == 0 {
 		t.Fatalf("no trusted devices listed:\n%s", screenText(devs.build()))
 	}
@@ -88,7 +88,7 @@ func TestRemoveDeviceAfterIdentityCheck(t *testing.T) {
 	if !strings.Contains(ws.banner.Text, "done") || !strings.Contains(ws.banner.Text, "security notice") {
 		t.Errorf("no confirmation of the removal: %q / %q", ws.banner.Text, f.status.Text)
 	}
-	devs.refresh(context.Background())
+	ws.startLoad(devs)
 	if len(devs.rows) != before-1 {
 		t.Errorf("devices: %d, want %d after removal", len(devs.rows), before-1)
 	}
@@ -107,7 +107,7 @@ func TestResendRespectsLimitsAndRefusesVoIP(t *testing.T) {
 		t.Fatalf("no account; screen says:\n%s", screenText(w.Content()))
 	}
 	codes := u.work.panels[1].(*codesPanel)
-	codes.refresh(context.Background())
+	u.work.startLoad(codes)
 	if len(codes.rows) == 0 {
 		t.Fatal("no deliveries listed")
 	}
@@ -124,7 +124,7 @@ func TestResendRespectsLimitsAndRefusesVoIP(t *testing.T) {
 	if u.work.account == nil {
 		t.Fatal("VoIP account not found")
 	}
-	codes.refresh(context.Background())
+	u.work.startLoad(codes)
 	test.Tap(codes.resend)
 	if !strings.Contains(codes.result.Text, "Not sent") {
 		t.Errorf("SMS to a VoIP number was not refused: %q", codes.result.Text)
@@ -132,7 +132,7 @@ func TestResendRespectsLimitsAndRefusesVoIP(t *testing.T) {
 
 	// An ordinary account: the resend goes out, and the log shows it first.
 	search(t, u, "US", "+16502530000")
-	codes.refresh(context.Background())
+	u.work.startLoad(codes)
 	n := len(codes.rows)
 	codes.channel.SetSelected("Email")
 	test.Tap(codes.resend)
@@ -153,7 +153,7 @@ func TestCodesExplainUndeliveredSMS(t *testing.T) {
 	u, _, _ := signedInURL(t)
 	search(t, u, "GB", "07911 123456")
 	codes := u.work.panels[1].(*codesPanel)
-	codes.refresh(context.Background())
+	u.work.startLoad(codes)
 	for i, d := range codes.rows {
 		if d.ProviderError == data.ProviderUnreachable {
 			codes.table.Select(widgetCell(i, 0))
@@ -191,7 +191,7 @@ func TestRemovalRetriesWithoutANewCheckCode(t *testing.T) {
 	}
 	acct := ws.account
 	devs := ws.panels[2].(*devicesPanel)
-	devs.refresh(context.Background())
+	ws.startLoad(devs)
 	lost := devs.rows[0]
 	f := ws.startSensitive(acct, ws.removeDeviceAction(acct, lost.ID, lost.Name))
 	f.channel.SetSelected(f.channels[1])

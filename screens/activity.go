@@ -25,6 +25,9 @@ import (
 // activitySource is what the Activity tab asks of the backend.
 type activitySource interface {
 	AllLoginActivity(ctx context.Context, accountID string, max int) ([]data.LoginEvent, error)
+	// TrustedDevices tells which logins' devices can be removed: only a
+	// trusted device has lasting access.
+	TrustedDevices(ctx context.Context, accountID string) ([]data.TrustedDevice, error)
 }
 
 // activityMaxEvents bounds one fetch: months of a busy account, and what SPEC
@@ -53,13 +56,22 @@ const farAwayHelp = "The place shown for a login comes from the IP address the "
 // the evidence after.
 var activityColumns = []string{"Time (yours)", "Customer's time", "Flags", "Place", "Device", "Outcome", "Network", "IP address"}
 
+// activityActions are the actions a login leads to: the sensitive ones, and a
+// password reset code sent from the Codes tab.
+type activityActions interface {
+	accountActions
+	passwordReset()
+}
+
 // activityPanel is the Activity tab: every login step of the account with its
 // IP-based place, network and flags, filters, a world map of the places, and the
 // way from a flagged login to removing its device or signing out everywhere.
 type activityPanel struct {
-	src     activitySource
-	loc     *geo.Locator
-	actions accountActions
+	src activitySource
+	// loc is read by load off the UI thread, so it is swapped atomically.
+	loc     atomic.Pointer[geo.Locator]
+	ls      *loadState
+	actions activityActions
 	win     fyne.Window
 	now     func() time.Time
 	// background runs work off the UI thread; tests make it synchronous.
@@ -71,12 +83,12 @@ type activityPanel struct {
 	acct         *data.Account
 	customerZone *time.Location
 	raw          []data.LoginEvent // as fetched, for re-analysis
+	trusted      map[string]bool   // ids of the account's trusted devices
 	all          []logins.Event    // newest first
 	rows         []logins.Event    // all, filtered
 	selected     string            // id of the selected event
 
 	table       *widget.Table
-	state       *widget.Label
 	demoNote    *widget.Label
 	failedOnly  *widget.Check
 	flaggedOnly *widget.Check
@@ -85,43 +97,25 @@ type activityPanel struct {
 	detail      *widget.Label
 	remove      *widget.Button
 	revoke      *widget.Button
+	reset       *widget.Button
 	worldMap    *worldMap
 	mapEvents   []int // worldMap point index -> rows index
 	content     fyne.CanvasObject
 }
 
-func newActivityPanel(src activitySource, loc *geo.Locator, actions accountActions, win fyne.Window) *activityPanel {
-	p := &activityPanel{src: src, loc: loc, actions: actions, win: win, now: time.Now,
-		background: func(f func()) { go f() }}
-	p.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(p.rows), len(activityColumns) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("template")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		p.updateCell)
-	p.table.ShowHeaderColumn = false
-	p.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	p.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Row < 0 && id.Col >= 0 && id.Col < len(activityColumns) {
-			o.(*widget.Label).SetText(activityColumns[id.Col])
-		}
-	}
-	em := theme.TextSize()
-	for i, w := range []float32{15, 10, 13, 15, 10, 11, 17, 10} {
-		p.table.SetColumnWidth(i, w*em)
-	}
+func newActivityPanel(src activitySource, loc *geo.Locator, actions activityActions, win fyne.Window) *activityPanel {
+	p := &activityPanel{src: src, actions: actions, win: win, now: time.Now,
+		background: func(f func()) { go f() }, ls: newLoadState("Login activity")}
+	p.ls.timeout = activityTimeout
+	p.loc.Store(loc)
+	p.table = textTable(activityColumns, []float32{15, 10, 13, 15, 10, 11, 17, 10},
+		func() int { return len(p.rows) }, p.updateCell)
 	p.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(p.rows) {
 			p.onSelect(p.rows[id.Row].ID)
 		}
 	}
 
-	p.state = widget.NewLabel("")
-	p.state.Wrapping = fyne.TextWrapWord
 	p.demoNote = widget.NewLabel("Locations are demo data: the demo database places the documentation addresses in real cities.")
 	p.demoNote.Wrapping = fyne.TextWrapWord
 	p.demoNote.Importance = widget.WarningImportance
@@ -143,8 +137,10 @@ func newActivityPanel(src activitySource, loc *geo.Locator, actions accountActio
 	p.remove = widget.NewButtonWithIcon("Remove this device…", theme.DeleteIcon(), p.onRemoveDevice)
 	p.remove.Importance = widget.DangerImportance
 	p.revoke = widget.NewButtonWithIcon("Sign out everywhere…", theme.LogoutIcon(), p.onRevokeSessions)
+	p.reset = widget.NewButtonWithIcon("Send a password reset code…", theme.MailSendIcon(), func() { p.actions.passwordReset() })
 	p.remove.Disable()
 	p.revoke.Disable()
+	p.reset.Hide()
 
 	p.worldMap = newWorldMap()
 	p.worldMap.onTapped = func(i int) {
@@ -157,6 +153,8 @@ func newActivityPanel(src activitySource, loc *geo.Locator, actions accountActio
 }
 
 func (p *activityPanel) title() string { return "Activity" }
+
+func (p *activityPanel) loadState() *loadState { return p.ls }
 
 func (p *activityPanel) build() fyne.CanvasObject {
 	if p.content != nil {
@@ -175,12 +173,12 @@ func (p *activityPanel) build() fyne.CanvasObject {
 	)
 	// The table is what agents read: it gets the full width. Below it the map
 	// and, beside it, what the selected login means and what to do about it.
-	actions := container.NewHBox(p.remove, p.revoke)
+	actions := container.NewHBox(p.remove, p.revoke, p.reset)
 	side := container.NewVScroll(container.NewVBox(actions, p.detail))
 	mapBox := container.NewBorder(nil, legend, nil, nil, p.worldMap)
 	bottom := container.NewHSplit(mapBox, side)
 	bottom.SetOffset(0.55)
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, why, p.demoNote), p.state, filters)
+	top := container.NewVBox(container.NewBorder(nil, nil, nil, why, p.demoNote), p.ls.label, filters)
 	split := container.NewVSplit(p.table, bottom)
 	split.SetOffset(0.5)
 	p.content = container.NewBorder(top, nil, nil, nil, split)
@@ -190,7 +188,7 @@ func (p *activityPanel) build() fyne.CanvasObject {
 // setLocator places logins with another database from now on (Settings
 // changed); the next load uses it. UI thread.
 func (p *activityPanel) setLocator(loc *geo.Locator) {
-	p.loc = loc
+	p.loc.Store(loc)
 	p.demoNote.Hidden = loc == nil || !loc.Demo()
 	p.demoNote.Refresh()
 }
@@ -198,7 +196,7 @@ func (p *activityPanel) setLocator(loc *geo.Locator) {
 func (p *activityPanel) setAccount(acct *data.Account) {
 	p.acct = acct
 	p.customerZone = nil
-	p.raw, p.all, p.rows, p.selected = nil, nil, nil, ""
+	p.raw, p.all, p.rows, p.selected, p.trusted = nil, nil, nil, "", nil
 	p.failedOnly.SetChecked(false)
 	p.flaggedOnly.SetChecked(false)
 	p.device.Options = []string{allDevices}
@@ -209,10 +207,8 @@ func (p *activityPanel) setAccount(acct *data.Account) {
 	p.worldMap.setPoints(nil, -1)
 	p.updateDetail()
 	if acct == nil {
-		p.state.SetText("")
-		return
+		p.ls.label.SetText("")
 	}
-	p.state.SetText("Loading login activity…")
 }
 
 func (p *activityPanel) maxSpeedKMH() float64 {
@@ -236,7 +232,7 @@ func (p *activityPanel) onMaxSpeedChanged(text string) {
 	}
 	v, _ := strconv.ParseFloat(strings.TrimSpace(text), 64)
 	p.maxSpeedBits.Store(math.Float64bits(v))
-	acct, raw, loc := p.acct, p.raw, p.loc
+	acct, raw, loc := p.acct, p.raw, p.loc.Load()
 	if acct == nil || raw == nil {
 		return
 	}
@@ -253,42 +249,35 @@ func (p *activityPanel) onMaxSpeedChanged(text string) {
 	})
 }
 
-func (p *activityPanel) refresh(ctx context.Context) {
-	type snapshot struct {
-		acct *data.Account
-		loc  *geo.Locator
-	}
-	snap := onUI(func() snapshot { return snapshot{p.acct, p.loc} })
-	acct := snap.acct
-	if acct == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, activityTimeout)
-	defer cancel()
+// load fetches every login of the account and its trusted devices, and
+// analyses the logins (places, distances, flags).
+func (p *activityPanel) load(ctx context.Context, acct data.Account) (func(), error) {
 	events, err := p.src.AllLoginActivity(ctx, acct.ID, activityMaxEvents)
-	var analysed []logins.Event
-	zone := customerZone(acct.TimeZone)
-	if err == nil {
-		analysed = logins.Analyze(events, snap.loc, logins.Options{MaxSpeedKMH: p.maxSpeedKMH(), Now: p.now()})
+	if err != nil {
+		return nil, err
 	}
-	fyne.Do(func() {
-		if p.acct == nil || p.acct.ID != acct.ID {
-			return // the agent moved on to another account meanwhile
-		}
-		if err != nil {
-			p.state.SetText("Login activity could not be loaded: " + describeError(err))
-			return
-		}
+	devices, err := p.src.TrustedDevices(ctx, acct.ID)
+	if err != nil {
+		return nil, err
+	}
+	trusted := map[string]bool{}
+	for _, d := range devices {
+		trusted[d.ID] = true
+	}
+	zone := customerZone(acct.TimeZone)
+	analysed := logins.Analyze(events, p.loc.Load(), logins.Options{MaxSpeedKMH: p.maxSpeedKMH(), Now: p.now()})
+	return func() {
 		p.customerZone = zone
 		p.raw = events
 		p.all = analysed
+		p.trusted = trusted
 		// Selected is set directly: SetSelected would run the filters a second
 		// time through OnChanged.
 		p.device.Options = deviceOptions(analysed)
 		p.device.Selected = allDevices
 		p.device.Refresh()
 		p.applyFilters()
-	})
+	}, nil
 }
 
 // customerZone loads the account's IANA zone; nil when unknown or the same as
@@ -357,7 +346,7 @@ func (p *activityPanel) applyFilters() {
 		p.selected = ""
 	}
 	p.table.Refresh()
-	p.state.SetText(p.summary())
+	p.ls.label.SetText(p.summary())
 	p.updateMap()
 	p.updateDetail()
 }
@@ -440,8 +429,11 @@ func (p *activityPanel) selectedEvent() (logins.Event, bool) {
 	return logins.Event{}, false
 }
 
-// updateDetail explains the selected login and enables the actions when it is
-// flagged: those are the logins an agent acts on.
+// updateDetail explains the selected login and offers what can be done about
+// it: a trusted device can be removed; any other device has no lasting access,
+// so the flow offers signing out everywhere and a password reset instead, and
+// says why. The actions are enabled for flagged logins: those are the logins
+// an agent acts on.
 func (p *activityPanel) updateDetail() {
 	e, ok := p.selectedEvent()
 	if !ok {
@@ -449,11 +441,26 @@ func (p *activityPanel) updateDetail() {
 		p.remove.SetText("Remove this device…")
 		p.remove.Disable()
 		p.revoke.Disable()
+		p.reset.Hide()
 		return
 	}
-	p.detail.SetText(eventDetail(e))
-	p.remove.SetText(fmt.Sprintf("Remove %q…", deviceLabel(e.LoginEvent)))
-	if e.Flagged() && e.DeviceID != "" {
+	text := eventDetail(e)
+	trusted := e.DeviceID != "" && p.trusted[e.DeviceID]
+	name := deviceLabel(e.LoginEvent)
+	if trusted {
+		p.remove.SetText(fmt.Sprintf("Remove %q…", name))
+		p.reset.Hide()
+	} else {
+		p.remove.SetText("Not a trusted device")
+		if e.Flagged() {
+			text += fmt.Sprintf("\n\n%s is not one of the account's trusted devices, so there is nothing to remove: it cannot sign in again without a verification code. If the customer does not recognise this login, sign out everywhere (it ends any session the device still has) and send a password reset code.", name)
+			p.reset.Show()
+		} else {
+			p.reset.Hide()
+		}
+	}
+	p.detail.SetText(text)
+	if e.Flagged() && trusted {
 		p.remove.Enable()
 	} else {
 		p.remove.Disable()
@@ -466,7 +473,7 @@ func (p *activityPanel) updateDetail() {
 }
 
 func (p *activityPanel) onRemoveDevice() {
-	if e, ok := p.selectedEvent(); ok && e.DeviceID != "" {
+	if e, ok := p.selectedEvent(); ok && e.DeviceID != "" && p.trusted[e.DeviceID] {
 		p.actions.removeDevice(e.DeviceID, deviceLabel(e.LoginEvent))
 	}
 }
@@ -480,16 +487,10 @@ func (p *activityPanel) onWhyFarAway() {
 	dialog.ShowInformation("Why is this location far away?", farAwayHelp, p.win)
 }
 
-func (p *activityPanel) updateCell(id widget.TableCellID, o fyne.CanvasObject) {
-	l := o.(*widget.Label)
-	l.Importance = widget.MediumImportance
-	if id.Row < 0 || id.Row >= len(p.rows) {
-		l.SetText("")
-		return
-	}
-	e := p.rows[id.Row]
+func (p *activityPanel) updateCell(row, col int, l *widget.Label) {
+	e := p.rows[row]
 	text := ""
-	switch id.Col {
+	switch col {
 	case 0:
 		text = relativeTime(e.At, p.now(), time.Local)
 	case 1:

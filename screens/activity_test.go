@@ -24,10 +24,12 @@ import (
 type recordingActions struct {
 	removed []string // "id|name"
 	revoked int
+	resets  int
 }
 
 func (r *recordingActions) removeDevice(id, name string) { r.removed = append(r.removed, id+"|"+name) }
 func (r *recordingActions) revokeSessions()              { r.revoked++ }
+func (r *recordingActions) passwordReset()               { r.resets++ }
 
 // activityFixture is the Activity tab over the real reference backend and the
 // demo geolocation database, showing the demo account +16502530000 (Emily
@@ -57,14 +59,16 @@ func activityFixture(t *testing.T) (*activityPanel, *recordingActions, fyne.Wind
 	w.SetContent(p.build())
 	w.Resize(fyne.NewSize(1400, 800))
 	p.setAccount(&accts[0])
-	p.refresh(ctx)
+	if err := loadNow(ctx, p, accts[0]); err != nil {
+		t.Fatal(err)
+	}
 	return p, rec, w
 }
 
 // cellText is what the table shows in a cell.
 func cellText(p *activityPanel, row, col int) string {
 	l := widget.NewLabel("")
-	p.updateCell(widget.TableCellID{Row: row, Col: col}, l)
+	p.updateCell(row, col, l)
 	return l.Text
 }
 
@@ -87,7 +91,7 @@ func TestActivityShowsTheAbroadLoginFlagged(t *testing.T) {
 	}
 	total := len(p.rows)
 	if total == 0 {
-		t.Fatalf("no rows; state %q", p.state.Text)
+		t.Fatalf("no rows; state %q", p.ls.label.Text)
 	}
 	lagos := -1
 	for r := range p.rows {
@@ -113,8 +117,8 @@ func TestActivityShowsTheAbroadLoginFlagged(t *testing.T) {
 	if !home {
 		t.Error("no unflagged login from home in San Francisco")
 	}
-	if !strings.Contains(p.state.Text, "flagged") {
-		t.Errorf("summary %q", p.state.Text)
+	if !strings.Contains(p.ls.label.Text, "flagged") {
+		t.Errorf("summary %q", p.ls.label.Text)
 	}
 
 	// Flagged only narrows the rows to flagged ones.
@@ -142,20 +146,29 @@ func TestActivityShowsTheAbroadLoginFlagged(t *testing.T) {
 		t.Fatal("the Lagos login is not among the flagged ones")
 	}
 	p.table.Select(widget.TableCellID{Row: lagosRow, Col: 0})
-	if p.remove.Disabled() || p.revoke.Disabled() {
-		t.Fatal("actions disabled for a selected flagged login")
-	}
 	if !strings.Contains(p.detail.Text, "km from the login before") {
 		t.Errorf("detail %q", p.detail.Text)
 	}
-	test.Tap(p.remove)
+	// The Lagos device is not trusted: there is nothing to remove, so no
+	// identity check is started for it; the tab says why and offers what works.
 	name := cellText(p, lagosRow, device)
-	if len(rec.removed) != 1 || rec.removed[0] != "dv_unknown_ng|"+name {
-		t.Errorf("removeDevice calls = %v, want dv_unknown_ng|%s", rec.removed, name)
+	if !p.remove.Disabled() || p.revoke.Disabled() {
+		t.Fatalf("untrusted device: remove enabled=%v, sign out everywhere enabled=%v", !p.remove.Disabled(), !p.revoke.Disabled())
+	}
+	if !strings.Contains(p.detail.Text, name+" is not one of the account's trusted devices") || !p.reset.Visible() {
+		t.Errorf("no reason and no password reset offered: %q", p.detail.Text)
+	}
+	test.Tap(p.remove)
+	if len(rec.removed) != 0 {
+		t.Errorf("removeDevice called for an untrusted device: %v", rec.removed)
 	}
 	test.Tap(p.revoke)
 	if rec.revoked != 1 {
 		t.Errorf("revokeSessions calls = %d", rec.revoked)
+	}
+	test.Tap(p.reset)
+	if rec.resets != 1 {
+		t.Errorf("passwordReset calls = %d", rec.resets)
 	}
 
 	// Failed only, on top: only failed steps remain.
@@ -264,6 +277,10 @@ func TestActivityTextsForPeople(t *testing.T) {
 // measured by the client's own benchmarks.
 type memorySource []data.LoginEvent
 
+func (m memorySource) TrustedDevices(context.Context, string) ([]data.TrustedDevice, error) {
+	return nil, nil
+}
+
 func (m memorySource) AllLoginActivity(context.Context, string, int) ([]data.LoginEvent, error) {
 	return m, nil
 }
@@ -297,7 +314,7 @@ func BenchmarkActivityRefresh10k(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		p.setAccount(acct)
-		p.refresh(ctx)
+		_ = loadNow(ctx, p, *acct)
 	}
 	if len(p.rows) != len(events) {
 		b.Fatalf("%d rows", len(p.rows))

@@ -12,6 +12,7 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/services/client"
+	"verifydesk/services/deliveries"
 )
 
 // codesSource is what the Codes tab asks of the backend.
@@ -26,12 +27,12 @@ type codesSource interface {
 type codesPanel struct {
 	src     codesSource
 	w       *workspace
+	ls      *loadState
 	acct    *data.Account
 	rows    []data.Delivery
 	table   *widget.Table
 	detail  *widget.Label
 	limits  *widget.Label
-	state   *widget.Label
 	channel *widget.Select
 	purpose *widget.Select
 	resend  *widget.Button
@@ -44,31 +45,21 @@ type codesPanel struct {
 
 var codeColumns = []string{"Sent", "Channel", "To", "Purpose", "Asked by", "Status", "What happened", "Sender"}
 
+// codeChannels are the resend choices, in the order shown.
+var codeChannels = []struct{ label, channel string }{
+	{"SMS", data.ChannelSMS}, {"Email", data.ChannelEmail}, {"App notification", data.ChannelAppPush},
+}
+
 func newCodesPanel(src codesSource, w *workspace) *codesPanel {
-	p := &codesPanel{src: src, w: w}
-	p.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(p.rows), len(codeColumns) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("template")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(p.cell(id)) })
-	p.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	p.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Row < 0 && id.Col >= 0 {
-			o.(*widget.Label).SetText(codeColumns[id.Col])
-		} else if id.Col < 0 {
-			o.(*widget.Label).SetText("")
-		}
-	}
-	p.table.ShowHeaderColumn = false
-	em := theme.TextSize()
-	for i, wdt := range []float32{14, 5.5, 9.5, 8, 5.5, 7, 13, 7} {
-		p.table.SetColumnWidth(i, wdt*em)
-	}
+	p := &codesPanel{src: src, w: w, ls: newLoadState("The delivery log")}
+	p.table = textTable(codeColumns, []float32{14, 5.5, 9.5, 8, 5.5, 7, 13, 7},
+		func() int { return len(p.rows) },
+		func(row, col int, l *widget.Label) {
+			l.SetText(p.cell(row, col))
+			if col == 5 && p.rows[row].Failed() {
+				l.Importance = widget.DangerImportance
+			}
+		})
 	p.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(p.rows) {
 			p.detail.SetText(deliveryDetail(p.rows[id.Row]))
@@ -78,10 +69,12 @@ func newCodesPanel(src codesSource, w *workspace) *codesPanel {
 	p.detail.Wrapping = fyne.TextWrapWord
 	p.limits = widget.NewLabel("")
 	p.limits.Wrapping = fyne.TextWrapWord
-	p.state = widget.NewLabel("")
-	p.state.Wrapping = fyne.TextWrapWord
-	p.channel = widget.NewSelect([]string{"SMS", "Email", "App notification"}, func(string) { p.pendingKey = "" })
-	p.channel.SetSelected("SMS")
+	var labels []string
+	for _, c := range codeChannels {
+		labels = append(labels, c.label)
+	}
+	p.channel = widget.NewSelect(labels, func(string) { p.pendingKey = "" })
+	p.channel.SetSelected(labels[0])
 	p.purpose = widget.NewSelect([]string{data.PurposeLogin, data.PurposeNewDevice, data.PurposeResetPassword, data.PurposeRegister, data.PurposeEnable2FA}, func(string) { p.pendingKey = "" })
 	p.purpose.SetSelected(data.PurposeLogin)
 	p.resend = widget.NewButtonWithIcon("Resend code", theme.MailSendIcon(), p.onResend)
@@ -90,12 +83,14 @@ func newCodesPanel(src codesSource, w *workspace) *codesPanel {
 	return p
 }
 
+func (p *codesPanel) loadState() *loadState { return p.ls }
+
 func (p *codesPanel) title() string { return "Codes" }
 
 func (p *codesPanel) build() fyne.CanvasObject {
 	if p.content == nil {
 		resendRow := container.NewHBox(widget.NewLabel("Resend by"), p.channel, widget.NewLabel("for"), p.purpose, p.resend)
-		top := container.NewVBox(p.state, p.limits, resendRow, p.result, widget.NewSeparator())
+		top := container.NewVBox(p.ls.label, p.limits, resendRow, p.result, widget.NewSeparator())
 		split := container.NewVSplit(p.table, container.NewVScroll(p.detail))
 		split.Offset = 0.7
 		p.content = container.NewBorder(top, nil, nil, nil, split)
@@ -109,53 +104,43 @@ func (p *codesPanel) setAccount(acct *data.Account) {
 	p.pendingKey = ""
 	p.table.UnselectAll()
 	p.table.Refresh()
-	p.state.SetText("Loading the delivery log…")
-	p.state.Show()
 	p.limits.SetText("")
 	p.result.SetText("")
+	p.resend.Enable()
 	p.detail.SetText("Select a delivery to see what its status means and what the customer can do.")
 }
 
-func (p *codesPanel) refresh(ctx context.Context) {
-	acct := onUI(func() *data.Account { return p.acct })
-	if acct == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
-	defer cancel()
+// usePurpose preselects the purpose of the next resend (the Activity tab leads
+// here for a password reset). UI thread.
+func (p *codesPanel) usePurpose(purpose string) { p.purpose.SetSelected(purpose) }
+
+func (p *codesPanel) load(ctx context.Context, acct data.Account) (func(), error) {
 	rows, err := p.src.Deliveries(ctx, acct.ID)
+	if err != nil {
+		return nil, err
+	}
 	rl, rlErr := p.src.RateLimits(ctx, acct.ID)
-	fyne.Do(func() {
-		if p.acct == nil || p.acct.ID != acct.ID {
-			return
-		}
-		p.w.noteBackend(err)
-		if err != nil {
-			p.state.SetText("The delivery log could not be loaded: " + describeError(err))
-			return
-		}
+	return func() {
 		p.rows = rows
 		p.table.Refresh()
 		if len(rows) == 0 {
-			p.state.SetText("No codes sent in the last 30 days.")
+			p.ls.label.SetText("No codes sent in the last 30 days.")
 		} else {
-			p.state.SetText(deliverySummary(rows))
+			p.ls.label.SetText(deliverySummary(rows))
 		}
 		if rlErr != nil {
 			p.limits.SetText("Send limits could not be loaded: " + describeError(rlErr))
-		} else {
-			p.limits.SetText(limitsText(rl, p.w.cfg.now()))
-			p.w.header.setRateLimits(rl, p.w.cfg.now())
+			return
 		}
-	})
+		now := p.w.cfg.now()
+		p.limits.SetText(limitsText(rl, now))
+		p.w.header.setRateLimits(rl, now)
+	}, nil
 }
 
-func (p *codesPanel) cell(id widget.TableCellID) string {
-	if id.Row < 0 || id.Row >= len(p.rows) {
-		return ""
-	}
-	d := p.rows[id.Row]
-	switch id.Col {
+func (p *codesPanel) cell(row, col int) string {
+	d := p.rows[row]
+	switch col {
 	case 0:
 		return relativeTime(d.RequestedAt, p.w.cfg.now(), nil)
 	case 1:
@@ -194,16 +179,8 @@ func (p *codesPanel) cell(id widget.TableCellID) string {
 
 // deliverySummary is the one line an agent reads first: how many arrived.
 func deliverySummary(rows []data.Delivery) string {
-	var ok, bad int
-	for _, d := range rows {
-		switch {
-		case d.Status == data.StatusDelivered:
-			ok++
-		case d.Failed():
-			bad++
-		}
-	}
-	s := fmt.Sprintf("%d sent in the last 30 days: %d delivered, %d did not arrive.", len(rows), ok, bad)
+	c := deliveries.Count(rows)
+	s := fmt.Sprintf("%d sent in the last 30 days: %d delivered, %d did not arrive.", c.Total, c.Delivered, c.Failed)
 	if last := rows[0]; last.Status != data.StatusDelivered {
 		s += " The latest is " + last.Status
 		if pe, ok := data.ProviderErrors[last.ProviderError]; ok {
@@ -242,25 +219,31 @@ func deliveryDetail(d data.Delivery) string {
 	return b.String()
 }
 
+// onResend sends a code by the chosen channel. A tap handler: it reads the
+// widgets directly and sends off the UI thread.
 func (p *codesPanel) onResend() {
-	acct := onUI(func() *data.Account { return p.acct })
-	if acct == nil {
+	if p.acct == nil {
 		return
 	}
-	ch := map[string]string{"SMS": data.ChannelSMS, "Email": data.ChannelEmail, "App notification": data.ChannelAppPush}[p.channel.Selected]
+	ch := ""
+	for _, c := range codeChannels {
+		if c.label == p.channel.Selected {
+			ch = c.channel
+		}
+	}
 	req := data.ResendRequest{Channel: ch, Purpose: p.purpose.Selected}
 	if p.pendingKey == "" {
 		p.pendingKey = client.NewIdempotencyKey()
 	}
-	key := p.pendingKey
+	key, accountID := p.pendingKey, p.acct.ID
 	p.resend.Disable()
 	p.result.SetText("Sending…")
-	p.w.cfg.goAsync(func() { p.send(p.w.ctx, acct.ID, req, key) })
+	p.w.cfg.goAsync(func() { p.send(p.w.ctx, accountID, req, key) })
 }
 
 // send resends a code. I/O: off the UI thread (tests call it directly).
 func (p *codesPanel) send(ctx context.Context, accountID string, req data.ResendRequest, key string) {
-	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
+	ctx, cancel := context.WithTimeout(ctx, backendTimeout)
 	defer cancel()
 	res, err := p.src.Resend(ctx, accountID, req, key)
 	fyne.Do(func() {
@@ -283,6 +266,6 @@ func (p *codesPanel) send(ctx context.Context, accountID string, req data.Resend
 			msg = "Already sent a moment ago; nothing new was sent."
 		}
 		p.result.SetText(msg)
-		p.w.cfg.goAsync(func() { p.refresh(p.w.ctx) })
+		p.w.startLoad(p)
 	})
 }

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
+	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/services/client"
@@ -67,12 +68,44 @@ func relativeTime(t, now time.Time, loc *time.Location) string {
 	}
 }
 
-// onUI returns what f computes on the UI thread: background work uses it to
-// read state that widgets' handlers change, without a lock.
-func onUI[T any](f func() T) T {
-	var v T
-	fyne.DoAndWait(func() { v = f() })
-	return v
+// textTable is a table of text cells under a bold header row, the set-up every
+// tab's table shares. rows counts the rows; cell fills one cell's label, which
+// starts each time with the leading alignment and medium importance; widths
+// are in text heights, so columns follow Fyne's text size and scale.
+func textTable(columns []string, widths []float32, rows func() int, cell func(row, col int, l *widget.Label)) *widget.Table {
+	t := widget.NewTableWithHeaders(
+		func() (int, int) { return rows(), len(columns) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("template")
+			l.Truncation = fyne.TextTruncateEllipsis
+			return l
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			l := o.(*widget.Label)
+			l.Alignment = fyne.TextAlignLeading
+			l.Importance = widget.MediumImportance
+			if id.Row < 0 || id.Row >= rows() || id.Col < 0 || id.Col >= len(columns) {
+				l.SetText("")
+				return
+			}
+			cell(id.Row, id.Col, l)
+		})
+	t.ShowHeaderColumn = false
+	t.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		text := ""
+		if id.Row < 0 && id.Col >= 0 && id.Col < len(columns) {
+			text = columns[id.Col]
+		}
+		o.(*widget.Label).SetText(text)
+	}
+	em := theme.TextSize()
+	for i, w := range widths {
+		t.SetColumnWidth(i, w*em)
+	}
+	return t
 }
 
 // showIf shows o when cond holds and hides it otherwise.

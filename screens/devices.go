@@ -23,11 +23,11 @@ type devicesPanel struct {
 	src      devicesSource
 	w        *workspace
 	actions  accountActions
+	ls       *loadState
 	acct     *data.Account
 	rows     []data.TrustedDevice
 	selected int
 	table    *widget.Table
-	state    *widget.Label
 	remove   *widget.Button
 	revoke   *widget.Button
 	content  fyne.CanvasObject
@@ -36,28 +36,15 @@ type devicesPanel struct {
 var deviceColumns = []string{"Device", "Model", "System", "App", "Notifications", "Added", "Last seen", "Last IP"}
 
 func newDevicesPanel(src devicesSource, w *workspace, actions accountActions) *devicesPanel {
-	p := &devicesPanel{src: src, w: w, actions: actions, selected: -1}
-	p.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(p.rows), len(deviceColumns) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("template")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) { o.(*widget.Label).SetText(p.cell(id)) })
-	p.table.ShowHeaderColumn = false
-	p.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	p.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Row < 0 && id.Col >= 0 {
-			o.(*widget.Label).SetText(deviceColumns[id.Col])
-		}
-	}
-	em := theme.TextSize()
-	for i, wdt := range []float32{10, 8, 7, 5, 8, 8, 13, 9} {
-		p.table.SetColumnWidth(i, wdt*em)
-	}
+	p := &devicesPanel{src: src, w: w, actions: actions, selected: -1, ls: newLoadState("Trusted devices")}
+	p.table = textTable(deviceColumns, []float32{10, 8, 7, 5, 8, 8, 13, 9},
+		func() int { return len(p.rows) },
+		func(row, col int, l *widget.Label) {
+			l.SetText(p.cell(row, col))
+			if col == 4 && !p.rows[row].NotificationsAllowed {
+				l.Importance = widget.WarningImportance
+			}
+		})
 	p.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(p.rows) {
 			p.selected = id.Row
@@ -65,8 +52,6 @@ func newDevicesPanel(src devicesSource, w *workspace, actions accountActions) *d
 			p.remove.Enable()
 		}
 	}
-	p.state = widget.NewLabel("")
-	p.state.Wrapping = fyne.TextWrapWord
 	p.remove = widget.NewButtonWithIcon("Remove selected device…", theme.DeleteIcon(), p.onRemove)
 	p.remove.Importance = widget.DangerImportance
 	p.remove.Disable()
@@ -74,13 +59,15 @@ func newDevicesPanel(src devicesSource, w *workspace, actions accountActions) *d
 	return p
 }
 
+func (p *devicesPanel) loadState() *loadState { return p.ls }
+
 func (p *devicesPanel) title() string { return "Devices" }
 
 func (p *devicesPanel) build() fyne.CanvasObject {
 	if p.content == nil {
 		help := widget.NewLabel("Trusted devices skip the verification code. A removed device is signed out at once and needs a code next time. Check the caller's identity first.")
 		help.Wrapping = fyne.TextWrapWord
-		p.content = container.NewBorder(container.NewVBox(help, p.state, container.NewHBox(p.remove, p.revoke)), nil, nil, nil, p.table)
+		p.content = container.NewBorder(container.NewVBox(help, p.ls.label, container.NewHBox(p.remove, p.revoke)), nil, nil, nil, p.table)
 	}
 	return p.content
 }
@@ -93,30 +80,22 @@ func (p *devicesPanel) setAccount(acct *data.Account) {
 	p.table.Refresh()
 	p.remove.SetText("Remove selected device…")
 	p.remove.Disable()
-	p.state.SetText("Loading trusted devices…")
 }
 
-func (p *devicesPanel) refresh(ctx context.Context) {
-	acct := onUI(func() *data.Account { return p.acct })
-	if acct == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
-	defer cancel()
+func (p *devicesPanel) load(ctx context.Context, acct data.Account) (func(), error) {
 	rows, err := p.src.TrustedDevices(ctx, acct.ID)
-	fyne.Do(func() {
-		if p.acct == nil || p.acct.ID != acct.ID {
-			return
-		}
-		p.w.noteBackend(err)
-		if err != nil {
-			p.state.SetText("Trusted devices could not be loaded: " + describeError(err))
-			return
-		}
+	if err != nil {
+		return nil, err
+	}
+	return func() {
 		p.rows = rows
+		p.selected = -1
+		p.table.UnselectAll()
 		p.table.Refresh()
-		p.state.SetText(devicesSummary(rows))
-	})
+		p.remove.SetText("Remove selected device…")
+		p.remove.Disable()
+		p.ls.label.SetText(devicesSummary(rows))
+	}, nil
 }
 
 // devicesSummary says what matters for app-notification codes.
@@ -140,13 +119,10 @@ func devicesSummary(rows []data.TrustedDevice) string {
 	return s
 }
 
-func (p *devicesPanel) cell(id widget.TableCellID) string {
-	if id.Row < 0 || id.Row >= len(p.rows) {
-		return ""
-	}
-	d := p.rows[id.Row]
+func (p *devicesPanel) cell(row, col int) string {
+	d := p.rows[row]
 	now := p.w.cfg.now()
-	switch id.Col {
+	switch col {
 	case 0:
 		return d.Name
 	case 1:

@@ -2,18 +2,28 @@
 // frame (top bar, left column, account header, tabs, status bar) and one file per
 // tab. Screens call services; every widget change happens on the UI thread, inside
 // fyne.Do when the work ran in a goroutine.
+//
+// Tap handlers and shortcuts already run on the UI thread: they read and change
+// widgets directly. fyne.DoAndWait is for goroutines only; a handler that calls
+// it is run elsewhere by the real driver (or hangs it with the fyneDo
+// migration), which Fyne's test driver cannot show.
 package screens
 
 import (
 	"context"
+	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
 )
 
 // panel is one tab of the account workspace (Overview, Codes, Devices, Activity,
-// Phone check, Case).
+// Phone check, Case). The workspace loads it with one mechanism (startLoad):
+// off the UI thread, with progress, stale answers dropped, errors in words, the
+// online badge kept current and a retry when the backend is back.
 type panel interface {
 	// title is the tab's label.
 	title() string
@@ -23,10 +33,67 @@ type panel interface {
 	// account (nil clears it). The panel drops what it showed for the previous
 	// account; it does no I/O here.
 	setAccount(acct *data.Account)
-	// refresh loads the panel's data for the current account. It does I/O, so the
-	// workspace calls it in a goroutine when the tab is first shown for an
-	// account; it changes widgets only inside fyne.Do. Tests call it directly.
-	refresh(ctx context.Context)
+	// load fetches what the panel shows for acct. It runs off the UI thread and
+	// touches no widget and no panel field that the UI thread writes: it returns
+	// show, which the workspace calls on the UI thread unless a newer load or
+	// another account superseded this one.
+	load(ctx context.Context, acct data.Account) (show func(), err error)
+	// loadState is the panel's part of the mechanism.
+	loadState() *loadState
+}
+
+// loadState is what the load mechanism keeps for one panel. Only the UI thread
+// touches it.
+type loadState struct {
+	// what names the panel's data in a sentence: "The delivery log".
+	what string
+	// label says "Loading…" and why a load failed; the panel's show may use it
+	// for its own summary.
+	label *widget.Label
+	// timeout bounds one load; zero means backendTimeout.
+	timeout time.Duration
+	// seq is bumped by every load and every account change: an answer whose
+	// seq is no longer current is dropped.
+	seq int
+}
+
+func newLoadState(what string) *loadState {
+	l := widget.NewLabel("")
+	l.Wrapping = fyne.TextWrapWord
+	return &loadState{what: what, label: l}
+}
+
+func (s *loadState) loading() {
+	s.label.SetText("Loading " + lowerFirst(s.what) + "…")
+	s.label.Show()
+}
+
+func lowerFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToLower(s[:1]) + s[1:]
+}
+
+// showLoad shows a finished load: the panel's show, or the words for err in
+// the panel's label. UI thread.
+func showLoad(st *loadState, show func(), err error) {
+	if err != nil {
+		st.label.SetText(st.what + " could not be loaded: " + describeError(err) + retryWords(err))
+		st.label.Show()
+		return
+	}
+	show()
+}
+
+// loadNow runs p's load for acct on the calling goroutine and shows the
+// outcome as the workspace does (tests and benchmarks of a panel on its own;
+// the workspace uses startLoad). It returns the load's error.
+func loadNow(ctx context.Context, p panel, acct data.Account) error {
+	p.loadState().loading()
+	show, err := p.load(ctx, acct)
+	showLoad(p.loadState(), show, err)
+	return err
 }
 
 // accountActions starts the sensitive actions a panel can lead to. The workspace

@@ -10,34 +10,16 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
-	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
+	"verifydesk/services/deliveries"
 	"verifydesk/services/phone"
 )
 
 // phoneCheckSource is what the Phone check tab asks of the backend.
 type phoneCheckSource interface {
 	Deliveries(ctx context.Context, accountID string) ([]data.Delivery, error)
-}
-
-// deliveryWindow is how far back the tab counts SMS deliveries: the help
-// pages' troubleshooting is about recent attempts.
-const deliveryWindow = 30 * 24 * time.Hour
-
-// formRow is one line of the deliveries-per-form table: every SMS sent to one
-// form of the number.
-type formRow struct {
-	form       string
-	to         string // masked destination of the latest delivery
-	sent       int
-	delivered  int
-	failed     int
-	last       data.Delivery // the latest delivery to this form
-	network    string        // the network the provider last reported reaching
-	networkAt  time.Time     // when it reported that
-	lastReason string        // what the latest failure means, from data.ProviderErrors
 }
 
 var formColumns = []string{"Sent to", "Codes sent", "Delivered", "Failed", "Last status", "Last sent", "Network reached"}
@@ -50,10 +32,10 @@ type phoneCheckPanel struct {
 	src phoneCheckSource
 	now func() time.Time
 
-	acct    *data.Account
-	diag    *phone.Diagnosis // of the input last typed in the search field
-	rows    []formRow
-	loadGen int // bumped by setAccount so a late refresh of another account is dropped
+	ls   *loadState
+	acct *data.Account
+	diag *phone.Diagnosis // of the input last typed in the search field
+	rows []deliveries.FormStats
 
 	typed     *widget.Label
 	worst     *badgeWidget
@@ -61,7 +43,6 @@ type phoneCheckPanel struct {
 	findings  *fyne.Container
 	stored    *widget.Label
 	storedTag *badgeWidget
-	state     *widget.Label
 	table     *widget.Table
 	detail    *widget.Label // the selected form's last status in full, with advice
 	network   *widget.Label
@@ -71,7 +52,7 @@ type phoneCheckPanel struct {
 
 // newPhoneCheckPanel builds the tab's widgets; it does no I/O.
 func newPhoneCheckPanel(src phoneCheckSource) *phoneCheckPanel {
-	p := &phoneCheckPanel{src: src, now: time.Now}
+	p := &phoneCheckPanel{src: src, now: time.Now, ls: newLoadState("The SMS deliveries")}
 	p.typed = widget.NewLabel("")
 	p.typed.Wrapping = fyne.TextWrapWord
 	p.worst = badge("", widget.MediumImportance)
@@ -80,40 +61,18 @@ func newPhoneCheckPanel(src phoneCheckSource) *phoneCheckPanel {
 	p.stored = widget.NewLabel("")
 	p.stored.Wrapping = fyne.TextWrapWord
 	p.storedTag = badge("", widget.MediumImportance)
-	p.state = widget.NewLabel("")
-	p.state.Wrapping = fyne.TextWrapWord
 	p.network = widget.NewLabel("")
 	p.network.Wrapping = fyne.TextWrapWord
 	p.ported = badge("", widget.WarningImportance)
 
-	p.table = widget.NewTableWithHeaders(
-		func() (int, int) { return len(p.rows), len(formColumns) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("template")
-			l.Truncation = fyne.TextTruncateEllipsis
-			return l
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
-			l.Alignment = fyne.TextAlignLeading
-			if id.Col >= 1 && id.Col <= 3 {
+	p.table = textTable(formColumns, []float32{22, 6, 6, 5, 16, 12, 12},
+		func() int { return len(p.rows) },
+		func(row, col int, l *widget.Label) {
+			if col >= 1 && col <= 3 {
 				l.Alignment = fyne.TextAlignTrailing // counts line up on the right
 			}
-			l.SetText(p.cell(id.Row, id.Col))
+			l.SetText(p.cell(row, col))
 		})
-	p.table.ShowHeaderColumn = false
-	p.table.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	p.table.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		if id.Row < 0 && id.Col >= 0 && id.Col < len(formColumns) {
-			o.(*widget.Label).SetText(formColumns[id.Col])
-		}
-	}
-	em := theme.TextSize()
-	for i, w := range []float32{22, 6, 6, 5, 16, 12, 12} {
-		p.table.SetColumnWidth(i, w*em)
-	}
 	p.table.OnSelected = func(id widget.TableCellID) { p.onSelectForm(id.Row) }
 	p.detail = widget.NewLabel("")
 	p.detail.Wrapping = fyne.TextWrapWord
@@ -123,6 +82,8 @@ func newPhoneCheckPanel(src phoneCheckSource) *phoneCheckPanel {
 }
 
 func (p *phoneCheckPanel) title() string { return "Phone check" }
+
+func (p *phoneCheckPanel) loadState() *loadState { return p.ls }
 
 func (p *phoneCheckPanel) build() fyne.CanvasObject {
 	if p.content != nil {
@@ -141,7 +102,7 @@ func (p *phoneCheckPanel) build() fyne.CanvasObject {
 		p.stored)
 	top := container.NewGridWithColumns(2, typedCard, storedCard)
 	deliveries := container.NewBorder(
-		container.NewVBox(widget.NewSeparator(), heading("SMS codes sent to each form of the number"), p.state),
+		container.NewVBox(widget.NewSeparator(), heading("SMS codes sent to each form of the number"), p.ls.label),
 		container.NewVBox(p.detail, container.NewHBox(p.ported), p.network),
 		nil, nil, p.table)
 	split := container.NewVSplit(container.NewVScroll(top), deliveries)
@@ -153,15 +114,12 @@ func (p *phoneCheckPanel) build() fyne.CanvasObject {
 // setAccount shows another account (nil clears). UI thread; no I/O.
 func (p *phoneCheckPanel) setAccount(acct *data.Account) {
 	p.acct = acct
-	p.loadGen++
 	p.rows = nil
 	p.table.UnselectAll()
 	p.table.Refresh()
 	p.detail.SetText("")
 	if acct == nil {
-		p.state.SetText("Search for the caller's account to see the codes sent to their number.")
-	} else {
-		p.state.SetText("Loading the SMS deliveries…")
+		p.ls.label.SetText("Search for the caller's account to see the codes sent to their number.")
 	}
 	p.showStored()
 	p.showNetwork()
@@ -181,36 +139,23 @@ func (p *phoneCheckPanel) showDiagnosis(d phone.Diagnosis) {
 	p.showNetwork()
 }
 
-// refresh loads the account's deliveries. It does I/O: call it off the UI thread.
-func (p *phoneCheckPanel) refresh(ctx context.Context) {
-	var acct *data.Account
-	var gen int
-	var now time.Time
-	fyne.DoAndWait(func() { acct, gen, now = p.acct, p.loadGen, p.now() })
-	if acct == nil {
-		return
-	}
-	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
-	defer cancel()
+// load fetches the account's deliveries and counts them per form of the number.
+func (p *phoneCheckPanel) load(ctx context.Context, acct data.Account) (func(), error) {
 	dels, err := p.src.Deliveries(ctx, acct.ID)
-	rows := deliveriesByForm(dels, now)
-	fyne.Do(func() {
-		if gen != p.loadGen {
-			return // the agent moved on to another account
-		}
-		if err != nil {
-			p.state.SetText("The SMS deliveries could not be loaded: " + describeError(err))
-			return
-		}
+	if err != nil {
+		return nil, err
+	}
+	rows := deliveries.ByForm(dels, p.now())
+	return func() {
 		p.rows = rows
 		p.table.Refresh()
 		if len(rows) == 0 {
-			p.state.SetText("No SMS sent to this number in the last 30 days.")
+			p.ls.label.SetText("No SMS sent to this number in the last 30 days.")
 		} else {
-			p.state.SetText(formsSummary(rows))
+			p.ls.label.SetText(formsSummary(rows))
 		}
 		p.showNetwork()
-	})
+	}, nil
 }
 
 // showTyped renders the diagnosis of the typed input.
@@ -342,16 +287,12 @@ func (p *phoneCheckPanel) showStored() {
 // carrier of the typed number: a different network means the number was ported.
 func (p *phoneCheckPanel) showNetwork() {
 	p.ported.Hide()
-	reached, at := "", time.Time{}
-	for _, r := range p.rows {
-		if r.network != "" && r.networkAt.After(at) {
-			reached, at = r.network, r.networkAt
-		}
-	}
 	carrier := ""
 	if p.diag != nil && p.diag.Valid {
 		carrier = p.diag.Carrier
 	}
+	porting := deliveries.CheckPorting(p.rows, carrier)
+	reached := porting.Reached
 	switch {
 	case p.acct == nil:
 		p.network.SetText("")
@@ -359,7 +300,7 @@ func (p *phoneCheckPanel) showNetwork() {
 		p.network.SetText("The SMS provider has not reported which network it reached for this number.")
 	case carrier == "":
 		p.network.SetText("The SMS provider reached " + reached + ". Type the customer's number in the search field to compare with the carrier it was first given to.")
-	case sameNetwork(reached, carrier):
+	case !porting.Ported:
 		p.network.SetText("The SMS provider reached " + reached + ", the carrier the number was first given to: not ported.")
 	default:
 		p.network.SetText("The SMS provider reached " + reached + ", but the number was first given to " + carrier + ": the number was ported to another network. A recently ported number can take a day to receive SMS again.")
@@ -369,105 +310,20 @@ func (p *phoneCheckPanel) showNetwork() {
 	p.relayout()
 }
 
-// sameNetwork compares carrier names loosely: providers and the numbering
-// plan spell brands differently ("Far EasTone" vs "FarEasTone").
-func sameNetwork(a, b string) bool {
-	norm := func(s string) string {
-		var out []rune
-		for _, r := range strings.ToLower(s) {
-			if r >= 'a' && r <= 'z' || r >= '0' && r <= '9' {
-				out = append(out, r)
-			}
-		}
-		return string(out)
-	}
-	na, nb := norm(a), norm(b)
-	return na != "" && (na == nb || strings.HasPrefix(na, nb) || strings.HasPrefix(nb, na))
-}
-
-// deliveriesByForm counts the SMS deliveries of the last 30 days per
-// destination form, E.164 first, then the trunk-0 form, then any other.
-func deliveriesByForm(dels []data.Delivery, now time.Time) []formRow {
-	byForm := map[string]*formRow{}
-	var order []string
-	for _, d := range dels {
-		if d.Channel != data.ChannelSMS || now.Sub(d.RequestedAt) > deliveryWindow {
-			continue
-		}
-		form := d.DestinationForm
-		if form == "" {
-			form = data.FormE164
-		}
-		r := byForm[form]
-		if r == nil {
-			r = &formRow{form: form}
-			byForm[form] = r
-			order = append(order, form)
-		}
-		r.sent++
-		switch {
-		case d.Status == data.StatusDelivered:
-			r.delivered++
-		case d.Failed():
-			r.failed++
-		}
-		if r.last.ID == "" || d.RequestedAt.After(r.last.RequestedAt) {
-			r.last = d
-			r.to = d.DestinationMasked
-		}
-	}
-	rank := func(f string) int {
-		switch f {
-		case data.FormE164:
-			return 0
-		case data.FormTrunk0:
-			return 1
-		}
-		return 2
-	}
-	rows := make([]formRow, 0, len(order))
-	for _, f := range order {
-		rows = append(rows, *byForm[f])
-	}
-	for i := 1; i < len(rows); i++ { // insertion sort: two or three rows
-		for j := i; j > 0 && rank(rows[j].form) < rank(rows[j-1].form); j-- {
-			rows[j], rows[j-1] = rows[j-1], rows[j]
-		}
-	}
-	for i := range rows {
-		for _, d := range dels {
-			if d.Channel != data.ChannelSMS || d.NetworkReached == "" || now.Sub(d.RequestedAt) > deliveryWindow {
-				continue
-			}
-			f := d.DestinationForm
-			if f == "" {
-				f = data.FormE164
-			}
-			if f == rows[i].form && d.RequestedAt.After(rows[i].networkAt) {
-				rows[i].networkAt, rows[i].network = d.RequestedAt, d.NetworkReached
-			}
-		}
-		if pe, ok := data.ProviderErrors[rows[i].last.ProviderError]; ok {
-			rows[i].lastReason = pe.Meaning
-		}
-	}
-	return rows
-}
-
 // formsSummary is the sentence an agent reads first: which form works.
-func formsSummary(rows []formRow) string {
+func formsSummary(rows []deliveries.FormStats) string {
 	var parts []string
 	for _, r := range rows {
-		parts = append(parts, fmt.Sprintf("%s: %d of %d delivered", formWords(r.form), r.delivered, r.sent))
+		parts = append(parts, fmt.Sprintf("%s: %d of %d delivered", formWords(r.Form), r.Delivered, r.Sent))
 	}
 	s := strings.Join(parts, "; ") + "."
 	var good, bad string
 	for _, r := range rows {
-		if r.delivered > 0 && good == "" {
-			good = formWords(r.form)
+		if r.Delivered > 0 && good == "" {
+			good = formWords(r.Form)
 		}
-		if r.delivered == 0 && r.failed > 0 && bad == "" {
-			bad = formWords(r.form)
+		if r.Delivered == 0 && r.Failed > 0 && bad == "" {
+			bad = formWords(r.Form)
 		}
 	}
 	if good != "" && bad != "" {
@@ -494,8 +350,8 @@ func (p *phoneCheckPanel) onSelectForm(row int) {
 		return
 	}
 	r := p.rows[row]
-	text := fmt.Sprintf("%s (%s): last code %s %s.", formWords(r.form), r.to, r.last.Status, relativeTime(r.last.RequestedAt, p.now(), nil))
-	if pe, ok := data.ProviderErrors[r.last.ProviderError]; ok {
+	text := fmt.Sprintf("%s (%s): last code %s %s.", formWords(r.Form), r.To, r.Last.Status, relativeTime(r.Last.RequestedAt, p.now(), nil))
+	if pe, ok := data.ProviderErrors[r.Last.ProviderError]; ok {
 		text += " " + pe.Meaning + " " + pe.Advice
 	}
 	p.detail.SetText(text)
@@ -510,25 +366,25 @@ func (p *phoneCheckPanel) cell(row, col int) string {
 	r := p.rows[row]
 	switch col {
 	case 0:
-		return formWords(r.form) + " · " + r.to
+		return formWords(r.Form) + " · " + r.To
 	case 1:
-		return strconv.Itoa(r.sent)
+		return strconv.Itoa(r.Sent)
 	case 2:
-		return strconv.Itoa(r.delivered)
+		return strconv.Itoa(r.Delivered)
 	case 3:
-		return strconv.Itoa(r.failed)
+		return strconv.Itoa(r.Failed)
 	case 4:
-		if r.lastReason != "" {
-			return r.last.Status + ": " + r.lastReason
+		if r.LastReason != "" {
+			return r.Last.Status + ": " + r.LastReason
 		}
-		return r.last.Status
+		return r.Last.Status
 	case 5:
-		return relativeTime(r.last.RequestedAt, p.now(), nil)
+		return relativeTime(r.Last.RequestedAt, p.now(), nil)
 	case 6:
-		if r.network == "" {
+		if r.Network == "" {
 			return "not reported"
 		}
-		return r.network
+		return r.Network
 	}
 	return ""
 }

@@ -12,6 +12,7 @@ import (
 
 	"verifydesk/backend/backendtest"
 	"verifydesk/data"
+	"verifydesk/services/deliveries"
 	"verifydesk/services/client"
 )
 
@@ -53,10 +54,13 @@ func TestPhoneCheckMistypedNumberAndDeliveriesPerForm(t *testing.T) {
 	}
 	acct := accts[0]
 	p.setAccount(&acct)
+	p.loadState().loading()
 	if got := screenText(w.Content()); !strings.Contains(got, "Loading the SMS deliveries") {
 		t.Errorf("no loading state:\n%s", got)
 	}
-	p.refresh(ctx)
+	if err := loadNow(ctx, p, acct); err != nil {
+		t.Fatal(err)
+	}
 
 	screen := screenText(w.Content())
 	for _, want := range []string{
@@ -81,18 +85,18 @@ func TestPhoneCheckMistypedNumberAndDeliveriesPerForm(t *testing.T) {
 	}
 
 	// Deliveries per form: the E.164 form delivered, the trunk-0 form failed.
-	rows := map[string]formRow{}
+	rows := map[string]deliveries.FormStats{}
 	for _, r := range p.rows {
-		rows[r.form] = r
+		rows[r.Form] = r
 	}
 	e, z := rows[data.FormE164], rows[data.FormTrunk0]
-	if e.sent == 0 || e.delivered == 0 {
+	if e.Sent == 0 || e.Delivered == 0 {
 		t.Errorf("E.164 form: %+v", e)
 	}
-	if z.sent == 0 || z.delivered != 0 || z.failed != z.sent {
+	if z.Sent == 0 || z.Delivered != 0 || z.Failed != z.Sent {
 		t.Errorf("trunk-0 form: %+v", z)
 	}
-	if len(p.rows) != 2 || p.rows[0].form != data.FormE164 {
+	if len(p.rows) != 2 || p.rows[0].Form != data.FormE164 {
 		t.Fatalf("rows %+v", p.rows)
 	}
 	if got := p.cell(1, 0); !strings.Contains(got, "With the trunk 0") {
@@ -104,7 +108,7 @@ func TestPhoneCheckMistypedNumberAndDeliveriesPerForm(t *testing.T) {
 	if got := p.cell(0, 6); got != "FarEasTone" {
 		t.Errorf("network reached %q", got)
 	}
-	if got := p.state.Text; !strings.Contains(got, "Codes arrive without the 0 (E.164) and fail with the trunk 0 (legacy).") {
+	if got := p.ls.label.Text; !strings.Contains(got, "Codes arrive without the 0 (E.164) and fail with the trunk 0 (legacy).") {
 		t.Errorf("summary %q", got)
 	}
 	// The table draws the rows the agent reads.
@@ -149,8 +153,8 @@ func TestPhoneCheckCorrectInputAndEmptyStates(t *testing.T) {
 
 	acct := &data.Account{ID: "acc_x", PhoneMasked: "+44 5** *** 678", PhoneRegion: "GB", PhoneStoredForm: data.FormE164}
 	p.setAccount(acct)
-	p.refresh(context.Background())
-	if got := p.state.Text; got != "No SMS sent to this number in the last 30 days." {
+	_ = loadNow(context.Background(), p, *acct)
+	if got := p.ls.label.Text; got != "No SMS sent to this number in the last 30 days." {
 		t.Errorf("empty state %q", got)
 	}
 	if s := screenText(w.Content()); !strings.Contains(s, "Stored in the international (E.164) form.") {
@@ -172,9 +176,10 @@ func TestPhoneCheckPortedAndErrors(t *testing.T) {
 	defer w.Close()
 
 	p.setTyped("TW", "0936123456")
-	p.setAccount(&data.Account{ID: "acc_1", PhoneMasked: "+886 9** *** 456", PhoneRegion: "TW", PhoneStoredForm: data.FormE164})
-	p.refresh(context.Background())
-	if len(p.rows) != 1 || p.rows[0].sent != 1 {
+	acct := data.Account{ID: "acc_1", PhoneMasked: "+886 9** *** 456", PhoneRegion: "TW", PhoneStoredForm: data.FormE164}
+	p.setAccount(&acct)
+	_ = loadNow(context.Background(), p, acct)
+	if len(p.rows) != 1 || p.rows[0].Sent != 1 {
 		t.Fatalf("rows %+v", p.rows)
 	}
 	if !p.ported.Visible() || !strings.Contains(p.network.Text, "ported") || !strings.Contains(p.network.Text, p.diag.Carrier) {
@@ -187,15 +192,14 @@ func TestPhoneCheckPortedAndErrors(t *testing.T) {
 	// A backend error shows in words, and a late answer for an account the
 	// agent has left is dropped.
 	p.src = fakeDeliveries{err: client.ErrTimeout}
-	p.refresh(context.Background())
-	if !strings.HasPrefix(p.state.Text, "The SMS deliveries could not be loaded: ") || strings.Contains(p.state.Text, "ErrTimeout") {
-		t.Errorf("error state %q", p.state.Text)
+	_ = loadNow(context.Background(), p, acct)
+	if !strings.HasPrefix(p.ls.label.Text, "The SMS deliveries could not be loaded: ") || strings.Contains(p.ls.label.Text, "ErrTimeout") {
+		t.Errorf("error state %q", p.ls.label.Text)
 	}
 	p.setAccount(nil)
-	if p.rows != nil || !strings.Contains(p.state.Text, "Search for the caller's account") {
-		t.Errorf("cleared: %+v %q", p.rows, p.state.Text)
+	if p.rows != nil || !strings.Contains(p.ls.label.Text, "Search for the caller's account") {
+		t.Errorf("cleared: %+v %q", p.rows, p.ls.label.Text)
 	}
-	p.refresh(context.Background()) // no account: nothing to do
 }
 
 type fakeDeliveries struct {

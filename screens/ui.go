@@ -18,6 +18,7 @@ import (
 type API interface {
 	SignIn(ctx context.Context, username, password string) (data.Session, error)
 	SignOut(ctx context.Context) error
+	Me(ctx context.Context) (data.Agent, error)
 	SearchAccounts(ctx context.Context, q client.AccountQuery) ([]data.Account, error)
 	Account(ctx context.Context, id string) (data.Account, error)
 	Reveal(ctx context.Context, accountID, field, reason string) (string, error)
@@ -58,6 +59,9 @@ type Config struct {
 	// time. Tests pass a synchronous runner so they can check the outcome of an
 	// action right after it, without sleeping.
 	Background func(func())
+	// After runs f once d has passed, on any goroutine (the offline retry);
+	// nil means time.AfterFunc. Tests pass one that fires when they say.
+	After func(d time.Duration, f func())
 
 	geoProblem string
 }
@@ -69,6 +73,14 @@ func (c Config) goAsync(f func()) {
 		return
 	}
 	go f()
+}
+
+func (c Config) after(d time.Duration, f func()) {
+	if c.After != nil {
+		c.After(d, f)
+		return
+	}
+	time.AfterFunc(d, f)
 }
 
 func (c Config) now() time.Time {

@@ -20,9 +20,16 @@ import (
 	"verifydesk/services/phone"
 )
 
-// searchTimeout bounds one call to the backend from a screen (a search, a
+// backendTimeout bounds one call to the backend from a screen (a search, a
 // tab's load, an action); the client retries within it.
-const searchTimeout = 8 * time.Second
+const backendTimeout = 8 * time.Second
+
+// The offline retry: the first after firstRetry, then twice as long each time
+// up to maxRetry, until the backend answers.
+const (
+	firstRetry = 2 * time.Second
+	maxRetry   = 16 * time.Second
+)
 
 // accountIDPattern is what an account id looks like to the search field.
 var accountIDPattern = regexp.MustCompile(`^[A-Za-z]+[-_][0-9A-Za-z]+$`)
@@ -59,6 +66,7 @@ type workspace struct {
 	tabs       *container.AppTabs
 	panels     []panel
 	overview   *overviewPanel
+	codes      *codesPanel
 	phone      *phoneCheckPanel
 	activity   *activityPanel
 	results    []data.Account
@@ -73,21 +81,57 @@ type workspace struct {
 
 	// Only the UI thread touches these; background work reads what it needs
 	// before it starts and hands results back through fyne.Do.
-	hintGen     int // the latest keystroke's hint; older hints are dropped
-	searchSeq   int // the latest search; older results are dropped
+	hintGen   int // the latest keystroke's hint; older hints are dropped
+	searchSeq int // the latest search; older results are dropped
+	// account is the one account state on screen: the header, the tabs and
+	// the left column read it. A refresh of the same account updates it in
+	// place (updateAccount); another account replaces it (openAccount).
 	account     *data.Account
+	accountSeq  int // the latest account refresh; older answers are dropped
 	loaded      map[panel]bool
 	lastRefresh time.Time
+
+	// Offline recovery: while the backend cannot be reached, a retry is
+	// pending; panels that failed offline and a search that did reload when
+	// it answers again.
+	offline      bool
+	retryPending bool
+	retryDelay   time.Duration
+	failed       map[panel]bool
+	failedSearch *pendingSearch
 }
 
+// pendingSearch is a search to run again when the backend is back.
+type pendingSearch struct{ region, text string }
+
 func newWorkspace(win fyne.Window, api API, cfg Config, agent data.Agent, backend string, onSignOut func()) *workspace {
-	w := &workspace{win: win, api: api, cfg: cfg, agent: agent, backend: backend, onSignOut: onSignOut, loaded: map[panel]bool{}}
+	w := &workspace{win: win, api: api, cfg: cfg, agent: agent, backend: backend, onSignOut: onSignOut,
+		loaded: map[panel]bool{}, failed: map[panel]bool{}, retryDelay: firstRetry}
 	w.ctx, w.cancel = context.WithCancel(context.Background())
 	return w
 }
 
 // close stops the workspace's background work.
 func (w *workspace) close() { w.cancel() }
+
+// focusSearch puts the keyboard in the search field with its text selected,
+// so what the agent types next replaces the last search.
+func (w *workspace) focusSearch() {
+	w.win.Canvas().Focus(w.search)
+	w.search.TypedShortcut(&fyne.ShortcutSelectAll{})
+}
+
+// passwordReset leads to the Codes tab with a password reset code chosen: the
+// agent picks the channel and sends it. UI thread.
+func (w *workspace) passwordReset() {
+	w.codes.usePurpose(data.PurposeResetPassword)
+	for i, p := range w.panels {
+		if p == panel(w.codes) {
+			w.tabs.SelectIndex(i)
+		}
+	}
+	w.notice("Choose how to send the password reset code, then press Resend code.")
+}
 
 func (w *workspace) build() fyne.CanvasObject {
 	top := w.buildTopBar()
@@ -99,7 +143,8 @@ func (w *workspace) build() fyne.CanvasObject {
 	// The tabs share the window's clock and background runner.
 	w.activity.background, w.activity.now = w.cfg.goAsync, w.cfg.now
 	w.phone.now = w.cfg.now
-	w.panels = []panel{w.overview, newCodesPanel(w.api, w), newDevicesPanel(w.api, w, w), w.activity, w.phone}
+	w.codes = newCodesPanel(w.api, w)
+	w.panels = []panel{w.overview, w.codes, newDevicesPanel(w.api, w, w), w.activity, w.phone}
 	var items []*container.TabItem
 	for _, p := range w.panels {
 		items = append(items, container.NewTabItem(p.title(), p.build()))
@@ -149,7 +194,9 @@ func (w *workspace) build() fyne.CanvasObject {
 	toggle.Importance = widget.LowImportance
 	w.collapse = toggle
 	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { w.win.Canvas().Focus(w.search) })
+		func(fyne.Shortcut) { w.focusSearch() })
+	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault},
+		func(fyne.Shortcut) { w.refresh() })
 	statusBar := container.NewBorder(nil, nil, toggle, nil, w.status)
 	return container.NewBorder(top, container.NewVBox(widget.NewSeparator(), statusBar), nil, nil, body)
 }
@@ -241,7 +288,7 @@ func (w *workspace) buildLeft() fyne.CanvasObject {
 // loadCases fetches the agent's open cases for the left column. I/O: off the UI
 // thread.
 func (w *workspace) loadCases(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
+	ctx, cancel := context.WithTimeout(ctx, backendTimeout)
 	defer cancel()
 	cases, err := w.api.Cases(ctx, client.CaseQuery{AgentID: w.agent.ID, Status: data.CaseOpen})
 	fyne.Do(func() {
@@ -393,13 +440,18 @@ func (w *workspace) runSearch(ctx context.Context, seq int, region, text string)
 	if q.problem != "" {
 		return
 	}
-	ctx, cancel := context.WithTimeout(ctx, searchTimeout)
+	ctx, cancel := context.WithTimeout(ctx, backendTimeout)
 	defer cancel()
 	accounts, err := w.api.SearchAccounts(ctx, q.q)
 	fyne.Do(func() {
-		if seq == w.searchSeq {
-			w.onSearchDone(q, accounts, err)
+		if seq != w.searchSeq {
+			return
 		}
+		w.failedSearch = nil
+		if err != nil && isOffline(err) {
+			w.failedSearch = &pendingSearch{region, text} // searched again when the backend is back
+		}
+		w.onSearchDone(q, accounts, err)
 	})
 }
 
@@ -407,7 +459,7 @@ func (w *workspace) onSearchDone(q query, accounts []data.Account, err error) {
 	w.noteBackend(err)
 	switch {
 	case err != nil:
-		w.showCenter(emptyState(describeError(err)))
+		w.showCenter(emptyState(describeError(err) + retryWords(err)))
 	case len(accounts) == 0:
 		what := q.q.Email + q.q.ID
 		if q.diagnosis != nil {
@@ -431,19 +483,48 @@ func (w *workspace) showCenter(o fyne.CanvasObject) {
 
 // openAccount shows acct in the header and tabs and loads the selected tab.
 func (w *workspace) openAccount(acct data.Account) {
-	a := acct
-	if w.account == nil || w.account.ID != a.ID {
-		w.banner.Hide()
+	if w.account != nil && w.account.ID == acct.ID {
+		w.updateAccount(acct)
+		w.showAccount()
+		w.reloadPanels()
+		return
 	}
+	w.banner.Hide()
+	a := acct
 	w.account = &a
+	w.accountSeq++ // a refresh of the previous account must not land here
 	w.loaded = map[panel]bool{}
-	w.header.set(&a)
+	w.failed = map[panel]bool{}
+	w.header.set(w.account)
 	for _, p := range w.panels {
-		p.setAccount(&a)
+		p.loadState().seq++ // drops loads still running for the previous account
+		p.setAccount(w.account)
 	}
 	w.addRecent(a)
-	w.showCenter(container.NewBorder(container.NewVBox(w.banner, w.header.build()), nil, nil, nil, w.tabs))
+	w.showAccount()
 	w.loadSelected()
+}
+
+func (w *workspace) showAccount() {
+	w.showCenter(container.NewBorder(container.NewVBox(w.banner, w.header.build()), nil, nil, nil, w.tabs))
+}
+
+// updateAccount shows newer data of the account on screen: the header, the
+// overview, Phone check and the recent list follow it. UI thread.
+func (w *workspace) updateAccount(a data.Account) {
+	if w.account == nil || w.account.ID != a.ID {
+		return
+	}
+	*w.account = a
+	w.header.set(w.account)
+	w.overview.show(a)
+	w.phone.showStored()
+	for i := range w.recent {
+		if w.recent[i].ID == a.ID {
+			w.recent[i] = a
+		}
+	}
+	w.recentList.Refresh()
 }
 
 func (w *workspace) addRecent(a data.Account) {
@@ -463,20 +544,98 @@ func (w *workspace) loadSelected() {
 	if i < 0 || i >= len(w.panels) {
 		return
 	}
-	p := w.panels[i]
-	if w.account == nil || w.loaded[p] {
-		return
+	if p := w.panels[i]; w.account != nil && !w.loaded[p] {
+		w.startLoad(p)
 	}
-	w.loaded[p] = true
-	w.cfg.goAsync(func() { p.refresh(w.ctx) })
 }
 
-// reloadAccount reloads every tab after an action changed the account.
-func (w *workspace) reloadAccount() {
-	if a := w.account; a != nil {
-		w.openAccount(*a)
+// startLoad loads p for the account on screen: the panel's load runs off the
+// UI thread, the panel says it is loading, and loadDone shows the answer
+// unless a newer load or another account superseded it. UI thread.
+func (w *workspace) startLoad(p panel) {
+	if w.account == nil {
+		return
 	}
+	st := p.loadState()
+	st.seq++
+	seq, acct := st.seq, *w.account
+	w.loaded[p] = true
+	delete(w.failed, p)
+	st.loading()
+	timeout := st.timeout
+	if timeout == 0 {
+		timeout = backendTimeout
+	}
+	parent := w.ctx
+	w.cfg.goAsync(func() {
+		ctx, cancel := context.WithTimeout(parent, timeout)
+		defer cancel()
+		show, err := p.load(ctx, acct)
+		fyne.Do(func() { w.loadDone(p, seq, show, err) })
+	})
 }
+
+// loadDone shows a finished load. UI thread.
+func (w *workspace) loadDone(p panel, seq int, show func(), err error) {
+	st := p.loadState()
+	if seq != st.seq || w.ctx.Err() != nil {
+		return // superseded, or the workspace closed
+	}
+	if err != nil && isOffline(err) {
+		w.failed[p] = true // reloaded when the backend answers again
+	}
+	w.noteBackend(err)
+	showLoad(st, show, err)
+}
+
+// retryWords is what the console promises after err: only an offline error
+// is retried by itself (noteBackend schedules it).
+func retryWords(err error) string {
+	switch {
+	case errors.Is(err, client.ErrCircuitOpen):
+		return "" // its words already say the console tries again
+	case isOffline(err):
+		return " The console tries again in a few seconds and reloads this when the backend answers."
+	}
+	return " Press Refresh (Ctrl+R) to try again."
+}
+
+// reloadPanels loads the selected tab again now and the others when they are
+// next shown (after an action or a refresh). UI thread.
+func (w *workspace) reloadPanels() {
+	w.loaded = map[panel]bool{}
+	w.loadSelected()
+}
+
+// refresh fetches the account on screen again and reloads its tabs: the
+// Refresh button and Ctrl+R, and every action that changes the account. UI
+// thread.
+func (w *workspace) refresh() {
+	if w.account == nil {
+		return
+	}
+	w.accountSeq++
+	seq, id := w.accountSeq, w.account.ID
+	w.reloadPanels()
+	parent := w.ctx
+	w.cfg.goAsync(func() {
+		ctx, cancel := context.WithTimeout(parent, backendTimeout)
+		defer cancel()
+		fresh, err := w.api.Account(ctx, id)
+		fyne.Do(func() {
+			if seq != w.accountSeq || w.ctx.Err() != nil {
+				return
+			}
+			w.noteBackend(err)
+			if err == nil {
+				w.updateAccount(fresh)
+			}
+		})
+	})
+}
+
+// reloadAccount is refresh after an action changed the account.
+func (w *workspace) reloadAccount() { w.refresh() }
 
 // setLocator places logins with another database: the Activity tab reloads
 // with it. UI thread.
@@ -493,17 +652,86 @@ func (w *workspace) notice(text string) {
 	w.banner.Show()
 }
 
-// noteBackend records whether the last call reached the backend. UI thread.
+// noteBackend records whether the last call reached the backend: the online
+// badge follows it. Offline, a retry is scheduled; back online, what failed
+// offline loads again. UI thread.
 func (w *workspace) noteBackend(err error) {
-	if err == nil || !isOffline(err) {
-		w.online.set("online", widget.SuccessImportance)
-		if err == nil {
-			w.lastRefresh = w.cfg.now()
-		}
-	} else {
+	if err != nil && isOffline(err) {
 		w.online.set("offline", widget.DangerImportance)
+		w.offline = true
+		w.scheduleRetry()
+		w.updateStatus()
+		return
+	}
+	w.online.set("online", widget.SuccessImportance)
+	if err == nil {
+		w.lastRefresh = w.cfg.now()
+	}
+	if w.offline {
+		w.offline = false
+		w.retryDelay = firstRetry
+		w.recover()
 	}
 	w.updateStatus()
+}
+
+// recover reloads what failed while the backend could not be reached. UI
+// thread.
+func (w *workspace) recover() {
+	for p := range w.failed {
+		delete(w.loaded, p)
+	}
+	w.failed = map[panel]bool{}
+	w.loadSelected()
+	if s := w.failedSearch; s != nil {
+		w.failedSearch = nil
+		seq := w.nextSearch()
+		w.cfg.goAsync(func() { w.runSearch(w.ctx, seq, s.region, s.text) })
+	}
+}
+
+// scheduleRetry asks the backend again after a growing delay while it cannot
+// be reached: a failed panel loads again, or, when none failed, the console
+// asks who is signed in. UI thread.
+func (w *workspace) scheduleRetry() {
+	if w.retryPending || w.ctx.Err() != nil {
+		return
+	}
+	w.retryPending = true
+	delay := w.retryDelay
+	w.retryDelay = min(2*w.retryDelay, maxRetry)
+	w.cfg.after(delay, func() { fyne.Do(w.retry) })
+}
+
+func (w *workspace) retry() {
+	w.retryPending = false
+	if !w.offline || w.ctx.Err() != nil {
+		return
+	}
+	if w.account != nil && len(w.failed) > 0 {
+		for p := range w.failed {
+			if w.isSelected(p) {
+				w.startLoad(p)
+				return
+			}
+		}
+	}
+	parent := w.ctx
+	w.cfg.goAsync(func() {
+		ctx, cancel := context.WithTimeout(parent, backendTimeout)
+		defer cancel()
+		_, err := w.api.Me(ctx)
+		fyne.Do(func() {
+			if w.ctx.Err() == nil {
+				w.noteBackend(err)
+			}
+		})
+	})
+}
+
+func (w *workspace) isSelected(p panel) bool {
+	i := w.tabs.SelectedIndex()
+	return i >= 0 && i < len(w.panels) && w.panels[i] == p
 }
 
 func isOffline(err error) bool {

@@ -1,0 +1,62 @@
+package deliveries
+
+import (
+	"testing"
+	"time"
+
+	"verifydesk/data"
+)
+
+func TestByFormCountsEachFormAndOrdersE164First(t *testing.T) {
+	now := time.Date(2026, 11, 24, 14, 0, 0, 0, time.UTC)
+	dels := []data.Delivery{
+		{ID: "z1", Channel: data.ChannelSMS, DestinationForm: data.FormTrunk0, Status: data.StatusUndelivered, ProviderError: "30003", RequestedAt: now.Add(-2 * time.Hour)},
+		{ID: "e1", Channel: data.ChannelSMS, DestinationForm: data.FormE164, Status: data.StatusDelivered, RequestedAt: now.Add(-3 * time.Hour), NetworkReached: "Chunghwa Telecom"},
+		{ID: "e2", Channel: data.ChannelSMS, Status: data.StatusDelivered, RequestedAt: now.Add(-time.Hour), NetworkReached: "Taiwan Mobile", DestinationMasked: "+886 9** *** 456"},
+		{ID: "old", Channel: data.ChannelSMS, DestinationForm: data.FormE164, Status: data.StatusFailed, RequestedAt: now.Add(-31 * 24 * time.Hour)},
+		{ID: "mail", Channel: data.ChannelEmail, Status: data.StatusBounced, RequestedAt: now.Add(-time.Hour)},
+	}
+	rows := ByForm(dels, now)
+	if len(rows) != 2 || rows[0].Form != data.FormE164 || rows[1].Form != data.FormTrunk0 {
+		t.Fatalf("rows %+v", rows)
+	}
+	e, z := rows[0], rows[1]
+	if e.Sent != 2 || e.Delivered != 2 || e.Failed != 0 || e.Last.ID != "e2" || e.To != "+886 9** *** 456" {
+		t.Errorf("E.164 form %+v (the empty form counts as E.164; the 31-day-old one is outside)", e)
+	}
+	if e.Network != "Taiwan Mobile" {
+		t.Errorf("network %q: want the latest reported", e.Network)
+	}
+	if z.Sent != 1 || z.Failed != 1 || z.LastReason == "" {
+		t.Errorf("trunk-0 form %+v: want one failure with its meaning", z)
+	}
+	if p := CheckPorting(rows, "Chunghwa Telecom"); !p.Ported || p.Reached != "Taiwan Mobile" {
+		t.Errorf("porting %+v: want ported to Taiwan Mobile", p)
+	}
+	if p := CheckPorting(rows, "Taiwan Mobile Co., Ltd."); p.Ported {
+		t.Errorf("porting %+v: same brand spelt differently is not a port", p)
+	}
+	if p := CheckPorting(rows, ""); p.Ported || p.Reached == "" {
+		t.Errorf("porting %+v: an unknown carrier says nothing", p)
+	}
+	if c := Count(dels); c != (Counts{Total: 5, Delivered: 2, Failed: 3}) {
+		t.Errorf("count %+v", c)
+	}
+}
+
+func TestSameNetwork(t *testing.T) {
+	for _, c := range []struct {
+		a, b string
+		want bool
+	}{
+		{"Far EasTone", "FarEasTone", true},
+		{"Vodafone UK", "Vodafone", true},
+		{"EE", "Vodafone", false},
+		{"", "", false},
+		{"O2", "", false},
+	} {
+		if got := SameNetwork(c.a, c.b); got != c.want {
+			t.Errorf("SameNetwork(%q, %q) = %v", c.a, c.b, got)
+		}
+	}
+}
