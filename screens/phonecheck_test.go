@@ -12,8 +12,8 @@ import (
 
 	"verifydesk/backend/backendtest"
 	"verifydesk/data"
-	"verifydesk/services/deliveries"
 	"verifydesk/services/client"
+	"verifydesk/services/deliveries"
 )
 
 // signedInDemo starts the reference backend with its demo data and signs the
