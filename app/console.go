@@ -6,10 +6,12 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"net/url"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -81,7 +83,7 @@ func runConsole(args []string, std Stdio, newApp func() fyne.App, started time.T
 	c.show()
 	c.win.ShowAndRun()
 	c.stop()
-	return exitOK
+	return c.exitCode
 }
 
 // console is the running app: its window, settings and backend connection.
@@ -105,6 +107,9 @@ type console struct {
 	// background runs the UI's background work; nil means goroutines (tests
 	// run it inline).
 	background func(func())
+	// exitCode is what runConsole returns: not zero when --exit-when-ready
+	// could not get ready.
+	exitCode int
 }
 
 func newConsole(a fyne.App, o consoleOptions, std Stdio) *console {
@@ -176,14 +181,19 @@ func (c *console) openGeo() {
 }
 
 // connectBackend starts the embedded demo backend or names the configured one,
-// then hands a client to the UI. Runs off the UI thread.
+// checks that it answers, then hands a client to the UI. Runs off the UI thread.
 func (c *console) connectBackend() {
 	b, err := c.backendAddress()
+	var reachErr error
+	if err == nil && b.stop == nil {
+		reachErr = probeBackend(b.base, probeTimeout)
+	}
 	fyne.Do(func() {
 		if b.stop != nil {
 			c.demoStop, c.demoBase = b.stop, b.base
 		}
 		if err != nil {
+			c.notReady(backendProblem(err))
 			c.ui.BackendFailed(backendProblem(err))
 			return
 		}
@@ -191,32 +201,82 @@ func (c *console) connectBackend() {
 			fyne.Do(func() { c.ui.SignOut("Your session ended: sign in again.") })
 		}})
 		c.ui.SetBackend(cl, b.label)
-		if c.opts.exitWhenReady && c.demo() {
+		switch {
+		case reachErr != nil:
+			msg := "The auth backend at " + b.label + " does not answer: " + screens.Explain(reachErr) + " Sign in once it is back."
+			c.notReady(msg)
+			c.ui.BackendFailed(msg)
+		case !c.opts.exitWhenReady:
+		case c.demo():
 			c.ui.SubmitSignIn()
+		default:
+			// Another backend's credentials are the agent's: ready is the
+			// sign-in form, usable, on a backend that answers.
+			c.onReady()
 		}
 	})
 }
 
+// probeTimeout bounds the check that a configured backend answers; it is the
+// client's timeout for one call from a screen.
+const probeTimeout = 8 * time.Second
+
+// probeBackend asks the backend for its contract document, which needs no
+// sign-in: any HTTP answer means it is there. The error wraps client.ErrOffline
+// or client.ErrTimeout, so the UI words it like any other backend error.
+func probeBackend(base string, timeout time.Duration) error {
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, strings.TrimRight(base, "/")+"/v1/openapi.yaml", nil)
+	if err != nil {
+		return fmt.Errorf("%w: %v", client.ErrOffline, err)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		if ctx.Err() != nil {
+			return fmt.Errorf("%w: %v", client.ErrTimeout, err)
+		}
+		return fmt.Errorf("%w: %v", client.ErrOffline, err)
+	}
+	resp.Body.Close()
+	return nil
+}
+
+// notReady ends a --exit-when-ready run that cannot get ready: the reason on
+// stderr and a non-zero exit status. UI thread.
+func (c *console) notReady(reason string) {
+	if !c.opts.exitWhenReady || c.ready {
+		return
+	}
+	fmt.Fprintln(c.std.Err, "verifydesk: not ready: "+reason)
+	c.exitCode = exitFail
+	c.app.Quit()
+}
+
 // backendProblem words why there is no backend to talk to.
 func backendProblem(err error) string {
+	var bad *badAddressError
 	switch {
 	case errors.Is(err, backend.ErrDBLocked):
 		return "Another Verifydesk window is already running the demo backend on this computer. Use that window, or close it and start again."
-	case errors.Is(err, errBadBackendURL):
-		return "The auth backend address in Settings is not usable (" + err.Error() + "). Correct it in Settings."
+	case errors.As(err, &bad):
+		return "The auth backend address is not usable: " + bad.reason.Error() + ". Correct it in Settings."
 	}
-	return "The demo backend could not start (" + err.Error() + "). Set a backend address in Settings, or check that the app's data folder is writable."
+	return "The demo backend could not start: " + screens.Explain(err) + " Set a backend address in Settings, or check that the app's data folder is writable."
 }
 
 func geoProblem(err error) string {
 	if err == nil {
 		return ""
 	}
-	return "The geolocation databases in Settings could not be opened (" + err.Error() + "); showing demo locations."
+	return screens.Explain(err) + " Showing demo locations."
 }
 
-// errBadBackendURL: the configured address cannot be used.
-var errBadBackendURL = errors.New("bad backend address")
+// badAddressError: the configured backend address cannot be used; reason is
+// client.CheckBaseURL's sentence.
+type badAddressError struct{ reason error }
+
+func (e *badAddressError) Error() string { return "bad backend address: " + e.reason.Error() }
 
 // backendConn is where the backend is, and how to stop it when it is the
 // embedded demo one.
@@ -233,7 +293,7 @@ func (c *console) backendAddress() (backendConn, error) {
 			base = c.settings.BackendURL()
 		}
 		if err := client.CheckBaseURL(base); err != nil {
-			return backendConn{}, fmt.Errorf("%w: %v", errBadBackendURL, err)
+			return backendConn{}, &badAddressError{err}
 		}
 		u, _ := url.Parse(base) // checked above
 		return backendConn{base: base, label: u.Host}, nil
@@ -273,9 +333,21 @@ func (c *console) onReady() {
 	}()
 }
 
+// backendInUse is the address this run talks to: --backend, else the saved
+// one; empty in demo mode.
+func (c *console) backendInUse() string {
+	switch {
+	case c.opts.demo:
+		return ""
+	case c.opts.backendURL != "":
+		return c.opts.backendURL
+	}
+	return c.settings.BackendURL()
+}
+
 func (c *console) onSettings() {
 	screens.ShowSettings(c.win, screens.SettingsForm{
-		BackendURL:   c.settings.BackendURL(),
+		BackendURL:   c.backendInUse(),
 		GeoDatabases: c.settings.GeoDatabases(),
 		CheckURL:     client.CheckBaseURL,
 		CheckGeoDB:   func(p string) error { _, err := geo.CheckDatabase(p); return err },
@@ -283,25 +355,29 @@ func (c *console) onSettings() {
 	}, c.applySettings)
 }
 
-// applySettings stores new settings and applies them: new databases from the
-// next account opened, a changed backend with a new sign-in.
+// applySettings stores new settings and applies them now: new databases from
+// the next account opened, a changed backend with a new sign-in. A changed
+// backend replaces --backend or --demo for the rest of this run, as the form
+// promises; an unchanged one leaves the saved address alone.
 func (c *console) applySettings(f screens.SettingsForm) {
-	backendChanged := f.BackendURL != c.settings.BackendURL()
+	backendChanged := f.BackendURL != c.backendInUse()
 	geoChanged := !slices.Equal(f.GeoDatabases, c.settings.GeoDatabases())
-	c.settings.SetBackendURL(f.BackendURL)
 	c.settings.SetGeoDatabases(f.GeoDatabases)
 	if geoChanged {
 		go c.openGeo()
 	}
-	if backendChanged && c.opts.backendURL == "" && !c.opts.demo {
-		c.ui.Close()
-		c.stopDemo()
-		c.buildUI()
-		if c.locator != nil {
-			c.ui.SetLocator(c.locator, "")
-		}
-		go c.connectBackend()
+	if !backendChanged {
+		return
 	}
+	c.settings.SetBackendURL(f.BackendURL)
+	c.opts.backendURL, c.opts.demo = "", false
+	c.ui.Close()
+	c.stopDemo()
+	c.buildUI()
+	if c.locator != nil {
+		c.ui.SetLocator(c.locator, "")
+	}
+	go c.connectBackend()
 }
 
 func (c *console) stopDemo() {

@@ -11,9 +11,15 @@ import (
 	"testing"
 	"time"
 
+	"net/http"
+	"net/http/httptest"
+
 	"fyne.io/fyne/v2/test"
 
 	"verifydesk/backend"
+	"verifydesk/backend/backendtest"
+	"verifydesk/screens"
+	"verifydesk/services/geo"
 )
 
 // lockedBuffer is a bytes.Buffer safe for the console's goroutines.
@@ -82,8 +88,13 @@ func TestConsoleUsesConfiguredBackend(t *testing.T) {
 		t.Errorf("backendAddress = %+v, %v", b, err)
 	}
 	s.SetBackendURL("auth example")
-	if _, err := c.backendAddress(); !errors.Is(err, errBadBackendURL) {
-		t.Errorf("a bad saved address gives %v, want errBadBackendURL", err)
+	_, err = c.backendAddress()
+	var bad *badAddressError
+	if !errors.As(err, &bad) {
+		t.Fatalf("a bad saved address gives %v, want a badAddressError", err)
+	}
+	if msg := backendProblem(err); !strings.Contains(msg, `"auth example" contains spaces`) || strings.Contains(msg, "bad backend address") {
+		t.Errorf("bad address words: %q", msg)
 	}
 	if c := newConsole(a, consoleOptions{demo: true}, Stdio{}); !c.demo() {
 		t.Error("--demo does not force demo mode")
@@ -107,5 +118,93 @@ func TestSecondInstanceOnDemoData(t *testing.T) {
 	}
 	if msg := backendProblem(err); !strings.Contains(msg, "Another Verifydesk window") {
 		t.Errorf("unclear message: %q", msg)
+	}
+}
+
+// TestExitWhenReadyUnreachableBackend: --exit-when-ready with a backend that
+// does not answer says so on stderr and exits non-zero instead of waiting.
+func TestExitWhenReadyUnreachableBackend(t *testing.T) {
+	a := test.NewTempApp(t)
+	dead := httptest.NewServer(http.NotFoundHandler())
+	url := dead.URL
+	dead.Close() // nothing listens there any more
+	var stderr lockedBuffer
+	c := newConsole(a, consoleOptions{backendURL: url, exitWhenReady: true}, Stdio{Err: &stderr})
+	c.background = func(f func()) { f() }
+	c.createWindow()
+	t.Cleanup(c.stop)
+	c.connectBackend()
+	if c.exitCode == 0 {
+		t.Fatalf("exit status 0 for an unreachable backend; stderr %q", stderr.String())
+	}
+	if got := stderr.String(); !strings.Contains(got, "not ready") || !strings.Contains(got, "Cannot reach the auth backend") || strings.Contains(got, "dial tcp") {
+		t.Errorf("stderr %q: want the reason in words", got)
+	}
+}
+
+// TestExitWhenReadyConfiguredBackend: with a backend that answers, ready is the
+// usable sign-in form (its credentials are the agent's).
+func TestExitWhenReadyConfiguredBackend(t *testing.T) {
+	a := test.NewTempApp(t)
+	srv := backendtest.New(t)
+	var stderr lockedBuffer
+	c := newConsole(a, consoleOptions{backendURL: srv.URL, exitWhenReady: true}, Stdio{Err: &stderr})
+	c.started = time.Now()
+	c.background = func(f func()) { f() }
+	c.createWindow()
+	t.Cleanup(c.stop)
+	c.connectBackend()
+	select {
+	case <-c.readyCh:
+	default:
+		t.Fatalf("not ready; stderr %q", stderr.String())
+	}
+	if c.exitCode != 0 || !strings.Contains(stderr.String(), "ready_ms=") {
+		t.Errorf("exit %d, stderr %q", c.exitCode, stderr.String())
+	}
+}
+
+// TestSettingsBackendChangeAppliesOverFlag: a new backend saved in Settings
+// is used now, even when this run started with --backend (the form says a
+// change signs you out, and it does).
+func TestSettingsBackendChangeAppliesOverFlag(t *testing.T) {
+	a := test.NewTempApp(t)
+	first, second := backendtest.New(t), backendtest.New(t)
+	c := newConsole(a, consoleOptions{backendURL: first.URL}, Stdio{Err: &lockedBuffer{}})
+	c.background = func(f func()) { f() }
+	c.createWindow()
+	t.Cleanup(c.stop)
+	if got := c.backendInUse(); got != first.URL {
+		t.Fatalf("in use %q, want the flag's %q", got, first.URL)
+	}
+	// Geolocation only: the backend stays, and the saved address is untouched.
+	c.applySettings(screens.SettingsForm{BackendURL: first.URL})
+	if c.settings.BackendURL() != "" || c.opts.backendURL != first.URL {
+		t.Errorf("an unchanged backend field saved %q / flag %q", c.settings.BackendURL(), c.opts.backendURL)
+	}
+	before := c.ui
+	c.applySettings(screens.SettingsForm{BackendURL: second.URL})
+	if c.settings.BackendURL() != second.URL {
+		t.Errorf("saved %q", c.settings.BackendURL())
+	}
+	if got := c.backendInUse(); got != second.URL {
+		t.Errorf("in use after the change: %q, want %q", got, second.URL)
+	}
+	if c.ui == before {
+		t.Error("the old session's screen stayed: the change did not sign out")
+	}
+}
+
+// TestProblemsAreWords: what the console says about a missing database or a
+// demo backend that cannot start names the file once, in words.
+func TestProblemsAreWords(t *testing.T) {
+	_, err := geo.Open("/nonexistent/x.mmdb")
+	msg := geoProblem(err)
+	if msg != "The geolocation database /nonexistent/x.mmdb does not exist. Showing demo locations." {
+		t.Errorf("geo problem %q", msg)
+	}
+	_, err = os.Open("/nonexistent/demo-backend.db")
+	if msg := backendProblem(err); strings.Contains(msg, "open ") || !strings.Contains(msg, "/nonexistent/demo-backend.db does not exist") {
+		t.Errorf("backend problem %q", msg)
 	}
 }

@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"fmt"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -96,6 +97,14 @@ func TestRemoveDeviceAfterIdentityCheck(t *testing.T) {
 		if d.ID == lost.ID {
 			t.Errorf("removed device %s still listed", lost.Name)
 		}
+	}
+	// The header follows: one source for the account on screen.
+	want := fmt.Sprintf("%d trusted device", before-1)
+	if s := screenText(ws.header.build()); !strings.Contains(s, want) {
+		t.Errorf("header after removal lacks %q:\n%s", want, s)
+	}
+	if ws.account.TrustedDeviceCount != before-1 {
+		t.Errorf("account state says %d trusted devices, want %d", ws.account.TrustedDeviceCount, before-1)
 	}
 }
 

@@ -1,7 +1,9 @@
 package screens
 
 import (
+	"errors"
 	"fmt"
+	"io/fs"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -11,16 +13,47 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/services/client"
+	"verifydesk/services/geo"
 )
 
-// describeError turns any error into short words for the agent. It is the one
-// place errors become text on screen.
-func describeError(err error) string {
+// Explain turns any error into short words for the agent: the backend's
+// through client.Explain, files and databases by what is wrong with them. It
+// is the one place errors become text on screen; nothing else pastes
+// err.Error() there.
+func Explain(err error) string {
 	if err == nil {
 		return ""
 	}
+	var dbe *geo.DBError
+	var pe *fs.PathError
+	switch {
+	case errors.As(err, &dbe):
+		name := "The geolocation database " + dbe.Path
+		switch {
+		case errors.Is(err, geo.ErrNotMaxMind):
+			return name + " is not a MaxMind database file (.mmdb)."
+		case errors.Is(err, geo.ErrUnsupportedType):
+			return fmt.Sprintf("%s is a %s database: Verifydesk reads City and ASN databases.", name, dbe.Type)
+		}
+		return name + " " + fileProblem(err) + "."
+	case errors.As(err, &pe):
+		return "The file " + pe.Path + " " + fileProblem(err) + "."
+	}
 	return client.Explain(err, time.Local)
 }
+
+// fileProblem words what is wrong with a file that could not be opened.
+func fileProblem(err error) string {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return "does not exist"
+	case errors.Is(err, fs.ErrPermission):
+		return "cannot be read: permission denied"
+	}
+	return "cannot be read"
+}
+
+func describeError(err error) string { return Explain(err) }
 
 // emptyState is the centred sentence a tab shows when it has nothing to show.
 func emptyState(text string) fyne.CanvasObject {

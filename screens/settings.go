@@ -102,7 +102,7 @@ func checkGeoPaths(check func(string) error, paths []string) error {
 	}
 	for _, p := range paths {
 		if err := check(p); err != nil {
-			return errors.New(p + ": " + err.Error())
+			return errors.New(Explain(err))
 		}
 	}
 	return nil

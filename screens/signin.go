@@ -2,7 +2,6 @@ package screens
 
 import (
 	"context"
-	"errors"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -11,7 +10,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
-	"verifydesk/services/client"
 )
 
 type signInAPI interface {
@@ -142,18 +140,10 @@ func (s *signInScreen) signIn(ctx context.Context, user, pass string) {
 		s.progress.Hide()
 		s.submit.Enable()
 		if err != nil {
-			s.showStatus(signInError(err), widget.DangerImportance)
+			s.showStatus(describeError(err), widget.DangerImportance)
 			return
 		}
 		s.onSignedIn(sess)
 	})
 }
 
-// signInError words a failed sign-in: a 401 here means wrong credentials, not an
-// expired session.
-func signInError(err error) string {
-	if errors.Is(err, client.ErrUnauthorized) {
-		return "Wrong username or password."
-	}
-	return describeError(err)
-}

@@ -2,9 +2,12 @@ package screens
 
 import (
 	"context"
+	"fmt"
 	"net/http/httptest"
 	"strings"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -61,7 +64,10 @@ func newTestUIWith(t *testing.T, srv *httptest.Server, wrap func(API) API) (*UI,
 	a := test.NewTempApp(t)
 	w := a.NewWindow("Verifydesk")
 	w.Resize(fyne.NewSize(1280, 800))
-	u := NewUI(w, Config{Demo: true, DemoUser: "ana", DemoPassword: "demo", Region: "US", Background: runNow})
+	// Timers never fire by themselves in tests: a test that needs the offline
+	// retry replaces After and fires it.
+	u := NewUI(w, Config{Demo: true, DemoUser: "ana", DemoPassword: "demo", Region: "US", Background: runNow,
+		After: func(time.Duration, func()) {}})
 	w.SetContent(u.Content())
 	u.SetBackend(wrap(client.New(srv.URL, client.Options{})), "demo (test)")
 	return u, w
@@ -284,7 +290,10 @@ func TestOlderSearchDoesNotReplaceNewer(t *testing.T) {
 	a := test.NewTempApp(t)
 	w := a.NewWindow("Verifydesk")
 	w.Resize(fyne.NewSize(1280, 800))
-	u := NewUI(w, Config{Demo: true, DemoUser: "ana", DemoPassword: "demo", Region: "US", Background: runNow})
+	// Timers never fire by themselves in tests: a test that needs the offline
+	// retry replaces After and fires it.
+	u := NewUI(w, Config{Demo: true, DemoUser: "ana", DemoPassword: "demo", Region: "US", Background: runNow,
+		After: func(time.Duration, func()) {}})
 	w.SetContent(u.Content())
 	slow := &slowSearch{API: client.New(srv.URL, client.Options{}), phone: "+16502530000", entered: make(chan struct{}), release: make(chan struct{})}
 	u.SetBackend(slow, "demo (test)")
@@ -304,5 +313,139 @@ func TestOlderSearchDoesNotReplaceNewer(t *testing.T) {
 	<-done
 	if ws.account == nil || ws.account.App != "Kasa" {
 		t.Fatalf("the older search's answer replaced the newer one: %+v", ws.account)
+	}
+}
+
+// flakyBackend is the real client with a switch that makes every call fail
+// as if the network were gone, the way a killed backend looks to the client.
+type flakyBackend struct {
+	API
+	down atomic.Bool
+}
+
+func (f *flakyBackend) fail() error {
+	if f.down.Load() {
+		return fmt.Errorf("test: backend down: %w", client.ErrOffline)
+	}
+	return nil
+}
+
+func (f *flakyBackend) Me(ctx context.Context) (data.Agent, error) {
+	if err := f.fail(); err != nil {
+		return data.Agent{}, err
+	}
+	return f.API.Me(ctx)
+}
+
+func (f *flakyBackend) Account(ctx context.Context, id string) (data.Account, error) {
+	if err := f.fail(); err != nil {
+		return data.Account{}, err
+	}
+	return f.API.Account(ctx, id)
+}
+
+func (f *flakyBackend) Deliveries(ctx context.Context, id string) ([]data.Delivery, error) {
+	if err := f.fail(); err != nil {
+		return nil, err
+	}
+	return f.API.Deliveries(ctx, id)
+}
+
+func (f *flakyBackend) SearchAccounts(ctx context.Context, q client.AccountQuery) ([]data.Account, error) {
+	if err := f.fail(); err != nil {
+		return nil, err
+	}
+	return f.API.SearchAccounts(ctx, q)
+}
+
+// timers holds the console's pending timers so a test fires them when it says.
+type timers struct{ pending []timer }
+
+type timer struct {
+	d time.Duration
+	f func()
+}
+
+func (ts *timers) after(d time.Duration, f func()) { ts.pending = append(ts.pending, timer{d, f}) }
+
+// fire runs the pending timers (as if their time had come) and returns their delays.
+func (ts *timers) fire() []time.Duration {
+	p := ts.pending
+	ts.pending = nil
+	var ds []time.Duration
+	for _, t := range p {
+		ds = append(ds, t.d)
+		t.f()
+	}
+	return ds
+}
+
+func TestOfflineTabRetriesAndRecoversByItself(t *testing.T) {
+	srv := backendtest.New(t)
+	var flaky *flakyBackend
+	u, w := newTestUIWith(t, srv, func(a API) API { flaky = &flakyBackend{API: a}; return flaky })
+	ts := &timers{}
+	u.cfg.After = ts.after
+	u.SubmitSignIn()
+	search(t, u, "GB", "+447911123456")
+	ws := u.work
+	if ws.account == nil {
+		t.Fatalf("no account:\n%s", screenText(w.Content()))
+	}
+	ws.tabs.SelectIndex(1) // Codes
+	if !strings.Contains(ws.codes.ls.label.Text, "sent in the last 30 days") {
+		t.Fatalf("codes not loaded: %q", ws.codes.ls.label.Text)
+	}
+
+	// The backend goes away; the agent presses Refresh.
+	flaky.down.Store(true)
+	test.Tap(ws.header.refresh)
+	if ws.online.text != "offline" {
+		t.Errorf("badge %q, want offline", ws.online.text)
+	}
+	if got := ws.codes.ls.label.Text; !strings.Contains(got, "could not be loaded") || !strings.Contains(got, "tries again") {
+		t.Errorf("codes tab says %q: want the failure and the promise to retry", got)
+	}
+	if len(ts.pending) != 1 {
+		t.Fatalf("%d retries scheduled, want 1 (the promise must be kept)", len(ts.pending))
+	}
+	// Still down: the retry fails and the next waits longer.
+	if ds := ts.fire(); len(ds) != 1 || ds[0] != firstRetry {
+		t.Errorf("first retry after %v, want %v", ds, firstRetry)
+	}
+	if len(ts.pending) != 1 || ts.pending[0].d != 2*firstRetry {
+		t.Fatalf("after a failed retry: %+v, want one retry after %v", ts.pending, 2*firstRetry)
+	}
+	// Back: the next retry reloads the tab and the badge turns online, with
+	// no search and no click.
+	flaky.down.Store(false)
+	ts.fire()
+	if ws.online.text != "online" {
+		t.Errorf("badge %q after the backend came back", ws.online.text)
+	}
+	if got := ws.codes.ls.label.Text; !strings.Contains(got, "sent in the last 30 days") {
+		t.Errorf("codes tab did not reload by itself: %q", got)
+	}
+	if len(ts.pending) != 0 {
+		t.Errorf("retries still scheduled once online: %d", len(ts.pending))
+	}
+}
+
+func TestOfflineSearchRunsAgainWhenBackendIsBack(t *testing.T) {
+	srv := backendtest.New(t)
+	var flaky *flakyBackend
+	u, w := newTestUIWith(t, srv, func(a API) API { flaky = &flakyBackend{API: a}; return flaky })
+	ts := &timers{}
+	u.cfg.After = ts.after
+	u.SubmitSignIn()
+	flaky.down.Store(true)
+	search(t, u, "GB", "+447911123456")
+	if s := screenText(u.work.center); !strings.Contains(s, "tries again") {
+		t.Errorf("failed search says:\n%s", s)
+	}
+	flaky.down.Store(false)
+	ts.fire() // the probe (who am I) answers: the search runs again
+	if u.work.account == nil || u.work.online.text != "online" {
+		t.Errorf("search not run again when the backend answered:\n%s", screenText(w.Content()))
 	}
 }

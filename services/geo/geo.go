@@ -38,6 +38,24 @@ var (
 	ErrUnsupportedType = errors.New("unsupported database type")
 )
 
+// DBError is why one database file could not be used: Err is a file error
+// (fs.ErrNotExist, fs.ErrPermission...), ErrNotMaxMind or ErrUnsupportedType
+// (with the database's Type).
+type DBError struct {
+	Path string
+	Type string // the metadata's database type, for ErrUnsupportedType
+	Err  error
+}
+
+func (e *DBError) Error() string {
+	if e.Type != "" {
+		return fmt.Sprintf("%s: %v %q", e.Path, e.Err, e.Type)
+	}
+	return e.Path + ": " + e.Err.Error()
+}
+
+func (e *DBError) Unwrap() error { return e.Err }
+
 // Database kinds CheckDatabase reports.
 const (
 	DatabaseCity = "city"
@@ -232,9 +250,9 @@ func (l *Locator) add(path string) error {
 		// directory) gets the one clear answer.
 		var pe *fs.PathError
 		if errors.As(err, &pe) {
-			return fmt.Errorf("open database: %w", err) // pe names the path
+			return &DBError{Path: path, Err: pe.Err}
 		}
-		return fmt.Errorf("%s: %w", path, ErrNotMaxMind)
+		return &DBError{Path: path, Err: ErrNotMaxMind}
 	}
 	name := filepath.Base(path)
 	dbType := mm.Metadata.DatabaseType
@@ -246,7 +264,7 @@ func (l *Locator) add(path string) error {
 		mm.Close()
 		r, err := geoip2.Open(path)
 		if err != nil {
-			return fmt.Errorf("%s: %w", path, err)
+			return &DBError{Path: path, Err: err}
 		}
 		if schemaOf(dbType) == "asn" {
 			l.asns = append(l.asns, asnDB{name: name, r: r, kinds: new(sync.Map)})
@@ -256,7 +274,7 @@ func (l *Locator) add(path string) error {
 		return nil
 	default:
 		mm.Close()
-		return fmt.Errorf("%s: %w %q", path, ErrUnsupportedType, dbType)
+		return &DBError{Path: path, Err: ErrUnsupportedType, Type: dbType}
 	}
 }
 
