@@ -121,9 +121,16 @@ func (c *console) demo() bool {
 	return c.opts.demo || (c.opts.backendURL == "" && c.settings.BackendURL() == "")
 }
 
+// startProbe, when set (only in builds with the walkprobe tag, for the
+// real-window test), serves what the window shows to the test driving it.
+var startProbe func(c *console)
+
 // show opens the window and connects in the background.
 func (c *console) show() {
 	c.createWindow()
+	if startProbe != nil {
+		startProbe(c)
+	}
 	go c.connect()
 }
 

@@ -1,0 +1,560 @@
+//go:build realwindow
+
+// The real-window walk: the console built with cgo and the walkprobe tag, on
+// its real GLFW driver under Xvfb, against reference backends this test
+// starts, driven by real X input events (xdotool). Every step is checked on
+// the backend over HTTP. Run by .ci/window-test:
+//
+//	VERIFYDESK_WALK_BIN=/path/verifydesk-walk xvfb-run -a go test -tags realwindow -run TestRealWindowWalk ./app/
+//
+// The probe (app/probe.go) tells where each widget is, so the walk clicks by
+// what a widget says, not by pixel positions. It waits for conditions (a
+// widget on screen, the backend's state), never for fixed times.
+package app
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"verifydesk/backend"
+	"verifydesk/data"
+	"verifydesk/services/client"
+)
+
+// walkTimeout bounds each wait: generous, since a cold window on a loaded
+// 2-core machine can take seconds; a wait ends as soon as its condition holds.
+const walkTimeout = 45 * time.Second
+
+type probeObj struct {
+	Kind        string  `json:"kind"`
+	Text        string  `json:"text"`
+	Placeholder string  `json:"placeholder"`
+	Icon        string  `json:"icon"`
+	Disabled    bool    `json:"disabled"`
+	Focused     bool    `json:"focused"`
+	Overlay     int     `json:"overlay"`
+	X, Y, W, H  float32 `json:"-"`
+	RawX        float32 `json:"x"`
+	RawY        float32 `json:"y"`
+	RawW        float32 `json:"w"`
+	RawH        float32 `json:"h"`
+}
+
+// walker drives one console window.
+type walker struct {
+	t      *testing.T
+	probe  string
+	wid    string
+	steps  *os.File
+	stderr string
+}
+
+func (w *walker) step(format string, args ...any) {
+	w.t.Helper()
+	line := fmt.Sprintf(format, args...)
+	w.t.Log("step: " + line)
+	fmt.Fprintln(w.steps, time.Now().Format("15:04:05.000")+" "+line)
+}
+
+func (w *walker) objects() []probeObj {
+	w.t.Helper()
+	resp, err := http.Get(w.probe + "/objects")
+	if err != nil {
+		w.t.Fatalf("probe: %v\nconsole log:\n%s", err, w.log())
+	}
+	defer resp.Body.Close()
+	var out []probeObj
+	if err := json.NewDecoder(resp.Body).Decode(&out); err != nil {
+		w.t.Fatalf("probe answer: %v", err)
+	}
+	// Only the topmost layer takes clicks: a dialog covers the window.
+	top := 0
+	for _, o := range out {
+		top = max(top, o.Overlay)
+	}
+	var shown []probeObj
+	for _, o := range out {
+		if o.Overlay == top {
+			o.X, o.Y, o.W, o.H = o.RawX, o.RawY, o.RawW, o.RawH
+			shown = append(shown, o)
+		}
+	}
+	return shown
+}
+
+func (w *walker) log() string {
+	b, _ := os.ReadFile(w.stderr)
+	return string(b)
+}
+
+// waitFor polls the screen until cond holds, and fails with what the screen
+// showed when it does not within walkTimeout.
+func (w *walker) waitFor(what string, cond func([]probeObj) bool) []probeObj {
+	w.t.Helper()
+	deadline := time.Now().Add(walkTimeout)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		objs := w.objects()
+		if cond(objs) {
+			return objs
+		}
+		if time.Now().After(deadline) {
+			var b strings.Builder
+			for _, o := range objs {
+				fmt.Fprintf(&b, "  %s %q %q %s disabled=%v\n", o.Kind, o.Text, o.Placeholder, o.Icon, o.Disabled)
+			}
+			w.t.Fatalf("waited %v for %s; the screen shows:\n%s\nconsole log:\n%s", walkTimeout, what, b.String(), w.log())
+		}
+		<-tick.C
+	}
+}
+
+// match picks a widget: of kind ("" for any), whose text, placeholder or
+// icon name starts with one of prefixes, or whose text matches re.
+type match struct {
+	kind     string
+	prefixes []string
+	re       *regexp.Regexp
+	enabled  bool
+}
+
+func widgetStarting(kind string, prefixes ...string) match {
+	return match{kind: kind, prefixes: prefixes}
+}
+
+func enabledWidget(kind string, prefixes ...string) match {
+	m := widgetStarting(kind, prefixes...)
+	m.enabled = true
+	return m
+}
+
+func widgetMatching(kind, expr string) match {
+	return match{kind: kind, re: regexp.MustCompile(expr)}
+}
+
+func (m match) String() string {
+	if m.re != nil {
+		return fmt.Sprintf("%s /%s/", m.kind, m.re)
+	}
+	return fmt.Sprintf("%s %q", m.kind, m.prefixes)
+}
+
+func (m match) ok(o probeObj) bool {
+	if m.kind != "" && o.Kind != m.kind || m.enabled && o.Disabled {
+		return false
+	}
+	if m.re != nil {
+		return m.re.MatchString(o.Text)
+	}
+	for _, p := range m.prefixes {
+		for _, s := range []string{o.Text, o.Placeholder, o.Icon} {
+			if s != "" && strings.HasPrefix(s, p) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+func find(objs []probeObj, m match) (probeObj, bool) {
+	for _, o := range objs {
+		if m.ok(o) {
+			return o, true
+		}
+	}
+	return probeObj{}, false
+}
+
+func has(m match) func([]probeObj) bool {
+	return func(objs []probeObj) bool { _, ok := find(objs, m); return ok }
+}
+
+// click waits for the widget and clicks the middle of it with the mouse.
+func (w *walker) click(m match) {
+	w.t.Helper()
+	m.enabled = true
+	objs := w.waitFor(m.String()+" to click", has(m))
+	o, _ := find(objs, m)
+	x, y := int(o.X+o.W/2), int(o.Y+o.H/2)
+	w.xdo("mousemove", "--window", w.wid, fmt.Sprint(x), fmt.Sprint(y))
+	w.xdo("click", "1")
+}
+
+// typeText types s with the keyboard into the focused widget.
+func (w *walker) typeText(s string) { w.t.Helper(); w.xdo("type", "--delay", "15", s) }
+
+func (w *walker) key(k string) { w.t.Helper(); w.xdo("key", k) }
+
+// fill clicks an entry, selects what it holds and types s over it.
+func (w *walker) fill(placeholder, s string) {
+	w.t.Helper()
+	w.click(widgetStarting("entry", placeholder))
+	w.waitFor("the entry "+placeholder+" to take the keyboard", func(objs []probeObj) bool {
+		for _, o := range objs {
+			if o.Kind == "entry" && strings.HasPrefix(o.Placeholder, placeholder) && o.Focused {
+				return true
+			}
+		}
+		return false
+	})
+	w.key("ctrl+a")
+	w.typeText(s)
+}
+
+// search types text in the search field, presses Enter and waits for the
+// header of the account the backend says it finds: tabs are clicked only once
+// that account is on screen.
+func (w *walker) search(text, accountID string) {
+	w.t.Helper()
+	w.fill("Search phone, email or account id", text)
+	w.key("Return")
+	w.waitFor("the header of "+accountID, has(widgetMatching("label", " · "+regexp.QuoteMeta(accountID)+"$")))
+}
+
+// screenshot saves the screen as out/shot-NAME.png (ImageMagick's import).
+func (w *walker) screenshot(out, name string) {
+	w.t.Helper()
+	path := filepath.Join(out, "shot-"+name+".png")
+	if b, err := exec.Command("import", "-window", "root", path).CombinedOutput(); err != nil {
+		w.t.Fatalf("screenshot: %v: %s", err, b)
+	}
+	w.step("screenshot %s", path)
+}
+
+func (w *walker) xdo(args ...string) string {
+	w.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), walkTimeout)
+	defer cancel()
+	out, err := exec.CommandContext(ctx, "xdotool", args...).CombinedOutput()
+	if err != nil {
+		w.t.Fatalf("xdotool %v: %v: %s", args, err, out)
+	}
+	return strings.TrimSpace(string(out))
+}
+
+// until polls the backend until cond holds.
+func until(t *testing.T, what string, cond func() (bool, string)) {
+	t.Helper()
+	deadline := time.Now().Add(walkTimeout)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		ok, state := cond()
+		if ok {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %v for the backend: %s; it shows %s", walkTimeout, what, state)
+		}
+		<-tick.C
+	}
+}
+
+// startBackend serves the reference backend with demo data on a loopback port.
+func startBackend(t *testing.T, dir, name string) string {
+	t.Helper()
+	base, stop, err := backend.StartDemo(context.Background(), filepath.Join(dir, name+".db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = stop() })
+	return base
+}
+
+func signIn(t *testing.T, base, user string) (*client.Client, data.Agent) {
+	t.Helper()
+	c := client.New(base, client.Options{})
+	s, err := c.SignIn(context.Background(), user, "demo")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return c, s.Agent
+}
+
+func TestRealWindowWalk(t *testing.T) {
+	bin := os.Getenv("VERIFYDESK_WALK_BIN")
+	if bin == "" {
+		t.Fatal("VERIFYDESK_WALK_BIN names the console built with -tags walkprobe")
+	}
+	out := os.Getenv("VERIFYDESK_WALK_OUT")
+	if out == "" {
+		out = t.TempDir()
+	}
+	ctx := context.Background()
+	dir := t.TempDir()
+	baseA := startBackend(t, dir, "a")
+	baseB := startBackend(t, dir, "b")
+	sam, _ := signIn(t, baseA, "sam") // the supervisor's view of backend A
+	_, ana := signIn(t, baseA, "ana")
+
+	steps, err := os.Create(filepath.Join(out, "steps.log"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer steps.Close()
+	stderrPath := filepath.Join(out, "console.log")
+	logFile, err := os.Create(stderrPath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	home := filepath.Join(dir, "home")
+	if err := os.MkdirAll(home, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(bin, "--backend", baseA)
+	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
+		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"), "LANG=en_US.UTF-8", "VERIFYDESK_PROBE=127.0.0.1:0")
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	exited := make(chan error, 1)
+	go func() { exited <- cmd.Wait() }()
+	t.Cleanup(func() {
+		_ = cmd.Process.Kill()
+		<-exited
+	})
+
+	w := &walker{t: t, steps: steps, stderr: stderrPath}
+	w.probe = "http://" + waitProbe(t, stderrPath, exited)
+	w.wid = w.xdo("search", "--sync", "--onlyvisible", "--name", "^Verifydesk$")
+	if i := strings.IndexByte(w.wid, '\n'); i > 0 {
+		w.wid = w.wid[:i]
+	}
+	w.xdo("windowfocus", "--sync", w.wid)
+
+	// 1. Sign in with the keyboard and the mouse.
+	w.step("sign in as ana on %s", baseA)
+	w.waitFor("the sign-in button", has(enabledWidget("button", "Sign in")))
+	w.fill("username", "ana")
+	w.fill("password", "demo")
+	w.click(widgetStarting("button", "Sign in"))
+	w.waitFor("the workspace's search field", has(widgetStarting("entry", "Search phone, email or account id")))
+	until(t, "ana's sign-in audited", auditHas(sam, ana.ID, "sign_in", ""))
+
+	// 2. Search by phone.
+	const phone = "+447911123456"
+	w.step("search %s", phone)
+	accts, err := sam.SearchAccounts(ctx, client.AccountQuery{Phone: phone})
+	if err != nil || len(accts) != 1 {
+		t.Fatalf("backend search: %v %v", accts, err)
+	}
+	acct := accts[0]
+	w.search(phone, acct.ID)
+	until(t, "ana's search audited", auditHas(sam, ana.ID, "search_accounts", ""))
+
+	// 3. Resend a code: one click, one delivery.
+	w.step("resend a code to %s from the Codes tab", acct.ID)
+	before := deliveryCount(t, sam, acct.ID)
+	w.click(widgetStarting("text", "Codes"))
+	w.waitFor("the delivery log", has(widgetMatching("label", `sent in the last 30 days`)))
+	w.click(widgetStarting("select", "SMS"))
+	w.click(widgetStarting("text", "Email")) // the SMS limit may hold from the demo history
+	w.click(widgetStarting("button", "Resend code"))
+	objs := w.waitFor("the resend's outcome", has(widgetStarting("label", "Sent:", "Not sent")))
+	if o, _ := find(objs, widgetStarting("label", "Not sent")); o.Text != "" {
+		t.Fatalf("resend refused: %s", o.Text)
+	}
+	until(t, "one new delivery", func() (bool, string) {
+		n := deliveryCount(t, sam, acct.ID)
+		return n == before+1, fmt.Sprintf("%d deliveries, %d before", n, before)
+	})
+	w.waitFor("the delivery log reloaded", has(enabledWidget("button", "Resend code")))
+	w.screenshot(out, "codes")
+	if n := deliveryCount(t, sam, acct.ID); n != before+1 {
+		t.Fatalf("one click sent %d codes", n-before)
+	}
+
+	// 4. Remove a lost trusted device through the identity check.
+	const lostAcct = "acc_1014"
+	w.step("remove a trusted device of %s through the identity check", lostAcct)
+	w.search(lostAcct, lostAcct)
+	w.click(widgetStarting("text", "Devices"))
+	devs, err := sam.TrustedDevices(ctx, lostAcct)
+	if err != nil || len(devs) < 2 {
+		t.Fatalf("%s has %d trusted devices (%v); the walk needs two", lostAcct, len(devs), err)
+	}
+	lost := devs[0]
+	w.waitFor("the devices table", has(widgetStarting("label", lost.Name)))
+	w.click(widgetStarting("label", lost.Name))
+	w.click(widgetStarting("button", fmt.Sprintf("Remove %q", lost.Name)))
+	w.click(widgetStarting("button", "Send check code"))
+	w.waitFor("the check code sent", has(widgetStarting("label", "Check code sent to")))
+	code := inboxCode(t, sam, lostAcct)
+	w.fill("code the caller reads back", code)
+	w.click(widgetStarting("button", "Verify and continue"))
+	until(t, "the device removed", func() (bool, string) {
+		ds, err := sam.TrustedDevices(ctx, lostAcct)
+		for _, d := range ds {
+			if d.ID == lost.ID {
+				return false, fmt.Sprintf("%s still trusted (%v)", lost.Name, err)
+			}
+		}
+		return err == nil, fmt.Sprint(err)
+	})
+	want := fmt.Sprintf("%d trusted device", len(devs)-1)
+	w.waitFor("the header to say "+want, func(objs []probeObj) bool {
+		for _, o := range objs {
+			if o.Kind == "text" && strings.HasPrefix(o.Text, want) {
+				return true
+			}
+		}
+		return false
+	})
+	for _, line := range strings.Split(w.log(), "\n") {
+		if strings.Contains(line, code) {
+			t.Fatalf("the check code reached the console's log: %q", line)
+		}
+	}
+
+	// 5. Reveal the phone number with a reason.
+	w.step("reveal the phone number of %s with a reason", lostAcct)
+	w.click(widgetStarting("button", "Reveal phone"))
+	w.waitFor("the reason field to take the keyboard", func(objs []probeObj) bool {
+		o, ok := find(objs, widgetStarting("entry", "e.g. caller confirms"))
+		return ok && o.Focused
+	})
+	const reason = "caller confirms the number on file"
+	w.typeText(reason)
+	w.click(widgetStarting("button", "Reveal"))
+	until(t, "the reveal audited with its reason", auditHas(sam, ana.ID, "reveal", reason))
+	w.waitFor("the revealed number", has(widgetMatching("label", `\(revealed\)`)))
+
+	// 6. Ask a supervisor to approve removing the other device.
+	other := devs[1]
+	w.step("ask a supervisor to remove %q from %s", other.Name, lostAcct)
+	w.click(widgetStarting("label", other.Name))
+	w.click(widgetStarting("button", fmt.Sprintf("Remove %q", other.Name)))
+	w.click(widgetStarting("button", "Caller cannot get a code"))
+	w.fill("why, and how you checked the caller", "caller lost both phones; identity checked by account questions")
+	w.click(widgetStarting("button", "Send request"))
+	until(t, "a pending approval for that device", func() (bool, string) {
+		as, err := sam.Approvals(ctx, data.ApprovalPending)
+		for _, a := range as {
+			if a.RequestedBy == ana.ID && a.AccountID == lostAcct && a.Action == data.ActionRemoveDevice && a.Params["device_id"] == other.ID {
+				return true, ""
+			}
+		}
+		return false, fmt.Sprintf("%d pending (%v)", len(as), err)
+	})
+	w.click(widgetStarting("button", "OK"))
+
+	// 7. A flagged login from a device that is not trusted: nothing to
+	// remove, so no identity check is offered for it.
+	const abroad = "+16502530000"
+	w.step("the Lagos login of %s is not offered for removal", abroad)
+	abroadAccts, err := sam.SearchAccounts(ctx, client.AccountQuery{Phone: abroad})
+	if err != nil || len(abroadAccts) != 1 {
+		t.Fatalf("backend search %s: %v %v", abroad, abroadAccts, err)
+	}
+	w.search(abroad, abroadAccts[0].ID)
+	w.click(widgetStarting("text", "Activity"))
+	w.click(widgetStarting("check", "Flagged only"))
+	w.waitFor("the flagged logins only", has(widgetMatching("label", `flagged\. Showing \d+\.`)))
+	w.click(widgetStarting("label", "Lagos"))
+	objs = w.waitFor("the login's actions", has(enabledWidget("button", "Sign out everywhere")))
+	if o, ok := find(objs, widgetStarting("button", "Not a trusted device")); !ok || !o.Disabled {
+		t.Fatalf("an untrusted device is offered for removal: %+v", o)
+	}
+	w.waitFor("the reason and the password reset", has(enabledWidget("button", "Send a password reset code")))
+	w.screenshot(out, "activity")
+
+	// 8. Settings: a new backend address applies now, over --backend.
+	w.step("switch to the backend %s in Settings", baseB)
+	w.click(widgetStarting("button", "foreground_settings"))
+	w.fill("https://auth.example.com", baseB)
+	w.click(widgetStarting("button", "Save"))
+	hostB := strings.TrimPrefix(baseB, "http://")
+	w.waitFor("the sign-in form on "+hostB, has(widgetStarting("label", "Backend: " + hostB)))
+	w.fill("username", "ana")
+	w.fill("password", "demo")
+	w.click(widgetStarting("button", "Sign in"))
+	w.waitFor("the workspace on the new backend", has(widgetStarting("entry", "Search phone, email or account id")))
+	samB, _ := signIn(t, baseB, "sam")
+	until(t, "ana signed in on the new backend", auditHas(samB, ana.ID, "sign_in", ""))
+
+	w.step("done; checking the console's log")
+	_ = cmd.Process.Signal(os.Interrupt)
+	for _, line := range strings.Split(w.log(), "\n") {
+		if strings.Contains(line, "Error in Fyne call thread") || strings.HasPrefix(line, "panic:") || strings.Contains(line, "fatal error:") {
+			t.Errorf("console log: %s", line)
+		}
+	}
+}
+
+func waitProbe(t *testing.T, stderrPath string, exited <-chan error) string {
+	t.Helper()
+	deadline := time.Now().Add(walkTimeout)
+	tick := time.NewTicker(50 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if f, err := os.Open(stderrPath); err == nil {
+			sc := bufio.NewScanner(f)
+			for sc.Scan() {
+				if addr, ok := strings.CutPrefix(sc.Text(), "probe="); ok {
+					f.Close()
+					return addr
+				}
+			}
+			f.Close()
+		}
+		select {
+		case err := <-exited:
+			b, _ := os.ReadFile(stderrPath)
+			t.Fatalf("the console exited (%v) before its probe started:\n%s", err, b)
+		case <-tick.C:
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("the console's probe did not start")
+		}
+	}
+}
+
+func deliveryCount(t *testing.T, c *client.Client, accountID string) int {
+	t.Helper()
+	ds, err := c.Deliveries(context.Background(), accountID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(ds)
+}
+
+func inboxCode(t *testing.T, c *client.Client, accountID string) string {
+	t.Helper()
+	msgs, err := c.DemoInbox(context.Background(), accountID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range msgs {
+		if m.Purpose == data.PurposeIdentityCheck && m.Code != "" {
+			return m.Code
+		}
+	}
+	t.Fatalf("no identity-check code in the demo inbox of %s", accountID)
+	return ""
+}
+
+// auditHas is a backend condition: an audit entry by agent for action whose
+// reason contains reason.
+func auditHas(c *client.Client, agentID, action, reason string) func() (bool, string) {
+	return func() (bool, string) {
+		es, err := c.Audit(context.Background(), client.AuditQuery{AgentID: agentID, Action: action})
+		for _, e := range es {
+			if strings.Contains(e.Reason, reason) {
+				return true, ""
+			}
+		}
+		return false, fmt.Sprintf("%d %s entries (%v)", len(es), action, err)
+	}
+}
