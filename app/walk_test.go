@@ -476,7 +476,7 @@ func TestRealWindowWalk(t *testing.T) {
 	w.fill("https://auth.example.com", baseB)
 	w.click(widgetStarting("button", "Save"))
 	hostB := strings.TrimPrefix(baseB, "http://")
-	w.waitFor("the sign-in form on "+hostB, has(widgetStarting("label", "Backend: " + hostB)))
+	w.waitFor("the sign-in form on "+hostB, has(widgetStarting("label", "Backend: "+hostB)))
 	w.fill("username", "ana")
 	w.fill("password", "demo")
 	w.click(widgetStarting("button", "Sign in"))
