@@ -149,7 +149,7 @@ func (c *console) createWindow() {
 func (c *console) buildUI() {
 	demo := c.demo()
 	cfg := screens.Config{
-		Demo: demo, Region: c.settings.Region(), OnRegion: c.settings.SetRegion,
+		Demo: demo, Region: c.settings.Region(), RecentRegions: c.settings.RecentRegions(), OnRegion: c.settings.SetRegion,
 		OnReady: c.onReady, OnSettings: c.onSettings, Background: c.background,
 	}
 	if demo {

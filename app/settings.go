@@ -12,6 +12,7 @@ const (
 	keyBackendURL  = "backend.url"
 	keyGeoDBs      = "geo.databases"
 	keyRegion      = "search.region"
+	keyRecent      = "search.recentRegions"
 	keyWindowW     = "window.width"
 	keyWindowH     = "window.height"
 	defaultRegion  = "US"
@@ -50,8 +51,23 @@ func (s Settings) SetGeoDatabases(paths []string) {
 // Region is the country picker's last choice.
 func (s Settings) Region() string { return s.p.StringWithFallback(keyRegion, defaultRegion) }
 
-// SetRegion remembers the country picker's choice.
-func (s Settings) SetRegion(r string) { s.p.SetString(keyRegion, r) }
+// SetRegion remembers the country picker's choice, first among the recent ones.
+func (s Settings) SetRegion(r string) {
+	s.p.SetString(keyRegion, r)
+	recent := []string{r}
+	for _, old := range s.RecentRegions() {
+		if old != r && len(recent) < maxRecentRegions {
+			recent = append(recent, old)
+		}
+	}
+	s.p.SetStringList(keyRecent, recent)
+}
+
+// maxRecentRegions is how many recent countries the picker lists first.
+const maxRecentRegions = 8
+
+// RecentRegions are the countries picked lately, most recent first.
+func (s Settings) RecentRegions() []string { return s.p.StringList(keyRecent) }
 
 // WindowSize is the last size of the main window.
 func (s Settings) WindowSize() fyne.Size {

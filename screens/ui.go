@@ -45,6 +45,9 @@ type Config struct {
 	Locator *geo.Locator
 	// Region is the country picker's first choice (ISO 3166-1 alpha-2).
 	Region string
+	// RecentRegions are the countries picked lately, most recent first: the
+	// picker lists them first.
+	RecentRegions []string
 	// OnRegion is told when the agent picks another country, to remember it.
 	OnRegion func(region string)
 	// OnReady is called once, on the UI thread, when the workspace is shown and

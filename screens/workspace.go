@@ -45,10 +45,9 @@ type workspace struct {
 	onSignOut  func()
 	ctx        context.Context
 	cancel     context.CancelFunc
-	regionCode []string
 
 	// top bar
-	region     *widget.Select
+	region     *regionPicker
 	search     *widget.Entry
 	searchHint *widget.Label
 	online     *badgeWidget
@@ -113,6 +112,13 @@ func newWorkspace(win fyne.Window, api API, cfg Config, agent data.Agent, backen
 
 // close stops the workspace's background work.
 func (w *workspace) close() { w.cancel() }
+
+// selectTab shows tab i when an account is open. UI thread.
+func (w *workspace) selectTab(i int) {
+	if w.account != nil && i >= 0 && i < len(w.panels) {
+		w.tabs.SelectIndex(i)
+	}
+}
 
 // focusSearch puts the keyboard in the search field with its text selected,
 // so what the agent types next replaces the last search.
@@ -197,38 +203,32 @@ func (w *workspace) build() fyne.CanvasObject {
 		func(fyne.Shortcut) { w.focusSearch() })
 	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault},
 		func(fyne.Shortcut) { w.refresh() })
+	// Ctrl+1..9 show a tab, Ctrl+Tab the next one: the tab bar is not a Tab stop.
+	for i := range w.panels {
+		if i < 9 {
+			w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyName(fmt.Sprint(i + 1)), Modifier: fyne.KeyModifierShortcutDefault},
+				func(fyne.Shortcut) { w.selectTab(i) })
+		}
+	}
+	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyTab, Modifier: fyne.KeyModifierControl},
+		func(fyne.Shortcut) { w.selectTab((w.tabs.SelectedIndex() + 1) % len(w.panels)) })
 	statusBar := container.NewBorder(nil, nil, toggle, nil, w.status)
 	return container.NewBorder(top, container.NewVBox(widget.NewSeparator(), statusBar), nil, nil, body)
 }
 
 func (w *workspace) buildTopBar() fyne.CanvasObject {
-	regions := phone.Regions()
-	labels := make([]string, len(regions))
-	w.regionCode = make([]string, len(regions))
-	selected := ""
-	for i, r := range regions {
-		labels[i] = phone.RegionLabel(r.Code)
-		w.regionCode[i] = r.Code
-		if r.Code == w.cfg.Region {
-			selected = labels[i]
-		}
-	}
-	w.region = widget.NewSelect(labels, func(string) {
+	w.region = newRegionPicker(w.win, w.cfg.Region, w.cfg.RecentRegions, func(code string) {
 		w.onSearchChanged(w.search.Text)
 		if w.cfg.OnRegion != nil {
-			w.cfg.OnRegion(w.selectedRegion())
+			w.cfg.OnRegion(code)
 		}
 	})
-	w.region.PlaceHolder = "Country"
 	w.search = widget.NewEntry()
 	w.search.SetPlaceHolder("Search phone, email or account id (Ctrl+F)")
 	w.search.OnChanged = w.onSearchChanged
 	w.search.OnSubmitted = func(string) { w.onSearch() }
 	w.searchHint = widget.NewLabel("The caller's country applies to phone numbers typed without +.")
 	w.searchHint.Truncation = fyne.TextTruncateEllipsis
-	if selected != "" {
-		w.region.Selected = selected // no OnChanged: nothing is typed yet
-	}
 	go_ := widget.NewButtonWithIcon("Search", theme.SearchIcon(), w.onSearch)
 
 	who := widget.NewLabel(fmt.Sprintf("%s · %s", w.agent.Name, w.agent.Role))
@@ -244,7 +244,7 @@ func (w *workspace) buildTopBar() fyne.CanvasObject {
 	right = append(right, widget.NewButtonWithIcon("Sign out", theme.LogoutIcon(), w.onSignOut))
 
 	// Wide enough for "United Kingdom (+44)" so the picked country stays readable.
-	regionBox := container.NewGridWrap(fyne.NewSize(13*theme.TextSize(), w.region.MinSize().Height), w.region)
+	regionBox := container.NewGridWrap(fyne.NewSize(13*theme.TextSize(), w.region.button.MinSize().Height), w.region.button)
 	searchRow := container.NewBorder(nil, nil, regionBox, go_, w.search)
 	bar := container.NewBorder(nil, nil, nil, container.NewHBox(right...), searchRow)
 	return container.NewVBox(bar, w.searchHint, widget.NewSeparator())
@@ -314,13 +314,7 @@ func statusWords(s string) string {
 	return s
 }
 
-func (w *workspace) selectedRegion() string {
-	i := w.region.SelectedIndex()
-	if i < 0 {
-		return ""
-	}
-	return w.regionCode[i]
-}
+func (w *workspace) selectedRegion() string { return w.region.code }
 
 // query is what the search field asks for.
 type query struct {
@@ -380,10 +374,30 @@ func searchHint(q query) string {
 		return "Will search the account id " + q.q.ID
 	}
 	hint := "Will search " + q.diagnosis.International
-	if n := len(q.diagnosis.Findings); n > 0 {
-		hint += fmt.Sprintf(" · %s (%d finding%s, see Phone check)", worstFinding(q.diagnosis.Findings).Message, n, plural(n))
+	if fs := searchFindings(q.diagnosis.Findings); len(fs) > 0 {
+		hint += fmt.Sprintf(" · %s (%d finding%s, see Phone check)", worstFinding(fs).Message, len(fs), plural(len(fs)))
 	}
 	return hint
+}
+
+// formOnlyFindings are about how the customer's app form wants the number
+// (digits only, no country code): in the agent's search field a + and the
+// country code are the right way to type an international number, so the
+// hint leaves them to Phone check.
+var formOnlyFindings = map[string]bool{
+	phone.CodePlusSign: true, phone.CodeCountryCodeTyped: true, phone.CodeSeparators: true,
+	phone.CodeOtherCountryCode: true, phone.CodeTrunkPrefix: true,
+}
+
+// searchFindings are the findings that matter to the search itself.
+func searchFindings(fs []phone.Finding) []phone.Finding {
+	var out []phone.Finding
+	for _, f := range fs {
+		if !formOnlyFindings[f.Code] {
+			out = append(out, f)
+		}
+	}
+	return out
 }
 
 // worstFinding is the finding to mention first: errors before warnings before

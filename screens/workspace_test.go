@@ -11,6 +11,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
+	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
@@ -132,11 +133,7 @@ func TestSignInShowsWorkspace(t *testing.T) {
 func search(t *testing.T, u *UI, region, text string) {
 	t.Helper()
 	ws := u.work
-	for i, code := range ws.regionCode {
-		if code == region {
-			ws.region.SetSelectedIndex(i)
-		}
-	}
+	ws.region.set(region)
 	ws.search.SetText("")
 	test.Type(ws.search, text)
 	ws.onSearch()
@@ -447,5 +444,83 @@ func TestOfflineSearchRunsAgainWhenBackendIsBack(t *testing.T) {
 	ts.fire() // the probe (who am I) answers: the search runs again
 	if u.work.account == nil || u.work.online.text != "online" {
 		t.Errorf("search not run again when the backend answered:\n%s", screenText(w.Content()))
+	}
+}
+
+func TestSearchHintLeavesAppFormFindingsToPhoneCheck(t *testing.T) {
+	for _, c := range []struct{ region, text, want, not string }{
+		{"US", "+16502530000", "Will search +1 650-253-0000", "plus sign"},
+		{"US", "+447911123456", "Will search +44 7911 123456", "country code"},
+		{"GB", "056 1234 5678", "internet (VoIP) number", ""},
+	} {
+		hint := searchHint(parseQuery(c.text, c.region))
+		if !strings.Contains(hint, c.want) || c.not != "" && strings.Contains(hint, c.not) {
+			t.Errorf("hint for %q in %s: %q (want %q, not %q)", c.text, c.region, hint, c.want, c.not)
+		}
+	}
+}
+
+func TestCountryPickerFindsByTyping(t *testing.T) {
+	u, w := signedIn(t)
+	var remembered []string
+	ws := u.work
+	ws.region.onChange = func(code string) { remembered = append(remembered, code) }
+	test.Tap(ws.region.button)
+	if w.Canvas().Focused() != ws.region.query {
+		t.Fatal("the finder does not take the keyboard")
+	}
+	test.Type(ws.region.query, "tai")
+	if len(ws.region.matches) == 0 || ws.region.matches[0].Code != "TW" {
+		t.Fatalf("'tai' finds %v first", ws.region.matches)
+	}
+	ws.region.query.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if ws.selectedRegion() != "TW" || ws.region.button.Text != "Taiwan (+886)" {
+		t.Errorf("picked %q, button %q", ws.selectedRegion(), ws.region.button.Text)
+	}
+	if len(remembered) != 1 || remembered[0] != "TW" {
+		t.Errorf("remembered %v", remembered)
+	}
+	// The next time Taiwan comes first with nothing typed.
+	test.Tap(ws.region.button)
+	if ws.region.matches[0].Code != "TW" {
+		t.Errorf("recent country not first: %v", ws.region.matches[0])
+	}
+	test.Type(ws.region.query, "886")
+	ws.region.query.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if ws.selectedRegion() != "TW" {
+		t.Errorf("'886' picked %q", ws.selectedRegion())
+	}
+}
+
+func TestKeyboardShortcuts(t *testing.T) {
+	u, w := signedIn(t)
+	ws := u.work
+	search(t, u, "GB", "+447911123456")
+	if ws.account == nil {
+		t.Fatalf("no account:\n%s", screenText(w.Content()))
+	}
+	shortcut := func(key fyne.KeyName, mod fyne.KeyModifier) {
+		w.Canvas().(interface {
+			TypedShortcut(fyne.Shortcut)
+		}).TypedShortcut(&desktop.CustomShortcut{KeyName: key, Modifier: mod})
+	}
+	for i, p := range ws.panels {
+		shortcut(fyne.KeyName(fmt.Sprint(i+1)), fyne.KeyModifierShortcutDefault)
+		if ws.tabs.SelectedIndex() != i {
+			t.Errorf("Ctrl+%d shows tab %d, want %s", i+1, ws.tabs.SelectedIndex(), p.title())
+		}
+	}
+	shortcut(fyne.KeyTab, fyne.KeyModifierControl)
+	if ws.tabs.SelectedIndex() != 0 {
+		t.Errorf("Ctrl+Tab from the last tab shows %d, want the first", ws.tabs.SelectedIndex())
+	}
+	// Ctrl+F selects the last search, so typing replaces it.
+	shortcut(fyne.KeyF, fyne.KeyModifierShortcutDefault)
+	if w.Canvas().Focused() != ws.search {
+		t.Fatal("Ctrl+F does not focus the search")
+	}
+	test.Type(ws.search, "ZZ")
+	if ws.search.Text != "ZZ" {
+		t.Errorf("typing after Ctrl+F gives %q, want ZZ", ws.search.Text)
 	}
 }
