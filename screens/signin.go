@@ -146,4 +146,3 @@ func (s *signInScreen) signIn(ctx context.Context, user, pass string) {
 		s.onSignedIn(sess)
 	})
 }
-

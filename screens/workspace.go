@@ -37,14 +37,14 @@ var accountIDPattern = regexp.MustCompile(`^[A-Za-z]+[-_][0-9A-Za-z]+$`)
 // workspace is the frame every account lives in: top bar with the search, the
 // left column, the account header with its tabs, and the status bar.
 type workspace struct {
-	win        fyne.Window
-	api        API
-	cfg        Config
-	agent      data.Agent
-	backend    string
-	onSignOut  func()
-	ctx        context.Context
-	cancel     context.CancelFunc
+	win       fyne.Window
+	api       API
+	cfg       Config
+	agent     data.Agent
+	backend   string
+	onSignOut func()
+	ctx       context.Context
+	cancel    context.CancelFunc
 
 	// top bar
 	region     *regionPicker

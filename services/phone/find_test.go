@@ -13,7 +13,7 @@ func TestFindRegions(t *testing.T) {
 		{"886", nil, "TW"},
 		{"+886", nil, "TW"},
 		{"kingdom", nil, "GB"},
-		{"44", nil, "GB"},          // the calling code's main country
+		{"44", nil, "GB"},           // the calling code's main country
 		{"1", []string{"CA"}, "CA"}, // +1 is shared: the recent one first
 		{"", []string{"JP", "TW"}, "JP"},
 		{"  de ", nil, "DE"},
