@@ -123,10 +123,23 @@ func TestResendRespectsLimitsAndRefusesVoIP(t *testing.T) {
 	if !strings.Contains(codes.limits.Text, "next allowed at") {
 		t.Errorf("the send limits do not say when the next code is allowed: %q", codes.limits.Text)
 	}
-	test.Tap(codes.resend)
-	if !strings.Contains(codes.result.Text, "Not sent") || !strings.Contains(codes.result.Text, "can be sent") {
-		t.Errorf("a resend over the limit: %q", codes.result.Text)
+	// The limit shows before sending, and Resend waits for it.
+	if !codes.resend.Disabled() {
+		t.Error("Resend enabled while the hourly limit holds")
 	}
+	if got := codes.allowance.Text; !strings.Contains(got, "SMS for login: ") || !strings.Contains(got, "5 of 5 this hour") || !strings.Contains(got, "next possible in ") {
+		t.Errorf("allowance %q: want the counts and the wait", got)
+	}
+	test.Tap(codes.resend)
+	if codes.result.Text != "" {
+		t.Errorf("a disabled Resend did something: %q", codes.result.Text)
+	}
+	// Another channel has its own allowance.
+	codes.channel.SetSelected("Email")
+	if codes.resend.Disabled() || !strings.Contains(codes.allowance.Text, "email for login: ") {
+		t.Errorf("email: disabled=%v, allowance %q", codes.resend.Disabled(), codes.allowance.Text)
+	}
+	codes.channel.SetSelected("SMS")
 
 	// A VoIP number: SMS refused with the reason.
 	search(t, u, "GB", "056 1234 5678")

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -37,6 +38,11 @@ type codesPanel struct {
 	purpose *widget.Select
 	resend  *widget.Button
 	result  *widget.Label
+	// allowance says what the send limits still allow for the chosen channel
+	// and purpose, counting down while one holds; Resend is disabled then.
+	allowance *widget.Label
+	rl        *data.RateLimits
+	tickGen   int // bumped by every new allowance: an older countdown stops
 	// pendingKey is the idempotency key of the resend being tried: a retry of the
 	// same resend reuses it, so the customer never gets two codes for one click.
 	pendingKey string
@@ -73,11 +79,17 @@ func newCodesPanel(src codesSource, w *workspace) *codesPanel {
 	for _, c := range codeChannels {
 		labels = append(labels, c.label)
 	}
-	p.channel = widget.NewSelect(labels, func(string) { p.pendingKey = "" })
-	p.channel.SetSelected(labels[0])
-	p.purpose = widget.NewSelect([]string{data.PurposeLogin, data.PurposeNewDevice, data.PurposeResetPassword, data.PurposeRegister, data.PurposeEnable2FA}, func(string) { p.pendingKey = "" })
-	p.purpose.SetSelected(data.PurposeLogin)
+	p.allowance = widget.NewLabel("")
+	p.allowance.Wrapping = fyne.TextWrapWord
 	p.resend = widget.NewButtonWithIcon("Resend code", theme.MailSendIcon(), p.onResend)
+	changed := func(string) {
+		p.pendingKey = ""
+		p.showAllowance()
+	}
+	p.channel = widget.NewSelect(labels, changed)
+	p.channel.SetSelected(labels[0])
+	p.purpose = widget.NewSelect([]string{data.PurposeLogin, data.PurposeNewDevice, data.PurposeResetPassword, data.PurposeRegister, data.PurposeEnable2FA}, changed)
+	p.purpose.SetSelected(data.PurposeLogin)
 	p.result = widget.NewLabel("")
 	p.result.Wrapping = fyne.TextWrapWord
 	return p
@@ -90,7 +102,7 @@ func (p *codesPanel) title() string { return "Codes" }
 func (p *codesPanel) build() fyne.CanvasObject {
 	if p.content == nil {
 		resendRow := container.NewHBox(widget.NewLabel("Resend by"), p.channel, widget.NewLabel("for"), p.purpose, p.resend)
-		top := container.NewVBox(p.ls.label, p.limits, resendRow, p.result, widget.NewSeparator())
+		top := container.NewVBox(p.ls.label, p.limits, resendRow, p.allowance, p.result, widget.NewSeparator())
 		split := container.NewVSplit(p.table, container.NewVScroll(p.detail))
 		split.Offset = 0.7
 		p.content = container.NewBorder(top, nil, nil, nil, split)
@@ -106,7 +118,8 @@ func (p *codesPanel) setAccount(acct *data.Account) {
 	p.table.Refresh()
 	p.limits.SetText("")
 	p.result.SetText("")
-	p.resend.Enable()
+	p.rl = nil
+	p.showAllowance()
 	p.detail.SetText("Select a delivery to see what its status means and what the customer can do.")
 }
 
@@ -129,13 +142,96 @@ func (p *codesPanel) load(ctx context.Context, acct data.Account) (func(), error
 			p.ls.label.SetText(deliverySummary(rows))
 		}
 		if rlErr != nil {
+			p.rl = nil
+			p.showAllowance()
 			p.limits.SetText("Send limits could not be loaded: " + describeError(rlErr))
 			return
 		}
 		now := p.w.cfg.now()
+		p.rl = &rl
+		p.showAllowance()
 		p.limits.SetText(limitsText(rl, now))
 		p.w.header.setRateLimits(rl, now)
 	}, nil
+}
+
+// selectedChannel is the channel the resend row names.
+func (p *codesPanel) selectedChannel() string {
+	for _, c := range codeChannels {
+		if c.label == p.channel.Selected {
+			return c.channel
+		}
+	}
+	return ""
+}
+
+// showAllowance says what the limits allow for the chosen channel and
+// purpose; while a limit holds, Resend is disabled with the reason and the
+// wait counts down every second. UI thread.
+func (p *codesPanel) showAllowance() {
+	if p.allowance == nil || p.resend == nil || p.purpose == nil {
+		return // still being built
+	}
+	p.tickGen++
+	if p.acct == nil || p.rl == nil {
+		p.allowance.SetText("")
+		p.resend.Enable()
+		return
+	}
+	ch, purpose := p.selectedChannel(), p.purpose.Selected
+	now := p.w.cfg.now()
+	a, ok := deliveries.AllowanceFor(*p.rl, ch, purpose)
+	text := allowanceText(a, ok, methodWords(ch), purpose, now)
+	p.allowance.SetText(text)
+	if !a.Blocked(now) {
+		p.allowance.Importance = widget.MediumImportance
+		p.resend.Enable()
+		return
+	}
+	p.allowance.Importance = widget.WarningImportance
+	p.allowance.Refresh()
+	p.resend.Disable()
+	gen := p.tickGen
+	p.w.cfg.after(time.Second, func() {
+		fyne.Do(func() {
+			if gen != p.tickGen || p.w.ctx.Err() != nil {
+				return // superseded: another account, channel or load
+			}
+			if a.Blocked(p.w.cfg.now()) {
+				p.showAllowance()
+				return
+			}
+			p.w.startLoad(p) // the limit freed: the counts changed too
+		})
+	})
+}
+
+// allowanceText is "SMS for login: 1 of 1 this minute, 3 of 5 this hour.
+// Next possible in 0:42 (at 14:05)."
+func allowanceText(a deliveries.Allowance, ok bool, channel, purpose string, now time.Time) string {
+	head := channel + " for " + strings.ReplaceAll(purpose, "_", " ") + ": "
+	if !ok {
+		return head + "nothing sent recently, within every limit. A code can be sent now."
+	}
+	var used []string
+	for _, w := range a.Windows {
+		used = append(used, fmt.Sprintf("%d of %d this %s", w.Used, w.Limit, w.Window))
+	}
+	text := head + strings.Join(used, ", ") + "."
+	if !a.Blocked(now) {
+		return text + " A code can be sent now."
+	}
+	return text + fmt.Sprintf(" Send limit reached: next possible in %s (at %s). Sending more now would only delay the customer further.",
+		countdown(a.NextAt.Sub(now)), a.NextAt.In(time.Local).Format("15:04:05"))
+}
+
+// countdown is "0:42", or "1 h 05 min" for long waits.
+func countdown(d time.Duration) string {
+	secs := int((d + time.Second - 1) / time.Second)
+	if secs >= 3600 {
+		return fmt.Sprintf("%d h %02d min", secs/3600, secs%3600/60)
+	}
+	return fmt.Sprintf("%d:%02d", secs/60, secs%60)
 }
 
 func (p *codesPanel) cell(row, col int) string {
@@ -225,13 +321,7 @@ func (p *codesPanel) onResend() {
 	if p.acct == nil {
 		return
 	}
-	ch := ""
-	for _, c := range codeChannels {
-		if c.label == p.channel.Selected {
-			ch = c.channel
-		}
-	}
-	req := data.ResendRequest{Channel: ch, Purpose: p.purpose.Selected}
+	req := data.ResendRequest{Channel: p.selectedChannel(), Purpose: p.purpose.Selected}
 	if p.pendingKey == "" {
 		p.pendingKey = client.NewIdempotencyKey()
 	}
@@ -250,7 +340,7 @@ func (p *codesPanel) send(ctx context.Context, accountID string, req data.Resend
 		if p.acct == nil || p.acct.ID != accountID {
 			return // the agent moved on; the next account keeps its own state
 		}
-		p.resend.Enable()
+		p.showAllowance()
 		p.w.noteBackend(err)
 		if err != nil {
 			if !isOffline(err) {

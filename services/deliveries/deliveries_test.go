@@ -60,3 +60,24 @@ func TestSameNetwork(t *testing.T) {
 		}
 	}
 }
+
+func TestAllowanceForTakesTheTightestDestination(t *testing.T) {
+	now := time.Date(2026, 11, 24, 14, 0, 0, 0, time.UTC)
+	soon, later := now.Add(42*time.Second), now.Add(20*time.Minute)
+	rl := data.RateLimits{Limits: []data.DestinationLimits{
+		{Channel: data.ChannelSMS, Purpose: data.PurposeLogin, DestinationMasked: "+44 7*** ***456", Blocked: true, NextAllowedAt: &soon,
+			Windows: []data.LimitWindow{{Window: "minute", Limit: 1, Used: 1}, {Window: "hour", Limit: 5, Used: 2}}},
+		{Channel: data.ChannelSMS, Purpose: data.PurposeLogin, DestinationMasked: "+44 07*** ***456", Blocked: true, NextAllowedAt: &later},
+		{Channel: data.ChannelEmail, Purpose: data.PurposeLogin, DestinationMasked: "o***@example.co.uk"},
+	}}
+	a, ok := AllowanceFor(rl, data.ChannelSMS, data.PurposeLogin)
+	if !ok || !a.NextAt.Equal(later) || !a.Blocked(now) || a.Blocked(later) {
+		t.Errorf("sms allowance %+v: want blocked until %v", a, later)
+	}
+	if e, ok := AllowanceFor(rl, data.ChannelEmail, data.PurposeLogin); !ok || e.Blocked(now) {
+		t.Errorf("email allowance %+v: want free", e)
+	}
+	if _, ok := AllowanceFor(rl, data.ChannelAppPush, data.PurposeLogin); ok {
+		t.Error("no limits for app notifications, yet an allowance")
+	}
+}
