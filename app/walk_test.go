@@ -370,7 +370,12 @@ func TestRealWindowWalk(t *testing.T) {
 		n := deliveryCount(t, sam, acct.ID)
 		return n == before+1, fmt.Sprintf("%d deliveries, %d before", n, before)
 	})
-	w.waitFor("the delivery log reloaded", has(enabledWidget("button", "Resend code")))
+	// Reloaded after the send: the email's minute limit now holds, Resend
+	// waits for it and says so.
+	objs = w.waitFor("the limit after the send", has(widgetMatching("label", `^email for login: 1 of 1 this minute.*next possible in`)))
+	if o, ok := find(objs, widgetStarting("button", "Resend code")); !ok || !o.Disabled {
+		t.Errorf("Resend enabled while the minute limit holds: %+v", o)
+	}
 	w.screenshot(out, "codes")
 	if n := deliveryCount(t, sam, acct.ID); n != before+1 {
 		t.Fatalf("one click sent %d codes", n-before)

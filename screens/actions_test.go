@@ -120,9 +120,6 @@ func TestResendRespectsLimitsAndRefusesVoIP(t *testing.T) {
 	if len(codes.rows) == 0 {
 		t.Fatal("no deliveries listed")
 	}
-	if !strings.Contains(codes.limits.Text, "next allowed at") {
-		t.Errorf("the send limits do not say when the next code is allowed: %q", codes.limits.Text)
-	}
 	// The limit shows before sending, and Resend waits for it.
 	if !codes.resend.Disabled() {
 		t.Error("Resend enabled while the hourly limit holds")
@@ -226,5 +223,31 @@ func TestRemovalRetriesWithoutANewCheckCode(t *testing.T) {
 	test.Tap(f.verify) // no new code: the proof from the check is used
 	if !strings.Contains(ws.banner.Text, "done") {
 		t.Errorf("the retry did not remove the device: %q / %q", ws.banner.Text, f.status.Text)
+	}
+}
+
+func TestCodesChartShowsFailures(t *testing.T) {
+	u, w := signedIn(t)
+	search(t, u, "GB", "+447911123456")
+	if u.work.account == nil {
+		t.Fatalf("no account:\n%s", screenText(w.Content()))
+	}
+	codes := u.work.codes
+	u.work.tabs.SelectIndex(1)
+	codes.chartSpan.SetSelected(chartWeek)
+	failed := 0
+	for _, b := range codes.chart.buckets {
+		failed += b.Failed
+	}
+	if len(codes.chart.buckets) != 7 || failed == 0 {
+		t.Fatalf("week chart: %d buckets, %d failures; the account's SMS do not arrive", len(codes.chart.buckets), failed)
+	}
+	// Failures are counted in words on the bar, not only coloured.
+	if s := screenText(codes.build()); !strings.Contains(s, "✗") || !strings.Contains(s, "did not arrive") {
+		t.Errorf("the chart does not mark failures:\n%s", s)
+	}
+	codes.chartSpan.SetSelected(chartDay)
+	if len(codes.chart.buckets) != 24 {
+		t.Errorf("day chart: %d buckets", len(codes.chart.buckets))
 	}
 }

@@ -33,7 +33,6 @@ type codesPanel struct {
 	rows    []data.Delivery
 	table   *widget.Table
 	detail  *widget.Label
-	limits  *widget.Label
 	channel *widget.Select
 	purpose *widget.Select
 	resend  *widget.Button
@@ -43,6 +42,9 @@ type codesPanel struct {
 	allowance *widget.Label
 	rl        *data.RateLimits
 	tickGen   int // bumped by every new allowance: an older countdown stops
+	// chart shows requests and outcomes over the last day or week.
+	chart     *deliveryChart
+	chartSpan *widget.RadioGroup
 	// pendingKey is the idempotency key of the resend being tried: a retry of the
 	// same resend reuses it, so the customer never gets two codes for one click.
 	pendingKey string
@@ -73,8 +75,6 @@ func newCodesPanel(src codesSource, w *workspace) *codesPanel {
 	}
 	p.detail = widget.NewLabel("Select a delivery to see what its status means and what the customer can do.")
 	p.detail.Wrapping = fyne.TextWrapWord
-	p.limits = widget.NewLabel("")
-	p.limits.Wrapping = fyne.TextWrapWord
 	var labels []string
 	for _, c := range codeChannels {
 		labels = append(labels, c.label)
@@ -92,7 +92,31 @@ func newCodesPanel(src codesSource, w *workspace) *codesPanel {
 	p.purpose.SetSelected(data.PurposeLogin)
 	p.result = widget.NewLabel("")
 	p.result.Wrapping = fyne.TextWrapWord
+	p.chart = newDeliveryChart()
+	p.chartSpan = widget.NewRadioGroup([]string{chartDay, chartWeek}, func(string) { p.showChart() })
+	p.chartSpan.Horizontal = true
+	p.chartSpan.Required = true
+	p.chartSpan.SetSelected(chartDay)
 	return p
+}
+
+// The chart's spans.
+const (
+	chartDay  = "Last day"
+	chartWeek = "Last week"
+)
+
+// showChart counts the log's deliveries for the chosen span. UI thread.
+func (p *codesPanel) showChart() {
+	if p.chart == nil {
+		return
+	}
+	now := p.w.cfg.now()
+	if p.chartSpan.Selected == chartWeek {
+		p.chart.set(deliveries.Histogram(p.rows, now, 24*time.Hour, 7), weekLabels)
+		return
+	}
+	p.chart.set(deliveries.Histogram(p.rows, now, time.Hour, 24), dayLabels)
 }
 
 func (p *codesPanel) loadState() *loadState { return p.ls }
@@ -102,9 +126,15 @@ func (p *codesPanel) title() string { return "Codes" }
 func (p *codesPanel) build() fyne.CanvasObject {
 	if p.content == nil {
 		resendRow := container.NewHBox(widget.NewLabel("Resend by"), p.channel, widget.NewLabel("for"), p.purpose, p.resend)
-		top := container.NewVBox(p.ls.label, p.limits, resendRow, p.allowance, p.result, widget.NewSeparator())
+		left := container.NewVBox(p.ls.label, resendRow, p.allowance, p.result)
+		legend := widget.NewLabel("Green delivered, grey waiting, red ✗ did not arrive.")
+		legend.Wrapping = fyne.TextWrapWord
+		chart := container.NewBorder(p.chartSpan, legend, nil, nil, p.chart)
+		// The chart sits beside the resend, as tall as it: the table below
+		// keeps the height.
+		top := container.NewVBox(container.NewBorder(nil, nil, nil, chart, left), widget.NewSeparator())
 		split := container.NewVSplit(p.table, container.NewVScroll(p.detail))
-		split.Offset = 0.7
+		split.Offset = 0.75
 		p.content = container.NewBorder(top, nil, nil, nil, split)
 	}
 	return p.content
@@ -116,7 +146,7 @@ func (p *codesPanel) setAccount(acct *data.Account) {
 	p.pendingKey = ""
 	p.table.UnselectAll()
 	p.table.Refresh()
-	p.limits.SetText("")
+	p.showChart()
 	p.result.SetText("")
 	p.rl = nil
 	p.showAllowance()
@@ -136,6 +166,7 @@ func (p *codesPanel) load(ctx context.Context, acct data.Account) (func(), error
 	return func() {
 		p.rows = rows
 		p.table.Refresh()
+		p.showChart()
 		if len(rows) == 0 {
 			p.ls.label.SetText("No codes sent in the last 30 days.")
 		} else {
@@ -144,13 +175,12 @@ func (p *codesPanel) load(ctx context.Context, acct data.Account) (func(), error
 		if rlErr != nil {
 			p.rl = nil
 			p.showAllowance()
-			p.limits.SetText("Send limits could not be loaded: " + describeError(rlErr))
+			p.allowance.SetText("The send limits could not be loaded: " + describeError(rlErr))
 			return
 		}
 		now := p.w.cfg.now()
 		p.rl = &rl
 		p.showAllowance()
-		p.limits.SetText(limitsText(rl, now))
 		p.w.header.setRateLimits(rl, now)
 	}, nil
 }

@@ -81,3 +81,35 @@ func TestAllowanceForTakesTheTightestDestination(t *testing.T) {
 		t.Error("no limits for app notifications, yet an allowance")
 	}
 }
+
+func TestHistogramBucketsTheLastDay(t *testing.T) {
+	now := time.Date(2026, 11, 24, 14, 30, 0, 0, time.UTC)
+	at := func(d time.Duration, status string) data.Delivery {
+		return data.Delivery{RequestedAt: now.Add(-d), Status: status}
+	}
+	dels := []data.Delivery{
+		at(0, data.StatusQueued), at(10*time.Minute, data.StatusDelivered), at(20*time.Minute, data.StatusUndelivered),
+		at(3*time.Hour, data.StatusBounced), at(25*time.Hour, data.StatusDelivered), // a day ago: outside
+	}
+	h := Histogram(dels, now, time.Hour, 24)
+	if len(h) != 24 {
+		t.Fatalf("%d buckets", len(h))
+	}
+	last := h[23]
+	if !last.Start.Equal(time.Date(2026, 11, 24, 14, 0, 0, 0, time.UTC)) || last.Delivered != 1 || last.Failed != 1 || last.Pending != 1 {
+		t.Errorf("the current hour %+v", last)
+	}
+	if h[20].Failed != 1 || h[20].Total() != 1 {
+		t.Errorf("three hours ago %+v", h[20])
+	}
+	total := 0
+	for _, b := range h {
+		total += b.Total()
+	}
+	if total != 4 {
+		t.Errorf("%d deliveries counted, want the 4 of the last day", total)
+	}
+	if Histogram(dels, now, 0, 24) != nil || Histogram(dels, now, time.Hour, 0) != nil {
+		t.Error("a bad span gives buckets")
+	}
+}
