@@ -1,0 +1,435 @@
+package cases
+
+import (
+	"bytes"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode"
+
+	"verifydesk/data"
+	"verifydesk/services/logins"
+)
+
+// markdownRows caps the long tables of the Markdown export: a person reads the
+// newest; the JSON has them all.
+const markdownRows = 50
+
+// ExportMarkdown writes the package's Masked form for people: the case, the
+// checklist with states and evidence, the escalation fields, notes,
+// attachments and the snapshot, as headings and tables (GitHub-flavoured
+// Markdown). Long lists show the newest markdownRows rows and say how many more
+// the JSON holds.
+func ExportMarkdown(pkg Package) []byte {
+	p := pkg.Masked()
+	var w mdWriter
+	c := p.Case
+	title := "Case " + c.ID
+	if c.Category != "" {
+		title += ": " + categoryTitle(c.Category)
+	}
+	w.line("# " + md(title))
+	w.line("")
+	w.table([]string{"", ""}, [][]string{
+		{"Status", md(statusLabel(c.Status))},
+		{"Category", categoryCell(c.Category)},
+		{"Account", code(c.AccountID)},
+		{"Customer contact", orDash(code(c.CustomerContact))},
+		{"Contact channel", orDash(md(c.Channel))},
+		{"Agent", orDash(code(c.AgentID))},
+		{"Opened", timeCell(c.CreatedAt)},
+		{"Updated", timeCell(c.UpdatedAt)},
+		{"Exported", strings.TrimSpace(timeCell(p.ExportedAt) + byWhom(p.ExportedBy))},
+	})
+	w.line("")
+	if len(p.Revealed) == 0 {
+		w.line("Phone numbers and email addresses are masked.")
+	} else {
+		w.line("Shown in full at the agent's request (audited): " + md(joinAnd(p.Revealed)) + ".")
+	}
+
+	w.heading("Checklist")
+	steps := p.Checklist
+	if len(steps) == 0 {
+		for _, s := range c.Checklist {
+			steps = append(steps, Step{ID: s.ID, Text: s.Text, State: s.State})
+		}
+	}
+	if len(steps) == 0 {
+		w.line("No checklist.")
+	} else {
+		var rows [][]string
+		for _, s := range steps {
+			rows = append(rows, []string{code(s.ID), md(s.Text), stateLabel(s.State), orDash(md(evidenceCell(s))), orDash(md(sourcesCell(s.Sources)))})
+		}
+		w.table([]string{"Step", "What to do", "State", "What the evidence shows", "Help page"}, rows)
+	}
+
+	w.heading("Escalation")
+	var rows [][]string
+	for _, f := range builtin.Fields {
+		v := md(p.Escalation.Get(f.ID))
+		if f.ID == FieldPhone || f.ID == FieldAccount {
+			v = code(p.Escalation.Get(f.ID)) // masked values read best as they are
+		}
+		rows = append(rows, []string{md(f.Label), orDash(v)})
+	}
+	w.table([]string{"Field", "Value"}, rows)
+
+	w.heading("Notes")
+	if len(c.Notes) == 0 {
+		w.line("No notes.")
+	}
+	for _, n := range c.Notes {
+		w.line("- " + timeCell(n.At) + byWhom(n.AuthorID) + ": " + md(n.Text))
+	}
+
+	w.heading("Attachments")
+	if len(p.Attachments) == 0 {
+		w.line("None.")
+	} else {
+		rows = nil
+		for _, a := range p.Attachments {
+			rows = append(rows, []string{md(a.Name), md(a.Kind), sizeWords(a.Size), code(a.SHA256), timeCell(a.AddedAt)})
+		}
+		w.table([]string{"Name", "Kind", "Size", "SHA-256", "Added"}, rows)
+	}
+
+	writeSnapshot(&w, p.Snapshot)
+	return w.Bytes()
+}
+
+func writeSnapshot(w *mdWriter, s Snapshot) {
+	w.heading("Snapshot")
+	w.line("What the agent saw at " + timeCell(s.TakenAt) + ".")
+
+	w.sub("Account")
+	if a := s.Account; a == nil {
+		w.line("Not loaded.")
+	} else {
+		lock := "no"
+		if a.Lock.Locked {
+			lock = "locked"
+			if a.Lock.Reason != "" {
+				lock += ": " + a.Lock.Reason
+			}
+			if a.Lock.Until != nil {
+				lock += ", until " + when(*a.Lock.Until)
+			}
+		}
+		twofa := "off"
+		if a.TwoFactor.Enabled {
+			twofa = "on, by " + methodWords(a.TwoFactor.Method)
+		}
+		if !a.TwoFactor.FeatureAvailable {
+			twofa += " (not rolled out to the account yet)"
+		}
+		form := ""
+		if a.PhoneStoredForm == data.FormTrunk0 {
+			form = " (stored with the trunk 0)"
+		}
+		w.table([]string{"", ""}, [][]string{
+			{"Name", md(a.Name)},
+			{"App", md(a.App)},
+			{"Region", md(regionWords(a.Region))},
+			{"Phone", orDash(code(a.PhoneMasked)) + md(form) + verified(a.PhoneMasked, a.PhoneVerified)},
+			{"Email", orDash(code(a.EmailMasked)) + verified(a.EmailMasked, a.EmailVerified)},
+			{"Two-step verification", md(twofa)},
+			{"Password set", yesNo(a.PasswordSet)},
+			{"Linked sign-ins", orDash(md(strings.Join(titleAll(a.LinkedLogins), ", ")))},
+			{"Trusted devices", fmt.Sprint(a.TrustedDeviceCount)},
+			{"Locked", md(lock)},
+			{"Created", timeCell(a.CreatedAt)},
+		})
+	}
+
+	w.sub("Send limits")
+	if s.RateLimits == nil || len(s.RateLimits.Limits) == 0 {
+		w.line("None loaded.")
+	} else {
+		var rows [][]string
+		for _, l := range s.RateLimits.Limits {
+			var ws []string
+			for _, win := range l.Windows {
+				per := "a " + win.Window
+				if win.Window == "hour" {
+					per = "an hour"
+				}
+				ws = append(ws, fmt.Sprintf("%d/%d %s", win.Used, win.Limit, per))
+			}
+			next := "-"
+			if l.NextAllowedAt != nil {
+				next = timeCell(*l.NextAllowedAt)
+			}
+			rows = append(rows, []string{md(methodWords(l.Channel)), code(l.DestinationMasked), md(l.Purpose), md(strings.Join(ws, ", ")), yesNo(l.Blocked), next})
+		}
+		w.table([]string{"Channel", "To", "Purpose", "Used", "Blocked", "Next allowed"}, rows)
+	}
+
+	w.sub("Deliveries")
+	if len(s.Deliveries) == 0 {
+		w.line("None loaded.")
+	} else {
+		ds := newestDeliveries(s.Deliveries)
+		var rows [][]string
+		for _, d := range ds[:min(len(ds), markdownRows)] {
+			to := code(d.DestinationMasked)
+			if d.DestinationForm == data.FormTrunk0 {
+				to += " (with 0)"
+			}
+			what := meaning(d.ProviderError)
+			if d.ProviderError != "" {
+				what = d.ProviderError + ": " + what
+			}
+			rows = append(rows, []string{timeCell(d.RequestedAt), md(methodWords(d.Channel)), to, md(d.Purpose), md(d.RequestedBy), md(d.Status),
+				orDash(md(what)), orDash(code(d.Sender)), orDash(md(d.NetworkReached))})
+		}
+		w.table([]string{"Requested", "Channel", "To", "Purpose", "Asked by", "Status", "What happened", "Sender", "Network reached"}, rows)
+		w.more(len(ds), "deliveries")
+	}
+
+	w.sub("Trusted devices")
+	if len(s.Devices) == 0 {
+		w.line("None.")
+	} else {
+		var rows [][]string
+		for _, d := range s.Devices {
+			rows = append(rows, []string{md(d.Name), md(d.Model), md(d.OS), md(d.AppVersion), yesNo(d.NotificationsAllowed),
+				timeCell(d.AddedAt), timeCell(d.LastSeenAt), orDash(code(d.LastIP))})
+		}
+		w.table([]string{"Name", "Model", "OS", "App", "Notifications", "Added", "Last seen", "Last IP"}, rows)
+	}
+
+	w.sub("Login activity")
+	if len(s.Logins) == 0 {
+		w.line("None loaded.")
+	} else {
+		ls := newestLogins(s.Logins)
+		var rows [][]string
+		for _, l := range ls[:min(len(ls), markdownRows)] {
+			loc := "-"
+			if l.Location.Found {
+				loc = place(l.Location)
+				if l.Location.AccuracyKM > 0 {
+					loc += fmt.Sprintf(" (±%d km)", l.Location.AccuracyKM)
+				}
+			}
+			net := l.Location.ASOrg
+			if l.Location.NetworkKind != "" && l.Location.NetworkKind != "unknown" {
+				net = strings.TrimSpace(net + " (" + l.Location.NetworkKind + ")")
+			}
+			dist := "-"
+			if l.FromPrevious {
+				dist = fmt.Sprintf("%s km, %s km/h", thousands(int(l.DistanceKM)), thousands(int(l.SpeedKMH)))
+			}
+			ev := l.asEvent()
+			rows = append(rows, []string{timeCell(l.At), md(deviceWords(&ev)), code(l.IP), md(loc), orDash(md(net)), dist, md(l.Outcome), orDash(md(flagWords(&ev)))})
+		}
+		w.table([]string{"Time", "Device", "IP", "Place (IP-based)", "Network", "From previous", "Outcome", "Flags"}, rows)
+		w.more(len(ls), "login events")
+	}
+
+	w.sub("Phone diagnosis")
+	d := s.PhoneDiagnosis
+	if d == nil {
+		w.line("No phone check was run.")
+		return
+	}
+	w.table([]string{"", ""}, [][]string{
+		{"Typed", code(d.Input) + " (country picked: " + md(orDash(d.InputRegion)) + ")"},
+		{"E.164", orDash(code(d.E164))},
+		{"Region", orDash(md(d.Region))},
+		{"Type", md(d.Type)},
+		{"Original carrier", orDash(md(d.Carrier))},
+		{"Valid", yesNo(d.Valid)},
+		{"Can receive SMS", md(d.SMSCapable)},
+		{"Type in the app", orDash(code(d.AppEntry))},
+		{"With the trunk 0", orDash(code(d.AppEntryWithTrunk))},
+	})
+	if len(d.Findings) > 0 {
+		w.line("")
+	}
+	for _, f := range d.Findings {
+		w.line(fmt.Sprintf("- %s (%s): %s %s", code(f.Code), md(f.Severity), md(f.Message), md(f.Advice)))
+	}
+}
+
+func (l Login) asEvent() logins.Event {
+	return logins.Event{LoginEvent: l.LoginEvent, Location: l.Location, NewCountry: l.NewCountry, NewDevice: l.NewDevice,
+		ImpossibleTravel: l.ImpossibleTravel, SpeedKMH: l.SpeedKMH}
+}
+
+func newestDeliveries(ds []data.Delivery) []data.Delivery {
+	return newestFirst(ds, func(d data.Delivery) time.Time { return d.RequestedAt })
+}
+
+func newestLogins(ls []Login) []Login {
+	return newestFirst(ls, func(l Login) time.Time { return l.At })
+}
+
+// newestFirst sorts a copy: the package's slices may be the caller's.
+func newestFirst[T any](in []T, at func(T) time.Time) []T {
+	out := slices.Clone(in)
+	slices.SortStableFunc(out, func(a, b T) int { return at(b).Compare(at(a)) })
+	return out
+}
+
+// mdWriter accumulates Markdown.
+type mdWriter struct{ bytes.Buffer }
+
+func (w *mdWriter) line(s string) { w.WriteString(s); w.WriteByte('\n') }
+
+func (w *mdWriter) heading(s string) { w.line(""); w.line("## " + s); w.line("") }
+
+func (w *mdWriter) sub(s string) { w.line(""); w.line("### " + s); w.line("") }
+
+func (w *mdWriter) table(head []string, rows [][]string) {
+	w.line("| " + strings.Join(head, " | ") + " |")
+	sep := make([]string, len(head))
+	for i := range sep {
+		sep[i] = "---"
+	}
+	w.line("| " + strings.Join(sep, " | ") + " |")
+	for _, r := range rows {
+		w.line("| " + strings.Join(r, " | ") + " |")
+	}
+}
+
+func (w *mdWriter) more(total int, what string) {
+	if total > markdownRows {
+		w.line("")
+		w.line(fmt.Sprintf("The newest %d of %d %s; the JSON package has them all.", markdownRows, total, what))
+	}
+}
+
+// md escapes text for a Markdown table cell: the characters that would start
+// emphasis, links, code, HTML or a new cell, and line breaks.
+func md(s string) string {
+	rs := []rune(flat(s))
+	var b strings.Builder
+	for i, r := range rs {
+		switch r {
+		case '\\', '`', '*', '[', ']', '<', '>', '|', '~':
+			b.WriteByte('\\')
+		case '_':
+			// Inside a word (reset_password) an underscore never starts
+			// emphasis; escaping it there only makes the raw text noisy.
+			if i == 0 || i == len(rs)-1 || !wordRune(rs[i-1]) || !wordRune(rs[i+1]) {
+				b.WriteByte('\\')
+			}
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+func wordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
+
+// code is a value shown as is (ids, masked numbers, IPs) in a code span, where
+// Markdown does not interpret the stars of a mask.
+func code(s string) string {
+	s = flat(s)
+	if s == "" {
+		return ""
+	}
+	s = strings.ReplaceAll(s, "`", "'")
+	return "`" + strings.ReplaceAll(s, "|", `\|`) + "`"
+}
+
+func flat(s string) string {
+	return strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ").Replace(s)
+}
+
+func orDash(s string) string {
+	if strings.TrimSpace(s) == "" {
+		return "-"
+	}
+	return s
+}
+
+func yesNo(b bool) string {
+	if b {
+		return "yes"
+	}
+	return "no"
+}
+
+func verified(value string, ok bool) string {
+	switch {
+	case value == "":
+		return ""
+	case ok:
+		return " (verified)"
+	}
+	return " (not verified)"
+}
+
+func timeCell(t time.Time) string {
+	if t.IsZero() {
+		return "-"
+	}
+	return t.UTC().Format("2006-01-02 15:04 UTC")
+}
+
+func byWhom(id string) string {
+	if id == "" {
+		return ""
+	}
+	return " by " + code(id)
+}
+
+func statusLabel(s string) string {
+	switch s {
+	case data.CaseWaiting:
+		return "waiting on customer"
+	case "":
+		return "open"
+	}
+	return s
+}
+
+func stateLabel(s string) string {
+	switch s {
+	case StateTodo:
+		return "to do"
+	case StateFailed:
+		return "did not help"
+	}
+	return md(s)
+}
+
+func categoryCell(id string) string {
+	if id == "" {
+		return "-"
+	}
+	return md(categoryTitle(id)) + " (" + code(id) + ")"
+}
+
+func evidenceCell(s Step) string {
+	if s.Reason == "" {
+		return ""
+	}
+	switch s.Finding {
+	case FindingCause:
+		return "Likely cause: " + s.Reason
+	case FindingTried:
+		return "Already tried: " + s.Reason
+	}
+	return s.Reason
+}
+
+func sourcesCell(ss []Source) string {
+	var parts []string
+	for _, s := range ss {
+		p := s.Page
+		if i := strings.IndexByte(p, '_'); i > 0 {
+			p = p[:i] // "000": the seeds README names pages by number
+		}
+		if s.Section != "" {
+			p += " " + s.Section
+		}
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, "; ")
+}
