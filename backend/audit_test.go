@@ -1,25 +1,55 @@
 package backend
 
 import (
+	"encoding/json"
+	"fmt"
 	"net/http"
 	"net/url"
 	"strings"
 	"testing"
 	"time"
 
+	bolt "go.etcd.io/bbolt"
+
 	"verifydesk/data"
 )
 
-func TestAuditSupervisorsOnly(t *testing.T) {
+func TestAuditAgentsSeeTheirOwn(t *testing.T) {
 	t.Parallel()
 	e := newEnv(t)
-	ana, sam := e.signIn("ana"), e.signIn("sam")
+	ana, lee, sam := e.signIn("ana"), e.signIn("lee"), e.signIn("sam")
+	e.want(e.do("GET", "/v1/accounts/acc_1001", ana, nil), 200)
+	e.want(e.do("GET", "/v1/accounts/acc_1002", lee, nil), 200)
+	var l data.AuditList
 	r := e.do("GET", "/v1/audit", ana, nil)
+	e.want(r, 200)
+	r.decode(t, &l)
+	if len(l.Entries) == 0 {
+		t.Fatal("ana sees none of her own entries")
+	}
+	for _, en := range l.Entries {
+		if en.AgentID != "ag_ana" {
+			t.Errorf("ana sees %+v", en)
+		}
+	}
+	// Asking for someone else's is refused, and that is audited.
+	r = e.do("GET", "/v1/audit?agent=ag_lee", ana, nil)
 	e.want(r, http.StatusForbidden)
 	if r.apiErr(t).Code != data.ErrCodeForbidden {
 		t.Errorf("code %s", r.Body)
 	}
+	e.do("GET", "/v1/audit", sam, nil).decode(t, &l)
+	agents := map[string]bool{}
+	for _, en := range l.Entries {
+		agents[en.AgentID] = true
+	}
+	if !agents["ag_ana"] || !agents["ag_lee"] || !agents["ag_sam"] {
+		t.Errorf("the supervisor sees the entries of %v", agents)
+	}
 	e.want(e.do("GET", "/v1/audit?since=yesterday", sam, nil), http.StatusBadRequest)
+	e.want(e.do("GET", "/v1/audit?outcome=maybe", sam, nil), http.StatusBadRequest)
+	e.want(e.do("GET", "/v1/audit?cursor=!!", sam, nil), http.StatusBadRequest)
+	e.want(e.do("GET", "/v1/audit?limit=0", sam, nil), http.StatusBadRequest)
 }
 
 func TestAuditRecordsAndFilters(t *testing.T) {
@@ -42,7 +72,7 @@ func TestAuditRecordsAndFilters(t *testing.T) {
 	e.clock.Advance(time.Minute)
 	e.want(e.do("GET", "/v1/accounts/acc_1005/deliveries", lee, nil), 200)
 	e.want(e.resend(lee, "acc_1005", data.ChannelEmail, data.PurposeLogin, "a1"), http.StatusCreated)
-	e.want(e.do("GET", "/v1/audit", ana, nil), http.StatusForbidden)
+	e.want(e.do("GET", "/v1/audit?agent=ag_lee", ana, nil), http.StatusForbidden)
 
 	list := func(q url.Values) []data.AuditEntry {
 		t.Helper()
@@ -80,6 +110,24 @@ func TestAuditRecordsAndFilters(t *testing.T) {
 	}
 	if len(win) < 2 {
 		t.Errorf("window has %d entries", len(win))
+	}
+	// Outcomes by status class.
+	for outcome, ok := range map[string]func(int) bool{
+		data.AuditOK:     func(s int) bool { return s < 400 },
+		data.AuditDenied: func(s int) bool { return s >= 400 && s < 500 },
+	} {
+		got := list(url.Values{"outcome": {outcome}})
+		if len(got) == 0 {
+			t.Errorf("no %s entries", outcome)
+		}
+		for _, en := range got {
+			if !ok(en.Status) || en.Outcome != outcome {
+				t.Errorf("outcome=%s lists %+v", outcome, en)
+			}
+		}
+	}
+	if got := list(url.Values{"outcome": {data.AuditDenied}, "agent": {"ag_ana"}, "action": {"reveal"}}); len(got) != 2 {
+		t.Errorf("ana's refused reveals: %+v", got)
 	}
 	// Audit details never carry a full phone number.
 	for _, en := range all {
@@ -198,5 +246,160 @@ func TestCodesNeverLeak(t *testing.T) {
 				t.Errorf("code %s appears in the answer of %s", c, b.path)
 			}
 		}
+	}
+}
+
+// seedAudit stores n entries directly (as the audit writer would), spread over
+// agents, accounts, actions and outcomes, some sharing an instant, the newest
+// at end.
+func seedAudit(t testing.TB, s *Server, n int, end time.Time) {
+	t.Helper()
+	agents := []string{"ag_ana", "ag_lee", "ag_sam"}
+	actions := []string{"view_account", "reveal", "resend_code", "case_note"}
+	statuses := []int{200, 200, 201, 200, 403, 200, 404, 500}
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		for i := 0; i < n; i++ {
+			st := statuses[i%len(statuses)]
+			e := data.AuditEntry{ID: timeOrderedID(), At: end.Add(-time.Duration(n-i) / 3 * time.Second), AgentID: agents[i%3],
+				Role: data.RoleAgent, Action: actions[i%4], AccountID: fmt.Sprintf("acc_%d", 1000+i%7), Status: st, Outcome: data.AuditOutcome(st)}
+			if i%11 == 0 {
+				e.AccountID = "" // calls about no account
+			}
+			if err := putAudit(tx, &e); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+}
+
+// allAudit is the whole audit newest first, read key by key: the reference the
+// paged, indexed answers are checked against.
+func allAudit(t *testing.T, s *Server) []data.AuditEntry {
+	t.Helper()
+	s.audit.flush()
+	var out []data.AuditEntry
+	_ = s.db.View(func(tx *bolt.Tx) error {
+		c := tx.Bucket(bucketAudit).Cursor()
+		for k, v := c.Last(); k != nil; k, v = c.Prev() {
+			var e data.AuditEntry
+			if err := json.Unmarshal(v, &e); err != nil {
+				t.Fatal(err)
+			}
+			out = append(out, e)
+		}
+		return nil
+	})
+	return out
+}
+
+func TestAuditPagingMatchesAFullScan(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	sam := e.signIn("sam")
+	now := e.clock.Now()
+	seedAudit(t, e.s, 3000, now)
+	all := allAudit(t, e.s)
+	mid, early := now.Add(-300*time.Second), now.Add(-700*time.Second)
+	for _, q := range []url.Values{
+		{},
+		{"agent": {"ag_lee"}},
+		{"account": {"acc_1003"}},
+		{"action": {"reveal"}},
+		{"outcome": {data.AuditFailed}},
+		{"agent": {"ag_ana"}, "action": {"case_note"}},
+		{"account": {"acc_1001"}, "outcome": {data.AuditDenied}},
+		{"since": {early.Format(time.RFC3339)}, "until": {mid.Format(time.RFC3339)}},
+		{"since": {early.Format(time.RFC3339)}, "until": {mid.Format(time.RFC3339)}, "agent": {"ag_sam"}, "action": {"view_account"}},
+		{"account": {"acc_none"}},
+	} {
+		var want []data.AuditEntry
+		for _, en := range all {
+			if (q.Get("agent") == "" || en.AgentID == q.Get("agent")) && (q.Get("account") == "" || en.AccountID == q.Get("account")) &&
+				(q.Get("action") == "" || en.Action == q.Get("action")) && (q.Get("outcome") == "" || en.Outcome == q.Get("outcome")) &&
+				(q.Get("since") == "" || !en.At.Before(early)) && (q.Get("until") == "" || !en.At.After(mid)) {
+				want = append(want, en)
+			}
+		}
+		var got []data.AuditEntry
+		q.Set("limit", "37")
+		pages := 0
+		for {
+			r := e.do("GET", "/v1/audit?"+q.Encode(), sam, nil)
+			e.want(r, 200)
+			var l data.AuditList
+			r.decode(t, &l)
+			if len(l.Entries) > 37 {
+				t.Fatalf("%v: page of %d", q, len(l.Entries))
+			}
+			got = append(got, l.Entries...)
+			pages++
+			if l.NextCursor == "" {
+				break
+			}
+			if pages > 200 {
+				t.Fatalf("%v: cursors do not end", q)
+			}
+			q.Set("cursor", l.NextCursor)
+		}
+		if len(got) != len(want) {
+			t.Errorf("%v: paged %d entries, a full scan finds %d", q, len(got), len(want))
+			continue
+		}
+		for i := range want {
+			if got[i].ID != want[i].ID {
+				t.Errorf("%v: entry %d is %s, want %s", q, i, got[i].ID, want[i].ID)
+				break
+			}
+		}
+	}
+}
+
+// TestAuditRareMatchesStayFast: a filter no index serves, matching rarely,
+// gives short pages with cursors instead of one page that reads everything,
+// and following them finds every match.
+func TestAuditRareMatchesStayFast(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	sam := e.signIn("sam")
+	now := e.clock.Now()
+	const n = 2*auditScanBudget + 500
+	rare := map[int]bool{10: true, n / 2: true, n - 10: true}
+	err := e.s.db.Update(func(tx *bolt.Tx) error {
+		for i := 0; i < n; i++ {
+			st := 200
+			if rare[i] {
+				st = 503
+			}
+			en := data.AuditEntry{ID: timeOrderedID(), At: now.Add(-time.Duration(n-i) * time.Millisecond), AgentID: "ag_lee",
+				Role: data.RoleAgent, Action: "view_account", AccountID: "acc_1005", Status: st, Outcome: data.AuditOutcome(st)}
+			if err := putAudit(tx, &en); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	q := url.Values{"outcome": {data.AuditFailed}, "limit": {"100"}}
+	found, pages := 0, 0
+	for {
+		var l data.AuditList
+		r := e.do("GET", "/v1/audit?"+q.Encode(), sam, nil)
+		e.want(r, 200)
+		r.decode(t, &l)
+		found += len(l.Entries)
+		pages++
+		if l.NextCursor == "" || pages > 10 {
+			break
+		}
+		q.Set("cursor", l.NextCursor)
+	}
+	if found != len(rare) || pages < 3 {
+		t.Errorf("found %d of %d rare entries in %d pages; want all, over at least 3 bounded pages", found, len(rare), pages)
 	}
 }

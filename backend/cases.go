@@ -22,7 +22,8 @@ func validClientID(id string) bool {
 }
 
 // createCase stores a case under the id the client made. Creating the same id
-// with the same body again answers the stored case (a retry); a different body
+// with the same body again (a retry) answers the first answer: 201 and the case
+// as it was created, byte for byte, with Idempotent-Replayed; a different body
 // is a 409.
 func (s *Server) createCase(c *call) (any, error) {
 	act := c.audit("case_create", "")
@@ -48,7 +49,8 @@ func (s *Server) createCase(c *call) (any, error) {
 	h := sha256.Sum256(fp)
 	hash := hex.EncodeToString(h[:])
 	now := s.now().UTC()
-	var out data.Case
+	scope := idemScope("case", req.ID)
+	var out answer
 	err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketCases)
 		var prev caseRec
@@ -60,8 +62,17 @@ func (s *Server) createCase(c *call) (any, error) {
 			if prev.CreateHash != hash {
 				return conflict("a different case with this id exists")
 			}
-			out = prev.Case
-			return nil
+			st, _, err := storedAnswer(tx, scope, hash, "")
+			if err != nil || st != nil {
+				if st != nil {
+					out = *st
+				}
+				return err
+			}
+			// Created before first answers were kept: the case as it is.
+			body, err := encodeJSON(prev.Case)
+			out = answer{status: http.StatusCreated, body: body, replayed: true}
+			return err
 		}
 		a, err := loadAccount(tx, req.AccountID)
 		if err != nil {
@@ -81,11 +92,16 @@ func (s *Server) createCase(c *call) (any, error) {
 			seen[n.ID] = true
 			cs.Notes = append(cs.Notes, data.Note{ID: n.ID, AuthorID: c.agent.ID, At: now, Text: n.Text})
 		}
-		c.status = http.StatusCreated
-		out = cs
-		return putJSON(b, []byte(cs.ID), caseRec{Case: cs, CreateHash: hash})
+		if err := putJSON(b, []byte(cs.ID), caseRec{Case: cs, CreateHash: hash}); err != nil {
+			return err
+		}
+		out, err = firstAnswer(tx, scope, idemRec{BodyHash: hash}, http.StatusCreated, cs)
+		return err
 	})
-	return out, err
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
 }
 
 func noteFingerprint(ns []data.Note) [][2]string {
@@ -184,7 +200,10 @@ func (s *Server) patchCase(c *call) (any, error) {
 	}
 	return s.updateCase(c, func(cs *caseRec) error {
 		if p.Version != cs.Version {
-			return conflict("the case changed since version %d (now %d): reload it", p.Version, cs.Version).with("current_version", cs.Version)
+			// The console settles offline edits against the case as it is
+			// now: it comes with the refusal, no second read needed.
+			return conflict("the case changed since version %d (now %d): reload it", p.Version, cs.Version).
+				with("current_version", cs.Version).with("current", cs.Case)
 		}
 		if p.Status != nil {
 			cs.Status = *p.Status
@@ -201,9 +220,11 @@ func (s *Server) patchCase(c *call) (any, error) {
 	})
 }
 
-// addNote appends a note under its client-made id. A retry with the same id and
-// text answers the case unchanged; the same id with other text is a 409. Notes
-// do not bump the version: appending cannot conflict with a status change.
+// addNote appends a note under its client-made id. A retry with the same id
+// and text answers the first answer (201 and the case as it was right after
+// the append, byte for byte, with Idempotent-Replayed) and never appends twice;
+// the same id with other text is a 409. Notes do not bump the version:
+// appending cannot conflict with a status change.
 func (s *Server) addNote(c *call) (any, error) {
 	act := c.audit("case_note", "")
 	var n data.Note
@@ -217,24 +238,50 @@ func (s *Server) addNote(c *call) (any, error) {
 	if trimmed(n.Text) == "" || len(n.Text) > maxNoteLen {
 		return nil, badRequest("note text is required, at most %d characters", maxNoteLen).with("field", "text")
 	}
-	created := false
-	out, err := s.updateCase(c, func(cs *caseRec) error {
-		for _, have := range cs.Notes {
-			if have.ID == n.ID {
-				if have.Text != n.Text {
-					return conflict("a different note with this id exists")
-				}
-				return nil
+	caseID := c.r.PathValue("caseId")
+	scope, fp := idemScope("note", caseID, n.ID), fingerprint(n.Text)
+	var out answer
+	err := s.db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket(bucketCases)
+		var rec caseRec
+		ok, err := getJSON(b, []byte(caseID), &rec)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return notFound("case")
+		}
+		act.AccountID = rec.AccountID
+		for _, have := range rec.Notes {
+			if have.ID != n.ID {
+				continue
 			}
+			if have.Text != n.Text {
+				return conflict("a different note with this id exists")
+			}
+			st, _, err := storedAnswer(tx, scope, fp, "")
+			if err != nil || st != nil {
+				if st != nil {
+					out = *st
+				}
+				return err
+			}
+			// Appended before first answers were kept: the case as it is.
+			body, err := encodeJSON(rec.Case)
+			out = answer{status: http.StatusCreated, body: body, replayed: true}
+			return err
 		}
 		now := s.now().UTC()
-		cs.Notes = append(cs.Notes, data.Note{ID: n.ID, AuthorID: c.agent.ID, At: now, Text: n.Text})
-		cs.UpdatedAt = now
-		created = true
-		return nil
+		rec.Notes = append(rec.Notes, data.Note{ID: n.ID, AuthorID: c.agent.ID, At: now, Text: n.Text})
+		rec.UpdatedAt = now
+		if err := putJSON(b, []byte(rec.ID), rec); err != nil {
+			return err
+		}
+		out, err = firstAnswer(tx, scope, idemRec{BodyHash: fp}, http.StatusCreated, rec.Case)
+		return err
 	})
-	if created {
-		c.status = http.StatusCreated
+	if err != nil {
+		return nil, err
 	}
-	return out, err
+	return out, nil
 }

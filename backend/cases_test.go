@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"bytes"
 	"net/http"
 	"testing"
 
@@ -13,7 +14,8 @@ func TestCasesLifecycle(t *testing.T) {
 	ana, lee := e.signIn("ana"), e.signIn("lee")
 	c := data.Case{ID: "c-7f3e", AccountID: "acc_1002", Category: "sms_never_arrives", Channel: "phone",
 		Escalation: data.Escalation{Region: "GB", App: "Tapo", AppVersion: "3.4.510"},
-		Checklist:  []data.ChecklistStep{{ID: "signal", Text: "Check signal", State: "todo"}}}
+		Checklist: []data.ChecklistStep{{ID: "signal", Text: "Check signal", State: "todo"},
+			{ID: "number", Text: "Number typed right", State: "done", Source: "evidence", Reason: "the last 3 SMS to it were delivered"}}}
 	r := e.do("POST", "/v1/cases", ana, c)
 	e.want(r, http.StatusCreated)
 	var got data.Case
@@ -21,13 +23,15 @@ func TestCasesLifecycle(t *testing.T) {
 	if got.AgentID != "ag_ana" || got.Status != data.CaseOpen || got.Version != 1 || got.Notes == nil {
 		t.Fatalf("created %+v", got)
 	}
-	// A retry of the same create: the same case, no error.
+	if st := got.Checklist[1]; st.Source != "evidence" || st.Reason != "the last 3 SMS to it were delivered" {
+		t.Errorf("pre-filled step %+v lost why", st)
+	}
+	created := r
+	// A retry of the same create: exactly the first answer, said to be one.
 	r = e.do("POST", "/v1/cases", ana, c)
-	e.want(r, http.StatusOK)
-	var again data.Case
-	r.decode(t, &again)
-	if again.ID != got.ID || !again.CreatedAt.Equal(got.CreatedAt) {
-		t.Errorf("retry gave %+v", again)
+	e.want(r, http.StatusCreated)
+	if !bytes.Equal(r.Body, created.Body) || r.Header.Get(data.HeaderIdempotentReplayed) != "true" {
+		t.Errorf("retry gave %s (replayed %q), first %s", r.Body, r.Header.Get(data.HeaderIdempotentReplayed), created.Body)
 	}
 	// The same id with another body.
 	c2 := c
@@ -36,17 +40,22 @@ func TestCasesLifecycle(t *testing.T) {
 	e.want(e.do("POST", "/v1/cases", ana, data.Case{AccountID: "acc_1002"}), http.StatusBadRequest)
 	e.want(e.do("POST", "/v1/cases", ana, data.Case{ID: "c-x", AccountID: "nope"}), http.StatusNotFound)
 
-	// Notes: append-only, retries never duplicate.
+	// Notes: append-only, retries never duplicate and answer the first
+	// answer, even after the case moved on.
+	var firstNote resp
 	for i := 0; i < 3; i++ {
 		r = e.do("POST", "/v1/cases/c-7f3e/notes", ana, data.Note{ID: "n-1", Text: "Customer is roaming in Spain"})
+		e.want(r, http.StatusCreated)
 		if i == 0 {
-			e.want(r, http.StatusCreated)
-		} else {
-			e.want(r, http.StatusOK)
+			firstNote = r
+			e.want(e.do("POST", "/v1/cases/c-7f3e/notes", lee, data.Note{ID: "n-2", Text: "Asked carrier"}), http.StatusCreated)
+			continue
+		}
+		if !bytes.Equal(r.Body, firstNote.Body) || r.Header.Get(data.HeaderIdempotentReplayed) != "true" {
+			t.Errorf("note retry %d gave %s (replayed %q), first %s", i, r.Body, r.Header.Get(data.HeaderIdempotentReplayed), firstNote.Body)
 		}
 	}
 	e.want(e.do("POST", "/v1/cases/c-7f3e/notes", ana, data.Note{ID: "n-1", Text: "changed"}), http.StatusConflict)
-	e.want(e.do("POST", "/v1/cases/c-7f3e/notes", lee, data.Note{ID: "n-2", Text: "Asked carrier"}), http.StatusCreated)
 	e.want(e.do("POST", "/v1/cases/c-7f3e/notes", lee, data.Note{ID: "n-3"}), http.StatusBadRequest)
 	e.want(e.do("POST", "/v1/cases/nope/notes", lee, data.Note{ID: "n-3", Text: "x"}), http.StatusNotFound)
 	r = e.do("GET", "/v1/cases/c-7f3e", lee, nil)
@@ -64,9 +73,19 @@ func TestCasesLifecycle(t *testing.T) {
 	if got.Status != esc || got.Version != 2 {
 		t.Errorf("patched %+v", got)
 	}
-	r = e.do("PATCH", "/v1/cases/c-7f3e", lee, data.CasePatch{Version: 1, Status: &esc})
+	// A stale version (an offline edit) is refused with the case as it is,
+	// for the agent to settle.
+	resolved := data.CaseResolved
+	r = e.do("PATCH", "/v1/cases/c-7f3e", lee, data.CasePatch{Version: 1, Status: &resolved})
 	e.want(r, http.StatusConflict)
-	if r.apiErr(t).Details["current_version"] != float64(2) {
+	var conflictBody struct {
+		Details struct {
+			CurrentVersion int       `json:"current_version"`
+			Current        data.Case `json:"current"`
+		} `json:"details"`
+	}
+	r.decode(t, &conflictBody)
+	if cur := conflictBody.Details.Current; conflictBody.Details.CurrentVersion != 2 || cur.Version != 2 || cur.Status != esc || len(cur.Notes) != 2 {
 		t.Errorf("conflict details %s", r.Body)
 	}
 	bad := "closed-ish"

@@ -58,9 +58,14 @@ type sendSpec struct {
 	AgentID     string
 	Limited     bool // apply the per-destination send limits
 	// Idempotency: when IdemKey is set, a stored key with the same BodyHash
-	// returns the first delivery (replayed) and another body is a 409.
+	// returns the first delivery (replayed) and another body is a 409. The
+	// caller holds the key's lock (keyLocks) and has already looked for a
+	// stored answer, so a replay here is of a record without one.
 	IdemKey  string
 	BodyHash string
+	// afterSend runs inside the write transaction that stores the delivery's
+	// outcome (resends store their first answer there).
+	afterSend func(tx *bolt.Tx, d *deliveryRec) error
 	// code, when set, is used instead of a fresh one (identity checks keep a
 	// hash of it).
 	code string
@@ -89,7 +94,7 @@ func (s *Server) send(ctx context.Context, spec sendSpec) (d *deliveryRec, repla
 		ib := tx.Bucket(bucketIdempotency)
 		var idemKey []byte
 		if spec.IdemKey != "" {
-			idemKey = []byte("codes\x00" + spec.IdemKey)
+			idemKey = idemScope("codes", spec.IdemKey)
 			var rec idemRec
 			ok, err := getJSON(ib, idemKey, &rec)
 			if err != nil {
@@ -183,7 +188,15 @@ func (s *Server) send(ctx context.Context, spec sendSpec) (d *deliveryRec, repla
 	if d.Status == "" {
 		d.Status = data.StatusSent
 	}
-	if err := s.db.Update(func(tx *bolt.Tx) error { return putDelivery(tx, d) }); err != nil {
+	if err := s.db.Update(func(tx *bolt.Tx) error {
+		if err := putDelivery(tx, d); err != nil {
+			return err
+		}
+		if spec.afterSend != nil {
+			return spec.afterSend(tx, d)
+		}
+		return nil
+	}); err != nil {
 		return nil, false, err
 	}
 	s.log.Info("delivery", "id", d.ID, "account", d.AccountID, "channel", d.Channel, "purpose", d.Purpose, "status", d.Status, "provider_error", d.ProviderError)
@@ -264,20 +277,54 @@ func (s *Server) resend(c *call) (any, error) {
 		return nil, badRequest("purpose must be one of login, register, reset_password, enable_2fa, new_device").with("field", "purpose")
 	}
 	h := sha256.Sum256([]byte(c.r.PathValue("id") + "\x00" + req.Channel + "\x00" + req.Purpose))
+	hash := hex.EncodeToString(h[:])
+	scope := idemScope("codes", key)
+	// Same-key requests take turns: a repeat that arrives while the first is
+	// still with the provider waits for its answer instead of finding the
+	// delivery stored and its answer not yet.
+	defer s.keys.lock(string(scope))()
+	var stored *answer
+	if err := s.db.View(func(tx *bolt.Tx) error {
+		var err error
+		stored, _, err = storedAnswer(tx, scope, hash, c.agent.ID)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if stored != nil {
+		return *stored, nil
+	}
+	rec := idemRec{BodyHash: hash, AgentID: c.agent.ID}
+	var first answer
 	d, replayed, err := s.send(c.r.Context(), sendSpec{
 		AccountID: c.r.PathValue("id"), Channel: req.Channel, Purpose: req.Purpose,
 		RequestedBy: data.RequesterAgent, AgentID: c.agent.ID, Limited: true,
-		IdemKey: key, BodyHash: hex.EncodeToString(h[:]),
+		IdemKey: key, BodyHash: hash,
+		afterSend: func(tx *bolt.Tx, d *deliveryRec) error {
+			rec.DeliveryID = d.ID
+			var err error
+			first, err = firstAnswer(tx, scope, rec, http.StatusCreated, data.ResendResult{Delivery: d.api()})
+			return err
+		},
 	})
 	if err != nil {
 		return nil, err
 	}
 	if replayed {
-		act.Detail += " (replayed)"
-	} else {
-		c.status = http.StatusCreated
+		// A key stored before answers were kept, or whose send stopped
+		// between storing the delivery and its outcome: its first answer was
+		// a 201 with the delivery, as the delivery is now. Store that, so
+		// every later replay is these bytes.
+		rec.DeliveryID = d.ID
+		err := s.db.Update(func(tx *bolt.Tx) error {
+			var err error
+			first, err = firstAnswer(tx, scope, rec, http.StatusCreated, data.ResendResult{Delivery: d.api()})
+			return err
+		})
+		first.replayed = true
+		return first, err
 	}
-	return data.ResendResult{Delivery: d.api(), Replayed: replayed}, nil
+	return first, nil
 }
 
 // limitState computes the send-limit windows of one destination and purpose

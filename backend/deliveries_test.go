@@ -1,11 +1,14 @@
 package backend
 
 import (
+	"bytes"
 	"fmt"
 	"net/http"
 	"strconv"
 	"testing"
 	"time"
+
+	bolt "go.etcd.io/bbolt"
 
 	"verifydesk/data"
 )
@@ -41,13 +44,22 @@ func TestResendIdempotency(t *testing.T) {
 	var a, b data.ResendResult
 	first.decode(t, &a)
 	n := len(e.deliveries(tok, "acc_1005"))
-	// The same key again, even past the minute limit: the first result, nothing sent.
+	if first.Header.Get(data.HeaderIdempotentReplayed) != "" {
+		t.Errorf("first answer says it is a replay")
+	}
+	// The same key again, even past the minute limit: exactly the first
+	// answer (201, the same bytes) with the replay header; nothing sent.
 	e.clock.Advance(10 * time.Second)
-	again := e.resend(tok, "acc_1005", data.ChannelEmail, data.PurposeLogin, "same-key")
-	e.want(again, http.StatusOK)
-	again.decode(t, &b)
-	if !b.Replayed || b.Delivery.ID != a.Delivery.ID {
-		t.Errorf("replay %+v, first %+v", b, a)
+	for range 2 {
+		again := e.resend(tok, "acc_1005", data.ChannelEmail, data.PurposeLogin, "same-key")
+		e.want(again, http.StatusCreated)
+		if !bytes.Equal(again.Body, first.Body) || again.Header.Get(data.HeaderIdempotentReplayed) != "true" {
+			t.Errorf("replay answered %s (replayed %q), first %s", again.Body, again.Header.Get(data.HeaderIdempotentReplayed), first.Body)
+		}
+		again.decode(t, &b)
+		if b.Delivery.ID != a.Delivery.ID {
+			t.Errorf("replay %+v, first %+v", b, a)
+		}
 	}
 	if got := len(e.deliveries(tok, "acc_1005")); got != n {
 		t.Errorf("replay sent something: %d deliveries, want %d", got, n)
@@ -246,6 +258,74 @@ func TestRateLimitsPerDestination(t *testing.T) {
 	for _, l := range rl.Limits {
 		if l.Blocked && (l.NextAllowedAt == nil || !l.NextAllowedAt.Equal(e.clock.Now().Add(time.Minute))) {
 			t.Errorf("%s %s next allowed at %v, want in a minute", l.Channel, l.Purpose, l.NextAllowedAt)
+		}
+	}
+}
+
+// TestResendReplaysDuringSend fires the same key many times at once while the
+// provider is slow: one code goes out, and every answer is the first answer.
+func TestResendReplaysDuringSend(t *testing.T) {
+	t.Parallel()
+	release := make(chan struct{})
+	e := newEnv(t, func(c *Config) {
+		c.Provider = hookProvider{Provider: NewSimulatedProvider(c.Now), hook: func(Message) { <-release }}
+	})
+	tok := e.signIn("ana")
+	before := len(e.deliveries(tok, "acc_1007"))
+	const n = 8
+	answers := make(chan resp, n)
+	for range n {
+		go func() { answers <- e.resend(tok, "acc_1007", data.ChannelEmail, data.PurposeLogin, "slow-key") }()
+	}
+	close(release)
+	var got []resp
+	for range n {
+		got = append(got, <-answers)
+	}
+	firsts := 0
+	for _, r := range got {
+		e.want(r, http.StatusCreated)
+		if r.Header.Get(data.HeaderIdempotentReplayed) == "" {
+			firsts++
+		}
+		if !bytes.Equal(r.Body, got[0].Body) {
+			t.Errorf("answers differ:\n%s\n%s", r.Body, got[0].Body)
+		}
+	}
+	if firsts != 1 {
+		t.Errorf("%d answers without the replay header, want 1", firsts)
+	}
+	if after := len(e.deliveries(tok, "acc_1007")); after != before+1 {
+		t.Errorf("deliveries %d -> %d, want one more", before, after)
+	}
+}
+
+// TestResendReplayOfKeyWithoutAnswer: a key stored before first answers were
+// kept (or whose send was cut off) still replays as a 201 with the delivery,
+// and from then on always the same bytes.
+func TestResendReplayOfKeyWithoutAnswer(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	tok := e.signIn("ana")
+	first := e.resend(tok, "acc_1005", data.ChannelEmail, data.PurposeLogin, "old-key")
+	e.want(first, http.StatusCreated)
+	scope := idemScope("codes", "old-key")
+	if err := e.s.db.Update(func(tx *bolt.Tx) error {
+		var rec idemRec
+		if _, err := getJSON(tx.Bucket(bucketIdempotency), scope, &rec); err != nil {
+			return err
+		}
+		rec.Status, rec.Body = 0, nil
+		return putJSON(tx.Bucket(bucketIdempotency), scope, rec)
+	}); err != nil {
+		t.Fatal(err)
+	}
+	a := e.resend(tok, "acc_1005", data.ChannelEmail, data.PurposeLogin, "old-key")
+	b := e.resend(tok, "acc_1005", data.ChannelEmail, data.PurposeLogin, "old-key")
+	for _, r := range []resp{a, b} {
+		e.want(r, http.StatusCreated)
+		if r.Header.Get(data.HeaderIdempotentReplayed) != "true" || !bytes.Equal(r.Body, first.Body) {
+			t.Errorf("replay %s (%q), first %s", r.Body, r.Header.Get(data.HeaderIdempotentReplayed), first.Body)
 		}
 	}
 }

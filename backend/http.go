@@ -42,6 +42,7 @@ func (s *Server) routes() []route {
 		{"POST", "/v1/identity-checks/{checkId}/verify", false, s.verifyCheck},
 		{"GET", "/v1/approvals", false, s.listApprovals},
 		{"POST", "/v1/approvals", false, s.requestApproval},
+		{"GET", "/v1/approvals/count", false, s.countApprovals},
 		{"POST", "/v1/approvals/{approvalId}/approve", false, s.approve},
 		{"POST", "/v1/approvals/{approvalId}/reject", false, s.reject},
 		{"GET", "/v1/cases", false, s.listCases},
@@ -50,6 +51,8 @@ func (s *Server) routes() []route {
 		{"PATCH", "/v1/cases/{caseId}", false, s.patchCase},
 		{"POST", "/v1/cases/{caseId}/notes", false, s.addNote},
 		{"GET", "/v1/audit", false, s.listAudit},
+		{"POST", "/v1/audit/chain-heads", false, s.recordChainHead},
+		{"GET", "/v1/audit/chain-heads/{consoleId}", false, s.latestChainHead},
 		{"GET", "/v1/demo/inbox", false, s.demoInbox},
 		{"GET", "/v1/openapi.yaml", true, s.openAPIDoc},
 	}
@@ -150,10 +153,26 @@ func writeError(w http.ResponseWriter, e *apiError) {
 }
 
 func writeJSON(w http.ResponseWriter, status int, v any) {
-	w.Header().Set("Content-Type", "application/json")
-	w.Header().Set("Cache-Control", "no-store")
+	body, err := encodeJSON(v)
+	if err != nil {
+		// Only reachable with a value encoding/json cannot encode, which the
+		// models never hold.
+		status, body = http.StatusInternalServerError, []byte(`{"code":"internal","message":"internal error"}`+"\n")
+	}
+	writeBody(w, status, body, false)
+}
+
+// writeBody sends a JSON body made by encodeJSON; replayed marks the repeat of
+// an idempotent write's first answer.
+func writeBody(w http.ResponseWriter, status int, body []byte, replayed bool) {
+	h := w.Header()
+	h.Set("Content-Type", "application/json")
+	h.Set("Cache-Control", "no-store")
+	if replayed {
+		h.Set(data.HeaderIdempotentReplayed, "true")
+	}
 	w.WriteHeader(status)
-	_ = json.NewEncoder(w).Encode(v)
+	_, _ = w.Write(body)
 }
 
 func (s *Server) wrap(rt route) http.Handler {
@@ -192,6 +211,14 @@ func (s *Server) wrap(rt route) http.Handler {
 			return
 		}
 		status = c.status
+		if a, ok := v.(answer); ok {
+			status = a.status
+			if a.replayed && c.act != nil {
+				c.act.Detail = strings.TrimSpace(c.act.Detail + " (replayed)")
+			}
+			writeBody(w, status, a.body, a.replayed)
+			return
+		}
 		if rb, ok := v.(rawBody); ok {
 			w.Header().Set("Content-Type", rb.contentType)
 			w.WriteHeader(status)

@@ -6,7 +6,6 @@ import (
 	"crypto/subtle"
 	"encoding/json"
 	"net/http"
-	"sort"
 	"strings"
 	"time"
 
@@ -20,6 +19,12 @@ import (
 var sensitiveActions = map[string]bool{
 	data.ActionRemoveDevice: true, data.ActionRevokeSessions: true, data.ActionDisable2FA: true,
 	data.ActionChangePhone: true, data.ActionChangeEmail: true,
+}
+
+// proofActions are the actions an identity proof can authorise (one of them,
+// once), in the order the console offers them.
+func proofActions() []string {
+	return []string{data.ActionRemoveDevice, data.ActionRevokeSessions, data.ActionDisable2FA, data.ActionChangePhone, data.ActionChangeEmail}
 }
 
 func identityRequired(format string, args ...any) *apiError {
@@ -141,7 +146,8 @@ func (s *Server) verifyCheck(c *call) (any, error) {
 		if err := putJSON(cb, []byte(chk.ID), chk); err != nil {
 			return err
 		}
-		proof = data.IdentityProof{Proof: "pf_" + randomToken(24), AccountID: chk.AccountID, ExpiresAt: now.Add(proofTTL)}
+		proof = data.IdentityProof{Proof: "pf_" + randomToken(24), AccountID: chk.AccountID, ExpiresAt: now.Add(proofTTL),
+			UsesLeft: 1, Actions: proofActions()}
 		act.Detail = "verified"
 		pb := tx.Bucket(bucketProofs)
 		// Proofs that were never used would stay forever: drop the expired
@@ -221,6 +227,7 @@ func (s *Server) authorizeSensitive(c *call, accountID, action string, params ma
 		if err != nil {
 			return nil, "", err
 		}
+		ap = s.present(ap, now)
 		switch {
 		case !ok:
 			return nil, "", identityRequired("unknown approval")
@@ -441,114 +448,4 @@ func (s *Server) runAction(ctx context.Context, accountID, action string, params
 	}
 	res.NoticeDeliveryID = s.sendNotice(ctx, accountID, agentID, contacts)
 	return res, nil
-}
-
-func (s *Server) requestApproval(c *call) (any, error) {
-	act := c.audit("approval_request", "")
-	var req data.ApprovalRequest
-	if err := c.decode(&req); err != nil {
-		return nil, err
-	}
-	act.AccountID, act.Reason, act.Detail = req.AccountID, truncate(trimmed(req.Reason), 500), truncate(req.Action, 40)
-	if act.Reason == "" {
-		return nil, badRequest("a reason is required").with("field", "reason")
-	}
-	if req.AccountID == "" {
-		return nil, badRequest("account_id is required").with("field", "account_id")
-	}
-	if err := s.validateAction(req.AccountID, req.Action, req.Params); err != nil {
-		return nil, err
-	}
-	ap := data.Approval{
-		ID: "ap_" + uuid.NewString(), AccountID: req.AccountID, Action: req.Action, Params: req.Params,
-		Reason: act.Reason, RequestedBy: c.agent.ID, RequestedAt: s.now().UTC(), Status: data.ApprovalPending,
-	}
-	if err := s.db.Update(func(tx *bolt.Tx) error {
-		return putJSON(tx.Bucket(bucketApprovals), []byte(ap.ID), ap)
-	}); err != nil {
-		return nil, err
-	}
-	c.status = http.StatusCreated
-	return ap, nil
-}
-
-// listApprovals: supervisors see every approval, agents their own.
-func (s *Server) listApprovals(c *call) (any, error) {
-	q := c.r.URL.Query()
-	status, account := q.Get("status"), q.Get("account_id")
-	out := data.ApprovalList{Approvals: []data.Approval{}}
-	err := s.db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketApprovals).ForEach(func(_, v []byte) error {
-			var ap data.Approval
-			if err := json.Unmarshal(v, &ap); err != nil {
-				return err
-			}
-			if c.agent.Role != data.RoleSupervisor && ap.RequestedBy != c.agent.ID {
-				return nil
-			}
-			if (status != "" && ap.Status != status) || (account != "" && ap.AccountID != account) {
-				return nil
-			}
-			out.Approvals = append(out.Approvals, ap)
-			return nil
-		})
-	})
-	sort.Slice(out.Approvals, func(i, j int) bool { return out.Approvals[i].RequestedAt.After(out.Approvals[j].RequestedAt) })
-	return out, err
-}
-
-func (s *Server) approve(c *call) (any, error) { return s.decide(c, true) }
-func (s *Server) reject(c *call) (any, error)  { return s.decide(c, false) }
-
-// decide approves (running the action) or rejects a pending approval. The
-// decision is serialised so two supervisors cannot both run the action.
-func (s *Server) decide(c *call, approve bool) (any, error) {
-	action := "approval_reject"
-	if approve {
-		action = "approval_approve"
-	}
-	act := c.audit(action, "")
-	var req data.DecisionRequest
-	if err := c.decodeOptional(&req); err != nil {
-		return nil, err
-	}
-	if err := c.requireSupervisor(); err != nil {
-		return nil, err
-	}
-	s.decideMu.Lock()
-	defer s.decideMu.Unlock()
-	id := c.r.PathValue("approvalId")
-	var ap data.Approval
-	ok, err := s.viewJSON(bucketApprovals, []byte(id), &ap)
-	if err != nil {
-		return nil, err
-	}
-	if !ok {
-		return nil, notFound("approval")
-	}
-	act.AccountID, act.Detail, act.Reason = ap.AccountID, ap.Action+" "+ap.ID, truncate(req.Note, 500)
-	if ap.RequestedBy == c.agent.ID {
-		return nil, forbidden("a supervisor cannot decide their own request (four eyes)")
-	}
-	if ap.Status != data.ApprovalPending {
-		return nil, conflict("the approval is already %s", ap.Status)
-	}
-	if approve {
-		res, err := s.runAction(c.r.Context(), ap.AccountID, ap.Action, ap.Params, ap.RequestedBy, nil)
-		if err != nil {
-			return nil, err
-		}
-		ap.Result = res
-		ap.Status = data.ApprovalApproved
-	} else {
-		ap.Status = data.ApprovalRejected
-	}
-	t := s.now().UTC()
-	ap.DecidedBy, ap.DecidedAt, ap.Note = c.agent.ID, &t, truncate(req.Note, 500)
-	if err := s.db.Update(func(tx *bolt.Tx) error {
-		return putJSON(tx.Bucket(bucketApprovals), []byte(ap.ID), ap)
-	}); err != nil {
-		return nil, err
-	}
-	return ap, nil
 }

@@ -283,9 +283,12 @@ func TestApprovals(t *testing.T) {
 	if ap.Status != data.ApprovalPending || ap.RequestedBy != "ag_ana" {
 		t.Fatalf("approval %+v", ap)
 	}
+	if !ap.ExpiresAt.Equal(ap.RequestedAt.Add(DefaultApprovalTTL)) || ap.Params["device_id"] != "dv_br_2" {
+		t.Errorf("approval %+v: want it to expire after the default TTL", ap)
+	}
 	// Agents cannot decide; the requester cannot either.
-	e.want(e.do("POST", "/v1/approvals/"+ap.ID+"/approve", lee, nil), http.StatusForbidden)
-	e.want(e.do("POST", "/v1/approvals/"+ap.ID+"/approve", ana, nil), http.StatusForbidden)
+	e.want(e.do("POST", "/v1/approvals/"+ap.ID+"/approve", lee, data.DecisionRequest{Note: "ok"}), http.StatusForbidden)
+	e.want(e.do("POST", "/v1/approvals/"+ap.ID+"/approve", ana, data.DecisionRequest{Note: "ok"}), http.StatusForbidden)
 	// Using the approval before it is approved does nothing.
 	e.want(e.do("DELETE", "/v1/accounts/acc_1014/trusted-devices/dv_br_2", ana, nil, data.HeaderApprovalID, ap.ID), http.StatusForbidden)
 	r = e.do("POST", "/v1/approvals/"+ap.ID+"/approve", sam, data.DecisionRequest{Note: "ok, verified by video call"})
@@ -297,7 +300,7 @@ func TestApprovals(t *testing.T) {
 	if n := len(devices(e, ana, "acc_1014")); n != 1 {
 		t.Errorf("device not removed on approval: %d devices", n)
 	}
-	e.want(e.do("POST", "/v1/approvals/"+ap.ID+"/approve", sam, nil), http.StatusConflict)
+	e.want(e.do("POST", "/v1/approvals/"+ap.ID+"/approve", sam, data.DecisionRequest{Note: "again"}), http.StatusConflict)
 	// The requester may present it: the result, no second run. Others may not.
 	r = e.do("DELETE", "/v1/accounts/acc_1014/trusted-devices/dv_br_2", ana, nil, data.HeaderApprovalID, ap.ID)
 	e.want(r, 200)
@@ -308,7 +311,11 @@ func TestApprovals(t *testing.T) {
 	e.want(r, http.StatusCreated)
 	var own data.Approval
 	r.decode(t, &own)
-	e.want(e.do("POST", "/v1/approvals/"+own.ID+"/approve", sam, nil), http.StatusForbidden)
+	r = e.do("POST", "/v1/approvals/"+own.ID+"/approve", sam, data.DecisionRequest{Note: "mine"})
+	e.want(r, http.StatusForbidden)
+	if r.apiErr(t).Code != data.ErrCodeSelfApproval {
+		t.Errorf("self-approval answered %s", r.Body)
+	}
 
 	// Rejection.
 	r = e.do("POST", "/v1/approvals", lee, data.ApprovalRequest{AccountID: "acc_1005", Action: data.ActionChangeEmail, Params: map[string]string{"new_email": "x@example.com"}, Reason: "caller asked"})
@@ -339,7 +346,7 @@ func TestApprovals(t *testing.T) {
 	e.want(e.do("POST", "/v1/approvals", ana, data.ApprovalRequest{AccountID: "acc_1005", Action: "delete_account", Reason: "x"}), http.StatusBadRequest)
 	e.want(e.do("POST", "/v1/approvals", ana, data.ApprovalRequest{AccountID: "acc_1005", Action: data.ActionDisable2FA}), http.StatusBadRequest)
 	e.want(e.do("POST", "/v1/approvals", ana, data.ApprovalRequest{AccountID: "nope", Action: data.ActionDisable2FA, Reason: "x"}), http.StatusNotFound)
-	e.want(e.do("POST", "/v1/approvals/nope/approve", sam, nil), http.StatusNotFound)
+	e.want(e.do("POST", "/v1/approvals/nope/approve", sam, data.DecisionRequest{Note: "x"}), http.StatusNotFound)
 }
 
 // hookProvider is the simulated provider with a hook run on every send,
@@ -436,7 +443,7 @@ func TestContactChangeNoticeOnlyAfterCommit(t *testing.T) {
 	e.clock.Advance(time.Minute) // past the per-minute send limit
 	e.want(e.do("POST", "/v1/accounts/acc_1007/contact", lee, data.ContactChange{Phone: "+447911123999"},
 		data.HeaderIdentityProof, e.proof(lee, "acc_1007", data.ChannelEmail)), 200)
-	e.want(e.do("POST", "/v1/approvals/"+ap.ID+"/approve", sam, nil), http.StatusConflict)
+	e.want(e.do("POST", "/v1/approvals/"+ap.ID+"/approve", sam, data.DecisionRequest{Note: "new SIM, ID seen"}), http.StatusConflict)
 	if n := len(e.notices(ana, "acc_1002")); n != 0 {
 		t.Errorf("%d notices for a change that failed", n)
 	}

@@ -52,7 +52,13 @@ type Config struct {
 	Now      func() time.Time // nil = time.Now; tests inject a fake clock
 	Provider Provider         // nil = the simulated SMS/email/push provider
 	Logger   *slog.Logger     // nil = discard
+	// ApprovalTTL is how long a four-eyes request waits for a decision
+	// before it expires; zero or negative = DefaultApprovalTTL (24 hours).
+	ApprovalTTL time.Duration
 }
+
+// DefaultApprovalTTL is Config.ApprovalTTL's default.
+const DefaultApprovalTTL = 24 * time.Hour
 
 // Timing rules of the backend.
 const (
@@ -74,6 +80,9 @@ type Server struct {
 	limits   Limits
 	audit    *auditWriter
 	handler  http.Handler
+	// approvalTTL is cfg.ApprovalTTL with its default.
+	approvalTTL time.Duration
+	keys        keyLocks // idempotency scopes whose write spans transactions
 
 	decideMu  sync.Mutex // serialises approval decisions
 	sessions  sync.Map   // sha256(token) as string -> cachedSession
@@ -102,11 +111,25 @@ func Open(cfg Config) (*Server, error) {
 	if s.provider == nil {
 		s.provider = NewSimulatedProvider(s.now)
 	}
+	s.approvalTTL = cfg.ApprovalTTL
+	if s.approvalTTL <= 0 {
+		s.approvalTTL = DefaultApprovalTTL
+	}
 	db, err := openDB(cfg.DBPath)
 	if err != nil {
 		return nil, err
 	}
 	s.db = db
+	// Files written before the audit and pending-approval indexes existed
+	// get them once.
+	if err := indexAudit(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("backend: index the audit: %w", err)
+	}
+	if err := indexPending(db, s.approvalTTL); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("backend: index pending approvals: %w", err)
+	}
 	if cfg.Demo {
 		if err := seedDemo(db, s.now()); err != nil {
 			db.Close()

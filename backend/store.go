@@ -14,28 +14,37 @@ import (
 // Buckets of the backend's bbolt file. Time-ordered buckets use keys made by
 // timeKey so a cursor walks one account's records in time order.
 var (
-	bucketAgents      = []byte("agents")        // agent id -> agentRec
-	bucketAgentNames  = []byte("agent_names")   // username -> agent id
-	bucketSessions    = []byte("sessions")      // sha256(token) -> sessionRec
-	bucketAccounts    = []byte("accounts")      // account id -> accountRec
-	bucketAccountView = []byte("account_view")  // account id -> data.Account JSON, as answered
-	bucketPhoneIdx    = []byte("idx_phone")     // stored E.164 (or trunk-0 form) -> account id
-	bucketEmailIdx    = []byte("idx_email")     // lower-case email -> account id
-	bucketDeliveries  = []byte("deliveries")    // timeKey(account, requested at, id) -> deliveryRec
-	bucketDeliveryIdx = []byte("delivery_idx")  // delivery id -> key in bucketDeliveries
-	bucketLogins      = []byte("logins")        // timeKey(account, at, id) -> data.LoginEvent
-	bucketIdempotency = []byte("idempotency")   // key -> idemRec
-	bucketChecks      = []byte("identity_chks") // check id -> checkRec
-	bucketProofs      = []byte("proofs")        // proof -> proofRec
-	bucketApprovals   = []byte("approvals")     // approval id -> data.Approval
-	bucketCases       = []byte("cases")         // case id -> caseRec
-	bucketAudit       = []byte("audit")         // timeKey("", at, id) -> data.AuditEntry
+	bucketAgents      = []byte("agents")            // agent id -> agentRec
+	bucketAgentNames  = []byte("agent_names")       // username -> agent id
+	bucketSessions    = []byte("sessions")          // sha256(token) -> sessionRec
+	bucketAccounts    = []byte("accounts")          // account id -> accountRec
+	bucketAccountView = []byte("account_view")      // account id -> data.Account JSON, as answered
+	bucketPhoneIdx    = []byte("idx_phone")         // stored E.164 (or trunk-0 form) -> account id
+	bucketEmailIdx    = []byte("idx_email")         // lower-case email -> account id
+	bucketDeliveries  = []byte("deliveries")        // timeKey(account, requested at, id) -> deliveryRec
+	bucketDeliveryIdx = []byte("delivery_idx")      // delivery id -> key in bucketDeliveries
+	bucketLogins      = []byte("logins")            // timeKey(account, at, id) -> data.LoginEvent
+	bucketIdempotency = []byte("idempotency")       // scope (idemScope*) -> idemRec
+	bucketChecks      = []byte("identity_chks")     // check id -> checkRec
+	bucketProofs      = []byte("proofs")            // proof -> proofRec
+	bucketApprovals   = []byte("approvals")         // approval id -> data.Approval
+	bucketPending     = []byte("approvals_pending") // bigendian(expires at) id -> requester id
+	bucketCases       = []byte("cases")             // case id -> caseRec
+	bucketAudit       = []byte("audit")             // timeKey("", at, id) -> data.AuditEntry
+	// The audit's indexes: timeKey(agent|action, at, id) -> empty. The entry
+	// is in bucketAudit under the key's (at, id) tail, so one agent's or one
+	// action's entries are walked newest first without reading the others.
+	bucketAuditAgent  = []byte("audit_by_agent")
+	bucketAuditAction = []byte("audit_by_action")
+	bucketChainHeads  = []byte("chain_heads") // console id NUL bigendian(count) -> data.ChainHead
+	bucketMeta        = []byte("meta")        // metaAuditIndexed -> "1" once the audit indexes are built
 )
 
 var allBuckets = [][]byte{
 	bucketAgents, bucketAgentNames, bucketSessions, bucketAccounts, bucketAccountView, bucketPhoneIdx,
 	bucketEmailIdx, bucketDeliveries, bucketDeliveryIdx, bucketLogins, bucketIdempotency,
-	bucketChecks, bucketProofs, bucketApprovals, bucketCases, bucketAudit,
+	bucketChecks, bucketProofs, bucketApprovals, bucketPending, bucketCases, bucketAudit,
+	bucketAuditAgent, bucketAuditAction, bucketChainHeads, bucketMeta,
 }
 
 type agentRec struct {
@@ -87,10 +96,16 @@ type deliveryRec struct {
 	Code        string `json:"code,omitempty"`
 }
 
+// idemRec is what an idempotent write keeps: a fingerprint of the request, and
+// its first answer (status and body byte for byte) that every replay repeats.
+// Records from before answers were kept have no Body; their replay is rebuilt
+// from the current state (see idempotency.go).
 type idemRec struct {
 	BodyHash   string `json:"body_hash"`
-	AgentID    string `json:"agent_id"`
-	DeliveryID string `json:"delivery_id"`
+	AgentID    string `json:"agent_id,omitempty"`
+	DeliveryID string `json:"delivery_id,omitempty"`
+	Status     int    `json:"status,omitempty"`
+	Body       []byte `json:"body,omitempty"`
 }
 
 type checkRec struct {

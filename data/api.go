@@ -80,6 +80,9 @@ const (
 	ApprovalPending  = "pending"
 	ApprovalApproved = "approved"
 	ApprovalRejected = "rejected"
+	// ApprovalExpired is a request nobody decided before its ExpiresAt; it
+	// can no longer be approved, and asking again makes a new request.
+	ApprovalExpired = "expired"
 )
 
 // Case states.
@@ -103,6 +106,12 @@ const (
 	ErrCodeLocked             = "locked"
 	ErrCodeWrongCode          = "wrong_code" // an identity-check code that does not match
 	ErrCodeInternal           = "internal"
+	// ErrCodeSelfApproval (403): a supervisor tried to approve or reject a
+	// request they made themselves (four eyes).
+	ErrCodeSelfApproval = "self_approval"
+	// ErrCodeApprovalExpired (409): the approval expired before anyone
+	// decided it.
+	ErrCodeApprovalExpired = "approval_expired"
 )
 
 // Forms a phone number is stored or sent in: E.164, or the legacy form that
@@ -117,6 +126,10 @@ const (
 	HeaderIdempotencyKey = "Idempotency-Key"
 	HeaderIdentityProof  = "Identity-Proof"
 	HeaderApprovalID     = "Approval-Id"
+	// HeaderIdempotentReplayed is "true" on an answer that repeats the first
+	// answer of an idempotent write (same status, same body byte for byte):
+	// nothing was done again.
+	HeaderIdempotentReplayed = "Idempotent-Replayed"
 )
 
 // APIError is the one error body every route answers with on a 4xx or 5xx status.
@@ -246,11 +259,14 @@ type ResendRequest struct {
 	Purpose string `json:"purpose"`
 }
 
-// ResendResult is what a resend did. Replayed is true when the idempotency key
-// had been seen and nothing new was sent.
+// ResendResult is what a resend did.
 type ResendResult struct {
 	Delivery Delivery `json:"delivery"`
-	Replayed bool     `json:"replayed"`
+	// Replayed is true when the idempotency key had been seen and nothing new
+	// was sent. A replay answers the first answer byte for byte, so in the
+	// body it is always false; the Idempotent-Replayed header says it, and
+	// the console's client sets this field from that header.
+	Replayed bool `json:"replayed"`
 }
 
 // LimitWindow is one send limit (per minute, hour or day) of one destination.
@@ -355,14 +371,26 @@ type IdentityProof struct {
 	Proof     string    `json:"proof"`
 	AccountID string    `json:"account_id"`
 	ExpiresAt time.Time `json:"expires_at"`
+	// UsesLeft is how many sensitive actions the proof still authorises: 1
+	// when issued. The action that uses it consumes it; an action the backend
+	// refuses (the device already gone, the new phone taken) leaves it.
+	UsesLeft int `json:"uses_left"`
+	// Actions are the sensitive actions (Action*) it can authorise on
+	// AccountID, one of them.
+	Actions []string `json:"actions"`
 }
 
-// ApprovalRequest asks a supervisor to allow a high-risk action.
+// ApprovalRequest asks a supervisor to allow a high-risk action. Params are
+// exactly the action's: device_id for remove_device, new_phone (E.164) for
+// change_phone, new_email for change_email, none for the others.
 type ApprovalRequest struct {
 	AccountID string            `json:"account_id"`
 	Action    string            `json:"action"`
-	Params    map[string]string `json:"params,omitempty"` // device_id, new_phone, new_email
+	Params    map[string]string `json:"params,omitempty"`
 	Reason    string            `json:"reason"`
+	// CaseID is the case the request belongs to (optional, shown to the
+	// supervisor; not checked against the stored cases).
+	CaseID string `json:"case_id,omitempty"`
 }
 
 // Approval is a four-eyes request and its decision.
@@ -372,21 +400,35 @@ type Approval struct {
 	Action      string            `json:"action"`
 	Params      map[string]string `json:"params,omitempty"`
 	Reason      string            `json:"reason"`
+	CaseID      string            `json:"case_id,omitempty"`
 	RequestedBy string            `json:"requested_by"` // agent id
 	RequestedAt time.Time         `json:"requested_at"`
-	Status      string            `json:"status"`
-	DecidedBy   string            `json:"decided_by,omitempty"`
-	DecidedAt   *time.Time        `json:"decided_at,omitempty"`
-	Note        string            `json:"note,omitempty"`
-	Result      *ActionResult     `json:"result,omitempty"`
+	// ExpiresAt is when a pending request turns expired; decided requests
+	// keep it as it was.
+	ExpiresAt time.Time  `json:"expires_at"`
+	Status    string     `json:"status"` // Approval*
+	DecidedBy string     `json:"decided_by,omitempty"`
+	DecidedAt *time.Time `json:"decided_at,omitempty"`
+	Note      string     `json:"note,omitempty"` // the decider's comment
+	// Result is what the approved action did; it ran when the approval was
+	// given, exactly as asked (that account, that device, that new contact).
+	Result *ActionResult `json:"result,omitempty"`
 }
 
-// ApprovalList is the answer of GET /v1/approvals.
+// ApprovalList is the answer of GET /v1/approvals, newest first.
 type ApprovalList struct {
 	Approvals []Approval `json:"approvals"`
 }
 
-// DecisionRequest is the body of approve and reject.
+// ApprovalCount is the answer of GET /v1/approvals/count: how many approvals
+// the caller can see in Status (supervisors: all; agents: their own).
+type ApprovalCount struct {
+	Status string `json:"status"`
+	Count  int    `json:"count"`
+}
+
+// DecisionRequest is the body of approve and reject. Note, the decider's
+// comment, is required (422 without one).
 type DecisionRequest struct {
 	Note string `json:"note,omitempty"`
 }
@@ -396,6 +438,12 @@ type ChecklistStep struct {
 	ID    string `json:"id"`
 	Text  string `json:"text"`
 	State string `json:"state"` // todo, done, skipped, failed
+	// Source says who set State: "agent", or "evidence" when the console
+	// pre-filled it from what the account data already answers.
+	Source string `json:"source,omitempty"`
+	// Reason says why the step has its state (for a pre-filled step, the
+	// evidence: "the last 3 SMS were delivered").
+	Reason string `json:"reason,omitempty"`
 }
 
 // Escalation holds what the help pages ask support to collect.
@@ -460,11 +508,55 @@ type AuditEntry struct {
 	Reason    string    `json:"reason,omitempty"`
 	Detail    string    `json:"detail,omitempty"`
 	Status    int       `json:"status"` // HTTP status the call answered with
+	// Outcome is Status by class: ok (2xx, 3xx), denied (4xx), failed (5xx).
+	Outcome string `json:"outcome"`
 }
 
-// AuditList is the answer of GET /v1/audit.
+// Audit outcomes, by the HTTP status class of the audited call.
+const (
+	AuditOK     = "ok"
+	AuditDenied = "denied"
+	AuditFailed = "failed"
+)
+
+// AuditOutcome is the outcome of an audited call that answered status.
+func AuditOutcome(status int) string {
+	switch {
+	case status >= 500:
+		return AuditFailed
+	case status >= 400:
+		return AuditDenied
+	}
+	return AuditOK
+}
+
+// AuditList is one page of GET /v1/audit, newest first. NextCursor is empty
+// on the last page; a page may hold fewer entries than asked (even none) while
+// NextCursor is set, when the backend stopped scanning to keep a filtered page
+// fast: follow it.
 type AuditList struct {
-	Entries []AuditEntry `json:"entries"`
+	Entries    []AuditEntry `json:"entries"`
+	NextCursor string       `json:"next_cursor,omitempty"`
+}
+
+// ChainHeadRequest is the body of POST /v1/audit/chain-heads: the head of a
+// console's local hash-chained audit log. The agent is the token's.
+type ChainHeadRequest struct {
+	ConsoleID string `json:"console_id"`
+	Count     int64  `json:"count"` // entries in the chain
+	Hash      string `json:"hash"`  // SHA-256 of the last entry, lower-case hex
+}
+
+// ChainHead is a recorded head of a console's local audit chain. Heads of one
+// console only move forward: a later head with a lower count, or the same
+// count with another hash, is refused (409 with details.latest_count and
+// details.latest_hash), which is how a cut-off tail shows.
+type ChainHead struct {
+	ConsoleID  string    `json:"console_id"`
+	AgentID    string    `json:"agent_id"`
+	Count      int64     `json:"count"`
+	Hash       string    `json:"hash"`
+	RecordedAt time.Time `json:"recorded_at"`
 }
 
 // DemoMessage is one message the simulated customer received, code included.

@@ -81,7 +81,10 @@ func (c *Client) Deliveries(ctx context.Context, accountID string) ([]data.Deliv
 func NewIdempotencyKey() string { return uuid.NewString() }
 
 // Resend sends a new code. The idempotency key makes it safe to retry: a
-// repeated key returns the first result (Replayed true) and sends nothing, so
+// repeated key returns the first result and sends nothing (Replayed is true,
+// from the backend's Idempotent-Replayed header, when an earlier call with the
+// key sent the code; a retry inside this call after a lost answer is this
+// call's own send and leaves it false), so
 // make one key per agent intent with NewIdempotencyKey and reuse it when the
 // agent repeats the same attempt. An empty key gets a fresh one for this call
 // only (the backend requires a key). Over the send limits the error is a
@@ -95,8 +98,11 @@ func (c *Client) Resend(ctx context.Context, accountID string, req data.ResendRe
 	if idempotencyKey == "" {
 		idempotencyKey = NewIdempotencyKey()
 	}
+	var replayed bool
 	err := c.do(ctx, call{method: http.MethodPost, path: path("accounts", accountID, "codes"), body: req,
-		header: map[string]string{data.HeaderIdempotencyKey: idempotencyKey}, repeatable: true, sends: true}, &r)
+		header: map[string]string{data.HeaderIdempotencyKey: idempotencyKey}, repeatable: true, sends: true, replayed: &replayed}, &r)
+	// Backends from before the header said it in the body.
+	r.Replayed = r.Replayed || replayed
 	return r, err
 }
 
@@ -151,7 +157,8 @@ func (c *Client) RemoveDevice(ctx context.Context, accountID, deviceID string, a
 	return r, err
 }
 
-// Disable2FA turns two-step verification off for the account. Never retried.
+// Disable2FA turns two-step verification off for the account (the turn-2FA-off
+// action, data.ActionDisable2FA). Never retried.
 func (c *Client) Disable2FA(ctx context.Context, accountID string, auth ActionAuth) (data.ActionResult, error) {
 	var r data.ActionResult
 	if err := needIDs(accountID); err != nil {

@@ -4,38 +4,87 @@ import (
 	"context"
 	"net/http"
 	"net/url"
+	"strconv"
 
 	"verifydesk/data"
 )
 
-// Approvals lists approvals, filtered by status ("" for all; data.ApprovalPending
-// ...).
-func (c *Client) Approvals(ctx context.Context, status string) ([]data.Approval, error) {
+// ApprovalQuery filters ListApprovals; zero fields do not filter. Agents only
+// ever see their own requests, whatever RequestedBy says.
+type ApprovalQuery struct {
+	Status      string // data.ApprovalPending, Approved, Rejected, Expired
+	RequestedBy string // agent id
+	AccountID   string
+	Limit       int // <= 0: the backend's default (500)
+}
+
+func (q ApprovalQuery) values() url.Values {
 	v := url.Values{}
-	if status != "" {
-		v.Set("status", status)
+	if q.Status != "" {
+		v.Set("status", q.Status)
 	}
+	if q.RequestedBy != "" {
+		v.Set("requested_by", q.RequestedBy)
+	}
+	if q.AccountID != "" {
+		v.Set("account_id", q.AccountID)
+	}
+	if q.Limit > 0 {
+		v.Set("limit", strconv.Itoa(q.Limit))
+	}
+	return v
+}
+
+// ListApprovals lists the approvals matching q, newest first: a supervisor's
+// queue (Status pending), or an agent's own requests and their outcomes. A
+// pending request nobody decided in time comes back as data.ApprovalExpired.
+func (c *Client) ListApprovals(ctx context.Context, q ApprovalQuery) ([]data.Approval, error) {
 	var l data.ApprovalList
-	if err := c.do(ctx, call{method: http.MethodGet, path: path("approvals"), query: v}, &l); err != nil {
+	if err := c.do(ctx, call{method: http.MethodGet, path: path("approvals"), query: q.values()}, &l); err != nil {
 		return nil, err
 	}
 	return nonNil(l.Approvals), nil
 }
 
-// RequestApproval asks a supervisor to allow a high-risk action. Never retried.
+// Approvals lists approvals, filtered by status ("" for all): ListApprovals
+// with only a status.
+func (c *Client) Approvals(ctx context.Context, status string) ([]data.Approval, error) {
+	return c.ListApprovals(ctx, ApprovalQuery{Status: status})
+}
+
+// PendingApprovals is how many requests await a decision: every agent's for a
+// supervisor (the top bar's count), the caller's own for an agent. It reads an
+// index on the backend and is cheap to poll.
+func (c *Client) PendingApprovals(ctx context.Context) (int, error) {
+	var n data.ApprovalCount
+	err := c.do(ctx, call{method: http.MethodGet, path: path("approvals", "count"),
+		query: url.Values{"status": {data.ApprovalPending}}}, &n)
+	return n.Count, err
+}
+
+// RequestApproval asks a supervisor to allow a high-risk action; req.Params
+// are exactly the action's (device_id, new_phone or new_email). The call
+// carries an idempotency key of its own, so a retry after a lost answer asks
+// once; two calls are two requests.
 func (c *Client) RequestApproval(ctx context.Context, req data.ApprovalRequest) (data.Approval, error) {
 	var a data.Approval
-	err := c.do(ctx, call{method: http.MethodPost, path: path("approvals"), body: req}, &a)
+	err := c.do(ctx, call{method: http.MethodPost, path: path("approvals"), body: req,
+		header: map[string]string{data.HeaderIdempotencyKey: NewIdempotencyKey()}, repeatable: true}, &a)
 	return a, err
 }
 
-// Approve approves an approval (supervisors, not the requester) and runs its
-// action; the answer's Result says what it did. Never retried.
+// Approve approves an approval with the supervisor's comment (required: an
+// empty one is ErrBadRequest) and runs its action; the answer's Result says
+// what it did. The requester cannot decide their own request
+// (ErrSelfApproval); an expired one is ErrApprovalExpired, a decided one
+// ErrConflict. Safe to retry: the backend answers the same decision by the
+// same supervisor with its first answer.
 func (c *Client) Approve(ctx context.Context, approvalID, note string) (data.Approval, error) {
 	return c.decide(ctx, approvalID, "approve", note)
 }
 
-// Reject rejects an approval (supervisors, not the requester). Never retried.
+// Reject rejects an approval with the supervisor's comment (required); the
+// same rules as Approve.
 func (c *Client) Reject(ctx context.Context, approvalID, note string) (data.Approval, error) {
 	return c.decide(ctx, approvalID, "reject", note)
 }
@@ -46,6 +95,6 @@ func (c *Client) decide(ctx context.Context, approvalID, verb, note string) (dat
 		return a, err
 	}
 	err := c.do(ctx, call{method: http.MethodPost, path: path("approvals", approvalID, verb),
-		body: data.DecisionRequest{Note: note}}, &a)
+		body: data.DecisionRequest{Note: note}, repeatable: true}, &a)
 	return a, err
 }

@@ -49,10 +49,10 @@ type env struct {
 	clock *fakeClock
 }
 
-func newEnv(t *testing.T) *env {
+func newEnv(t *testing.T, opts ...func(*backend.Config)) *env {
 	t.Helper()
 	clk := &fakeClock{}
-	srv := backendtest.New(t, func(cfg *backend.Config) { cfg.Now = clk.now })
+	srv := backendtest.New(t, append([]func(*backend.Config){func(cfg *backend.Config) { cfg.Now = clk.now }}, opts...)...)
 	// Every exchange of these tests is checked against openapi.yaml.
 	return &env{t: t, url: contractProxy(t, srv.URL), clock: clk}
 }
@@ -528,16 +528,23 @@ func TestApprovalsFourEyes(t *testing.T) {
 	if _, err := ana.Disable2FA(cx, acc, client.ActionAuth{ApprovalID: ap.ID}); !errors.Is(err, client.ErrIdentityRequired) {
 		t.Errorf("pending approval used: %v", err)
 	}
-	// Agents cannot decide; a supervisor cannot decide their own request.
-	if _, err := lee.Approve(cx, ap.ID, "ok"); !errors.Is(err, client.ErrForbidden) {
-		t.Errorf("agent approving: %v, want ErrForbidden", err)
+	// Agents cannot decide (ana cannot approve her own request); a
+	// supervisor cannot decide their own request either.
+	for _, c := range []*client.Client{lee, ana} {
+		if _, err := c.Approve(cx, ap.ID, "ok"); !errors.Is(err, client.ErrForbidden) {
+			t.Errorf("agent approving: %v, want ErrForbidden", err)
+		}
 	}
 	own, err := sam.RequestApproval(cx, data.ApprovalRequest{AccountID: acc, Action: data.ActionRevokeSessions, Reason: "suspicious logins"})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := sam.Approve(cx, own.ID, "self"); !errors.Is(err, client.ErrForbidden) {
-		t.Errorf("self-approval: %v, want ErrForbidden", err)
+	_, err = sam.Approve(cx, own.ID, "self")
+	if !errors.Is(err, client.ErrSelfApproval) || !errors.Is(err, client.ErrForbidden) {
+		t.Errorf("self-approval: %v, want ErrSelfApproval", err)
+	}
+	if got := client.Explain(err, time.UTC); got != "You asked for this yourself: another supervisor must decide it." {
+		t.Errorf("Explain = %q", got)
 	}
 	if got := client.Explain(errors.New("x"), time.UTC); got == "" {
 		t.Error("Explain of a foreign error is empty")
@@ -722,8 +729,10 @@ func TestRetriedWritesDoNotDuplicate(t *testing.T) {
 	flaky3 := client.New(proxy3.URL, client.Options{RetryWaitMin: time.Millisecond, RetryWaitMax: 10 * time.Millisecond})
 	flaky3.SetToken(tok)
 	r, err := flaky3.Resend(cx, "acc_1008", data.ResendRequest{Channel: data.ChannelSMS, Purpose: data.PurposeLogin}, client.NewIdempotencyKey())
-	if err != nil || !r.Replayed {
-		t.Fatalf("Resend through a cut = %+v, %v; want the first send replayed", r, err)
+	// The retry got the first send's answer replayed; that send was this
+	// call's own, so it is not reported as an earlier one.
+	if err != nil || r.Replayed || r.Delivery.ID == "" {
+		t.Fatalf("Resend through a cut = %+v, %v; want this call's send", r, err)
 	}
 	after, _ := ana.Deliveries(cx, "acc_1008")
 	if len(after) != len(before)+1 {
@@ -733,18 +742,61 @@ func TestRetriedWritesDoNotDuplicate(t *testing.T) {
 
 func TestNonIdempotentWriteNotRepeatedAfterCut(t *testing.T) {
 	e := newEnv(t)
-	sam := e.as("sam")
+	ana := e.as("ana")
 	cx := ctx(t)
+	proof := identityProof(t, ana, "acc_1005", data.ChannelAppPush)
 	proxy, _ := flakyProxy(t, e.url, 1)
 	flaky := client.New(proxy.URL, client.Options{RetryWaitMin: time.Millisecond, RetryWaitMax: 10 * time.Millisecond})
 	flaky.SetToken(signInToken(t, e.url, "ana"))
-	_, err := flaky.RequestApproval(cx, data.ApprovalRequest{AccountID: "acc_1005", Action: data.ActionRevokeSessions, Reason: "r"})
+	// A sensitive action has no idempotency key: after a cut it is not sent
+	// again, and the agent is told the backend could not be reached.
+	_, err := flaky.RevokeSessions(cx, "acc_1005", client.ActionAuth{Proof: proof.Proof})
 	if !errors.Is(err, client.ErrOffline) {
-		t.Fatalf("RequestApproval through a cut: %v, want ErrOffline", err)
+		t.Fatalf("RevokeSessions through a cut: %v, want ErrOffline", err)
 	}
-	all, _ := sam.Approvals(cx, "")
-	if len(all) != 1 {
-		t.Errorf("approvals stored = %d, want exactly 1 (no retry)", len(all))
+	notices := 0
+	ds, _ := ana.Deliveries(cx, "acc_1005")
+	for _, d := range ds {
+		if d.Purpose == data.PurposeSecurityNotice {
+			notices++
+		}
+	}
+	if notices != 1 {
+		t.Errorf("%d security notices, want 1: the action ran once", notices)
+	}
+}
+
+// TestKeyedApprovalWritesSurviveACut: a request for approval, a decision and
+// a chain head whose answers are lost are retried and happen once.
+func TestKeyedApprovalWritesSurviveACut(t *testing.T) {
+	e := newEnv(t)
+	sam := e.as("sam")
+	cx := ctx(t)
+	flakyAs := func(user string) *client.Client {
+		proxy, dropped := flakyProxy(t, e.url, 1)
+		c := client.New(proxy.URL, client.Options{RetryWaitMin: time.Millisecond, RetryWaitMax: 10 * time.Millisecond})
+		c.SetToken(signInToken(t, e.url, user))
+		t.Cleanup(func() {
+			if dropped.Load() != 1 {
+				t.Errorf("proxy dropped %d answers, want 1", dropped.Load())
+			}
+		})
+		return c
+	}
+	ap, err := flakyAs("ana").RequestApproval(cx, data.ApprovalRequest{AccountID: "acc_1005", Action: data.ActionRevokeSessions, Reason: "r"})
+	if err != nil || ap.Status != data.ApprovalPending {
+		t.Fatalf("RequestApproval through a cut = %+v, %v", ap, err)
+	}
+	if all, _ := sam.Approvals(cx, ""); len(all) != 1 {
+		t.Errorf("approvals stored = %d, want exactly 1", len(all))
+	}
+	done, err := flakyAs("sam").Approve(cx, ap.ID, "checked")
+	if err != nil || done.Status != data.ApprovalApproved || done.Result == nil {
+		t.Fatalf("Approve through a cut = %+v, %v", done, err)
+	}
+	h, err := flakyAs("ana").RecordChainHead(cx, data.ChainHeadRequest{ConsoleID: "desk-1", Count: 3, Hash: strings.Repeat("ab", 32)})
+	if err != nil || h.Count != 3 {
+		t.Fatalf("RecordChainHead through a cut = %+v, %v", h, err)
 	}
 }
 
@@ -757,7 +809,7 @@ func signInToken(t *testing.T, url, user string) string {
 	return s.Token
 }
 
-func TestAuditIsForSupervisors(t *testing.T) {
+func TestAuditAgentsSeeTheirOwn(t *testing.T) {
 	e := newEnv(t)
 	ana, sam := e.as("ana"), e.as("sam")
 	cx := ctx(t)
@@ -765,9 +817,18 @@ func TestAuditIsForSupervisors(t *testing.T) {
 	if _, err := ana.Account(cx, "acc_1003"); err != nil {
 		t.Fatal(err)
 	}
-	_, err := ana.Audit(cx, client.AuditQuery{})
+	own, err := ana.Audit(cx, client.AuditQuery{})
+	if err != nil || len(own) == 0 {
+		t.Fatalf("ana's own audit = %d entries, %v", len(own), err)
+	}
+	for _, en := range own {
+		if en.AgentID != "ag_ana" {
+			t.Errorf("ana sees %+v", en)
+		}
+	}
+	_, err = ana.Audit(cx, client.AuditQuery{AgentID: "ag_sam"})
 	if !errors.Is(err, client.ErrForbidden) || client.Explain(err, time.UTC) != "You are not allowed to do this." {
-		t.Fatalf("agent reading the audit: %v", err)
+		t.Fatalf("agent reading another's audit: %v", err)
 	}
 	entries, err := sam.Audit(cx, client.AuditQuery{AgentID: "ag_ana", AccountID: "acc_1003", Since: start, Until: time.Now().Add(time.Minute)})
 	if err != nil || len(entries) == 0 {

@@ -2,6 +2,8 @@ package client
 
 import (
 	"context"
+	"encoding/json"
+	"errors"
 	"net/http"
 	"net/url"
 
@@ -52,8 +54,9 @@ func (c *Client) Case(ctx context.Context, caseID string) (data.Case, error) {
 	return out, err
 }
 
-// UpdateCase applies patch if patch.Version is the stored version (ErrConflict
-// otherwise: reload and reapply). Never retried.
+// UpdateCase applies patch if patch.Version is the stored version. Otherwise
+// it is ErrConflict, and CurrentCase(err) gives the case as the backend has it
+// now, for the agent to settle an offline edit against. Never retried.
 func (c *Client) UpdateCase(ctx context.Context, caseID string, patch data.CasePatch) (data.Case, error) {
 	var out data.Case
 	if err := needIDs(caseID); err != nil {
@@ -64,7 +67,8 @@ func (c *Client) UpdateCase(ctx context.Context, caseID string, patch data.CaseP
 }
 
 // AddNote appends a note to a case and returns the case. The caller makes
-// note.ID, so a retried append never duplicates the note.
+// note.ID, so a retried append never duplicates the note: the backend answers
+// a repeat with its first answer (the case right after the append).
 func (c *Client) AddNote(ctx context.Context, caseID string, note data.Note) (data.Case, error) {
 	var out data.Case
 	if err := needIDs(caseID, note.ID); err != nil {
@@ -72,4 +76,23 @@ func (c *Client) AddNote(ctx context.Context, caseID string, note data.Note) (da
 	}
 	err := c.do(ctx, call{method: http.MethodPost, path: path("cases", caseID, "notes"), body: note, repeatable: true}, &out)
 	return out, err
+}
+
+// CurrentCase is the case as the backend has it now, carried by the
+// ErrConflict of an UpdateCase with a stale version. ok is false for any other
+// error, or when the conflict carries no readable case.
+func CurrentCase(err error) (cs data.Case, ok bool) {
+	var ae *APIError
+	if !errors.As(err, &ae) || ae.Status != http.StatusConflict {
+		return cs, false
+	}
+	cur, found := ae.Body.Details["current"]
+	if !found {
+		return cs, false
+	}
+	raw, merr := json.Marshal(cur)
+	if merr != nil || json.Unmarshal(raw, &cs) != nil || cs.ID == "" {
+		return data.Case{}, false
+	}
+	return cs, true
 }

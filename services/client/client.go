@@ -188,6 +188,11 @@ type call struct {
 	// token, when set, is sent instead of the client's current token (a
 	// sign-out ends the session it started with).
 	token string
+	// replayed, when set, receives whether the 2xx answer was the replay of
+	// the first answer of an earlier call (the Idempotent-Replayed header):
+	// a replay after an attempt of this call that may have reached the
+	// backend (a lost answer) is this call's own write, not an earlier one.
+	replayed *bool
 }
 
 // errServerStatus tells the breaker that an attempt that got an answer still
@@ -202,10 +207,15 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	if cl.method == http.MethodGet || cl.repeatable {
 		retries = c.opts.MaxRetries
 	}
+	mayHaveWritten := false // an earlier attempt may have reached the backend
 	for attempt := 0; ; attempt++ {
 		resp, err := c.attempt(ctx, cl, start)
 		if err == nil {
 			if resp.StatusCode() >= 200 && resp.StatusCode() < 300 {
+				if cl.replayed != nil {
+					*cl.replayed = !mayHaveWritten &&
+						strings.EqualFold(strings.TrimSpace(resp.Header().Get(data.HeaderIdempotentReplayed)), "true")
+				}
 				return c.wrap(cl, decodeBody(resp.Body(), out))
 			}
 			err = parseError(resp.StatusCode(), resp.Header(), resp.Body(), time.Now())
@@ -224,6 +234,9 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 		}
 		if attempt >= retries || !retryable(err) {
 			return c.wrap(cl, err)
+		}
+		if errors.Is(err, ErrOffline) || errors.Is(err, ErrTimeout) {
+			mayHaveWritten = true
 		}
 		wait := c.backoff(attempt)
 		var rl *RateLimitError

@@ -40,8 +40,9 @@ var (
 	ErrWrongCode = fmt.Errorf("wrong code: %w", ErrForbidden)
 	// ErrNotFound: 404.
 	ErrNotFound = errors.New("not found")
-	// ErrConflict: 409, a stale version, a reused idempotency key with another
-	// body, a decision on a decided approval, or a self-approval.
+	// ErrConflict: 409, a stale version (CurrentCase gives the case as it is),
+	// a reused idempotency key with another body, a decision on a decided
+	// approval, or an audit chain head behind the one recorded.
 	ErrConflict = errors.New("conflict")
 	// ErrChannelUnavailable: 422, the channel cannot work for this account
 	// (VoIP or landline number, no trusted device with notifications).
@@ -58,6 +59,12 @@ var (
 	// ErrCircuitOpen: the circuit breaker is open after repeated failures, so the
 	// call failed fast without reaching the backend. It wraps ErrOffline.
 	ErrCircuitOpen = fmt.Errorf("circuit open: %w", ErrOffline)
+	// ErrSelfApproval: a supervisor tried to decide a request they made
+	// themselves (403 self_approval; four eyes). It wraps ErrForbidden.
+	ErrSelfApproval = fmt.Errorf("own request: %w", ErrForbidden)
+	// ErrApprovalExpired: the request expired before anyone decided it (409
+	// approval_expired); the agent must ask again. It wraps ErrConflict.
+	ErrApprovalExpired = fmt.Errorf("approval expired: %w", ErrConflict)
 )
 
 // APIError is a 4xx or 5xx answer of the backend with its decoded error body
@@ -101,6 +108,10 @@ func sentinelFor(status int, code string) error {
 		return ErrIdentityRequired
 	case status == http.StatusForbidden && code == data.ErrCodeWrongCode:
 		return ErrWrongCode
+	case status == http.StatusForbidden && code == data.ErrCodeSelfApproval:
+		return ErrSelfApproval
+	case status == http.StatusConflict && code == data.ErrCodeApprovalExpired:
+		return ErrApprovalExpired
 	case status == http.StatusForbidden:
 		return ErrForbidden
 	case status == http.StatusNotFound:
@@ -215,8 +226,12 @@ func Explain(err error, loc *time.Location) string {
 			return fmt.Sprintf("Wrong code: %d tries left.", n)
 		}
 		return "Wrong code."
+	case errors.Is(err, ErrSelfApproval):
+		return "You asked for this yourself: another supervisor must decide it."
 	case errors.Is(err, ErrForbidden):
 		return "You are not allowed to do this."
+	case errors.Is(err, ErrApprovalExpired):
+		return "This request expired before anyone decided it: the agent must ask again."
 	case errors.Is(err, ErrNotFound):
 		return "Not found."
 	case errors.Is(err, ErrConflict):

@@ -182,7 +182,8 @@ func FuzzDecodeBody(f *testing.F) {
 		outs := []any{&data.Session{}, &data.Agent{}, &data.AccountList{}, &data.Account{}, &data.RevealResult{},
 			&data.DeliveryList{}, &data.ResendResult{}, &data.RateLimits{}, &data.TrustedDeviceList{},
 			&data.ActionResult{}, &data.LoginActivityPage{}, &data.IdentityCheck{}, &data.IdentityProof{},
-			&data.ApprovalList{}, &data.Approval{}, &data.CaseList{}, &data.Case{}, &data.AuditList{}, &data.DemoInbox{}}
+			&data.ApprovalList{}, &data.Approval{}, &data.ApprovalCount{}, &data.CaseList{}, &data.Case{}, &data.AuditList{},
+			&data.ChainHead{}, &data.DemoInbox{}}
 		for _, out := range outs {
 			if err := decodeBody(body, out); err != nil && !errors.Is(err, ErrBadResponse) {
 				t.Fatalf("decode into %T: %v is not ErrBadResponse", out, err)
@@ -211,4 +212,21 @@ func TestWrongCodeIsItsOwnError(t *testing.T) {
 		t.Errorf("403 wrong_code: ErrWrongCode %v, ErrForbidden %v, ErrLocked %v",
 			errors.Is(err, ErrWrongCode), errors.Is(err, ErrForbidden), errors.Is(err, ErrLocked))
 	}
+}
+
+// FuzzCurrentCase reads arbitrary 409 bodies as a stale update's conflict.
+func FuzzCurrentCase(f *testing.F) {
+	f.Add([]byte(`{"code":"conflict","details":{"current_version":2,"current":{"id":"c","version":2}}}`))
+	f.Add([]byte(`{"code":"conflict","details":{"current":"not a case"}}`))
+	f.Add([]byte(`{"code":"conflict","details":{"current":{"id":"c","notes":[{"at":"bad"}]}}}`))
+	f.Add([]byte(`{"details":{"current":null}}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		err := parseError(http.StatusConflict, http.Header{}, body, time.Now())
+		if !errors.Is(err, ErrConflict) {
+			t.Fatalf("409 gave %v", err)
+		}
+		if cs, ok := CurrentCase(fmt.Errorf("PATCH /v1/cases/c: %w", err)); ok && cs.ID == "" {
+			t.Fatalf("a current case without an id: %+v", cs)
+		}
+	})
 }

@@ -42,3 +42,27 @@ func ExampleClient_Resend() {
 		fmt.Println("sent", res.Delivery.ID)
 	}
 }
+
+// The audit screen reads the backend's audit page by page: a filtered page can
+// be short, or empty, while NextCursor is set, so the loop follows the cursor
+// rather than counting entries.
+func ExampleClient_AuditPage() {
+	c := client.New("http://127.0.0.1:8080", client.Options{})
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	q := client.AuditQuery{AccountID: "acc_1002", Outcome: data.AuditDenied, Limit: 100}
+	var shown []data.AuditEntry
+	for len(shown) < 100 {
+		page, err := c.AuditPage(ctx, q)
+		if err != nil {
+			fmt.Println(client.Explain(err, time.Local))
+			return
+		}
+		shown = append(shown, page.Entries...)
+		if page.NextCursor == "" {
+			break
+		}
+		q.Cursor = page.NextCursor
+	}
+	fmt.Println(len(shown), "entries")
+}

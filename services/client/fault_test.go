@@ -220,12 +220,6 @@ func TestNonIdempotentWritesAreSentOnce(t *testing.T) {
 			_, err := c.VerifyIdentity(ctx, "ic", "123456")
 			return err
 		},
-		"RequestApproval": func(ctx context.Context, c *Client) error {
-			_, err := c.RequestApproval(ctx, data.ApprovalRequest{AccountID: "a", Action: data.ActionDisable2FA, Reason: "r"})
-			return err
-		},
-		"Approve": func(ctx context.Context, c *Client) error { _, err := c.Approve(ctx, "ap", ""); return err },
-		"Reject":  func(ctx context.Context, c *Client) error { _, err := c.Reject(ctx, "ap", ""); return err },
 		"UpdateCase": func(ctx context.Context, c *Client) error {
 			st := data.CaseResolved
 			_, err := c.UpdateCase(ctx, "case-1", data.CasePatch{Version: 1, Status: &st})
@@ -267,7 +261,8 @@ func TestNonIdempotentWritesAreSentOnce(t *testing.T) {
 }
 
 // TestKeyedWritesAreRetried checks that the writes carrying an idempotency key
-// or a client-made id are retried after a 503, with the same key and body.
+// or a client-made id, and the decisions the backend replays, are retried
+// after a 503, with the same key and body.
 func TestKeyedWritesAreRetried(t *testing.T) {
 	type seen struct{ key, body string }
 	var mu sync.Mutex
@@ -303,8 +298,20 @@ func TestKeyedWritesAreRetried(t *testing.T) {
 	if _, err := c.AddNote(ctx, "case-1", data.Note{ID: "note-1", Text: "called back"}); err != nil {
 		t.Fatalf("AddNote: %v", err)
 	}
-	if n := s.hits.Load(); n != 6 {
-		t.Fatalf("server saw %d requests, want 6 (each write twice)", n)
+	if _, err := c.RequestApproval(ctx, data.ApprovalRequest{AccountID: "a", Action: data.ActionDisable2FA, Reason: "r"}); err != nil {
+		t.Fatalf("RequestApproval: %v", err)
+	}
+	if _, err := c.Approve(ctx, "ap", "ok"); err != nil {
+		t.Fatalf("Approve: %v", err)
+	}
+	if _, err := c.Reject(ctx, "ap2", "no"); err != nil {
+		t.Fatalf("Reject: %v", err)
+	}
+	if _, err := c.RecordChainHead(ctx, data.ChainHeadRequest{ConsoleID: "desk", Count: 1, Hash: strings.Repeat("0", 64)}); err != nil {
+		t.Fatalf("RecordChainHead: %v", err)
+	}
+	if n := s.hits.Load(); n != 14 {
+		t.Fatalf("server saw %d requests, want 14 (each write twice)", n)
 	}
 	for i := 0; i < len(got); i += 2 {
 		if got[i] != got[i+1] {
@@ -313,6 +320,9 @@ func TestKeyedWritesAreRetried(t *testing.T) {
 	}
 	if got[0].key != key {
 		t.Errorf("Idempotency-Key = %q, want %q", got[0].key, key)
+	}
+	if got[6].key == "" {
+		t.Error("RequestApproval sent no Idempotency-Key")
 	}
 }
 
@@ -692,13 +702,15 @@ func TestAllLoginActivityStopsOnLoopingCursor(t *testing.T) {
 	}
 }
 
-// FuzzClientAnswers puts arbitrary answers (status, Retry-After, body) behind a
-// real HTTP server and checks that every method-level result is either a value
-// or an error wrapping a sentinel, never a panic or a hang.
+// FuzzClientAnswers puts arbitrary answers (status, Retry-After, the replay
+// header, body) behind a real HTTP server and calls every Client method on
+// them: each result is a value or an error wrapping a sentinel, never a panic
+// or a hang, and the helpers that read errors (Explain, CurrentCase) cope.
 func FuzzClientAnswers(f *testing.F) {
 	type answer struct {
 		status     int
 		retryAfter string
+		replayed   string
 		body       []byte
 	}
 	var mu sync.Mutex
@@ -710,31 +722,46 @@ func FuzzClientAnswers(f *testing.F) {
 		if a.retryAfter != "" {
 			w.Header().Set("Retry-After", a.retryAfter)
 		}
+		if a.replayed != "" {
+			w.Header().Set(data.HeaderIdempotentReplayed, a.replayed)
+		}
 		w.WriteHeader(a.status)
 		_, _ = w.Write(a.body)
 	}))
 	defer srv.Close()
 	c := New(srv.URL, Options{MaxRetries: -1, Timeout: 2 * time.Second, BreakerFailures: 1 << 30})
+	c.SetToken("tok")
 
-	f.Add(200, "", []byte(`{"id":"acc_1"}`))
-	f.Add(200, "", []byte(`{"events":[{"id":"e"}],"next_cursor":""}`))
-	f.Add(429, "60", []byte(`{"code":"rate_limited"}`))
-	f.Add(503, "", []byte(`<html>`))
-	f.Add(204, "", []byte{})
-	f.Add(301, "", []byte{})
-	f.Fuzz(func(t *testing.T, status int, retryAfter string, body []byte) {
+	f.Add(200, "", "", []byte(`{"id":"acc_1"}`))
+	f.Add(200, "", "", []byte(`{"events":[{"id":"e"}],"next_cursor":""}`))
+	f.Add(201, "", "true", []byte(`{"delivery":{"id":"d"},"replayed":false}`))
+	f.Add(200, "", "", []byte(`{"entries":[{"id":"a","status":200,"outcome":"ok"}],"next_cursor":"AAAA"}`))
+	f.Add(200, "", "", []byte(`{"status":"pending","count":3}`))
+	f.Add(409, "", "", []byte(`{"code":"conflict","details":{"current":{"id":"c","notes":[{"id":1}]}}}`))
+	f.Add(409, "", "", []byte(`{"code":"approval_expired","details":{"expires_at":"x"}}`))
+	f.Add(403, "", "", []byte(`{"code":"self_approval","message":"own"}`))
+	f.Add(429, "60", "", []byte(`{"code":"rate_limited"}`))
+	f.Add(503, "", "", []byte(`<html>`))
+	f.Add(204, "", "", []byte{})
+	f.Add(301, "", "", []byte{})
+	f.Fuzz(func(t *testing.T, status int, retryAfter, replayed string, body []byte) {
 		status = 200 + abs(status)%400 // valid final statuses, 200-599
 		if !validHeaderValue(retryAfter) {
 			retryAfter = ""
 		}
+		if !validHeaderValue(replayed) {
+			replayed = ""
+		}
 		mu.Lock()
-		cur = answer{status, retryAfter, body}
+		cur = answer{status, retryAfter, replayed, body}
 		mu.Unlock()
 		ctx := context.Background()
 		check := func(what string, err error) {
 			if err == nil {
 				return
 			}
+			_ = Explain(err, time.UTC)
+			_, _ = CurrentCase(err)
 			for _, s := range sentinels {
 				if errors.Is(err, s) {
 					return
@@ -742,12 +769,47 @@ func FuzzClientAnswers(f *testing.F) {
 			}
 			t.Fatalf("%s: status %d: %v wraps no sentinel", what, status, err)
 		}
-		_, err := c.Account(ctx, "acc_1")
-		check("Account", err)
-		_, err = c.LoginActivity(ctx, "acc_1", "", 10)
-		check("LoginActivity", err)
-		_, err = c.SearchAccounts(ctx, AccountQuery{Phone: "+1"})
-		check("SearchAccounts", err)
+		auth := ActionAuth{Proof: "p"}
+		calls := map[string]func() error{
+			"SignIn":         func() error { _, err := c.SignIn(ctx, "ana", "demo"); c.SetToken("tok"); return err },
+			"Me":             func() error { _, err := c.Me(ctx); return err },
+			"SearchAccounts": func() error { _, err := c.SearchAccounts(ctx, AccountQuery{Phone: "+1"}); return err },
+			"Account":        func() error { _, err := c.Account(ctx, "acc_1"); return err },
+			"Reveal":         func() error { _, err := c.Reveal(ctx, "acc_1", "phone", "r"); return err },
+			"Deliveries":     func() error { _, err := c.Deliveries(ctx, "acc_1"); return err },
+			"Resend":         func() error { _, err := c.Resend(ctx, "acc_1", data.ResendRequest{}, "k"); return err },
+			"RateLimits":     func() error { _, err := c.RateLimits(ctx, "acc_1"); return err },
+			"TrustedDevices": func() error { _, err := c.TrustedDevices(ctx, "acc_1"); return err },
+			"RemoveDevice":   func() error { _, err := c.RemoveDevice(ctx, "acc_1", "d", auth); return err },
+			"Disable2FA":     func() error { _, err := c.Disable2FA(ctx, "acc_1", auth); return err },
+			"ChangeContact": func() error {
+				_, err := c.ChangeContact(ctx, "acc_1", data.ContactChange{Email: "e"}, auth)
+				return err
+			},
+			"RevokeSessions":     func() error { _, err := c.RevokeSessions(ctx, "acc_1", auth); return err },
+			"LoginActivity":      func() error { _, err := c.LoginActivity(ctx, "acc_1", "", 10); return err },
+			"AllLoginActivity":   func() error { _, err := c.AllLoginActivity(ctx, "acc_1", 20); return err },
+			"StartIdentityCheck": func() error { _, err := c.StartIdentityCheck(ctx, "acc_1", data.ChannelEmail); return err },
+			"VerifyIdentity":     func() error { _, err := c.VerifyIdentity(ctx, "ic", "123456"); return err },
+			"DemoInbox":          func() error { _, err := c.DemoInbox(ctx, "acc_1"); return err },
+			"ListApprovals":      func() error { _, err := c.ListApprovals(ctx, ApprovalQuery{Status: data.ApprovalPending}); return err },
+			"PendingApprovals":   func() error { _, err := c.PendingApprovals(ctx); return err },
+			"RequestApproval":    func() error { _, err := c.RequestApproval(ctx, data.ApprovalRequest{}); return err },
+			"Approve":            func() error { _, err := c.Approve(ctx, "ap", "ok"); return err },
+			"Reject":             func() error { _, err := c.Reject(ctx, "ap", "no"); return err },
+			"Cases":              func() error { _, err := c.Cases(ctx, CaseQuery{}); return err },
+			"CreateCase":         func() error { _, err := c.CreateCase(ctx, data.Case{ID: "c"}); return err },
+			"Case":               func() error { _, err := c.Case(ctx, "c"); return err },
+			"UpdateCase":         func() error { _, err := c.UpdateCase(ctx, "c", data.CasePatch{}); return err },
+			"AddNote":            func() error { _, err := c.AddNote(ctx, "c", data.Note{ID: "n"}); return err },
+			"AuditPage":          func() error { _, err := c.AuditPage(ctx, AuditQuery{Limit: 10}); return err },
+			"RecordChainHead":    func() error { _, err := c.RecordChainHead(ctx, data.ChainHeadRequest{ConsoleID: "d"}); return err },
+			"LatestChainHead":    func() error { _, err := c.LatestChainHead(ctx, "d"); return err },
+			"SignOut":            func() error { err := c.SignOut(ctx); c.SetToken("tok"); return err },
+		}
+		for name, call := range calls {
+			check(name, call())
+		}
 	})
 }
 
