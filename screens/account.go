@@ -27,6 +27,7 @@ type accountHeader struct {
 	refresh                  *widget.Button
 	badges                   *fyne.Container
 	limit                    *badgeWidget
+	openCase                 *badgeWidget
 	content                  fyne.CanvasObject
 }
 
@@ -38,6 +39,8 @@ func newAccountHeader(w *workspace) *accountHeader {
 	h.contact.Selectable = true
 	h.badges = container.NewHBox()
 	h.limit = badge("", widget.MediumImportance)
+	h.openCase = badge("open case", widget.HighImportance)
+	h.openCase.Hide()
 	h.revealPhone = widget.NewButtonWithIcon("Reveal phone…", theme.VisibilityIcon(), func() { h.onReveal("phone") })
 	h.revealEmail = widget.NewButtonWithIcon("Reveal email…", theme.VisibilityIcon(), func() { h.onReveal("email") })
 	h.refresh = widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), w.refresh)
@@ -56,13 +59,14 @@ func (h *accountHeader) build() fyne.CanvasObject {
 func (h *accountHeader) set(acct *data.Account) {
 	if h.acct == nil || acct == nil || h.acct.ID != acct.ID {
 		h.revealed = map[string]string{}
+		h.openCase.Hide() // the Case tab says again when it has loaded
 	}
 	h.acct = acct
 	h.title.SetText(fmt.Sprintf("%s · %s · %s", acct.Name, acct.App, acct.ID))
 	h.showContact()
 	h.limit.set("", widget.MediumImportance)
 	h.limit.Hide()
-	h.badges.Objects = append(accountBadges(acct), h.limit)
+	h.badges.Objects = append(accountBadges(acct), h.limit, h.openCase)
 	h.badges.Refresh()
 }
 
@@ -87,6 +91,11 @@ func (h *accountHeader) showContact() {
 		parts = append(parts, "no phone or email on file")
 	}
 	h.contact.SetText(strings.Join(parts, " · "))
+}
+
+// setOpenCase shows whether the account has a case still open.
+func (h *accountHeader) setOpenCase(open bool) {
+	showIf(h.openCase, open)
 }
 
 // setRateLimits shows the tightest send limit, if any blocks a send now.
@@ -198,6 +207,7 @@ func (h *accountHeader) reveal(ctx context.Context, accountID, field, reason str
 		}
 		h.revealed[field] = v
 		h.showContact()
+		h.w.record("reveal", accountID, "", field+": "+reason)
 	})
 }
 
@@ -212,6 +222,7 @@ type overviewPanel struct {
 	values  map[string]*widget.Label
 	limits  *widget.Label
 	ways    *widget.Label
+	off2FA  *widget.Button
 	content fyne.CanvasObject
 }
 
@@ -247,7 +258,13 @@ func (p *overviewPanel) build() fyne.CanvasObject {
 	if p.content == nil {
 		lim := widget.NewLabelWithStyle("Send limits", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		ways := widget.NewLabelWithStyle("Other ways in", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		right := container.NewVBox(p.forms[1], widget.NewSeparator(), ways, p.ways)
+		// The account's sensitive changes: each through the identity check or
+		// a supervisor, each saying what it does to the customer first.
+		p.off2FA = widget.NewButtonWithIcon("Turn 2FA off…", theme.WarningIcon(), p.w.disable2FA)
+		changePhone := widget.NewButtonWithIcon("Change phone…", theme.DocumentCreateIcon(), func() { p.w.changeContact("phone") })
+		changeEmail := widget.NewButtonWithIcon("Change email…", theme.DocumentCreateIcon(), func() { p.w.changeContact("email") })
+		changes := container.NewHBox(p.off2FA, changePhone, changeEmail)
+		right := container.NewVBox(p.forms[1], changes, widget.NewSeparator(), ways, p.ways)
 		p.content = container.NewVScroll(container.NewVBox(container.NewGridWithColumns(2, p.forms[0], right),
 			widget.NewSeparator(), lim, p.ls.label, p.limits))
 	}
@@ -306,6 +323,9 @@ func (p *overviewPanel) show(a data.Account) {
 		p.values[k].SetText(v)
 	}
 	p.ways.SetText(otherWaysIn(a))
+	if p.off2FA != nil {
+		showIf(p.off2FA, a.TwoFactor.Enabled)
+	}
 }
 
 func orNone(s string) string {

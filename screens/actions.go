@@ -2,8 +2,10 @@ package screens
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -13,6 +15,7 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/services/client"
+	"verifydesk/services/phone"
 )
 
 // sensitiveAction is one action that needs the caller's identity checked first,
@@ -60,6 +63,91 @@ func (w *workspace) revokeSessionsAction(acct *data.Account) sensitiveAction {
 	}
 }
 
+func (w *workspace) disable2FA() {
+	if acct := w.currentAccount(); acct != nil {
+		w.startSensitive(acct, w.disable2FAAction(acct))
+	}
+}
+
+func (w *workspace) disable2FAAction(acct *data.Account) sensitiveAction {
+	return sensitiveAction{
+		action:  data.ActionDisable2FA,
+		title:   "Turn two-step verification off",
+		explain: actionConsequence(data.ActionDisable2FA),
+		run: func(ctx context.Context, auth client.ActionAuth) (data.ActionResult, error) {
+			return w.api.Disable2FA(ctx, acct.ID, auth)
+		},
+	}
+}
+
+// changeContactAction changes the account's phone (E.164) or email to v.
+func (w *workspace) changeContactAction(acct *data.Account, field, v string) sensitiveAction {
+	change := data.ContactChange{Phone: v}
+	action, param := data.ActionChangePhone, "new_phone"
+	if field == "email" {
+		change = data.ContactChange{Email: v}
+		action, param = data.ActionChangeEmail, "new_email"
+	}
+	return sensitiveAction{
+		action:  action,
+		title:   "Change the " + field + " to " + maskContact(v),
+		explain: actionConsequence(action),
+		params:  map[string]string{param: v},
+		run: func(ctx context.Context, auth client.ActionAuth) (data.ActionResult, error) {
+			return w.api.ChangeContact(ctx, acct.ID, change, auth)
+		},
+	}
+}
+
+// changeContact asks for the new phone number (in the caller's country) or
+// email, checks it as it is typed, then leads to the identity check. A tap
+// handler.
+func (w *workspace) changeContact(field string) {
+	acct := w.currentAccount()
+	if acct == nil {
+		return
+	}
+	entry := widget.NewEntry()
+	region := w.selectedRegion()
+	var value func() string
+	if field == "phone" {
+		entry.SetPlaceHolder("the new number, e.g. +44 7911 123456")
+		entry.Validator = func(s string) error {
+			d := phone.Diagnose(region, s)
+			if !d.Valid || d.E164 == "" {
+				return errors.New("not a valid number in " + phone.RegionName(region) + ": type it with + and the country code")
+			}
+			if d.SMSCapable == phone.SMSNo {
+				return errors.New("this number cannot receive SMS codes (" + phone.TypeWords(d.Type) + ")")
+			}
+			return nil
+		}
+		value = func() string { return phone.Diagnose(region, entry.Text).E164 }
+	} else {
+		entry.SetPlaceHolder("the new email address")
+		entry.Validator = func(s string) error {
+			s = strings.TrimSpace(s)
+			at := strings.LastIndexByte(s, '@')
+			if at < 1 || !strings.Contains(s[at:], ".") || strings.ContainsAny(s, " \t<>") {
+				return errors.New("an email address looks like name@example.com")
+			}
+			return nil
+		}
+		value = func() string { return strings.ToLower(strings.TrimSpace(entry.Text)) }
+	}
+	item := widget.NewFormItem("New "+field, entry)
+	item.HintText = "Codes go there from now on; the old " + field + " gets a security notice."
+	d := dialog.NewForm("Change the "+field+" of "+acct.Name+"?", "Continue", "Cancel", []*widget.FormItem{item}, func(ok bool) {
+		if !ok {
+			return
+		}
+		w.startSensitive(acct, w.changeContactAction(acct, field, value()))
+	}, w.win)
+	d.Resize(fyne.NewSize(30*theme.TextSize(), d.MinSize().Height))
+	d.Show()
+	w.win.Canvas().Focus(entry)
+}
+
 // currentAccount is the account on screen. UI thread.
 func (w *workspace) currentAccount() *data.Account { return w.account }
 
@@ -80,9 +168,13 @@ type identityFlow struct {
 	approval *widget.Button
 	dlg      dialog.Dialog
 	checkID  string
+	failure  string // why the action did not go through, shown with the proof's countdown
 	// proof is kept when the caller was verified but the action then failed
-	// (backend busy, say): a retry uses it instead of a new check code.
-	proof string
+	// (backend busy, say): a retry uses it instead of a new check code, while
+	// it is valid (a countdown says how long).
+	proof        string
+	proofExpires time.Time
+	tickGen      int
 }
 
 // startSensitive opens the identity-check dialog for act on acct.
@@ -168,10 +260,12 @@ func (f *identityFlow) verifyAndRun(ctx context.Context, checkID, typed, proof s
 	ctx, cancel := context.WithTimeout(ctx, backendTimeout)
 	defer cancel()
 	var err error
+	var expiresAt time.Time
 	if proof == "" {
 		var p data.IdentityProof
 		p, err = f.w.api.VerifyIdentity(ctx, checkID, typed)
 		proof = p.Proof
+		expiresAt = p.ExpiresAt
 	}
 	var res data.ActionResult
 	actionErr := err
@@ -181,22 +275,48 @@ func (f *identityFlow) verifyAndRun(ctx context.Context, checkID, typed, proof s
 	fyne.Do(func() {
 		f.w.noteBackend(actionErr)
 		f.code.SetText("") // the code never stays on screen
-		if err == nil {
-			f.proof = proof // verified: a retry of the action needs no new code
+		if err == nil && !expiresAt.IsZero() {
+			f.proof, f.proofExpires = proof, expiresAt // verified: a retry of the action needs no new code
 		}
 		if actionErr != nil {
 			f.verify.Enable()
 			if err == nil {
 				f.verify.SetText("Try again")
-				f.status.SetText("The caller is verified, but the action did not go through: " + describeError(actionErr))
+				f.failure = "The caller is verified, but the action did not go through: " + describeError(actionErr)
+				f.showProof()
 				return
 			}
 			f.status.SetText(describeError(actionErr))
 			return
 		}
 		f.dlg.Hide()
+		f.w.record(f.act.action, f.acct.ID, "", f.act.title+" (identity checked)")
 		f.w.notice(actionDoneText(f.act, res))
 		f.w.reloadAccount()
+	})
+}
+
+// showProof says the action failed and, while the proof is valid, how long it
+// stays so and what it is good for, counting down; once it expires the flow
+// asks for a new check code. UI thread.
+func (f *identityFlow) showProof() {
+	f.tickGen++
+	now := f.w.cfg.now()
+	if f.proof == "" || !f.proofExpires.After(now) {
+		f.proof = ""
+		f.verify.SetText("Verify and continue")
+		f.status.SetText(f.failure + " The identity check has expired: send a new check code.")
+		return
+	}
+	f.status.SetText(fmt.Sprintf("%s\nThe identity check is valid for %s more, for this one action (%s) on this account.",
+		f.failure, countdown(f.proofExpires.Sub(now)), strings.ToLower(f.act.title[:1])+f.act.title[1:]))
+	gen := f.tickGen
+	f.w.cfg.after(time.Second, func() {
+		fyne.Do(func() {
+			if gen == f.tickGen && f.w.ctx.Err() == nil {
+				f.showProof()
+			}
+		})
 	})
 }
 
@@ -223,23 +343,39 @@ func (w *workspace) requestApproval(acct *data.Account, act sensitiveAction) {
 		return nil
 	}
 	items := []*widget.FormItem{widget.NewFormItem("Reason", reason)}
-	dialog.ShowForm("Ask a supervisor: "+act.title, "Send request", "Cancel", items, func(ok bool) {
-		if !ok {
-			return
+	items[0].HintText = "The supervisor sees it with the account; the request expires if nobody decides."
+	d := dialog.NewForm("Ask a supervisor: "+act.title, "Send request", "Cancel", items, func(ok bool) {
+		if ok {
+			w.sendApproval(acct, act, strings.TrimSpace(reason.Text))
 		}
-		req := data.ApprovalRequest{AccountID: acct.ID, Action: act.action, Params: act.params, Reason: strings.TrimSpace(reason.Text)}
-		w.cfg.goAsync(func() {
-			ctx, c := context.WithTimeout(w.ctx, backendTimeout)
-			defer c()
-			_, err := w.api.RequestApproval(ctx, req)
-			fyne.Do(func() {
-				w.noteBackend(err)
-				if err != nil {
-					dialog.ShowInformation("Request not sent", describeError(err), w.win)
-					return
-				}
-				dialog.ShowInformation("Request sent", "A supervisor will review it. The action runs when they approve; you will see it in the account.", w.win)
-			})
-		})
 	}, w.win)
+	reason.Wrapping = fyne.TextWrapWord
+	reason.SetMinRowsVisible(3)
+	d.Resize(fyne.NewSize(32*theme.TextSize(), d.MinSize().Height))
+	d.Show()
+	w.win.Canvas().Focus(reason)
+}
+
+// sendApproval sends the request for act with the agent's reason, linked to
+// the case open on the account, if any. UI thread; the call runs off it.
+func (w *workspace) sendApproval(acct *data.Account, act sensitiveAction, reason string) {
+	req := data.ApprovalRequest{AccountID: acct.ID, Action: act.action, Params: act.params, Reason: reason}
+	if rec := w.casePanel.rec; rec != nil && rec.Case.AccountID == acct.ID {
+		req.CaseID = rec.Case.ID
+	}
+	w.cfg.goAsync(func() {
+		ctx, c := context.WithTimeout(w.ctx, backendTimeout)
+		defer c()
+		_, err := w.api.RequestApproval(ctx, req)
+		fyne.Do(func() {
+			w.noteBackend(err)
+			if err != nil {
+				dialog.ShowInformation("Request not sent", describeError(err), w.win)
+				return
+			}
+			w.record("approval_request", acct.ID, req.CaseID, act.title)
+			w.approvals.poll()
+			dialog.ShowInformation("Request sent", "A supervisor will review it. The action runs when they approve; you will see it in the account.", w.win)
+		})
+	})
 }

@@ -381,6 +381,7 @@ func (p *codesPanel) send(ctx context.Context, accountID string, req data.Resend
 		}
 		p.pendingKey = ""
 		d := res.Delivery
+		p.w.record("resend", accountID, "", d.Channel+" "+d.Purpose+" "+d.ID)
 		msg := fmt.Sprintf("Sent: %s to %s (%s). Tell the customer to look for a message from %s and to wait a few minutes before asking again.", methodWords(d.Channel), d.DestinationMasked, d.Status, d.Sender)
 		if res.Replayed {
 			msg = "Already sent a moment ago; nothing new was sent."

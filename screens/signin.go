@@ -21,12 +21,17 @@ type signInScreen struct {
 	cfg        Config
 	api        signInAPI
 	onSignedIn func(data.Session)
+	// onOffline is told when sign-in failed because the backend cannot be
+	// reached: the UI then offers the cached cases.
+	onOffline func()
 
 	user, pass *widget.Entry
 	submit     *widget.Button
 	status     *widget.Label
 	progress   *widget.ProgressBarInfinite
 	backend    *widget.Label
+	cacheNote  *widget.Label
+	offline    *widget.Button
 	content    fyne.CanvasObject
 }
 
@@ -52,7 +57,26 @@ func newSignInScreen(cfg Config, onSignedIn func(data.Session)) *signInScreen {
 	s.progress = widget.NewProgressBarInfinite()
 	s.backend = widget.NewLabel("Connecting to the auth backend…")
 	s.backend.Wrapping = fyne.TextWrapWord
+	s.cacheNote = widget.NewLabel("")
+	s.cacheNote.Wrapping = fyne.TextWrapWord
+	s.cacheNote.Importance = widget.WarningImportance
+	s.cacheNote.Hide()
+	s.offline = widget.NewButtonWithIcon("", theme.FolderOpenIcon(), nil)
+	s.offline.Hide()
 	return s
+}
+
+// setCacheProblem says what is wrong with the cache, if anything. UI thread.
+func (s *signInScreen) setCacheProblem(problem string) {
+	s.cacheNote.SetText(problem)
+	showIf(s.cacheNote, problem != "")
+}
+
+// offerOffline shows the way to the cached cases of agent. UI thread.
+func (s *signInScreen) offerOffline(agent data.Agent, open func()) {
+	s.offline.SetText("Open the cached cases of " + agent.Name + " (read-only)")
+	s.offline.OnTapped = open
+	s.offline.Show()
 }
 
 func (s *signInScreen) build() fyne.CanvasObject {
@@ -73,7 +97,7 @@ func (s *signInScreen) build() fyne.CanvasObject {
 		note.Wrapping = fyne.TextWrapWord
 		items = append(items, container.NewCenter(demo), note)
 	}
-	items = append(items, form, s.submit, s.progress, s.status, s.backend)
+	items = append(items, form, s.submit, s.progress, s.status, s.backend, s.offline, s.cacheNote)
 	if s.cfg.OnSettings != nil {
 		items = append(items, widget.NewButtonWithIcon("Settings…", theme.SettingsIcon(), s.cfg.OnSettings))
 	}
@@ -141,6 +165,9 @@ func (s *signInScreen) signIn(ctx context.Context, user, pass string) {
 		s.submit.Enable()
 		if err != nil {
 			s.showStatus(describeError(err), widget.DangerImportance)
+			if isOffline(err) && s.onOffline != nil {
+				s.onOffline()
+			}
 			return
 		}
 		s.onSignedIn(sess)

@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"time"
 
@@ -9,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/container"
 
 	"verifydesk/data"
+	"verifydesk/data/cache"
 	"verifydesk/services/client"
 	"verifydesk/services/geo"
 )
@@ -28,11 +30,24 @@ type API interface {
 	TrustedDevices(ctx context.Context, accountID string) ([]data.TrustedDevice, error)
 	RemoveDevice(ctx context.Context, accountID, deviceID string, auth client.ActionAuth) (data.ActionResult, error)
 	RevokeSessions(ctx context.Context, accountID string, auth client.ActionAuth) (data.ActionResult, error)
+	Disable2FA(ctx context.Context, accountID string, auth client.ActionAuth) (data.ActionResult, error)
+	ChangeContact(ctx context.Context, accountID string, change data.ContactChange, auth client.ActionAuth) (data.ActionResult, error)
 	AllLoginActivity(ctx context.Context, accountID string, max int) ([]data.LoginEvent, error)
 	StartIdentityCheck(ctx context.Context, accountID, channel string) (data.IdentityCheck, error)
 	VerifyIdentity(ctx context.Context, checkID, code string) (data.IdentityProof, error)
 	RequestApproval(ctx context.Context, req data.ApprovalRequest) (data.Approval, error)
+	ListApprovals(ctx context.Context, q client.ApprovalQuery) ([]data.Approval, error)
+	PendingApprovals(ctx context.Context) (int, error)
+	Approve(ctx context.Context, approvalID, note string) (data.Approval, error)
+	Reject(ctx context.Context, approvalID, note string) (data.Approval, error)
+	AuditPage(ctx context.Context, q client.AuditQuery) (data.AuditList, error)
 	Cases(ctx context.Context, q client.CaseQuery) ([]data.Case, error)
+	CreateCase(ctx context.Context, cs data.Case) (data.Case, error)
+	UpdateCase(ctx context.Context, caseID string, patch data.CasePatch) (data.Case, error)
+	AddNote(ctx context.Context, caseID string, note data.Note) (data.Case, error)
+	Case(ctx context.Context, caseID string) (data.Case, error)
+	RecordChainHead(ctx context.Context, head data.ChainHeadRequest) (data.ChainHead, error)
+	LatestChainHead(ctx context.Context, consoleID string) (data.ChainHead, error)
 }
 
 // Config is what the window needs besides the backend.
@@ -41,6 +56,12 @@ type Config struct {
 	Demo bool
 	// DemoUser and DemoPassword pre-fill the sign-in form in demo mode.
 	DemoUser, DemoPassword string
+	// Cache is the console's local cache of cases and its audit log; nil
+	// keeps nothing on this computer.
+	Cache *cache.Cache
+	// ConsoleID names this installation in the backend's record of the
+	// local audit chain's head.
+	ConsoleID string
 	// Locator places login IPs; nil hides locations.
 	Locator *geo.Locator
 	// Region is the country picker's first choice (ISO 3166-1 alpha-2).
@@ -109,6 +130,7 @@ type UI struct {
 func NewUI(win fyne.Window, cfg Config) *UI {
 	u := &UI{win: win, cfg: cfg}
 	u.signIn = newSignInScreen(cfg, u.onSignedIn)
+	u.signIn.onOffline = u.offerOffline
 	u.root = container.NewStack(u.signIn.build())
 	return u
 }
@@ -136,8 +158,54 @@ func (u *UI) SetLocator(loc *geo.Locator, problem string) {
 }
 
 // BackendFailed tells the agent, in words, why there is no backend to sign in
-// to. UI thread only.
-func (u *UI) BackendFailed(message string) { u.signIn.backendFailed(message) }
+// to, and offers the cached cases. UI thread only.
+func (u *UI) BackendFailed(message string) {
+	u.signIn.backendFailed(message)
+	u.offerOffline()
+}
+
+// SetCache hands the UI the console's cache (nil: none could be opened;
+// problem says why, or what was recovered). UI thread only.
+func (u *UI) SetCache(store *cache.Cache, problem string) {
+	u.cfg.Cache = store
+	u.signIn.setCacheProblem(problem)
+	if u.work != nil {
+		u.work.cfg.Cache = store
+		u.work.updateStatus()
+	}
+}
+
+// offerOffline shows the sign-in screen's way to the cached cases of the
+// agent who last signed in here, when there is a cache and such an agent.
+// UI thread; the cache read runs off it.
+func (u *UI) offerOffline() {
+	store := u.cfg.Cache
+	if store == nil {
+		return
+	}
+	u.cfg.goAsync(func() {
+		last, err := store.LastAgent()
+		fyne.Do(func() {
+			if err == nil && last.ID != "" && u.work == nil {
+				agent := data.Agent{ID: last.ID, Username: last.Username, Name: last.Name, Role: last.Role}
+				u.signIn.offerOffline(agent, func() { u.openOffline(agent) })
+			}
+		})
+	})
+}
+
+// openOffline opens the cached cases read-only for agent: the workspace says
+// it is offline, opens cases from the cache, and queues notes and ticks for
+// when the agent signs in again. UI thread.
+func (u *UI) openOffline(agent data.Agent) {
+	u.work = newWorkspace(u.win, u.api, u.cfg, agent, u.label+" (unreachable)", u.onSignOutRequested)
+	u.work.offlineReview = true
+	u.root.Objects = []fyne.CanvasObject{u.work.build()}
+	u.root.Refresh()
+	u.work.noteBackend(fmt.Errorf("offline review: %w", client.ErrOffline))
+	u.work.notice("Offline: the auth backend cannot be reached. These are the cases kept on this computer, read-only; notes and ticks are kept and sent once you sign in again.")
+	u.work.showCases()
+}
 
 // SubmitSignIn signs in with what the form holds, as if the agent pressed the
 // button (used by --exit-when-ready in demo mode). UI thread only.
@@ -171,14 +239,17 @@ func (u *UI) Close() {
 	if u.work == nil {
 		return
 	}
+	u.endSession()
 	u.work.close()
 	u.work = nil
-	u.endSession()
 }
 
 // SignOut returns to the sign-in form (after a 401 too). UI thread only.
 func (u *UI) SignOut(message string) {
 	if u.work != nil {
+		if u.work.offlineReview {
+			message = "The auth backend answers again: sign in to send what you kept offline."
+		}
 		u.work.close()
 		u.work = nil
 	}
@@ -193,6 +264,7 @@ func (u *UI) onSignedIn(s data.Session) {
 	u.root.Objects = []fyne.CanvasObject{u.work.build()}
 	u.root.Refresh()
 	u.win.Canvas().Focus(u.work.search)
+	u.work.syncOutbox()
 	if u.cfg.OnReady != nil {
 		u.cfg.OnReady()
 	}
@@ -210,7 +282,11 @@ func (u *UI) endSession() {
 	if api == nil {
 		return
 	}
+	work := u.work
 	u.cfg.goAsync(func() {
+		if work != nil && !work.offlineReview {
+			work.sendChainHead() // at sign-out, so a tail cut later is found
+		}
 		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 		defer cancel()
 		_ = api.SignOut(ctx)

@@ -15,6 +15,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
+	"verifydesk/data/cache"
+	"verifydesk/services/casesync"
 	"verifydesk/services/client"
 	"verifydesk/services/geo"
 	"verifydesk/services/phone"
@@ -52,7 +54,12 @@ type workspace struct {
 	searchHint *widget.Label
 	online     *badgeWidget
 
-	// left column
+	// left column: the lists, or the approvals queue
+	left       *fyne.Container
+	lists      fyne.CanvasObject
+	approvals  *approvals
+	audit      *auditScreen
+	browser    *casesBrowser
 	recent     []data.Account
 	recentList *widget.List
 	cases      []data.Case
@@ -66,6 +73,7 @@ type workspace struct {
 	panels     []panel
 	overview   *overviewPanel
 	codes      *codesPanel
+	casePanel  *casePanel
 	phone      *phoneCheckPanel
 	activity   *activityPanel
 	results    []data.Account
@@ -85,10 +93,13 @@ type workspace struct {
 	// account is the one account state on screen: the header, the tabs and
 	// the left column read it. A refresh of the same account updates it in
 	// place (updateAccount); another account replaces it (openAccount).
-	account     *data.Account
-	accountSeq  int // the latest account refresh; older answers are dropped
-	loaded      map[panel]bool
-	lastRefresh time.Time
+	account    *data.Account
+	accountSeq int // the latest account refresh; older answers are dropped
+	// selectCaseTab: the account being opened came from a case, so its Case
+	// tab shows first.
+	selectCaseTab bool
+	loaded        map[panel]bool
+	lastRefresh   time.Time
 
 	// Offline recovery: while the backend cannot be reached, a retry is
 	// pending; panels that failed offline and a search that did reload when
@@ -98,6 +109,9 @@ type workspace struct {
 	retryDelay   time.Duration
 	failed       map[panel]bool
 	failedSearch *pendingSearch
+	// offlineReview: opened from the sign-in screen without a backend, on the
+	// cached cases of the agent who last signed in here.
+	offlineReview bool
 }
 
 // pendingSearch is a search to run again when the backend is back.
@@ -140,8 +154,13 @@ func (w *workspace) passwordReset() {
 }
 
 func (w *workspace) build() fyne.CanvasObject {
+	w.approvals = newApprovals(w)
+	w.audit = newAuditScreen(w)
+	w.browser = newCasesBrowser(w)
 	top := w.buildTopBar()
-	left := w.buildLeft()
+	w.lists = w.buildLeft()
+	w.left = container.NewStack(w.lists)
+	left := w.left
 	w.header = newAccountHeader(w)
 	w.overview = newOverviewPanel(w.api, w)
 	w.phone = newPhoneCheckPanel(w.api)
@@ -150,7 +169,8 @@ func (w *workspace) build() fyne.CanvasObject {
 	w.activity.background, w.activity.now = w.cfg.goAsync, w.cfg.now
 	w.phone.now = w.cfg.now
 	w.codes = newCodesPanel(w.api, w)
-	w.panels = []panel{w.overview, w.codes, newDevicesPanel(w.api, w, w), w.activity, w.phone}
+	w.casePanel = newCasePanel(w)
+	w.panels = []panel{w.overview, w.codes, newDevicesPanel(w.api, w, w), w.activity, w.phone, w.casePanel}
 	var items []*container.TabItem
 	for _, p := range w.panels {
 		items = append(items, container.NewTabItem(p.title(), p.build()))
@@ -213,7 +233,35 @@ func (w *workspace) build() fyne.CanvasObject {
 	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyTab, Modifier: fyne.KeyModifierControl},
 		func(fyne.Shortcut) { w.selectTab((w.tabs.SelectedIndex() + 1) % len(w.panels)) })
 	statusBar := container.NewBorder(nil, nil, toggle, nil, w.status)
+	w.approvals.poll()
 	return container.NewBorder(top, container.NewVBox(widget.NewSeparator(), statusBar), nil, nil, body)
+}
+
+// showAudit shows the audit screen in the main area, its first page loaded.
+// A tap handler.
+func (w *workspace) showAudit() {
+	w.showCenter(w.audit.build())
+	w.audit.onApply()
+}
+
+// showLeft puts o in the left column (the approvals queue). UI thread.
+func (w *workspace) showLeft(o fyne.CanvasObject) {
+	w.left.Objects = []fyne.CanvasObject{o}
+	w.left.Refresh()
+}
+
+// showLists puts the open cases and recent accounts back in the left column.
+func (w *workspace) showLists() {
+	w.approvals.current = nil
+	w.approvals.showCard()
+	w.showLeft(w.lists)
+}
+
+// openAccountID fetches an account by id and opens it (a case or an approval
+// names only the id). UI thread.
+func (w *workspace) openAccountID(id string) {
+	seq := w.nextSearch()
+	w.cfg.goAsync(func() { w.runSearch(w.ctx, seq, "", id) })
 }
 
 func (w *workspace) buildTopBar() fyne.CanvasObject {
@@ -233,7 +281,9 @@ func (w *workspace) buildTopBar() fyne.CanvasObject {
 
 	who := widget.NewLabel(fmt.Sprintf("%s · %s", w.agent.Name, w.agent.Role))
 	w.online = badge("online", widget.SuccessImportance)
-	right := []fyne.CanvasObject{who}
+	auditButton := widget.NewButtonWithIcon("Audit", theme.ListIcon(), w.showAudit)
+	casesButton := widget.NewButtonWithIcon("Cases", theme.FolderOpenIcon(), w.showCases)
+	right := []fyne.CanvasObject{w.approvals.button, casesButton, auditButton, who}
 	if w.cfg.Demo {
 		right = append(right, badge("DEMO MODE", widget.WarningImportance))
 	}
@@ -271,8 +321,8 @@ func (w *workspace) buildLeft() fyne.CanvasObject {
 		})
 	w.caseList.OnSelected = func(id widget.ListItemID) {
 		w.caseList.UnselectAll()
-		accountID, seq := w.cases[id].AccountID, w.nextSearch()
-		w.cfg.goAsync(func() { w.runSearch(w.ctx, seq, "", accountID) })
+		w.selectCaseTab = true
+		w.openAccountID(w.cases[id].AccountID)
 	}
 	w.casesNote = widget.NewLabel("Loading…")
 	title := widget.NewLabelWithStyle("Recent accounts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
@@ -303,6 +353,94 @@ func (w *workspace) loadCases(ctx context.Context) {
 		w.cases = cases
 		w.caseList.Refresh()
 	})
+}
+
+// syncOutbox sends what was kept offline, once the agent has signed in: in
+// order, exactly once (client ids), conflicts kept for the agent to settle.
+// It also records who signed in last, for offline review. UI thread.
+func (w *workspace) syncOutbox() {
+	store := w.cfg.Cache
+	if store == nil {
+		return
+	}
+	agent, parent := w.agent, w.ctx
+	w.cfg.goAsync(func() {
+		_ = store.SetLastAgent(agent)
+		ctx, cancel := context.WithTimeout(parent, 2*backendTimeout)
+		defer cancel()
+		rep, err := casesync.Sync(ctx, w.api, store)
+		fyne.Do(func() {
+			if w.ctx.Err() != nil {
+				return
+			}
+			w.updateStatus()
+			if text := syncWords(rep, err); text != "" {
+				w.notice(text)
+			}
+		})
+	})
+}
+
+// syncWords says what a sync did, or "" when there was nothing to send.
+func syncWords(rep casesync.Report, err error) string {
+	var parts []string
+	if n := len(rep.Sent); n > 0 {
+		parts = append(parts, fmt.Sprintf("Sent %d change%s kept offline.", n, plural(n)))
+	}
+	if n := len(rep.Conflicts); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d case%s changed on the backend meanwhile: open the case to settle it.", n, plural(n)))
+	}
+	if n := len(rep.Rejected); n > 0 {
+		parts = append(parts, fmt.Sprintf("%d change%s refused by the backend.", n, plural(n)))
+	}
+	if err != nil && !errors.Is(err, cache.ErrOutboxBusy) {
+		parts = append(parts, "Some changes kept offline are not sent yet: "+describeError(err))
+	}
+	return strings.Join(parts, " ")
+}
+
+// reloadCases loads the left column's open cases again. UI thread.
+func (w *workspace) reloadCases() {
+	w.cfg.goAsync(func() { w.loadCases(w.ctx) })
+}
+
+// record writes an action of the console to the local, hash-chained audit log
+// (the cache's), off the UI thread. Detail never holds a verification code.
+// Every chainHeadEvery entries the chain's head is recorded on the backend too,
+// so a cut-off tail is found against the server's record. UI thread.
+func (w *workspace) record(action, accountID, caseID, detail string) {
+	store := w.cfg.Cache
+	if store == nil {
+		return
+	}
+	e := cache.AuditEntry{At: w.cfg.now().UTC(), AgentID: w.agent.ID, Action: action, AccountID: accountID, CaseID: caseID, Detail: detail}
+	w.cfg.goAsync(func() {
+		if _, err := store.Append(e); err != nil {
+			return
+		}
+		if n, _ := store.Head(); n%chainHeadEvery == 0 {
+			w.sendChainHead()
+		}
+	})
+}
+
+// chainHeadEvery is how often (in entries) the chain's head goes to the backend.
+const chainHeadEvery = 20
+
+// sendChainHead records the local audit chain's head on the backend. I/O: off
+// the UI thread; a failure is retried at the next head.
+func (w *workspace) sendChainHead() {
+	store := w.cfg.Cache
+	if store == nil || w.cfg.ConsoleID == "" {
+		return
+	}
+	n, hash := store.Head()
+	if n == 0 {
+		return
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), backendTimeout)
+	defer cancel()
+	_, _ = w.api.RecordChainHead(ctx, data.ChainHeadRequest{ConsoleID: w.cfg.ConsoleID, Count: int64(n), Hash: hash})
 }
 
 // statusWords names a case status for people.
@@ -393,7 +531,8 @@ var formOnlyFindings = map[string]bool{
 func searchFindings(fs []phone.Finding) []phone.Finding {
 	var out []phone.Finding
 	for _, f := range fs {
-		if !formOnlyFindings[f.Code] {
+		// Notes (mobile or landline, possibly ported) are for Phone check.
+		if !formOnlyFindings[f.Code] && f.Severity != phone.SeverityInfo {
 			out = append(out, f)
 		}
 	}
@@ -448,7 +587,9 @@ func (w *workspace) runSearch(ctx context.Context, seq int, region, text string)
 		}
 		if q.diagnosis != nil {
 			w.phone.showDiagnosis(*q.diagnosis)
+			w.casePanel.diag.Store(q.diagnosis)
 		}
+		w.record("search", "", "", searchHint(q))
 		w.showCenter(container.NewCenter(container.NewVBox(widget.NewProgressBarInfinite(), widget.NewLabel("Searching…"))))
 	})
 	if q.problem != "" {
@@ -481,6 +622,7 @@ func (w *workspace) onSearchDone(q query, accounts []data.Account, err error) {
 		}
 		w.showCenter(emptyState("No account found for " + what + ". Check the country and the number with the caller (the hint under the search shows what was searched)."))
 	case len(accounts) == 1:
+		w.casePanel.found.Store(&foundBy{accountID: accounts[0].ID, q: q.q})
 		w.openAccount(accounts[0])
 	default:
 		w.results = accounts
@@ -515,12 +657,32 @@ func (w *workspace) openAccount(acct data.Account) {
 		p.setAccount(w.account)
 	}
 	w.addRecent(a)
+	w.header.setOpenCase(hasOpenCase(w.cases, a.ID))
 	w.showAccount()
+	if w.selectCaseTab {
+		w.selectCaseTab = false
+		w.tabs.SelectIndex(len(w.panels) - 1) // OnSelected loads it
+	}
 	w.loadSelected()
 }
 
+// hasOpenCase reports whether one of cs is an unresolved case of the account.
+func hasOpenCase(cs []data.Case, accountID string) bool {
+	for _, c := range cs {
+		if c.AccountID == accountID && c.Status != data.CaseResolved {
+			return true
+		}
+	}
+	return false
+}
+
 func (w *workspace) showAccount() {
-	w.showCenter(container.NewBorder(container.NewVBox(w.banner, w.header.build()), nil, nil, nil, w.tabs))
+	// A request being decided stays above the account it is about.
+	if cur := w.approvals.current; cur != nil && (w.account == nil || cur.AccountID != w.account.ID) {
+		w.approvals.current = nil
+		w.approvals.showCard()
+	}
+	w.showCenter(container.NewBorder(container.NewVBox(w.banner, w.approvals.card, w.header.build()), nil, nil, nil, w.tabs))
 }
 
 // updateAccount shows newer data of the account on screen: the header, the
@@ -755,6 +917,22 @@ func isOffline(err error) bool {
 
 func (w *workspace) updateStatus() {
 	s := "Backend: " + w.backend
+	if c := w.cfg.Cache; c != nil {
+		if st, err := c.Stats(); err == nil {
+			s += fmt.Sprintf(" · cache: %d case%s", st.Cases, plural(st.Cases))
+			if st.Queued > 0 {
+				s += fmt.Sprintf(", %d change%s queued", st.Queued, plural(st.Queued))
+			}
+			if st.Conflicts > 0 {
+				s += fmt.Sprintf(", %d to settle", st.Conflicts)
+			}
+		}
+		if storage, _ := c.KeyStorage(); storage == "file" {
+			s += " (encrypted, key in a file: no keyring)"
+		} else {
+			s += " (encrypted, key in the keyring)"
+		}
+	}
 	if !w.lastRefresh.IsZero() {
 		s += " · last refresh " + w.lastRefresh.Format("15:04:05")
 	}

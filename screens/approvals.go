@@ -1,0 +1,426 @@
+package screens
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"verifydesk/data"
+	"verifydesk/services/client"
+)
+
+// approvalsPoll is how often the top bar's count and an agent's own requests
+// are asked for again.
+const approvalsPoll = 15 * time.Second
+
+// approvals is the four-eyes side of the workspace. A supervisor's top bar
+// shows the pending count; it opens the queue in the left column, and a
+// request opens its account in the main area under a card to decide it. An
+// agent's top bar shows their own open requests, and the outcome of each
+// appears on screen when a supervisor decides, without searching again.
+type approvals struct {
+	w      *workspace
+	button *widget.Button
+	count  int
+
+	// the queue in the left column
+	list    *widget.List
+	rows    []data.Approval
+	note    *widget.Label
+	content fyne.CanvasObject
+
+	// the card above the account of the request being looked at
+	card     *fyne.Container
+	current  *data.Approval
+	comment  *widget.Entry
+	status   *widget.Label
+	approve  *widget.Button
+	reject   *widget.Button
+	listSeq  int
+	pollGen  int
+	outcomes map[string]string // approval id -> status last seen, for the requester's notices
+}
+
+func newApprovals(w *workspace) *approvals {
+	a := &approvals{w: w, outcomes: map[string]string{}}
+	a.button = widget.NewButtonWithIcon(a.buttonText(), theme.ConfirmIcon(), a.openQueue)
+	a.note = widget.NewLabel("")
+	a.note.Wrapping = fyne.TextWrapWord
+	a.list = widget.NewList(
+		func() int { return len(a.rows) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("template")
+			l.Wrapping = fyne.TextWrapWord
+			return l
+		},
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			if id < len(a.rows) {
+				o.(*widget.Label).SetText(a.rowText(a.rows[id]))
+			}
+		})
+	a.list.OnSelected = func(id widget.ListItemID) {
+		if id >= 0 && id < len(a.rows) {
+			a.open(a.rows[id])
+		}
+	}
+	a.card = container.NewVBox()
+	a.card.Hide()
+	a.comment = widget.NewMultiLineEntry()
+	a.comment.SetPlaceHolder("Your comment, recorded with the decision (required)")
+	a.comment.Wrapping = fyne.TextWrapWord
+	a.comment.SetMinRowsVisible(2)
+	a.comment.Validator = func(s string) error {
+		if len(strings.Fields(s)) < 2 {
+			return fmt.Errorf("say why, in a few words: it goes to the audit")
+		}
+		return nil
+	}
+	a.status = widget.NewLabel("")
+	a.status.Wrapping = fyne.TextWrapWord
+	a.approve = widget.NewButtonWithIcon("Approve and run it", theme.ConfirmIcon(), func() { a.decide(true) })
+	a.approve.Importance = widget.DangerImportance
+	a.reject = widget.NewButtonWithIcon("Reject", theme.CancelIcon(), func() { a.decide(false) })
+	return a
+}
+
+func (a *approvals) supervisor() bool { return a.w.agent.Role == data.RoleSupervisor }
+
+func (a *approvals) buttonText() string {
+	if a.supervisor() {
+		return fmt.Sprintf("Approvals (%d)", a.count)
+	}
+	return fmt.Sprintf("My requests (%d)", a.count)
+}
+
+// rowText is one request in the queue: what, on which account, who asked, when.
+func (a *approvals) rowText(ap data.Approval) string {
+	now := a.w.cfg.now()
+	s := fmt.Sprintf("%s · %s\nasked by %s %s", actionTitle(ap.Action, ap.Params), ap.AccountID, ap.RequestedBy, relativeTime(ap.RequestedAt, now, nil))
+	if ap.Status != data.ApprovalPending {
+		s += " · " + ap.Status
+	}
+	return s
+}
+
+// build is the queue for the left column.
+func (a *approvals) build() fyne.CanvasObject {
+	if a.content == nil {
+		title := "Approvals waiting"
+		if !a.supervisor() {
+			title = "My requests"
+		}
+		back := widget.NewButtonWithIcon("Back to cases", theme.NavigateBackIcon(), a.w.showLists)
+		back.Importance = widget.LowImportance
+		head := container.NewVBox(back, widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), a.note)
+		a.content = container.NewBorder(head, nil, nil, nil, a.list)
+	}
+	return a.content
+}
+
+// openQueue shows the queue in the left column and loads it. A tap handler.
+func (a *approvals) openQueue() {
+	a.w.showLeft(a.build())
+	a.loadQueue()
+}
+
+// loadQueue fetches the queue: every pending request for a supervisor, the
+// agent's own requests (any outcome) for an agent. UI thread.
+func (a *approvals) loadQueue() {
+	a.listSeq++
+	seq := a.listSeq
+	q := client.ApprovalQuery{Status: data.ApprovalPending}
+	if !a.supervisor() {
+		q = client.ApprovalQuery{RequestedBy: a.w.agent.ID, Limit: 50}
+	}
+	a.note.SetText("Loading…")
+	parent := a.w.ctx
+	a.w.cfg.goAsync(func() {
+		ctx, cancel := context.WithTimeout(parent, backendTimeout)
+		defer cancel()
+		rows, err := a.w.api.ListApprovals(ctx, q)
+		fyne.Do(func() {
+			if seq != a.listSeq || a.w.ctx.Err() != nil {
+				return
+			}
+			a.w.noteBackend(err)
+			if err != nil {
+				a.note.SetText("The requests could not be loaded: " + describeError(err) + retryWords(err))
+				return
+			}
+			a.rows = rows
+			a.list.UnselectAll()
+			a.list.Refresh()
+			switch {
+			case len(rows) == 0 && a.supervisor():
+				a.note.SetText("Nothing waits for a decision.")
+			case len(rows) == 0:
+				a.note.SetText("You have not asked for any approval.")
+			default:
+				a.note.SetText("Pick a request to see the account and decide.")
+			}
+			if a.supervisor() {
+				a.setCount(len(rows))
+			}
+		})
+	})
+}
+
+func (a *approvals) setCount(n int) {
+	a.count = n
+	a.button.SetText(a.buttonText())
+	if n > 0 {
+		a.button.Importance = widget.HighImportance
+	} else {
+		a.button.Importance = widget.MediumImportance
+	}
+	a.button.Refresh()
+}
+
+// poll keeps the count current, and tells a requester when their request was
+// decided. It reschedules itself until the workspace closes. UI thread.
+func (a *approvals) poll() {
+	a.pollGen++
+	gen := a.pollGen
+	parent := a.w.ctx
+	supervisor, me := a.supervisor(), a.w.agent.ID
+	a.w.cfg.goAsync(func() {
+		ctx, cancel := context.WithTimeout(parent, backendTimeout)
+		defer cancel()
+		var n int
+		var mine []data.Approval
+		var err error
+		if supervisor {
+			n, err = a.w.api.PendingApprovals(ctx)
+		} else {
+			mine, err = a.w.api.ListApprovals(ctx, client.ApprovalQuery{RequestedBy: me, Limit: 50})
+		}
+		fyne.Do(func() {
+			if gen != a.pollGen || a.w.ctx.Err() != nil {
+				return
+			}
+			if err == nil {
+				if supervisor {
+					a.setCount(n)
+				} else {
+					a.noteOutcomes(mine)
+				}
+			}
+			a.w.cfg.after(approvalsPoll, func() { fyne.Do(a.poll) })
+		})
+	})
+}
+
+// noteOutcomes counts the agent's open requests and says on screen what a
+// supervisor decided since the last look. UI thread.
+func (a *approvals) noteOutcomes(mine []data.Approval) {
+	open := 0
+	for _, ap := range mine {
+		if ap.Status == data.ApprovalPending {
+			open++
+		}
+		before, seen := a.outcomes[ap.ID]
+		a.outcomes[ap.ID] = ap.Status
+		if !seen || before != data.ApprovalPending || ap.Status == data.ApprovalPending {
+			continue
+		}
+		a.w.notice(outcomeNotice(ap))
+		if acct := a.w.account; acct != nil && acct.ID == ap.AccountID {
+			a.w.refresh() // the approved action changed the account on screen
+		}
+	}
+	a.setCount(open)
+}
+
+// outcomeNotice is what the requester reads when their request was decided.
+func outcomeNotice(ap data.Approval) string {
+	what := actionTitle(ap.Action, ap.Params) + " on " + ap.AccountID
+	switch ap.Status {
+	case data.ApprovalApproved:
+		s := ap.DecidedBy + " approved: " + what + ". Done."
+		if ap.Result != nil && ap.Result.NoticeDeliveryID != "" {
+			s += " The customer was sent a security notice."
+		}
+		return s
+	case data.ApprovalRejected:
+		return ap.DecidedBy + " rejected: " + what + ". Comment: " + ap.Note
+	case data.ApprovalExpired:
+		return "Nobody decided in time, the request expired: " + what + "."
+	}
+	return what + ": " + ap.Status
+}
+
+// open shows a request's account with the decision card above it. UI thread.
+func (a *approvals) open(ap data.Approval) {
+	a.current = &ap
+	a.comment.SetText("")
+	a.status.SetText("")
+	a.showCard()
+	a.w.openAccountID(ap.AccountID)
+}
+
+// showCard fills the card for the current request. UI thread.
+func (a *approvals) showCard() {
+	ap := a.current
+	a.card.Objects = nil
+	if ap == nil {
+		a.card.Hide()
+		return
+	}
+	now := a.w.cfg.now()
+	title := widget.NewLabelWithStyle(fmt.Sprintf("%s asks: %s", ap.RequestedBy, actionTitle(ap.Action, ap.Params)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.Wrapping = fyne.TextWrapWord
+	facts := fmt.Sprintf("Reason: %s\nAsked %s", ap.Reason, relativeTime(ap.RequestedAt, now, nil))
+	if ap.CaseID != "" {
+		facts += " · case " + ap.CaseID
+	}
+	switch {
+	case ap.Status != data.ApprovalPending:
+		facts += " · " + ap.Status
+		if ap.DecidedBy != "" {
+			facts += " by " + ap.DecidedBy
+		}
+	case !ap.ExpiresAt.IsZero() && ap.ExpiresAt.After(now):
+		facts += " · expires in " + countdown(ap.ExpiresAt.Sub(now))
+	case !ap.ExpiresAt.IsZero():
+		facts += " · expired"
+	}
+	info := widget.NewLabel(facts + "\n" + actionConsequence(ap.Action))
+	info.Wrapping = fyne.TextWrapWord
+	a.card.Add(title)
+	a.card.Add(info)
+	switch {
+	case ap.Status != data.ApprovalPending:
+	case !a.supervisor():
+		a.card.Add(widget.NewLabel("Waiting for a supervisor."))
+	case ap.RequestedBy == a.w.agent.ID:
+		// The backend refuses it too; the console does not offer it.
+		a.card.Add(widget.NewLabel("You asked for this yourself: another supervisor decides."))
+	default:
+		a.card.Add(a.comment)
+		a.card.Add(container.NewHBox(a.approve, a.reject))
+	}
+	a.card.Add(a.status)
+	a.card.Add(widget.NewSeparator())
+	a.card.Show()
+	a.card.Refresh()
+}
+
+// decide approves or rejects the current request with the comment. A tap
+// handler: it reads the widgets directly.
+func (a *approvals) decide(approve bool) {
+	ap := a.current
+	if ap == nil {
+		return
+	}
+	if a.comment.Validate() != nil {
+		a.status.SetText("Write a comment first, in a few words: it goes to the audit with your decision.")
+		return
+	}
+	note := strings.TrimSpace(a.comment.Text)
+	a.approve.Disable()
+	a.reject.Disable()
+	a.status.SetText("Sending the decision…")
+	id, parent := ap.ID, a.w.ctx
+	a.w.cfg.goAsync(func() {
+		ctx, cancel := context.WithTimeout(parent, backendTimeout)
+		defer cancel()
+		var got data.Approval
+		var err error
+		if approve {
+			got, err = a.w.api.Approve(ctx, id, note)
+		} else {
+			got, err = a.w.api.Reject(ctx, id, note)
+		}
+		fyne.Do(func() {
+			a.w.noteBackend(err)
+			a.approve.Enable()
+			a.reject.Enable()
+			if a.current == nil || a.current.ID != id {
+				return
+			}
+			if err != nil {
+				a.status.SetText("Not decided: " + describeError(err))
+				return
+			}
+			a.current = &got
+			a.w.record("approval_"+got.Status, got.AccountID, got.CaseID, got.ID+" "+actionTitle(got.Action, got.Params))
+			a.showCard()
+			if got.Status == data.ApprovalApproved {
+				a.status.SetText("Approved: " + actionTitle(got.Action, got.Params) + " was done." + resultWords(got.Result))
+			} else {
+				a.status.SetText("Rejected. " + got.RequestedBy + " sees your comment.")
+			}
+			a.w.refresh()
+			a.loadQueue()
+		})
+	})
+}
+
+func resultWords(r *data.ActionResult) string {
+	if r == nil {
+		return ""
+	}
+	s := ""
+	if r.SessionsRevoked > 0 {
+		s += fmt.Sprintf(" %d session%s signed out.", r.SessionsRevoked, plural(r.SessionsRevoked))
+	}
+	if r.NoticeDeliveryID != "" {
+		s += " The customer was sent a security notice."
+	}
+	return s
+}
+
+// actionTitle names a sensitive action for people: "remove the trusted device
+// dv_123", "change the email to n***@example.com".
+func actionTitle(action string, params map[string]string) string {
+	switch action {
+	case data.ActionRemoveDevice:
+		if n := params["device_name"]; n != "" {
+			return fmt.Sprintf("remove %q from the trusted devices", n)
+		}
+		return "remove the trusted device " + params["device_id"]
+	case data.ActionRevokeSessions:
+		return "sign the account out everywhere"
+	case data.ActionDisable2FA:
+		return "turn two-step verification off"
+	case data.ActionChangePhone:
+		return "change the phone number to " + maskContact(params["new_phone"])
+	case data.ActionChangeEmail:
+		return "change the email to " + maskContact(params["new_email"])
+	}
+	return strings.ReplaceAll(action, "_", " ")
+}
+
+// actionConsequence is what the action does to the customer.
+func actionConsequence(action string) string {
+	switch action {
+	case data.ActionRemoveDevice:
+		return "The device is signed out at once and needs a verification code next time. The customer gets a security notice."
+	case data.ActionRevokeSessions:
+		return "Every device is signed out, trusted ones too. The customer gets a security notice and should change the password."
+	case data.ActionDisable2FA:
+		return "Sign-in then needs only the password: anyone who has it gets in. The customer gets a security notice."
+	case data.ActionChangePhone, data.ActionChangeEmail:
+		return "Codes go to the new contact from now on; the old one gets a security notice. A takeover often starts with this change: be sure of the caller."
+	}
+	return ""
+}
+
+// maskContact hides most of a phone number or email typed by an agent, the way
+// the backend masks what it stores.
+func maskContact(s string) string {
+	s = strings.TrimSpace(s)
+	if at := strings.IndexByte(s, '@'); at > 0 {
+		return s[:1] + "***" + s[at:]
+	}
+	if len(s) <= 5 {
+		return strings.Repeat("*", len(s))
+	}
+	return s[:3] + strings.Repeat("*", len(s)-6) + s[len(s)-3:]
+}

@@ -1,0 +1,367 @@
+package screens
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"verifydesk/data"
+	"verifydesk/data/cache"
+	"verifydesk/services/auditlog"
+	"verifydesk/services/client"
+)
+
+// auditPageSize is one page of the audit screen: what fits a screen or two,
+// so the first page of 100,000 entries comes back at once.
+const auditPageSize = 100
+
+// auditExportMax bounds one export: every page of what the filters show, up
+// to this many entries.
+const auditExportMax = 200000
+
+// auditScreen is the backend's audit in the main area: filters (agent,
+// account, action, time range, outcome), one page at a time, and an export of
+// exactly what the filters show. A supervisor sees every agent's entries; an
+// agent their own.
+type auditScreen struct {
+	w *workspace
+
+	agent, account *widget.Entry
+	action         *widget.Select
+	outcome        *widget.Select
+	from, until    *widget.Entry
+	apply          *widget.Button
+	newer, older   *widget.Button
+	exportCSV      *widget.Button
+	exportJSONL    *widget.Button
+	verify         *widget.Button
+	verdict        *widget.Label
+	state          *widget.Label
+	table          *widget.Table
+
+	rows    []data.AuditEntry
+	cursors []string // the cursor of each page shown so far; the last is the current page's
+	next    string   // the next page's cursor, "" on the last page
+	query   client.AuditQuery
+	seq     int
+	content fyne.CanvasObject
+}
+
+var auditColumns = []string{"Time", "Agent", "Action", "Account", "Outcome", "Reason", "Detail"}
+
+// auditActions are the actions the filter offers; the backend records these.
+var auditActions = []string{"any action", "sign_in", "sign_out", "search_accounts", "view_account", "reveal",
+	"list_deliveries", "resend_code", "list_devices", "remove_device", "revoke_sessions", "disable_2fa",
+	"change_contact", "identity_check_start", "identity_check_verify", "approval_request", "approval_decide",
+	"view_login_activity", "view_rate_limits", "case_create", "case_update", "case_note", "case_view"}
+
+var auditOutcomes = []string{"any outcome", data.AuditOK, data.AuditDenied, data.AuditFailed}
+
+func newAuditScreen(w *workspace) *auditScreen {
+	s := &auditScreen{w: w}
+	s.agent = widget.NewEntry()
+	s.agent.SetPlaceHolder("agent id (all)")
+	if w.agent.Role != data.RoleSupervisor {
+		s.agent.SetText(w.agent.ID) // an agent reads their own entries only
+		s.agent.Disable()
+	}
+	s.account = widget.NewEntry()
+	s.account.SetPlaceHolder("account id (all)")
+	s.action = widget.NewSelect(auditActions, nil)
+	s.action.SetSelectedIndex(0)
+	s.outcome = widget.NewSelect(auditOutcomes, nil)
+	s.outcome.SetSelectedIndex(0)
+	s.from = widget.NewEntry()
+	s.from.SetPlaceHolder("from 2026-12-01")
+	s.until = widget.NewEntry()
+	s.until.SetPlaceHolder("until 2026-12-01 18:00")
+	for _, e := range []*widget.Entry{s.from, s.until} {
+		end := e == s.until
+		e.Validator = func(text string) error {
+			_, err := auditlog.ParseTime(text, time.Local, end)
+			return err
+		}
+	}
+	for _, e := range []*widget.Entry{s.agent, s.account, s.from, s.until} {
+		e.OnSubmitted = func(string) { s.onApply() }
+	}
+	s.apply = widget.NewButtonWithIcon("Show", theme.SearchIcon(), s.onApply)
+	s.newer = widget.NewButtonWithIcon("Newer", theme.NavigateBackIcon(), s.onNewer)
+	s.older = widget.NewButtonWithIcon("Older", theme.NavigateNextIcon(), s.onOlder)
+	s.exportCSV = widget.NewButtonWithIcon("Export CSV…", theme.DocumentSaveIcon(), func() { s.onExport("csv") })
+	s.exportJSONL = widget.NewButtonWithIcon("Export JSON lines…", theme.DocumentSaveIcon(), func() { s.onExport("jsonl") })
+	s.verify = widget.NewButtonWithIcon("Verify this console's own audit chain", theme.ConfirmIcon(), s.onVerify)
+	s.verdict = widget.NewLabel("")
+	s.verdict.Wrapping = fyne.TextWrapWord
+	s.state = widget.NewLabel("")
+	s.state.Wrapping = fyne.TextWrapWord
+	s.table = textTable(auditColumns, []float32{11, 6, 10, 7, 5, 16, 16},
+		func() int { return len(s.rows) },
+		func(row, col int, l *widget.Label) {
+			e := s.rows[row]
+			switch col {
+			case 0:
+				l.SetText(relativeTime(e.At, w.cfg.now(), nil))
+			case 1:
+				l.SetText(e.AgentID)
+			case 2:
+				l.SetText(e.Action)
+			case 3:
+				l.SetText(e.AccountID)
+			case 4:
+				o := e.Outcome
+				if o == "" {
+					o = data.AuditOutcome(e.Status)
+				}
+				l.SetText(fmt.Sprintf("%s (%d)", o, e.Status))
+				switch o {
+				case data.AuditDenied:
+					l.Importance = widget.WarningImportance
+				case data.AuditFailed:
+					l.Importance = widget.DangerImportance
+				}
+			case 5:
+				l.SetText(e.Reason)
+			case 6:
+				l.SetText(e.Detail)
+			}
+		})
+	return s
+}
+
+func (s *auditScreen) build() fyne.CanvasObject {
+	if s.content == nil {
+		title := widget.NewLabelWithStyle("Audit of the auth backend", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		grid := func(o fyne.CanvasObject, ems float32) fyne.CanvasObject {
+			return container.NewGridWrap(fyne.NewSize(ems*theme.TextSize(), o.MinSize().Height), o)
+		}
+		filters := container.NewHBox(grid(s.agent, 9), grid(s.account, 9), s.action, s.outcome,
+			grid(s.from, 11), grid(s.until, 11), s.apply)
+		pager := container.NewHBox(s.newer, s.older, widget.NewSeparator(), s.exportCSV, s.exportJSONL, widget.NewSeparator(), s.verify)
+		top := container.NewVBox(title, container.NewHScroll(filters), pager, s.verdict, s.state)
+		s.content = container.NewBorder(top, nil, nil, nil, s.table)
+	}
+	return s.content
+}
+
+// filters reads the filter fields; ok is false when a time cannot be read
+// (its field says why). UI thread.
+func (s *auditScreen) filters() (client.AuditQuery, bool) {
+	since, err1 := auditlog.ParseTime(s.from.Text, time.Local, false)
+	until, err2 := auditlog.ParseTime(s.until.Text, time.Local, true)
+	if err1 != nil || err2 != nil {
+		return client.AuditQuery{}, false
+	}
+	q := client.AuditQuery{AgentID: strings.TrimSpace(s.agent.Text), AccountID: strings.TrimSpace(s.account.Text),
+		Since: since, Until: until, Limit: auditPageSize}
+	if s.action.SelectedIndex() > 0 {
+		q.Action = s.action.Selected
+	}
+	if s.outcome.SelectedIndex() > 0 {
+		q.Outcome = s.outcome.Selected
+	}
+	return q, true
+}
+
+func (s *auditScreen) onApply() {
+	q, ok := s.filters()
+	if !ok {
+		_ = s.from.Validate()
+		_ = s.until.Validate()
+		s.state.SetText("A time filter cannot be read: " + auditlog.ErrBadTime.Error() + ".")
+		return
+	}
+	s.query = q
+	s.cursors = []string{""}
+	s.load()
+}
+
+func (s *auditScreen) onOlder() {
+	if s.next == "" {
+		return
+	}
+	s.cursors = append(s.cursors, s.next)
+	s.load()
+}
+
+func (s *auditScreen) onNewer() {
+	if len(s.cursors) <= 1 {
+		return
+	}
+	s.cursors = s.cursors[:len(s.cursors)-1]
+	s.load()
+}
+
+// load fetches the current page. UI thread; the call runs off it.
+func (s *auditScreen) load() {
+	s.seq++
+	seq := s.seq
+	q := s.query
+	q.Cursor = s.cursors[len(s.cursors)-1]
+	s.state.SetText("Loading…")
+	s.newer.Disable()
+	s.older.Disable()
+	parent := s.w.ctx
+	s.w.cfg.goAsync(func() {
+		ctx, cancel := context.WithTimeout(parent, backendTimeout)
+		defer cancel()
+		page, err := s.w.api.AuditPage(ctx, q)
+		fyne.Do(func() {
+			if seq != s.seq || s.w.ctx.Err() != nil {
+				return
+			}
+			s.w.noteBackend(err)
+			if err != nil {
+				s.state.SetText("The audit could not be loaded: " + describeError(err) + retryWords(err))
+				showIf(s.newer, true)
+				if len(s.cursors) > 1 {
+					s.newer.Enable()
+				}
+				return
+			}
+			s.rows, s.next = page.Entries, page.NextCursor
+			s.table.ScrollToTop()
+			s.table.Refresh()
+			n := len(s.cursors)
+			switch {
+			case len(s.rows) == 0 && s.next == "":
+				s.state.SetText("No entries match the filters.")
+			case len(s.rows) == 0:
+				s.state.SetText(fmt.Sprintf("Page %d: no entries on this page; older ones may match (Older).", n))
+			default:
+				s.state.SetText(fmt.Sprintf("Page %d: %d entries, newest first.", n, len(s.rows)))
+			}
+			if n > 1 {
+				s.newer.Enable()
+			}
+			if s.next != "" {
+				s.older.Enable()
+			}
+		})
+	})
+}
+
+// onExport saves every entry the filters show (all pages) as CSV or JSON
+// lines, in a file the agent picks.
+func (s *auditScreen) onExport(format string) {
+	q, ok := s.filters()
+	if !ok {
+		s.state.SetText("A time filter cannot be read: " + auditlog.ErrBadTime.Error() + ".")
+		return
+	}
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil || wc == nil {
+			return // cancelled, or the dialog said why
+		}
+		s.state.SetText("Exporting…")
+		parent := s.w.ctx
+		s.w.cfg.goAsync(func() {
+			n, err := exportAudit(parent, s.w.api, q, format, wc)
+			fyne.Do(func() {
+				s.w.noteBackend(err)
+				if err != nil {
+					s.state.SetText("The export did not finish: " + describeError(err))
+					return
+				}
+				s.w.record("audit_export", "", "", fmt.Sprintf("%s, %d entries", format, n))
+				s.state.SetText(fmt.Sprintf("Exported %d entries to %s.", n, wc.URI().Path()))
+			})
+		})
+	}, s.w.win)
+	d.SetFileName("verifydesk-audit." + map[string]string{"csv": "csv", "jsonl": "jsonl"}[format])
+	d.Show()
+}
+
+// onVerify checks the console's local hash-chained audit log against the head
+// the backend recorded for this console, so a cut-off tail is found too, and
+// names the first broken entry. A tap handler.
+func (s *auditScreen) onVerify() {
+	store := s.w.cfg.Cache
+	if store == nil {
+		s.verdict.SetText("This console keeps no local audit (no cache).")
+		return
+	}
+	s.verdict.SetText("Verifying…")
+	parent, consoleID := s.w.ctx, s.w.cfg.ConsoleID
+	s.w.cfg.goAsync(func() {
+		ctx, cancel := context.WithTimeout(parent, backendTimeout)
+		defer cancel()
+		var server *cache.Head
+		head, err := s.w.api.LatestChainHead(ctx, consoleID)
+		if err == nil {
+			server = &cache.Head{Count: uint64(head.Count), Hash: head.Hash}
+		}
+		res := store.Verify(server)
+		fyne.Do(func() { s.verdict.SetText(verdictWords(res, server, err)) })
+	})
+}
+
+// verdictWords says what the chain check found.
+func verdictWords(res cache.VerifyResult, server *cache.Head, headErr error) string {
+	against := " The backend's record of this console was checked too."
+	switch {
+	case server == nil && errors.Is(headErr, client.ErrNotFound):
+		against = " The backend has no record of this console's chain yet."
+	case server == nil:
+		against = " The backend's record could not be read (" + describeError(headErr) + "): a cut-off tail would not be found."
+	}
+	switch {
+	case res.Err != nil:
+		return "The local audit could not be read: " + describeError(res.Err)
+	case res.Broken != nil:
+		return fmt.Sprintf("BROKEN at entry %d: %s (%s). %d entries before it are intact.", res.Broken.Seq, res.Broken.Kind, res.Broken.Detail, res.Count) + against
+	}
+	return fmt.Sprintf("Intact: %d entries, each holding the hash of the one before.", res.Count) + against
+}
+
+// auditPager is what an export needs of the backend.
+type auditPager interface {
+	AuditPage(ctx context.Context, q client.AuditQuery) (data.AuditList, error)
+}
+
+// exportAudit writes every entry matching q, following the pages, to wc and
+// closes it. I/O: off the UI thread.
+func exportAudit(ctx context.Context, api auditPager, q client.AuditQuery, format string, wc interface {
+	Write([]byte) (int, error)
+	Close() error
+}) (int, error) {
+	var all []data.AuditEntry
+	q.Cursor, q.Limit = "", 1000
+	for len(all) < auditExportMax {
+		pctx, cancel := context.WithTimeout(ctx, backendTimeout)
+		page, err := api.AuditPage(pctx, q)
+		cancel()
+		if err != nil {
+			wc.Close()
+			return 0, err
+		}
+		all = append(all, page.Entries...)
+		if page.NextCursor == "" {
+			break
+		}
+		q.Cursor = page.NextCursor
+	}
+	var b bytes.Buffer
+	var err error
+	if format == "csv" {
+		err = auditlog.WriteCSV(&b, all)
+	} else {
+		err = auditlog.WriteJSONL(&b, all)
+	}
+	if err == nil {
+		_, err = wc.Write(b.Bytes())
+	}
+	if cerr := wc.Close(); err == nil {
+		err = cerr
+	}
+	return len(all), err
+}

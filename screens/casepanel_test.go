@@ -1,0 +1,300 @@
+package screens
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
+
+	"verifydesk/backend/backendtest"
+	"verifydesk/data"
+	"verifydesk/data/cache"
+	"verifydesk/services/cases"
+	"verifydesk/services/casesync"
+	"verifydesk/services/client"
+)
+
+// noKeyring is a machine without an OS keyring: the cache keeps its key in a
+// 0600 file.
+type noKeyring struct{}
+
+func (noKeyring) Get(string, string) (string, error) { return "", errors.New("no keyring here") }
+func (noKeyring) Set(string, string, string) error   { return errors.New("no keyring here") }
+
+func openTestCache(t *testing.T) (*cache.Cache, string) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "cache.db")
+	c, err := cache.Open(path, cache.Options{Keyring: noKeyring{}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c, path
+}
+
+func TestCaseTabStartTickNoteOnlineAndOffline(t *testing.T) {
+	srv := backendtest.New(t)
+	store, path := openTestCache(t)
+	var flaky *flakyBackend
+	u, w := newTestUIWith(t, srv, func(a API) API { flaky = &flakyBackend{API: a}; return flaky })
+	u.cfg.Cache = store
+	u.cfg.After = (&timers{}).after
+	u.SubmitSignIn()
+	search(t, u, "GB", "+447911123456")
+	ws := u.work
+	if ws.account == nil {
+		t.Fatalf("no account:\n%s", screenText(w.Content()))
+	}
+	p := ws.casePanel
+	ws.tabs.SelectIndex(len(ws.panels) - 1)
+	s := screenText(p.build())
+	if !strings.Contains(s, "No open case for this account.") || !strings.Contains(s, "Suggested from what the console sees") {
+		t.Fatalf("start view:\n%s", s)
+	}
+	// One click: the suggested category is already picked.
+	start := findButton(t, p.build(), "Start the case")
+	test.Tap(start)
+	if p.rec == nil {
+		t.Fatalf("no case started:\n%s", screenText(p.build()))
+	}
+	if p.rec.Case.Category != cases.CategorySMSNotArriving {
+		t.Errorf("category %q, want the SMS one for an unreachable handset", p.rec.Case.Category)
+	}
+	c := client.New(srv.URL, client.Options{})
+	if _, err := c.SignIn(context.Background(), "ana", "demo"); err != nil {
+		t.Fatal(err)
+	}
+	onBackend := func() data.Case {
+		t.Helper()
+		got, err := c.Case(context.Background(), p.rec.Case.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return got
+	}
+	prefilled := 0
+	for _, st := range p.steps {
+		if st.Reason != "" {
+			prefilled++
+		}
+	}
+	if prefilled == 0 || len(onBackend().Checklist) != len(p.steps) {
+		t.Errorf("%d pre-filled steps; backend holds %d of %d", prefilled, len(onBackend().Checklist), len(p.steps))
+	}
+	if !ws.header.openCase.Visible() {
+		t.Error("the header does not say the account has an open case")
+	}
+
+	// Tick a step: the backend has it.
+	i := -1
+	for j, st := range p.steps {
+		if st.State == cases.StateTodo {
+			i = j
+			break
+		}
+	}
+	if i < 0 {
+		t.Fatal("no step left to tick")
+	}
+	p.steps[i].State = cases.StateDone
+	p.save(data.CasePatch{Checklist: cases.ContractSteps(p.steps)}, "step")
+	if got := onBackend().Checklist[i].State; got != cases.StateDone {
+		t.Errorf("step %d on the backend is %q after the tick", i, got)
+	}
+
+	// A note online.
+	p.note.SetText("customer restarted the phone, still nothing")
+	test.Tap(p.addNote)
+	if n := len(onBackend().Notes); n != 1 {
+		t.Fatalf("%d notes on the backend after one", n)
+	}
+
+	// Offline: the tab works from the cache, the note is queued.
+	flaky.down.Store(true)
+	ws.startLoad(p)
+	if !p.cached || !strings.Contains(screenText(p.build()), "only cached") {
+		t.Fatalf("offline case tab:\n%s", screenText(p.build()))
+	}
+	const offlineNote = "called back, customer was roaming abroad"
+	p.note.SetText(offlineNote)
+	test.Tap(p.addNote)
+	if st, _ := store.Stats(); st.Queued != 1 {
+		t.Fatalf("queued %d after an offline note", st.Queued)
+	}
+	if !strings.Contains(screenText(p.build()), offlineNote) {
+		t.Error("the offline note is not on screen")
+	}
+	if n := len(onBackend().Notes); n != 1 {
+		t.Fatalf("the backend has %d notes while offline", n)
+	}
+	if s := ws.status.Text; !strings.Contains(s, "1 change queued") {
+		t.Errorf("status bar %q: want the queued change", s)
+	}
+
+	// Back online: the outbox goes exactly once, even when sent twice.
+	flaky.down.Store(false)
+	for range 2 {
+		if _, err := casesync.Sync(context.Background(), c, store); err != nil {
+			t.Fatal(err)
+		}
+	}
+	notes := onBackend().Notes
+	count := 0
+	for _, n := range notes {
+		if n.Text == offlineNote {
+			count++
+		}
+	}
+	if count != 1 || len(notes) != 2 {
+		t.Errorf("backend notes %+v: want the offline note once", notes)
+	}
+
+	// Nothing personal in clear in the cache file.
+	raw, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, secret := range []string{offlineNote, "customer restarted the phone", "+447911123456", "example.co.uk"} {
+		if bytes.Contains(raw, []byte(secret)) {
+			t.Errorf("the cache file holds %q in clear", secret)
+		}
+	}
+}
+
+// findButton is the button under o whose text starts with prefix.
+func findButton(t *testing.T, o any, prefix string) *widget.Button {
+	t.Helper()
+	var found *widget.Button
+	var walk func(fyne.CanvasObject)
+	walk = func(o fyne.CanvasObject) {
+		switch v := o.(type) {
+		case *widget.Button:
+			if strings.HasPrefix(v.Text, prefix) && found == nil {
+				found = v
+			}
+		case *fyne.Container:
+			for _, c := range v.Objects {
+				walk(c)
+			}
+		case fyne.Widget:
+			for _, c := range test.WidgetRenderer(v).Objects() {
+				walk(c)
+			}
+		}
+	}
+	walk(o.(fyne.CanvasObject))
+	if found == nil {
+		t.Fatalf("no button %q", prefix)
+	}
+	return found
+}
+
+func (f *flakyBackend) SignIn(ctx context.Context, user, pass string) (data.Session, error) {
+	if err := f.fail(); err != nil {
+		return data.Session{}, err
+	}
+	return f.API.SignIn(ctx, user, pass)
+}
+
+func (f *flakyBackend) Cases(ctx context.Context, q client.CaseQuery) ([]data.Case, error) {
+	if err := f.fail(); err != nil {
+		return nil, err
+	}
+	return f.API.Cases(ctx, q)
+}
+
+func (f *flakyBackend) AddNote(ctx context.Context, id string, n data.Note) (data.Case, error) {
+	if err := f.fail(); err != nil {
+		return data.Case{}, err
+	}
+	return f.API.AddNote(ctx, id, n)
+}
+
+func TestOfflineReviewFromSignInAndSyncAfterSigningInAgain(t *testing.T) {
+	srv := backendtest.New(t)
+	store, _ := openTestCache(t)
+	var flaky *flakyBackend
+	u, w := newTestUIWith(t, srv, func(a API) API { flaky = &flakyBackend{API: a}; return flaky })
+	u.cfg.Cache = store
+	u.cfg.After = (&timers{}).after
+	u.SubmitSignIn()
+	search(t, u, "GB", "+447911123456")
+	p := u.work.casePanel
+	u.work.tabs.SelectIndex(len(u.work.panels) - 1)
+	test.Tap(findButton(t, p.build(), "Start the case"))
+	if p.rec == nil {
+		t.Fatal("no case")
+	}
+	caseID := p.rec.Case.ID
+	test.Tap(u.work.header.w.collapse) // any click; then sign out
+	u.onSignOutRequested()
+
+	// The backend goes away; the sign-in fails and offers the cached cases.
+	flaky.down.Store(true)
+	u.SubmitSignIn()
+	if u.work != nil || !u.signIn.offline.Visible() {
+		t.Fatalf("no offline offer:\n%s", screenText(w.Content()))
+	}
+	if !strings.Contains(u.signIn.offline.Text, "Ana Ruiz") {
+		t.Errorf("offer %q: want the last agent's name", u.signIn.offline.Text)
+	}
+	test.Tap(u.signIn.offline)
+	ws := u.work
+	if ws == nil || ws.online.text != "offline" {
+		t.Fatalf("offline review not opened:\n%s", screenText(w.Content()))
+	}
+	if len(ws.browser.rows) != 1 || ws.browser.rows[0].ID != caseID {
+		t.Fatalf("cached cases: %+v", ws.browser.rows)
+	}
+	// Search the cache by note words and by phone.
+	ws.browser.query.SetText("+447911123456")
+	ws.browser.refresh()
+	if len(ws.browser.rows) != 1 {
+		t.Errorf("search by phone: %d cases", len(ws.browser.rows))
+	}
+	ws.browser.table.Select(widgetCell(0, 0))
+	if ws.account == nil || ws.tabs.SelectedIndex() != len(ws.panels)-1 {
+		t.Fatalf("the case did not open on its tab:\n%s", screenText(w.Content()))
+	}
+	cp := ws.casePanel
+	if cp.rec == nil || !cp.cached {
+		t.Fatalf("case tab offline:\n%s", screenText(cp.build()))
+	}
+	const note = "reviewed offline: asked the customer to check roaming"
+	cp.note.SetText(note)
+	test.Tap(cp.addNote)
+	if st, _ := store.Stats(); st.Queued != 1 {
+		t.Fatalf("queued %d", st.Queued)
+	}
+
+	// Back: the next probe finds the backend, the agent signs in, the note goes once.
+	flaky.down.Store(false)
+	u.SignOut("")
+	u.SubmitSignIn()
+	if u.work == nil {
+		t.Fatal("not signed in again")
+	}
+	got, err := flaky.API.(*client.Client).Case(context.Background(), caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, x := range got.Notes {
+		if x.Text == note {
+			n++
+		}
+	}
+	if n != 1 {
+		t.Errorf("the offline note is on the backend %d times", n)
+	}
+	if !strings.Contains(u.work.banner.Text, "Sent 1 change kept offline.") {
+		t.Errorf("banner %q", u.work.banner.Text)
+	}
+}
