@@ -280,6 +280,10 @@ func (f *identityFlow) verifyAndRun(ctx context.Context, checkID, typed, proof s
 		}
 		if actionErr != nil {
 			f.verify.Enable()
+			if err == nil && !backendDecided(actionErr) {
+				// No answer: the action may have run. The local chain says so.
+				f.w.record(f.act.action, f.acct.ID, "", f.act.title+" (identity checked, outcome unknown)")
+			}
 			if err == nil {
 				f.verify.SetText("Try again")
 				f.failure = "The caller is verified, but the action did not go through: " + describeError(actionErr)

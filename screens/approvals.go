@@ -273,24 +273,25 @@ func (a *approvals) showCard() {
 		return
 	}
 	now := a.w.cfg.now()
-	title := widget.NewLabelWithStyle(fmt.Sprintf("%s asks: %s", ap.RequestedBy, actionTitle(ap.Action, ap.Params)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.Wrapping = fyne.TextWrapWord
-	facts := fmt.Sprintf("Reason: %s\nAsked %s", ap.Reason, relativeTime(ap.RequestedAt, now, nil))
+	when := "asked " + relativeTime(ap.RequestedAt, now, nil)
 	if ap.CaseID != "" {
-		facts += " · case " + ap.CaseID
+		when += ", case " + shortID(ap.CaseID)
 	}
 	switch {
 	case ap.Status != data.ApprovalPending:
-		facts += " · " + ap.Status
+		when += ", " + ap.Status
 		if ap.DecidedBy != "" {
-			facts += " by " + ap.DecidedBy
+			when += " by " + ap.DecidedBy
 		}
 	case !ap.ExpiresAt.IsZero() && ap.ExpiresAt.After(now):
-		facts += " · expires in " + countdown(ap.ExpiresAt.Sub(now))
+		when += ", expires in " + countdown(ap.ExpiresAt.Sub(now))
 	case !ap.ExpiresAt.IsZero():
-		facts += " · expired"
+		when += ", expired"
 	}
-	info := widget.NewLabel(facts + "\n" + actionConsequence(ap.Action))
+	title := widget.NewLabelWithStyle(fmt.Sprintf("%s asks: %s (%s)", ap.RequestedBy, actionTitle(ap.Action, ap.Params), when), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title.Wrapping = fyne.TextWrapWord
+	// Reason and consequence in one paragraph: the account below keeps the room.
+	info := widget.NewLabel("Reason: " + ap.Reason + " — " + actionConsequence(ap.Action))
 	info.Wrapping = fyne.TextWrapWord
 	a.card.Add(title)
 	a.card.Add(info)
@@ -302,9 +303,9 @@ func (a *approvals) showCard() {
 		// The backend refuses it too; the console does not offer it.
 		a.card.Add(widget.NewLabel("You asked for this yourself: another supervisor decides."))
 	default:
-		a.card.Add(a.comment)
-		a.card.Add(container.NewHBox(a.approve, a.reject))
+		a.card.Add(container.NewBorder(nil, nil, nil, container.NewHBox(a.approve, a.reject), a.comment))
 	}
+	showIf(a.status, a.status.Text != "")
 	a.card.Add(a.status)
 	a.card.Add(widget.NewSeparator())
 	a.card.Show()
@@ -319,13 +320,13 @@ func (a *approvals) decide(approve bool) {
 		return
 	}
 	if a.comment.Validate() != nil {
-		a.status.SetText("Write a comment first, in a few words: it goes to the audit with your decision.")
+		a.say("Write a comment first, in a few words: it goes to the audit with your decision.")
 		return
 	}
 	note := strings.TrimSpace(a.comment.Text)
 	a.approve.Disable()
 	a.reject.Disable()
-	a.status.SetText("Sending the decision…")
+	a.say("Sending the decision…")
 	id, parent := ap.ID, a.w.ctx
 	a.w.cfg.goAsync(func() {
 		ctx, cancel := context.WithTimeout(parent, backendTimeout)
@@ -345,21 +346,27 @@ func (a *approvals) decide(approve bool) {
 				return
 			}
 			if err != nil {
-				a.status.SetText("Not decided: " + describeError(err))
+				a.say("Not decided: " + describeError(err))
 				return
 			}
 			a.current = &got
 			a.w.record("approval_"+got.Status, got.AccountID, got.CaseID, got.ID+" "+actionTitle(got.Action, got.Params))
 			a.showCard()
 			if got.Status == data.ApprovalApproved {
-				a.status.SetText("Approved: " + actionTitle(got.Action, got.Params) + " was done." + resultWords(got.Result))
+				a.say("Approved: " + actionTitle(got.Action, got.Params) + " was done." + resultWords(got.Result))
 			} else {
-				a.status.SetText("Rejected. " + got.RequestedBy + " sees your comment.")
+				a.say("Rejected. " + got.RequestedBy + " sees your comment.")
 			}
 			a.w.refresh()
 			a.loadQueue()
 		})
 	})
+}
+
+// say shows text under the request's card. UI thread.
+func (a *approvals) say(text string) {
+	a.status.SetText(text)
+	showIf(a.status, text != "")
 }
 
 func resultWords(r *data.ActionResult) string {

@@ -41,9 +41,6 @@ const caseEvidenceLogins = 2000
 type casePanel struct {
 	w  *workspace
 	ls *loadState
-	// diag is the phone diagnosis of the last search; the load reads it off
-	// the UI thread.
-	diag atomic.Pointer[phone.Diagnosis]
 	// found is the search that found the account on screen: its E.164 or
 	// email lets the cache find the case by the caller's number later.
 	found atomic.Pointer[foundBy]
@@ -63,6 +60,13 @@ type casePanel struct {
 	addNote    *widget.Button
 	saveInfo   *widget.Label
 	fields     map[string]*widget.Entry
+	// pendingNote and pendingCaseID are the client ids of a note or a case
+	// whose answer never came (or could not be read): pressing again reuses
+	// them, so the backend answers what it did instead of adding a second.
+	noteCase        string // the case p.note was written for
+	pendingNote     data.Note
+	pendingCaseID   string
+	pendingCaseAcct string
 }
 
 // caseStatuses are the statuses in the order an agent moves through them,
@@ -96,6 +100,7 @@ func (p *casePanel) build() fyne.CanvasObject {
 
 func (p *casePanel) setAccount(acct *data.Account) {
 	p.acct, p.rec, p.steps, p.cached = acct, nil, nil, false
+	p.pendingNote = data.Note{}
 	p.cachedFlag.Store(false)
 	p.holder.Objects = nil
 	p.holder.Refresh()
@@ -113,7 +118,7 @@ type caseLoad struct {
 // pre-filled from.
 func (p *casePanel) load(ctx context.Context, acct data.Account) (func(), error) {
 	api, store, me := p.w.api, p.w.cfg.Cache, p.w.agent.ID
-	out := caseLoad{ev: cases.Evidence{Account: &acct, Diagnosis: p.diag.Load(), Now: p.w.cfg.now()}}
+	out := caseLoad{ev: cases.Evidence{Account: &acct, Diagnosis: p.diagnosisFor(acct.ID), Now: p.w.cfg.now()}}
 	base := out.ev
 	err := func() error {
 		list, err := api.Cases(ctx, client.CaseQuery{AccountID: acct.ID})
@@ -150,19 +155,34 @@ func (p *casePanel) load(ctx context.Context, acct data.Account) (func(), error)
 		}
 	}
 	steps, esc := caseContent(out.rec, out.ev)
+	var answer error
+	if out.cached {
+		answer = cachedAnswer{err}
+	}
 	return func() {
 		p.ev, p.rec, p.cached, p.steps, p.esc = out.ev, out.rec, out.cached, steps, esc
 		p.cachedFlag.Store(out.cached)
 		p.w.header.setOpenCase(out.rec != nil && out.rec.Case.Status != data.CaseResolved)
 		p.ls.label.Hide()
 		p.show()
-	}, nil
+	}, answer
 }
 
-// foundBy is the search that found an account.
+// foundBy is the search that found an account: for a phone search, the
+// diagnosis of what was typed is evidence about that account only.
 type foundBy struct {
 	accountID string
 	q         client.AccountQuery
+	diagnosis *phone.Diagnosis
+}
+
+// diagnosisFor is the phone diagnosis of the search that found the account,
+// nil when it was found another way. Any goroutine.
+func (p *casePanel) diagnosisFor(accountID string) *phone.Diagnosis {
+	if f := p.found.Load(); f != nil && f.accountID == accountID && f.q.Phone != "" {
+		return f.diagnosis
+	}
+	return nil
 }
 
 // addContacts adds the number or email the account was found by, so the cache
@@ -358,7 +378,10 @@ func (p *casePanel) start(category, channel, contact string, button *widget.Butt
 		return
 	}
 	esc := cases.Escalation(p.ev)
-	cs := data.Case{ID: "case-" + uuid.NewString(), AccountID: acct.ID, AgentID: p.w.agent.ID, Channel: channel,
+	if p.pendingCaseID == "" || p.pendingCaseAcct != acct.ID {
+		p.pendingCaseID, p.pendingCaseAcct = "case-"+uuid.NewString(), acct.ID
+	}
+	cs := data.Case{ID: p.pendingCaseID, AccountID: acct.ID, AgentID: p.w.agent.ID, Channel: channel,
 		CustomerContact: contact, Category: category, Status: data.CaseOpen,
 		Checklist: cases.ContractSteps(steps), Escalation: esc.Escalation}
 	button.Disable()
@@ -385,9 +408,15 @@ func (p *casePanel) start(category, channel, contact string, button *widget.Butt
 				return
 			}
 			if err != nil {
-				p.ls.label.SetText("The case was not started: " + describeError(err))
+				if backendDecided(err) {
+					p.pendingCaseID = ""
+				} else {
+					p.w.record("case_create", acct.ID, cs.ID, category+" (outcome unknown)")
+				}
+				p.ls.label.SetText("The case was not started: " + describeError(err) + " Press Start the case again: it will not make a second one.")
 				return
 			}
+			p.pendingCaseID = ""
 			p.w.record("case_create", acct.ID, created.ID, category)
 			p.ls.label.Hide()
 			p.rec = &rec
@@ -457,17 +486,27 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 	if len(c.Notes) == 0 {
 		notes.Add(widget.NewLabel("No notes yet."))
 	}
+	typed := ""
+	if p.note != nil && p.noteCase == c.ID {
+		typed = p.note.Text // a redraw keeps what the agent is writing
+	}
+	p.noteCase = c.ID
 	p.note = widget.NewMultiLineEntry()
+	p.note.SetText(typed)
 	p.note.SetPlaceHolder("What the customer said, what you did")
 	p.note.Wrapping = fyne.TextWrapWord
 	p.note.SetMinRowsVisible(2)
 	p.addNote = widget.NewButtonWithIcon("Add note", theme.ContentAddIcon(), p.onAddNote)
 	export := widget.NewButtonWithIcon("Export escalation package…", theme.DocumentSaveIcon(), p.onExport)
 
-	body := container.NewVBox(container.NewHBox(head...), p.saveInfo, widget.NewSeparator(), list,
+	body := container.NewVBox(list,
 		widget.NewSeparator(), widget.NewLabelWithStyle("For an escalation", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		form, container.NewHBox(saveFields, export), widget.NewSeparator(), notes, p.note, container.NewHBox(p.addNote))
-	return container.NewVScroll(body)
+		form, container.NewHBox(saveFields, export), widget.NewSeparator(), notes)
+	// The status on top and the note being written at the bottom stay in view
+	// while the checklist and the notes scroll: agents write as they talk.
+	top := container.NewVBox(container.NewHBox(head...), p.saveInfo, widget.NewSeparator())
+	composer := container.NewBorder(nil, nil, nil, p.addNote, p.note)
+	return container.NewBorder(top, container.NewVBox(widget.NewSeparator(), composer), nil, nil, container.NewVScroll(body))
 }
 
 func fieldDef(id string) cases.FieldDef {
@@ -599,7 +638,11 @@ func (p *casePanel) onAddNote() {
 	if p.rec == nil || text == "" {
 		return
 	}
-	n := data.Note{ID: "note-" + uuid.NewString(), AuthorID: p.w.agent.ID, At: p.w.cfg.now().UTC(), Text: text}
+	n := p.pendingNote
+	if n.ID == "" || n.Text != text {
+		n = data.Note{ID: "note-" + uuid.NewString(), AuthorID: p.w.agent.ID, At: p.w.cfg.now().UTC(), Text: text}
+	}
+	p.pendingNote = n
 	id, acctID, parent, store := p.rec.Case.ID, p.rec.Case.AccountID, p.w.ctx, p.w.cfg.Cache
 	p.addNote.Disable()
 	p.saveInfo.SetText("Adding the note…")
@@ -632,9 +675,15 @@ func (p *casePanel) onAddNote() {
 				return
 			}
 			if err != nil {
-				p.saveInfo.SetText("The note was not added: " + describeError(err) + " It is still in the field.")
+				if backendDecided(err) {
+					p.pendingNote = data.Note{}
+				} else {
+					p.w.record("case_note", acctID, id, n.ID+" (outcome unknown)")
+				}
+				p.saveInfo.SetText("The note was not added: " + describeError(err) + " It is still in the field; Add note again will not add it twice.")
 				return
 			}
+			p.pendingNote = data.Note{}
 			p.w.record("case_note", acctID, id, n.ID)
 			p.note.SetText("")
 			switch {

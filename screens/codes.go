@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -183,6 +184,15 @@ func (p *codesPanel) load(ctx context.Context, acct data.Account) (func(), error
 		p.showAllowance()
 		p.w.header.setRateLimits(rl, now)
 	}, nil
+}
+
+// backendDecided reports whether err is the backend's answer to the request
+// (a refusal: over a limit, a channel that cannot work, a bad request), as
+// opposed to an error that leaves the outcome unknown (no answer, a 5xx, an
+// answer the console could not read).
+func backendDecided(err error) bool {
+	var api *client.APIError
+	return errors.As(err, &api) && api.Status >= 400 && api.Status < 500
 }
 
 // selectedChannel is the channel the resend row names.
@@ -373,10 +383,16 @@ func (p *codesPanel) send(ctx context.Context, accountID string, req data.Resend
 		p.showAllowance()
 		p.w.noteBackend(err)
 		if err != nil {
-			if !isOffline(err) {
-				p.pendingKey = "" // the backend decided: a new click is a new resend
+			if backendDecided(err) {
+				p.pendingKey = "" // the backend refused it: a new click is a new resend
+				p.result.SetText("Not sent: " + describeError(err))
+				return
 			}
-			p.result.SetText("Not sent: " + describeError(err))
+			// The outcome is unknown (no answer, or one that could not be
+			// read): the next press reuses the key, so the backend answers
+			// what it did instead of sending a second code.
+			p.w.record("resend", accountID, "", req.Channel+" "+req.Purpose+" outcome unknown")
+			p.result.SetText("Not confirmed: " + describeError(err) + " Press Resend code again: it will not send a second code.")
 			return
 		}
 		p.pendingKey = ""

@@ -11,6 +11,7 @@ package screens
 
 import (
 	"context"
+	"errors"
 	"strings"
 	"time"
 
@@ -75,9 +76,23 @@ func lowerFirst(s string) string {
 	return strings.ToLower(s[:1]) + s[1:]
 }
 
+// cachedAnswer is the error of a load that could not reach the backend but
+// has what the cache holds to show: the workspace shows it, notes the
+// backend's state from the cause (offline) and loads the panel again when the
+// backend answers.
+type cachedAnswer struct{ cause error }
+
+func (c cachedAnswer) Error() string { return "shown from the cache: " + c.cause.Error() }
+func (c cachedAnswer) Unwrap() error { return c.cause }
+
 // showLoad shows a finished load: the panel's show, or the words for err in
 // the panel's label. UI thread.
 func showLoad(st *loadState, show func(), err error) {
+	var cached cachedAnswer
+	if errors.As(err, &cached) && show != nil {
+		show()
+		return
+	}
 	if err != nil {
 		st.label.SetText(st.what + " could not be loaded: " + describeError(err) + retryWords(err))
 		st.label.Show()

@@ -24,6 +24,11 @@ type signInScreen struct {
 	// onOffline is told when sign-in failed because the backend cannot be
 	// reached: the UI then offers the cached cases.
 	onOffline func()
+	// The sign-in retried while the backend cannot be reached.
+	retryGen   int
+	retryDelay time.Duration
+	// left is set once the screen gave way to a workspace (offline review).
+	left bool
 
 	user, pass *widget.Entry
 	submit     *widget.Button
@@ -123,6 +128,7 @@ func (s *signInScreen) backendFailed(message string) {
 }
 
 func (s *signInScreen) reset(message string) {
+	s.left = false
 	s.pass.SetText("")
 	if s.cfg.Demo {
 		s.pass.SetText(s.cfg.DemoPassword)
@@ -164,12 +170,38 @@ func (s *signInScreen) signIn(ctx context.Context, user, pass string) {
 		s.progress.Hide()
 		s.submit.Enable()
 		if err != nil {
-			s.showStatus(describeError(err), widget.DangerImportance)
-			if isOffline(err) && s.onOffline != nil {
-				s.onOffline()
+			s.showStatus(describeError(err)+retryWords(err), widget.DangerImportance)
+			if isOffline(err) {
+				s.retryLater(user, pass)
+				if s.onOffline != nil {
+					s.onOffline()
+				}
 			}
 			return
 		}
+		s.retryDelay = 0
+		s.retryGen++ // no retry of this sign-in is pending any more
 		s.onSignedIn(sess)
+	})
+}
+
+// retryLater signs in again after a growing delay while the backend cannot
+// be reached, as the screen promises, unless the agent changed the fields,
+// signed in another way or left. UI thread.
+func (s *signInScreen) retryLater(user, pass string) {
+	s.retryGen++
+	gen := s.retryGen
+	if s.retryDelay == 0 {
+		s.retryDelay = firstRetry
+	}
+	delay := s.retryDelay
+	s.retryDelay = min(2*s.retryDelay, maxRetry)
+	s.cfg.after(delay, func() {
+		fyne.Do(func() {
+			if gen != s.retryGen || s.user.Text != user || s.pass.Text != pass || s.submit.Disabled() || s.left {
+				return
+			}
+			s.onSubmit()
+		})
 	})
 }

@@ -198,6 +198,7 @@ func (u *UI) offerOffline() {
 // it is offline, opens cases from the cache, and queues notes and ticks for
 // when the agent signs in again. UI thread.
 func (u *UI) openOffline(agent data.Agent) {
+	u.signIn.left = true // no sign-in retries behind the offline review
 	u.work = newWorkspace(u.win, u.api, u.cfg, agent, u.label+" (unreachable)", u.onSignOutRequested)
 	u.work.offlineReview = true
 	u.root.Objects = []fyne.CanvasObject{u.work.build()}

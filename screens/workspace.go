@@ -10,6 +10,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -108,6 +109,7 @@ type workspace struct {
 	retryPending bool
 	retryDelay   time.Duration
 	failed       map[panel]bool
+	stale        map[panel]bool // shown from the cache while offline
 	failedSearch *pendingSearch
 	// offlineReview: opened from the sign-in screen without a backend, on the
 	// cached cases of the agent who last signed in here.
@@ -119,13 +121,81 @@ type pendingSearch struct{ region, text string }
 
 func newWorkspace(win fyne.Window, api API, cfg Config, agent data.Agent, backend string, onSignOut func()) *workspace {
 	w := &workspace{win: win, api: api, cfg: cfg, agent: agent, backend: backend, onSignOut: onSignOut,
-		loaded: map[panel]bool{}, failed: map[panel]bool{}, retryDelay: firstRetry}
+		loaded: map[panel]bool{}, failed: map[panel]bool{}, stale: map[panel]bool{}, retryDelay: firstRetry}
 	w.ctx, w.cancel = context.WithCancel(context.Background())
 	return w
 }
 
-// close stops the workspace's background work.
-func (w *workspace) close() { w.cancel() }
+// close stops the workspace's background work and takes its menu away.
+func (w *workspace) close() {
+	w.cancel()
+	w.win.SetMainMenu(nil)
+}
+
+// shortcut is one keyboard shortcut of the workspace, with its menu words.
+type shortcut struct {
+	menu, label string
+	key         fyne.KeyName
+	mod         fyne.KeyModifier
+	run         func()
+}
+
+// shortcuts are the workspace's keys: Ctrl+F the search, Ctrl+R refresh,
+// Ctrl+1..6 and Ctrl+Tab the tabs (the tab bar is not a Tab stop).
+func (w *workspace) shortcuts() []shortcut {
+	def := fyne.KeyModifierShortcutDefault
+	out := []shortcut{
+		{"Account", "Find an account", fyne.KeyF, def, w.focusSearch},
+		{"Account", "Refresh", fyne.KeyR, def, w.refresh},
+	}
+	for i, p := range w.panels {
+		if i < 9 {
+			out = append(out, shortcut{"View", p.title(), fyne.KeyName(fmt.Sprint(i + 1)), def, func() { w.selectTab(i) }})
+		}
+	}
+	out = append(out, shortcut{"View", "Next tab", fyne.KeyTab, fyne.KeyModifierControl,
+		func() { w.selectTab((w.tabs.SelectedIndex() + 1) % len(w.panels)) }})
+	return out
+}
+
+// installShortcuts makes the shortcuts work wherever the keyboard is: as the
+// main menu's (which the driver tries before a focused entry takes the keys)
+// and as the canvas's (nothing focused). The menu lists them too, and Help
+// shows them all. UI thread.
+func (w *workspace) installShortcuts() {
+	menus := map[string]*fyne.Menu{}
+	var order []*fyne.Menu
+	for _, s := range w.shortcuts() {
+		sc := &desktop.CustomShortcut{KeyName: s.key, Modifier: s.mod}
+		run := s.run
+		w.win.Canvas().AddShortcut(sc, func(fyne.Shortcut) { run() })
+		m := menus[s.menu]
+		if m == nil {
+			m = fyne.NewMenu(s.menu)
+			menus[s.menu] = m
+			order = append(order, m)
+		}
+		item := fyne.NewMenuItem(s.label, run)
+		item.Shortcut = sc
+		m.Items = append(m.Items, item)
+	}
+	menus["Account"].Items = append(menus["Account"].Items, fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem("Cases on this computer", w.showCases), fyne.NewMenuItem("Audit", w.showAudit))
+	help := fyne.NewMenu("Help", fyne.NewMenuItem("Keyboard shortcuts", w.showShortcuts))
+	w.win.SetMainMenu(fyne.NewMainMenu(append(order, help)...))
+}
+
+// showShortcuts lists every shortcut. A menu action.
+func (w *workspace) showShortcuts() {
+	var b strings.Builder
+	for _, s := range w.shortcuts() {
+		sc := &desktop.CustomShortcut{KeyName: s.key, Modifier: s.mod}
+		fmt.Fprintf(&b, "%s\t%s\n", strings.TrimPrefix(sc.ShortcutName(), "CustomDesktop:"), s.label)
+	}
+	b.WriteString("Enter\tsearch what the search field holds\nEsc\tclose a list or a menu\n")
+	l := widget.NewLabel(b.String())
+	dialog.ShowCustom("Keyboard shortcuts", "Close", l, w.win)
+}
 
 // selectTab shows tab i when an account is open. UI thread.
 func (w *workspace) selectTab(i int) {
@@ -197,19 +267,21 @@ func (w *workspace) build() fyne.CanvasObject {
 	w.banner.Importance = widget.SuccessImportance
 	w.banner.Wrapping = fyne.TextWrapWord
 	w.banner.Hide()
-	split := container.NewHSplit(left, w.center)
+	// What an action did stays above the main area, whatever it shows.
+	main := container.NewBorder(w.banner, nil, nil, nil, w.center)
+	split := container.NewHSplit(left, main)
 	split.Offset = 0.18
 	body := container.NewStack(split)
 	// The left column collapses to give the account the whole width.
 	var toggle *widget.Button
 	toggle = widget.NewButtonWithIcon("Hide lists", theme.NavigateBackIcon(), func() {
 		if body.Objects[0] == split {
-			split.Trailing = widget.NewLabel("") // the split must not keep w.center as a child
-			body.Objects[0] = w.center
+			split.Trailing = widget.NewLabel("") // the split must not keep main as a child
+			body.Objects[0] = main
 			toggle.SetText("Show cases and recent accounts")
 			toggle.SetIcon(theme.NavigateNextIcon())
 		} else {
-			split.Trailing = w.center
+			split.Trailing = main
 			body.Objects[0] = split
 			toggle.SetText("Hide lists")
 			toggle.SetIcon(theme.NavigateBackIcon())
@@ -219,19 +291,7 @@ func (w *workspace) build() fyne.CanvasObject {
 	})
 	toggle.Importance = widget.LowImportance
 	w.collapse = toggle
-	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyF, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { w.focusSearch() })
-	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyR, Modifier: fyne.KeyModifierShortcutDefault},
-		func(fyne.Shortcut) { w.refresh() })
-	// Ctrl+1..9 show a tab, Ctrl+Tab the next one: the tab bar is not a Tab stop.
-	for i := range w.panels {
-		if i < 9 {
-			w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyName(fmt.Sprint(i + 1)), Modifier: fyne.KeyModifierShortcutDefault},
-				func(fyne.Shortcut) { w.selectTab(i) })
-		}
-	}
-	w.win.Canvas().AddShortcut(&desktop.CustomShortcut{KeyName: fyne.KeyTab, Modifier: fyne.KeyModifierControl},
-		func(fyne.Shortcut) { w.selectTab((w.tabs.SelectedIndex() + 1) % len(w.panels)) })
+	w.installShortcuts()
 	statusBar := container.NewBorder(nil, nil, toggle, nil, w.status)
 	w.approvals.poll()
 	return container.NewBorder(top, container.NewVBox(widget.NewSeparator(), statusBar), nil, nil, body)
@@ -317,7 +377,7 @@ func (w *workspace) buildLeft() fyne.CanvasObject {
 		func() fyne.CanvasObject { return widget.NewLabel("template") },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			c := w.cases[id]
-			o.(*widget.Label).SetText(c.Category + " · " + statusWords(c.Status))
+			o.(*widget.Label).SetText(categoryTitle(c.Category) + " · " + statusWords(c.Status))
 		})
 	w.caseList.OnSelected = func(id widget.ListItemID) {
 		w.caseList.UnselectAll()
@@ -587,7 +647,6 @@ func (w *workspace) runSearch(ctx context.Context, seq int, region, text string)
 		}
 		if q.diagnosis != nil {
 			w.phone.showDiagnosis(*q.diagnosis)
-			w.casePanel.diag.Store(q.diagnosis)
 		}
 		w.record("search", "", "", searchHint(q))
 		w.showCenter(container.NewCenter(container.NewVBox(widget.NewProgressBarInfinite(), widget.NewLabel("Searching…"))))
@@ -622,7 +681,7 @@ func (w *workspace) onSearchDone(q query, accounts []data.Account, err error) {
 		}
 		w.showCenter(emptyState("No account found for " + what + ". Check the country and the number with the caller (the hint under the search shows what was searched)."))
 	case len(accounts) == 1:
-		w.casePanel.found.Store(&foundBy{accountID: accounts[0].ID, q: q.q})
+		w.casePanel.found.Store(&foundBy{accountID: accounts[0].ID, q: q.q, diagnosis: q.diagnosis})
 		w.openAccount(accounts[0])
 	default:
 		w.results = accounts
@@ -650,7 +709,7 @@ func (w *workspace) openAccount(acct data.Account) {
 	w.account = &a
 	w.accountSeq++ // a refresh of the previous account must not land here
 	w.loaded = map[panel]bool{}
-	w.failed = map[panel]bool{}
+	w.failed, w.stale = map[panel]bool{}, map[panel]bool{}
 	w.header.set(w.account)
 	for _, p := range w.panels {
 		p.loadState().seq++ // drops loads still running for the previous account
@@ -682,7 +741,7 @@ func (w *workspace) showAccount() {
 		w.approvals.current = nil
 		w.approvals.showCard()
 	}
-	w.showCenter(container.NewBorder(container.NewVBox(w.banner, w.approvals.card, w.header.build()), nil, nil, nil, w.tabs))
+	w.showCenter(container.NewBorder(container.NewVBox(w.approvals.card, w.header.build()), nil, nil, nil, w.tabs))
 }
 
 // updateAccount shows newer data of the account on screen: the header, the
@@ -757,7 +816,14 @@ func (w *workspace) loadDone(p panel, seq int, show func(), err error) {
 	if seq != st.seq || w.ctx.Err() != nil {
 		return // superseded, or the workspace closed
 	}
-	if err != nil && isOffline(err) {
+	var cached cachedAnswer
+	switch {
+	case errors.As(err, &cached):
+		// Shown from the cache: loaded again once the backend answers, but
+		// not used to probe it meanwhile (each reload would redraw the tab
+		// under the agent's hands).
+		w.stale[p] = true
+	case err != nil && isOffline(err):
 		w.failed[p] = true // reloaded when the backend answers again
 	}
 	w.noteBackend(err)
@@ -857,7 +923,10 @@ func (w *workspace) recover() {
 	for p := range w.failed {
 		delete(w.loaded, p)
 	}
-	w.failed = map[panel]bool{}
+	for p := range w.stale {
+		delete(w.loaded, p)
+	}
+	w.failed, w.stale = map[panel]bool{}, map[panel]bool{}
 	w.loadSelected()
 	if s := w.failedSearch; s != nil {
 		w.failedSearch = nil

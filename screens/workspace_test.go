@@ -533,3 +533,25 @@ func TestKeyboardShortcuts(t *testing.T) {
 		t.Errorf("typing after Ctrl+F gives %q, want ZZ", ws.search.Text)
 	}
 }
+
+func TestSignInRetriesWhileTheBackendIsAway(t *testing.T) {
+	srv := backendtest.New(t)
+	var flaky *flakyBackend
+	u, _ := newTestUIWith(t, srv, func(a API) API { flaky = &flakyBackend{API: a}; return flaky })
+	ts := &timers{}
+	u.signIn.cfg.After = ts.after
+	flaky.down.Store(true)
+	u.SubmitSignIn()
+	if u.work != nil || !strings.Contains(u.signIn.status.Text, "tries again") {
+		t.Fatalf("offline sign-in: %q", u.signIn.status.Text)
+	}
+	ts.fire() // still away: it fails again and waits longer
+	if u.work != nil || len(ts.pending) != 1 || ts.pending[0].d != 2*firstRetry {
+		t.Fatalf("second try: %+v", ts.pending)
+	}
+	flaky.down.Store(false)
+	ts.fire()
+	if u.work == nil {
+		t.Fatalf("not signed in once the backend is back: %q", u.signIn.status.Text)
+	}
+}
