@@ -59,6 +59,9 @@ func TestRemoveDeviceAfterIdentityCheck(t *testing.T) {
 	}
 	before := len(devs.rows)
 	lost := devs.rows[0]
+	if place := devs.cell(0, 8); place == "" || strings.Contains(place, "unknown") {
+		t.Errorf("last place of %s (%s): %q", lost.Name, lost.LastIP, place)
+	}
 	devs.table.Select(widgetCell(0, 0))
 	if !strings.Contains(devs.remove.Text, lost.Name) {
 		t.Errorf("remove button does not name the device: %q", devs.remove.Text)

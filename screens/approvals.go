@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -423,11 +424,13 @@ func actionConsequence(action string) string {
 // the backend masks what it stores.
 func maskContact(s string) string {
 	s = strings.TrimSpace(s)
-	if at := strings.IndexByte(s, '@'); at > 0 {
-		return s[:1] + "***" + s[at:]
+	if at := strings.LastIndexByte(s, '@'); at > 0 {
+		first, _ := utf8.DecodeRuneInString(s)
+		return string(first) + "***" + s[at:]
 	}
-	if len(s) <= 5 {
-		return strings.Repeat("*", len(s))
+	r := []rune(s)
+	if len(r) <= 5 {
+		return strings.Repeat("*", len(r))
 	}
-	return s[:3] + strings.Repeat("*", len(s)-6) + s[len(s)-3:]
+	return string(r[:3]) + strings.Repeat("*", len(r)-6) + string(r[len(r)-3:])
 }

@@ -26,6 +26,7 @@ type devicesPanel struct {
 	ls       *loadState
 	acct     *data.Account
 	rows     []data.TrustedDevice
+	places   []string // each row's last IP, located
 	selected int
 	table    *widget.Table
 	remove   *widget.Button
@@ -33,11 +34,11 @@ type devicesPanel struct {
 	content  fyne.CanvasObject
 }
 
-var deviceColumns = []string{"Device", "Model", "System", "App", "Notifications", "Added", "Last seen", "Last IP"}
+var deviceColumns = []string{"Device", "Model", "System", "App", "Notifications", "Added", "Last seen", "Last IP", "Last place"}
 
 func newDevicesPanel(src devicesSource, w *workspace, actions accountActions) *devicesPanel {
 	p := &devicesPanel{src: src, w: w, actions: actions, selected: -1, ls: newLoadState("Trusted devices")}
-	p.table = textTable(deviceColumns, []float32{10, 8, 7, 5, 8, 8, 13, 9},
+	p.table = textTable(deviceColumns, []float32{10, 8, 7, 5, 8, 8, 13, 9, 14},
 		func() int { return len(p.rows) },
 		func(row, col int, l *widget.Label) {
 			l.SetText(p.cell(row, col))
@@ -65,7 +66,7 @@ func (p *devicesPanel) title() string { return "Devices" }
 
 func (p *devicesPanel) build() fyne.CanvasObject {
 	if p.content == nil {
-		help := widget.NewLabel("Trusted devices skip the verification code. A removed device is signed out at once and needs a code next time. Check the caller's identity first.")
+		help := widget.NewLabel("Trusted devices skip the verification code. Removing one signs it out at once: it needs a code the next time it signs in, and the customer gets a security notice. Check the caller's identity first. The last place comes from the device's last IP address and can be far from where it really was.")
 		help.Wrapping = fyne.TextWrapWord
 		p.content = container.NewBorder(container.NewVBox(help, p.ls.label, container.NewHBox(p.remove, p.revoke)), nil, nil, nil, p.table)
 	}
@@ -87,8 +88,16 @@ func (p *devicesPanel) load(ctx context.Context, acct data.Account) (func(), err
 	if err != nil {
 		return nil, err
 	}
+	// Where each device was last: its last IP, located off the UI thread.
+	loc := p.w.activity.loc.Load()
+	places := make([]string, len(rows))
+	for i, d := range rows {
+		if loc != nil && d.LastIP != "" {
+			places[i] = placeText(loc.Lookup(d.LastIP))
+		}
+	}
 	return func() {
-		p.rows = rows
+		p.rows, p.places = rows, places
 		p.selected = -1
 		p.table.UnselectAll()
 		p.table.Refresh()
@@ -142,6 +151,10 @@ func (p *devicesPanel) cell(row, col int) string {
 		return relativeTime(d.LastSeenAt, now, nil)
 	case 7:
 		return d.LastIP
+	case 8:
+		if row < len(p.places) {
+			return p.places[row]
+		}
 	}
 	return ""
 }

@@ -18,6 +18,7 @@ import (
 	"verifydesk/backend/backendtest"
 	"verifydesk/data"
 	"verifydesk/services/client"
+	"verifydesk/services/geo"
 )
 
 // sync runs background work on the test's goroutine, so a test checks the
@@ -67,8 +68,13 @@ func newTestUIWith(t *testing.T, srv *httptest.Server, wrap func(API) API) (*UI,
 	w.Resize(fyne.NewSize(1280, 800))
 	// Timers never fire by themselves in tests: a test that needs the offline
 	// retry replaces After and fires it.
+	loc, err := geo.OpenDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { loc.Close() })
 	u := NewUI(w, Config{Demo: true, DemoUser: "ana", DemoPassword: "demo", Region: "US", Background: runNow,
-		After: func(time.Duration, func()) {}})
+		After: func(time.Duration, func()) {}, Locator: loc})
 	w.SetContent(u.Content())
 	u.SetBackend(wrap(client.New(srv.URL, client.Options{})), "demo (test)")
 	return u, w
@@ -289,8 +295,13 @@ func TestOlderSearchDoesNotReplaceNewer(t *testing.T) {
 	w.Resize(fyne.NewSize(1280, 800))
 	// Timers never fire by themselves in tests: a test that needs the offline
 	// retry replaces After and fires it.
+	loc, err := geo.OpenDemo()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { loc.Close() })
 	u := NewUI(w, Config{Demo: true, DemoUser: "ana", DemoPassword: "demo", Region: "US", Background: runNow,
-		After: func(time.Duration, func()) {}})
+		After: func(time.Duration, func()) {}, Locator: loc})
 	w.SetContent(u.Content())
 	slow := &slowSearch{API: client.New(srv.URL, client.Options{}), phone: "+16502530000", entered: make(chan struct{}), release: make(chan struct{})}
 	u.SetBackend(slow, "demo (test)")
