@@ -96,6 +96,7 @@ func (h *accountHeader) showContact() {
 // setOpenCase shows whether the account has a case still open.
 func (h *accountHeader) setOpenCase(open bool) {
 	showIf(h.openCase, open)
+	h.badges.Refresh() // the row lays its badges out again
 }
 
 // setRateLimits shows the tightest send limit, if any blocks a send now.

@@ -64,6 +64,7 @@ type casePanel struct {
 	// whose answer never came (or could not be read): pressing again reuses
 	// them, so the backend answers what it did instead of adding a second.
 	noteCase        string // the case p.note was written for
+	startButton     *widget.Button
 	pendingNote     data.Note
 	pendingCaseID   string
 	pendingCaseAcct string
@@ -315,6 +316,9 @@ func (p *casePanel) show() {
 	}
 	p.holder.Objects = []fyne.CanvasObject{o}
 	p.holder.Refresh()
+	if p.content != nil {
+		p.content.Refresh() // the status line above may have gone
+	}
 }
 
 // startView offers to start a case in one click, the category suggested.
@@ -349,6 +353,7 @@ func (p *casePanel) startView() fyne.CanvasObject {
 	info := widget.NewLabel(intro)
 	info.Wrapping = fyne.TextWrapWord
 	start := widget.NewButtonWithIcon("Start the case", theme.ContentAddIcon(), nil)
+	p.startButton = start
 	start.Importance = widget.HighImportance
 	start.OnTapped = func() {
 		id := ids[category.Selected]

@@ -316,14 +316,10 @@ func (p *codesPanel) cell(row, col int) string {
 // deliverySummary is the one line an agent reads first: how many arrived.
 func deliverySummary(rows []data.Delivery) string {
 	c := deliveries.Count(rows)
+	// One line: what each delivery means is in the table and below it.
 	s := fmt.Sprintf("%d sent in the last 30 days: %d delivered, %d did not arrive.", c.Total, c.Delivered, c.Failed)
 	if last := rows[0]; last.Status != data.StatusDelivered {
-		s += " The latest is " + last.Status
-		if pe, ok := data.ProviderErrors[last.ProviderError]; ok {
-			s += ": " + pe.Meaning
-		} else {
-			s += "."
-		}
+		s += " The latest is " + last.Status + "."
 	}
 	return s
 }
