@@ -98,6 +98,8 @@ type activityPanel struct {
 	remove      *widget.Button
 	revoke      *widget.Button
 	reset       *widget.Button
+	actionBox   *fyne.Container // laid out again when reset shows or hides
+	sideBox     *fyne.Container // the actions and the detail
 	worldMap    *worldMap
 	mapEvents   []int // worldMap point index -> rows index
 	content     fyne.CanvasObject
@@ -173,8 +175,11 @@ func (p *activityPanel) build() fyne.CanvasObject {
 	)
 	// The table is what agents read: it gets the full width. Below it the map
 	// and, beside it, what the selected login means and what to do about it.
-	actions := container.NewHBox(p.remove, p.revoke, p.reset)
-	side := container.NewVScroll(container.NewVBox(actions, p.detail))
+	// One action a line: the side panel is narrower than the three buttons.
+	p.actionBox = container.NewVBox(p.remove, p.revoke, p.reset)
+	actions := p.actionBox
+	p.sideBox = container.NewVBox(actions, p.detail)
+	side := container.NewVScroll(p.sideBox)
 	mapBox := container.NewBorder(nil, legend, nil, nil, p.worldMap)
 	bottom := container.NewHSplit(mapBox, side)
 	bottom.SetOffset(0.55)
@@ -469,6 +474,10 @@ func (p *activityPanel) updateDetail() {
 		p.revoke.Enable()
 	} else {
 		p.revoke.Disable()
+	}
+	if p.sideBox != nil {
+		p.actionBox.Refresh()
+		p.sideBox.Refresh() // the actions may have grown a line
 	}
 }
 
