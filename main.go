@@ -3,7 +3,9 @@
 package main
 
 import (
-	_ "embed"
+	"embed"
+	"fmt"
+	"log"
 	"os"
 	"time"
 
@@ -13,15 +15,34 @@ import (
 	"verifydesk/app"
 )
 
-//go:embed Icon.png
-var icon []byte
+// files are the app's metadata and the icon it names: the one source of the
+// id, name, version, build, icon and Fyne migrations, for `go build` and
+// `fyne package` alike.
+//
+//go:embed FyneApp.toml Icon.png
+var files embed.FS
 
 func main() {
 	started := time.Now()
+	meta, err := app.LoadMetadata(files)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "verifydesk:", err)
+		os.Exit(1)
+	}
+	app.SetMetadata(meta)
 	newApp := func() fyne.App {
-		// Plain `go build` does not read FyneApp.toml, so the metadata is set here.
-		fyneapp.SetMetadata(fyne.AppMetadata{ID: app.ID, Name: "Verifydesk", Version: app.Version, Icon: fyne.NewStaticResource("Icon.png", icon)})
-		return fyneapp.NewWithID(app.ID)
+		// Fyne and the console log through the log package: into the log
+		// file too, since a program started from a menu has no terminal.
+		w, err := app.LogWriter(os.Stderr)
+		log.SetOutput(w)
+		if err != nil {
+			log.Println("verifydesk: no log file:", err)
+		}
+		// A `fyne package` build also sets the metadata, in the init the fyne
+		// tool generates from the same FyneApp.toml; this call comes after
+		// it and sets the same values (and a plain `go build` has only this).
+		fyneapp.SetMetadata(meta)
+		return fyneapp.NewWithID(meta.ID)
 	}
 	os.Exit(app.Main(os.Args[1:], app.Stdio{In: os.Stdin, Out: os.Stdout, Err: os.Stderr}, newApp, started))
 }

@@ -7,16 +7,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
 )
-
-// ID is the application id, also in FyneApp.toml.
-const ID = "com.verifydesk.console"
-
-// Version is the release, also in FyneApp.toml.
-const Version = "0.1.0"
 
 // Stdio are the streams a subcommand reads and writes.
 type Stdio struct {
@@ -43,6 +38,11 @@ func commands() []command {
 		{"backend", "serve the reference auth backend", runBackend},
 		{"phone", "diagnose phone numbers as a customer typed them", runPhone},
 		{"geo", "locate IP addresses", runGeo},
+		{"cases", "review the local case cache: list, search, show, export", runCases},
+		{"audit", "verify or export the local audit log", runAudit},
+		{"paths", "print where settings, cache, key file and logs live", runPaths},
+		{"version", "print the version, build, Go version and OS/arch", runVersion},
+		{"screenshot", "render a screen with demo data to a PNG, without a display", runScreenshot},
 	}
 }
 
@@ -89,12 +89,13 @@ func parseFlags(fs *flag.FlagSet, args []string, std Stdio, usage func(*flag.Fla
 	return exitOK, true
 }
 
+// usage is the whole help: the console's usage and flags (the console's own
+// --help, console.go), then the commands.
 func usage(w io.Writer) {
-	fmt.Fprintln(w, "Usage: verifydesk [console flags]      open the support console")
-	fmt.Fprintln(w, "       verifydesk <command> [flags]    run a command")
+	parseConsoleFlags([]string{"--help"}, Stdio{In: strings.NewReader(""), Out: w, Err: w})
 	fmt.Fprintln(w, "\nCommands:")
 	for _, c := range commands() {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun 'verifydesk --help' for the console's flags or 'verifydesk <command> --help' for a command's.")
+	fmt.Fprintln(w, "\nRun 'verifydesk <command> --help' for a command's flags.")
 }
