@@ -17,6 +17,7 @@ import (
 	"fyne.io/fyne/v2"
 
 	"verifydesk/backend"
+	"verifydesk/data/cache"
 	"verifydesk/screens"
 	"verifydesk/services/client"
 	"verifydesk/services/geo"
@@ -37,6 +38,7 @@ type consoleOptions struct {
 	linger        time.Duration
 	search        string
 	tab           string
+	cachePath     string
 }
 
 func parseConsoleFlags(args []string, std Stdio) (consoleOptions, int, bool) {
@@ -47,6 +49,7 @@ func parseConsoleFlags(args []string, std Stdio) (consoleOptions, int, bool) {
 	fs.BoolVar(&o.exitWhenReady, "exit-when-ready", false, "print ready_ms=<ms since start> on stderr once the search is usable, then exit 0 (demo mode signs in as "+demoUser+")")
 	fs.DurationVar(&o.linger, "linger", 0, "with --exit-when-ready: keep the window this long after ready (for screenshots)")
 	fs.StringVar(&o.search, "search", "", "search this phone, email or account id right after sign-in")
+	fs.StringVar(&o.cachePath, "cache", "", "the case cache file (default: verifydesk/cache.db in the user cache folder; see 'verifydesk paths')")
 	fs.StringVar(&o.tab, "tab", "", "with --search: show this tab of the account (Overview, Codes, Devices, Activity, Phone check)")
 	if status, ok := parseFlags(fs, args, std, consoleUsage); !ok {
 		return o, status, false
@@ -97,7 +100,9 @@ type console struct {
 	ui       *screens.UI
 	demoStop func() error
 	demoBase string
-	locator  *geo.Locator
+	// store is the case cache, nil until opened (or when it cannot be).
+	store   *cache.Cache
+	locator *geo.Locator
 	// oldLocators were replaced in Settings; closed at exit only, since an open
 	// workspace may still be reading them.
 	oldLocators []*geo.Locator
@@ -155,7 +160,11 @@ func (c *console) buildUI() {
 	if demo {
 		cfg.DemoUser, cfg.DemoPassword = demoUser, demoPassword
 	}
+	cfg.ConsoleID = c.settings.ConsoleID()
 	c.ui = screens.NewUI(c.win, cfg)
+	if c.store != nil {
+		c.ui.SetCache(c.store, "")
+	}
 	c.win.SetContent(c.ui.Content())
 }
 
@@ -165,10 +174,66 @@ func (c *console) connect() {
 	// The first diagnosis builds the phone library's region index (a few ms):
 	// do it now rather than on the agent's first keystroke.
 	go phone.Diagnose("US", "+1")
-	// Sign-in waits for the backend only: the databases reach the workspace
-	// whenever they are open.
+	// The cache first (a file lock and an mmap: milliseconds), so that the
+	// sign-in screen can offer the cached cases if the backend is away. Sign-in
+	// waits for the backend only: the databases reach the workspace whenever
+	// they are open.
+	c.openCache()
 	c.connectBackend()
 	c.openGeo()
+}
+
+// openCache opens the case cache and hands it to the UI, with what the agent
+// should know about it (in use by another window, a damaged file moved aside,
+// the key kept in a file). Runs off the UI thread.
+func (c *console) openCache() {
+	path := c.opts.cachePath
+	var err error
+	if path == "" {
+		path, err = DefaultCachePath()
+	}
+	var store *cache.Cache
+	if err == nil {
+		if err = os.MkdirAll(filepath.Dir(path), 0o700); err == nil {
+			store, err = cache.Open(path, cache.Options{})
+		}
+	}
+	problem := cacheNotice(store, err)
+	if store != nil {
+		days := c.settings.RetentionDays()
+		if n, perr := store.Purge(time.Duration(days)*24*time.Hour, time.Now()); perr == nil && n > 0 {
+			problem = strings.TrimSpace(problem + fmt.Sprintf(" %d resolved case%s older than %d days purged.", n, plural(n), days))
+		}
+	}
+	fyne.Do(func() {
+		c.store = store
+		c.ui.SetCache(store, problem)
+	})
+}
+
+// cacheNotice words what the agent should know about the cache.
+func cacheNotice(store *cache.Cache, err error) string {
+	switch {
+	case errors.Is(err, cache.ErrInUse):
+		return "The case cache is in use by another Verifydesk window: this window keeps nothing on this computer."
+	case err != nil:
+		return "The case cache could not be opened: " + screens.Explain(err) + " This window keeps nothing on this computer."
+	}
+	var notes []string
+	if moved := store.Recovered(); moved != "" {
+		notes = append(notes, "The case cache was damaged: it was moved to "+moved+" and a new one started.")
+	}
+	if storage, warning := store.KeyStorage(); storage != "keyring" && warning != "" {
+		notes = append(notes, warning)
+	}
+	return strings.Join(notes, " ")
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
 }
 
 // openGeo opens the databases named in Settings, or the demo one, and hands the
@@ -371,7 +436,7 @@ func (c *console) applySettings(f screens.SettingsForm) {
 	geoChanged := !slices.Equal(f.GeoDatabases, c.settings.GeoDatabases())
 	c.settings.SetGeoDatabases(f.GeoDatabases)
 	if geoChanged {
-		go c.openGeo()
+		c.inBackground(c.openGeo)
 	}
 	if !backendChanged {
 		return
@@ -384,7 +449,17 @@ func (c *console) applySettings(f screens.SettingsForm) {
 	if c.locator != nil {
 		c.ui.SetLocator(c.locator, "")
 	}
-	go c.connectBackend()
+	c.inBackground(c.connectBackend)
+}
+
+// inBackground runs f off the UI thread: in a goroutine, or with the runner
+// tests give (so that a test's end does not race a connection still going).
+func (c *console) inBackground(f func()) {
+	if c.background != nil {
+		c.background(f)
+		return
+	}
+	go f()
 }
 
 func (c *console) stopDemo() {
@@ -398,6 +473,9 @@ func (c *console) stopDemo() {
 func (c *console) stop() {
 	if c.demoStop != nil {
 		_ = c.demoStop()
+	}
+	if c.store != nil {
+		_ = c.store.Close()
 	}
 	for _, l := range append(c.oldLocators, c.locator) {
 		if l != nil {

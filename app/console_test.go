@@ -18,6 +18,7 @@ import (
 
 	"verifydesk/backend"
 	"verifydesk/backend/backendtest"
+	"verifydesk/data/cache"
 	"verifydesk/screens"
 	"verifydesk/services/geo"
 )
@@ -46,7 +47,7 @@ func (l *lockedBuffer) String() string {
 func TestConsoleDemoModeEndToEnd(t *testing.T) {
 	a := test.NewTempApp(t)
 	var stderr lockedBuffer
-	c := newConsole(a, consoleOptions{exitWhenReady: true, linger: time.Hour}, Stdio{Err: &stderr})
+	c := newConsole(a, consoleOptions{exitWhenReady: true, linger: time.Hour, cachePath: filepath.Join(t.TempDir(), "cache.db")}, Stdio{Err: &stderr})
 	c.started = time.Now()
 	c.background = func(f func()) { f() }
 	if !c.demo() {
@@ -206,5 +207,30 @@ func TestProblemsAreWords(t *testing.T) {
 	_, err = os.Open("/nonexistent/demo-backend.db")
 	if msg := backendProblem(err); strings.Contains(msg, "open ") || !strings.Contains(msg, "/nonexistent/demo-backend.db does not exist") {
 		t.Errorf("backend problem %q", msg)
+	}
+}
+
+// TestConsoleOpensTheCache: the console opens its case cache at start and
+// the UI gets it; a second console on the same file says it is in use.
+func TestConsoleOpensTheCache(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "cache.db")
+	a := test.NewTempApp(t)
+	c := newConsole(a, consoleOptions{cachePath: path}, Stdio{Err: &lockedBuffer{}})
+	c.createWindow()
+	t.Cleanup(c.stop)
+	c.openCache()
+	if c.store == nil {
+		t.Fatal("no cache opened")
+	}
+	if _, err := os.Stat(path); err != nil {
+		t.Errorf("no cache file: %v", err)
+	}
+	second, err := cache.Open(path, cache.Options{Timeout: 50 * time.Millisecond})
+	if err == nil {
+		second.Close()
+		t.Fatal("a second cache on the same file opened")
+	}
+	if msg := cacheNotice(nil, err); !strings.Contains(msg, "in use by another Verifydesk window") {
+		t.Errorf("second instance: %q", msg)
 	}
 }

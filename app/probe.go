@@ -14,6 +14,8 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"sync/atomic"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -60,7 +62,33 @@ func serveProbe(c *console) {
 		w.Header().Set("Content-Type", "application/json")
 		_ = json.NewEncoder(w).Encode(out)
 	})
+	mux.HandleFunc("GET /uihold", func(w http.ResponseWriter, r *http.Request) {
+		if r.URL.Query().Get("reset") != "" {
+			maxHold.Store(0) // from now: the window's own start is not a handler's hold
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(map[string]int64{"max_ms": maxHold.Load() / int64(time.Millisecond)})
+	})
+	go heartbeat()
 	go func() { _ = http.Serve(ln, mux) }()
+}
+
+// maxHold is the longest a heartbeat waited for the UI thread: an upper
+// bound on how long any handler or fyne.Do callback held it (the wait also
+// includes drawing a frame).
+var maxHold atomic.Int64
+
+// heartbeat asks the UI thread to run nothing every 5 ms and keeps the
+// longest wait.
+func heartbeat() {
+	for {
+		t0 := time.Now()
+		fyne.DoAndWait(func() {})
+		if d := int64(time.Since(t0)); d > maxHold.Load() {
+			maxHold.Store(d)
+		}
+		time.Sleep(5 * time.Millisecond) // the heartbeat's period, not a wait for a condition
+	}
 }
 
 // collect lists what the window shows, the content first and then each

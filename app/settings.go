@@ -1,7 +1,11 @@
 package app
 
 import (
+	"math"
+	"slices"
 	"strings"
+
+	"github.com/google/uuid"
 
 	"fyne.io/fyne/v2"
 )
@@ -9,15 +13,19 @@ import (
 // Preference keys and defaults. Preferences hold only UI state and endpoints;
 // domain data lives in bbolt.
 const (
-	keyBackendURL  = "backend.url"
-	keyGeoDBs      = "geo.databases"
-	keyRegion      = "search.region"
-	keyRecent      = "search.recentRegions"
-	keyWindowW     = "window.width"
-	keyWindowH     = "window.height"
-	defaultRegion  = "US"
-	defaultWindowW = 1280
-	defaultWindowH = 800
+	keyBackendURL = "backend.url"
+	keyGeoDBs     = "geo.databases"
+	keyRegion     = "search.region"
+	keyRecent     = "search.recentRegions"
+	keyConsoleID  = "console.id"
+	keyRetention  = "cache.retentionDays"
+	// defaultRetentionDays: resolved cases are purged from the cache after this.
+	defaultRetentionDays = 30
+	keyWindowW           = "window.width"
+	keyWindowH           = "window.height"
+	defaultRegion        = "US"
+	defaultWindowW       = 1280
+	defaultWindowH       = 800
 )
 
 // Settings is the typed wrapper over the app's preferences.
@@ -49,7 +57,19 @@ func (s Settings) SetGeoDatabases(paths []string) {
 }
 
 // Region is the country picker's last choice.
-func (s Settings) Region() string { return s.p.StringWithFallback(keyRegion, defaultRegion) }
+//
+// A stored value that is not a country the phone service knows (a hand-edited
+// preferences file, an older version) gives the default.
+func (s Settings) Region() string {
+	if r := s.p.StringWithFallback(keyRegion, defaultRegion); storedRegion(r) {
+		return r
+	}
+	return defaultRegion
+}
+
+// storedRegion reports whether r, as stored, is a region code the phone
+// service has a plan for (upper case, as the picker stores it).
+func storedRegion(r string) bool { return r == strings.ToUpper(r) && knownRegion(r) }
 
 // SetRegion remembers the country picker's choice, first among the recent ones.
 func (s Settings) SetRegion(r string) {
@@ -63,15 +83,70 @@ func (s Settings) SetRegion(r string) {
 	s.p.SetStringList(keyRecent, recent)
 }
 
+// ConsoleID names this installation (the backend records its local audit
+// chain's head under it); made once, on first use.
+func (s Settings) ConsoleID() string {
+	id := s.p.String(keyConsoleID)
+	if !validConsoleID(id) {
+		id = "console-" + uuid.NewString()
+		s.p.SetString(keyConsoleID, id)
+	}
+	return id
+}
+
+// validConsoleID: an id the backend takes in a path (letters, digits, - and _).
+func validConsoleID(id string) bool {
+	if id == "" || len(id) > 100 {
+		return false
+	}
+	for _, r := range id {
+		if !(r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return false
+		}
+	}
+	return true
+}
+
+// maxRetentionDays bounds the retention period (ten years): a day count that
+// overflowed a time.Duration would purge every resolved case.
+const maxRetentionDays = 3650
+
+// RetentionDays is how long resolved cases stay in the cache, 1 to 3650.
+func (s Settings) RetentionDays() int {
+	d := s.p.IntWithFallback(keyRetention, defaultRetentionDays)
+	if d < 1 || d > maxRetentionDays {
+		return defaultRetentionDays
+	}
+	return d
+}
+
+// SetRetentionDays stores the retention period.
+func (s Settings) SetRetentionDays(d int) { s.p.SetInt(keyRetention, d) }
+
 // maxRecentRegions is how many recent countries the picker lists first.
 const maxRecentRegions = 8
 
 // RecentRegions are the countries picked lately, most recent first.
-func (s Settings) RecentRegions() []string { return s.p.StringList(keyRecent) }
+// Unknown and repeated codes are left out, and at most maxRecentRegions kept.
+func (s Settings) RecentRegions() []string {
+	var out []string
+	for _, r := range s.p.StringList(keyRecent) {
+		if storedRegion(r) && !slices.Contains(out, r) && len(out) < maxRecentRegions {
+			out = append(out, r)
+		}
+	}
+	return out
+}
 
 // WindowSize is the last size of the main window.
 func (s Settings) WindowSize() fyne.Size {
-	return fyne.NewSize(float32(s.p.FloatWithFallback(keyWindowW, defaultWindowW)), float32(s.p.FloatWithFallback(keyWindowH, defaultWindowH)))
+	w := s.p.FloatWithFallback(keyWindowW, defaultWindowW)
+	h := s.p.FloatWithFallback(keyWindowH, defaultWindowH)
+	ok := func(v float64) bool { return !math.IsNaN(v) && v >= 320 && v <= 20000 }
+	if !ok(w) || !ok(h) {
+		return fyne.NewSize(defaultWindowW, defaultWindowH)
+	}
+	return fyne.NewSize(float32(w), float32(h))
 }
 
 // SetWindowSize remembers the main window's size.

@@ -17,12 +17,15 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
+	"net"
 	"net/http"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -53,6 +56,7 @@ type probeObj struct {
 // walker drives one console window.
 type walker struct {
 	t      *testing.T
+	out    string // where screenshots go
 	probe  string
 	wid    string
 	steps  *os.File
@@ -110,6 +114,9 @@ func (w *walker) waitFor(what string, cond func([]probeObj) bool) []probeObj {
 			return objs
 		}
 		if time.Now().After(deadline) {
+			if w.out != "" {
+				w.screenshot(w.out, "failure")
+			}
 			var b strings.Builder
 			for _, o := range objs {
 				fmt.Fprintf(&b, "  %s %q %q %s disabled=%v\n", o.Kind, o.Text, o.Placeholder, o.Icon, o.Disabled)
@@ -222,6 +229,34 @@ func (w *walker) search(text, accountID string) {
 	w.waitFor("the header of "+accountID, has(widgetMatching("label", " · "+regexp.QuoteMeta(accountID)+"$")))
 }
 
+// resetUIHold starts the UI-thread measurement now.
+func (w *walker) resetUIHold() {
+	w.t.Helper()
+	resp, err := http.Get(w.probe + "/uihold?reset=1")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	resp.Body.Close()
+}
+
+// uiHold is the console's longest wait for its UI thread so far, in ms: the
+// probe's heartbeat measures it.
+func (w *walker) uiHold() int {
+	w.t.Helper()
+	resp, err := http.Get(w.probe + "/uihold")
+	if err != nil {
+		w.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var v struct {
+		MaxMS int `json:"max_ms"`
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&v); err != nil {
+		w.t.Fatal(err)
+	}
+	return v.MaxMS
+}
+
 // screenshot saves the screen as out/shot-NAME.png (ImageMagick's import).
 func (w *walker) screenshot(out, name string) {
 	w.t.Helper()
@@ -312,7 +347,12 @@ func TestRealWindowWalk(t *testing.T) {
 	if err := os.MkdirAll(home, 0o700); err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(bin, "--backend", baseA)
+	// The console reaches backend A through a switch: cut, the backend is
+	// gone for the console (connections refused and reset) while the test
+	// still checks it directly.
+	link := newCutProxy(t, strings.TrimPrefix(baseA, "http://"))
+	viaLink := "http://" + link.addr
+	cmd := exec.Command(bin, "--backend", viaLink)
 	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
 		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"), "LANG=en_US.UTF-8", "VERIFYDESK_PROBE=127.0.0.1:0")
 	cmd.Stdout, cmd.Stderr = logFile, logFile
@@ -326,7 +366,7 @@ func TestRealWindowWalk(t *testing.T) {
 		<-exited
 	})
 
-	w := &walker{t: t, steps: steps, stderr: stderrPath}
+	w := &walker{t: t, steps: steps, stderr: stderrPath, out: out}
 	w.probe = "http://" + waitProbe(t, stderrPath, exited)
 	w.wid = w.xdo("search", "--sync", "--onlyvisible", "--name", "^Verifydesk$")
 	if i := strings.IndexByte(w.wid, '\n'); i > 0 {
@@ -335,8 +375,9 @@ func TestRealWindowWalk(t *testing.T) {
 	w.xdo("windowfocus", "--sync", w.wid)
 
 	// 1. Sign in with the keyboard and the mouse.
-	w.step("sign in as ana on %s", baseA)
+	w.step("sign in as ana on %s (through %s)", baseA, viaLink)
 	w.waitFor("the sign-in button", has(enabledWidget("button", "Sign in")))
+	w.resetUIHold()
 	w.fill("username", "ana")
 	w.fill("password", "demo")
 	w.click(widgetStarting("button", "Sign in"))
@@ -455,6 +496,84 @@ func TestRealWindowWalk(t *testing.T) {
 	})
 	w.click(widgetStarting("button", "OK"))
 
+	// 6b. A case for the call: start it in one click, tick a step, add a note.
+	w.step("start a case for %s, tick a step, add a note", lostAcct)
+	w.click(widgetStarting("text", "Case"))
+	// Nothing in the evidence says the phone was lost: the agent picks it.
+	w.click(widgetStarting("select", "Pick what the call is about"))
+	w.click(widgetStarting("text", "Lost a trusted device"))
+	w.waitFor("the category picked", has(widgetStarting("select", "Lost a trusted device")))
+	w.click(enabledWidget("button", "Start the case"))
+	w.waitFor("the case's checklist", has(widgetStarting("label", "Checklist from the help page")))
+	var caseID string
+	until(t, "the case on the backend", func() (bool, string) {
+		cs, err := sam.Cases(ctx, client.CaseQuery{AccountID: lostAcct})
+		for _, c := range cs {
+			if c.AgentID == ana.ID && c.Status == data.CaseOpen {
+				caseID = c.ID
+				return true, ""
+			}
+		}
+		return false, fmt.Sprintf("%d cases (%v)", len(cs), err)
+	})
+	doneBefore := stepsDone(t, sam, caseID)
+	w.click(widgetStarting("select", "not asked"))
+	w.click(widgetStarting("text", "done"))
+	until(t, "the tick on the backend", func() (bool, string) {
+		n := stepsDone(t, sam, caseID)
+		return n == doneBefore+1, fmt.Sprintf("%d steps done, %d before", n, doneBefore)
+	})
+	const onlineNote = "customer lost the phone on a train"
+	w.fill("What the customer said", onlineNote)
+	w.click(enabledWidget("button", "Add note"))
+	until(t, "the note on the backend", noteCount(sam, caseID, onlineNote, 1))
+
+	// 6c. The backend goes away: the console says offline and keeps the note.
+	w.step("the backend goes away; a note written offline is kept")
+	link.cut()
+	w.key("ctrl+r")
+	w.waitFor("the offline badge", has(widgetStarting("text", "offline")))
+	w.waitFor("the case shown from the cache", has(widgetStarting("text", "only cached")))
+	const offlineNote = "customer will call back from the new phone"
+	w.fill("What the customer said", offlineNote)
+	w.click(enabledWidget("button", "Add note"))
+	w.waitFor("the note kept on this computer", has(widgetStarting("label", "The note is kept on this computer")))
+	until(t, "the offline note not on the backend yet", noteCount(sam, caseID, offlineNote, 0))
+
+	// 6d. Back: sign in again and the kept note is sent, exactly once.
+	w.step("the backend is back; sign in again: the kept note is sent once")
+	link.restore()
+	w.click(enabledWidget("button", "Sign out"))
+	w.fill("username", "ana")
+	w.fill("password", "demo")
+	w.click(enabledWidget("button", "Sign in"))
+	w.waitFor("the workspace", has(widgetStarting("entry", "Search phone, email or account id")))
+	until(t, "the kept note on the backend once", noteCount(sam, caseID, offlineNote, 1))
+	w.waitFor("the console saying it sent it", has(widgetStarting("label", "Sent 1 change kept offline")))
+
+	// 6e. The supervisor decides in the queue; the backend runs exactly that.
+	w.step("sam approves ana's request in the queue")
+	w.click(enabledWidget("button", "Sign out"))
+	w.fill("username", "sam")
+	w.fill("password", "demo")
+	w.click(enabledWidget("button", "Sign in"))
+	w.click(enabledWidget("button", "Approvals (1)"))
+	w.click(widgetStarting("label", "remove the trusted device "+other.ID))
+	w.waitFor("the request's card over the account", has(widgetMatching("label", `^ag_ana asks: remove the trusted device `+regexp.QuoteMeta(other.ID))))
+	w.fill("Your comment, recorded with the decision", "callback to the number on file confirmed it")
+	w.click(enabledWidget("button", "Approve and run it"))
+	until(t, "the approved removal done", func() (bool, string) {
+		ds, err := sam.TrustedDevices(ctx, lostAcct)
+		for _, d := range ds {
+			if d.ID == other.ID {
+				return false, other.Name + " still trusted"
+			}
+		}
+		return err == nil, fmt.Sprint(err)
+	})
+	w.waitFor("the count back to 0", has(widgetStarting("button", "Approvals (0)")))
+	w.screenshot(out, "approval")
+
 	// 7. A flagged login from a device that is not trusted: nothing to
 	// remove, so no identity check is offered for it.
 	const abroad = "+16502530000"
@@ -489,7 +608,9 @@ func TestRealWindowWalk(t *testing.T) {
 	samB, _ := signIn(t, baseB, "sam")
 	until(t, "ana signed in on the new backend", auditHas(samB, ana.ID, "sign_in", ""))
 
-	w.step("done; checking the console's log")
+	hold := w.uiHold()
+	w.step("done; the longest wait for the UI thread was %d ms; checking the console's log", hold)
+	_ = os.WriteFile(filepath.Join(out, "uihold.txt"), []byte(fmt.Sprintf("ui_max_hold_ms=%d\n", hold)), 0o644)
 	_ = cmd.Process.Signal(os.Interrupt)
 	for _, line := range strings.Split(w.log(), "\n") {
 		if strings.Contains(line, "Error in Fyne call thread") || strings.HasPrefix(line, "panic:") || strings.Contains(line, "fatal error:") {
@@ -562,4 +683,103 @@ func auditHas(c *client.Client, agentID, action, reason string) func() (bool, st
 		}
 		return false, fmt.Sprintf("%d %s entries (%v)", len(es), action, err)
 	}
+}
+
+func stepsDone(t *testing.T, c *client.Client, caseID string) int {
+	t.Helper()
+	cs, err := c.Case(context.Background(), caseID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	n := 0
+	for _, s := range cs.Checklist {
+		if s.State == "done" {
+			n++
+		}
+	}
+	return n
+}
+
+// noteCount is a backend condition: the case holds want notes with text.
+func noteCount(c *client.Client, caseID, text string, want int) func() (bool, string) {
+	return func() (bool, string) {
+		cs, err := c.Case(context.Background(), caseID)
+		n := 0
+		for _, x := range cs.Notes {
+			if x.Text == text {
+				n++
+			}
+		}
+		return err == nil && n == want, fmt.Sprintf("%d notes %q (%v), want %d", n, text, err, want)
+	}
+}
+
+// cutProxy forwards TCP to a backend until cut: then it closes every
+// connection and refuses new ones, the way a backend that went away looks to
+// the console, until restored.
+type cutProxy struct {
+	addr   string
+	target string
+	mu     sync.Mutex
+	down   bool
+	conns  map[net.Conn]bool
+}
+
+func newCutProxy(t *testing.T, target string) *cutProxy {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := &cutProxy{addr: ln.Addr().String(), target: target, conns: map[net.Conn]bool{}}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go p.serve(c)
+		}
+	}()
+	return p
+}
+
+func (p *cutProxy) serve(c net.Conn) {
+	p.mu.Lock()
+	if p.down {
+		p.mu.Unlock()
+		c.Close()
+		return
+	}
+	up, err := net.Dial("tcp", p.target)
+	if err != nil {
+		p.mu.Unlock()
+		c.Close()
+		return
+	}
+	p.conns[c], p.conns[up] = true, true
+	p.mu.Unlock()
+	go func() { _, _ = io.Copy(up, c); up.Close() }()
+	_, _ = io.Copy(c, up)
+	c.Close()
+	p.mu.Lock()
+	delete(p.conns, c)
+	delete(p.conns, up)
+	p.mu.Unlock()
+}
+
+func (p *cutProxy) cut() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.down = true
+	for c := range p.conns {
+		c.Close()
+	}
+}
+
+func (p *cutProxy) restore() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.down = false
 }

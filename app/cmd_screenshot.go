@@ -1,0 +1,175 @@
+package app
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"image/png"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"verifydesk/backend"
+	"verifydesk/data"
+	"verifydesk/screens"
+	"verifydesk/services/client"
+	"verifydesk/services/geo"
+)
+
+// screenshotScreens are the screens `verifydesk screenshot` renders, each as
+// an agent reaches it in demo mode.
+var screenshotScreens = []struct{ name, summary string }{
+	{"signin", "the sign-in form"},
+	{"overview", "Overview of an account found by phone"},
+	{"codes", "Codes: an SMS that does not arrive"},
+	{"devices", "Devices of an account"},
+	{"activity", "Activity: a flagged login abroad on the map"},
+	{"phone", "Phone check of a number typed the old way"},
+	{"case", "Case: a started case with its checklist"},
+	{"approvals", "a supervisor's approvals queue with a request open"},
+	{"audit", "a supervisor's audit screen"},
+}
+
+// runScreenshot renders one screen with demo data to a PNG without a display
+// (Fyne's software driver), so the README's pictures never go stale.
+func runScreenshot(args []string, std Stdio) int {
+	fs := flag.NewFlagSet("screenshot", flag.ContinueOnError)
+	name := fs.String("screen", "codes", "the screen to render (see below)")
+	out := fs.String("out", "", "the PNG file to write (required)")
+	appearance := fs.String("theme", screens.AppearanceDark, "light or dark")
+	size := fs.String("size", "1280x800", "the window size, WIDTHxHEIGHT in Fyne units")
+	usage := func(fs *flag.FlagSet, w io.Writer) {
+		fmt.Fprintln(w, "Usage: verifydesk screenshot --screen NAME --out FILE [--theme light|dark] [--size 1280x800]")
+		fmt.Fprintln(w, "\nRender a screen of the console with demo data to a PNG, without a display.")
+		fmt.Fprintln(w, "\nFlags:")
+		fs.SetOutput(w)
+		fs.PrintDefaults()
+		fmt.Fprintln(w, "\nScreens:")
+		for _, s := range screenshotScreens {
+			fmt.Fprintf(w, "  %-10s %s\n", s.name, s.summary)
+		}
+	}
+	if status, ok := parseFlags(fs, args, std, usage); !ok {
+		return status
+	}
+	w, h, err := parseSize(*size)
+	known := false
+	for _, s := range screenshotScreens {
+		known = known || s.name == *name
+	}
+	switch {
+	case *out == "":
+		err = errors.New("--out is required")
+	case !known:
+		err = fmt.Errorf("unknown screen %q", *name)
+	case *appearance != screens.AppearanceLight && *appearance != screens.AppearanceDark:
+		err = fmt.Errorf("--theme is light or dark, not %q", *appearance)
+	}
+	if err != nil || fs.NArg() > 0 {
+		if err == nil {
+			err = fmt.Errorf("unexpected argument %q", fs.Arg(0))
+		}
+		fmt.Fprintf(std.Err, "verifydesk screenshot: %v\n", err)
+		usage(fs, std.Err)
+		return exitUsage
+	}
+	// The software driver runs the console's UI on the calling goroutine,
+	// which must not be the main one (fyne.Do is for other goroutines).
+	done := make(chan error, 1)
+	go func() { done <- screenshot(*name, *appearance, fyne.NewSize(w, h), *out) }()
+	if err := <-done; err != nil {
+		fmt.Fprintf(std.Err, "verifydesk screenshot: %v\n", err)
+		return exitFail
+	}
+	fmt.Fprintf(std.Out, "%s\n", *out)
+	return exitOK
+}
+
+func parseSize(s string) (float32, float32, error) {
+	ws, hs, ok := strings.Cut(s, "x")
+	w, err1 := strconv.ParseFloat(ws, 32)
+	h, err2 := strconv.ParseFloat(hs, 32)
+	if !ok || err1 != nil || err2 != nil || w < 320 || h < 240 || w > 8000 || h > 8000 {
+		return 0, 0, fmt.Errorf("--size is WIDTHxHEIGHT between 320x240 and 8000x8000, not %q", s)
+	}
+	return float32(w), float32(h), nil
+}
+
+// screenshot signs in to an embedded demo backend in a window of the software
+// driver, walks to the screen and writes what it shows.
+func screenshot(name, appearance string, size fyne.Size, out string) error {
+	dir, err := os.MkdirTemp("", "verifydesk-screenshot-")
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(dir)
+	ctx := context.Background()
+	base, stop, err := backend.StartDemo(ctx, filepath.Join(dir, "demo-backend.db"))
+	if err != nil {
+		return err
+	}
+	defer stop()
+	loc, err := geo.OpenDemo()
+	if err != nil {
+		return err
+	}
+	defer loc.Close()
+
+	a := test.NewApp()
+	defer a.Quit()
+	a.Settings().SetTheme(screens.Theme(appearance))
+	win := a.NewWindow("Verifydesk")
+	win.Resize(size)
+	user := "ana"
+	if name == "approvals" || name == "audit" {
+		user = "sam"
+	}
+	if name == "approvals" {
+		// Something to decide: ana asks to remove a lost phone.
+		if err := askApproval(ctx, base); err != nil {
+			return err
+		}
+	}
+	ui := screens.NewUI(win, screens.Config{Demo: true, DemoUser: user, DemoPassword: backend.DemoPassword, Region: "GB",
+		Locator: loc, Background: func(f func()) { f() }, After: func(time.Duration, func()) {}})
+	win.SetContent(ui.Content())
+	ui.SetBackend(client.New(base, client.Options{}), "demo ("+strings.TrimPrefix(base, "http://")+")")
+	if name != "signin" {
+		ui.SubmitSignIn()
+		if err := ui.ScreenshotWalk(name); err != nil {
+			return err
+		}
+	}
+	img := win.Canvas().Capture()
+	f, err := os.Create(out)
+	if err != nil {
+		return err
+	}
+	if err := png.Encode(f, img); err != nil {
+		f.Close()
+		return err
+	}
+	return f.Close()
+}
+
+// askApproval has ana ask a supervisor to remove a device of acc_1014.
+func askApproval(ctx context.Context, base string) error {
+	c := client.New(base, client.Options{})
+	if _, err := c.SignIn(ctx, "ana", backend.DemoPassword); err != nil {
+		return err
+	}
+	devs, err := c.TrustedDevices(ctx, "acc_1014")
+	if err != nil || len(devs) == 0 {
+		return fmt.Errorf("demo devices: %w", err)
+	}
+	_, err = c.RequestApproval(ctx, data.ApprovalRequest{AccountID: "acc_1014", Action: data.ActionRemoveDevice,
+		Params: map[string]string{"device_id": devs[0].ID}, Reason: "caller lost the phone and cannot receive a code"})
+	return err
+}
