@@ -218,6 +218,8 @@ func cacheNotice(store *cache.Cache, err error) string {
 		return "The case cache is in use by another Verifydesk window: this window keeps nothing on this computer."
 	case err != nil:
 		return "The case cache could not be opened: " + screens.Explain(err) + " This window keeps nothing on this computer."
+	case store == nil:
+		return ""
 	}
 	var notes []string
 	if moved := store.Recovered(); moved != "" {
@@ -419,11 +421,14 @@ func (c *console) backendInUse() string {
 
 func (c *console) onSettings() {
 	screens.ShowSettings(c.win, screens.SettingsForm{
-		BackendURL:   c.backendInUse(),
-		GeoDatabases: c.settings.GeoDatabases(),
-		CheckURL:     client.CheckBaseURL,
-		CheckGeoDB:   func(p string) error { _, err := geo.CheckDatabase(p); return err },
-		Background:   c.background,
+		BackendURL:    c.backendInUse(),
+		GeoDatabases:  c.settings.GeoDatabases(),
+		CheckURL:      client.CheckBaseURL,
+		CheckGeoDB:    func(p string) error { _, err := geo.CheckDatabase(p); return err },
+		Background:    c.background,
+		RetentionDays: c.settings.RetentionDays(),
+		Purge:         c.purge(),
+		CacheNote:     cacheNotice(c.store, nil),
 	}, c.applySettings)
 }
 
@@ -435,6 +440,9 @@ func (c *console) applySettings(f screens.SettingsForm) {
 	backendChanged := f.BackendURL != c.backendInUse()
 	geoChanged := !slices.Equal(f.GeoDatabases, c.settings.GeoDatabases())
 	c.settings.SetGeoDatabases(f.GeoDatabases)
+	if f.RetentionDays > 0 {
+		c.settings.SetRetentionDays(f.RetentionDays)
+	}
 	if geoChanged {
 		c.inBackground(c.openGeo)
 	}
@@ -450,6 +458,18 @@ func (c *console) applySettings(f screens.SettingsForm) {
 		c.ui.SetLocator(c.locator, "")
 	}
 	c.inBackground(c.connectBackend)
+}
+
+// purge is the Settings' "purge now", nil without a cache. It runs off the UI
+// thread (the form's runner).
+func (c *console) purge() func(days int) (int, error) {
+	store := c.store
+	if store == nil {
+		return nil
+	}
+	return func(days int) (int, error) {
+		return store.Purge(time.Duration(days)*24*time.Hour, time.Now())
+	}
 }
 
 // inBackground runs f off the UI thread: in a goroutine, or with the runner

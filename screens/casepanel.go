@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -65,6 +66,7 @@ type casePanel struct {
 	// them, so the backend answers what it did instead of adding a second.
 	noteCase        string // the case p.note was written for
 	startButton     *widget.Button
+	conflicts       []cache.OutboxItem
 	pendingNote     data.Note
 	pendingCaseID   string
 	pendingCaseAcct string
@@ -109,9 +111,10 @@ func (p *casePanel) setAccount(acct *data.Account) {
 
 // caseLoad is what the Case tab's load found.
 type caseLoad struct {
-	ev     cases.Evidence
-	rec    *cache.CaseRecord
-	cached bool
+	ev        cases.Evidence
+	rec       *cache.CaseRecord
+	cached    bool
+	conflicts []cache.OutboxItem // offline changes the backend's copy overtook
 }
 
 // load finds the account's open case (the backend's, else the cache's when
@@ -155,6 +158,9 @@ func (p *casePanel) load(ctx context.Context, acct data.Account) (func(), error)
 			out.rec = &r // with the notes still queued offline
 		}
 	}
+	if out.rec != nil && store != nil {
+		out.conflicts = conflictsOf(store, out.rec.Case.ID)
+	}
 	steps, esc := caseContent(out.rec, out.ev)
 	var answer error
 	if out.cached {
@@ -162,6 +168,7 @@ func (p *casePanel) load(ctx context.Context, acct data.Account) (func(), error)
 	}
 	return func() {
 		p.ev, p.rec, p.cached, p.steps, p.esc = out.ev, out.rec, out.cached, steps, esc
+		p.conflicts = out.conflicts
 		p.cachedFlag.Store(out.cached)
 		p.w.header.setOpenCase(out.rec != nil && out.rec.Case.Status != data.CaseResolved)
 		p.ls.label.Hide()
@@ -504,14 +511,168 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 	p.addNote = widget.NewButtonWithIcon("Add note", theme.ContentAddIcon(), p.onAddNote)
 	export := widget.NewButtonWithIcon("Export escalation package…", theme.DocumentSaveIcon(), p.onExport)
 
-	body := container.NewVBox(list,
+	// Attachments the customer sent: kept with the case, on this computer.
+	attach := container.NewVBox(widget.NewLabelWithStyle("Attachments", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	for _, a := range p.rec.Attachments {
+		attach.Add(widget.NewLabel(fmt.Sprintf("%s · %s · %d KiB · %s", a.Name, a.Type, (a.Size+1023)/1024, relativeTime(a.AddedAt, p.w.cfg.now(), nil))))
+	}
+	if len(p.rec.Attachments) == 0 {
+		attach.Add(widget.NewLabel("None. Screenshots of the 2FA settings (PNG, JPEG) and app logs (text or .zip), up to 5 MiB each."))
+	}
+	attachButton := widget.NewButtonWithIcon("Attach a file…", theme.FileIcon(), p.onAttach)
+	if p.w.cfg.Cache == nil {
+		attachButton.Disable()
+	}
+	attach.Add(container.NewHBox(attachButton))
+
+	body := container.NewVBox(p.conflictBox(), list,
 		widget.NewSeparator(), widget.NewLabelWithStyle("For an escalation", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
-		form, container.NewHBox(saveFields, export), widget.NewSeparator(), notes)
+		form, container.NewHBox(saveFields, export), widget.NewSeparator(), attach, widget.NewSeparator(), notes)
 	// The status on top and the note being written at the bottom stay in view
 	// while the checklist and the notes scroll: agents write as they talk.
 	top := container.NewVBox(container.NewHBox(head...), p.saveInfo, widget.NewSeparator())
 	composer := container.NewBorder(nil, nil, nil, p.addNote, p.note)
 	return container.NewBorder(top, container.NewVBox(widget.NewSeparator(), composer), nil, nil, container.NewVScroll(body))
+}
+
+// conflictsOf is the case's offline changes in conflict. I/O.
+func conflictsOf(store *cache.Cache, caseID string) []cache.OutboxItem {
+	items, err := store.Outbox()
+	if err != nil {
+		return nil
+	}
+	var out []cache.OutboxItem
+	for _, it := range items {
+		if it.CaseID == caseID && it.State == cache.StateConflict {
+			out = append(out, it)
+		}
+	}
+	return out
+}
+
+// conflictBox shows the offline changes the backend's copy overtook, each with
+// the choice to apply it again over the backend's copy or to keep the
+// backend's: never decided for the agent.
+func (p *casePanel) conflictBox() fyne.CanvasObject {
+	box := container.NewVBox()
+	for _, it := range p.conflicts {
+		it := it
+		what := "a change"
+		if it.Patch != nil && it.Patch.Status != nil {
+			what = "the status " + statusWords(*it.Patch.Status)
+		} else if it.Patch != nil && it.Patch.Checklist != nil {
+			what = "checklist ticks"
+		} else if it.Patch != nil && it.Patch.Escalation != nil {
+			what = "escalation fields"
+		}
+		now := "changed"
+		if it.Conflict != nil {
+			now = "is now " + statusWords(it.Conflict.Status)
+		}
+		l := widget.NewLabel(fmt.Sprintf("Offline you set %s, but the case %s on the backend meanwhile. Apply yours over it, or keep the backend's?", what, now))
+		l.Wrapping = fyne.TextWrapWord
+		l.Importance = widget.WarningImportance
+		mine := widget.NewButton("Apply mine again", func() { p.settle(it, true) })
+		theirs := widget.NewButton("Keep the backend's", func() { p.settle(it, false) })
+		box.Add(container.NewBorder(nil, nil, nil, container.NewHBox(mine, theirs), l))
+	}
+	return box
+}
+
+// settle resolves a conflict: apply the offline change again on top of the
+// backend's version, or drop it. A tap handler.
+func (p *casePanel) settle(it cache.OutboxItem, mine bool) {
+	store := p.w.cfg.Cache
+	if store == nil || p.rec == nil {
+		return
+	}
+	what := "kept the backend's copy"
+	if mine {
+		what = "applied the offline change again"
+	}
+	p.w.cfg.goAsync(func() {
+		err := store.Settle(it.Seq)
+		if err == nil && mine && it.Patch != nil {
+			patch := *it.Patch
+			if it.Conflict != nil {
+				patch.Version = it.Conflict.Version
+			}
+			ctx, cancel := context.WithTimeout(p.w.ctx, backendTimeout)
+			_, err = p.w.api.UpdateCase(ctx, it.CaseID, patch)
+			cancel()
+		}
+		fyne.Do(func() {
+			if err != nil {
+				p.saveInfo.SetText("Not settled: " + describeError(err))
+				return
+			}
+			p.w.record("case_conflict", p.rec.Case.AccountID, it.CaseID, what)
+			p.w.startLoad(p)
+		})
+	})
+}
+
+// onAttach keeps a file the customer sent with the case: checked by content
+// (screenshots, app logs) and size, read and stored off the UI thread.
+func (p *casePanel) onAttach() {
+	store := p.w.cfg.Cache
+	if store == nil || p.rec == nil {
+		return
+	}
+	caseID, acctID := p.rec.Case.ID, p.rec.Case.AccountID
+	dialog.ShowFileOpen(func(rc fyne.URIReadCloser, err error) {
+		if err != nil || rc == nil {
+			return
+		}
+		p.attach(caseID, acctID, rc.URI().Name(), rc)
+	}, p.w.win)
+}
+
+// attach reads, checks and keeps one file with the case; the dialog hands it
+// the file (tests a reader of their own). UI thread; the work runs off it.
+func (p *casePanel) attach(caseID, acctID, name string, r io.ReadCloser) {
+	store := p.w.cfg.Cache
+	p.saveInfo.SetText("Attaching…")
+	p.w.cfg.goAsync(func() {
+		defer r.Close()
+		content, err := io.ReadAll(io.LimitReader(r, cases.MaxAttachmentSize+1))
+		if err == nil {
+			_, err = cases.CheckAttachment(name, content)
+		}
+		var info cache.AttachmentInfo
+		var rec cache.CaseRecord
+		if err == nil {
+			info, err = store.AddAttachment(caseID, name, content)
+		}
+		if err == nil {
+			rec, err = store.Case(caseID)
+		}
+		fyne.Do(func() {
+			if err != nil {
+				p.saveInfo.SetText("Not attached: " + attachmentWords(err))
+				return
+			}
+			p.w.record("case_attachment", acctID, caseID, info.Type+" "+info.ID)
+			if p.rec != nil && p.rec.Case.ID == caseID {
+				p.rec = &rec
+				p.show()
+				p.saveInfo.SetText("Attached " + info.Name + ". It stays with the case on this computer.")
+			}
+		})
+	})
+}
+
+// attachmentWords is why a file was refused: the check's own sentence when it
+// has one.
+func attachmentWords(err error) string {
+	var ae *cases.AttachmentError
+	switch {
+	case errors.As(err, &ae):
+		return ae.Error()
+	case errors.Is(err, cache.ErrAttachmentTooLarge):
+		return "the case already keeps as many attachments as it can (20 MiB)."
+	}
+	return describeError(err)
 }
 
 func fieldDef(id string) cases.FieldDef {

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -296,5 +297,71 @@ func TestOfflineReviewFromSignInAndSyncAfterSigningInAgain(t *testing.T) {
 	}
 	if !strings.Contains(u.work.banner.Text, "Sent 1 change kept offline.") {
 		t.Errorf("banner %q", u.work.banner.Text)
+	}
+}
+
+func TestCaseAttachmentsAndOfflineConflicts(t *testing.T) {
+	srv := backendtest.New(t)
+	store, _ := openTestCache(t)
+	var flaky *flakyBackend
+	u, _ := newTestUIWith(t, srv, func(a API) API { flaky = &flakyBackend{API: a}; return flaky })
+	u.cfg.Cache = store
+	u.cfg.After = (&timers{}).after
+	u.SubmitSignIn()
+	search(t, u, "GB", "+447911123456")
+	ws := u.work
+	p := ws.casePanel
+	ws.tabs.SelectIndex(len(ws.panels) - 1)
+	test.Tap(findButton(t, p.build(), "Start the case"))
+	if p.rec == nil {
+		t.Fatal("no case")
+	}
+	id := p.rec.Case.ID
+
+	// A screenshot is kept; a file that is not one is refused with the reason.
+	png := []byte("\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\xff\xff?\x00\x05\xfe\x02\xfe\xa7\x35\x81\x84\x00\x00\x00\x00IEND\xaeB`\x82")
+	p.attach(id, p.rec.Case.AccountID, "2fa-settings.png", io.NopCloser(bytes.NewReader(png)))
+	if len(p.rec.Attachments) != 1 || !strings.Contains(p.saveInfo.Text, "Attached 2fa-settings.png") {
+		t.Fatalf("attachments %+v, %q", p.rec.Attachments, p.saveInfo.Text)
+	}
+	p.attach(id, p.rec.Case.AccountID, "notes.exe", io.NopCloser(strings.NewReader("MZ\x90\x00binary")))
+	if len(p.rec.Attachments) != 1 || !strings.HasPrefix(p.saveInfo.Text, "Not attached: ") || strings.Contains(p.saveInfo.Text, "Something went wrong") {
+		t.Errorf("a program was not refused in words: %q", p.saveInfo.Text)
+	}
+
+	// Offline the agent sets "waiting on customer"; meanwhile the case is
+	// escalated on the backend. Back, the sync finds the conflict and the tab
+	// asks; applying mine again sets it over the backend's copy.
+	flaky.down.Store(true)
+	ws.startLoad(p)
+	waiting := data.CaseWaiting
+	p.save(data.CasePatch{Status: &waiting}, "status")
+	c := client.New(srv.URL, client.Options{})
+	if _, err := c.SignIn(context.Background(), "sam", "demo"); err != nil {
+		t.Fatal(err)
+	}
+	cur, err := c.Case(context.Background(), id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	escalated := data.CaseEscalated
+	if _, err := c.UpdateCase(context.Background(), id, data.CasePatch{Version: cur.Version, Status: &escalated}); err != nil {
+		t.Fatal(err)
+	}
+	flaky.down.Store(false)
+	if _, err := casesync.Sync(context.Background(), c, store); err != nil {
+		t.Fatal(err)
+	}
+	ws.startLoad(p)
+	if len(p.conflicts) != 1 || !strings.Contains(screenText(p.build()), "Offline you set the status waiting on customer") {
+		t.Fatalf("conflict not shown:\n%s", screenText(p.build()))
+	}
+	test.Tap(findButton(t, p.build(), "Apply mine again"))
+	got, err := c.Case(context.Background(), id)
+	if err != nil || got.Status != data.CaseWaiting {
+		t.Errorf("after applying mine: %q (%v)", got.Status, err)
+	}
+	if len(p.conflicts) != 0 {
+		t.Errorf("the conflict is still offered: %+v", p.conflicts)
 	}
 }

@@ -2,9 +2,12 @@ package screens
 
 import (
 	"errors"
+	"fmt"
+	"strconv"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 )
@@ -16,6 +19,14 @@ type SettingsForm struct {
 	GeoDatabases []string // empty: the demo database
 	CheckURL     func(string) error
 	CheckGeoDB   func(path string) error
+	// RetentionDays is how long resolved cases stay in the cache (1-3650).
+	RetentionDays int
+	// Purge removes the resolved cases older than the retention now and says
+	// how many; nil when there is no cache.
+	Purge func(days int) (int, error)
+	// CacheNote says how the cache is kept (the key in a file, not the
+	// keyring, is a warning).
+	CacheNote string
 	// Background runs the file checks; nil means a goroutine.
 	Background func(func())
 }
@@ -81,18 +92,57 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 	backendItem.HintText = "Empty runs the built-in reference backend with demo data. A change signs you out."
 	geoItem := widget.NewFormItem("Geolocation databases", geoEntry)
 	geoItem.HintText = "One path per line: MaxMind City/ASN or flat-schema City .mmdb files. Empty uses demo locations."
-	d := dialog.NewForm("Settings", "Save", "Cancel", []*widget.FormItem{backendItem, geoItem}, func(ok bool) {
+	retention := widget.NewEntry()
+	retention.SetText(strconv.Itoa(f.RetentionDays))
+	retention.Validator = validRetention
+	purged := widget.NewLabel("")
+	purged.Wrapping = fyne.TextWrapWord
+	purge := widget.NewButton("Purge resolved cases now", func() {
+		days, err := strconv.Atoi(strings.TrimSpace(retention.Text))
+		if err != nil || validRetention(retention.Text) != nil || f.Purge == nil {
+			return
+		}
+		purged.SetText("Purging…")
+		f.goAsync(func() {
+			n, err := f.Purge(days)
+			fyne.Do(func() {
+				if err != nil {
+					purged.SetText("Not purged: " + Explain(err))
+					return
+				}
+				purged.SetText(fmt.Sprintf("%d resolved case%s older than %d days removed, with their notes and index entries.", n, plural(n), days))
+			})
+		})
+	})
+	if f.Purge == nil {
+		purge.Disable()
+	}
+	retentionItem := widget.NewFormItem("Keep resolved cases (days)", container.NewBorder(nil, purged, nil, purge, retention))
+	retentionItem.HintText = "Resolved cases older than this are removed from this computer at start. " + f.CacheNote
+	d := dialog.NewForm("Settings", "Save", "Cancel", []*widget.FormItem{backendItem, geoItem, retentionItem}, func(ok bool) {
 		if !ok {
 			return
 		}
 		out := f
 		out.BackendURL = strings.TrimSpace(backendEntry.Text)
 		out.GeoDatabases = splitLines(geoEntry.Text)
+		if days, err := strconv.Atoi(strings.TrimSpace(retention.Text)); err == nil && validRetention(retention.Text) == nil {
+			out.RetentionDays = days
+		}
 		onSave(out)
 	}, win)
 	d.Resize(fyne.NewSize(win.Canvas().Size().Width*0.6, d.MinSize().Height))
 	d.Show()
 	return &settingsDialog{backend: backendEntry, geo: geoEntry, dlg: d}
+}
+
+// validRetention accepts 1 to 3650 days.
+func validRetention(s string) error {
+	d, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || d < 1 || d > 3650 {
+		return errors.New("a number of days from 1 to 3650")
+	}
+	return nil
 }
 
 // checkGeoPaths checks each database file; the first bad one names itself.

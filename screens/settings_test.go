@@ -23,7 +23,7 @@ func TestSettingsCheckEntries(t *testing.T) {
 		CheckGeoDB: func(p string) error { _, err := geo.CheckDatabase(p); return err },
 		Background: runNow,
 	}
-	d := showSettings(w, f, func(got SettingsForm) { saved = &got })
+	showSettings(w, f, func(got SettingsForm) { saved = &got })
 
 	notMMDB := filepath.Join(t.TempDir(), "GeoLite2-City.mmdb")
 	if err := os.WriteFile(notMMDB, []byte("this is a text file"), 0o600); err != nil {
@@ -52,5 +52,23 @@ func TestSettingsCheckEntries(t *testing.T) {
 	}
 	if saved.BackendURL != "https://auth.example.com" || len(saved.GeoDatabases) != 2 {
 		t.Errorf("saved %+v", *saved)
+	}
+}
+
+func TestSettingsPurgeNow(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := a.NewWindow("Verifydesk")
+	w.Resize(fyne.NewSize(1280, 800))
+	var purgedDays int
+	showSettings(w, SettingsForm{RetentionDays: 30, Background: func(f func()) { f() },
+		Purge: func(days int) (int, error) { purgedDays = days; return 3, nil }}, func(SettingsForm) {})
+	s := screenText(w.Canvas().Overlays().Top())
+	if !strings.Contains(s, "Keep resolved cases (days)") {
+		t.Fatalf("no retention setting:\n%s", s)
+	}
+	b := findButton(t, w.Canvas().Overlays().Top(), "Purge resolved cases now")
+	test.Tap(b)
+	if purgedDays != 30 || !strings.Contains(screenText(w.Canvas().Overlays().Top()), "3 resolved cases older than 30 days removed") {
+		t.Errorf("purge: %d days,\n%s", purgedDays, screenText(w.Canvas().Overlays().Top()))
 	}
 }
