@@ -23,7 +23,7 @@ func TestSettingsCheckEntries(t *testing.T) {
 		CheckGeoDB: func(p string) error { _, err := geo.CheckDatabase(p); return err },
 		Background: runNow,
 	}
-	showSettings(w, f, func(got SettingsForm) { saved = &got })
+	d := showSettings(w, f, func(got SettingsForm) { saved = &got })
 
 	notMMDB := filepath.Join(t.TempDir(), "GeoLite2-City.mmdb")
 	if err := os.WriteFile(notMMDB, []byte("this is a text file"), 0o600); err != nil {
