@@ -140,6 +140,9 @@ func (c *console) show() {
 }
 
 func (c *console) createWindow() {
+	if a := c.settings.Appearance(); a != screens.AppearanceSystem {
+		c.app.Settings().SetTheme(screens.Theme(a))
+	}
 	c.win = c.app.NewWindow("Verifydesk")
 	c.win.SetIcon(c.app.Metadata().Icon)
 	c.win.Resize(c.settings.WindowSize())
@@ -427,6 +430,7 @@ func (c *console) onSettings() {
 		CheckGeoDB:    func(p string) error { _, err := geo.CheckDatabase(p); return err },
 		Background:    c.background,
 		RetentionDays: c.settings.RetentionDays(),
+		Appearance:    c.settings.Appearance(),
 		Purge:         c.purge(),
 		CacheNote:     cacheNotice(c.store, nil),
 	}, c.applySettings)
@@ -442,6 +446,10 @@ func (c *console) applySettings(f screens.SettingsForm) {
 	c.settings.SetGeoDatabases(f.GeoDatabases)
 	if f.RetentionDays > 0 {
 		c.settings.SetRetentionDays(f.RetentionDays)
+	}
+	if f.Appearance != "" && f.Appearance != c.settings.Appearance() {
+		c.settings.SetAppearance(f.Appearance)
+		c.app.Settings().SetTheme(screens.Theme(f.Appearance))
 	}
 	if geoChanged {
 		c.inBackground(c.openGeo)

@@ -15,6 +15,7 @@ import (
 	"net/http/httptest"
 
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/theme"
 
 	"verifydesk/backend"
 	"verifydesk/backend/backendtest"
@@ -232,5 +233,23 @@ func TestConsoleOpensTheCache(t *testing.T) {
 	}
 	if msg := cacheNotice(nil, err); !strings.Contains(msg, "in use by another Verifydesk window") {
 		t.Errorf("second instance: %q", msg)
+	}
+}
+
+// TestAppearanceFromSettings: a theme chosen in Settings applies now and at
+// the next start.
+func TestAppearanceFromSettings(t *testing.T) {
+	a := test.NewTempApp(t)
+	c := newConsole(a, consoleOptions{backendURL: "https://auth.example.com"}, Stdio{Err: &lockedBuffer{}})
+	c.background = func(f func()) {}
+	c.createWindow()
+	t.Cleanup(c.stop)
+	c.applySettings(screens.SettingsForm{BackendURL: "https://auth.example.com", Appearance: screens.AppearanceLight})
+	if c.settings.Appearance() != screens.AppearanceLight {
+		t.Fatalf("stored %q", c.settings.Appearance())
+	}
+	bg := a.Settings().Theme().Color(theme.ColorNameBackground, theme.VariantDark)
+	if want := theme.DefaultTheme().Color(theme.ColorNameBackground, theme.VariantLight); bg != want {
+		t.Errorf("background %v, want the light one %v whatever the system says", bg, want)
 	}
 }

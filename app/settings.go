@@ -7,6 +7,8 @@ import (
 
 	"github.com/google/uuid"
 
+	"verifydesk/screens"
+
 	"fyne.io/fyne/v2"
 )
 
@@ -19,6 +21,7 @@ const (
 	keyRecent     = "search.recentRegions"
 	keyConsoleID  = "console.id"
 	keyRetention  = "cache.retentionDays"
+	keyAppearance = "look.appearance"
 	// defaultRetentionDays: resolved cases are purged from the cache after this.
 	defaultRetentionDays = 30
 	keyWindowW           = "window.width"
@@ -119,6 +122,18 @@ func (s Settings) RetentionDays() int {
 	}
 	return d
 }
+
+// Appearance is the theme the agent chose: system (default), light or dark.
+func (s Settings) Appearance() string {
+	switch a := s.p.String(keyAppearance); a {
+	case screens.AppearanceLight, screens.AppearanceDark:
+		return a
+	}
+	return screens.AppearanceSystem
+}
+
+// SetAppearance stores the theme choice.
+func (s Settings) SetAppearance(a string) { s.p.SetString(keyAppearance, a) }
 
 // SetRetentionDays stores the retention period.
 func (s Settings) SetRetentionDays(d int) { s.p.SetInt(keyRetention, d) }

@@ -19,6 +19,8 @@ type SettingsForm struct {
 	GeoDatabases []string // empty: the demo database
 	CheckURL     func(string) error
 	CheckGeoDB   func(path string) error
+	// Appearance is AppearanceSystem, AppearanceLight or AppearanceDark.
+	Appearance string
 	// RetentionDays is how long resolved cases stay in the cache (1-3650).
 	RetentionDays int
 	// Purge removes the resolved cases older than the retention now and says
@@ -119,13 +121,24 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 	}
 	retentionItem := widget.NewFormItem("Keep resolved cases (days)", container.NewBorder(nil, purged, nil, purge, retention))
 	retentionItem.HintText = "Resolved cases older than this are removed from this computer at start. " + f.CacheNote
-	d := dialog.NewForm("Settings", "Save", "Cancel", []*widget.FormItem{backendItem, geoItem, retentionItem}, func(ok bool) {
+	appearances := []string{AppearanceSystem, AppearanceLight, AppearanceDark}
+	appearance := widget.NewRadioGroup(appearances, nil)
+	appearance.Horizontal = true
+	appearance.Required = true
+	appearance.SetSelected(f.Appearance)
+	if appearance.Selected == "" {
+		appearance.SetSelected(AppearanceSystem)
+	}
+	appearanceItem := widget.NewFormItem("Appearance", appearance)
+	appearanceItem.HintText = "System follows the computer's light or dark setting."
+	d := dialog.NewForm("Settings", "Save", "Cancel", []*widget.FormItem{backendItem, geoItem, retentionItem, appearanceItem}, func(ok bool) {
 		if !ok {
 			return
 		}
 		out := f
 		out.BackendURL = strings.TrimSpace(backendEntry.Text)
 		out.GeoDatabases = splitLines(geoEntry.Text)
+		out.Appearance = appearance.Selected
 		if days, err := strconv.Atoi(strings.TrimSpace(retention.Text)); err == nil && validRetention(retention.Text) == nil {
 			out.RetentionDays = days
 		}
