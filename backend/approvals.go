@@ -106,7 +106,13 @@ func (s *Server) requestApproval(c *call) (any, error) {
 	if err := c.decode(&req); err != nil {
 		return nil, err
 	}
-	act.AccountID, act.Reason, act.Detail = req.AccountID, truncate(trimmed(req.Reason), 500), truncate(req.Action, 40)
+	act.AccountID, act.Reason, act.Detail = req.AccountID, trimmed(req.Reason), truncate(req.Action, 40)
+	if utf8.RuneCountInString(act.Reason) > maxReason {
+		// Refused whole: a reason cut short would tell the supervisor less
+		// than the agent wrote, silently.
+		act.Reason = truncate(act.Reason, maxReason)
+		return nil, badRequest("a reason has at most %d characters", maxReason).with("field", "reason")
+	}
 	key := c.r.Header.Get(data.HeaderIdempotencyKey)
 	if len(key) > 200 {
 		return nil, badRequest("the Idempotency-Key header has at most 200 characters").with("header", data.HeaderIdempotencyKey)
@@ -301,6 +307,9 @@ func (s *Server) countApprovals(c *call) (any, error) {
 
 // maxDecisionNote bounds a decision's comment (characters).
 const maxDecisionNote = 500
+
+// maxReason bounds an approval request's reason, in characters.
+const maxReason = 500
 
 func (s *Server) approve(c *call) (any, error) { return s.decide(c, true) }
 func (s *Server) reject(c *call) (any, error)  { return s.decide(c, false) }

@@ -13,6 +13,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -218,6 +219,10 @@ func (s *Server) signOut(c *call) (any, error) {
 func truncate(s string, n int) string {
 	if len(s) <= n {
 		return s
+	}
+	// At most n bytes, never half a character.
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
 	}
 	return s[:n]
 }

@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"sort"
 	"strings"
+	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
 
@@ -86,7 +87,7 @@ func (s *Server) createCase(c *call) (any, error) {
 		cs.Notes = make([]data.Note, 0, len(req.Notes))
 		seen := map[string]bool{}
 		for _, n := range req.Notes {
-			if !validClientID(n.ID) || seen[n.ID] || len(n.Text) > maxNoteLen {
+			if !validClientID(n.ID) || seen[n.ID] || utf8.RuneCountInString(n.Text) > maxNoteLen {
 				return badRequest("every note needs a unique client-made id and at most %d characters", maxNoteLen).with("field", "notes")
 			}
 			seen[n.ID] = true
@@ -235,7 +236,7 @@ func (s *Server) addNote(c *call) (any, error) {
 	if !validClientID(n.ID) {
 		return nil, badRequest("note id is required: a client-made id of at most 100 characters").with("field", "id")
 	}
-	if trimmed(n.Text) == "" || len(n.Text) > maxNoteLen {
+	if trimmed(n.Text) == "" || utf8.RuneCountInString(n.Text) > maxNoteLen {
 		return nil, badRequest("note text is required, at most %d characters", maxNoteLen).with("field", "text")
 	}
 	caseID := c.r.PathValue("caseId")

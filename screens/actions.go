@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -341,8 +342,11 @@ func (w *workspace) requestApproval(acct *data.Account, act sensitiveAction) {
 	reason := widget.NewMultiLineEntry()
 	reason.SetPlaceHolder("why, and how you checked the caller")
 	reason.Validator = func(s string) error {
-		if len(strings.TrimSpace(s)) < 10 {
+		switch n := utf8.RuneCountInString(strings.TrimSpace(s)); {
+		case n < 10:
 			return fmt.Errorf("a supervisor needs the reason in a sentence")
+		case n > 500:
+			return fmt.Errorf("at most 500 characters (this is %d)", n)
 		}
 		return nil
 	}

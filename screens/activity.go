@@ -331,18 +331,24 @@ func (p *activityPanel) applyFilters() {
 		return // called while the widgets are still being made
 	}
 	dev := p.device.Selected
-	p.rows = p.rows[:0:0]
-	for _, e := range p.all {
-		if p.failedOnly.Checked && !failedOutcome(e.Outcome) {
-			continue
+	if !p.failedOnly.Checked && !p.flaggedOnly.Checked && (dev == "" || dev == allDevices) {
+		// No filter: the rows are all the events, shared (nothing writes
+		// them), not a copy of 100k half-kilobyte events grown by append.
+		p.rows = p.all
+	} else {
+		p.rows = make([]logins.Event, 0, len(p.all)/8)
+		for _, e := range p.all {
+			if p.failedOnly.Checked && !failedOutcome(e.Outcome) {
+				continue
+			}
+			if p.flaggedOnly.Checked && !e.Flagged() {
+				continue
+			}
+			if dev != "" && dev != allDevices && deviceLabel(e.LoginEvent) != dev {
+				continue
+			}
+			p.rows = append(p.rows, e)
 		}
-		if p.flaggedOnly.Checked && !e.Flagged() {
-			continue
-		}
-		if dev != "" && dev != allDevices && deviceLabel(e.LoginEvent) != dev {
-			continue
-		}
-		p.rows = append(p.rows, e)
 	}
 	p.table.UnselectAll()
 	if i := p.rowOf(p.selected); i >= 0 {

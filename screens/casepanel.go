@@ -11,6 +11,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -27,6 +28,9 @@ import (
 	"verifydesk/services/logins"
 	"verifydesk/services/phone"
 )
+
+// maxNoteChars is the contract's limit on a note, in characters.
+const maxNoteChars = 20000
 
 // caseEvidenceLogins bounds the login history a case's evidence and snapshot
 // hold: the recent months an agent reasons about.
@@ -491,7 +495,7 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 	// Notes: append-only, newest last.
 	notes := container.NewVBox(widget.NewLabelWithStyle("Notes", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for _, n := range c.Notes {
-		l := widget.NewLabel(fmt.Sprintf("%s · %s: %s", relativeTime(n.At, p.w.cfg.now(), nil), n.AuthorID, n.Text))
+		l := widget.NewLabel(fmt.Sprintf("%s · %s: %s", relativeTime(n.At, p.w.cfg.now(), nil), n.AuthorID, notePreview(n.Text)))
 		l.Wrapping = fyne.TextWrapWord
 		notes.Add(l)
 	}
@@ -675,6 +679,20 @@ func attachmentWords(err error) string {
 	return describeError(err)
 }
 
+// notePreviewChars is how much of a note the tab draws: wrapping thousands of
+// characters without a space costs Fyne seconds per layout, and the whole
+// text is in the case, the export and the CLI.
+const notePreviewChars = 600
+
+// notePreview is a note as the tab shows it.
+func notePreview(text string) string {
+	r := []rune(text)
+	if len(r) <= notePreviewChars {
+		return text
+	}
+	return string(r[:notePreviewChars]) + fmt.Sprintf("… (%d characters in all: the export has the whole note)", len(r))
+}
+
 func fieldDef(id string) cases.FieldDef {
 	for _, f := range cases.EscalationFieldDefs() {
 		if f.ID == id {
@@ -802,6 +820,11 @@ var _ = time.Second
 func (p *casePanel) onAddNote() {
 	text := strings.TrimSpace(p.note.Text)
 	if p.rec == nil || text == "" {
+		return
+	}
+	if n := utf8.RuneCountInString(text); n > maxNoteChars {
+		// Refused whole, online or offline: the backend would refuse it too.
+		p.saveInfo.SetText(fmt.Sprintf("A note has at most %d characters; this one has %d. Shorten it or split it in two.", maxNoteChars, n))
 		return
 	}
 	n := p.pendingNote

@@ -110,7 +110,11 @@ func textTable(columns []string, widths []float32, rows func() int, cell func(ro
 		func() (int, int) { return rows(), len(columns) },
 		func() fyne.CanvasObject {
 			l := widget.NewLabel("template")
-			l.Truncation = fyne.TextTruncateEllipsis
+			// Clip, not ellipsis: Fyne 2.7 shapes an ellipsis-truncated text
+			// with a new HarfBuzz font on every refresh (widget.truncateLimit),
+			// for each visible cell; clipping measures with the cached text
+			// sizes. The detail pane shows a selected row's whole text.
+			l.Truncation = fyne.TextTruncateClip
 			return l
 		},
 		func(id widget.TableCellID, o fyne.CanvasObject) {

@@ -84,8 +84,9 @@ type workspace struct {
 	banner *widget.Label
 
 	// status bar
-	status   *widget.Label
-	collapse *widget.Button
+	status      *widget.Label
+	cacheStatus string // what the cache holds, read off the UI thread
+	collapse    *widget.Button
 
 	// Only the UI thread touches these; background work reads what it needs
 	// before it starts and hands results back through fyne.Do.
@@ -984,23 +985,43 @@ func isOffline(err error) bool {
 	return errors.Is(err, client.ErrOffline) || errors.Is(err, client.ErrTimeout)
 }
 
+// updateStatus writes the status bar: the backend, the cache (read off the UI
+// thread, then written), the last refresh. UI thread.
 func (w *workspace) updateStatus() {
-	s := "Backend: " + w.backend
-	if c := w.cfg.Cache; c != nil {
-		if st, err := c.Stats(); err == nil {
-			s += fmt.Sprintf(" · cache: %d case%s", st.Cases, plural(st.Cases))
+	w.showStatus()
+	c := w.cfg.Cache
+	if c == nil {
+		return
+	}
+	w.cfg.goAsync(func() {
+		st, err := c.Stats()
+		storage, _ := c.KeyStorage()
+		fyne.Do(func() {
+			if err != nil {
+				return
+			}
+			text := fmt.Sprintf("cache: %d case%s", st.Cases, plural(st.Cases))
 			if st.Queued > 0 {
-				s += fmt.Sprintf(", %d change%s queued", st.Queued, plural(st.Queued))
+				text += fmt.Sprintf(", %d change%s queued", st.Queued, plural(st.Queued))
 			}
 			if st.Conflicts > 0 {
-				s += fmt.Sprintf(", %d to settle", st.Conflicts)
+				text += fmt.Sprintf(", %d to settle", st.Conflicts)
 			}
-		}
-		if storage, _ := c.KeyStorage(); storage == "file" {
-			s += " (encrypted, key in a file: no keyring)"
-		} else {
-			s += " (encrypted, key in the keyring)"
-		}
+			if storage == "file" {
+				text += " (encrypted, key in a file: no keyring)"
+			} else {
+				text += " (encrypted, key in the keyring)"
+			}
+			w.cacheStatus = text
+			w.showStatus()
+		})
+	})
+}
+
+func (w *workspace) showStatus() {
+	s := "Backend: " + w.backend
+	if w.cacheStatus != "" {
+		s += " · " + w.cacheStatus
 	}
 	if !w.lastRefresh.IsZero() {
 		s += " · last refresh " + w.lastRefresh.Format("15:04:05")

@@ -192,8 +192,15 @@ func (c *Cache) storeCaseTx(tx *bolt.Tx, rec caseRec) error {
 	sum := CaseSummary{ID: rec.Case.ID, AccountID: rec.Case.AccountID, AgentID: rec.Case.AgentID,
 		CustomerContact: rec.Case.CustomerContact, Channel: rec.Case.Channel, Category: rec.Case.Category,
 		Status: rec.Case.Status, UpdatedAt: rec.Case.UpdatedAt, CachedAt: rec.CachedAt, Notes: len(notes)}
-	if err := c.putSummary(tx.Bucket(bucketSummaries), sum); err != nil {
+	sb := tx.Bucket(bucketSummaries)
+	isNew := sb.Get(id) == nil
+	if err := c.putSummary(sb, sum); err != nil {
 		return err
+	}
+	if isNew { // the bucket's sequence counts the cases: Stats reads it, not every page
+		if err := sb.SetSequence(sb.Sequence() + 1); err != nil {
+			return err
+		}
 	}
 	return c.reindexTx(tx, rec, notes)
 }
@@ -320,7 +327,7 @@ type Stats struct {
 func (c *Cache) Stats() (Stats, error) {
 	var s Stats
 	err := c.view(func(tx *bolt.Tx) error {
-		s.Cases = tx.Bucket(bucketSummaries).Stats().KeyN
+		s.Cases = int(tx.Bucket(bucketSummaries).Sequence())
 		s.Queued = tx.Bucket(bucketQueued).Stats().KeyN
 		s.Conflicts = tx.Bucket(bucketConflicts).Stats().KeyN
 		return nil

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 	bolt "go.etcd.io/bbolt"
@@ -82,8 +83,8 @@ func (c *Cache) Queue(it OutboxItem) (OutboxItem, error) {
 		if n.At.IsZero() {
 			n.At = now
 		}
-		if !validID(n.ID) || strings.TrimSpace(n.Text) == "" || len(n.Text) > maxNoteLen {
-			return it, fmt.Errorf("%w: a note needs an id and a text of 1 to %d bytes", ErrInvalid, maxNoteLen)
+		if !validID(n.ID) || strings.TrimSpace(n.Text) == "" || utf8.RuneCountInString(n.Text) > maxNoteLen {
+			return it, fmt.Errorf("%w: a note needs an id and a text of 1 to %d characters", ErrInvalid, maxNoteLen)
 		}
 		it.Note, it.ID, it.Patch = &n, n.ID, nil
 	case KindPatch:

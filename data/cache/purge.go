@@ -47,6 +47,11 @@ func (c *Cache) deleteCaseTx(tx *bolt.Tx, id string) error {
 	if err := c.unindexTx(tx, id); err != nil {
 		return err
 	}
+	if sb := tx.Bucket(bucketSummaries); sb.Get([]byte(id)) != nil && sb.Sequence() > 0 {
+		if err := sb.SetSequence(sb.Sequence() - 1); err != nil {
+			return err
+		}
+	}
 	for _, b := range [][]byte{bucketCases, bucketSummaries, bucketSnapshots} {
 		if err := tx.Bucket(b).Delete([]byte(id)); err != nil {
 			return err

@@ -18,7 +18,8 @@ import (
 //     was no index, summary, or outbox state bucket; the audit head was not
 //     recorded.
 //   - 2: the buckets of cache.go.
-const SchemaVersion = 2
+//   - 3: the summaries bucket's sequence counts the cases (Stats).
+const SchemaVersion = 3
 
 // caseRecV1 is a case record of schema 1.
 type caseRecV1 struct {
@@ -30,6 +31,14 @@ type caseRecV1 struct {
 // migrations[v] turns schema v into v+1.
 var migrations = map[uint64]func(c *Cache, tx *bolt.Tx) error{
 	1: migrateV1,
+	2: migrateV2,
+}
+
+// migrateV2 counts the cases once: from schema 3 the summaries bucket's
+// sequence holds the count, so Stats reads one number, not every page.
+func migrateV2(_ *Cache, tx *bolt.Tx) error {
+	sb := tx.Bucket(bucketSummaries)
+	return sb.SetSequence(uint64(sb.Stats().KeyN))
 }
 
 func (c *Cache) migrate(tx *bolt.Tx, from uint64) error {
