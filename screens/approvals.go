@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -13,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
+	"verifydesk/services/cases"
 	"verifydesk/services/client"
 )
 
@@ -420,17 +420,5 @@ func actionConsequence(action string) string {
 	return ""
 }
 
-// maskContact hides most of a phone number or email typed by an agent, the way
-// the backend masks what it stores.
-func maskContact(s string) string {
-	s = strings.TrimSpace(s)
-	if at := strings.LastIndexByte(s, '@'); at > 0 {
-		first, _ := utf8.DecodeRuneInString(s)
-		return string(first) + "***" + s[at:]
-	}
-	r := []rune(s)
-	if len(r) <= 5 {
-		return strings.Repeat("*", len(r))
-	}
-	return string(r[:3]) + strings.Repeat("*", len(r)-6) + string(r[len(r)-3:])
-}
+// maskContact hides most of a phone number or email typed by an agent.
+func maskContact(s string) string { return cases.MaskContact(s) }

@@ -1,0 +1,23 @@
+package cases
+
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// MaskContact hides most of a phone number or email address the way the
+// backend masks what it stores ("+44 7*** **456" style: the first and last
+// digits; "n***@example.com"), for values the console holds in clear (a new
+// contact typed by an agent, an export). It never cuts a character in two.
+func MaskContact(s string) string {
+	s = strings.TrimSpace(s)
+	if at := strings.LastIndexByte(s, '@'); at > 0 {
+		first, _ := utf8.DecodeRuneInString(s)
+		return string(first) + "***" + s[at:]
+	}
+	r := []rune(s)
+	if len(r) <= 5 {
+		return strings.Repeat("*", len(r))
+	}
+	return string(r[:3]) + strings.Repeat("*", len(r)-6) + string(r[len(r)-3:])
+}
