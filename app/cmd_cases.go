@@ -11,6 +11,7 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"verifydesk/data"
@@ -191,7 +192,7 @@ func printSummaries(std Stdio, sums []cache.CaseSummary) int {
 		if s.OnlyCached() {
 			sync = fmt.Sprintf("%d queued", s.Queued)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", s.ID, s.Status, s.Category, s.AccountID, s.AgentID,
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", clean(s.ID), clean(s.Status), clean(s.Category), clean(s.AccountID), clean(s.AgentID),
 			s.UpdatedAt.Local().Format("2006-01-02 15:04"), s.Notes, sync)
 	}
 	if err := tw.Flush(); err != nil {
@@ -237,8 +238,8 @@ func runCasesShow(args []string, std Stdio) int {
 	hasSnap := err == nil
 	w := std.Out
 	cs := rec.Case
-	fmt.Fprintf(w, "Case %s: %s, %s (version %d)\n", cs.ID, cs.Status, cs.Category, cs.Version)
-	fmt.Fprintf(w, "  account  %s\n  agent    %s\n  channel  %s\n  contact  %s\n", cs.AccountID, cs.AgentID, cs.Channel, maskContact(cs.CustomerContact))
+	fmt.Fprintf(w, "Case %s: %s, %s (version %d)\n", clean(cs.ID), clean(cs.Status), clean(cs.Category), cs.Version)
+	fmt.Fprintf(w, "  account  %s\n  agent    %s\n  channel  %s\n  contact  %s\n", clean(cs.AccountID), clean(cs.AgentID), clean(cs.Channel), clean(maskContact(cs.CustomerContact)))
 	fmt.Fprintf(w, "  created  %s\n  updated  %s\n", stamp(cs.CreatedAt), stamp(cs.UpdatedAt))
 	if rec.CachedAt.IsZero() {
 		fmt.Fprintln(w, "  cached   never from the backend")
@@ -251,7 +252,7 @@ func runCasesShow(args []string, std Stdio) int {
 	if len(cs.Checklist) > 0 {
 		fmt.Fprintln(w, "Checklist:")
 		for _, s := range cs.Checklist {
-			fmt.Fprintf(w, "  [%s] %s\n", s.State, s.Text)
+			fmt.Fprintf(w, "  [%s] %s\n", clean(s.State), clean(s.Text))
 		}
 	}
 	e := cs.Escalation
@@ -259,17 +260,17 @@ func runCasesShow(args []string, std Stdio) int {
 	for _, f := range [][2]string{{"region", e.Region}, {"phone", maskContact(e.Phone)}, {"app", e.App}, {"app version", e.AppVersion},
 		{"phone model", e.PhoneModel}, {"OS version", e.OSVersion}, {"steps tried", e.StepsTried}, {"app logs", e.AppLogs}} {
 		if f[1] != "" {
-			fmt.Fprintf(w, "  %-12s %s\n", f[0], f[1])
+			fmt.Fprintf(w, "  %-12s %s\n", f[0], clean(f[1]))
 		}
 	}
 	fmt.Fprintf(w, "Notes (%d):\n", len(cs.Notes))
 	for _, n := range cs.Notes {
-		fmt.Fprintf(w, "  %s  %s  %s\n", stamp(n.At), n.AuthorID, n.Text)
+		fmt.Fprintf(w, "  %s  %s  %s\n", stamp(n.At), clean(n.AuthorID), clean(n.Text))
 	}
 	if len(rec.Attachments) > 0 {
 		fmt.Fprintln(w, "Attachments:")
 		for _, a := range rec.Attachments {
-			fmt.Fprintf(w, "  %s (%s, %d bytes)\n", a.Name, a.Type, a.Size)
+			fmt.Fprintf(w, "  %s (%s, %d bytes)\n", clean(a.Name), clean(a.Type), a.Size)
 		}
 	}
 	if hasSnap {
@@ -286,6 +287,23 @@ func runCasesShow(args []string, std Stdio) int {
 		fmt.Fprintf(w, "Snapshot taken %s: %s\n", stamp(snap.TakenAt), strings.Join(parts, ", "))
 	}
 	return exitOK
+}
+
+// clean is text from a case made safe for a terminal, on one line: line
+// breaks become " ⏎ " (a note cannot forge the next line) and control
+// characters, C0 and C1 (escape sequences that retitle the window, clear the
+// screen, move the cursor), become U+FFFD. Right-to-left text stays as written.
+func clean(s string) string {
+	s = strings.NewReplacer("\r\n", " ⏎ ", "\n", " ⏎ ", "\r", " ⏎ ").Replace(s)
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r == '\t':
+			return ' '
+		case unicode.IsControl(r):
+			return utf8.RuneError
+		}
+		return r
+	}, s)
 }
 
 func stamp(t time.Time) string { return t.Local().Format("2006-01-02 15:04:05") }

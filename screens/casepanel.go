@@ -760,12 +760,13 @@ func (p *casePanel) save(patch data.CasePatch, what string) {
 		ctx, cancel := context.WithTimeout(parent, backendTimeout)
 		defer cancel()
 		var updated data.Case
-		var err error
-		queued := false
-		if !p.cachedNow() {
-			updated, err = p.w.api.UpdateCase(ctx, id, patch)
+		var err, apiErr error
+		queued, asked := false, !p.cachedNow()
+		if asked {
+			updated, apiErr = p.w.api.UpdateCase(ctx, id, patch)
+			err = apiErr
 		}
-		if (p.cachedNow() || isOffline(err)) && store != nil {
+		if (!asked || isOffline(apiErr)) && store != nil {
 			_, qerr := store.QueuePatch(id, patch)
 			queued, err = qerr == nil, qerr
 		}
@@ -777,8 +778,8 @@ func (p *casePanel) save(patch data.CasePatch, what string) {
 			rec, _ = store.Case(id)
 		}
 		fyne.Do(func() {
-			if !queued {
-				p.w.noteBackend(err)
+			if asked {
+				p.w.noteBackend(apiErr) // what the backend said; the cache's errors are not its answers
 			}
 			if p.rec == nil || p.rec.Case.ID != id {
 				return
@@ -839,12 +840,13 @@ func (p *casePanel) onAddNote() {
 		ctx, cancel := context.WithTimeout(parent, backendTimeout)
 		defer cancel()
 		var updated data.Case
-		var err error
-		queued := false
-		if !p.cachedNow() {
-			updated, err = p.w.api.AddNote(ctx, id, n)
+		var err, apiErr error
+		queued, asked := false, !p.cachedNow()
+		if asked {
+			updated, apiErr = p.w.api.AddNote(ctx, id, n)
+			err = apiErr
 		}
-		if (p.cachedNow() || isOffline(err)) && store != nil {
+		if (!asked || isOffline(apiErr)) && store != nil {
 			_, qerr := store.QueueNote(id, n)
 			queued, err = qerr == nil, qerr
 		}
@@ -856,15 +858,15 @@ func (p *casePanel) onAddNote() {
 			rec, _ = store.Case(id)
 		}
 		fyne.Do(func() {
-			if !queued {
-				p.w.noteBackend(err)
+			if asked {
+				p.w.noteBackend(apiErr) // what the backend said; the cache's errors are not its answers
 			}
 			p.addNote.Enable()
 			if p.rec == nil || p.rec.Case.ID != id {
 				return
 			}
 			if err != nil {
-				if backendDecided(err) {
+				if !asked || backendDecided(apiErr) { // nothing reached the backend, or it refused
 					p.pendingNote = data.Note{}
 				} else {
 					p.w.record("case_note", acctID, id, n.ID+" (outcome unknown)")

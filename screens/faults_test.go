@@ -168,3 +168,31 @@ func TestRemovalWhoseAnswerIsLostIsInTheLocalChain(t *testing.T) {
 	}
 	t.Errorf("the device was removed on the backend; the console's local chain has no word of it: %+v", local)
 }
+
+// TestCacheFailingOfflineIsNotTheBackendAnswering: offline, the Case tab
+// queues a note in the cache; when the cache fails (here it is closed, as a
+// full disk or a removed file would make it), that is the cache's error: the
+// console must not take it for the backend answering again, turn the badge
+// online and reload its tabs from a backend that is still gone.
+func TestCacheFailingOfflineIsNotTheBackendAnswering(t *testing.T) {
+	p, ana := proxiedAna(t, dayAccount{"GB", "+447911123456", "acc_1002"})
+	cp := startCase(t, ana)
+	ws := ana.u.work
+	p.setDown(true)
+	ws.startLoad(cp)
+	if !cp.cached || ws.online.text != "offline" {
+		t.Fatalf("not offline: cached %v, badge %q", cp.cached, ws.online.text)
+	}
+	if err := ana.store.Close(); err != nil {
+		t.Fatal(err)
+	}
+	before := p.requestCount()
+	cp.note.SetText("customer will call back after roaming is switched on")
+	test.Tap(cp.addNote)
+	if !strings.Contains(cp.saveInfo.Text, "not added") {
+		t.Errorf("the console says %q of a note the cache could not keep", cp.saveInfo.Text)
+	}
+	if n := p.requestCount() - before; n != 0 {
+		t.Errorf("a note kept offline sent %d requests to the backend: the cache's error was taken for the backend answering", n)
+	}
+}
