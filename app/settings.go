@@ -46,7 +46,8 @@ func (s Settings) SetBackendURL(u string) { s.p.SetString(keyBackendURL, strings
 // none means the demo database.
 func (s Settings) GeoDatabases() []string {
 	var out []string
-	for _, p := range strings.Split(s.p.String(keyGeoDBs), "\n") {
+	// Lines end in \n or \r\n (a file edited on Windows): a \r is never part of a path.
+	for _, p := range strings.FieldsFunc(s.p.String(keyGeoDBs), func(r rune) bool { return r == '\n' || r == '\r' }) {
 		if p = strings.TrimSpace(p); p != "" {
 			out = append(out, p)
 		}
