@@ -10,7 +10,6 @@ import (
 	"path/filepath"
 	"strings"
 	"sync/atomic"
-	"time"
 	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
@@ -757,26 +756,10 @@ func (p *casePanel) save(patch data.CasePatch, what string) {
 	id, acctID, parent, store := p.rec.Case.ID, p.rec.Case.AccountID, p.w.ctx, p.w.cfg.Cache
 	p.saveInfo.SetText("Saving " + what + "…")
 	p.w.cfg.goAsync(func() {
-		ctx, cancel := context.WithTimeout(parent, backendTimeout)
-		defer cancel()
-		var updated data.Case
-		var err, apiErr error
-		queued, asked := false, !p.cachedNow()
-		if asked {
-			updated, apiErr = p.w.api.UpdateCase(ctx, id, patch)
-			err = apiErr
-		}
-		if (!asked || isOffline(apiErr)) && store != nil {
-			_, qerr := store.QueuePatch(id, patch)
-			queued, err = qerr == nil, qerr
-		}
-		var rec cache.CaseRecord
-		if err == nil && store != nil {
-			if !queued {
-				_ = store.PutCase(cache.CaseRecord{Case: updated})
-			}
-			rec, _ = store.Case(id)
-		}
+		out := p.writeCase(parent, id, store,
+			func(ctx context.Context) (data.Case, error) { return p.w.api.UpdateCase(ctx, id, patch) },
+			func() error { _, err := store.QueuePatch(id, patch); return err })
+		asked, apiErr, err, queued := out.asked, out.apiErr, out.err, out.queued
 		fyne.Do(func() {
 			if asked {
 				p.w.noteBackend(apiErr) // what the backend said; the cache's errors are not its answers
@@ -794,11 +777,7 @@ func (p *casePanel) save(patch data.CasePatch, what string) {
 				return
 			}
 			p.w.record("case_update", acctID, id, what)
-			if rec.Case.ID != "" {
-				p.rec = &rec
-			} else {
-				p.rec.Case = updated
-			}
+			p.apply(out)
 			if queued {
 				p.saveInfo.SetText("Saved " + what + " on this computer: it goes to the backend when it is back.")
 			} else {
@@ -814,7 +793,53 @@ func (p *casePanel) save(patch data.CasePatch, what string) {
 // reads the workspace's offline flag through the panel's own copy.
 func (p *casePanel) cachedNow() bool { return p.cachedFlag.Load() }
 
-var _ = time.Second
+// caseWrite is the outcome of one change of a case (a patch or a note).
+type caseWrite struct {
+	asked   bool  // the backend was asked
+	apiErr  error // what the backend answered; the cache's errors are not its answers
+	err     error // why the change was not made: the backend's or the cache's
+	queued  bool  // kept in the outbox for when the backend is back
+	updated data.Case
+	stored  *cache.CaseRecord // the cached case after the change, when there is a cache
+}
+
+// writeCase sends one change of a case with send or, when the tab works from
+// the cache or the backend cannot be reached, keeps it with queue; then it
+// reads the cached case back. The one path of every change a case takes. I/O:
+// off the UI thread.
+func (p *casePanel) writeCase(parent context.Context, caseID string, store *cache.Cache,
+	send func(context.Context) (data.Case, error), queue func() error) caseWrite {
+	ctx, cancel := context.WithTimeout(parent, backendTimeout)
+	defer cancel()
+	var out caseWrite
+	out.asked = !p.cachedNow()
+	if out.asked {
+		out.updated, out.apiErr = send(ctx)
+		out.err = out.apiErr
+	}
+	if (!out.asked || isOffline(out.apiErr)) && store != nil {
+		qerr := queue()
+		out.queued, out.err = qerr == nil, qerr
+	}
+	if out.err == nil && store != nil {
+		if !out.queued {
+			_ = store.PutCase(cache.CaseRecord{Case: out.updated})
+		}
+		if rec, err := store.Case(caseID); err == nil {
+			out.stored = &rec
+		}
+	}
+	return out
+}
+
+// apply shows the case as a write left it. UI thread.
+func (p *casePanel) apply(out caseWrite) {
+	if out.stored != nil {
+		p.rec = out.stored
+	} else {
+		p.rec.Case = out.updated
+	}
+}
 
 // onAddNote appends the note with a client-made id, so a retry never
 // duplicates it; offline it is queued. A tap handler.
@@ -837,26 +862,10 @@ func (p *casePanel) onAddNote() {
 	p.addNote.Disable()
 	p.saveInfo.SetText("Adding the note…")
 	p.w.cfg.goAsync(func() {
-		ctx, cancel := context.WithTimeout(parent, backendTimeout)
-		defer cancel()
-		var updated data.Case
-		var err, apiErr error
-		queued, asked := false, !p.cachedNow()
-		if asked {
-			updated, apiErr = p.w.api.AddNote(ctx, id, n)
-			err = apiErr
-		}
-		if (!asked || isOffline(apiErr)) && store != nil {
-			_, qerr := store.QueueNote(id, n)
-			queued, err = qerr == nil, qerr
-		}
-		var rec cache.CaseRecord
-		if err == nil && store != nil {
-			if !queued {
-				_ = store.PutCase(cache.CaseRecord{Case: updated})
-			}
-			rec, _ = store.Case(id)
-		}
+		out := p.writeCase(parent, id, store,
+			func(ctx context.Context) (data.Case, error) { return p.w.api.AddNote(ctx, id, n) },
+			func() error { _, err := store.QueueNote(id, n); return err })
+		asked, apiErr, err, queued := out.asked, out.apiErr, out.err, out.queued
 		fyne.Do(func() {
 			if asked {
 				p.w.noteBackend(apiErr) // what the backend said; the cache's errors are not its answers
@@ -877,12 +886,7 @@ func (p *casePanel) onAddNote() {
 			p.pendingNote = data.Note{}
 			p.w.record("case_note", acctID, id, n.ID)
 			p.note.SetText("")
-			switch {
-			case rec.Case.ID != "":
-				p.rec = &rec
-			default:
-				p.rec.Case = updated
-			}
+			p.apply(out)
 			p.show()
 			if queued {
 				p.saveInfo.SetText("The note is kept on this computer and goes to the backend when it is back.")
