@@ -181,15 +181,18 @@ func (c *console) connect() {
 	// sign-in screen can offer the cached cases if the backend is away. Sign-in
 	// waits for the backend only: the databases reach the workspace whenever
 	// they are open.
-	c.openCache()
+	store, notice := c.openCache()
 	c.connectBackend()
 	c.openGeo()
+	if store != nil {
+		c.purgeOld(store, notice)
+	}
 }
 
 // openCache opens the case cache and hands it to the UI, with what the agent
 // should know about it (in use by another window, a damaged file moved aside,
 // the key kept in a file). Runs off the UI thread.
-func (c *console) openCache() {
+func (c *console) openCache() (*cache.Cache, string) {
 	path := c.opts.cachePath
 	var err error
 	if path == "" {
@@ -202,16 +205,24 @@ func (c *console) openCache() {
 		}
 	}
 	problem := cacheNotice(store, err)
-	if store != nil {
-		days := c.settings.RetentionDays()
-		if n, perr := store.Purge(time.Duration(days)*24*time.Hour, time.Now()); perr == nil && n > 0 {
-			problem = strings.TrimSpace(problem + fmt.Sprintf(" %d resolved case%s older than %d days purged.", n, plural(n), days))
-		}
-	}
 	fyne.Do(func() {
 		c.store = store
 		c.ui.SetCache(store, problem)
 	})
+	return store, problem
+}
+
+// purgeOld removes the resolved cases older than the retention period and
+// adds how many to the cache's notice. It runs after the backend is reached
+// (connect), so a long purge never delays the sign-in. Off the UI thread.
+func (c *console) purgeOld(store *cache.Cache, notice string) {
+	days := c.settings.RetentionDays()
+	n, err := store.Purge(time.Duration(days)*24*time.Hour, time.Now())
+	if err != nil || n == 0 {
+		return
+	}
+	notice = strings.TrimSpace(notice + fmt.Sprintf(" %d resolved case%s older than %d days purged.", n, plural(n), days))
+	fyne.Do(func() { c.ui.SetCache(store, notice) })
 }
 
 // cacheNotice words what the agent should know about the cache.
