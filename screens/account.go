@@ -200,7 +200,7 @@ func (h *accountHeader) reveal(ctx context.Context, accountID, field, reason str
 	fyne.Do(func() {
 		h.w.noteBackend(err)
 		if err != nil {
-			dialog.ShowInformation("Not revealed", describeError(err), h.w.win)
+			dialog.ShowInformation("Not revealed", Explain(err), h.w.win)
 			return
 		}
 		if h.acct == nil || h.acct.ID != accountID {

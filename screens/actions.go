@@ -231,7 +231,7 @@ func (f *identityFlow) sendCheck(ctx context.Context, channel string) {
 		f.w.noteBackend(err)
 		f.send.Enable()
 		if err != nil {
-			f.status.SetText("Not sent: " + describeError(err))
+			f.status.SetText("Not sent: " + Explain(err))
 			return
 		}
 		f.checkID = chk.ID
@@ -287,17 +287,17 @@ func (f *identityFlow) verifyAndRun(ctx context.Context, checkID, typed, proof s
 			}
 			if err == nil {
 				f.verify.SetText("Try again")
-				f.failure = "The caller is verified, but the action did not go through: " + describeError(actionErr)
+				f.failure = "The caller is verified, but the action did not go through: " + Explain(actionErr)
 				f.showProof()
 				return
 			}
-			f.status.SetText(describeError(actionErr))
+			f.status.SetText(Explain(actionErr))
 			return
 		}
 		f.dlg.Hide()
 		f.w.record(f.act.action, f.acct.ID, "", f.act.title+" (identity checked)")
 		f.w.notice(actionDoneText(f.act, res))
-		f.w.reloadAccount()
+		f.w.refresh() // the action changed the account
 	})
 }
 
@@ -378,7 +378,7 @@ func (w *workspace) sendApproval(acct *data.Account, act sensitiveAction, reason
 		fyne.Do(func() {
 			w.noteBackend(err)
 			if err != nil {
-				dialog.ShowInformation("Request not sent", describeError(err), w.win)
+				dialog.ShowInformation("Request not sent", Explain(err), w.win)
 				return
 			}
 			w.record("approval_request", acct.ID, req.CaseID, act.title)

@@ -151,7 +151,7 @@ func (a *approvals) loadQueue() {
 			}
 			a.w.noteBackend(err)
 			if err != nil {
-				a.note.SetText("The requests could not be loaded: " + describeError(err) + retryWords(err))
+				a.note.SetText("The requests could not be loaded: " + Explain(err) + retryWords(err))
 				return
 			}
 			a.rows = rows
@@ -347,7 +347,7 @@ func (a *approvals) decide(approve bool) {
 				return
 			}
 			if err != nil {
-				a.say("Not decided: " + describeError(err))
+				a.say("Not decided: " + Explain(err))
 				return
 			}
 			a.current = &got

@@ -221,7 +221,7 @@ func (s *auditScreen) load() {
 			}
 			s.w.noteBackend(err)
 			if err != nil {
-				s.state.SetText("The audit could not be loaded: " + describeError(err) + retryWords(err))
+				s.state.SetText("The audit could not be loaded: " + Explain(err) + retryWords(err))
 				showIf(s.newer, true)
 				if len(s.cursors) > 1 {
 					s.newer.Enable()
@@ -269,7 +269,7 @@ func (s *auditScreen) onExport(format string) {
 			fyne.Do(func() {
 				s.w.noteBackend(err)
 				if err != nil {
-					s.state.SetText("The export did not finish: " + describeError(err))
+					s.state.SetText("The export did not finish: " + Explain(err))
 					return
 				}
 				s.w.record("audit_export", "", "", fmt.Sprintf("%s, %d entries", format, n))
@@ -312,11 +312,11 @@ func verdictWords(res cache.VerifyResult, server *cache.Head, headErr error) str
 	case server == nil && errors.Is(headErr, client.ErrNotFound):
 		against = " The backend has no record of this console's chain yet."
 	case server == nil:
-		against = " The backend's record could not be read (" + describeError(headErr) + "): a cut-off tail would not be found."
+		against = " The backend's record could not be read (" + Explain(headErr) + "): a cut-off tail would not be found."
 	}
 	switch {
 	case res.Err != nil:
-		return "The local audit could not be read: " + describeError(res.Err)
+		return "The local audit could not be read: " + Explain(res.Err)
 	case res.Broken != nil:
 		return fmt.Sprintf("BROKEN at entry %d: %s (%s). %d entries before it are intact.", res.Broken.Seq, res.Broken.Kind, res.Broken.Detail, res.Count) + against
 	}

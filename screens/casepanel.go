@@ -428,7 +428,7 @@ func (p *casePanel) start(category, channel, contact string, button *widget.Butt
 				} else {
 					p.w.record("case_create", acct.ID, cs.ID, category+" (outcome unknown)")
 				}
-				p.ls.label.SetText("The case was not started: " + describeError(err) + " Press Start the case again: it will not make a second one.")
+				p.ls.label.SetText("The case was not started: " + Explain(err) + " Press Start the case again: it will not make a second one.")
 				return
 			}
 			p.pendingCaseID = ""
@@ -606,7 +606,7 @@ func (p *casePanel) settle(it cache.OutboxItem, mine bool) {
 		}
 		fyne.Do(func() {
 			if err != nil {
-				p.saveInfo.SetText("Not settled: " + describeError(err))
+				p.saveInfo.SetText("Not settled: " + Explain(err))
 				return
 			}
 			p.w.record("case_conflict", p.rec.Case.AccountID, it.CaseID, what)
@@ -675,7 +675,7 @@ func attachmentWords(err error) string {
 	case errors.Is(err, cache.ErrAttachmentTooLarge):
 		return "the case already keeps as many attachments as it can (20 MiB)."
 	}
-	return describeError(err)
+	return Explain(err)
 }
 
 // notePreviewChars is how much of a note the tab draws: wrapping thousands of
@@ -773,7 +773,7 @@ func (p *casePanel) save(patch data.CasePatch, what string) {
 				p.w.startLoad(p)
 				return
 			case err != nil:
-				p.saveInfo.SetText("Not saved: " + describeError(err))
+				p.saveInfo.SetText("Not saved: " + Explain(err))
 				return
 			}
 			p.w.record("case_update", acctID, id, what)
@@ -880,7 +880,7 @@ func (p *casePanel) onAddNote() {
 				} else {
 					p.w.record("case_note", acctID, id, n.ID+" (outcome unknown)")
 				}
-				p.saveInfo.SetText("The note was not added: " + describeError(err) + " It is still in the field; Add note again will not add it twice.")
+				p.saveInfo.SetText("The note was not added: " + Explain(err) + " It is still in the field; Add note again will not add it twice.")
 				return
 			}
 			p.pendingNote = data.Note{}
@@ -913,7 +913,7 @@ func (p *casePanel) onExport() {
 			paths, err := writePackage(dir.Path(), pkg)
 			fyne.Do(func() {
 				if err != nil {
-					p.saveInfo.SetText("The package was not written: " + describeError(err))
+					p.saveInfo.SetText("The package was not written: " + Explain(err))
 					return
 				}
 				p.w.record("case_export", acctID, id, "masked")

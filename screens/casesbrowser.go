@@ -149,7 +149,7 @@ func (b *casesBrowser) refresh() {
 		}
 		fyne.Do(func() {
 			if err != nil {
-				b.state.SetText("The cache could not be searched: " + describeError(err))
+				b.state.SetText("The cache could not be searched: " + Explain(err))
 				return
 			}
 			b.rows = rows

@@ -176,7 +176,7 @@ func (p *codesPanel) load(ctx context.Context, acct data.Account) (func(), error
 		if rlErr != nil {
 			p.rl = nil
 			p.showAllowance()
-			p.allowance.SetText("The send limits could not be loaded: " + describeError(rlErr))
+			p.allowance.SetText("The send limits could not be loaded: " + Explain(rlErr))
 			return
 		}
 		now := p.w.cfg.now()
@@ -381,14 +381,14 @@ func (p *codesPanel) send(ctx context.Context, accountID string, req data.Resend
 		if err != nil {
 			if backendDecided(err) {
 				p.pendingKey = "" // the backend refused it: a new click is a new resend
-				p.result.SetText("Not sent: " + describeError(err))
+				p.result.SetText("Not sent: " + Explain(err))
 				return
 			}
 			// The outcome is unknown (no answer, or one that could not be
 			// read): the next press reuses the key, so the backend answers
 			// what it did instead of sending a second code.
 			p.w.record("resend", accountID, "", req.Channel+" "+req.Purpose+" outcome unknown")
-			p.result.SetText("Not confirmed: " + describeError(err) + " Press Resend code again: it will not send a second code.")
+			p.result.SetText("Not confirmed: " + Explain(err) + " Press Resend code again: it will not send a second code.")
 			return
 		}
 		p.pendingKey = ""

@@ -53,8 +53,6 @@ func fileProblem(err error) string {
 	return "cannot be read"
 }
 
-func describeError(err error) string { return Explain(err) }
-
 // emptyState is the centred sentence a tab shows when it has nothing to show.
 func emptyState(text string) fyne.CanvasObject {
 	l := widget.NewLabel(text)

@@ -94,7 +94,7 @@ func showLoad(st *loadState, show func(), err error) {
 		return
 	}
 	if err != nil {
-		st.label.SetText(st.what + " could not be loaded: " + describeError(err) + retryWords(err))
+		st.label.SetText(st.what + " could not be loaded: " + Explain(err) + retryWords(err))
 		st.label.Show()
 		return
 	}

@@ -170,7 +170,7 @@ func (s *signInScreen) signIn(ctx context.Context, user, pass string) {
 		s.progress.Hide()
 		s.submit.Enable()
 		if err != nil {
-			s.showStatus(describeError(err)+retryWords(err), widget.DangerImportance)
+			s.showStatus(Explain(err)+retryWords(err), widget.DangerImportance)
 			if isOffline(err) {
 				s.retryLater(user, pass)
 				if s.onOffline != nil {

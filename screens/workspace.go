@@ -405,7 +405,7 @@ func (w *workspace) loadCases(ctx context.Context) {
 	fyne.Do(func() {
 		switch {
 		case err != nil:
-			w.casesNote.SetText("Cases could not be loaded: " + describeError(err))
+			w.casesNote.SetText("Cases could not be loaded: " + Explain(err))
 		case len(cases) == 0:
 			w.casesNote.SetText("No open cases.")
 		default:
@@ -455,7 +455,7 @@ func syncWords(rep casesync.Report, err error) string {
 		parts = append(parts, fmt.Sprintf("%d change%s refused by the backend.", n, plural(n)))
 	}
 	if err != nil && !errors.Is(err, cache.ErrOutboxBusy) {
-		parts = append(parts, "Some changes kept offline are not sent yet: "+describeError(err))
+		parts = append(parts, "Some changes kept offline are not sent yet: "+Explain(err))
 	}
 	return strings.Join(parts, " ")
 }
@@ -674,7 +674,7 @@ func (w *workspace) onSearchDone(q query, accounts []data.Account, err error) {
 	w.noteBackend(err)
 	switch {
 	case err != nil:
-		w.showCenter(emptyState(describeError(err) + retryWords(err)))
+		w.showCenter(emptyState(Explain(err) + retryWords(err)))
 	case len(accounts) == 0:
 		what := q.q.Email + q.q.ID
 		if q.diagnosis != nil {
@@ -876,9 +876,6 @@ func (w *workspace) refresh() {
 		})
 	})
 }
-
-// reloadAccount is refresh after an action changed the account.
-func (w *workspace) reloadAccount() { w.refresh() }
 
 // setLocator places logins with another database: the Activity tab reloads
 // with it. UI thread.
