@@ -19,5 +19,8 @@ func MaskContact(s string) string {
 	if len(r) <= 5 {
 		return strings.Repeat("*", len(r))
 	}
-	return string(r[:3]) + strings.Repeat("*", len(r)-6) + string(r[len(r)-3:])
+	// Keep at most three at each end, and never more than a third in all:
+	// a short number keeps one at each end, so something is always hidden.
+	k := min(3, (len(r)-1)/3)
+	return string(r[:k]) + strings.Repeat("*", len(r)-2*k) + string(r[len(r)-k:])
 }
