@@ -141,15 +141,18 @@ func TestResendRespectsLimitsAndRefusesVoIP(t *testing.T) {
 	}
 	codes.channel.SetSelected("SMS")
 
-	// A VoIP number: SMS refused with the reason.
+	// A VoIP number: SMS refused with the reason before sending.
 	search(t, u, "GB", "056 1234 5678")
 	if u.work.account == nil {
 		t.Fatal("VoIP account not found")
 	}
 	u.work.startLoad(codes)
+	if !codes.resend.Disabled() || !strings.Contains(codes.allowance.Text, "virtual (VoIP) number") {
+		t.Errorf("SMS to a VoIP number: disabled=%v, allowance %q", codes.resend.Disabled(), codes.allowance.Text)
+	}
 	test.Tap(codes.resend)
-	if !strings.Contains(codes.result.Text, "Not sent") {
-		t.Errorf("SMS to a VoIP number was not refused: %q", codes.result.Text)
+	if codes.result.Text != "" {
+		t.Errorf("a disabled Resend did something: %q", codes.result.Text)
 	}
 
 	// An ordinary account: the resend goes out, and the log shows it first.

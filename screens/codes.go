@@ -21,6 +21,8 @@ import (
 type codesSource interface {
 	Deliveries(ctx context.Context, accountID string) ([]data.Delivery, error)
 	RateLimits(ctx context.Context, accountID string) (data.RateLimits, error)
+	// TrustedDevices tells whether an app notification has a device to go to.
+	TrustedDevices(ctx context.Context, accountID string) ([]data.TrustedDevice, error)
 	Resend(ctx context.Context, accountID string, req data.ResendRequest, idempotencyKey string) (data.ResendResult, error)
 }
 
@@ -42,7 +44,12 @@ type codesPanel struct {
 	// and purpose, counting down while one holds; Resend is disabled then.
 	allowance *widget.Label
 	rl        *data.RateLimits
-	tickGen   int // bumped by every new allowance: an older countdown stops
+	rlErr     error // why the limits could not be loaded; nil when they were
+	tickGen   int   // bumped by every new allowance: an older countdown stops
+	// refused holds, per channel, why it cannot carry a code at all (no
+	// contact on file, a VoIP number, notifications off). Resend is disabled
+	// with the reason, which outranks a send limit.
+	refused map[string]deliveries.Refusal
 	// chart shows requests and outcomes over the last day or week.
 	chart     *deliveryChart
 	chartSpan *widget.RadioGroup
@@ -149,7 +156,7 @@ func (p *codesPanel) setAccount(acct *data.Account) {
 	p.table.Refresh()
 	p.showChart()
 	p.result.SetText("")
-	p.rl = nil
+	p.rl, p.rlErr, p.refused = nil, nil, nil
 	p.showAllowance()
 	p.detail.SetText("Select a delivery to see what its status means and what the customer can do.")
 }
@@ -164,6 +171,10 @@ func (p *codesPanel) load(ctx context.Context, acct data.Account) (func(), error
 		return nil, err
 	}
 	rl, rlErr := p.src.RateLimits(ctx, acct.ID)
+	// Without the devices only app notifications go unjudged: the backend's
+	// answer to a resend still says why one cannot go.
+	devices, devErr := p.src.TrustedDevices(ctx, acct.ID)
+	refused := refusals(acct, rows, devices, devErr)
 	return func() {
 		p.rows = rows
 		p.table.Refresh()
@@ -173,10 +184,10 @@ func (p *codesPanel) load(ctx context.Context, acct data.Account) (func(), error
 		} else {
 			p.ls.label.SetText(deliverySummary(rows))
 		}
+		p.refused, p.rlErr = refused, rlErr
 		if rlErr != nil {
 			p.rl = nil
 			p.showAllowance()
-			p.allowance.SetText("The send limits could not be loaded: " + Explain(rlErr))
 			return
 		}
 		now := p.w.cfg.now()
@@ -207,29 +218,46 @@ func (p *codesPanel) selectedChannel() string {
 
 // showAllowance says what the limits allow for the chosen channel and
 // purpose; while a limit holds, Resend is disabled with the reason and the
-// wait counts down every second. UI thread.
+// wait counts down every second. A channel that cannot work at all says why
+// instead, with Resend disabled. UI thread.
 func (p *codesPanel) showAllowance() {
 	if p.allowance == nil || p.resend == nil || p.purpose == nil {
 		return // still being built
 	}
 	p.tickGen++
-	if p.acct == nil || p.rl == nil {
+	if p.acct == nil {
 		p.allowance.SetText("")
 		p.resend.Enable()
 		return
 	}
 	ch, purpose := p.selectedChannel(), p.purpose.Selected
+	if r, ok := p.refused[ch]; ok {
+		p.allowance.Importance = widget.WarningImportance
+		p.allowance.SetText(refusalText(r, p.workingChannels(ch)))
+		p.resend.Disable()
+		return
+	}
+	if p.rl == nil {
+		text := ""
+		if p.rlErr != nil {
+			text = "The send limits could not be loaded: " + Explain(p.rlErr)
+		}
+		p.allowance.Importance = widget.MediumImportance
+		p.allowance.SetText(text)
+		p.resend.Enable()
+		return
+	}
 	now := p.w.cfg.now()
 	a, ok := deliveries.AllowanceFor(*p.rl, ch, purpose)
 	text := allowanceText(a, ok, methodWords(ch), purpose, now)
-	p.allowance.SetText(text)
 	if !a.Blocked(now) {
 		p.allowance.Importance = widget.MediumImportance
+		p.allowance.SetText(text)
 		p.resend.Enable()
 		return
 	}
 	p.allowance.Importance = widget.WarningImportance
-	p.allowance.Refresh()
+	p.allowance.SetText(text)
 	p.resend.Disable()
 	gen := p.tickGen
 	p.w.cfg.after(time.Second, func() {
@@ -244,6 +272,72 @@ func (p *codesPanel) showAllowance() {
 			p.w.startLoad(p) // the limit freed: the counts changed too
 		})
 	})
+}
+
+// refusals finds the channels that cannot carry a code to acct at all, from
+// its contacts on file, its delivery log and its trusted devices. When the
+// devices could not be loaded (devErr), app notifications are not judged.
+func refusals(acct data.Account, rows []data.Delivery, devices []data.TrustedDevice, devErr error) map[string]deliveries.Refusal {
+	out := map[string]deliveries.Refusal{}
+	add := func(r deliveries.Refusal, ok bool) {
+		if ok {
+			out[r.Channel] = r
+		}
+	}
+	add(deliveries.SMSRefusal(acct, rows))
+	add(deliveries.EmailRefusal(acct))
+	if devErr == nil {
+		add(deliveries.PushRefusal(devices))
+	}
+	return out
+}
+
+// workingChannels names the channels other than except that are not refused,
+// in the order the resend row lists them. UI thread.
+func (p *codesPanel) workingChannels(except string) []string {
+	var out []string
+	for _, c := range codeChannels {
+		if _, refused := p.refused[c.channel]; !refused && c.channel != except {
+			out = append(out, methodWords(c.channel))
+		}
+	}
+	return out
+}
+
+// refusalText says why a channel cannot carry a code and what the agent can
+// do instead: the channels in instead ("email", "app notification"), or what
+// the customer can change.
+func refusalText(r deliveries.Refusal, instead []string) string {
+	var why, fix string
+	switch r.Reason {
+	case deliveries.NoEmail:
+		why = "No email on file for this account: a code cannot go by email."
+	case deliveries.NoPhone:
+		why = "No phone number on file for this account: a code cannot go by SMS."
+	case deliveries.NotMobile:
+		what := "the number is a landline or another number that cannot receive SMS"
+		if r.Last.ProviderError == data.ProviderVoIPRefused {
+			what = "the number is a virtual (VoIP) number, which cannot receive verification codes"
+		}
+		why = fmt.Sprintf("SMS cannot reach %s: %s; the provider refused the last SMS to it.", r.Last.DestinationMasked, what)
+		fix = "have the customer change the number on the account to a mobile number"
+	case deliveries.NoTrustedDevice:
+		why = "No trusted device: an app notification has nowhere to go."
+	case deliveries.NotificationsOff:
+		why = fmt.Sprintf("Notifications are off on every trusted device (%s): an app notification cannot arrive.", strings.Join(r.Devices, ", "))
+		fix = "have the customer allow notifications for the app on one of them"
+	default:
+		why = "A code cannot go by " + methodWords(r.Channel) + " to this account."
+	}
+	switch {
+	case len(instead) > 0 && fix != "":
+		return why + " Send the code by " + strings.Join(instead, " or ") + " instead, or " + fix + "."
+	case len(instead) > 0:
+		return why + " Send the code by " + strings.Join(instead, " or ") + " instead."
+	case fix != "":
+		return why + " No other channel can carry a code either: " + fix + "."
+	}
+	return why + " No other channel can carry a code either."
 }
 
 // allowanceText is "SMS for login: 1 of 1 this minute, 3 of 5 this hour.
