@@ -44,9 +44,10 @@ func runScreenshot(args []string, std Stdio) int {
 	name := fs.String("screen", "codes", "the screen to render (see below)")
 	out := fs.String("out", "", "the PNG file to write (required)")
 	appearance := fs.String("theme", screens.AppearanceDark, "light or dark")
-	size := fs.String("size", "1280x800", "the window size, WIDTHxHEIGHT in Fyne units")
+	size := fs.String("size", "1280x800", "the window size, WIDTHxHEIGHT in screen pixels")
+	scale := fs.Float64("scale", 1, "Fyne's scale (FYNE_SCALE): 1.5 draws everything half as big again in the same window")
 	usage := func(fs *flag.FlagSet, w io.Writer) {
-		fmt.Fprintln(w, "Usage: verifydesk screenshot --screen NAME --out FILE [--theme light|dark] [--size 1280x800]")
+		fmt.Fprintln(w, "Usage: verifydesk screenshot --screen NAME --out FILE [--theme light|dark] [--size 1280x800] [--scale 1.5]")
 		fmt.Fprintln(w, "\nRender a screen of the console with demo data to a PNG, without a display.")
 		fmt.Fprintln(w, "\nFlags:")
 		fs.SetOutput(w)
@@ -71,6 +72,8 @@ func runScreenshot(args []string, std Stdio) int {
 		err = fmt.Errorf("unknown screen %q", *name)
 	case *appearance != screens.AppearanceLight && *appearance != screens.AppearanceDark:
 		err = fmt.Errorf("--theme is light or dark, not %q", *appearance)
+	case !(*scale >= 0.5 && *scale <= 4): // also refuses NaN
+		err = fmt.Errorf("--scale is between 0.5 and 4, not %v", *scale)
 	}
 	if err != nil || fs.NArg() > 0 {
 		if err == nil {
@@ -83,7 +86,7 @@ func runScreenshot(args []string, std Stdio) int {
 	// The software driver runs the console's UI on the calling goroutine,
 	// which must not be the main one (fyne.Do is for other goroutines).
 	done := make(chan error, 1)
-	go func() { done <- screenshot(*name, *appearance, fyne.NewSize(w, h), *out) }()
+	go func() { done <- screenshot(*name, *appearance, fyne.NewSize(w, h), float32(*scale), *out) }()
 	if err := <-done; err != nil {
 		fmt.Fprintf(std.Err, "verifydesk screenshot: %v\n", err)
 		return exitFail
@@ -103,8 +106,9 @@ func parseSize(s string) (float32, float32, error) {
 }
 
 // screenshot signs in to an embedded demo backend in a window of the software
-// driver, walks to the screen and writes what it shows.
-func screenshot(name, appearance string, size fyne.Size, out string) error {
+// driver, walks to the screen and writes what it shows: size pixels, drawn at
+// scale.
+func screenshot(name, appearance string, size fyne.Size, scale float32, out string) error {
 	dir, err := os.MkdirTemp("", "verifydesk-screenshot-")
 	if err != nil {
 		return err
@@ -126,7 +130,8 @@ func screenshot(name, appearance string, size fyne.Size, out string) error {
 	defer a.Quit()
 	a.Settings().SetTheme(screens.Theme(appearance))
 	win := a.NewWindow("Verifydesk")
-	win.Resize(size)
+	win.Canvas().(test.WindowlessCanvas).SetScale(scale)
+	win.Resize(fyne.NewSize(size.Width/scale, size.Height/scale))
 	user := "ana"
 	if name == "approvals" || name == "audit" {
 		user = "sam"
@@ -146,6 +151,11 @@ func screenshot(name, appearance string, size fyne.Size, out string) error {
 		if err := ui.ScreenshotWalk(name); err != nil {
 			return err
 		}
+	}
+	// A real window never gets smaller than what its content needs: grow to
+	// it, as the desktop driver does (and the software painter needs).
+	if need := win.Content().MinSize(); need.Width > win.Canvas().Size().Width || need.Height > win.Canvas().Size().Height {
+		win.Resize(win.Canvas().Size().Max(need))
 	}
 	img := win.Canvas().Capture()
 	f, err := os.Create(out)

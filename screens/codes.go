@@ -141,7 +141,7 @@ func (p *codesPanel) build() fyne.CanvasObject {
 		// The chart sits beside the resend, as tall as it: the table below
 		// keeps the height.
 		top := container.NewVBox(container.NewBorder(nil, nil, nil, chart, left), widget.NewSeparator())
-		split := container.NewVSplit(p.table, container.NewVScroll(p.detail))
+		split := container.NewVSplit(withRows(p.table, 3), container.NewVScroll(p.detail))
 		split.Offset = 0.75
 		p.content = container.NewBorder(top, nil, nil, nil, split)
 	}

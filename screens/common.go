@@ -3,10 +3,12 @@ package screens
 import (
 	"errors"
 	"fmt"
+	"image/color"
 	"io/fs"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
@@ -141,6 +143,16 @@ func textTable(columns []string, widths []float32, rows func() int, cell func(ro
 		t.SetColumnWidth(i, w*em)
 	}
 	return t
+}
+
+// withRows keeps room for the header and rows lines of t: a split or a
+// border beside it never squeezes the table below what an agent can read
+// (Fyne's table asks for one cell only).
+func withRows(t *widget.Table, rows int) fyne.CanvasObject {
+	line := widget.NewLabel("Xy").MinSize().Height + theme.Padding()
+	room := canvas.NewRectangle(color.Transparent)
+	room.SetMinSize(fyne.NewSize(0, float32(rows+1)*line))
+	return container.NewStack(room, t)
 }
 
 // showIf shows o when cond holds and hides it otherwise.

@@ -104,7 +104,7 @@ func (p *phoneCheckPanel) build() fyne.CanvasObject {
 	deliveries := container.NewBorder(
 		container.NewVBox(widget.NewSeparator(), heading("SMS codes sent to each form of the number"), p.ls.label),
 		container.NewVBox(p.detail, container.NewHBox(p.ported), p.network),
-		nil, nil, p.table)
+		nil, nil, withRows(p.table, 2))
 	split := container.NewVSplit(container.NewVScroll(top), deliveries)
 	split.Offset = 0.55
 	p.content = split

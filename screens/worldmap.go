@@ -50,8 +50,10 @@ func (m *worldMap) setPoints(pts []mapPoint, selected int) {
 }
 
 // mapMinWidth is the smallest useful map, in theme units: below it Europe's
-// points merge into one.
-func mapMinWidth() float32 { return theme.Padding() * 90 }
+// points merge into one. It is what the window's smallest size allows: the
+// Activity tab fits a 1080p screen at scale 1.5 (1280x720 in Fyne units); a
+// bigger window gives the map more.
+func mapMinWidth() float32 { return theme.Padding() * 72 }
 
 func (m *worldMap) MinSize() fyne.Size {
 	w := mapMinWidth()
