@@ -188,9 +188,20 @@ type foundBy struct {
 }
 
 // diagnosisFor is the phone diagnosis of the search that found the account,
-// nil when it was found another way. Any goroutine.
+// nil when it was found another way or the number was typed with a plus (as
+// the phone service reads one: a + or ＋ before the first digit). Any
+// goroutine.
+//
+// The case's evidence reads a diagnosis as what the customer typed into the
+// app's form, which takes digits only after the country picked. A search typed
+// as the customer would (the trunk-0 "0936-123-456" in Taiwan) is that; in
+// the agent's search field a leading + is the right way to type an
+// international number, so its findings (a plus, another country's code) are
+// about how the agent typed, not the customer: they would suggest "number
+// invalid" for a correct number. Phone check diagnoses what the customer types.
 func (p *casePanel) diagnosisFor(accountID string) *phone.Diagnosis {
-	if f := p.found.Load(); f != nil && f.accountID == accountID && f.q.Phone != "" {
+	if f := p.found.Load(); f != nil && f.accountID == accountID && f.q.Phone != "" &&
+		f.diagnosis != nil && !f.diagnosis.Has(phone.CodePlusSign) {
 		return f.diagnosis
 	}
 	return nil
