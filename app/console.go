@@ -155,20 +155,27 @@ func (c *console) createWindow() {
 }
 
 func (c *console) buildUI() {
+	c.ui = screens.NewUI(c.win, c.uiConfig())
+	if c.store != nil {
+		c.ui.SetCache(c.store, "")
+	}
+	c.win.SetContent(c.ui.Content())
+}
+
+// uiConfig is what the screens start from: the settings as stored now, and
+// the setters that remember what the agent picks (country, tab).
+func (c *console) uiConfig() screens.Config {
 	demo := c.demo()
 	cfg := screens.Config{
 		Demo: demo, Region: c.settings.Region(), RecentRegions: c.settings.RecentRegions(), OnRegion: c.settings.SetRegion,
+		LastTab: c.settings.LastTab(), OnTab: c.settings.SetLastTab,
 		OnReady: c.onReady, OnSettings: c.onSettings, Background: c.background,
 	}
 	if demo {
 		cfg.DemoUser, cfg.DemoPassword = demoUser, demoPassword
 	}
 	cfg.ConsoleID = c.settings.ConsoleID()
-	c.ui = screens.NewUI(c.win, cfg)
-	if c.store != nil {
-		c.ui.SetCache(c.store, "")
-	}
-	c.win.SetContent(c.ui.Content())
+	return cfg
 }
 
 // connect opens the geolocation databases and reaches the backend, both off

@@ -4,6 +4,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/google/uuid"
 
@@ -22,6 +24,7 @@ const (
 	keyConsoleID  = "console.id"
 	keyRetention  = "cache.retentionDays"
 	keyAppearance = "look.appearance"
+	keyLastTab    = "workspace.lastTab"
 	// defaultRetentionDays: resolved cases are purged from the cache after this.
 	defaultRetentionDays = 30
 	keyWindowW           = "window.width"
@@ -153,6 +156,29 @@ func (s Settings) RecentRegions() []string {
 	}
 	return out
 }
+
+// maxTabTitle bounds a stored tab title in bytes: the titles are a word or two.
+const maxTabTitle = 40
+
+// LastTab is the title of the account tab the agent chose last, or "" for the
+// first tab. Which tab a title names is the screens' to decide (one no tab has
+// gives the first tab); a stored value that cannot be a tab's title (too long,
+// not UTF-8, control or bidi characters, another type) gives "".
+func (s Settings) LastTab() string {
+	t := strings.TrimSpace(s.p.String(keyLastTab))
+	if len(t) > maxTabTitle || !utf8.ValidString(t) {
+		return ""
+	}
+	for _, r := range t {
+		if !unicode.IsPrint(r) {
+			return ""
+		}
+	}
+	return t
+}
+
+// SetLastTab remembers the title of the account tab the agent chose.
+func (s Settings) SetLastTab(title string) { s.p.SetString(keyLastTab, strings.TrimSpace(title)) }
 
 // WindowSize is the last size of the main window.
 func (s Settings) WindowSize() fyne.Size {

@@ -71,6 +71,14 @@ type Config struct {
 	RecentRegions []string
 	// OnRegion is told when the agent picks another country, to remember it.
 	OnRegion func(region string)
+	// LastTab is the title of the account tab the agent chose last: accounts
+	// open on it. Empty, or a title no tab has (any case), gives the first tab.
+	LastTab string
+	// OnTab is told the title of the tab the agent picks (a tab click,
+	// Ctrl+1..6, Ctrl+Tab), to remember it; not the switches the console makes
+	// by itself (a case opened from the list, an action's tab, SelectTab). UI
+	// thread.
+	OnTab func(title string)
 	// OnReady is called once, on the UI thread, when the workspace is shown and
 	// its search is usable.
 	OnReady func()
@@ -129,6 +137,13 @@ type UI struct {
 // form waits for SetBackend.
 func NewUI(win fyne.Window, cfg Config) *UI {
 	u := &UI{win: win, cfg: cfg}
+	// A workspace after the next sign-in opens on the tab chosen in this one.
+	u.cfg.OnTab = func(title string) {
+		u.cfg.LastTab = title
+		if cfg.OnTab != nil {
+			cfg.OnTab(title)
+		}
+	}
 	u.signIn = newSignInScreen(cfg, u.onSignedIn)
 	u.signIn.onOffline = u.offerOffline
 	u.root = container.NewStack(u.signIn.build())
@@ -221,14 +236,15 @@ func (u *UI) Search(text string) {
 }
 
 // SelectTab shows the account tab whose title starts with title (any case).
-// UI thread only.
+// It is this run's choice (--tab, the screenshots), not remembered as the
+// agent's. UI thread only.
 func (u *UI) SelectTab(title string) {
 	if u.work == nil {
 		return
 	}
 	for i, p := range u.work.panels {
 		if title != "" && strings.HasPrefix(strings.ToLower(p.title()), strings.ToLower(title)) {
-			u.work.tabs.SelectIndex(i)
+			u.work.showTab(i)
 			return
 		}
 	}

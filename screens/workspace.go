@@ -100,8 +100,17 @@ type workspace struct {
 	// selectCaseTab: the account being opened came from a case, so its Case
 	// tab shows first.
 	selectCaseTab bool
-	loaded        map[panel]bool
-	lastRefresh   time.Time
+	// autoTab is set while the console switches the tab by itself (showTab):
+	// only the agent's own choices (a tab click, Ctrl+1..6, Ctrl+Tab) are
+	// remembered for the next start (cfg.OnTab). A switch the console makes
+	// follows from something else the agent did, such as opening a case from
+	// the list; remembering it would open every later start on that tab.
+	autoTab bool
+	// chosenTab is the title of the tab the agent chose last (cfg.LastTab's
+	// tab at first): cfg.OnTab hears of a choice only when it differs.
+	chosenTab   string
+	loaded      map[panel]bool
+	lastRefresh time.Time
 
 	// Offline recovery: while the backend cannot be reached, a retry is
 	// pending; panels that failed offline and a search that did reload when
@@ -198,11 +207,53 @@ func (w *workspace) showShortcuts() {
 	dialog.ShowCustom("Keyboard shortcuts", "Close", l, w.win)
 }
 
-// selectTab shows tab i when an account is open. UI thread.
+// selectTab shows tab i when an account is open: the agent's choice
+// (Ctrl+1..6, Ctrl+Tab), remembered. UI thread.
 func (w *workspace) selectTab(i int) {
 	if w.account != nil && i >= 0 && i < len(w.panels) {
 		w.tabs.SelectIndex(i)
+		// Also when tab i was on screen already: the console may have put it
+		// there, and now the agent chose it.
+		w.onTabChosen()
 	}
+}
+
+// showTab shows tab i for a reason of the console's (a case opened from the
+// list, an action that leads to its tab, --tab): not remembered as the
+// agent's choice (see autoTab). UI thread.
+func (w *workspace) showTab(i int) {
+	w.autoTab = true
+	defer func() { w.autoTab = false }()
+	w.tabs.SelectIndex(i)
+}
+
+// onTabChosen remembers the tab on screen as the one the agent chose: told to
+// cfg.OnTab when it is another than before. UI thread.
+func (w *workspace) onTabChosen() {
+	i := w.tabs.SelectedIndex()
+	if i < 0 || i >= len(w.panels) {
+		return
+	}
+	title := w.panels[i].title()
+	if title == w.chosenTab {
+		return
+	}
+	w.chosenTab = title
+	if w.cfg.OnTab != nil {
+		w.cfg.OnTab(title)
+	}
+}
+
+// tabIndex is the index of the panel titled title (any case), or 0, the first
+// tab, when none is: the title is stored by an earlier run or another version,
+// and matching it whole never picks a tab it does not name.
+func tabIndex(panels []panel, title string) int {
+	for i, p := range panels {
+		if strings.EqualFold(p.title(), strings.TrimSpace(title)) {
+			return i
+		}
+	}
+	return 0
 }
 
 // focusSearch puts the keyboard in the search field with its text selected,
@@ -218,7 +269,7 @@ func (w *workspace) passwordReset() {
 	w.codes.usePurpose(data.PurposeResetPassword)
 	for i, p := range w.panels {
 		if p == panel(w.codes) {
-			w.tabs.SelectIndex(i)
+			w.showTab(i) // the action's way to its tab, not the agent's pick of one
 		}
 	}
 	w.notice("Choose how to send the password reset code, then press Resend code.")
@@ -247,7 +298,17 @@ func (w *workspace) build() fyne.CanvasObject {
 		items = append(items, container.NewTabItem(p.title(), p.build()))
 	}
 	w.tabs = container.NewAppTabs(items...)
-	w.tabs.OnSelected = func(*container.TabItem) { w.loadSelected() }
+	// Accounts open on the tab the agent chose last, in this run or an
+	// earlier one. Selected before OnSelected is set: there is no account to
+	// load yet, and nothing new to remember.
+	w.tabs.SelectIndex(tabIndex(w.panels, w.cfg.LastTab))
+	w.chosenTab = w.panels[w.tabs.SelectedIndex()].title()
+	w.tabs.OnSelected = func(*container.TabItem) {
+		w.loadSelected()
+		if !w.autoTab {
+			w.onTabChosen() // a click on the tab bar
+		}
+	}
 
 	w.resultList = widget.NewList(
 		func() int { return len(w.results) },
@@ -720,8 +781,11 @@ func (w *workspace) openAccount(acct data.Account) {
 	w.header.setOpenCase(hasOpenCase(w.cases, a.ID))
 	w.showAccount()
 	if w.selectCaseTab {
+		// Opened from a case in the list: its Case tab first. The agent chose
+		// the case, not the tab, so the next start still opens on the tab
+		// they chose (showTab does not remember it).
 		w.selectCaseTab = false
-		w.tabs.SelectIndex(len(w.panels) - 1) // OnSelected loads it
+		w.showTab(len(w.panels) - 1) // OnSelected loads it
 	}
 	w.loadSelected()
 }
