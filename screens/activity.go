@@ -184,7 +184,7 @@ func (p *activityPanel) build() fyne.CanvasObject {
 	bottom := container.NewHSplit(mapBox, side)
 	bottom.SetOffset(0.55)
 	top := container.NewVBox(container.NewBorder(nil, nil, nil, why, p.demoNote), p.ls.label, filters)
-	split := container.NewVSplit(withRows(p.table, 2), bottom)
+	split := container.NewVSplit(withRows(p.table, 1), bottom)
 	split.SetOffset(0.5)
 	p.content = container.NewBorder(top, nil, nil, nil, split)
 	return p.content

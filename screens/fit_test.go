@@ -1,10 +1,34 @@
 package screens
 
 import (
+	"context"
+	"strings"
 	"testing"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/test"
+
+	"verifydesk/backend/backendtest"
+	"verifydesk/data"
+	"verifydesk/services/client"
 )
+
+// smallest is the window's size once shrunk to what its content needs:
+// wrapped text grows taller in a narrower window, so it shrinks again until
+// the size holds, as a desktop window at its smallest does.
+func smallest(w fyne.Window) fyne.Size {
+	min := w.Content().MinSize()
+	for range 5 {
+		w.Resize(min)
+		next := w.Content().MinSize()
+		if next == min {
+			break
+		}
+		min = min.Max(next)
+	}
+	w.Resize(fyne.NewSize(1280, 800))
+	return min
+}
 
 // fitAtScale is the room a maximised window has on a 1080p screen at Fyne's
 // scale 1.5: 1280x720 units, less a title bar.
@@ -24,10 +48,43 @@ func TestWorkspaceFitsA1080pScreenAtScaleOneAndAHalf(t *testing.T) {
 			}
 			for i, p := range u.work.panels {
 				u.work.tabs.SelectIndex(i)
-				if min := w.Content().MinSize(); min.Width > fitAtScale.Width || min.Height > fitAtScale.Height {
+				if min := smallest(w); min.Width > fitAtScale.Width || min.Height > fitAtScale.Height {
 					t.Errorf("%s, %s, %s tab: the window needs %v, more than %v", appearance, a.id, p.title(), min, fitAtScale)
 				}
 			}
 		}
+	}
+}
+
+// A supervisor deciding a request with a long reason, on the Activity tab
+// (the tallest): the card above the account scrolls instead of growing the
+// window past the screen (a desktop window does not shrink back).
+func TestApprovalCardDoesNotGrowTheWindow(t *testing.T) {
+	srv := backendtest.New(t)
+	ctx := context.Background()
+	ana := client.New(srv.URL, client.Options{})
+	if _, err := ana.SignIn(ctx, "ana", "demo"); err != nil {
+		t.Fatal(err)
+	}
+	devs, err := ana.TrustedDevices(ctx, "acc_1014")
+	if err != nil || len(devs) == 0 {
+		t.Fatalf("devices %v %v", devs, err)
+	}
+	reason := strings.Repeat("The caller lost both phones on a train and answered every account question; ", 6)
+	if _, err := ana.RequestApproval(ctx, data.ApprovalRequest{AccountID: "acc_1014", Action: data.ActionRemoveDevice,
+		Params: map[string]string{"device_id": devs[0].ID}, Reason: reason}); err != nil {
+		t.Fatal(err)
+	}
+	sam := signedInAs(t, srv.URL, "sam", &timers{})
+	fyne.CurrentApp().Settings().SetTheme(Theme(AppearanceDark))
+	ap := sam.work.approvals
+	test.Tap(ap.button)
+	ap.list.Select(0)
+	if sam.work.account == nil || !strings.Contains(screenText(ap.card), "The caller lost both phones") {
+		t.Fatalf("the request's card is not on screen:\n%s", screenText(sam.work.win.Content()))
+	}
+	sam.work.tabs.SelectIndex(3)
+	if min := smallest(sam.work.win); min.Height > fitAtScale.Height {
+		t.Errorf("with the card open the window needs %v, more than %v", min, fitAtScale)
 	}
 }

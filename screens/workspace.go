@@ -806,7 +806,35 @@ func (w *workspace) showAccount() {
 		w.approvals.current = nil
 		w.approvals.showCard()
 	}
-	w.showCenter(container.NewBorder(container.NewVBox(w.approvals.card, w.header.build()), nil, nil, nil, w.tabs))
+	head := container.NewVBox(w.approvals.card, w.header.build())
+	top := container.NewVScroll(head)
+	w.showCenter(container.New(accountLayout{top: top, head: head, header: w.header.build(), tabs: w.tabs}, top, w.tabs))
+}
+
+// accountLayout puts the decision card (while one is shown) and the account
+// header above the tabs. They get the room the tabs leave, and never less
+// than the header needs; beyond that they scroll: a long request never makes
+// the window taller than the screen (a desktop window grows to what its
+// content needs and does not shrink back), and without a card the header
+// shows whole as before.
+type accountLayout struct {
+	top                *container.Scroll
+	head, header, tabs fyne.CanvasObject
+}
+
+func (l accountLayout) MinSize([]fyne.CanvasObject) fyne.Size {
+	t := l.tabs.MinSize()
+	return fyne.NewSize(max(l.head.MinSize().Width, t.Width), l.header.MinSize().Height+theme.Padding()+t.Height)
+}
+
+func (l accountLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
+	pad := theme.Padding()
+	room := size.Height - l.tabs.MinSize().Height - pad
+	topH := min(l.head.MinSize().Height, max(l.header.MinSize().Height, room))
+	l.top.Move(fyne.NewPos(0, 0))
+	l.top.Resize(fyne.NewSize(size.Width, topH))
+	l.tabs.Move(fyne.NewPos(0, topH+pad))
+	l.tabs.Resize(fyne.NewSize(size.Width, size.Height-topH-pad))
 }
 
 // updateAccount shows newer data of the account on screen: the header, the
