@@ -49,7 +49,7 @@ func newAccountHeader(w *workspace) *accountHeader {
 
 func (h *accountHeader) build() fyne.CanvasObject {
 	if h.content == nil {
-		top := container.NewBorder(nil, nil, nil, container.NewHBox(h.revealPhone, h.revealEmail, h.refresh), h.title)
+		top := newBorder(nil, nil, nil, container.NewHBox(h.revealPhone, h.revealEmail, h.refresh), h.title)
 		h.content = container.NewVBox(top, h.contact, h.badges, widget.NewSeparator())
 	}
 	return h.content

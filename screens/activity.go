@@ -180,13 +180,13 @@ func (p *activityPanel) build() fyne.CanvasObject {
 	actions := p.actionBox
 	p.sideBox = container.NewVBox(actions, p.detail)
 	side := container.NewVScroll(p.sideBox)
-	mapBox := container.NewBorder(nil, legend, nil, nil, p.worldMap)
+	mapBox := newBorder(nil, legend, nil, nil, p.worldMap)
 	bottom := container.NewHSplit(mapBox, side)
 	bottom.SetOffset(0.55)
-	top := container.NewVBox(container.NewBorder(nil, nil, nil, why, p.demoNote), p.ls.label, filters)
+	top := container.NewVBox(newBorder(nil, nil, nil, why, p.demoNote), p.ls.label, filters)
 	split := container.NewVSplit(withRows(p.table, 1), bottom)
 	split.SetOffset(0.5)
-	p.content = container.NewBorder(top, nil, nil, nil, split)
+	p.content = newBorder(top, nil, nil, nil, split)
 	return p.content
 }
 

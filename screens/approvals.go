@@ -119,7 +119,7 @@ func (a *approvals) build() fyne.CanvasObject {
 		back := widget.NewButtonWithIcon("Back to cases", theme.NavigateBackIcon(), a.w.showLists)
 		back.Importance = widget.LowImportance
 		head := container.NewVBox(back, widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), a.note)
-		a.content = container.NewBorder(head, nil, nil, nil, a.list)
+		a.content = newBorder(head, nil, nil, nil, a.list)
 	}
 	return a.content
 }
@@ -304,7 +304,7 @@ func (a *approvals) showCard() {
 		// The backend refuses it too; the console does not offer it.
 		a.card.Add(widget.NewLabel("You asked for this yourself: another supervisor decides."))
 	default:
-		a.card.Add(container.NewBorder(nil, nil, nil, container.NewHBox(a.approve, a.reject), a.comment))
+		a.card.Add(newBorder(nil, nil, nil, container.NewHBox(a.approve, a.reject), a.comment))
 	}
 	showIf(a.status, a.status.Text != "")
 	a.card.Add(a.status)

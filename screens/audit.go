@@ -148,7 +148,7 @@ func (s *auditScreen) build() fyne.CanvasObject {
 			grid(s.from, 11), grid(s.until, 11), s.apply)
 		pager := container.NewHBox(s.newer, s.older, widget.NewSeparator(), s.exportCSV, s.exportJSONL, widget.NewSeparator(), s.verify)
 		top := container.NewVBox(title, container.NewHScroll(filters), pager, s.verdict, s.state)
-		s.content = container.NewBorder(top, nil, nil, nil, s.table)
+		s.content = newBorder(top, nil, nil, nil, s.table)
 	}
 	return s.content
 }

@@ -99,7 +99,7 @@ func (p *casePanel) loadState() *loadState { return p.ls }
 
 func (p *casePanel) build() fyne.CanvasObject {
 	if p.content == nil {
-		p.content = container.NewBorder(p.ls.label, nil, nil, nil, p.holder)
+		p.content = newBorder(p.ls.label, nil, nil, nil, p.holder)
 	}
 	return p.content
 }
@@ -545,8 +545,8 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 	// The status on top and the note being written at the bottom stay in view
 	// while the checklist and the notes scroll: agents write as they talk.
 	top := container.NewVBox(container.NewHBox(head...), p.saveInfo, widget.NewSeparator())
-	composer := container.NewBorder(nil, nil, nil, p.addNote, p.note)
-	return container.NewBorder(top, container.NewVBox(widget.NewSeparator(), composer), nil, nil, container.NewVScroll(body))
+	composer := newBorder(nil, nil, nil, p.addNote, p.note)
+	return newBorder(top, container.NewVBox(widget.NewSeparator(), composer), nil, nil, container.NewVScroll(body))
 }
 
 // conflictsOf is the case's offline changes in conflict. I/O.
@@ -588,7 +588,7 @@ func (p *casePanel) conflictBox() fyne.CanvasObject {
 		l.Importance = widget.WarningImportance
 		mine := widget.NewButton("Apply mine again", func() { p.settle(it, true) })
 		theirs := widget.NewButton("Keep the backend's", func() { p.settle(it, false) })
-		box.Add(container.NewBorder(nil, nil, nil, container.NewHBox(mine, theirs), l))
+		box.Add(newBorder(nil, nil, nil, container.NewHBox(mine, theirs), l))
 	}
 	return box
 }
@@ -744,7 +744,7 @@ func (p *casePanel) stepRow(i int) fyne.CanvasObject {
 		items = append(items, why)
 	}
 	cell := container.NewGridWrap(fyne.NewSize(9*theme.TextSize(), state.MinSize().Height), state)
-	return container.NewBorder(nil, nil, container.NewVBox(cell), nil, container.NewVBox(items...))
+	return newBorder(nil, nil, container.NewVBox(cell), nil, container.NewVBox(items...))
 }
 
 func (p *casePanel) onSaveFields() {

@@ -109,8 +109,8 @@ func (b *casesBrowser) build() fyne.CanvasObject {
 		title := widget.NewLabelWithStyle("Cases kept on this computer", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		find := widget.NewButtonWithIcon("Find", theme.SearchIcon(), b.refresh)
 		filters := container.NewHBox(b.status, b.mine, b.age)
-		top := container.NewVBox(title, container.NewBorder(nil, nil, nil, find, b.query), filters, b.state)
-		b.content = container.NewBorder(top, nil, nil, nil, b.table)
+		top := container.NewVBox(title, newBorder(nil, nil, nil, find, b.query), filters, b.state)
+		b.content = newBorder(top, nil, nil, nil, b.table)
 	}
 	return b.content
 }

@@ -137,13 +137,13 @@ func (p *codesPanel) build() fyne.CanvasObject {
 		left := container.NewVBox(p.ls.label, resendRow, p.allowance, p.result)
 		legend := widget.NewLabel("Green delivered, grey waiting, red ✗ did not arrive.")
 		legend.Wrapping = fyne.TextWrapWord
-		chart := container.NewBorder(p.chartSpan, legend, nil, nil, p.chart)
+		chart := newBorder(p.chartSpan, legend, nil, nil, p.chart)
 		// The chart sits beside the resend, as tall as it: the table below
 		// keeps the height.
-		top := container.NewVBox(container.NewBorder(nil, nil, nil, chart, left), widget.NewSeparator())
+		top := container.NewVBox(newBorder(nil, nil, nil, chart, left), widget.NewSeparator())
 		split := container.NewVSplit(withRows(p.table, 3), container.NewVScroll(p.detail))
 		split.Offset = 0.75
-		p.content = container.NewBorder(top, nil, nil, nil, split)
+		p.content = newBorder(top, nil, nil, nil, split)
 	}
 	return p.content
 }

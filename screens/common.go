@@ -145,6 +145,26 @@ func textTable(columns []string, widths []float32, rows func() int, cell func(ro
 	return t
 }
 
+// newBorder is container.NewBorder with its objects in reading order: top,
+// left, the middle, right, bottom. The Tab key visits widgets in the order of
+// the tree, and container.NewBorder puts the middle first, so Tab went from
+// the search field to the status bar, and on the Codes tab to the table before
+// the resend row above it.
+func newBorder(top, bottom, left, right fyne.CanvasObject, middle ...fyne.CanvasObject) *fyne.Container {
+	var objs []fyne.CanvasObject
+	add := func(os ...fyne.CanvasObject) {
+		for _, o := range os {
+			if o != nil {
+				objs = append(objs, o)
+			}
+		}
+	}
+	add(top, left)
+	add(middle...)
+	add(right, bottom)
+	return container.New(layout.NewBorderLayout(top, bottom, left, right), objs...)
+}
+
 // withRows keeps room for the header and rows lines of t: a split or a
 // border beside it never squeezes the table below what an agent can read
 // (Fyne's table asks for one cell only).

@@ -101,7 +101,7 @@ func (p *phoneCheckPanel) build() fyne.CanvasObject {
 		container.NewHBox(heading("Number on the account"), p.storedTag),
 		p.stored)
 	top := container.NewGridWithColumns(2, typedCard, storedCard)
-	deliveries := container.NewBorder(
+	deliveries := newBorder(
 		container.NewVBox(widget.NewSeparator(), heading("SMS codes sent to each form of the number"), p.ls.label),
 		container.NewVBox(p.detail, container.NewHBox(p.ported), p.network),
 		nil, nil, withRows(p.table, 2))
@@ -233,7 +233,7 @@ func findingRow(f phone.Finding) fyne.CanvasObject {
 	msg.Wrapping = fyne.TextWrapWord
 	adv := widget.NewLabel(f.Advice)
 	adv.Wrapping = fyne.TextWrapWord
-	return container.NewBorder(nil, nil, container.NewVBox(severityBadge(f.Severity)), nil, container.NewVBox(msg, adv))
+	return newBorder(nil, nil, container.NewVBox(severityBadge(f.Severity)), nil, container.NewVBox(msg, adv))
 }
 
 func severityBadge(sev string) *badgeWidget {

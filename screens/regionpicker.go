@@ -89,7 +89,7 @@ func (p *regionPicker) open() {
 		}
 	}
 	hint := widget.NewLabel("Enter picks the first country; recent ones come first.")
-	content := container.NewBorder(container.NewVBox(p.query, hint), nil, nil, nil, p.list)
+	content := newBorder(container.NewVBox(p.query, hint), nil, nil, nil, p.list)
 	p.dlg = dialog.NewCustom("Caller's country", "Cancel", content, p.win)
 	p.dlg.Resize(fyne.NewSize(28*theme.TextSize(), 30*theme.TextSize()))
 	p.dlg.Show()

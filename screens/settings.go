@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 )
@@ -119,7 +118,7 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 	if f.Purge == nil {
 		purge.Disable()
 	}
-	retentionItem := widget.NewFormItem("Keep resolved cases (days)", container.NewBorder(nil, purged, nil, purge, retention))
+	retentionItem := widget.NewFormItem("Keep resolved cases (days)", newBorder(nil, purged, nil, purge, retention))
 	retentionItem.HintText = "Resolved cases older than this are removed from this computer at start. " + f.CacheNote
 	appearances := []string{AppearanceSystem, AppearanceLight, AppearanceDark}
 	appearance := widget.NewRadioGroup(appearances, nil)

@@ -330,7 +330,7 @@ func (w *workspace) build() fyne.CanvasObject {
 	w.banner.Wrapping = fyne.TextWrapWord
 	w.banner.Hide()
 	// What an action did stays above the main area, whatever it shows.
-	main := container.NewBorder(w.banner, nil, nil, nil, w.center)
+	main := newBorder(w.banner, nil, nil, nil, w.center)
 	split := container.NewHSplit(left, main)
 	split.Offset = 0.18
 	body := container.NewStack(split)
@@ -354,9 +354,9 @@ func (w *workspace) build() fyne.CanvasObject {
 	toggle.Importance = widget.LowImportance
 	w.collapse = toggle
 	w.installShortcuts()
-	statusBar := container.NewBorder(nil, nil, toggle, nil, w.status)
+	statusBar := newBorder(nil, nil, toggle, nil, w.status)
 	w.approvals.poll()
-	return container.NewBorder(top, container.NewVBox(widget.NewSeparator(), statusBar), nil, nil, body)
+	return newBorder(top, container.NewVBox(widget.NewSeparator(), statusBar), nil, nil, body)
 }
 
 // showAudit shows the audit screen in the main area, its first page loaded.
@@ -417,8 +417,8 @@ func (w *workspace) buildTopBar() fyne.CanvasObject {
 
 	// Wide enough for "United Kingdom (+44)" so the picked country stays readable.
 	regionBox := container.NewGridWrap(fyne.NewSize(13*theme.TextSize(), w.region.button.MinSize().Height), w.region.button)
-	searchRow := container.NewBorder(nil, nil, regionBox, go_, w.search)
-	bar := container.NewBorder(nil, nil, nil, container.NewHBox(right...), searchRow)
+	searchRow := newBorder(nil, nil, regionBox, go_, w.search)
+	bar := newBorder(nil, nil, nil, container.NewHBox(right...), searchRow)
 	return container.NewVBox(bar, w.searchHint, widget.NewSeparator())
 }
 
@@ -451,8 +451,8 @@ func (w *workspace) buildLeft() fyne.CanvasObject {
 	cases := widget.NewLabelWithStyle("Open cases", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	// Each list gets half the column; both scroll on their own.
 	lists := container.NewGridWithRows(2,
-		container.NewBorder(container.NewVBox(cases, w.casesNote), nil, nil, nil, w.caseList),
-		container.NewBorder(container.NewVBox(widget.NewSeparator(), title), nil, nil, nil, w.recentList))
+		newBorder(container.NewVBox(cases, w.casesNote), nil, nil, nil, w.caseList),
+		newBorder(container.NewVBox(widget.NewSeparator(), title), nil, nil, nil, w.recentList))
 	w.cfg.goAsync(func() { w.loadCases(w.ctx) })
 	return lists
 }
@@ -749,7 +749,7 @@ func (w *workspace) onSearchDone(q query, accounts []data.Account, err error) {
 		w.results = accounts
 		w.resultList.Refresh()
 		head := widget.NewLabel(fmt.Sprintf("%d accounts match. Pick the caller's:", len(accounts)))
-		w.showCenter(container.NewBorder(head, nil, nil, nil, w.resultList))
+		w.showCenter(newBorder(head, nil, nil, nil, w.resultList))
 	}
 }
 
