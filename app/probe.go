@@ -98,12 +98,17 @@ func collect(win fyne.Window) []probeObject {
 	scale := cv.Scale()
 	var out []probeObject
 	focused := cv.Focused()
+	var focusAt fyne.Position
+	focusOverlay := 0
 	var walk func(o fyne.CanvasObject, parent fyne.Position, overlay int)
 	walk = func(o fyne.CanvasObject, parent fyne.Position, overlay int) {
 		if o == nil || !o.Visible() {
 			return
 		}
 		pos := parent.Add(o.Position())
+		if f, ok := o.(fyne.Focusable); ok && focused != nil && f == focused {
+			focusAt, focusOverlay = pos, overlay
+		}
 		add := func(p probeObject) {
 			size := o.Size()
 			p.Overlay = overlay
@@ -155,6 +160,12 @@ func collect(win fyne.Window) []probeObject {
 	walk(cv.Content(), fyne.NewPos(0, 0), 0)
 	for i, o := range cv.Overlays().List() {
 		walk(o, fyne.NewPos(0, 0), i+1)
+	}
+	// Where the keyboard is, whatever widget has it (a table or a radio
+	// group is not listed above): the walk's Tab presses wait for it to move.
+	if focused != nil {
+		out = append(out, probeObject{Kind: "focus", Text: fmt.Sprintf("%T", focused), Focused: true, Overlay: focusOverlay,
+			X: focusAt.X * scale, Y: focusAt.Y * scale})
 	}
 	return out
 }

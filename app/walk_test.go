@@ -229,6 +229,54 @@ func (w *walker) search(text, accountID string) {
 	w.waitFor("the header of "+accountID, has(widgetMatching("label", " · "+regexp.QuoteMeta(accountID)+"$")))
 }
 
+// focusedIn is the listed widget that has the keyboard (zero when the
+// keyboard is on a widget the probe does not list, or nowhere).
+func focusedIn(objs []probeObj) probeObj {
+	for _, o := range objs {
+		if o.Focused && o.Kind != "focus" {
+			return o
+		}
+	}
+	return probeObj{}
+}
+
+// focused is the listed widget that has the keyboard now.
+func (w *walker) focused() probeObj { w.t.Helper(); return focusedIn(w.objects()) }
+
+// focusMark is where the keyboard is, whatever widget has it.
+func focusMark(objs []probeObj) (string, bool) {
+	for _, o := range objs {
+		if o.Kind == "focus" {
+			return fmt.Sprintf("%s@%.0f,%.0f", o.Text, o.RawX, o.RawY), true
+		}
+	}
+	return "", false
+}
+
+// tabTo presses Tab until the keyboard is on a widget m matches, waiting
+// after each press for the focus to move, and logs the stops on the way.
+func (w *walker) tabTo(m match) {
+	w.t.Helper()
+	var stops []string
+	for range 60 {
+		objs := w.objects()
+		if f := focusedIn(objs); f.Kind != "" && m.ok(f) {
+			w.step("Tab reached %s %q after %d presses (stops: %s)", f.Kind, f.Text, len(stops), strings.Join(stops, " > "))
+			return
+		}
+		before, had := focusMark(objs)
+		w.key("Tab")
+		objs = w.waitFor("the focus to move from "+before, func(objs []probeObj) bool {
+			now, ok := focusMark(objs)
+			return ok && (!had || now != before)
+		})
+		f := focusedIn(objs)
+		mark, _ := focusMark(objs)
+		stops = append(stops, strings.TrimSpace(f.Kind+" "+f.Text+f.Placeholder+" "+mark))
+	}
+	w.t.Fatalf("60 Tab presses never reached %s; stops: %s", m, strings.Join(stops, " > "))
+}
+
 // resetUIHold starts the UI-thread measurement now.
 func (w *walker) resetUIHold() {
 	w.t.Helper()
@@ -330,7 +378,7 @@ func TestRealWindowWalk(t *testing.T) {
 	dir := t.TempDir()
 	baseA := startBackend(t, dir, "a")
 	baseB := startBackend(t, dir, "b")
-	sam, _ := signIn(t, baseA, "sam") // the supervisor's view of backend A
+	sam, samAgent := signIn(t, baseA, "sam") // the supervisor's view of backend A
 	_, ana := signIn(t, baseA, "ana")
 
 	steps, err := os.Create(filepath.Join(out, "steps.log"))
@@ -593,6 +641,87 @@ func TestRealWindowWalk(t *testing.T) {
 	}
 	w.waitFor("the reason and the password reset", has(enabledWidget("button", "Send a password reset code")))
 	w.screenshot(out, "activity")
+
+	// 7b. One call by keyboard only (the 2FA page: the app notification never
+	// arrives): Ctrl+F, type, Enter; Ctrl+2 for Codes; Tab to the channel,
+	// the arrow keys to pick, Space to send; Ctrl+6 for the case, Tab and
+	// Space to start it. No mouse from here to the case on the backend.
+	const notifPhone = "+818012345678"
+	w.step("keyboard only: the app notification of %s never arrives", notifPhone)
+	jp, err := sam.SearchAccounts(ctx, client.AccountQuery{Phone: notifPhone})
+	if err != nil || len(jp) != 1 {
+		t.Fatalf("backend search %s: %v %v", notifPhone, jp, err)
+	}
+	jpID := jp[0].ID
+	w.key("ctrl+f")
+	w.waitFor("the search field to take the keyboard", func(objs []probeObj) bool {
+		o, ok := find(objs, widgetStarting("entry", "Search phone, email or account id"))
+		return ok && o.Focused
+	})
+	w.typeText(notifPhone) // over the selected text: Ctrl+F selects what the field held
+	w.key("Return")
+	w.waitFor("the header of "+jpID, has(widgetMatching("label", " · "+regexp.QuoteMeta(jpID)+"$")))
+	w.key("ctrl+2")
+	w.waitFor("the Codes tab", has(widgetMatching("label", `sent in the last 30 days`)))
+	w.waitFor("the keyboard on the resend channel", func(objs []probeObj) bool { return focusedIn(objs).Text == "SMS" })
+	jpBefore := deliveryCount(t, sam, jpID)
+	w.tabTo(widgetStarting("select", "SMS", "Email", "App notification"))
+	for range 3 { // SMS, Email, App notification
+		cur := w.focused().Text
+		if cur == "App notification" {
+			break
+		}
+		w.key("Right")
+		w.waitFor("the channel to change from "+cur, func(objs []probeObj) bool {
+			now := focusedIn(objs).Text
+			return now != "" && now != cur
+		})
+	}
+	objs = w.waitFor("the refusal before sending", has(widgetMatching("label", `(?i)notifications are off`)))
+	if o, ok := find(objs, widgetStarting("button", "Resend code")); !ok || !o.Disabled {
+		t.Errorf("Resend enabled for app notifications while every device has them off: %+v", o)
+	}
+	w.key("Left")
+	w.waitFor("Email picked and Resend enabled", func(objs []probeObj) bool {
+		_, ok := find(objs, enabledWidget("button", "Resend code"))
+		return ok && focusedIn(objs).Text == "Email"
+	})
+	w.tabTo(widgetStarting("select", data.PurposeLogin))
+	w.key("Right")
+	w.waitFor("the purpose new_device", has(widgetStarting("select", data.PurposeNewDevice)))
+	w.tabTo(enabledWidget("button", "Resend code"))
+	w.key("space")
+	w.waitFor("the resend's outcome", has(widgetStarting("label", "Sent: email")))
+	until(t, "one email code for a new device, sent by the agent", func() (bool, string) {
+		ds, err := sam.Deliveries(ctx, jpID)
+		n := 0
+		for _, d := range ds {
+			if d.RequestedBy == data.RequesterAgent && d.Channel == data.ChannelEmail && d.Purpose == data.PurposeNewDevice {
+				n++
+			}
+		}
+		return n == 1 && len(ds) == jpBefore+1, fmt.Sprintf("%d such, %d deliveries, %d before (%v)", n, len(ds), jpBefore, err)
+	})
+	w.key("ctrl+6")
+	// The Case tab loads its evidence first; then the keyboard is on its
+	// first control, the suggested category.
+	w.waitFor("the keyboard on the suggested category", func(objs []probeObj) bool {
+		f := focusedIn(objs)
+		return f.Kind == "select" && f.Text == "2FA app notification missing"
+	})
+	w.tabTo(enabledWidget("button", "Start the case"))
+	w.key("space")
+	until(t, "the case on the backend", func() (bool, string) {
+		cs, err := sam.Cases(ctx, client.CaseQuery{AccountID: jpID})
+		for _, c := range cs {
+			if c.AgentID == samAgent.ID && c.Category == "app_notification_missing" { // sam is signed in since 6e
+				return true, ""
+			}
+		}
+		return false, fmt.Sprintf("%d cases (%v)", len(cs), err)
+	})
+	w.waitFor("the case's checklist", has(widgetStarting("label", "Checklist from the help page")))
+	w.screenshot(out, "keyboard")
 
 	// 8. Settings: a new backend address applies now, over --backend.
 	w.step("switch to the backend %s in Settings", baseB)

@@ -156,6 +156,8 @@ func newActivityPanel(src activitySource, loc *geo.Locator, actions activityActi
 
 func (p *activityPanel) title() string { return "Activity" }
 
+func (p *activityPanel) firstControl() fyne.Focusable { return p.failedOnly }
+
 func (p *activityPanel) loadState() *loadState { return p.ls }
 
 func (p *activityPanel) build() fyne.CanvasObject {

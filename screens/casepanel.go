@@ -69,6 +69,7 @@ type casePanel struct {
 	// them, so the backend answers what it did instead of adding a second.
 	noteCase        string // the case p.note was written for
 	startButton     *widget.Button
+	first           fyne.Focusable // the view's first control (firstControl)
 	conflicts       []cache.OutboxItem
 	pendingNote     data.Note
 	pendingCaseID   string
@@ -94,8 +95,12 @@ func newCasePanel(w *workspace) *casePanel {
 	return p
 }
 
-func (p *casePanel) title() string         { return "Case" }
-func (p *casePanel) loadState() *loadState { return p.ls }
+func (p *casePanel) title() string { return "Case" }
+
+// firstControl is the category of a case to start, or the status of the
+// case on screen.
+func (p *casePanel) firstControl() fyne.Focusable { return p.first }
+func (p *casePanel) loadState() *loadState        { return p.ls }
 
 func (p *casePanel) build() fyne.CanvasObject {
 	if p.content == nil {
@@ -106,6 +111,7 @@ func (p *casePanel) build() fyne.CanvasObject {
 
 func (p *casePanel) setAccount(acct *data.Account) {
 	p.acct, p.rec, p.steps, p.cached = acct, nil, nil, false
+	p.first = nil
 	p.pendingNote = data.Note{}
 	p.cachedFlag.Store(false)
 	p.holder.Objects = nil
@@ -357,6 +363,7 @@ func (p *casePanel) startView() fyne.CanvasObject {
 	}
 	category := widget.NewSelect(titles, nil)
 	category.PlaceHolder = "Pick what the call is about"
+	p.first = category
 	if selected != "" {
 		category.SetSelected(selected)
 	}
@@ -464,6 +471,7 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 		words = append(words, s.words)
 	}
 	p.status = widget.NewSelect(words, nil)
+	p.first = p.status
 	for _, s := range caseStatuses {
 		if s.id == c.Status {
 			p.status.Selected = s.words

@@ -131,6 +131,8 @@ func (p *codesPanel) loadState() *loadState { return p.ls }
 
 func (p *codesPanel) title() string { return "Codes" }
 
+func (p *codesPanel) firstControl() fyne.Focusable { return p.channel }
+
 func (p *codesPanel) build() fyne.CanvasObject {
 	if p.content == nil {
 		resendRow := container.NewHBox(widget.NewLabel("Resend by"), p.channel, widget.NewLabel("for"), p.purpose, p.resend)

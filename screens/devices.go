@@ -64,6 +64,9 @@ func (p *devicesPanel) loadState() *loadState { return p.ls }
 
 func (p *devicesPanel) title() string { return "Devices" }
 
+// firstControl is the table: the agent picks the device, then removes it.
+func (p *devicesPanel) firstControl() fyne.Focusable { return p.table }
+
 func (p *devicesPanel) build() fyne.CanvasObject {
 	if p.content == nil {
 		help := widget.NewLabel("Trusted devices skip the verification code. Removing one signs it out at once: it needs a code the next time it signs in, and the customer gets a security notice. Check the caller's identity first. The last place comes from the device's last IP address and can be far from where it really was.")

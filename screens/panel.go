@@ -25,6 +25,13 @@ import (
 // Phone check, Case). The workspace loads it with one mechanism (startLoad):
 // off the UI thread, with progress, stale answers dropped, errors in words, the
 // online badge kept current and a retry when the backend is back.
+// keyboardStart is a panel with a first control for the keyboard: Ctrl+1..6
+// and Ctrl+Tab put the focus there, so Tab goes on from the tab's own
+// controls instead of from wherever the focus was.
+type keyboardStart interface {
+	firstControl() fyne.Focusable
+}
+
 type panel interface {
 	// title is the tab's label.
 	title() string

@@ -83,6 +83,8 @@ func newPhoneCheckPanel(src phoneCheckSource) *phoneCheckPanel {
 
 func (p *phoneCheckPanel) title() string { return "Phone check" }
 
+func (p *phoneCheckPanel) firstControl() fyne.Focusable { return p.table }
+
 func (p *phoneCheckPanel) loadState() *loadState { return p.ls }
 
 func (p *phoneCheckPanel) build() fyne.CanvasObject {

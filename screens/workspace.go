@@ -108,9 +108,13 @@ type workspace struct {
 	autoTab bool
 	// chosenTab is the title of the tab the agent chose last (cfg.LastTab's
 	// tab at first): cfg.OnTab hears of a choice only when it differs.
-	chosenTab   string
-	loaded      map[panel]bool
-	lastRefresh time.Time
+	chosenTab string
+	// focusAfterLoad is the tab the keyboard switched to before its controls
+	// were there (a case still loading): its first control takes the focus
+	// when its load is shown.
+	focusAfterLoad panel
+	loaded         map[panel]bool
+	lastRefresh    time.Time
 
 	// Offline recovery: while the backend cannot be reached, a retry is
 	// pending; panels that failed offline and a search that did reload when
@@ -215,7 +219,32 @@ func (w *workspace) selectTab(i int) {
 		// Also when tab i was on screen already: the console may have put it
 		// there, and now the agent chose it.
 		w.onTabChosen()
+		w.focusAfterLoad = nil
+		if !w.focusFirstControl(w.panels[i]) {
+			w.focusAfterLoad = w.panels[i] // its controls come with its data
+		}
 	}
+}
+
+// focusFirstControl puts the keyboard on p's first control, when it has one
+// that can take it now, and says whether it did. UI thread.
+func (w *workspace) focusFirstControl(p panel) bool {
+	ks, ok := p.(keyboardStart)
+	if !ok {
+		return true // nothing to wait for
+	}
+	f := ks.firstControl()
+	if f == nil {
+		return false
+	}
+	if o, ok := f.(fyne.CanvasObject); ok && !o.Visible() {
+		return false
+	}
+	if d, ok := f.(fyne.Disableable); ok && d.Disabled() {
+		return false
+	}
+	w.win.Canvas().Focus(f)
+	return true
 }
 
 // showTab shows tab i for a reason of the console's (a case opened from the
@@ -921,6 +950,12 @@ func (w *workspace) loadDone(p panel, seq int, show func(), err error) {
 	}
 	w.noteBackend(err)
 	showLoad(st, show, err)
+	if w.focusAfterLoad == p {
+		w.focusAfterLoad = nil
+		if w.panels[w.tabs.SelectedIndex()] == p {
+			w.focusFirstControl(p) // the tab the keyboard switched to has its controls now
+		}
+	}
 }
 
 // retryWords is what the console promises after err: only an offline error

@@ -529,10 +529,21 @@ func TestKeyboardShortcuts(t *testing.T) {
 		if ws.tabs.SelectedIndex() != i {
 			t.Errorf("Ctrl+%d shows tab %d, want %s", i+1, ws.tabs.SelectedIndex(), p.title())
 		}
+		// The keyboard lands on the tab's first control.
+		if ks, ok := p.(keyboardStart); ok && ks.firstControl() != nil && w.Canvas().Focused() != ks.firstControl() {
+			t.Errorf("Ctrl+%d leaves the focus on %T, not on the %s tab's first control", i+1, w.Canvas().Focused(), p.title())
+		}
+	}
+	if w.Canvas().Focused() != ws.casePanel.firstControl() || ws.casePanel.firstControl() == nil {
+		t.Error("Ctrl+6 does not put the keyboard on the case's category")
 	}
 	shortcut(fyne.KeyTab, fyne.KeyModifierControl)
 	if ws.tabs.SelectedIndex() != 0 {
 		t.Errorf("Ctrl+Tab from the last tab shows %d, want the first", ws.tabs.SelectedIndex())
+	}
+	shortcut(fyne.Key2, fyne.KeyModifierShortcutDefault)
+	if w.Canvas().Focused() != ws.codes.channel {
+		t.Error("Ctrl+2 does not put the keyboard on the resend channel")
 	}
 	// Ctrl+F selects the last search, so typing replaces it.
 	shortcut(fyne.KeyF, fyne.KeyModifierShortcutDefault)
