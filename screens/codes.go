@@ -68,7 +68,7 @@ var codeChannels = []struct{ label, channel string }{
 
 func newCodesPanel(src codesSource, w *workspace) *codesPanel {
 	p := &codesPanel{src: src, w: w, ls: newLoadState("The delivery log")}
-	p.table = textTable(codeColumns, []float32{14, 5.5, 9.5, 8, 5.5, 7, 13, 7},
+	p.table = textTable(codeColumns, []float32{14, 5.5, 9.5, 9.5, 5.5, 7, 12, 7},
 		func() int { return len(p.rows) },
 		func(row, col int, l *widget.Label) {
 			l.SetText(p.cell(row, col))

@@ -170,9 +170,14 @@ func newBorder(top, bottom, left, right fyne.CanvasObject, middle ...fyne.Canvas
 // (Fyne's table asks for one cell only).
 func withRows(t *widget.Table, rows int) fyne.CanvasObject {
 	line := widget.NewLabel("Xy").MinSize().Height + theme.Padding()
+	return atLeast(t, fyne.NewSize(0, float32(rows+1)*line))
+}
+
+// atLeast gives o room of at least size, whatever o asks for itself.
+func atLeast(o fyne.CanvasObject, size fyne.Size) fyne.CanvasObject {
 	room := canvas.NewRectangle(color.Transparent)
-	room.SetMinSize(fyne.NewSize(0, float32(rows+1)*line))
-	return container.NewStack(room, t)
+	room.SetMinSize(size)
+	return container.NewStack(room, o)
 }
 
 // showIf shows o when cond holds and hides it otherwise.

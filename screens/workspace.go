@@ -440,13 +440,15 @@ func (w *workspace) buildTopBar() fyne.CanvasObject {
 	}
 	right = append(right, w.online)
 	if w.cfg.OnSettings != nil {
-		right = append(right, widget.NewButtonWithIcon("", theme.SettingsIcon(), w.cfg.OnSettings))
+		right = append(right, widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), w.cfg.OnSettings))
 	}
 	right = append(right, widget.NewButtonWithIcon("Sign out", theme.LogoutIcon(), w.onSignOut))
 
 	// Wide enough for "United Kingdom (+44)" so the picked country stays readable.
 	regionBox := container.NewGridWrap(fyne.NewSize(13*theme.TextSize(), w.region.button.MinSize().Height), w.region.button)
-	searchRow := newBorder(nil, nil, regionBox, go_, w.search)
+	// The field keeps room for an email address when the window is at its
+	// smallest: a border gives its middle only what is left.
+	searchRow := newBorder(nil, nil, regionBox, go_, atLeast(w.search, fyne.NewSize(16*theme.TextSize(), 0)))
 	bar := newBorder(nil, nil, nil, container.NewHBox(right...), searchRow)
 	return container.NewVBox(bar, w.searchHint, widget.NewSeparator())
 }
