@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -56,8 +57,11 @@ func newApprovals(w *workspace) *approvals {
 	a.list = widget.NewList(
 		func() int { return len(a.rows) },
 		func() fyne.CanvasObject {
-			l := widget.NewLabel("template")
-			l.Wrapping = fyne.TextWrapWord
+			// Two lines a row, cut to the column: a wrapped row would
+			// overlap the next (a list's rows share one height); the card
+			// shows the whole request.
+			l := widget.NewLabel("template\ntemplate")
+			l.Truncation = fyne.TextTruncateEllipsis
 			return l
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
@@ -73,6 +77,7 @@ func newApprovals(w *workspace) *approvals {
 	a.card = container.NewVBox()
 	a.card.Hide()
 	a.comment = widget.NewMultiLineEntry()
+	a.comment.SetMinRowsVisible(2)
 	a.comment.SetPlaceHolder("Your comment, recorded with the decision (required)")
 	a.comment.Wrapping = fyne.TextWrapWord
 	a.comment.SetMinRowsVisible(2)
@@ -163,7 +168,7 @@ func (a *approvals) loadQueue() {
 			case len(rows) == 0:
 				a.note.SetText("You have not asked for any approval.")
 			default:
-				a.note.SetText("Pick a request to see the account and decide.")
+				a.note.SetText("Pick one to decide it.")
 			}
 			if a.supervisor() {
 				a.setCount(len(rows))
@@ -294,17 +299,25 @@ func (a *approvals) showCard() {
 	// Reason and consequence in one paragraph: the account below keeps the room.
 	info := widget.NewLabel("Reason: " + ap.Reason + " — " + actionConsequence(ap.Action))
 	info.Wrapping = fyne.TextWrapWord
-	a.card.Add(title)
-	a.card.Add(info)
 	switch {
 	case ap.Status != data.ApprovalPending:
+		a.card.Add(title)
+		a.card.Add(info)
 	case !a.supervisor():
+		a.card.Add(title)
+		a.card.Add(info)
 		a.card.Add(widget.NewLabel("Waiting for a supervisor."))
 	case ap.RequestedBy == a.w.agent.ID:
 		// The backend refuses it too; the console does not offer it.
+		a.card.Add(title)
+		a.card.Add(info)
 		a.card.Add(widget.NewLabel("You asked for this yourself: another supervisor decides."))
 	default:
-		a.card.Add(newBorder(nil, nil, nil, container.NewHBox(a.approve, a.reject), a.comment))
+		// The decision beside the request, not under it: the card stays
+		// short enough for the account's header to show whole below it.
+		decide := container.NewVBox(atLeast(a.comment, fyne.NewSize(24*theme.TextSize(), 0)),
+			container.NewHBox(layout.NewSpacer(), a.approve, a.reject))
+		a.card.Add(newBorder(nil, nil, nil, decide, container.NewVBox(title, info)))
 	}
 	showIf(a.status, a.status.Text != "")
 	a.card.Add(a.status)
