@@ -21,6 +21,8 @@ import (
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
+
+	"verifydesk/screens"
 )
 
 func init() { startProbe = serveProbe }
@@ -118,18 +120,19 @@ func collect(win fyne.Window) []probeObject {
 			}
 			out = append(out, p)
 		}
+		if v, ok := screens.EntryOf(o); ok { // a plain entry, or a dialog's field
+			p := probeObject{Kind: "entry", Placeholder: v.PlaceHolder, Disabled: v.Disabled()}
+			if !v.Password {
+				p.Text = v.Text // a password or code never leaves the console
+			}
+			add(p)
+			return
+		}
 		switch v := o.(type) {
 		case *widget.Button:
 			p := probeObject{Kind: "button", Text: v.Text, Disabled: v.Disabled()}
 			if v.Icon != nil {
 				p.Icon = v.Icon.Name()
-			}
-			add(p)
-			return
-		case *widget.Entry:
-			p := probeObject{Kind: "entry", Placeholder: v.PlaceHolder, Disabled: v.Disabled()}
-			if !v.Password {
-				p.Text = v.Text // a password or code never leaves the console
 			}
 			add(p)
 			return

@@ -514,11 +514,17 @@ func TestRealWindowWalk(t *testing.T) {
 
 	// 5. Reveal the phone number with a reason.
 	w.step("reveal the phone number of %s with a reason", lostAcct)
-	w.click(widgetStarting("button", "Reveal phone"))
-	w.waitFor("the reason field to take the keyboard", func(objs []probeObj) bool {
+	reasonFocused := func(objs []probeObj) bool {
 		o, ok := find(objs, widgetStarting("entry", "e.g. caller confirms"))
 		return ok && o.Focused
-	})
+	}
+	// Esc closes the dialog from its field, as Cancel would.
+	w.click(widgetStarting("button", "Reveal phone"))
+	w.waitFor("the reason field to take the keyboard", reasonFocused)
+	w.key("Escape")
+	w.waitFor("the dialog closed by Esc", func(objs []probeObj) bool { return !has(widgetStarting("entry", "e.g. caller confirms"))(objs) })
+	w.click(widgetStarting("button", "Reveal phone"))
+	w.waitFor("the reason field to take the keyboard", reasonFocused)
 	const reason = "caller confirms the number on file"
 	w.typeText(reason)
 	w.click(widgetStarting("button", "Reveal"))

@@ -163,7 +163,7 @@ func (h *accountHeader) onReveal(field string) {
 	if acct == nil {
 		return
 	}
-	reason := widget.NewEntry()
+	reason := newEscEntry(h.w.win)
 	reason.SetPlaceHolder("e.g. caller confirms the number on file")
 	reason.Validator = revealReason(field)
 	items := []*widget.FormItem{widget.NewFormItem("Reason", reason)}
@@ -177,7 +177,7 @@ func (h *accountHeader) onReveal(field string) {
 	}, h.w.win)
 	// Wide enough to read a sentence of reason; the field takes the keyboard.
 	d.Resize(fyne.NewSize(32*theme.TextSize(), d.MinSize().Height))
-	d.Show()
+	showEscapable(h.w.win, d)
 	h.w.win.Canvas().Focus(reason)
 }
 
@@ -200,7 +200,7 @@ func (h *accountHeader) reveal(ctx context.Context, accountID, field, reason str
 	fyne.Do(func() {
 		h.w.noteBackend(err)
 		if err != nil {
-			dialog.ShowInformation("Not revealed", Explain(err), h.w.win)
+			showEscapable(h.w.win, dialog.NewInformation("Not revealed", Explain(err), h.w.win))
 			return
 		}
 		if h.acct == nil || h.acct.ID != accountID {

@@ -108,7 +108,7 @@ func (w *workspace) changeContact(field string) {
 	if acct == nil {
 		return
 	}
-	entry := widget.NewEntry()
+	entry := newEscEntry(w.win)
 	region := w.selectedRegion()
 	var value func() string
 	if field == "phone" {
@@ -145,7 +145,7 @@ func (w *workspace) changeContact(field string) {
 		w.startSensitive(acct, w.changeContactAction(acct, field, value()))
 	}, w.win)
 	d.Resize(fyne.NewSize(30*theme.TextSize(), d.MinSize().Height))
-	d.Show()
+	showEscapable(w.win, d)
 	w.win.Canvas().Focus(entry)
 }
 
@@ -162,7 +162,7 @@ type identityFlow struct {
 	act      sensitiveAction
 	channels []string
 	channel  *widget.RadioGroup
-	code     *widget.Entry
+	code     *escEntry
 	status   *widget.Label
 	send     *widget.Button
 	verify   *widget.Button
@@ -190,7 +190,7 @@ func (w *workspace) startSensitive(acct *data.Account, act sensitiveAction) *ide
 		f.channel.SetSelected(f.channels[1])
 	}
 	// Masked as it is typed: a code on screen is a code someone else can read.
-	f.code = widget.NewPasswordEntry()
+	f.code = newEscPasswordEntry(w.win)
 	f.code.SetPlaceHolder("code the caller reads back")
 	f.code.Disable()
 	f.status = widget.NewLabel("")
@@ -208,7 +208,7 @@ func (w *workspace) startSensitive(acct *data.Account, act sensitiveAction) *ide
 		container.NewHBox(cancel, f.approval, f.verify))
 	f.dlg = dialog.NewCustomWithoutButtons(act.title+"?", content, w.win)
 	f.dlg.Resize(fyne.NewSize(36*theme.TextSize(), content.MinSize().Height))
-	f.dlg.Show()
+	showEscapable(w.win, f.dlg)
 	return f
 }
 
@@ -339,7 +339,7 @@ func actionDoneText(act sensitiveAction, res data.ActionResult) string {
 // requestApproval asks a supervisor to allow act (four eyes); it runs when they
 // approve.
 func (w *workspace) requestApproval(acct *data.Account, act sensitiveAction) {
-	reason := widget.NewMultiLineEntry()
+	reason := newEscMultiLineEntry(w.win)
 	reason.SetPlaceHolder("why, and how you checked the caller")
 	reason.Validator = func(s string) error {
 		switch n := utf8.RuneCountInString(strings.TrimSpace(s)); {
@@ -357,10 +357,9 @@ func (w *workspace) requestApproval(acct *data.Account, act sensitiveAction) {
 			w.sendApproval(acct, act, strings.TrimSpace(reason.Text))
 		}
 	}, w.win)
-	reason.Wrapping = fyne.TextWrapWord
 	reason.SetMinRowsVisible(3)
 	d.Resize(fyne.NewSize(32*theme.TextSize(), d.MinSize().Height))
-	d.Show()
+	showEscapable(w.win, d)
 	w.win.Canvas().Focus(reason)
 }
 
@@ -378,12 +377,12 @@ func (w *workspace) sendApproval(acct *data.Account, act sensitiveAction, reason
 		fyne.Do(func() {
 			w.noteBackend(err)
 			if err != nil {
-				dialog.ShowInformation("Request not sent", Explain(err), w.win)
+				showEscapable(w.win, dialog.NewInformation("Request not sent", Explain(err), w.win))
 				return
 			}
 			w.record("approval_request", acct.ID, req.CaseID, act.title)
 			w.approvals.poll()
-			dialog.ShowInformation("Request sent", "A supervisor will review it. The action runs when they approve; you will see it in the account.", w.win)
+			showEscapable(w.win, dialog.NewInformation("Request sent", "A supervisor will review it. The action runs when they approve; you will see it in the account.", w.win))
 		})
 	})
 }

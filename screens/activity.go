@@ -501,7 +501,7 @@ func (p *activityPanel) onWhyFarAway() {
 	if p.win == nil {
 		return
 	}
-	dialog.ShowInformation("Why is this location far away?", farAwayHelp, p.win)
+	showEscapable(p.win, dialog.NewInformation("Why is this location far away?", farAwayHelp, p.win))
 }
 
 func (p *activityPanel) updateCell(row, col int, l *widget.Label) {

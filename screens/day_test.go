@@ -989,7 +989,7 @@ func findEntry(t *testing.T, o fyne.CanvasObject, password bool) *widget.Entry {
 	t.Helper()
 	var found *widget.Entry
 	walkObjects(o, func(o fyne.CanvasObject) {
-		if e, ok := o.(*widget.Entry); ok && found == nil && e.Password == password {
+		if e, ok := EntryOf(o); ok && found == nil && e.Password == password {
 			found = e
 		}
 	})

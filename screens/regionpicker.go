@@ -22,7 +22,7 @@ type regionPicker struct {
 	onChange func(code string)
 
 	// the open finder, if any
-	query   *widget.Entry
+	query   *escEntry
 	list    *widget.List
 	matches []phone.RegionInfo
 	dlg     dialog.Dialog
@@ -68,7 +68,7 @@ func (p *regionPicker) pick(code string) {
 
 // open shows the finder. A tap handler: UI thread.
 func (p *regionPicker) open() {
-	p.query = widget.NewEntry()
+	p.query = newEscEntry(p.win)
 	p.query.SetPlaceHolder("Type a country, an ISO code or a calling code (tai, TW, 886)")
 	p.matches = phone.FindRegions("", p.recent)
 	p.list = widget.NewList(
@@ -92,7 +92,7 @@ func (p *regionPicker) open() {
 	content := newBorder(container.NewVBox(p.query, hint), nil, nil, nil, p.list)
 	p.dlg = dialog.NewCustom("Caller's country", "Cancel", content, p.win)
 	p.dlg.Resize(fyne.NewSize(28*theme.TextSize(), 30*theme.TextSize()))
-	p.dlg.Show()
+	showEscapable(p.win, p.dlg)
 	p.win.Canvas().Focus(p.query)
 }
 

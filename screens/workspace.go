@@ -206,9 +206,9 @@ func (w *workspace) showShortcuts() {
 		sc := &desktop.CustomShortcut{KeyName: s.key, Modifier: s.mod}
 		fmt.Fprintf(&b, "%s\t%s\n", strings.TrimPrefix(sc.ShortcutName(), "CustomDesktop:"), s.label)
 	}
-	b.WriteString("Enter\tsearch what the search field holds\nEsc\tclose a list or a menu\n")
+	b.WriteString("Enter\tsearch what the search field holds\nEsc\tclose a dialog (as Cancel), a list or a menu\n")
 	l := widget.NewLabel(b.String())
-	dialog.ShowCustom("Keyboard shortcuts", "Close", l, w.win)
+	showEscapable(w.win, dialog.NewCustom("Keyboard shortcuts", "Close", l, w.win))
 }
 
 // selectTab shows tab i when an account is open: the agent's choice
