@@ -153,9 +153,16 @@ func screenshot(name, appearance string, size fyne.Size, scale float32, out stri
 		}
 	}
 	// A real window never gets smaller than what its content needs: grow to
-	// it, as the desktop driver does (and the software painter needs).
-	if need := win.Content().MinSize(); need.Width > win.Canvas().Size().Width || need.Height > win.Canvas().Size().Height {
-		win.Resize(win.Canvas().Size().Max(need))
+	// it, as the desktop driver does (and the software painter needs). Text
+	// wrapped in a narrower window asks for more height, and less once the
+	// window is wider: grow until the size holds, from the size asked for.
+	want := win.Canvas().Size()
+	for range 5 {
+		size := want.Max(win.Content().MinSize())
+		if size == win.Canvas().Size() {
+			break
+		}
+		win.Resize(size)
 	}
 	img := win.Canvas().Capture()
 	f, err := os.Create(out)
