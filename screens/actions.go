@@ -208,6 +208,10 @@ func (w *workspace) startSensitive(acct *data.Account, act sensitiveAction) *ide
 		container.NewHBox(cancel, f.approval, f.verify))
 	f.dlg = dialog.NewCustomWithoutButtons(act.title+"?", content, w.win)
 	f.dlg.Resize(fyne.NewSize(36*theme.TextSize(), content.MinSize().Height))
+	// Nothing focused yet: Esc closes it (a focused button would swallow
+	// Esc), and Tab reaches the channel, then Send check code; the code field
+	// takes the keyboard once a code is sent.
+	w.win.Canvas().Unfocus()
 	showEscapable(w.win, f.dlg)
 	return f
 }

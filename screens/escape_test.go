@@ -48,3 +48,53 @@ func TestEscClosesDialogs(t *testing.T) {
 	}
 	w.Canvas().OnTypedKey()(esc) // nothing left to close: nothing happens
 }
+
+// Every dialog opens with the keyboard on its first input.
+func TestDialogsFocusTheirFirstInput(t *testing.T) {
+	u, w := signedIn(t)
+	search(t, u, "GB", "+447911123456")
+	ws := u.work
+	acct := ws.account
+	focusedEntry := func(what, placeholder string) {
+		t.Helper()
+		f := w.Canvas().Focused()
+		e, ok := f.(fyne.CanvasObject)
+		if !ok {
+			t.Errorf("%s: nothing has the keyboard", what)
+			return
+		}
+		if entry, ok := EntryOf(e); !ok || entry.PlaceHolder != placeholder {
+			t.Errorf("%s: the keyboard is on %T, not on the field %q", what, f, placeholder)
+		}
+		closeTopDialog(w.Canvas())
+	}
+	test.Tap(ws.header.revealPhone)
+	focusedEntry("reveal", "e.g. caller confirms the number on file")
+	ws.changeContact("email")
+	focusedEntry("change email", "the new email address")
+	act := ws.removeDeviceAction(acct, "dv_gb_1", "Oliver's Pixel")
+	ws.requestApproval(acct, act)
+	focusedEntry("approval request", "why, and how you checked the caller")
+	ws.region.open()
+	focusedEntry("country picker", "Type a country, an ISO code or a calling code (tai, TW, 886)")
+	d := showSettings(w, SettingsForm{}, func(SettingsForm) {})
+	if w.Canvas().Focused() != d.backend {
+		t.Errorf("settings: the keyboard is on %T, not on the backend address", w.Canvas().Focused())
+	}
+	closeTopDialog(w.Canvas())
+	// The identity check's code field opens disabled: nothing has the
+	// keyboard, so Esc closes it; the field takes it once a code is sent.
+	f := ws.startSensitive(acct, act)
+	if w.Canvas().Focused() != nil {
+		t.Errorf("identity check: the keyboard is on %T before a code is sent", w.Canvas().Focused())
+	}
+	f.channel.SetSelected(f.channels[1])
+	test.Tap(f.send)
+	if w.Canvas().Focused() != f.code {
+		t.Errorf("identity check: the keyboard is on %T after the code was sent, not on the code field", w.Canvas().Focused())
+	}
+	closeTopDialog(w.Canvas())
+	if top := w.Canvas().Overlays().Top(); top != nil {
+		t.Errorf("a dialog is left open:\n%s", screenText(top))
+	}
+}

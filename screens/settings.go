@@ -42,7 +42,7 @@ func (f SettingsForm) goAsync(fn func()) {
 
 // settingsDialog is the open settings dialog and its fields.
 type settingsDialog struct {
-	backend, geo *widget.Entry
+	backend, geo *escEntry
 	dlg          *dialog.FormDialog
 }
 
@@ -52,7 +52,7 @@ func ShowSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) {
 }
 
 func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *settingsDialog {
-	backendEntry := widget.NewEntry()
+	backendEntry := newEscEntry(win)
 	backendEntry.SetText(f.BackendURL)
 	backendEntry.SetPlaceHolder("https://auth.example.com (empty: demo mode)")
 	backendEntry.Validator = func(s string) error {
@@ -61,7 +61,7 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 		}
 		return f.CheckURL(strings.TrimSpace(s))
 	}
-	geoEntry := widget.NewMultiLineEntry()
+	geoEntry := newEscMultiLineEntry(win)
 	geoEntry.SetText(strings.Join(f.GeoDatabases, "\n"))
 	geoEntry.SetPlaceHolder("/path/GeoLite2-City.mmdb\n/path/GeoLite2-ASN.mmdb")
 	geoEntry.SetMinRowsVisible(3)
@@ -93,7 +93,7 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 	backendItem.HintText = "Empty runs the built-in reference backend with demo data. A change signs you out."
 	geoItem := widget.NewFormItem("Geolocation databases", geoEntry)
 	geoItem.HintText = "One path per line: MaxMind City/ASN or flat-schema City .mmdb files. Empty uses demo locations."
-	retention := widget.NewEntry()
+	retention := newEscEntry(win)
 	retention.SetText(strconv.Itoa(f.RetentionDays))
 	retention.Validator = validRetention
 	purged := widget.NewLabel("")
@@ -144,7 +144,8 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 		onSave(out)
 	}, win)
 	d.Resize(fyne.NewSize(win.Canvas().Size().Width*0.6, d.MinSize().Height))
-	d.Show()
+	showEscapable(win, d)
+	win.Canvas().Focus(backendEntry)
 	return &settingsDialog{backend: backendEntry, geo: geoEntry, dlg: d}
 }
 
