@@ -77,7 +77,7 @@ func TestDialogsFocusTheirFirstInput(t *testing.T) {
 	focusedEntry("approval request", "why, and how you checked the caller")
 	ws.region.open()
 	focusedEntry("country picker", "Type a country, an ISO code or a calling code (tai, TW, 886)")
-	d := showSettings(w, SettingsForm{}, func(SettingsForm) {})
+	d := showSettings(w, SettingsForm{Background: runNow}, func(SettingsForm) {})
 	if w.Canvas().Focused() != d.backend {
 		t.Errorf("settings: the keyboard is on %T, not on the backend address", w.Canvas().Focused())
 	}
