@@ -38,7 +38,8 @@ var deviceColumns = []string{"Device", "Model", "System", "App", "Notifications"
 
 func newDevicesPanel(src devicesSource, w *workspace, actions accountActions) *devicesPanel {
 	p := &devicesPanel{src: src, w: w, actions: actions, selected: -1, ls: newLoadState("Trusted devices")}
-	p.table = textTable(deviceColumns, []float32{10, 8, 7, 5, 8, 8, 13, 9, 14},
+	// Widths fit the tab at 1280 wide, so the last place shows without scrolling.
+	p.table = textTable(deviceColumns, []float32{9.5, 6.5, 6.5, 4.5, 7, 7, 9, 8.5, 14},
 		func() int { return len(p.rows) },
 		func(row, col int, l *widget.Label) {
 			l.SetText(p.cell(row, col))

@@ -65,7 +65,8 @@ func newPhoneCheckPanel(src phoneCheckSource) *phoneCheckPanel {
 	p.network.Wrapping = fyne.TextWrapWord
 	p.ported = badge("", widget.WarningImportance)
 
-	p.table = textTable(formColumns, []float32{22, 6, 6, 5, 16, 12, 12},
+	// Widths fit the tab at 1280 wide: the network reached shows without scrolling.
+	p.table = textTable(formColumns, []float32{22, 6, 6, 5, 11, 12, 10},
 		func() int { return len(p.rows) },
 		func(row, col int, l *widget.Label) {
 			if col >= 1 && col <= 3 {
