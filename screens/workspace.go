@@ -206,7 +206,9 @@ func (w *workspace) showShortcuts() {
 		sc := &desktop.CustomShortcut{KeyName: s.key, Modifier: s.mod}
 		fmt.Fprintf(&b, "%s\t%s\n", strings.TrimPrefix(sc.ShortcutName(), "CustomDesktop:"), s.label)
 	}
-	b.WriteString("Enter\tsearch what the search field holds\nEsc\tclose a dialog (as Cancel), a list or a menu\n")
+	b.WriteString("Enter\tsearch what the search field holds\nEsc\tclose a dialog (as Cancel), a list or a menu\n" +
+		"Tab\tthe next control, in reading order (Shift+Tab back)\nArrows\tchange a choice (Left, Right) or open it (Down)\n" +
+		"Space\tpress the button, tick the box\n")
 	l := widget.NewLabel(b.String())
 	showEscapable(w.win, dialog.NewCustom("Keyboard shortcuts", "Close", l, w.win))
 }
