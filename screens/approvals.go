@@ -274,6 +274,7 @@ func (a *approvals) open(ap data.Approval) {
 func (a *approvals) showCard() {
 	ap := a.current
 	a.card.Objects = nil
+	defer a.w.relayoutAccount() // the room above the account's header changed
 	if ap == nil {
 		a.card.Hide()
 		return

@@ -68,17 +68,22 @@ type workspace struct {
 	casesNote  *widget.Label
 
 	// centre
-	center     *fyne.Container
-	header     *accountHeader
-	tabs       *container.AppTabs
-	panels     []panel
-	overview   *overviewPanel
-	codes      *codesPanel
-	casePanel  *casePanel
-	phone      *phoneCheckPanel
-	activity   *activityPanel
-	results    []data.Account
-	resultList *widget.List
+	center *fyne.Container
+	// accountView is the header (with a request's card above it) and the
+	// tabs, built once and shown in center while an account is open.
+	accountView *fyne.Container
+	accountHead *fyne.Container
+	accountTop  *container.Scroll
+	header      *accountHeader
+	tabs        *container.AppTabs
+	panels      []panel
+	overview    *overviewPanel
+	codes       *codesPanel
+	casePanel   *casePanel
+	phone       *phoneCheckPanel
+	activity    *activityPanel
+	results     []data.Account
+	resultList  *widget.List
 
 	// banner says what an action did, above the account header.
 	banner *widget.Label
@@ -92,6 +97,8 @@ type workspace struct {
 	// before it starts and hands results back through fyne.Do.
 	hintGen   int // the latest keystroke's hint; older hints are dropped
 	searchSeq int // the latest search; older results are dropped
+	// searchDone is the latest search whose answer is on screen.
+	searchDone int
 	// account is the one account state on screen: the header, the tabs and
 	// the left column read it. A refresh of the same account updates it in
 	// place (updateAccount); another account replaces it (openAccount).
@@ -744,7 +751,17 @@ func (w *workspace) runSearch(ctx context.Context, seq int, region, text string)
 			w.phone.showDiagnosis(*q.diagnosis)
 		}
 		w.record("search", "", "", searchHint(q))
-		w.showCenter(container.NewCenter(container.NewVBox(widget.NewProgressBarInfinite(), widget.NewLabel("Searching…"))))
+		// The answer usually comes within milliseconds: the screen changes
+		// once, to the account. A slow one shows the progress in its place,
+		// so the last account is not taken for the caller's.
+		w.searchHint.SetText(searchHint(q) + " · searching…")
+		w.cfg.after(searchingAfter, func() {
+			fyne.Do(func() {
+				if seq == w.searchSeq && w.searchDone != seq {
+					w.showCenter(container.NewCenter(container.NewVBox(widget.NewProgressBarInfinite(), widget.NewLabel("Searching…"))))
+				}
+			})
+		})
 	})
 	if q.problem != "" {
 		return
@@ -756,6 +773,8 @@ func (w *workspace) runSearch(ctx context.Context, seq int, region, text string)
 		if seq != w.searchSeq {
 			return
 		}
+		w.searchDone = seq
+		w.searchHint.SetText(searchHint(q))
 		w.failedSearch = nil
 		if err != nil && isOffline(err) {
 			w.failedSearch = &pendingSearch{region, text} // searched again when the backend is back
@@ -763,6 +782,10 @@ func (w *workspace) runSearch(ctx context.Context, seq int, region, text string)
 		w.onSearchDone(q, accounts, err)
 	})
 }
+
+// searchingAfter is how long a search runs before its progress replaces the
+// account on screen.
+const searchingAfter = 150 * time.Millisecond
 
 func (w *workspace) onSearchDone(q query, accounts []data.Account, err error) {
 	w.noteBackend(err)
@@ -839,9 +862,31 @@ func (w *workspace) showAccount() {
 		w.approvals.current = nil
 		w.approvals.showCard()
 	}
-	head := container.NewVBox(w.approvals.card, w.header.build())
-	top := container.NewVScroll(head)
-	w.showCenter(container.New(accountLayout{top: top, head: head, header: w.header.build(), tabs: w.tabs}, top, w.tabs))
+	if w.accountView == nil {
+		w.accountHead = container.NewVBox(w.approvals.card, w.header.build())
+		w.accountTop = container.NewVScroll(w.accountHead)
+		w.accountView = container.New(accountLayout{top: w.accountTop, head: w.accountHead, header: w.header.build(), tabs: w.tabs},
+			w.accountTop, w.tabs)
+	}
+	// Already on screen for the last account: its widgets changed in place,
+	// and a refresh of the whole view would redraw every tab (a third of a
+	// search's time, in BenchmarkSearchToOverview).
+	if len(w.center.Objects) == 1 && w.center.Objects[0] == w.accountView {
+		w.relayoutAccount()
+		return
+	}
+	w.showCenter(w.accountView)
+}
+
+// relayoutAccount lays the account view out again after the card above the
+// header showed, hid or changed. UI thread.
+func (w *workspace) relayoutAccount() {
+	if w.accountView == nil {
+		return
+	}
+	w.accountHead.Refresh()
+	w.accountTop.Refresh()
+	w.accountView.Layout.Layout(w.accountView.Objects, w.accountView.Size())
 }
 
 // accountLayout puts the decision card (while one is shown) and the account

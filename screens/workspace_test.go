@@ -380,7 +380,7 @@ func (ts *timers) after(d time.Duration, f func()) { ts.pending = append(ts.pend
 func (ts *timers) retries() []time.Duration {
 	var ds []time.Duration
 	for _, t := range ts.pending {
-		if t.d != approvalsPoll {
+		if t.d != approvalsPoll && t.d != searchingAfter {
 			ds = append(ds, t.d)
 		}
 	}
@@ -575,5 +575,54 @@ func TestSignInRetriesWhileTheBackendIsAway(t *testing.T) {
 	ts.fire()
 	if u.work == nil {
 		t.Fatalf("not signed in once the backend is back: %q", u.signIn.status.Text)
+	}
+}
+
+// searchHook runs during before the backend's answer to a search.
+type searchHook struct {
+	API
+	during func()
+}
+
+func (s *searchHook) SearchAccounts(ctx context.Context, q client.AccountQuery) ([]data.Account, error) {
+	if s.during != nil {
+		s.during()
+	}
+	return s.API.SearchAccounts(ctx, q)
+}
+
+// A quick answer changes the screen once, to the account; a slow one shows
+// the progress in place of the last account, so it is not taken for the
+// caller's.
+func TestSlowSearchShowsProgressQuickOneDoesNot(t *testing.T) {
+	srv := backendtest.New(t)
+	slow := &searchHook{}
+	u, w := newTestUIWith(t, srv, func(a API) API { slow.API = a; return slow })
+	ts := &timers{}
+	u.cfg.After = ts.after
+	u.SubmitSignIn()
+	search(t, u, "GB", "+447911123456")
+	ws := u.work
+	if ws.account == nil {
+		t.Fatalf("no account:\n%s", screenText(w.Content()))
+	}
+	ts.fire() // the quick search's progress timer: its answer is on screen already
+	if s := screenText(ws.center); strings.Contains(s, "Searching") || !strings.Contains(s, "Oliver Bennett") {
+		t.Fatalf("after a quick search the screen shows:\n%s", s)
+	}
+	var during string
+	slow.during = func() {
+		if !strings.Contains(ws.searchHint.Text, "searching") {
+			t.Errorf("the hint does not say a search runs: %q", ws.searchHint.Text)
+		}
+		ts.fire() // the answer takes longer than searchingAfter
+		during = screenText(ws.center)
+	}
+	search(t, u, "US", "+16502530000")
+	if !strings.Contains(during, "Searching…") || strings.Contains(during, "Oliver Bennett") {
+		t.Errorf("while a slow search runs the screen shows:\n%s", during)
+	}
+	if ws.account == nil || ws.account.ID != "acc_1005" || strings.Contains(ws.searchHint.Text, "searching") {
+		t.Errorf("after the slow search: account %v, hint %q", ws.account, ws.searchHint.Text)
 	}
 }
