@@ -300,26 +300,23 @@ func (a *approvals) showCard() {
 	// Reason and consequence in one paragraph: the account below keeps the room.
 	info := widget.NewLabel("Reason: " + ap.Reason + " — " + actionConsequence(ap.Action))
 	info.Wrapping = fyne.TextWrapWord
+	request := container.NewVBox(title, info)
+	var body fyne.CanvasObject = request
 	switch {
 	case ap.Status != data.ApprovalPending:
-		a.card.Add(title)
-		a.card.Add(info)
 	case !a.supervisor():
-		a.card.Add(title)
-		a.card.Add(info)
-		a.card.Add(widget.NewLabel("Waiting for a supervisor."))
+		request.Add(widget.NewLabel("Waiting for a supervisor."))
 	case ap.RequestedBy == a.w.agent.ID:
 		// The backend refuses it too; the console does not offer it.
-		a.card.Add(title)
-		a.card.Add(info)
-		a.card.Add(widget.NewLabel("You asked for this yourself: another supervisor decides."))
+		request.Add(widget.NewLabel("You asked for this yourself: another supervisor decides."))
 	default:
 		// The decision beside the request, not under it: the card stays
 		// short enough for the account's header to show whole below it.
 		decide := container.NewVBox(atLeast(a.comment, fyne.NewSize(24*theme.TextSize(), 0)),
 			container.NewHBox(layout.NewSpacer(), a.approve, a.reject))
-		a.card.Add(newBorder(nil, nil, nil, decide, container.NewVBox(title, info)))
+		body = newBorder(nil, nil, nil, decide, request)
 	}
+	a.card.Add(body)
 	showIf(a.status, a.status.Text != "")
 	a.card.Add(a.status)
 	a.card.Add(widget.NewSeparator())

@@ -60,19 +60,19 @@ func newEscEntry(win fyne.Window) *escEntry {
 	return e
 }
 
+// newEscPasswordEntry masks what is typed, as widget.NewPasswordEntry does,
+// without its reveal button: a check code is not for the agent's eyes.
 func newEscPasswordEntry(win fyne.Window) *escEntry {
-	e := &escEntry{canvas: win.Canvas()}
+	e := newEscEntry(win)
 	e.Password = true
 	e.Wrapping = fyne.TextWrap(fyne.TextTruncateClip)
-	e.ExtendBaseWidget(e)
 	return e
 }
 
 func newEscMultiLineEntry(win fyne.Window) *escEntry {
-	e := &escEntry{canvas: win.Canvas()}
+	e := newEscEntry(win)
 	e.MultiLine = true
 	e.Wrapping = fyne.TextWrapWord
-	e.ExtendBaseWidget(e)
 	return e
 }
 

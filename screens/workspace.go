@@ -72,8 +72,6 @@ type workspace struct {
 	// accountView is the header (with a request's card above it) and the
 	// tabs, built once and shown in center while an account is open.
 	accountView *fyne.Container
-	accountHead *fyne.Container
-	accountTop  *container.Scroll
 	header      *accountHeader
 	tabs        *container.AppTabs
 	panels      []panel
@@ -863,10 +861,8 @@ func (w *workspace) showAccount() {
 		w.approvals.showCard()
 	}
 	if w.accountView == nil {
-		w.accountHead = container.NewVBox(w.approvals.card, w.header.build())
-		w.accountTop = container.NewVScroll(w.accountHead)
-		w.accountView = container.New(accountLayout{top: w.accountTop, head: w.accountHead, header: w.header.build(), tabs: w.tabs},
-			w.accountTop, w.tabs)
+		top := container.NewVScroll(container.NewVBox(w.approvals.card, w.header.build()))
+		w.accountView = container.New(accountLayout{top: top, header: w.header.build(), tabs: w.tabs}, top, w.tabs)
 	}
 	// Already on screen for the last account: its widgets changed in place,
 	// and a refresh of the whole view would redraw every tab (a third of a
@@ -884,8 +880,9 @@ func (w *workspace) relayoutAccount() {
 	if w.accountView == nil {
 		return
 	}
-	w.accountHead.Refresh()
-	w.accountTop.Refresh()
+	top := w.accountView.Layout.(accountLayout).top
+	top.Content.Refresh()
+	top.Refresh()
 	w.accountView.Layout.Layout(w.accountView.Objects, w.accountView.Size())
 }
 
@@ -896,19 +893,19 @@ func (w *workspace) relayoutAccount() {
 // content needs and does not shrink back), and without a card the header
 // shows whole as before.
 type accountLayout struct {
-	top                *container.Scroll
-	head, header, tabs fyne.CanvasObject
+	top          *container.Scroll // the card and the header
+	header, tabs fyne.CanvasObject
 }
 
 func (l accountLayout) MinSize([]fyne.CanvasObject) fyne.Size {
 	t := l.tabs.MinSize()
-	return fyne.NewSize(max(l.head.MinSize().Width, t.Width), l.header.MinSize().Height+theme.Padding()+t.Height)
+	return fyne.NewSize(max(l.top.Content.MinSize().Width, t.Width), l.header.MinSize().Height+theme.Padding()+t.Height)
 }
 
 func (l accountLayout) Layout(_ []fyne.CanvasObject, size fyne.Size) {
 	pad := theme.Padding()
 	room := size.Height - l.tabs.MinSize().Height - pad
-	topH := min(l.head.MinSize().Height, max(l.header.MinSize().Height, room))
+	topH := min(l.top.Content.MinSize().Height, max(l.header.MinSize().Height, room))
 	l.top.Move(fyne.NewPos(0, 0))
 	l.top.Resize(fyne.NewSize(size.Width, topH))
 	l.tabs.Move(fyne.NewPos(0, topH+pad))
