@@ -6,7 +6,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
-	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/services/cases"
 )
@@ -15,29 +14,7 @@ import (
 // agent: the suggestion, in the agent's words.
 func pickedCategory(t *testing.T, p *casePanel) string {
 	t.Helper()
-	var found *widget.Select
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch v := o.(type) {
-		case *widget.Select:
-			if v.PlaceHolder == "Pick what the call is about" && found == nil {
-				found = v
-			}
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
-		}
-	}
-	walk(p.build())
-	if found == nil {
-		t.Fatalf("no category to pick on the Case tab:\n%s", screenText(p.build()))
-	}
-	return found.Selected
+	return findSelectWithPlaceholder(t, p.build(), "Pick what the call is about").Selected
 }
 
 func categoryTitleOf(t *testing.T, id string) string {

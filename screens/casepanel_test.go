@@ -172,25 +172,7 @@ func TestCaseTabStartTickNoteOnlineAndOffline(t *testing.T) {
 // findButton is the button under o whose text starts with prefix.
 func findButton(t *testing.T, o any, prefix string) *widget.Button {
 	t.Helper()
-	var found *widget.Button
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		switch v := o.(type) {
-		case *widget.Button:
-			if strings.HasPrefix(v.Text, prefix) && found == nil {
-				found = v
-			}
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
-		}
-	}
-	walk(o.(fyne.CanvasObject))
+	found := findButtonOr(o.(fyne.CanvasObject), prefix)
 	if found == nil {
 		t.Fatalf("no button %q", prefix)
 	}

@@ -5,7 +5,6 @@ import (
 	"net/http/httptest"
 	"slices"
 	"testing"
-	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/driver/desktop"
@@ -16,8 +15,6 @@ import (
 	"verifydesk/backend/backendtest"
 	"verifydesk/data"
 	"verifydesk/services/cases"
-	"verifydesk/services/client"
-	"verifydesk/services/geo"
 )
 
 // newTestUIConfig is newTestUI with Config fields the test sets (the tab
@@ -25,21 +22,7 @@ import (
 // would give them.
 func newTestUIConfig(t *testing.T, srv *httptest.Server, set func(*Config)) (*UI, fyne.Window) {
 	t.Helper()
-	a := test.NewTempApp(t)
-	w := a.NewWindow("Verifydesk")
-	w.Resize(fyne.NewSize(1280, 800))
-	loc, err := geo.OpenDemo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { loc.Close() })
-	cfg := Config{Demo: true, DemoUser: "ana", DemoPassword: "demo", Region: "US", Background: runNow,
-		After: func(time.Duration, func()) {}, Locator: loc}
-	set(&cfg)
-	u := NewUI(w, cfg)
-	w.SetContent(u.Content())
-	u.SetBackend(client.New(srv.URL, client.Options{}), "demo (test)")
-	return u, w
+	return newTestUIFull(t, srv, func(a API) API { return a }, set)
 }
 
 // signInAndOpen signs ana in and opens the account of a US number, as the
@@ -69,27 +52,11 @@ func shownTab(ws *workspace) string {
 func tapTab(t *testing.T, ws *workspace, title string) {
 	t.Helper()
 	var found fyne.Tappable
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if found != nil || o == nil || !o.Visible() {
-			return
-		}
-		if tp, ok := o.(fyne.Tappable); ok && o != fyne.CanvasObject(ws.tabs) && screenText(o) == title {
+	walkObjects(ws.tabs, func(o fyne.CanvasObject) {
+		if tp, ok := o.(fyne.Tappable); ok && found == nil && o.Visible() && o != fyne.CanvasObject(ws.tabs) && screenText(o) == title {
 			found = tp
-			return
 		}
-		switch v := o.(type) {
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
-		}
-	}
-	walk(ws.tabs)
+	})
 	if found == nil {
 		t.Fatalf("no tab button %q in the tab bar:\n%s", title, screenText(ws.tabs))
 	}

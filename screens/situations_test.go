@@ -177,8 +177,9 @@ func (c *call) audited(action string) int {
 }
 
 // changeContact presses Change phone… or Change email… on the Overview,
-// types the new value and checks the caller.
-func (c *call) changeContact(field, typed, checkBy string) {
+// types the new value and checks the caller; it returns the account as the
+// backend holds it then.
+func (c *call) changeContact(field, typed, checkBy string) data.Account {
 	c.t.Helper()
 	ov := c.open(c.ws.overview)
 	test.Tap(findButton(c.t, ov, "Change "+field))
@@ -192,6 +193,11 @@ func (c *call) changeContact(field, typed, checkBy string) {
 	test.Type(findEntry(c.t, form, false), typed)
 	test.Tap(findButton(c.t, form, "Continue"))
 	c.verifyCaller(checkBy)
+	acct, err := c.be.Account(context.Background(), c.acct.ID)
+	if err != nil {
+		c.t.Fatal(err)
+	}
+	return acct
 }
 
 // recordCase starts the call's case in category (the suggestion when ""),
@@ -299,11 +305,7 @@ func TestSituationNumberRejected(t *testing.T) {
 	c.sees("the Case tab", c.open(c.ws.casePanel), `Number is "invalid or unsupported"`, "VoIP")
 
 	// The customer gives a mobile number, typed the way they would.
-	c.changeContact("phone", "07400 123456", "App notification")
-	acct, err := c.be.Account(context.Background(), c.acct.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	acct := c.changeContact("phone", "07400 123456", "App notification")
 	if acct.PhoneMasked != "+44 7*** *** 456" {
 		t.Errorf("the backend's number is %s, want the new mobile", acct.PhoneMasked)
 	}
@@ -330,11 +332,7 @@ func TestSituationEmailCodeMissing(t *testing.T) {
 	}
 	c.sees("the Case tab", c.open(c.ws.casePanel), "bounced")
 
-	c.changeContact("email", "Rafael.Souza@example.com", "App notification")
-	acct, err := c.be.Account(context.Background(), c.acct.ID)
-	if err != nil {
-		t.Fatal(err)
-	}
+	acct := c.changeContact("email", "Rafael.Souza@example.com", "App notification")
 	if acct.EmailMasked != "r***@example.com" {
 		t.Errorf("the backend's email is %s, want the corrected one", acct.EmailMasked)
 	}

@@ -63,6 +63,13 @@ func newTestUI(t *testing.T, srv *httptest.Server) (*UI, fyne.Window) {
 // client, to make one call fail or wait.
 func newTestUIWith(t *testing.T, srv *httptest.Server, wrap func(API) API) (*UI, fyne.Window) {
 	t.Helper()
+	return newTestUIFull(t, srv, wrap, func(*Config) {})
+}
+
+// newTestUIFull is the test UI with both: something between the screens and
+// the client (wrap), and Config fields the test sets before NewUI sees them.
+func newTestUIFull(t *testing.T, srv *httptest.Server, wrap func(API) API, set func(*Config)) (*UI, fyne.Window) {
+	t.Helper()
 	a := test.NewTempApp(t)
 	w := a.NewWindow("Verifydesk")
 	w.Resize(fyne.NewSize(1280, 800))
@@ -73,8 +80,10 @@ func newTestUIWith(t *testing.T, srv *httptest.Server, wrap func(API) API) (*UI,
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { loc.Close() })
-	u := NewUI(w, Config{Demo: true, DemoUser: "ana", DemoPassword: "demo", Region: "US", Background: runNow,
-		After: func(time.Duration, func()) {}, Locator: loc})
+	cfg := Config{Demo: true, DemoUser: "ana", DemoPassword: "demo", Region: "US", Background: runNow,
+		After: func(time.Duration, func()) {}, Locator: loc}
+	set(&cfg)
+	u := NewUI(w, cfg)
 	w.SetContent(u.Content())
 	u.SetBackend(wrap(client.New(srv.URL, client.Options{})), "demo (test)")
 	return u, w
