@@ -39,7 +39,9 @@ var fitAtScale = fyne.NewSize(1280, 720-32)
 // is cut off there, and the default 1280x800 window has room to spare.
 func TestWorkspaceFitsA1080pScreenAtScaleOneAndAHalf(t *testing.T) {
 	for _, appearance := range []string{AppearanceLight, AppearanceDark} {
-		u, w := signedIn(t)
+		// As the console builds it: with the Settings button in the top bar.
+		u, w := newTestUIConfig(t, backendtest.New(t), func(c *Config) { c.OnSettings = func() {} })
+		u.SubmitSignIn()
 		fyne.CurrentApp().Settings().SetTheme(Theme(appearance))
 		for _, a := range dayAccounts {
 			search(t, u, a.region, a.query)
@@ -75,7 +77,9 @@ func TestApprovalCardDoesNotGrowTheWindow(t *testing.T) {
 		Params: map[string]string{"device_id": devs[0].ID}, Reason: reason}); err != nil {
 		t.Fatal(err)
 	}
-	sam := signedInAs(t, srv.URL, "sam", &timers{})
+	// Signed in as the console builds it, the Settings button in the top bar.
+	sam, _ := newTestUIConfig(t, srv, func(c *Config) { c.DemoUser, c.OnSettings = "sam", func() {} })
+	sam.SubmitSignIn()
 	fyne.CurrentApp().Settings().SetTheme(Theme(AppearanceDark))
 	ap := sam.work.approvals
 	test.Tap(ap.button)
@@ -84,7 +88,7 @@ func TestApprovalCardDoesNotGrowTheWindow(t *testing.T) {
 		t.Fatalf("the request's card is not on screen:\n%s", screenText(sam.work.win.Content()))
 	}
 	sam.work.tabs.SelectIndex(3)
-	if min := smallest(sam.work.win); min.Height > fitAtScale.Height {
+	if min := smallest(sam.work.win); min.Height > fitAtScale.Height || min.Width > fitAtScale.Width {
 		t.Errorf("with the card open the window needs %v, more than %v", min, fitAtScale)
 	}
 }

@@ -107,8 +107,9 @@ func (s *signInScreen) build() fyne.CanvasObject {
 		items = append(items, widget.NewButtonWithIcon("Settings…", theme.SettingsIcon(), s.cfg.OnSettings))
 	}
 	card := widget.NewCard("", "", container.NewVBox(items...))
-	// A fixed share of the window keeps the form small and centred at any scale.
-	s.content = container.NewCenter(container.NewGridWrap(fyne.NewSize(26*theme.TextSize(), card.MinSize().Height), card))
+	// A width in text units keeps the form small and centred at any scale; its
+	// height follows what it says (the cache's notice comes after it is built).
+	s.content = container.NewCenter(atLeast(card, fyne.NewSize(26*theme.TextSize(), 0)))
 	return s.content
 }
 

@@ -453,9 +453,10 @@ func (w *workspace) buildTopBar() fyne.CanvasObject {
 
 	// Wide enough for "United Kingdom (+44)" so the picked country stays readable.
 	regionBox := container.NewGridWrap(fyne.NewSize(13*theme.TextSize(), w.region.button.MinSize().Height), w.region.button)
-	// The field keeps room for an email address when the window is at its
-	// smallest: a border gives its middle only what is left.
-	searchRow := newBorder(nil, nil, regionBox, go_, atLeast(w.search, fyne.NewSize(16*theme.TextSize(), 0)))
+	// The field keeps room for a number or a short email when the window is
+	// at its smallest (a border gives its middle only what is left), and the
+	// top bar still fits 1280 units with the Settings button.
+	searchRow := newBorder(nil, nil, regionBox, go_, atLeast(w.search, fyne.NewSize(12*theme.TextSize(), 0)))
 	bar := newBorder(nil, nil, nil, container.NewHBox(right...), searchRow)
 	return container.NewVBox(bar, w.searchHint, widget.NewSeparator())
 }
