@@ -173,7 +173,7 @@ func (h *accountHeader) onReveal(field string) {
 			return
 		}
 		why := strings.TrimSpace(reason.Text)
-		h.w.cfg.goAsync(func() { h.reveal(h.w.ctx, acct.ID, field, why) })
+		h.reveal(acct.ID, field, why)
 	}, h.w.win)
 	// Wide enough to read a sentence of reason; the field takes the keyboard.
 	d.Resize(fyne.NewSize(32*theme.TextSize(), d.MinSize().Height))
@@ -192,23 +192,26 @@ func revealReason(field string) func(string) error {
 }
 
 // reveal fetches the full value of field and shows it while the account stays
-// open. It does I/O: call it off the UI thread.
-func (h *accountHeader) reveal(ctx context.Context, accountID, field, reason string) {
-	ctx, cancel := context.WithTimeout(ctx, backendTimeout)
-	defer cancel()
-	v, err := h.w.api.Reveal(ctx, accountID, field, reason)
-	fyne.Do(func() {
-		h.w.noteBackend(err)
-		if err != nil {
-			showEscapable(h.w.win, dialog.NewInformation("Not revealed", Explain(err), h.w.win))
-			return
-		}
-		if h.acct == nil || h.acct.ID != accountID {
-			return // the agent moved on; do not show it on another account
-		}
-		h.revealed[field] = v
-		h.showContact()
-		h.w.record("reveal", accountID, "", field+": "+reason)
+// open. UI thread; the call runs through the runner.
+func (h *accountHeader) reveal(accountID, field, reason string) {
+	var v string
+	h.w.run.run(job{name: "reveal",
+		work: func(ctx context.Context) (err error) {
+			v, err = h.w.api.Reveal(ctx, accountID, field, reason)
+			return err
+		},
+		done: func(err error) {
+			if err != nil {
+				showEscapable(h.w.win, dialog.NewInformation("Not revealed", Explain(err), h.w.win))
+				return
+			}
+			if h.acct == nil || h.acct.ID != accountID {
+				return // the agent moved on; do not show it on another account
+			}
+			h.revealed[field] = v
+			h.showContact()
+			h.w.record("reveal", accountID, "", field+": "+reason)
+		},
 	})
 }
 
@@ -364,7 +367,7 @@ func otherWaysIn(a data.Account) string {
 
 // load fetches the send limits; the account itself is the workspace's
 // (refresh fetches it again).
-func (p *overviewPanel) load(ctx context.Context, acct data.Account) (func(), error) {
+func (p *overviewPanel) load(ctx context.Context, acct accountView) (func(), error) {
 	rl, err := p.api.RateLimits(ctx, acct.ID)
 	if err != nil {
 		return nil, err

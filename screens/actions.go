@@ -223,16 +223,26 @@ func (f *identityFlow) onSend() {
 	}
 	f.send.Disable()
 	f.status.SetText("Sending…")
-	f.w.cfg.goAsync(func() { f.sendCheck(f.w.ctx, ch) })
+	f.sendCheck(ch)
 }
 
-// sendCheck starts the identity check. I/O: off the UI thread.
-func (f *identityFlow) sendCheck(ctx context.Context, channel string) {
-	ctx, cancel := context.WithTimeout(ctx, backendTimeout)
-	defer cancel()
-	chk, err := f.w.api.StartIdentityCheck(ctx, f.acct.ID, channel)
-	fyne.Do(func() {
-		f.w.noteBackend(err)
+// sendCheck starts the identity check. UI thread; the call runs through the
+// runner.
+func (f *identityFlow) sendCheck(channel string) {
+	var chk data.IdentityCheck
+	accountID := f.acct.ID
+	f.w.run.run(job{name: "start the identity check",
+		work: func(ctx context.Context) (err error) {
+			chk, err = f.w.api.StartIdentityCheck(ctx, accountID, channel)
+			return err
+		},
+		done: func(err error) { f.checkSent(chk, err) },
+	})
+}
+
+// checkSent shows the outcome of sendCheck. UI thread.
+func (f *identityFlow) checkSent(chk data.IdentityCheck, err error) {
+	{
 		f.send.Enable()
 		if err != nil {
 			f.status.SetText("Not sent: " + Explain(err))
@@ -244,7 +254,7 @@ func (f *identityFlow) sendCheck(ctx context.Context, channel string) {
 		f.verify.Enable()
 		f.status.SetText(fmt.Sprintf("Check code sent to %s. Ask the caller to read it back (%d tries).", chk.DestinationMasked, chk.AttemptsLeft))
 		f.w.win.Canvas().Focus(f.code)
-	})
+	}
 }
 
 func (f *identityFlow) onVerify() {
@@ -256,29 +266,37 @@ func (f *identityFlow) onVerify() {
 	f.verify.Disable()
 	f.status.SetText("Checking…")
 	id, proof := f.checkID, f.proof
-	f.w.cfg.goAsync(func() { f.verifyAndRun(f.w.ctx, id, typed, proof) })
+	f.verifyAndRun(id, typed, proof)
 }
 
 // verifyAndRun trades the code for a proof, unless a proof is already held,
-// and runs the action with it. I/O: off the UI thread.
-func (f *identityFlow) verifyAndRun(ctx context.Context, checkID, typed, proof string) {
-	ctx, cancel := context.WithTimeout(ctx, backendTimeout)
-	defer cancel()
-	var err error
+// and runs the action with it. UI thread; the calls run through the runner.
+func (f *identityFlow) verifyAndRun(checkID, typed, proof string) {
+	var err error // the identity check's
 	var expiresAt time.Time
-	if proof == "" {
-		var p data.IdentityProof
-		p, err = f.w.api.VerifyIdentity(ctx, checkID, typed)
-		proof = p.Proof
-		expiresAt = p.ExpiresAt
-	}
 	var res data.ActionResult
-	actionErr := err
-	if err == nil {
-		res, actionErr = f.act.run(ctx, client.ActionAuth{Proof: proof})
-	}
-	fyne.Do(func() {
-		f.w.noteBackend(actionErr)
+	f.w.run.run(job{name: f.act.action,
+		work: func(ctx context.Context) error {
+			if proof == "" {
+				var p data.IdentityProof
+				p, err = f.w.api.VerifyIdentity(ctx, checkID, typed)
+				proof = p.Proof
+				expiresAt = p.ExpiresAt
+				if err != nil {
+					return err
+				}
+			}
+			var actionErr error
+			res, actionErr = f.act.run(ctx, client.ActionAuth{Proof: proof})
+			return actionErr
+		},
+		done: func(actionErr error) { f.ran(proof, expiresAt, res, err, actionErr) },
+	})
+}
+
+// ran shows what verifyAndRun did. UI thread.
+func (f *identityFlow) ran(proof string, expiresAt time.Time, res data.ActionResult, err, actionErr error) {
+	{
 		f.code.SetText("") // the code never stays on screen
 		if err == nil && !expiresAt.IsZero() {
 			f.proof, f.proofExpires = proof, expiresAt // verified: a retry of the action needs no new code
@@ -302,7 +320,7 @@ func (f *identityFlow) verifyAndRun(ctx context.Context, checkID, typed, proof s
 		f.w.record(f.act.action, f.acct.ID, "", f.act.title+" (identity checked)")
 		f.w.notice(actionDoneText(f.act, res))
 		f.w.refresh() // the action changed the account
-	})
+	}
 }
 
 // showProof says the action failed and, while the proof is valid, how long it
@@ -320,12 +338,10 @@ func (f *identityFlow) showProof() {
 	f.status.SetText(fmt.Sprintf("%s\nThe identity check is valid for %s more, for this one action (%s) on this account.",
 		f.failure, countdown(f.proofExpires.Sub(now)), strings.ToLower(f.act.title[:1])+f.act.title[1:]))
 	gen := f.tickGen
-	f.w.cfg.after(time.Second, func() {
-		fyne.Do(func() {
-			if gen == f.tickGen && f.w.ctx.Err() == nil {
-				f.showProof()
-			}
-		})
+	f.w.run.later(time.Second, "proof countdown", func() {
+		if gen == f.tickGen {
+			f.showProof()
+		}
 	})
 }
 
@@ -371,15 +387,10 @@ func (w *workspace) requestApproval(acct *data.Account, act sensitiveAction) {
 // the case open on the account, if any. UI thread; the call runs off it.
 func (w *workspace) sendApproval(acct *data.Account, act sensitiveAction, reason string) {
 	req := data.ApprovalRequest{AccountID: acct.ID, Action: act.action, Params: act.params, Reason: reason}
-	if rec := w.casePanel.rec; rec != nil && rec.Case.AccountID == acct.ID {
-		req.CaseID = rec.Case.ID
-	}
-	w.cfg.goAsync(func() {
-		ctx, c := context.WithTimeout(w.ctx, backendTimeout)
-		defer c()
-		_, err := w.api.RequestApproval(ctx, req)
-		fyne.Do(func() {
-			w.noteBackend(err)
+	req.CaseID = w.casePanel.openCaseFor(acct.ID)
+	w.run.run(job{name: "ask a supervisor",
+		work: func(ctx context.Context) error { _, err := w.api.RequestApproval(ctx, req); return err },
+		done: func(err error) {
 			if err != nil {
 				showEscapable(w.win, dialog.NewInformation("Request not sent", Explain(err), w.win))
 				return
@@ -387,6 +398,6 @@ func (w *workspace) sendApproval(acct *data.Account, act sensitiveAction, reason
 			w.record("approval_request", acct.ID, req.CaseID, act.title)
 			w.approvals.poll()
 			showEscapable(w.win, dialog.NewInformation("Request sent", "A supervisor will review it. The action runs when they approve; you will see it in the account.", w.win))
-		})
+		},
 	})
 }

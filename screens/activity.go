@@ -258,7 +258,7 @@ func (p *activityPanel) onMaxSpeedChanged(text string) {
 
 // load fetches every login of the account and its trusted devices, and
 // analyses the logins (places, distances, flags).
-func (p *activityPanel) load(ctx context.Context, acct data.Account) (func(), error) {
+func (p *activityPanel) load(ctx context.Context, acct accountView) (func(), error) {
 	events, err := p.src.AllLoginActivity(ctx, acct.ID, activityMaxEvents)
 	if err != nil {
 		return nil, err

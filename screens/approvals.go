@@ -44,8 +44,8 @@ type approvals struct {
 	status   *widget.Label
 	approve  *widget.Button
 	reject   *widget.Button
-	listSeq  int
-	pollGen  int
+	listGen  generation
+	pollGen  generation
 	outcomes map[string]string // approval id -> status last seen, for the requester's notices
 }
 
@@ -138,23 +138,16 @@ func (a *approvals) openQueue() {
 // loadQueue fetches the queue: every pending request for a supervisor, the
 // agent's own requests (any outcome) for an agent. UI thread.
 func (a *approvals) loadQueue() {
-	a.listSeq++
-	seq := a.listSeq
+	wanted := a.listGen.next()
 	q := client.ApprovalQuery{Status: data.ApprovalPending}
 	if !a.supervisor() {
 		q = client.ApprovalQuery{RequestedBy: a.w.agent.ID, Limit: 50}
 	}
 	a.note.SetText("Loading…")
-	parent := a.w.ctx
-	a.w.cfg.goAsync(func() {
-		ctx, cancel := context.WithTimeout(parent, backendTimeout)
-		defer cancel()
-		rows, err := a.w.api.ListApprovals(ctx, q)
-		fyne.Do(func() {
-			if seq != a.listSeq || a.w.ctx.Err() != nil {
-				return
-			}
-			a.w.noteBackend(err)
+	var rows []data.Approval
+	a.w.run.run(job{name: "load approvals", wanted: wanted,
+		work: func(ctx context.Context) (err error) { rows, err = a.w.api.ListApprovals(ctx, q); return err },
+		done: func(err error) {
 			if err != nil {
 				a.note.SetText("The requests could not be loaded: " + Explain(err) + retryWords(err))
 				return
@@ -173,7 +166,7 @@ func (a *approvals) loadQueue() {
 			if a.supervisor() {
 				a.setCount(len(rows))
 			}
-		})
+		},
 	})
 }
 
@@ -191,25 +184,20 @@ func (a *approvals) setCount(n int) {
 // poll keeps the count current, and tells a requester when their request was
 // decided. It reschedules itself until the workspace closes. UI thread.
 func (a *approvals) poll() {
-	a.pollGen++
-	gen := a.pollGen
-	parent := a.w.ctx
+	wanted := a.pollGen.next()
 	supervisor, me := a.supervisor(), a.w.agent.ID
-	a.w.cfg.goAsync(func() {
-		ctx, cancel := context.WithTimeout(parent, backendTimeout)
-		defer cancel()
-		var n int
-		var mine []data.Approval
-		var err error
-		if supervisor {
-			n, err = a.w.api.PendingApprovals(ctx)
-		} else {
-			mine, err = a.w.api.ListApprovals(ctx, client.ApprovalQuery{RequestedBy: me, Limit: 50})
-		}
-		fyne.Do(func() {
-			if gen != a.pollGen || a.w.ctx.Err() != nil {
-				return
+	var n int
+	var mine []data.Approval
+	a.w.run.run(job{name: "poll approvals", wanted: wanted,
+		work: func(ctx context.Context) (err error) {
+			if supervisor {
+				n, err = a.w.api.PendingApprovals(ctx)
+			} else {
+				mine, err = a.w.api.ListApprovals(ctx, client.ApprovalQuery{RequestedBy: me, Limit: 50})
 			}
+			return err
+		},
+		done: func(err error) {
 			if err == nil {
 				if supervisor {
 					a.setCount(n)
@@ -217,8 +205,8 @@ func (a *approvals) poll() {
 					a.noteOutcomes(mine)
 				}
 			}
-			a.w.cfg.after(approvalsPoll, func() { fyne.Do(a.poll) })
-		})
+			a.w.run.later(approvalsPoll, "poll approvals", a.poll)
+		},
 	})
 }
 
@@ -339,19 +327,18 @@ func (a *approvals) decide(approve bool) {
 	a.approve.Disable()
 	a.reject.Disable()
 	a.say("Sending the decision…")
-	id, parent := ap.ID, a.w.ctx
-	a.w.cfg.goAsync(func() {
-		ctx, cancel := context.WithTimeout(parent, backendTimeout)
-		defer cancel()
-		var got data.Approval
-		var err error
-		if approve {
-			got, err = a.w.api.Approve(ctx, id, note)
-		} else {
-			got, err = a.w.api.Reject(ctx, id, note)
-		}
-		fyne.Do(func() {
-			a.w.noteBackend(err)
+	id := ap.ID
+	var got data.Approval
+	a.w.run.run(job{name: "decide an approval",
+		work: func(ctx context.Context) (err error) {
+			if approve {
+				got, err = a.w.api.Approve(ctx, id, note)
+			} else {
+				got, err = a.w.api.Reject(ctx, id, note)
+			}
+			return err
+		},
+		done: func(err error) {
 			a.approve.Enable()
 			a.reject.Enable()
 			if a.current == nil || a.current.ID != id {
@@ -371,7 +358,7 @@ func (a *approvals) decide(approve bool) {
 			}
 			a.w.refresh()
 			a.loadQueue()
-		})
+		},
 	})
 }
 

@@ -52,7 +52,7 @@ type auditScreen struct {
 	cursors []string // the cursor of each page shown so far; the last is the current page's
 	next    string   // the next page's cursor, "" on the last page
 	query   client.AuditQuery
-	seq     int
+	gen     generation
 	content fyne.CanvasObject
 }
 
@@ -203,23 +203,16 @@ func (s *auditScreen) onNewer() {
 
 // load fetches the current page. UI thread; the call runs off it.
 func (s *auditScreen) load() {
-	s.seq++
-	seq := s.seq
+	wanted := s.gen.next()
 	q := s.query
 	q.Cursor = s.cursors[len(s.cursors)-1]
 	s.state.SetText("Loading…")
 	s.newer.Disable()
 	s.older.Disable()
-	parent := s.w.ctx
-	s.w.cfg.goAsync(func() {
-		ctx, cancel := context.WithTimeout(parent, backendTimeout)
-		defer cancel()
-		page, err := s.w.api.AuditPage(ctx, q)
-		fyne.Do(func() {
-			if seq != s.seq || s.w.ctx.Err() != nil {
-				return
-			}
-			s.w.noteBackend(err)
+	var page data.AuditList
+	s.w.run.run(job{name: "load the audit", wanted: wanted,
+		work: func(ctx context.Context) (err error) { page, err = s.w.api.AuditPage(ctx, q); return err },
+		done: func(err error) {
 			if err != nil {
 				s.state.SetText("The audit could not be loaded: " + Explain(err) + retryWords(err))
 				showIf(s.newer, true)
@@ -246,7 +239,7 @@ func (s *auditScreen) load() {
 			if s.next != "" {
 				s.older.Enable()
 			}
-		})
+		},
 	})
 }
 
@@ -263,18 +256,17 @@ func (s *auditScreen) onExport(format string) {
 			return // cancelled, or the dialog said why
 		}
 		s.state.SetText("Exporting…")
-		parent := s.w.ctx
-		s.w.cfg.goAsync(func() {
-			n, err := exportAudit(parent, s.w.api, q, format, wc)
-			fyne.Do(func() {
-				s.w.noteBackend(err)
+		var n int
+		s.w.run.run(job{name: "export the audit", timeout: 10 * backendTimeout,
+			work: func(ctx context.Context) (err error) { n, err = exportAudit(ctx, s.w.api, q, format, wc); return err },
+			done: func(err error) {
 				if err != nil {
 					s.state.SetText("The export did not finish: " + Explain(err))
 					return
 				}
 				s.w.record("audit_export", "", "", fmt.Sprintf("%s, %d entries", format, n))
 				s.state.SetText(fmt.Sprintf("Exported %d entries to %s.", n, wc.URI().Path()))
-			})
+			},
 		})
 	}, s.w.win)
 	d.SetFileName("verifydesk-audit." + map[string]string{"csv": "csv", "jsonl": "jsonl"}[format])
@@ -291,17 +283,21 @@ func (s *auditScreen) onVerify() {
 		return
 	}
 	s.verdict.SetText("Verifying…")
-	parent, consoleID := s.w.ctx, s.w.cfg.ConsoleID
-	s.w.cfg.goAsync(func() {
-		ctx, cancel := context.WithTimeout(parent, backendTimeout)
-		defer cancel()
-		var server *cache.Head
-		head, err := s.w.api.LatestChainHead(ctx, consoleID)
-		if err == nil {
-			server = &cache.Head{Count: uint64(head.Count), Hash: head.Hash}
-		}
-		res := store.Verify(server)
-		fyne.Do(func() { s.verdict.SetText(verdictWords(res, server, err)) })
+	consoleID := s.w.cfg.ConsoleID
+	var server *cache.Head
+	var res cache.VerifyResult
+	var headErr error
+	s.w.run.run(job{name: "verify the local audit",
+		work: func(ctx context.Context) error {
+			var head data.ChainHead
+			head, headErr = s.w.api.LatestChainHead(ctx, consoleID)
+			if headErr == nil {
+				server = &cache.Head{Count: uint64(head.Count), Hash: head.Hash}
+			}
+			res = store.Verify(server)
+			return headErr // what the backend answered, for the connection state
+		},
+		done: func(error) { s.verdict.SetText(verdictWords(res, server, headErr)) },
 	})
 }
 

@@ -103,14 +103,13 @@ func BenchmarkOverviewCurve(b *testing.B) {
 			if u.work == nil {
 				b.Fatal("not signed in")
 			}
-			ctx := context.Background()
 			d := make([]time.Duration, 0, 1024)
 			i := 0
 			for b.Loop() {
 				id := fmt.Sprintf("gen_%07d", 1+(i*7919)%n)
 				i++
 				start := time.Now()
-				u.work.runSearch(ctx, u.work.nextSearch(), "US", id)
+				u.work.startSearch("US", id)
 				d = append(d, time.Since(start))
 				if u.work.account == nil || u.work.account.ID != id {
 					b.Fatalf("search %s opened %v", id, u.work.account)

@@ -44,13 +44,12 @@ func BenchmarkSearchToOverview(b *testing.B) {
 	if u.work == nil {
 		b.Fatal("not signed in")
 	}
-	ctx := context.Background()
 	durations := make([]time.Duration, 0, b.N)
 	b.ResetTimer()
 	for i := 0; i < b.N; i++ {
 		id := fmt.Sprintf("gen_%07d", 1+i%n)
 		start := time.Now()
-		u.work.runSearch(ctx, u.work.nextSearch(), "US", id)
+		u.work.startSearch("US", id)
 		durations = append(durations, time.Since(start))
 		if u.work.account == nil || u.work.account.ID != id {
 			b.Fatalf("search %s opened %v", id, u.work.account)

@@ -125,13 +125,9 @@ func TestCaseDiagnosisOnlyWithoutPlus(t *testing.T) {
 		if q.problem != "" {
 			t.Fatalf("%s %q is no search: %s", c.region, c.text, q.problem)
 		}
-		p := &casePanel{}
-		p.found.Store(&foundBy{accountID: "acc_x", q: q.q, diagnosis: q.diagnosis})
-		if got := p.diagnosisFor("acc_x") != nil; got != c.used {
+		f := &foundBy{accountID: "acc_x", q: q.q, diagnosis: q.diagnosis}
+		if got := f.typedDiagnosis() != nil; got != c.used {
 			t.Errorf("%s %q: diagnosis used %v, want %v", c.region, c.text, got, c.used)
-		}
-		if p.diagnosisFor("acc_other") != nil {
-			t.Errorf("%s %q: the diagnosis is used for another account", c.region, c.text)
 		}
 	}
 }

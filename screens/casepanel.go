@@ -25,7 +25,6 @@ import (
 	"verifydesk/services/client"
 	"verifydesk/services/geo"
 	"verifydesk/services/logins"
-	"verifydesk/services/phone"
 )
 
 // maxNoteChars is the contract's limit on a note, in characters.
@@ -43,12 +42,8 @@ const caseEvidenceLogins = 2000
 // when it cannot be reached, notes and ticks go to the cache's outbox and are
 // sent once it is back. Nothing here changes the customer's account.
 type casePanel struct {
-	w  *workspace
-	ls *loadState
-	// found is the search that found the account on screen: its E.164 or
-	// email lets the cache find the case by the caller's number later.
-	found atomic.Pointer[foundBy]
-
+	w      *workspace
+	ls     *loadState
 	acct   *data.Account
 	ev     cases.Evidence
 	rec    *cache.CaseRecord // the case on screen, nil before one is started
@@ -118,6 +113,15 @@ func (p *casePanel) setAccount(acct *data.Account) {
 	p.holder.Refresh()
 }
 
+// openCaseFor is the id of the case on screen when it is accountID's, else
+// "". UI thread.
+func (p *casePanel) openCaseFor(accountID string) string {
+	if p.rec != nil && p.rec.Case.AccountID == accountID {
+		return p.rec.Case.ID
+	}
+	return ""
+}
+
 // caseLoad is what the Case tab's load found.
 type caseLoad struct {
 	ev        cases.Evidence
@@ -129,9 +133,10 @@ type caseLoad struct {
 // load finds the account's open case (the backend's, else the cache's when
 // the backend cannot be reached) and gathers the evidence its checklist is
 // pre-filled from.
-func (p *casePanel) load(ctx context.Context, acct data.Account) (func(), error) {
+func (p *casePanel) load(ctx context.Context, v accountView) (func(), error) {
 	api, store, me := p.w.api, p.w.cfg.Cache, p.w.agent.ID
-	out := caseLoad{ev: cases.Evidence{Account: &acct, Diagnosis: p.diagnosisFor(acct.ID), Now: p.w.cfg.now()}}
+	acct := v.Account
+	out := caseLoad{ev: cases.Evidence{Account: &acct, Diagnosis: v.found.typedDiagnosis(), Now: p.w.cfg.now()}}
 	base := out.ev
 	err := func() error {
 		list, err := api.Cases(ctx, client.CaseQuery{AccountID: acct.ID})
@@ -141,7 +146,7 @@ func (p *casePanel) load(ctx context.Context, acct data.Account) (func(), error)
 		if c := openCase(list, me); c != nil {
 			out.rec = &cache.CaseRecord{Case: *c}
 		}
-		return gatherEvidence(ctx, api, p.w.activity.loc.Load(), &out.ev)
+		return gatherEvidence(ctx, api, v.loc, &out.ev)
 	}()
 	switch {
 	case err != nil && isOffline(err) && store != nil:
@@ -160,7 +165,7 @@ func (p *casePanel) load(ctx context.Context, acct data.Account) (func(), error)
 	case err != nil:
 		return nil, err
 	case out.rec != nil && store != nil:
-		p.addContacts(out.rec, acct.ID)
+		addContacts(out.rec, v.found)
 		_ = store.PutCase(*out.rec)
 		_ = store.PutSnapshot(out.rec.Case.ID, snapshotForCache(cases.NewSnapshot(out.ev)))
 		if r, err := store.Case(out.rec.Case.ID); err == nil {
@@ -185,39 +190,10 @@ func (p *casePanel) load(ctx context.Context, acct data.Account) (func(), error)
 	}, answer
 }
 
-// foundBy is the search that found an account: for a phone search, the
-// diagnosis of what was typed is evidence about that account only.
-type foundBy struct {
-	accountID string
-	q         client.AccountQuery
-	diagnosis *phone.Diagnosis
-}
-
-// diagnosisFor is the phone diagnosis of the search that found the account,
-// nil when it was found another way or the number was typed with a plus (as
-// the phone service reads one: a + or ＋ before the first digit). Any
-// goroutine.
-//
-// The case's evidence reads a diagnosis as what the customer typed into the
-// app's form, which takes digits only after the country picked. A search typed
-// as the customer would (the trunk-0 "0936-123-456" in Taiwan) is that; in
-// the agent's search field a leading + is the right way to type an
-// international number, so its findings (a plus, another country's code) are
-// about how the agent typed, not the customer: they would suggest "number
-// invalid" for a correct number. Phone check diagnoses what the customer types.
-func (p *casePanel) diagnosisFor(accountID string) *phone.Diagnosis {
-	if f := p.found.Load(); f != nil && f.accountID == accountID && f.q.Phone != "" &&
-		f.diagnosis != nil && !f.diagnosis.Has(phone.CodePlusSign) {
-		return f.diagnosis
-	}
-	return nil
-}
-
 // addContacts adds the number or email the account was found by, so the cache
 // finds the case by them. Any goroutine.
-func (p *casePanel) addContacts(rec *cache.CaseRecord, accountID string) {
-	f := p.found.Load()
-	if f == nil || f.accountID != accountID {
+func addContacts(rec *cache.CaseRecord, f *foundBy) {
+	if f == nil || f.accountID != rec.Case.AccountID {
 		return
 	}
 	q := f.q
@@ -420,7 +396,7 @@ func (p *casePanel) start(category, channel, contact string, button *widget.Butt
 	button.Disable()
 	p.ls.label.SetText("Starting the case…")
 	p.ls.label.Show()
-	ev, parent, store := p.ev, p.w.ctx, p.w.cfg.Cache
+	ev, parent, store, found := p.ev, p.w.ctx, p.w.cfg.Cache, p.w.found
 	p.w.cfg.goAsync(func() {
 		ctx, cancel := context.WithTimeout(parent, backendTimeout)
 		defer cancel()
@@ -428,14 +404,14 @@ func (p *casePanel) start(category, channel, contact string, button *widget.Butt
 		var rec cache.CaseRecord
 		if err == nil {
 			rec = cache.CaseRecord{Case: created}
-			p.addContacts(&rec, created.AccountID)
+			addContacts(&rec, found)
 			if store != nil {
 				_ = store.PutCase(rec)
 				_ = store.PutSnapshot(created.ID, snapshotForCache(cases.NewSnapshot(ev)))
 			}
 		}
 		fyne.Do(func() {
-			p.w.noteBackend(err)
+			p.w.noteBackend("case", err)
 			button.Enable()
 			if p.acct == nil || p.acct.ID != acct.ID {
 				return
@@ -781,7 +757,7 @@ func (p *casePanel) save(patch data.CasePatch, what string) {
 		asked, apiErr, err, queued := out.asked, out.apiErr, out.err, out.queued
 		fyne.Do(func() {
 			if asked {
-				p.w.noteBackend(apiErr) // what the backend said; the cache's errors are not its answers
+				p.w.noteBackend("case", apiErr) // what the backend said; the cache's errors are not its answers
 			}
 			if p.rec == nil || p.rec.Case.ID != id {
 				return
@@ -887,7 +863,7 @@ func (p *casePanel) onAddNote() {
 		asked, apiErr, err, queued := out.asked, out.apiErr, out.err, out.queued
 		fyne.Do(func() {
 			if asked {
-				p.w.noteBackend(apiErr) // what the backend said; the cache's errors are not its answers
+				p.w.noteBackend("case", apiErr) // what the backend said; the cache's errors are not its answers
 			}
 			p.addNote.Enable()
 			if p.rec == nil || p.rec.Case.ID != id {

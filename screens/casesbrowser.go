@@ -189,7 +189,7 @@ func (w *workspace) showCases() {
 // or, offline, from the snapshot the cache kept. UI thread.
 func (w *workspace) openCase(s cache.CaseSummary) {
 	w.selectCaseTab = true
-	if !w.offline || w.cfg.Cache == nil {
+	if w.isOnline() || w.cfg.Cache == nil {
 		w.openAccountID(s.AccountID)
 		return
 	}
@@ -204,7 +204,7 @@ func (w *workspace) openCase(s cache.CaseSummary) {
 			if err != nil || acct.ID == "" {
 				acct = data.Account{ID: s.AccountID, Name: "(not in the cached snapshot)"}
 			}
-			w.openAccount(acct)
+			w.openAccount(acct, nil)
 		})
 	})
 }

@@ -53,10 +53,7 @@ type codesPanel struct {
 	// chart shows requests and outcomes over the last day or week.
 	chart     *deliveryChart
 	chartSpan *widget.RadioGroup
-	// pendingKey is the idempotency key of the resend being tried: a retry of the
-	// same resend reuses it, so the customer never gets two codes for one click.
-	pendingKey string
-	content    fyne.CanvasObject
+	content   fyne.CanvasObject
 }
 
 var codeColumns = []string{"Sent", "Channel", "To", "Purpose", "Asked by", "Status", "What happened", "Sender"}
@@ -90,10 +87,7 @@ func newCodesPanel(src codesSource, w *workspace) *codesPanel {
 	p.allowance = widget.NewLabel("")
 	p.allowance.Wrapping = fyne.TextWrapWord
 	p.resend = widget.NewButtonWithIcon("Resend code", theme.MailSendIcon(), p.onResend)
-	changed := func(string) {
-		p.pendingKey = ""
-		p.showAllowance()
-	}
+	changed := func(string) { p.showAllowance() }
 	p.channel = widget.NewSelect(labels, changed)
 	p.channel.SetSelected(labels[0])
 	p.purpose = widget.NewSelect([]string{data.PurposeLogin, data.PurposeNewDevice, data.PurposeResetPassword, data.PurposeRegister, data.PurposeEnable2FA}, changed)
@@ -153,7 +147,6 @@ func (p *codesPanel) build() fyne.CanvasObject {
 func (p *codesPanel) setAccount(acct *data.Account) {
 	p.acct = acct
 	p.rows = nil
-	p.pendingKey = ""
 	p.table.UnselectAll()
 	p.table.Refresh()
 	p.showChart()
@@ -167,7 +160,7 @@ func (p *codesPanel) setAccount(acct *data.Account) {
 // here for a password reset). UI thread.
 func (p *codesPanel) usePurpose(purpose string) { p.purpose.SetSelected(purpose) }
 
-func (p *codesPanel) load(ctx context.Context, acct data.Account) (func(), error) {
+func (p *codesPanel) load(ctx context.Context, acct accountView) (func(), error) {
 	rows, err := p.src.Deliveries(ctx, acct.ID)
 	if err != nil {
 		return nil, err
@@ -176,7 +169,7 @@ func (p *codesPanel) load(ctx context.Context, acct data.Account) (func(), error
 	// Without the devices only app notifications go unjudged: the backend's
 	// answer to a resend still says why one cannot go.
 	devices, devErr := p.src.TrustedDevices(ctx, acct.ID)
-	refused := refusals(acct, rows, devices, devErr)
+	refused := refusals(acct.Account, rows, devices, devErr)
 	return func() {
 		p.rows = rows
 		p.table.Refresh()
@@ -232,6 +225,14 @@ func (p *codesPanel) showAllowance() {
 		p.resend.Enable()
 		return
 	}
+	if !p.w.isOnline() {
+		// The one connection state: no allowance is known while the backend
+		// cannot be reached, and nothing can be sent.
+		p.allowance.Importance = widget.WarningImportance
+		p.allowance.SetText("The auth backend cannot be reached: no code can be sent now. The console checks every few seconds and says when it answers.")
+		p.resend.Disable()
+		return
+	}
 	ch, purpose := p.selectedChannel(), p.purpose.Selected
 	if r, ok := p.refused[ch]; ok {
 		p.allowance.Importance = widget.WarningImportance
@@ -262,17 +263,15 @@ func (p *codesPanel) showAllowance() {
 	p.allowance.SetText(text)
 	p.resend.Disable()
 	gen := p.tickGen
-	p.w.cfg.after(time.Second, func() {
-		fyne.Do(func() {
-			if gen != p.tickGen || p.w.ctx.Err() != nil {
-				return // superseded: another account, channel or load
-			}
-			if a.Blocked(p.w.cfg.now()) {
-				p.showAllowance()
-				return
-			}
-			p.w.startLoad(p) // the limit freed: the counts changed too
-		})
+	p.w.run.later(time.Second, "allowance countdown", func() {
+		if gen != p.tickGen {
+			return // superseded: another account, channel or load
+		}
+		if a.Blocked(p.w.cfg.now()) {
+			p.showAllowance()
+			return
+		}
+		p.w.startLoad(p) // the limit freed: the counts changed too
 	})
 }
 
@@ -447,54 +446,28 @@ func deliveryDetail(d data.Delivery) string {
 	return b.String()
 }
 
-// onResend sends a code by the chosen channel. A tap handler: it reads the
-// widgets directly and sends off the UI thread.
+// onResend sends a code by the chosen channel. A tap handler: the send
+// itself is the workspace's (resend.go), since a resend whose answer was lost
+// belongs to the account, not to this view.
 func (p *codesPanel) onResend() {
 	if p.acct == nil {
 		return
 	}
 	req := data.ResendRequest{Channel: p.selectedChannel(), Purpose: p.purpose.Selected}
-	if p.pendingKey == "" {
-		p.pendingKey = client.NewIdempotencyKey()
-	}
-	key, accountID := p.pendingKey, p.acct.ID
 	p.resend.Disable()
 	p.result.SetText("Sending…")
-	p.w.cfg.goAsync(func() { p.send(p.w.ctx, accountID, req, key) })
+	p.w.sendResend(p.acct.ID, req)
 }
 
-// send resends a code. I/O: off the UI thread (tests call it directly).
-func (p *codesPanel) send(ctx context.Context, accountID string, req data.ResendRequest, key string) {
-	ctx, cancel := context.WithTimeout(ctx, backendTimeout)
-	defer cancel()
-	res, err := p.src.Resend(ctx, accountID, req, key)
-	fyne.Do(func() {
-		if p.acct == nil || p.acct.ID != accountID {
-			return // the agent moved on; the next account keeps its own state
-		}
-		p.showAllowance()
-		p.w.noteBackend(err)
-		if err != nil {
-			if backendDecided(err) {
-				p.pendingKey = "" // the backend refused it: a new click is a new resend
-				p.result.SetText("Not sent: " + Explain(err))
-				return
-			}
-			// The outcome is unknown (no answer, or one that could not be
-			// read): the next press reuses the key, so the backend answers
-			// what it did instead of sending a second code.
-			p.w.record("resend", accountID, "", req.Channel+" "+req.Purpose+" outcome unknown")
-			p.result.SetText("Not confirmed: " + Explain(err) + " Press Resend code again: it will not send a second code.")
-			return
-		}
-		p.pendingKey = ""
-		d := res.Delivery
-		p.w.record("resend", accountID, "", d.Channel+" "+d.Purpose+" "+d.ID)
-		msg := fmt.Sprintf("Sent: %s to %s (%s). Tell the customer to look for a message from %s and to wait a few minutes before asking again.", methodWords(d.Channel), d.DestinationMasked, d.Status, d.Sender)
-		if res.Replayed {
-			msg = "Already sent a moment ago; nothing new was sent."
-		}
-		p.result.SetText(msg)
+// resendDone shows what a resend of accountID did, when that account is
+// still on screen. UI thread.
+func (p *codesPanel) resendDone(accountID, text string, sent bool) {
+	if p.acct == nil || p.acct.ID != accountID {
+		return // the agent moved on; the next account keeps its own state
+	}
+	p.result.SetText(text)
+	p.showAllowance()
+	if sent {
 		p.w.startLoad(p)
-	})
+	}
 }

@@ -335,12 +335,12 @@ func (d *day) resend() {
 			}
 			key := d.ana.api.keys[len(d.ana.api.keys)-1]
 			res := codes.result.Text
-			d.clicks = append(d.clicks, resendClick{account: ws.account.ID, key: key, result: res, keptKey: codes.pendingKey == key})
+			d.clicks = append(d.clicks, resendClick{account: ws.account.ID, key: key, result: res, keptKey: ws.pendingResendKey(ws.account.ID) == key})
 			if strings.HasPrefix(res, "Sent:") || strings.HasPrefix(res, "Already sent") {
 				d.fig.ok("resend")
 				break
 			}
-			if codes.pendingKey != key {
+			if ws.pendingResendKey(ws.account.ID) != key {
 				break // the backend refused it: a new press is a new send
 			}
 			// No answer the console could read: pressing again asks the

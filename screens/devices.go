@@ -87,7 +87,7 @@ func (p *devicesPanel) setAccount(acct *data.Account) {
 	p.remove.Disable()
 }
 
-func (p *devicesPanel) load(ctx context.Context, acct data.Account) (func(), error) {
+func (p *devicesPanel) load(ctx context.Context, acct accountView) (func(), error) {
 	rows, err := p.src.TrustedDevices(ctx, acct.ID)
 	if err != nil {
 		return nil, err

@@ -45,7 +45,7 @@ type panel interface {
 	// touches no widget and no panel field that the UI thread writes: it returns
 	// show, which the workspace calls on the UI thread unless a newer load or
 	// another account superseded this one.
-	load(ctx context.Context, acct data.Account) (show func(), err error)
+	load(ctx context.Context, acct accountView) (show func(), err error)
 	// loadState is the panel's part of the mechanism.
 	loadState() *loadState
 }
@@ -60,9 +60,8 @@ type loadState struct {
 	label *widget.Label
 	// timeout bounds one load; zero means backendTimeout.
 	timeout time.Duration
-	// seq is bumped by every load and every account change: an answer whose
-	// seq is no longer current is dropped.
-	seq int
+	// gen drops an answer overtaken by a newer load or another account.
+	gen generation
 }
 
 func newLoadState(what string) *loadState {
@@ -113,7 +112,7 @@ func showLoad(st *loadState, show func(), err error) {
 // the workspace uses startLoad). It returns the load's error.
 func loadNow(ctx context.Context, p panel, acct data.Account) error {
 	p.loadState().loading()
-	show, err := p.load(ctx, acct)
+	show, err := p.load(ctx, accountView{Account: acct})
 	showLoad(p.loadState(), show, err)
 	return err
 }

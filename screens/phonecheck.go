@@ -34,7 +34,7 @@ type phoneCheckPanel struct {
 
 	ls   *loadState
 	acct *data.Account
-	diag *phone.Diagnosis // of the input last typed in the search field
+	diag *phone.Diagnosis // of the number the search that found the account typed
 	rows []deliveries.FormStats
 
 	typed     *widget.Label
@@ -128,6 +128,19 @@ func (p *phoneCheckPanel) setAccount(acct *data.Account) {
 	p.showNetwork()
 }
 
+// setFound shows what the search that found the account on screen typed,
+// when it was a phone number: nothing typed for another account, or for an
+// account found by email or id or picked from a list, shows here. UI thread.
+func (p *phoneCheckPanel) setFound(f *foundBy) {
+	if f == nil || f.q.Phone == "" || f.diagnosis == nil {
+		p.diag = nil
+		p.showTyped()
+		p.showNetwork()
+		return
+	}
+	p.showDiagnosis(*f.diagnosis)
+}
+
 // setTyped diagnoses what the customer typed, with the country they chose, and
 // shows it. UI thread: the diagnosis is pure and takes microseconds.
 func (p *phoneCheckPanel) setTyped(region, raw string) {
@@ -143,7 +156,7 @@ func (p *phoneCheckPanel) showDiagnosis(d phone.Diagnosis) {
 }
 
 // load fetches the account's deliveries and counts them per form of the number.
-func (p *phoneCheckPanel) load(ctx context.Context, acct data.Account) (func(), error) {
+func (p *phoneCheckPanel) load(ctx context.Context, acct accountView) (func(), error) {
 	dels, err := p.src.Deliveries(ctx, acct.ID)
 	if err != nil {
 		return nil, err

@@ -3,6 +3,7 @@ package screens
 import (
 	"context"
 	"fmt"
+	"log/slog"
 	"strings"
 	"time"
 
@@ -95,7 +96,19 @@ type Config struct {
 	// nil means time.AfterFunc. Tests pass one that fires when they say.
 	After func(d time.Duration, f func())
 
+	// Log is where the console writes what an agent's IT needs: the backend
+	// lost and back, changes sent from the outbox, sign-in and sign-out.
+	// Never personal data or codes. nil means slog.Default().
+	Log *slog.Logger
+
 	geoProblem string
+}
+
+func (c Config) log() *slog.Logger {
+	if c.Log != nil {
+		return c.Log
+	}
+	return slog.Default()
 }
 
 // goAsync runs f in the background (off the UI thread).
@@ -218,7 +231,7 @@ func (u *UI) openOffline(agent data.Agent) {
 	u.work.offlineReview = true
 	u.root.Objects = []fyne.CanvasObject{u.work.build()}
 	u.root.Refresh()
-	u.work.noteBackend(fmt.Errorf("offline review: %w", client.ErrOffline))
+	u.work.noteBackend("offline review", fmt.Errorf("offline review: %w", client.ErrOffline))
 	u.work.notice("Offline: the auth backend cannot be reached. These are the cases kept on this computer, read-only; notes and ticks are kept and sent once you sign in again.")
 	u.work.showCases()
 }
@@ -264,6 +277,7 @@ func (u *UI) Close() {
 // SignOut returns to the sign-in form (after a 401 too). UI thread only.
 func (u *UI) SignOut(message string) {
 	if u.work != nil {
+		u.cfg.log().Info("signed out", "agent", u.work.agent.Username, "why", message)
 		if u.work.offlineReview {
 			message = "The auth backend answers again: sign in to send what you kept offline."
 		}
@@ -277,6 +291,7 @@ func (u *UI) SignOut(message string) {
 }
 
 func (u *UI) onSignedIn(s data.Session) {
+	u.cfg.log().Info("signed in", "agent", s.Agent.Username, "role", s.Agent.Role, "backend", u.label)
 	u.work = newWorkspace(u.win, u.api, u.cfg, s.Agent, u.label, u.onSignOutRequested)
 	u.root.Objects = []fyne.CanvasObject{u.work.build()}
 	u.root.Refresh()

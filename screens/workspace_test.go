@@ -249,7 +249,7 @@ func TestRevealNeedsReasonAndShowsValue(t *testing.T) {
 		t.Errorf("a real reason refused: %v", err)
 	}
 	h := u.work.header
-	h.reveal(context.Background(), u.work.account.ID, "phone", "caller confirms the number on file")
+	h.reveal(u.work.account.ID, "phone", "caller confirms the number on file")
 	if s := screenText(w.Content()); !strings.Contains(s, "+447911123456 (revealed)") {
 		t.Errorf("revealed number not shown:\n%s", s)
 	}
@@ -317,15 +317,13 @@ func TestOlderSearchDoesNotReplaceNewer(t *testing.T) {
 	u.SubmitSignIn()
 	ws := u.work
 
-	older := ws.nextSearch()
 	done := make(chan struct{})
 	go func() {
-		ws.runSearch(context.Background(), older, "US", "+16502530000")
+		ws.startSearch("US", "+16502530000")
 		close(done)
 	}()
 	<-slow.entered // the older search waits on the backend now
-	newer := ws.nextSearch()
-	ws.runSearch(context.Background(), newer, "US", "2fa.pending@example.com")
+	ws.startSearch("US", "2fa.pending@example.com")
 	close(slow.release)
 	<-done
 	if ws.account == nil || ws.account.App != "Kasa" {

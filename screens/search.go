@@ -1,0 +1,187 @@
+package screens
+
+import (
+	"context"
+	"fmt"
+	"regexp"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"verifydesk/data"
+	"verifydesk/services/client"
+	"verifydesk/services/phone"
+)
+
+// accountIDPattern is what an account id looks like to the search field.
+var accountIDPattern = regexp.MustCompile(`^[A-Za-z]+[-_][0-9A-Za-z]+$`)
+
+// pendingSearch is a search to run again when the backend is back.
+type pendingSearch struct{ region, text string }
+
+// openAccountID fetches an account by id and opens it (a case or an approval
+// names only the id). UI thread.
+func (w *workspace) openAccountID(id string) { w.startSearch("", id) }
+
+func (w *workspace) selectedRegion() string { return w.region.code }
+
+// query is what the search field asks for.
+type query struct {
+	q         client.AccountQuery
+	diagnosis *phone.Diagnosis
+	problem   string // why there is nothing to search yet
+}
+
+// parseQuery decides what the agent typed: an email, an account id, or a phone
+// number in the picked country.
+func parseQuery(text, region string) query {
+	text = strings.TrimSpace(text)
+	switch {
+	case text == "":
+		return query{problem: "Type a phone number, email or account id."}
+	case strings.Contains(text, "@"):
+		return query{q: client.AccountQuery{Email: strings.ToLower(text)}}
+	case accountIDPattern.MatchString(text):
+		return query{q: client.AccountQuery{ID: text}}
+	}
+	d := phone.Diagnose(region, text)
+	if d.E164 == "" {
+		msg := "Not a phone number yet."
+		for _, f := range d.Findings {
+			if f.Severity == phone.SeverityError {
+				msg = f.Message
+				break
+			}
+		}
+		return query{diagnosis: &d, problem: msg}
+	}
+	return query{q: client.AccountQuery{Phone: d.E164}, diagnosis: &d}
+}
+
+// onSearchChanged says under the field what the search will look for. The
+// diagnosis is fast but still parsing: it runs off the UI thread.
+func (w *workspace) onSearchChanged(text string) {
+	region := w.selectedRegion()
+	var hint string
+	w.run.run(job{name: "search hint", local: true, wanted: w.hintGen.next(),
+		work: func(context.Context) error { hint = searchHint(parseQuery(text, region)); return nil },
+		done: func(error) { w.searchHint.SetText(hint) },
+	})
+}
+
+func searchHint(q query) string {
+	switch {
+	case q.problem != "":
+		return q.problem
+	case q.q.Email != "":
+		return "Will search the email " + q.q.Email
+	case q.q.ID != "":
+		return "Will search the account id " + q.q.ID
+	}
+	hint := "Will search " + q.diagnosis.International
+	if fs := searchFindings(q.diagnosis.Findings); len(fs) > 0 {
+		hint += fmt.Sprintf(" · %s (%d finding%s, see Phone check)", worstFinding(fs).Message, len(fs), plural(len(fs)))
+	}
+	return hint
+}
+
+// formOnlyFindings are about how the customer's app form wants the number
+// (digits only, no country code): in the agent's search field a + and the
+// country code are the right way to type an international number, so the
+// hint leaves them to Phone check.
+var formOnlyFindings = map[string]bool{
+	phone.CodePlusSign: true, phone.CodeCountryCodeTyped: true, phone.CodeSeparators: true,
+	phone.CodeOtherCountryCode: true, phone.CodeTrunkPrefix: true,
+}
+
+// searchFindings are the findings that matter to the search itself.
+func searchFindings(fs []phone.Finding) []phone.Finding {
+	var out []phone.Finding
+	for _, f := range fs {
+		// Notes (mobile or landline, possibly ported) are for Phone check.
+		if !formOnlyFindings[f.Code] && f.Severity != phone.SeverityInfo {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// worstFinding is the finding to mention first: errors before warnings before
+// notes, in the diagnosis's order otherwise.
+func worstFinding(fs []phone.Finding) phone.Finding {
+	rank := map[string]int{phone.SeverityError: 3, phone.SeverityWarning: 2, phone.SeverityInfo: 1}
+	best := fs[0]
+	for _, f := range fs[1:] {
+		if rank[f.Severity] > rank[best.Severity] {
+			best = f
+		}
+	}
+	return best
+}
+
+// onSearch searches what the agent typed in the country they picked.
+func (w *workspace) onSearch() { w.startSearch(w.selectedRegion(), w.search.Text) }
+
+// startSearch parses text, asks the backend and shows what it found, unless a
+// newer search started meanwhile. UI thread.
+func (w *workspace) startSearch(region, text string) {
+	wanted := w.searchGen.next()
+	q := parseQuery(text, region) // microseconds: the phone index is built at start
+	w.searchHint.SetText(searchHint(q))
+	if q.problem != "" {
+		return
+	}
+	w.record("search", "", "", searchHint(q))
+	// The answer usually comes within milliseconds: the screen changes once,
+	// to the account. A slow one shows the progress in its place, so the
+	// last account is not taken for the caller's.
+	w.searchHint.SetText(searchHint(q) + " · searching…")
+	answered := false
+	w.run.later(searchingAfter, "show searching", func() {
+		if wanted() && !answered {
+			w.showCenter(container.NewCenter(container.NewVBox(widget.NewProgressBarInfinite(), widget.NewLabel("Searching…"))))
+		}
+	})
+	var accounts []data.Account
+	w.run.run(job{name: "search", wanted: wanted,
+		work: func(ctx context.Context) (err error) {
+			accounts, err = w.api.SearchAccounts(ctx, q.q)
+			return err
+		},
+		done: func(err error) {
+			answered = true
+			w.searchHint.SetText(searchHint(q))
+			w.failedSearch = nil
+			if err != nil && isOffline(err) {
+				w.failedSearch = &pendingSearch{region, text} // searched again when the backend is back
+			}
+			w.onSearchDone(q, accounts, err)
+		},
+	})
+}
+
+// searchingAfter is how long a search runs before its progress replaces the
+// account on screen.
+const searchingAfter = 150 * time.Millisecond
+
+func (w *workspace) onSearchDone(q query, accounts []data.Account, err error) {
+	switch {
+	case err != nil:
+		w.showCenter(emptyState(Explain(err) + retryWords(err)))
+	case len(accounts) == 0:
+		what := q.q.Email + q.q.ID
+		if q.diagnosis != nil {
+			what = q.diagnosis.International
+		}
+		w.showCenter(emptyState("No account found for " + what + ". Check the country and the number with the caller (the hint under the search shows what was searched)."))
+	case len(accounts) == 1:
+		w.openAccount(accounts[0], &foundBy{accountID: accounts[0].ID, q: q.q, diagnosis: q.diagnosis})
+	default:
+		w.results, w.resultsQuery = accounts, q
+		w.resultList.Refresh()
+		head := widget.NewLabel(fmt.Sprintf("%d accounts match. Pick the caller's:", len(accounts)))
+		w.showCenter(newBorder(head, nil, nil, nil, w.resultList))
+	}
+}

@@ -1,0 +1,95 @@
+package screens
+
+import (
+	"context"
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"verifydesk/data"
+	"verifydesk/services/client"
+)
+
+// showLeft puts o in the left column (the approvals queue). UI thread.
+func (w *workspace) showLeft(o fyne.CanvasObject) {
+	w.left.Objects = []fyne.CanvasObject{o}
+	w.left.Refresh()
+}
+
+// showLists puts the open cases and recent accounts back in the left column.
+func (w *workspace) showLists() {
+	w.approvals.current = nil
+	w.approvals.showCard()
+	w.showLeft(w.lists)
+}
+
+func (w *workspace) buildLeft() fyne.CanvasObject {
+	w.recentList = widget.NewList(
+		func() int { return len(w.recent) },
+		func() fyne.CanvasObject { return widget.NewLabel("template") },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			a := w.recent[id]
+			o.(*widget.Label).SetText(a.Name + " · " + a.App)
+		})
+	w.recentList.OnSelected = func(id widget.ListItemID) {
+		w.recentList.UnselectAll()
+		w.openAccount(w.recent[id], nil)
+	}
+	w.caseList = widget.NewList(
+		func() int { return len(w.cases) },
+		func() fyne.CanvasObject { return widget.NewLabel("template") },
+		func(id widget.ListItemID, o fyne.CanvasObject) {
+			c := w.cases[id]
+			o.(*widget.Label).SetText(categoryTitle(c.Category) + " · " + statusWords(c.Status))
+		})
+	w.caseList.OnSelected = func(id widget.ListItemID) {
+		w.caseList.UnselectAll()
+		w.selectCaseTab = true
+		w.openAccountID(w.cases[id].AccountID)
+	}
+	w.casesNote = widget.NewLabel("Loading…")
+	title := widget.NewLabelWithStyle("Recent accounts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	cases := widget.NewLabelWithStyle("Open cases", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	// Each list gets half the column; both scroll on their own.
+	lists := container.NewGridWithRows(2,
+		newBorder(container.NewVBox(cases, w.casesNote), nil, nil, nil, w.caseList),
+		newBorder(container.NewVBox(widget.NewSeparator(), title), nil, nil, nil, w.recentList))
+	w.cfg.goAsync(func() { w.loadCases(w.ctx) })
+	return lists
+}
+
+// loadCases fetches the agent's open cases for the left column. I/O: off the UI
+// thread.
+func (w *workspace) loadCases(ctx context.Context) {
+	ctx, cancel := context.WithTimeout(ctx, backendTimeout)
+	defer cancel()
+	cases, err := w.api.Cases(ctx, client.CaseQuery{AgentID: w.agent.ID, Status: data.CaseOpen})
+	fyne.Do(func() {
+		switch {
+		case err != nil:
+			w.casesNote.SetText("Cases could not be loaded: " + Explain(err))
+		case len(cases) == 0:
+			w.casesNote.SetText("No open cases.")
+		default:
+			w.casesNote.SetText(fmt.Sprintf("%d open", len(cases)))
+		}
+		w.cases = cases
+		w.caseList.Refresh()
+	})
+}
+
+// reloadCases loads the left column's open cases again. UI thread.
+func (w *workspace) reloadCases() {
+	w.cfg.goAsync(func() { w.loadCases(w.ctx) })
+}
+
+// statusWords names a case status for people.
+func statusWords(s string) string {
+	switch s {
+	case data.CaseWaiting:
+		return "waiting on customer"
+	}
+	return s
+}

@@ -1,0 +1,62 @@
+package screens
+
+import (
+	"fmt"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+)
+
+// showAudit shows the audit screen in the main area, its first page loaded.
+// A tap handler.
+func (w *workspace) showAudit() {
+	w.showCenter(w.audit.build())
+	w.audit.onApply()
+}
+
+func (w *workspace) buildTopBar() fyne.CanvasObject {
+	w.region = newRegionPicker(w.win, w.cfg.Region, w.cfg.RecentRegions, func(code string) {
+		w.onSearchChanged(w.search.Text)
+		if w.cfg.OnRegion != nil {
+			w.cfg.OnRegion(code)
+		}
+	})
+	w.search = widget.NewEntry()
+	w.search.SetPlaceHolder("Search phone, email or account id (Ctrl+F)")
+	w.search.OnChanged = w.onSearchChanged
+	w.search.OnSubmitted = func(string) { w.onSearch() }
+	w.searchHint = widget.NewLabel("The caller's country applies to phone numbers typed without +.")
+	w.searchHint.Truncation = fyne.TextTruncateEllipsis
+	go_ := widget.NewButtonWithIcon("Search", theme.SearchIcon(), w.onSearch)
+
+	who := widget.NewLabel(fmt.Sprintf("%s · %s", w.agent.Name, w.agent.Role))
+	w.online = badge("online", widget.SuccessImportance)
+	auditButton := widget.NewButtonWithIcon("Audit", theme.ListIcon(), w.showAudit)
+	casesButton := widget.NewButtonWithIcon("Cases", theme.FolderOpenIcon(), w.showCases)
+	right := []fyne.CanvasObject{w.approvals.button, casesButton, auditButton, who}
+	if w.cfg.Demo {
+		right = append(right, badge("DEMO MODE", widget.WarningImportance))
+	}
+	right = append(right, w.online)
+	if w.cfg.OnSettings != nil {
+		right = append(right, widget.NewButtonWithIcon("Settings", theme.SettingsIcon(), w.cfg.OnSettings))
+	}
+	right = append(right, widget.NewButtonWithIcon("Sign out", theme.LogoutIcon(), w.onSignOut))
+
+	// Wide enough for "United Kingdom (+44)" so the picked country stays readable.
+	regionBox := container.NewGridWrap(fyne.NewSize(13*theme.TextSize(), w.region.button.MinSize().Height), w.region.button)
+	// The field keeps room for a number or a short email when the window is
+	// at its smallest (a border gives its middle only what is left), and the
+	// top bar still fits 1280 units with the Settings button.
+	searchRow := newBorder(nil, nil, regionBox, go_, atLeast(w.search, fyne.NewSize(12*theme.TextSize(), 0)))
+	bar := newBorder(nil, nil, nil, container.NewHBox(right...), searchRow)
+	return container.NewVBox(bar, w.searchHint, widget.NewSeparator())
+}
+
+// notice tells the agent what an action did, above the account. UI thread.
+func (w *workspace) notice(text string) {
+	w.banner.SetText(text)
+	w.banner.Show()
+}
