@@ -68,14 +68,15 @@ type activityActions interface {
 // way from a flagged login to removing its device or signing out everywhere.
 type activityPanel struct {
 	src activitySource
-	// loc is read by load off the UI thread, so it is swapped atomically.
-	loc     atomic.Pointer[geo.Locator]
+	// loc placed the events on screen (the account state's locator when they
+	// loaded); a new speed bound re-analyses with it. UI thread.
+	loc     *geo.Locator
 	ls      *loadState
 	actions activityActions
 	win     fyne.Window
 	now     func() time.Time
-	// background runs work off the UI thread; tests make it synchronous.
-	background func(func())
+	// run runs background work: the workspace's runner.
+	run func(job)
 	// maxSpeedBits is the impossible-travel bound in km/h as float64 bits (0:
 	// the service default); atomic because refresh reads it off the UI thread.
 	maxSpeedBits atomic.Uint64
@@ -107,9 +108,9 @@ type activityPanel struct {
 
 func newActivityPanel(src activitySource, loc *geo.Locator, actions activityActions, win fyne.Window) *activityPanel {
 	p := &activityPanel{src: src, actions: actions, win: win, now: time.Now,
-		background: func(f func()) { go f() }, ls: newLoadState("Login activity")}
+		ls: newLoadState("Login activity"), loc: loc}
+	p.run = runDetached
 	p.ls.timeout = activityTimeout
-	p.loc.Store(loc)
 	p.table = textTable(activityColumns, []float32{15, 10, 13, 15, 10, 11, 17, 10},
 		func() int { return len(p.rows) }, p.updateCell)
 	p.table.OnSelected = func(id widget.TableCellID) {
@@ -195,7 +196,7 @@ func (p *activityPanel) build() fyne.CanvasObject {
 // setLocator places logins with another database from now on (Settings
 // changed); the next load uses it. UI thread.
 func (p *activityPanel) setLocator(loc *geo.Locator) {
-	p.loc.Store(loc)
+	p.loc = loc
 	p.demoNote.Hidden = loc == nil || !loc.Demo()
 	p.demoNote.Refresh()
 }
@@ -239,20 +240,19 @@ func (p *activityPanel) onMaxSpeedChanged(text string) {
 	}
 	v, _ := strconv.ParseFloat(strings.TrimSpace(text), 64)
 	p.maxSpeedBits.Store(math.Float64bits(v))
-	acct, raw, loc := p.acct, p.raw, p.loc.Load()
+	acct, raw, loc := p.acct, p.raw, p.loc
 	if acct == nil || raw == nil {
 		return
 	}
 	opts := logins.Options{MaxSpeedKMH: v, Now: p.now()}
-	p.background(func() {
-		analysed := logins.Analyze(raw, loc, opts)
-		fyne.Do(func() {
-			if p.acct == nil || p.acct.ID != acct.ID || p.maxSpeedKMH() != v {
-				return // superseded
-			}
+	var analysed []logins.Event
+	p.run(job{name: "re-flag logins", local: true,
+		wanted: func() bool { return p.acct != nil && p.acct.ID == acct.ID && p.maxSpeedKMH() == v },
+		work:   func(context.Context) error { analysed = logins.Analyze(raw, loc, opts); return nil },
+		done: func(error) {
 			p.all = analysed
 			p.applyFilters()
-		})
+		},
 	})
 }
 
@@ -272,8 +272,9 @@ func (p *activityPanel) load(ctx context.Context, acct accountView) (func(), err
 		trusted[d.ID] = true
 	}
 	zone := customerZone(acct.TimeZone)
-	analysed := logins.Analyze(events, p.loc.Load(), logins.Options{MaxSpeedKMH: p.maxSpeedKMH(), Now: p.now()})
+	analysed := logins.Analyze(events, acct.loc, logins.Options{MaxSpeedKMH: p.maxSpeedKMH(), Now: p.now()})
 	return func() {
+		p.loc = acct.loc
 		p.customerZone = zone
 		p.raw = events
 		p.all = analysed

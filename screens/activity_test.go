@@ -323,7 +323,7 @@ func BenchmarkActivityRefresh10k(b *testing.B) {
 
 func TestActivitySpeedBoundReflags(t *testing.T) {
 	p, _, _ := activityFixture(t)
-	p.background = func(f func()) { f() }
+	p.run = runInline
 	flags := colOf(t, "Flags")
 	lagosFlags := func() string {
 		for r := len(p.rows) - 1; r >= 0; r-- { // oldest first: the first Lagos login

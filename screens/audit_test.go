@@ -113,7 +113,7 @@ func TestAuditScreenVerifiesTheLocalChain(t *testing.T) {
 	for _, q := range []string{"acc_1014", "acc_1002", "acc_1005"} {
 		search(t, u, "US", q)
 	}
-	ws.sendChainHead()
+	_ = ws.sendChainHead(context.Background())
 	ws.showAudit()
 	test.Tap(ws.audit.verify)
 	got := ws.audit.verdict.Text

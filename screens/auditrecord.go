@@ -17,13 +17,16 @@ func (w *workspace) record(action, accountID, caseID, detail string) {
 		return
 	}
 	e := cache.AuditEntry{At: w.cfg.now().UTC(), AgentID: w.agent.ID, Action: action, AccountID: accountID, CaseID: caseID, Detail: detail}
-	w.cfg.goAsync(func() {
-		if _, err := store.Append(e); err != nil {
-			return
-		}
-		if n, _ := store.Head(); n%chainHeadEvery == 0 {
-			w.sendChainHead()
-		}
+	w.run.run(job{name: "record " + action,
+		work: func(ctx context.Context) error {
+			if _, err := store.Append(e); err != nil {
+				return nil // the cache's fault, not the backend's
+			}
+			if n, _ := store.Head(); n%chainHeadEvery == 0 {
+				return w.sendChainHead(ctx)
+			}
+			return nil
+		},
 	})
 }
 
@@ -32,16 +35,15 @@ const chainHeadEvery = 20
 
 // sendChainHead records the local audit chain's head on the backend. I/O: off
 // the UI thread; a failure is retried at the next head.
-func (w *workspace) sendChainHead() {
+func (w *workspace) sendChainHead(ctx context.Context) error {
 	store := w.cfg.Cache
 	if store == nil || w.cfg.ConsoleID == "" {
-		return
+		return nil
 	}
 	n, hash := store.Head()
 	if n == 0 {
-		return
+		return nil
 	}
-	ctx, cancel := context.WithTimeout(context.Background(), backendTimeout)
-	defer cancel()
-	_, _ = w.api.RecordChainHead(ctx, data.ChainHeadRequest{ConsoleID: w.cfg.ConsoleID, Count: int64(n), Hash: hash})
+	_, err := w.api.RecordChainHead(ctx, data.ChainHeadRequest{ConsoleID: w.cfg.ConsoleID, Count: int64(n), Hash: hash})
+	return err
 }

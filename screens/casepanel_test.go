@@ -186,20 +186,6 @@ func (f *flakyBackend) SignIn(ctx context.Context, user, pass string) (data.Sess
 	return f.API.SignIn(ctx, user, pass)
 }
 
-func (f *flakyBackend) Cases(ctx context.Context, q client.CaseQuery) ([]data.Case, error) {
-	if err := f.fail(); err != nil {
-		return nil, err
-	}
-	return f.API.Cases(ctx, q)
-}
-
-func (f *flakyBackend) AddNote(ctx context.Context, id string, n data.Note) (data.Case, error) {
-	if err := f.fail(); err != nil {
-		return data.Case{}, err
-	}
-	return f.API.AddNote(ctx, id, n)
-}
-
 func TestOfflineReviewFromSignInAndSyncAfterSigningInAgain(t *testing.T) {
 	srv := backendtest.New(t)
 	store, _ := openTestCache(t)

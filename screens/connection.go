@@ -17,10 +17,10 @@ import (
 const (
 	// watchEvery is how often the console looks whether the backend was
 	// heard from lately.
-	watchEvery = 2 * time.Second
+	watchEvery = 3 * time.Second
 	// idleCheck is how long the console stays without an answer before it
 	// asks the backend itself.
-	idleCheck = 10 * time.Second
+	idleCheck = 9 * time.Second
 	// checkTimeout bounds the light check: idleCheck + watchEvery +
 	// checkTimeout is at most 15 s from the last answer to "offline".
 	checkTimeout = 3 * time.Second

@@ -93,7 +93,7 @@ func (p *devicesPanel) load(ctx context.Context, acct accountView) (func(), erro
 		return nil, err
 	}
 	// Where each device was last: its last IP, located off the UI thread.
-	loc := p.w.activity.loc.Load()
+	loc := acct.loc
 	places := make([]string, len(rows))
 	for i, d := range rows {
 		if loc != nil && d.LastIP != "" {

@@ -112,7 +112,11 @@ func showLoad(st *loadState, show func(), err error) {
 // the workspace uses startLoad). It returns the load's error.
 func loadNow(ctx context.Context, p panel, acct data.Account) error {
 	p.loadState().loading()
-	show, err := p.load(ctx, accountView{Account: acct})
+	v := accountView{Account: acct}
+	if a, ok := p.(*activityPanel); ok {
+		v.loc = a.loc // the locator the test built it with
+	}
+	show, err := p.load(ctx, v)
 	showLoad(p.loadState(), show, err)
 	return err
 }

@@ -179,3 +179,14 @@ func ResetUIHold() {
 	uiHolds.samples, uiHolds.max, uiHolds.longest = nil, 0, ""
 	uiHolds.mu.Unlock()
 }
+
+// runDetached runs j on a goroutine of its own, for a panel used without a
+// workspace (its tests and benchmarks): no timeout beyond backendTimeout, no
+// connection state.
+func runDetached(j job) { newRunner(Config{}).run(j) }
+
+// newRunner is a runner for work outside a workspace (the sign-in form, the
+// settings dialog): cfg's background and clock, and no connection state.
+func newRunner(cfg Config) *runner {
+	return &runner{ctx: context.Background(), bg: cfg.goAsync, after: cfg.after}
+}

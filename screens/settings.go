@@ -1,10 +1,12 @@
 package screens
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -32,13 +34,8 @@ type SettingsForm struct {
 	Background func(func())
 }
 
-func (f SettingsForm) goAsync(fn func()) {
-	if f.Background != nil {
-		f.Background(fn)
-		return
-	}
-	go fn()
-}
+// runner runs the dialog's background work (runner.go).
+func (f SettingsForm) runner() *runner { return newRunner(Config{Background: f.Background}) }
 
 // settingsDialog is the open settings dialog and its fields.
 type settingsDialog struct {
@@ -77,15 +74,14 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 		return checkErr
 	}
 	geoEntry.OnChanged = func(text string) {
-		f.goAsync(func() {
-			err := checkGeoPaths(f.CheckGeoDB, splitLines(text))
-			fyne.Do(func() {
-				if geoEntry.Text != text {
-					return // typed on meanwhile; a newer check is coming
-				}
+		var err error
+		f.runner().run(job{name: "check geolocation files", local: true,
+			wanted: func() bool { return geoEntry.Text == text }, // else a newer check is coming
+			work:   func(context.Context) error { err = checkGeoPaths(f.CheckGeoDB, splitLines(text)); return nil },
+			done: func(error) {
 				checkedText, checkErr = text, err
 				_ = geoEntry.Validate()
-			})
+			},
 		})
 	}
 	geoEntry.OnChanged(geoEntry.Text)
@@ -104,15 +100,16 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 			return
 		}
 		purged.SetText("Purging…")
-		f.goAsync(func() {
-			n, err := f.Purge(days)
-			fyne.Do(func() {
+		var n int
+		f.runner().run(job{name: "purge resolved cases", local: true, timeout: time.Minute,
+			work: func(context.Context) (err error) { n, err = f.Purge(days); return err },
+			done: func(err error) {
 				if err != nil {
 					purged.SetText("Not purged: " + Explain(err))
 					return
 				}
 				purged.SetText(fmt.Sprintf("%d resolved case%s older than %d days removed, with their notes and index entries.", n, plural(n), days))
-			})
+			},
 		})
 	})
 	if f.Purge == nil {

@@ -56,33 +56,32 @@ func (w *workspace) buildLeft() fyne.CanvasObject {
 	lists := container.NewGridWithRows(2,
 		newBorder(container.NewVBox(cases, w.casesNote), nil, nil, nil, w.caseList),
 		newBorder(container.NewVBox(widget.NewSeparator(), title), nil, nil, nil, w.recentList))
-	w.cfg.goAsync(func() { w.loadCases(w.ctx) })
 	return lists
 }
 
-// loadCases fetches the agent's open cases for the left column. I/O: off the UI
-// thread.
-func (w *workspace) loadCases(ctx context.Context) {
-	ctx, cancel := context.WithTimeout(ctx, backendTimeout)
-	defer cancel()
-	cases, err := w.api.Cases(ctx, client.CaseQuery{AgentID: w.agent.ID, Status: data.CaseOpen})
-	fyne.Do(func() {
-		switch {
-		case err != nil:
-			w.casesNote.SetText("Cases could not be loaded: " + Explain(err))
-		case len(cases) == 0:
-			w.casesNote.SetText("No open cases.")
-		default:
-			w.casesNote.SetText(fmt.Sprintf("%d open", len(cases)))
-		}
-		w.cases = cases
-		w.caseList.Refresh()
-	})
-}
-
-// reloadCases loads the left column's open cases again. UI thread.
+// reloadCases loads the left column's open cases: at the start, after a
+// case changed, and when the backend answers again. UI thread.
 func (w *workspace) reloadCases() {
-	w.cfg.goAsync(func() { w.loadCases(w.ctx) })
+	var cases []data.Case
+	w.run.run(job{name: "load open cases", wanted: w.casesGen.next(),
+		work: func(ctx context.Context) (err error) {
+			cases, err = w.api.Cases(ctx, client.CaseQuery{AgentID: w.agent.ID, Status: data.CaseOpen})
+			return err
+		},
+		done: func(err error) {
+			switch {
+			case err != nil:
+				w.casesNote.SetText("Cases could not be loaded: " + Explain(err))
+				return // the list keeps what it showed
+			case len(cases) == 0:
+				w.casesNote.SetText("No open cases.")
+			default:
+				w.casesNote.SetText(fmt.Sprintf("%d open", len(cases)))
+			}
+			w.cases = cases
+			w.caseList.Refresh()
+		},
+	})
 }
 
 // statusWords names a case status for people.

@@ -157,16 +157,17 @@ func (s *signInScreen) onSubmit() {
 	s.progress.Show()
 	s.progress.Start()
 	s.status.Hide()
-	s.cfg.goAsync(func() { s.signIn(context.Background(), user, pass) })
+	var sess data.Session
+	api := s.api
+	newRunner(s.cfg).run(job{name: "sign in", timeout: 10 * time.Second,
+		work: func(ctx context.Context) (err error) { sess, err = api.SignIn(ctx, user, pass); return err },
+		done: func(err error) { s.signedIn(user, pass, sess, err) },
+	})
 }
 
-// signIn asks the backend and shows the outcome. It does I/O: call it off the
-// UI thread (tests call it directly).
-func (s *signInScreen) signIn(ctx context.Context, user, pass string) {
-	ctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	sess, err := s.api.SignIn(ctx, user, pass)
-	fyne.Do(func() {
+// signedIn shows the outcome of a sign-in. UI thread.
+func (s *signInScreen) signedIn(user, pass string, sess data.Session, err error) {
+	{
 		s.progress.Stop()
 		s.progress.Hide()
 		s.submit.Enable()
@@ -183,7 +184,7 @@ func (s *signInScreen) signIn(ctx context.Context, user, pass string) {
 		s.retryDelay = 0
 		s.retryGen++ // no retry of this sign-in is pending any more
 		s.onSignedIn(sess)
-	})
+	}
 }
 
 // retryLater signs in again after a growing delay while the backend cannot
@@ -197,12 +198,10 @@ func (s *signInScreen) retryLater(user, pass string) {
 	}
 	delay := s.retryDelay
 	s.retryDelay = min(2*s.retryDelay, maxRetry)
-	s.cfg.after(delay, func() {
-		fyne.Do(func() {
-			if gen != s.retryGen || s.user.Text != user || s.pass.Text != pass || s.submit.Disabled() || s.left {
-				return
-			}
-			s.onSubmit()
-		})
+	newRunner(s.cfg).later(delay, "sign-in retry", func() {
+		if gen != s.retryGen || s.user.Text != user || s.pass.Text != pass || s.submit.Disabled() || s.left {
+			return
+		}
+		s.onSubmit()
 	})
 }

@@ -211,14 +211,15 @@ func (u *UI) offerOffline() {
 	if store == nil {
 		return
 	}
-	u.cfg.goAsync(func() {
-		last, err := store.LastAgent()
-		fyne.Do(func() {
+	var last cache.LastAgent
+	newRunner(u.cfg).run(job{name: "read who signed in last", local: true,
+		work: func(context.Context) (err error) { last, err = store.LastAgent(); return err },
+		done: func(err error) {
 			if err == nil && last.ID != "" && u.work == nil {
 				agent := data.Agent{ID: last.ID, Username: last.Username, Name: last.Name, Role: last.Role}
 				u.signIn.offerOffline(agent, func() { u.openOffline(agent) })
 			}
-		})
+		},
 	})
 }
 
@@ -315,12 +316,12 @@ func (u *UI) endSession() {
 		return
 	}
 	work := u.work
-	u.cfg.goAsync(func() {
-		if work != nil && !work.offlineReview {
-			work.sendChainHead() // at sign-out, so a tail cut later is found
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = api.SignOut(ctx)
+	newRunner(u.cfg).run(job{name: "sign out", timeout: 5 * time.Second,
+		work: func(ctx context.Context) error {
+			if work != nil && !work.offlineReview {
+				_ = work.sendChainHead(ctx) // at sign-out, so a tail cut later is found
+			}
+			return api.SignOut(ctx)
+		},
 	})
 }

@@ -116,6 +116,7 @@ type workspace struct {
 	// resends are the resends whose answers were lost, by account id.
 	resends     map[string]*pendingResend
 	statusGen   generation
+	casesGen    generation // the left column's open cases
 	syncing     bool
 	sentOffline int
 	// offlineReview: opened from the sign-in screen without a backend, on the
@@ -157,7 +158,7 @@ func (w *workspace) build() fyne.CanvasObject {
 	w.phone = newPhoneCheckPanel(w.api)
 	w.activity = newActivityPanel(w.api, w.cfg.Locator, w, w.win)
 	// The tabs share the window's clock and background runner.
-	w.activity.background, w.activity.now = w.cfg.goAsync, w.cfg.now
+	w.activity.run, w.activity.now = w.run.run, w.cfg.now
 	w.phone.now = w.cfg.now
 	w.codes = newCodesPanel(w.api, w)
 	w.casePanel = newCasePanel(w)
@@ -226,6 +227,7 @@ func (w *workspace) build() fyne.CanvasObject {
 	w.installShortcuts()
 	statusBar := newBorder(nil, nil, toggle, nil, w.status)
 	w.approvals.poll()
+	w.reloadCases()
 	// The Codes tab's allowance and Resend follow the one connection state.
 	w.onConnection(func(bool) { w.codes.showAllowance() })
 	w.watch()

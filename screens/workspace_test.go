@@ -373,6 +373,79 @@ func (f *flakyBackend) SearchAccounts(ctx context.Context, q client.AccountQuery
 	return f.API.SearchAccounts(ctx, q)
 }
 
+// The rest of what a gone backend fails: every call the console makes by
+// itself (polls, the open cases, the outbox) must see it gone too.
+
+func (f *flakyBackend) ListApprovals(ctx context.Context, q client.ApprovalQuery) ([]data.Approval, error) {
+	if err := f.fail(); err != nil {
+		return nil, err
+	}
+	return f.API.ListApprovals(ctx, q)
+}
+
+func (f *flakyBackend) PendingApprovals(ctx context.Context) (int, error) {
+	if err := f.fail(); err != nil {
+		return 0, err
+	}
+	return f.API.PendingApprovals(ctx)
+}
+
+func (f *flakyBackend) Cases(ctx context.Context, q client.CaseQuery) ([]data.Case, error) {
+	if err := f.fail(); err != nil {
+		return nil, err
+	}
+	return f.API.Cases(ctx, q)
+}
+
+func (f *flakyBackend) Case(ctx context.Context, caseID string) (data.Case, error) {
+	if err := f.fail(); err != nil {
+		return data.Case{}, err
+	}
+	return f.API.Case(ctx, caseID)
+}
+
+func (f *flakyBackend) AddNote(ctx context.Context, caseID string, note data.Note) (data.Case, error) {
+	if err := f.fail(); err != nil {
+		return data.Case{}, err
+	}
+	return f.API.AddNote(ctx, caseID, note)
+}
+
+func (f *flakyBackend) UpdateCase(ctx context.Context, caseID string, patch data.CasePatch) (data.Case, error) {
+	if err := f.fail(); err != nil {
+		return data.Case{}, err
+	}
+	return f.API.UpdateCase(ctx, caseID, patch)
+}
+
+func (f *flakyBackend) RateLimits(ctx context.Context, accountID string) (data.RateLimits, error) {
+	if err := f.fail(); err != nil {
+		return data.RateLimits{}, err
+	}
+	return f.API.RateLimits(ctx, accountID)
+}
+
+func (f *flakyBackend) TrustedDevices(ctx context.Context, accountID string) ([]data.TrustedDevice, error) {
+	if err := f.fail(); err != nil {
+		return nil, err
+	}
+	return f.API.TrustedDevices(ctx, accountID)
+}
+
+func (f *flakyBackend) Resend(ctx context.Context, accountID string, req data.ResendRequest, key string) (data.ResendResult, error) {
+	if err := f.fail(); err != nil {
+		return data.ResendResult{}, err
+	}
+	return f.API.Resend(ctx, accountID, req, key)
+}
+
+func (f *flakyBackend) RecordChainHead(ctx context.Context, head data.ChainHeadRequest) (data.ChainHead, error) {
+	if err := f.fail(); err != nil {
+		return data.ChainHead{}, err
+	}
+	return f.API.RecordChainHead(ctx, head)
+}
+
 // timers holds the console's pending timers so a test fires them when it says.
 type timers struct{ pending []timer }
 
@@ -387,7 +460,7 @@ func (ts *timers) after(d time.Duration, f func()) { ts.pending = append(ts.pend
 func (ts *timers) retries() []time.Duration {
 	var ds []time.Duration
 	for _, t := range ts.pending {
-		if t.d != approvalsPoll && t.d != searchingAfter {
+		if t.d != approvalsPoll && t.d != searchingAfter && t.d != watchEvery {
 			ds = append(ds, t.d)
 		}
 	}
@@ -631,5 +704,17 @@ func TestSlowSearchShowsProgressQuickOneDoesNot(t *testing.T) {
 	}
 	if ws.account == nil || ws.account.ID != "acc_1005" || strings.Contains(ws.searchHint.Text, "searching") {
 		t.Errorf("after the slow search: account %v, hint %q", ws.account, ws.searchHint.Text)
+	}
+}
+
+// runInline runs a job on the calling goroutine, work then done: a panel's
+// background work made synchronous for a test of the panel on its own.
+func runInline(j job) {
+	var err error
+	if j.work != nil {
+		err = j.work(context.Background())
+	}
+	if (j.wanted == nil || j.wanted()) && j.done != nil {
+		j.done(err)
 	}
 }
