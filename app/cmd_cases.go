@@ -16,6 +16,7 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/data/cache"
+	"verifydesk/services/cases"
 )
 
 // runCases is `verifydesk cases list|search|show|export`: the local case cache
@@ -239,7 +240,7 @@ func runCasesShow(args []string, std Stdio) int {
 	w := std.Out
 	cs := rec.Case
 	fmt.Fprintf(w, "Case %s: %s, %s (version %d)\n", clean(cs.ID), clean(cs.Status), clean(cs.Category), cs.Version)
-	fmt.Fprintf(w, "  account  %s\n  agent    %s\n  channel  %s\n  contact  %s\n", clean(cs.AccountID), clean(cs.AgentID), clean(cs.Channel), clean(maskContact(cs.CustomerContact)))
+	fmt.Fprintf(w, "  account  %s\n  agent    %s\n  channel  %s\n  contact  %s\n", clean(cs.AccountID), clean(cs.AgentID), clean(cs.Channel), clean(cases.MaskContact(cs.CustomerContact)))
 	fmt.Fprintf(w, "  created  %s\n  updated  %s\n", stamp(cs.CreatedAt), stamp(cs.UpdatedAt))
 	if rec.CachedAt.IsZero() {
 		fmt.Fprintln(w, "  cached   never from the backend")
@@ -257,7 +258,7 @@ func runCasesShow(args []string, std Stdio) int {
 	}
 	e := cs.Escalation
 	fmt.Fprintln(w, "Escalation:")
-	for _, f := range [][2]string{{"region", e.Region}, {"phone", maskContact(e.Phone)}, {"app", e.App}, {"app version", e.AppVersion},
+	for _, f := range [][2]string{{"region", e.Region}, {"phone", cases.MaskContact(e.Phone)}, {"app", e.App}, {"app version", e.AppVersion},
 		{"phone model", e.PhoneModel}, {"OS version", e.OSVersion}, {"steps tried", e.StepsTried}, {"app logs", e.AppLogs}} {
 		if f[1] != "" {
 			fmt.Fprintf(w, "  %-12s %s\n", f[0], clean(f[1]))
@@ -374,8 +375,8 @@ type caseExport struct {
 // package of services/cases (Markdown and JSON) replaces it.
 func exportCase(dir string, rec cache.CaseRecord, snap *cache.Snapshot) (string, error) {
 	cs := rec.Case
-	cs.CustomerContact = maskContact(cs.CustomerContact)
-	cs.Escalation.Phone = maskContact(cs.Escalation.Phone)
+	cs.CustomerContact = cases.MaskContact(cs.CustomerContact)
+	cs.Escalation.Phone = cases.MaskContact(cs.Escalation.Phone)
 	body, err := json.MarshalIndent(caseExport{Format: "verifydesk-case-v1", ExportedAt: time.Now().UTC(), Case: cs,
 		CachedAt: rec.CachedAt, Queued: rec.Queued, Attachments: rec.Attachments, Snapshot: snap}, "", "  ")
 	if err != nil {
@@ -398,25 +399,4 @@ func safeFileName(s string) string {
 		}
 		return '_'
 	}, s)
-}
-
-// maskContact masks a phone number or email the way the backend's answers do:
-// "+886 9** *** 456" (the first digits and the last three kept) and
-// "m***@example.com". Anything else is masked whole.
-func maskContact(s string) string {
-	s = strings.TrimSpace(s)
-	if s == "" {
-		return ""
-	}
-	if e, ok := cache.NormalizeEmail(s); ok {
-		at := strings.LastIndexByte(e, '@')
-		first, _ := utf8.DecodeRuneInString(e) // a whole character, never a byte of one
-		return string(first) + "***" + e[at:]
-	}
-	if p, ok := cache.NormalizePhone(s); ok {
-		digits := p[1:]
-		keep := min(3, len(digits)-4)
-		return "+" + digits[:keep] + " " + strings.Repeat("*", len(digits)-keep-3) + digits[len(digits)-3:]
-	}
-	return "***"
 }

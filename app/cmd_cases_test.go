@@ -220,14 +220,3 @@ func TestHelpListsCasesAndAudit(t *testing.T) {
 		t.Errorf("help: %d\n%s", code, out.String())
 	}
 }
-
-func TestMaskContact(t *testing.T) {
-	for in, want := range map[string]string{
-		"+886936123456": "+886 ******456", "+44 7700 900123": "+447 ******123", "Chen.Mei@Example.com": "c***@example.com",
-		"": "", "0936123456": "***", "+1234567": "+123 *567",
-	} {
-		if got := maskContact(in); got != want {
-			t.Errorf("maskContact(%q) = %q, want %q", in, got, want)
-		}
-	}
-}

@@ -10,6 +10,8 @@ import (
 	"time"
 	"unicode/utf8"
 
+	"verifydesk/services/cases"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 )
@@ -206,12 +208,12 @@ func FuzzCasesMaskContact(f *testing.F) {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		m := maskContact(s)
+		m := cases.MaskContact(s)
 		if utf8.ValidString(s) && !utf8.ValidString(m) {
-			t.Errorf("maskContact(%q) = %q cuts a character", s, m)
+			t.Errorf("MaskContact(%q) = %q cuts a character", s, m)
 		}
 		if t2 := strings.TrimSpace(s); len(t2) > 5 && strings.Contains(m, t2) {
-			t.Errorf("maskContact(%q) = %q shows it whole", s, m)
+			t.Errorf("MaskContact(%q) = %q shows it whole", s, m)
 		}
 	})
 }

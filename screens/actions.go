@@ -15,6 +15,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
+	"verifydesk/services/cases"
 	"verifydesk/services/client"
 	"verifydesk/services/phone"
 )
@@ -91,7 +92,7 @@ func (w *workspace) changeContactAction(acct *data.Account, field, v string) sen
 	}
 	return sensitiveAction{
 		action:  action,
-		title:   "Change the " + field + " to " + maskContact(v),
+		title:   "Change the " + field + " to " + cases.MaskContact(v),
 		explain: actionConsequence(action),
 		params:  map[string]string{param: v},
 		run: func(ctx context.Context, auth client.ActionAuth) (data.ActionResult, error) {

@@ -396,9 +396,9 @@ func actionTitle(action string, params map[string]string) string {
 	case data.ActionDisable2FA:
 		return "turn two-step verification off"
 	case data.ActionChangePhone:
-		return "change the phone number to " + maskContact(params["new_phone"])
+		return "change the phone number to " + cases.MaskContact(params["new_phone"])
 	case data.ActionChangeEmail:
-		return "change the email to " + maskContact(params["new_email"])
+		return "change the email to " + cases.MaskContact(params["new_email"])
 	}
 	return strings.ReplaceAll(action, "_", " ")
 }
@@ -419,4 +419,3 @@ func actionConsequence(action string) string {
 }
 
 // maskContact hides most of a phone number or email typed by an agent.
-func maskContact(s string) string { return cases.MaskContact(s) }

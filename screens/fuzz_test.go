@@ -6,6 +6,7 @@ import (
 	"unicode/utf8"
 
 	"verifydesk/data"
+	"verifydesk/services/cases"
 )
 
 // FuzzParseQuery gives the search box's parser whatever an agent can type or
@@ -83,7 +84,7 @@ func FuzzWordsOfOutsideText(f *testing.F) {
 	f.Fuzz(func(t *testing.T, s, action string) {
 		valid := utf8.ValidString(s)
 		out := map[string]string{
-			"maskContact": maskContact(s),
+			"maskContact": cases.MaskContact(s),
 			"shortID":     shortID(s),
 			"actionTitle": actionTitle(action, map[string]string{"new_email": s, "new_phone": s, "device_id": s, "device_name": s}),
 		}
@@ -92,8 +93,8 @@ func FuzzWordsOfOutsideText(f *testing.F) {
 				t.Errorf("%s of %q cuts a character: %q", name, s, v)
 			}
 		}
-		if m := maskContact(s); len(strings.TrimSpace(s)) > 5 && strings.Contains(s, m) && !strings.Contains(m, "*") {
-			t.Errorf("maskContact(%q) = %q hides nothing", s, m)
+		if m := cases.MaskContact(s); len(strings.TrimSpace(s)) > 5 && strings.Contains(s, m) && !strings.Contains(m, "*") {
+			t.Errorf("cases.MaskContact(%q) = %q hides nothing", s, m)
 		}
 	})
 }

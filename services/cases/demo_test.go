@@ -140,3 +140,20 @@ func stamp(t time.Time) string { return t.UTC().Format("2 Jan 15:04 UTC") }
 
 // testTime is the fixed moment of the tests that need no backend.
 var testTime = time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+
+// TestMaskContactIsTheBackendsMask: a number the console masks itself (a
+// contact typed by the agent, a cached case, an export) reads exactly as the
+// backend's own mask of the same number, so one case masks the same in the
+// window, the CLI and the exports.
+func TestMaskContactIsTheBackendsMask(t *testing.T) {
+	d := newDemo(t)
+	for _, e164 := range []string{"+447911123456", "+8860936123456", "+4915123456789", "+16502530000"} {
+		accts, err := d.c.SearchAccounts(ctx(t), client.AccountQuery{Phone: e164})
+		if err != nil || len(accts) == 0 {
+			t.Fatalf("search %s: %v %v", e164, accts, err)
+		}
+		if got, want := cases.MaskContact(e164), accts[0].PhoneMasked; got != want {
+			t.Errorf("MaskContact(%s) = %q, the backend masks it %q", e164, got, want)
+		}
+	}
+}

@@ -145,12 +145,8 @@ func (m *masker) phoneValue(s string) string {
 	if !m.phones || s == "" || strings.Contains(s, "*") {
 		return s
 	}
-	// A number written with its country code, in any layout, is masked the
-	// backend's way; anything else keeps its layout with the digits starred.
-	if t := strings.TrimSpace(s); strings.HasPrefix(t, "+") && strings.Trim(t, "0123456789+ -.()/") == "" {
-		if n, err := phonenumbers.Parse(t, ""); err == nil && len(phonenumbers.GetNationalSignificantNumber(n)) >= 4 {
-			return maskE164(n.GetCountryCode(), phonenumbers.GetNationalSignificantNumber(n))
-		}
+	if looksLikePhone(s) {
+		return maskPhone(strings.TrimSpace(s))
 	}
 	return maskDigits(s)
 }
@@ -218,15 +214,17 @@ func digitsOf(s string) string {
 }
 
 // maskDigits keeps the last three digits and stars the others, leaving
-// everything else in place: "0936 123 456" -> "**** *** 456".
+// everything else in place: "0936 123 456" -> "**** *** 456". A short number
+// keeps at most a third of its digits, so something is always hidden.
 func maskDigits(s string) string {
 	n := len(digitsOf(s))
+	keep := min(3, n/3)
 	b := []byte(s)
 	seen := 0
 	for i := range b {
 		if b[i] >= '0' && b[i] <= '9' {
 			seen++
-			if seen <= n-3 {
+			if seen <= n-keep {
 				b[i] = '*'
 			}
 		}

@@ -1,6 +1,7 @@
 package cases
 
 import (
+	"strings"
 	"testing"
 	"unicode/utf8"
 )
@@ -9,8 +10,14 @@ func TestMaskContact(t *testing.T) {
 	for in, want := range map[string]string{
 		"emily.new@example.com": "e***@example.com",
 		"王芳@example.cn":         "王***@example.cn",
-		"+447911123456":         "+44*******456",
-		"12345":                 "*****",
+		"Chen.Mei@Example.com":  "C***@example.com",
+		"+447911123456":         "+44 7*** *** 456",
+		"+44 7911 123456":       "+44 7*** *** 456",
+		"+886936123456":         "+886 9** *** 456",
+		"0936 123 456":          "**** *** 456",
+		"123456":                "****56",
+		"12345":                 "***",
+		"call me":               "***",
 		"":                      "",
 	} {
 		if got := MaskContact(in); got != want {
@@ -27,6 +34,9 @@ func FuzzMaskContact(f *testing.F) {
 		got := MaskContact(s)
 		if utf8.ValidString(s) && !utf8.ValidString(got) {
 			t.Fatalf("MaskContact(%q) = %q cuts a character", s, got)
+		}
+		if t2 := strings.TrimSpace(s); len(t2) > 5 && !strings.Contains(t2, "*") && strings.Contains(got, t2) {
+			t.Fatalf("MaskContact(%q) = %q shows it whole", s, got)
 		}
 	})
 }
