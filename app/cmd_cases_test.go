@@ -106,7 +106,7 @@ func TestCasesListSearchShow(t *testing.T) {
 		t.Fatalf("show: %d %s", code, errOut)
 	}
 	for _, want := range []string{"Case c-1: open, sms_never_arrives", "[done] Check signal", cliNote, "written offline",
-		"1 change(s) queued", "Snapshot taken", "+886 ******456"} {
+		"1 change(s) queued", "Snapshot taken", "+886 9** *** 456"} {
 		if !strings.Contains(out, want) {
 			t.Errorf("show lacks %q:\n%s", want, out)
 		}
@@ -139,7 +139,7 @@ func TestCasesExport(t *testing.T) {
 		t.Fatal(err)
 	}
 	if got.Case.ID != "c-1" || len(got.Case.Notes) != 2 || got.Queued != 1 || got.Snapshot == nil ||
-		got.Case.CustomerContact != "+886 ******456" || got.Case.Escalation.Phone != "+886 ******456" {
+		got.Case.CustomerContact != "+886 9** *** 456" || got.Case.Escalation.Phone != "+886 9** *** 456" {
 		t.Errorf("exported %+v", got)
 	}
 	for _, secret := range []string{"936123456", cliEmail} {

@@ -67,9 +67,17 @@ func serveProbe(c *console) {
 	mux.HandleFunc("GET /uihold", func(w http.ResponseWriter, r *http.Request) {
 		if r.URL.Query().Get("reset") != "" {
 			maxHold.Store(0) // from now: the window's own start is not a handler's hold
+			screens.ResetUIHold()
 		}
+		own := screens.UIHold()
 		w.Header().Set("Content-Type", "application/json")
-		_ = json.NewEncoder(w).Encode(map[string]int64{"max_ms": maxHold.Load() / int64(time.Millisecond)})
+		_ = json.NewEncoder(w).Encode(map[string]any{
+			"max_ms":      maxHold.Load() / int64(time.Millisecond), // the heartbeat's bound, frames included
+			"own_max_us":  own.Max.Microseconds(),                   // our own code in handlers and callbacks
+			"own_p99_us":  own.P99.Microseconds(),
+			"own_count":   own.Count,
+			"own_longest": own.Longest,
+		})
 	})
 	go heartbeat()
 	go func() { _ = http.Serve(ln, mux) }()
