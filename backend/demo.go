@@ -379,16 +379,11 @@ func DemoLoginIPs() []string {
 // its history relative to now: the demo always looks recent and seeding twice
 // leaves one copy of everything.
 func seedDemo(db *bolt.DB, now time.Time) error {
+	if err := seedAgents(db); err != nil {
+		return err
+	}
 	accounts := demoData(now)
 	return db.Update(func(tx *bolt.Tx) error {
-		for _, ag := range demoAgents {
-			if tx.Bucket(bucketAgents).Get([]byte(ag.ID)) != nil {
-				continue
-			}
-			if err := putAgent(tx, ag.ID, ag.Username, ag.Name, ag.Role, DemoPassword); err != nil {
-				return err
-			}
-		}
 		for i := range accounts {
 			a := &accounts[i]
 			prev, err := loadAccount(tx, a.acc.ID)
@@ -410,6 +405,21 @@ func seedDemo(db *bolt.DB, now time.Time) error {
 				if err := putLogin(tx, a.acc.ID, &a.logins[j]); err != nil {
 					return err
 				}
+			}
+		}
+		return nil
+	})
+}
+
+// seedAgents writes the demo agents that are not there yet.
+func seedAgents(db *bolt.DB) error {
+	return db.Update(func(tx *bolt.Tx) error {
+		for _, ag := range demoAgents {
+			if tx.Bucket(bucketAgents).Get([]byte(ag.ID)) != nil {
+				continue
+			}
+			if err := putAgent(tx, ag.ID, ag.Username, ag.Name, ag.Role, DemoPassword); err != nil {
+				return err
 			}
 		}
 		return nil

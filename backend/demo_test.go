@@ -2,10 +2,12 @@ package backend
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/netip"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -290,4 +292,43 @@ func TestGenerateTwiceAddsAccounts(t *testing.T) {
 		t.Fatal("no generated account has a phone")
 	}
 	e.want(e.do("GET", fmt.Sprintf("/v1/accounts/gen_%07d", 2*n+1), s.Token, nil), http.StatusNotFound)
+}
+
+// TestStartDemoSeedsAfterServing: the demo backend answers sign-in while the
+// accounts are written, and a search made at once waits for them: it never
+// sees a half-seeded account.
+func TestStartDemoSeedsAfterServing(t *testing.T) {
+	dir := t.TempDir()
+	for run := range 2 { // a fresh file, then one seeded before
+		base, stop, err := StartDemo(context.Background(), filepath.Join(dir, "demo.db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		body := strings.NewReader(`{"username":"ana","password":"demo"}`)
+		res, err := http.Post(base+"/v1/agent/sessions", "application/json", body)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var sess data.Session
+		_ = json.NewDecoder(res.Body).Decode(&sess)
+		res.Body.Close()
+		if res.StatusCode != http.StatusCreated && res.StatusCode != http.StatusOK {
+			t.Fatalf("run %d: sign-in %d", run, res.StatusCode)
+		}
+		req, _ := http.NewRequest("GET", base+"/v1/accounts/acc_1014/deliveries", nil)
+		req.Header.Set("Authorization", "Bearer "+sess.Token)
+		res, err = http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var list data.DeliveryList
+		_ = json.NewDecoder(res.Body).Decode(&list)
+		res.Body.Close()
+		if res.StatusCode != http.StatusOK || len(list.Deliveries) == 0 {
+			t.Errorf("run %d: deliveries %d, %d of them: want the seeded history", run, res.StatusCode, len(list.Deliveries))
+		}
+		if err := stop(); err != nil {
+			t.Fatal(err)
+		}
+	}
 }

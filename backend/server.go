@@ -46,12 +46,16 @@ func (l Limits) withDefaults() Limits {
 
 // Config configures a Server.
 type Config struct {
-	DBPath   string           // bbolt file, created if missing
-	Demo     bool             // seed the demo data and agents, serve the demo inbox
-	Limits   Limits           // zero value = defaults
-	Now      func() time.Time // nil = time.Now; tests inject a fake clock
-	Provider Provider         // nil = the simulated SMS/email/push provider
-	Logger   *slog.Logger     // nil = discard
+	DBPath string // bbolt file, created if missing
+	Demo   bool   // seed the demo data and agents, serve the demo inbox
+	// SeedLater seeds the demo accounts after Open returns (the agents
+	// before): routes but sign-in wait for them. The console's demo mode uses
+	// it so seeding is off the path to its first usable window.
+	SeedLater bool
+	Limits    Limits           // zero value = defaults
+	Now       func() time.Time // nil = time.Now; tests inject a fake clock
+	Provider  Provider         // nil = the simulated SMS/email/push provider
+	Logger    *slog.Logger     // nil = discard
 	// ApprovalTTL is how long a four-eyes request waits for a decision
 	// before it expires; zero or negative = DefaultApprovalTTL (24 hours).
 	ApprovalTTL time.Duration
@@ -89,6 +93,9 @@ type Server struct {
 	sessMu    sync.Mutex // held by sign-out while it deletes, and while authenticate fills sessions
 	closeOnce sync.Once
 	closeErr  error
+	// seeded is closed once the demo accounts are written, when they are
+	// seeded after Open returns (Config.SeedLater); nil otherwise.
+	seeded chan struct{}
 }
 
 // ErrDBLocked is returned by Open when another process holds the bbolt file.
@@ -130,14 +137,31 @@ func Open(cfg Config) (*Server, error) {
 		db.Close()
 		return nil, fmt.Errorf("backend: index pending approvals: %w", err)
 	}
-	if cfg.Demo {
+	switch {
+	case cfg.Demo && cfg.SeedLater:
+		// The agents first (once), so sign-in works at once; the accounts
+		// are rewritten in the background, and the routes that read them
+		// wait for it (seedGate).
+		if err := seedAgents(db); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("backend: seed demo agents: %w", err)
+		}
+		s.seeded = make(chan struct{})
+		now := s.now()
+		go func() {
+			defer close(s.seeded)
+			if err := seedDemo(db, now); err != nil {
+				s.log.Error("seed demo data", "error", err)
+			}
+		}()
+	case cfg.Demo:
 		if err := seedDemo(db, s.now()); err != nil {
 			db.Close()
 			return nil, fmt.Errorf("backend: seed demo data: %w", err)
 		}
 	}
 	s.audit = newAuditWriter(db, s.log)
-	s.handler = s.routesHandler()
+	s.handler = s.seedGate(s.routesHandler())
 	return s, nil
 }
 
@@ -176,10 +200,34 @@ func (s *Server) Handler() http.Handler { return s.handler }
 // Close flushes the audit and closes the database. It is safe to call twice.
 func (s *Server) Close() error {
 	s.closeOnce.Do(func() {
+		if s.seeded != nil {
+			<-s.seeded // the seeding's transaction ends before the file closes
+		}
 		s.audit.close()
 		s.closeErr = s.db.Close()
 	})
 	return s.closeErr
+}
+
+// seedGate holds every request but sign-in, who-am-I and the contract
+// document until the demo accounts are seeded (Config.SeedLater): the console
+// signs in while they are written, and nothing reads them half-written.
+func (s *Server) seedGate(next http.Handler) http.Handler {
+	if s.seeded == nil {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.URL.Path {
+		case "/v1/agent/sessions", "/v1/agent/me", "/v1/openapi.yaml":
+		default:
+			select {
+			case <-s.seeded:
+			case <-r.Context().Done():
+				return
+			}
+		}
+		next.ServeHTTP(w, r)
+	})
 }
 
 // StartDemo serves a demo-seeded backend on a free 127.0.0.1 port over the bbolt
@@ -190,7 +238,7 @@ func StartDemo(ctx context.Context, dbPath string) (baseURL string, stop func() 
 	if err := ctx.Err(); err != nil {
 		return "", nil, err
 	}
-	s, err := Open(Config{DBPath: dbPath, Demo: true})
+	s, err := Open(Config{DBPath: dbPath, Demo: true, SeedLater: true})
 	if err != nil {
 		return "", nil, err
 	}
