@@ -1,0 +1,72 @@
+package casework
+
+import (
+	"context"
+	"encoding/json"
+	"strings"
+
+	"verifydesk/data"
+)
+
+// List is the cached cases browser: with text, the cases the cache's index
+// finds by it (phone, email, account id, case id, words of a note), filtered
+// by q; without, the cases matching q, newest update first. It works offline:
+// the cache is on this computer. ErrNoCache without a cache. I/O.
+func (s *Service) List(ctx context.Context, text string, q ListQuery) ([]Summary, error) {
+	if !s.HasCache() {
+		return nil, ErrNoCache
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	text = strings.TrimSpace(text)
+	if text == "" {
+		return s.store.List(q)
+	}
+	rows, err := s.store.Search(text)
+	if err != nil {
+		return nil, err
+	}
+	return filterSummaries(rows, q), nil
+}
+
+// filterSummaries applies the list filters to search hits.
+func filterSummaries(rows []Summary, q ListQuery) []Summary {
+	var out []Summary
+	for _, r := range rows {
+		if q.Status != "" && r.Status != q.Status || q.AgentID != "" && r.AgentID != q.AgentID ||
+			q.OpenOnly && r.Status == data.CaseResolved ||
+			!q.UpdatedSince.IsZero() && r.UpdatedAt.Before(q.UpdatedSince) {
+			continue
+		}
+		out = append(out, r)
+	}
+	if q.Limit > 0 && len(out) > q.Limit {
+		out = out[:q.Limit]
+	}
+	return out
+}
+
+// CachedAccount is the account as the case's snapshot kept it: what the
+// offline review opens. ErrNotFound when the case has no snapshot or the
+// snapshot no account; ErrNoCache without a cache. I/O.
+func (s *Service) CachedAccount(ctx context.Context, caseID string) (data.Account, error) {
+	if !s.HasCache() {
+		return data.Account{}, ErrNoCache
+	}
+	if err := ctx.Err(); err != nil {
+		return data.Account{}, err
+	}
+	snap, err := s.store.Snapshot(caseID)
+	if err != nil {
+		return data.Account{}, err
+	}
+	var acct data.Account
+	if err := json.Unmarshal(orNull(snap.Account), &acct); err != nil {
+		return data.Account{}, err
+	}
+	if acct.ID == "" {
+		return data.Account{}, ErrNotFound
+	}
+	return acct, nil
+}
