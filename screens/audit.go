@@ -15,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
-	"verifydesk/data/cache"
 	"verifydesk/services/auditlog"
 	"verifydesk/services/client"
 )
@@ -285,28 +284,24 @@ func (s *auditScreen) onExport(format string) {
 // the backend recorded for this console, so a cut-off tail is found too, and
 // names the first broken entry. A tap handler.
 func (s *auditScreen) onVerify() {
-	store := s.w.cfg.Cache
-	if store == nil {
+	rec := s.w.cfg.Audit
+	if !rec.HasLog() {
 		s.verdict.SetText("This console keeps no local audit (no cache).")
 		return
 	}
 	s.verdict.SetText("Verifying…")
-	parent, consoleID := s.w.ctx, s.w.cfg.ConsoleID
+	parent := s.w.ctx
 	s.w.cfg.goAsync(func() {
 		ctx, cancel := context.WithTimeout(parent, backendTimeout)
 		defer cancel()
-		var server *cache.Head
-		head, err := s.w.api.LatestChainHead(ctx, consoleID)
-		if err == nil {
-			server = &cache.Head{Count: uint64(head.Count), Hash: head.Hash}
-		}
-		res := store.Verify(server)
-		fyne.Do(func() { s.verdict.SetText(verdictWords(res, server, err)) })
+		v := rec.Verify(ctx)
+		fyne.Do(func() { s.verdict.SetText(verdictWords(v)) })
 	})
 }
 
 // verdictWords says what the chain check found.
-func verdictWords(res cache.VerifyResult, server *cache.Head, headErr error) string {
+func verdictWords(v auditlog.Verdict) string {
+	res, server, headErr := v.Result, v.Server, v.HeadErr
 	against := " The backend's record of this console was checked too."
 	switch {
 	case server == nil && errors.Is(headErr, client.ErrNotFound):

@@ -1,7 +1,6 @@
 package screens
 
 import (
-	"encoding/json"
 	"fmt"
 	"strings"
 	"time"
@@ -12,8 +11,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
-	"verifydesk/data/cache"
 	"verifydesk/services/cases"
+	"verifydesk/services/casework"
 )
 
 // casesBrowser is the cached cases in the main area: found by phone, email,
@@ -28,7 +27,7 @@ type casesBrowser struct {
 	age     *widget.Select
 	state   *widget.Label
 	table   *widget.Table
-	rows    []cache.CaseSummary
+	rows    []casework.Summary
 	content fyne.CanvasObject
 }
 
@@ -115,16 +114,16 @@ func (b *casesBrowser) build() fyne.CanvasObject {
 	return b.content
 }
 
-// refresh searches the cache. The cache answers in microseconds from its
-// index, but it is still I/O: off the UI thread.
+// refresh lists the cached cases through the service. The cache answers in
+// microseconds from its index, but it is still I/O: off the UI thread.
 func (b *casesBrowser) refresh() {
-	store := b.w.cfg.Cache
-	if store == nil {
+	svc := b.w.cfg.Cases
+	if !svc.HasCache() {
 		b.state.SetText("This console keeps no cases on this computer (the cache could not be opened).")
 		return
 	}
 	q := strings.TrimSpace(b.query.Text)
-	lq := cache.ListQuery{Limit: 500}
+	lq := casework.ListQuery{Limit: 500}
 	for _, s := range caseStatuses {
 		if s.words == b.status.Selected {
 			lq.Status = s.id
@@ -138,15 +137,9 @@ func (b *casesBrowser) refresh() {
 			lq.UpdatedSince = b.w.cfg.now().Add(-a.d)
 		}
 	}
+	parent := b.w.ctx
 	b.w.cfg.goAsync(func() {
-		var rows []cache.CaseSummary
-		var err error
-		if q == "" {
-			rows, err = store.List(lq)
-		} else {
-			rows, err = store.Search(q)
-			rows = filterSummaries(rows, lq)
-		}
+		rows, err := svc.List(parent, q, lq)
 		fyne.Do(func() {
 			if err != nil {
 				b.state.SetText("The cache could not be searched: " + Explain(err))
@@ -166,19 +159,6 @@ func (b *casesBrowser) refresh() {
 	})
 }
 
-// filterSummaries applies the list filters to search hits.
-func filterSummaries(rows []cache.CaseSummary, q cache.ListQuery) []cache.CaseSummary {
-	var out []cache.CaseSummary
-	for _, r := range rows {
-		if q.Status != "" && r.Status != q.Status || q.AgentID != "" && r.AgentID != q.AgentID ||
-			!q.UpdatedSince.IsZero() && r.UpdatedAt.Before(q.UpdatedSince) {
-			continue
-		}
-		out = append(out, r)
-	}
-	return out
-}
-
 // showCases shows the cases browser in the main area. A tap handler.
 func (w *workspace) showCases() {
 	w.showCenter(w.browser.build())
@@ -187,19 +167,15 @@ func (w *workspace) showCases() {
 
 // openCase opens a cached case's account on its Case tab: from the backend,
 // or, offline, from the snapshot the cache kept. UI thread.
-func (w *workspace) openCase(s cache.CaseSummary) {
+func (w *workspace) openCase(s casework.Summary) {
 	w.selectCaseTab = true
-	if !w.offline || w.cfg.Cache == nil {
+	if !w.offline || !w.cfg.Cases.HasCache() {
 		w.openAccountID(s.AccountID)
 		return
 	}
-	store := w.cfg.Cache
+	svc, parent := w.cfg.Cases, w.ctx
 	w.cfg.goAsync(func() {
-		snap, err := store.Snapshot(s.ID)
-		var acct data.Account
-		if err == nil {
-			err = json.Unmarshal(orNull(snap.Account), &acct)
-		}
+		acct, err := svc.CachedAccount(parent, s.ID)
 		fyne.Do(func() {
 			if err != nil || acct.ID == "" {
 				acct = data.Account{ID: s.AccountID, Name: "(not in the cached snapshot)"}

@@ -16,8 +16,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
-	"verifydesk/data/cache"
-	"verifydesk/services/casesync"
+	"verifydesk/services/auditlog"
+	"verifydesk/services/casework"
 	"verifydesk/services/client"
 	"verifydesk/services/geo"
 	"verifydesk/services/phone"
@@ -501,13 +501,17 @@ func (w *workspace) buildLeft() fyne.CanvasObject {
 func (w *workspace) loadCases(ctx context.Context) {
 	ctx, cancel := context.WithTimeout(ctx, backendTimeout)
 	defer cancel()
-	cases, err := w.api.Cases(ctx, client.CaseQuery{AgentID: w.agent.ID, Status: data.CaseOpen})
+	cases, cached, err := w.cfg.Cases.OpenCases(ctx, w.agent.ID)
 	fyne.Do(func() {
 		switch {
 		case err != nil:
 			w.casesNote.SetText("Cases could not be loaded: " + Explain(err))
+		case len(cases) == 0 && cached:
+			w.casesNote.SetText("No open cases kept on this computer.")
 		case len(cases) == 0:
 			w.casesNote.SetText("No open cases.")
+		case cached:
+			w.casesNote.SetText(fmt.Sprintf("%d open, as kept on this computer", len(cases)))
 		default:
 			w.casesNote.SetText(fmt.Sprintf("%d open", len(cases)))
 		}
@@ -520,16 +524,16 @@ func (w *workspace) loadCases(ctx context.Context) {
 // order, exactly once (client ids), conflicts kept for the agent to settle.
 // It also records who signed in last, for offline review. UI thread.
 func (w *workspace) syncOutbox() {
-	store := w.cfg.Cache
-	if store == nil {
+	svc := w.cfg.Cases
+	if !svc.HasCache() {
 		return
 	}
 	agent, parent := w.agent, w.ctx
 	w.cfg.goAsync(func() {
-		_ = store.SetLastAgent(agent)
+		_ = svc.SetLastAgent(agent)
 		ctx, cancel := context.WithTimeout(parent, 2*backendTimeout)
 		defer cancel()
-		rep, err := casesync.Sync(ctx, w.api, store)
+		rep, err := svc.Sync(ctx)
 		fyne.Do(func() {
 			if w.ctx.Err() != nil {
 				return
@@ -543,7 +547,7 @@ func (w *workspace) syncOutbox() {
 }
 
 // syncWords says what a sync did, or "" when there was nothing to send.
-func syncWords(rep casesync.Report, err error) string {
+func syncWords(rep casework.Report, err error) string {
 	var parts []string
 	if n := len(rep.Sent); n > 0 {
 		parts = append(parts, fmt.Sprintf("Sent %d change%s kept offline.", n, plural(n)))
@@ -554,7 +558,7 @@ func syncWords(rep casesync.Report, err error) string {
 	if n := len(rep.Rejected); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d change%s refused by the backend.", n, plural(n)))
 	}
-	if err != nil && !errors.Is(err, cache.ErrOutboxBusy) {
+	if err != nil && !errors.Is(err, casework.ErrOutboxBusy) {
 		parts = append(parts, "Some changes kept offline are not sent yet: "+Explain(err))
 	}
 	return strings.Join(parts, " ")
@@ -570,38 +574,26 @@ func (w *workspace) reloadCases() {
 // Every chainHeadEvery entries the chain's head is recorded on the backend too,
 // so a cut-off tail is found against the server's record. UI thread.
 func (w *workspace) record(action, accountID, caseID, detail string) {
-	store := w.cfg.Cache
-	if store == nil {
+	rec := w.cfg.Audit
+	if !rec.HasLog() {
 		return
 	}
-	e := cache.AuditEntry{At: w.cfg.now().UTC(), AgentID: w.agent.ID, Action: action, AccountID: accountID, CaseID: caseID, Detail: detail}
+	e := auditlog.LocalEntry{At: w.cfg.now().UTC(), AgentID: w.agent.ID, Action: action, AccountID: accountID, CaseID: caseID, Detail: detail}
 	w.cfg.goAsync(func() {
-		if _, err := store.Append(e); err != nil {
-			return
-		}
-		if n, _ := store.Head(); n%chainHeadEvery == 0 {
-			w.sendChainHead()
-		}
+		// The head, every auditlog.HeadEvery entries, is sent with no
+		// workspace context: it must reach the backend after a sign-out too.
+		ctx, cancel := context.WithTimeout(context.Background(), backendTimeout)
+		defer cancel()
+		_ = rec.Record(ctx, e) // a head not sent goes with the next one
 	})
 }
-
-// chainHeadEvery is how often (in entries) the chain's head goes to the backend.
-const chainHeadEvery = 20
 
 // sendChainHead records the local audit chain's head on the backend. I/O: off
 // the UI thread; a failure is retried at the next head.
 func (w *workspace) sendChainHead() {
-	store := w.cfg.Cache
-	if store == nil || w.cfg.ConsoleID == "" {
-		return
-	}
-	n, hash := store.Head()
-	if n == 0 {
-		return
-	}
 	ctx, cancel := context.WithTimeout(context.Background(), backendTimeout)
 	defer cancel()
-	_, _ = w.api.RecordChainHead(ctx, data.ChainHeadRequest{ConsoleID: w.cfg.ConsoleID, Count: int64(n), Hash: hash})
+	_ = w.cfg.Audit.SendHead(ctx) // without a log or a console id there is nothing to send
 }
 
 // statusWords names a case status for people.
@@ -1160,8 +1152,8 @@ func isOffline(err error) bool {
 // thread, then written), the last refresh. UI thread.
 func (w *workspace) updateStatus() {
 	w.showStatus()
-	c := w.cfg.Cache
-	if c == nil {
+	c := w.cfg.Cases
+	if !c.HasCache() {
 		return
 	}
 	w.cfg.goAsync(func() {

@@ -56,7 +56,7 @@ type Recorder struct {
 // (SendHead). The entry is kept unless the error is the append's own; a head
 // that did not reach the backend answers an error wrapping ErrHeadNotSent.
 func (r *Recorder) Record(ctx context.Context, e LocalEntry) error {
-	if r == nil || r.Cache == nil {
+	if !r.HasLog() {
 		return ErrNoLocalLog
 	}
 	if _, err := r.Cache.Append(e); err != nil {
@@ -72,7 +72,7 @@ func (r *Recorder) Record(ctx context.Context, e LocalEntry) error {
 // is found against it: at sign-out and every HeadEvery entries. An empty chain
 // sends nothing. A failure wraps ErrHeadNotSent; the next head is sent anyway.
 func (r *Recorder) SendHead(ctx context.Context) error {
-	if r == nil || r.Cache == nil {
+	if !r.HasLog() {
 		return ErrNoLocalLog
 	}
 	if r.API == nil || r.ConsoleID == "" {
@@ -103,7 +103,7 @@ type Verdict struct {
 // backend recorded for this console, so a cut-off tail is found too.
 // Result.Err is ErrNoLocalLog without a cache.
 func (r *Recorder) Verify(ctx context.Context) Verdict {
-	if r == nil || r.Cache == nil {
+	if !r.HasLog() {
 		return Verdict{Result: VerifyResult{Err: ErrNoLocalLog}, HeadErr: ErrNoLocalLog}
 	}
 	var v Verdict
@@ -117,3 +117,6 @@ func (r *Recorder) Verify(ctx context.Context) Verdict {
 	v.Result = r.Cache.Verify(v.Server)
 	return v
 }
+
+// HasLog reports whether the recorder keeps a local log (it has a cache).
+func (r *Recorder) HasLog() bool { return r != nil && r.Cache != nil }

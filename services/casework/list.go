@@ -6,6 +6,7 @@ import (
 	"strings"
 
 	"verifydesk/data"
+	"verifydesk/services/client"
 )
 
 // List is the cached cases browser: with text, the cases the cache's index
@@ -69,4 +70,24 @@ func (s *Service) CachedAccount(ctx context.Context, caseID string) (data.Accoun
 		return data.Account{}, ErrNotFound
 	}
 	return acct, nil
+}
+
+// OpenCases are the agent's open cases: the backend's, or, when it cannot be
+// reached, the cache's (cached true; each with its summary's fields only, no
+// notes or checklist). Other backend errors are returned. I/O.
+func (s *Service) OpenCases(ctx context.Context, agentID string) (list []data.Case, cached bool, err error) {
+	list, err = s.api.Cases(ctx, client.CaseQuery{AgentID: agentID, Status: data.CaseOpen})
+	if err == nil || !unreachable(err) || !s.HasCache() {
+		return list, false, err
+	}
+	rows, cerr := s.store.List(ListQuery{AgentID: agentID, Status: data.CaseOpen})
+	if cerr != nil {
+		return nil, false, err
+	}
+	list = make([]data.Case, 0, len(rows))
+	for _, r := range rows {
+		list = append(list, data.Case{ID: r.ID, AccountID: r.AccountID, AgentID: r.AgentID, Channel: r.Channel,
+			CustomerContact: r.CustomerContact, Category: r.Category, Status: r.Status, UpdatedAt: r.UpdatedAt})
+	}
+	return list, true, nil
 }

@@ -346,6 +346,12 @@ func TestWithoutBackend(t *testing.T) {
 	if rows, err := svc.List(context.Background(), "", casework.ListQuery{Status: data.CaseOpen}); err != nil || len(rows) != 1 {
 		t.Errorf("list offline: %+v, %v", rows, err)
 	}
+	if list, cached, err := svc.OpenCases(ctx(t), "ana"); err != nil || !cached || len(list) != 1 || list[0].AccountID != "acc_1002" {
+		t.Errorf("open cases offline: %+v, %v, %v", list, cached, err)
+	}
+	if list, cached, err := casework.New(ana, store).OpenCases(ctx(t), "ana"); err != nil || cached || len(list) != 1 {
+		t.Errorf("open cases online: %+v, %v, %v", list, cached, err)
+	}
 }
 
 func TestSnapshotRoundTrip(t *testing.T) {
