@@ -99,7 +99,11 @@ func openAndStart(t *testing.T, svc *casework.Service, api *client.Client) (case
 	if err != nil {
 		t.Fatal(err)
 	}
-	req := casework.OpenRequest{Account: acct, AgentID: "ana", FoundBy: casework.Contacts{Phone: "+447700900999"},
+	me, err := api.Me(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	req := casework.OpenRequest{Account: acct, AgentID: me.ID, FoundBy: casework.Contacts{Phone: "+447700900999"},
 		Now: time.Now()}
 	got, err := svc.Open(ctx(t), req)
 	if err != nil {
@@ -113,7 +117,7 @@ func openAndStart(t *testing.T, svc *casework.Service, api *client.Client) (case
 		category = cases.CategorySMSNotArriving
 	}
 	rec, err := svc.Create(ctx(t), casework.CreateRequest{ID: "case-" + uuid.NewString(), AccountID: acct.ID,
-		AgentID: "ana", Channel: "phone", Category: category, Evidence: got.Evidence, FoundBy: req.FoundBy})
+		AgentID: me.ID, Channel: "phone", Category: category, Evidence: got.Evidence, FoundBy: req.FoundBy})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -346,10 +350,14 @@ func TestWithoutBackend(t *testing.T) {
 	if rows, err := svc.List(context.Background(), "", casework.ListQuery{Status: data.CaseOpen}); err != nil || len(rows) != 1 {
 		t.Errorf("list offline: %+v, %v", rows, err)
 	}
-	if list, cached, err := svc.OpenCases(ctx(t), "ana"); err != nil || !cached || len(list) != 1 || list[0].AccountID != "acc_1002" {
+	me, err := ana.Me(ctx(t))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if list, cached, err := svc.OpenCases(ctx(t), me.ID); err != nil || !cached || len(list) != 1 || list[0].AccountID != "acc_1002" {
 		t.Errorf("open cases offline: %+v, %v, %v", list, cached, err)
 	}
-	if list, cached, err := casework.New(ana, store).OpenCases(ctx(t), "ana"); err != nil || cached || len(list) != 1 {
+	if list, cached, err := casework.New(ana, store).OpenCases(ctx(t), me.ID); err != nil || cached || len(list) != 1 {
 		t.Errorf("open cases online: %+v, %v, %v", list, cached, err)
 	}
 }
