@@ -571,7 +571,7 @@ func (w *workspace) reloadCases() {
 
 // record writes an action of the console to the local, hash-chained audit log
 // (the cache's), off the UI thread. Detail never holds a verification code.
-// Every chainHeadEvery entries the chain's head is recorded on the backend too,
+// Every auditlog.HeadEvery entries the chain's head is recorded on the backend too,
 // so a cut-off tail is found against the server's record. UI thread.
 func (w *workspace) record(action, accountID, caseID, detail string) {
 	rec := w.cfg.Audit
