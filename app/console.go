@@ -19,6 +19,8 @@ import (
 	"verifydesk/backend"
 	"verifydesk/data/cache"
 	"verifydesk/screens"
+	"verifydesk/services/auditlog"
+	"verifydesk/services/casework"
 	"verifydesk/services/client"
 	"verifydesk/services/geo"
 	"verifydesk/services/phone"
@@ -157,7 +159,7 @@ func (c *console) createWindow() {
 func (c *console) buildUI() {
 	c.ui = screens.NewUI(c.win, c.uiConfig())
 	if c.store != nil {
-		c.ui.SetCache(c.store, "")
+		c.setCache(c.store, "")
 	}
 	c.win.SetContent(c.ui.Content())
 }
@@ -214,9 +216,16 @@ func (c *console) openCache() (*cache.Cache, string) {
 	problem := cacheNotice(store, err)
 	fyne.Do(func() {
 		c.store = store
-		c.ui.SetCache(store, problem)
+		c.setCache(store, problem)
 	})
 	return store, problem
+}
+
+// setCache hands the screens the case work and the local audit over store
+// (nil: nothing is kept on this computer; problem says why). The screens bind
+// them to the backend they sign in to. UI thread.
+func (c *console) setCache(store *cache.Cache, problem string) {
+	c.ui.SetCache(casework.New(nil, store), &auditlog.Recorder{Cache: store}, problem)
 }
 
 // purgeOld removes the resolved cases older than the retention period and
@@ -229,7 +238,7 @@ func (c *console) purgeOld(store *cache.Cache, notice string) {
 		return
 	}
 	notice = strings.TrimSpace(notice + fmt.Sprintf(" %d resolved case%s older than %d days purged.", n, plural(n), days))
-	fyne.Do(func() { c.ui.SetCache(store, notice) })
+	fyne.Do(func() { c.setCache(store, notice) })
 }
 
 // cacheNotice words what the agent should know about the cache.

@@ -15,7 +15,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
-	"verifydesk/data/cache"
 	"verifydesk/services/auditlog"
 	"verifydesk/services/client"
 )
@@ -277,32 +276,25 @@ func (s *auditScreen) onExport(format string) {
 // the backend recorded for this console, so a cut-off tail is found too, and
 // names the first broken entry. A tap handler.
 func (s *auditScreen) onVerify() {
-	store := s.w.cfg.Cache
-	if store == nil {
+	rec := s.w.cfg.Audit
+	if !rec.HasLog() {
 		s.verdict.SetText("This console keeps no local audit (no cache).")
 		return
 	}
 	s.verdict.SetText("Verifying…")
-	consoleID := s.w.cfg.ConsoleID
-	var server *cache.Head
-	var res cache.VerifyResult
-	var headErr error
+	var v auditlog.Verdict
 	s.w.run.run(job{name: "verify the local audit",
 		work: func(ctx context.Context) error {
-			var head data.ChainHead
-			head, headErr = s.w.api.LatestChainHead(ctx, consoleID)
-			if headErr == nil {
-				server = &cache.Head{Count: uint64(head.Count), Hash: head.Hash}
-			}
-			res = store.Verify(server)
-			return headErr // what the backend answered, for the connection state
+			v = rec.Verify(ctx)
+			return v.HeadErr // what the backend answered, for the connection state
 		},
-		done: func(error) { s.verdict.SetText(verdictWords(res, server, headErr)) },
+		done: func(error) { s.verdict.SetText(verdictWords(v)) },
 	})
 }
 
 // verdictWords says what the chain check found.
-func verdictWords(res cache.VerifyResult, server *cache.Head, headErr error) string {
+func verdictWords(v auditlog.Verdict) string {
+	res, server, headErr := v.Result, v.Server, v.HeadErr
 	against := " The backend's record of this console was checked too."
 	switch {
 	case server == nil && errors.Is(headErr, client.ErrNotFound):

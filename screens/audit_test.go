@@ -11,6 +11,8 @@ import (
 
 	"verifydesk/backend/backendtest"
 	"verifydesk/data"
+	"verifydesk/services/auditlog"
+	"verifydesk/services/casework"
 	"verifydesk/services/client"
 )
 
@@ -103,7 +105,7 @@ func TestAuditScreenVerifiesTheLocalChain(t *testing.T) {
 	store, _ := openTestCache(t)
 	a := test.NewTempApp(t)
 	win := a.NewWindow("Verifydesk")
-	u := NewUI(win, Config{Region: "US", Background: runNow, After: (&timers{}).after, Cache: store, ConsoleID: "console-test"})
+	u := NewUI(win, Config{Region: "US", Background: runNow, After: (&timers{}).after, Cases: casework.New(nil, store), Audit: &auditlog.Recorder{Cache: store}, ConsoleID: "console-test"})
 	win.SetContent(u.Content())
 	u.SetBackend(client.New(srv.URL, client.Options{}), "test")
 	u.signIn.user.SetText("sam")

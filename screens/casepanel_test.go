@@ -17,8 +17,9 @@ import (
 	"verifydesk/backend/backendtest"
 	"verifydesk/data"
 	"verifydesk/data/cache"
+	"verifydesk/services/auditlog"
 	"verifydesk/services/cases"
-	"verifydesk/services/casesync"
+	"verifydesk/services/casework"
 	"verifydesk/services/client"
 )
 
@@ -40,12 +41,18 @@ func openTestCache(t *testing.T) (*cache.Cache, string) {
 	return c, path
 }
 
+// useCache gives the UI the case work and the local audit over store, as the
+// app does (before the sign-in: the workspace binds them to its backend).
+func useCache(u *UI, store *cache.Cache) {
+	u.cfg.Cases, u.cfg.Audit = casework.New(nil, store), &auditlog.Recorder{Cache: store}
+}
+
 func TestCaseTabStartTickNoteOnlineAndOffline(t *testing.T) {
 	srv := backendtest.New(t)
 	store, path := openTestCache(t)
 	var flaky *flakyBackend
 	u, w := newTestUIWith(t, srv, func(a API) API { flaky = &flakyBackend{API: a}; return flaky })
-	u.cfg.Cache = store
+	useCache(u, store)
 	u.cfg.After = (&timers{}).after
 	u.SubmitSignIn()
 	search(t, u, "GB", "+447911123456")
@@ -142,7 +149,7 @@ func TestCaseTabStartTickNoteOnlineAndOffline(t *testing.T) {
 	// Back online: the outbox goes exactly once, even when sent twice.
 	flaky.down.Store(false)
 	for range 2 {
-		if _, err := casesync.Sync(context.Background(), c, store); err != nil {
+		if _, err := casework.New(c, store).Sync(context.Background()); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -191,7 +198,7 @@ func TestOfflineReviewFromSignInAndSyncAfterSigningInAgain(t *testing.T) {
 	store, _ := openTestCache(t)
 	var flaky *flakyBackend
 	u, w := newTestUIWith(t, srv, func(a API) API { flaky = &flakyBackend{API: a}; return flaky })
-	u.cfg.Cache = store
+	useCache(u, store)
 	u.cfg.After = (&timers{}).after
 	u.SubmitSignIn()
 	search(t, u, "GB", "+447911123456")
@@ -273,7 +280,7 @@ func TestCaseAttachmentsAndOfflineConflicts(t *testing.T) {
 	store, _ := openTestCache(t)
 	var flaky *flakyBackend
 	u, _ := newTestUIWith(t, srv, func(a API) API { flaky = &flakyBackend{API: a}; return flaky })
-	u.cfg.Cache = store
+	useCache(u, store)
 	u.cfg.After = (&timers{}).after
 	u.SubmitSignIn()
 	search(t, u, "GB", "+447911123456")
@@ -317,7 +324,7 @@ func TestCaseAttachmentsAndOfflineConflicts(t *testing.T) {
 		t.Fatal(err)
 	}
 	flaky.down.Store(false)
-	if _, err := casesync.Sync(context.Background(), c, store); err != nil {
+	if _, err := casework.New(c, store).Sync(context.Background()); err != nil {
 		t.Fatal(err)
 	}
 	ws.startLoad(p)

@@ -1,7 +1,7 @@
 package screens
 
 import (
-	"encoding/json"
+	"context"
 	"fmt"
 	"strings"
 	"time"
@@ -12,8 +12,8 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
-	"verifydesk/data/cache"
 	"verifydesk/services/cases"
+	"verifydesk/services/casework"
 )
 
 // casesBrowser is the cached cases in the main area: found by phone, email,
@@ -28,7 +28,8 @@ type casesBrowser struct {
 	age     *widget.Select
 	state   *widget.Label
 	table   *widget.Table
-	rows    []cache.CaseSummary
+	rows    []casework.Summary
+	gen     generation // the latest search; older answers are dropped
 	content fyne.CanvasObject
 }
 
@@ -115,16 +116,16 @@ func (b *casesBrowser) build() fyne.CanvasObject {
 	return b.content
 }
 
-// refresh searches the cache. The cache answers in microseconds from its
-// index, but it is still I/O: off the UI thread.
+// refresh lists the cached cases through the service. The cache answers in
+// microseconds from its index, but it is still I/O: off the UI thread.
 func (b *casesBrowser) refresh() {
-	store := b.w.cfg.Cache
-	if store == nil {
+	svc := b.w.cfg.Cases
+	if !svc.HasCache() {
 		b.state.SetText("This console keeps no cases on this computer (the cache could not be opened).")
 		return
 	}
 	q := strings.TrimSpace(b.query.Text)
-	lq := cache.ListQuery{Limit: 500}
+	lq := casework.ListQuery{Limit: 500}
 	for _, s := range caseStatuses {
 		if s.words == b.status.Selected {
 			lq.Status = s.id
@@ -138,16 +139,10 @@ func (b *casesBrowser) refresh() {
 			lq.UpdatedSince = b.w.cfg.now().Add(-a.d)
 		}
 	}
-	b.w.cfg.goAsync(func() {
-		var rows []cache.CaseSummary
-		var err error
-		if q == "" {
-			rows, err = store.List(lq)
-		} else {
-			rows, err = store.Search(q)
-			rows = filterSummaries(rows, lq)
-		}
-		fyne.Do(func() {
+	var rows []casework.Summary
+	b.w.run.run(job{name: "search the cached cases", local: true, wanted: b.gen.next(),
+		work: func(ctx context.Context) (err error) { rows, err = svc.List(ctx, q, lq); return err },
+		done: func(err error) {
 			if err != nil {
 				b.state.SetText("The cache could not be searched: " + Explain(err))
 				return
@@ -162,21 +157,8 @@ func (b *casesBrowser) refresh() {
 			default:
 				b.state.SetText(fmt.Sprintf("%d case%s. Pick one to open it.", len(rows), plural(len(rows))))
 			}
-		})
+		},
 	})
-}
-
-// filterSummaries applies the list filters to search hits.
-func filterSummaries(rows []cache.CaseSummary, q cache.ListQuery) []cache.CaseSummary {
-	var out []cache.CaseSummary
-	for _, r := range rows {
-		if q.Status != "" && r.Status != q.Status || q.AgentID != "" && r.AgentID != q.AgentID ||
-			!q.UpdatedSince.IsZero() && r.UpdatedAt.Before(q.UpdatedSince) {
-			continue
-		}
-		out = append(out, r)
-	}
-	return out
 }
 
 // showCases shows the cases browser in the main area. A tap handler.
@@ -187,24 +169,21 @@ func (w *workspace) showCases() {
 
 // openCase opens a cached case's account on its Case tab: from the backend,
 // or, offline, from the snapshot the cache kept. UI thread.
-func (w *workspace) openCase(s cache.CaseSummary) {
+func (w *workspace) openCase(s casework.Summary) {
 	w.selectCaseTab = true
-	if w.isOnline() || w.cfg.Cache == nil {
+	if w.isOnline() || !w.cfg.Cases.HasCache() {
 		w.openAccountID(s.AccountID)
 		return
 	}
-	store := w.cfg.Cache
-	w.cfg.goAsync(func() {
-		snap, err := store.Snapshot(s.ID)
-		var acct data.Account
-		if err == nil {
-			err = json.Unmarshal(orNull(snap.Account), &acct)
-		}
-		fyne.Do(func() {
+	svc := w.cfg.Cases
+	var acct data.Account
+	w.run.run(job{name: "open a cached case", local: true,
+		work: func(ctx context.Context) (err error) { acct, err = svc.CachedAccount(ctx, s.ID); return err },
+		done: func(err error) {
 			if err != nil || acct.ID == "" {
 				acct = data.Account{ID: s.AccountID, Name: "(not in the cached snapshot)"}
 			}
 			w.openAccount(acct, nil)
-		})
+		},
 	})
 }

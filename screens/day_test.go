@@ -20,7 +20,9 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/data/cache"
+	"verifydesk/services/auditlog"
 	"verifydesk/services/cases"
+	"verifydesk/services/casework"
 	"verifydesk/services/client"
 )
 
@@ -219,7 +221,7 @@ func openConsole(t *testing.T, app fyne.App, p *faultProxy, user, agentID string
 	c.win = app.NewWindow("Verifydesk " + user)
 	c.win.Resize(fyne.NewSize(1280, 800))
 	c.api = &recordingAPI{API: p.consoleClient()}
-	c.u = NewUI(c.win, Config{Region: "US", Background: runNow, After: c.ts.after, Cache: store, ConsoleID: c.consoleID})
+	c.u = NewUI(c.win, Config{Region: "US", Background: runNow, After: c.ts.after, Cases: casework.New(nil, store), Audit: &auditlog.Recorder{Cache: store}, ConsoleID: c.consoleID})
 	c.win.SetContent(c.u.Content())
 	c.u.SetBackend(c.api, "fault proxy")
 	c.u.signIn.user.SetText(user)

@@ -71,7 +71,11 @@ func (r *runner) finish(j job, err error) {
 	if r.ctx.Err() != nil {
 		return // the workspace closed
 	}
-	if !j.local && r.note != nil {
+	na, local := err.(notAskedError)
+	if local {
+		err = na.err
+	}
+	if !j.local && !local && r.note != nil {
 		r.note(j.name, err)
 	}
 	if j.wanted != nil && !j.wanted() {
@@ -80,6 +84,20 @@ func (r *runner) finish(j job, err error) {
 	if j.done != nil {
 		j.done(err)
 	}
+}
+
+// notAsked is what a job's work returns when, this time, it did not ask the
+// backend at all (a change kept straight in the outbox): the connection state
+// hears nothing of it, and done gets err.
+func notAsked(err error) error { return notAskedError{err} }
+
+type notAskedError struct{ err error }
+
+func (e notAskedError) Error() string {
+	if e.err == nil {
+		return "the backend was not asked"
+	}
+	return e.err.Error()
 }
 
 // later runs f on the UI thread once d has passed, unless the workspace

@@ -9,7 +9,6 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
-	"verifydesk/services/client"
 )
 
 // showLeft puts o in the left column (the approvals queue). UI thread.
@@ -63,18 +62,23 @@ func (w *workspace) buildLeft() fyne.CanvasObject {
 // case changed, and when the backend answers again. UI thread.
 func (w *workspace) reloadCases() {
 	var cases []data.Case
+	var cached bool
 	w.run.run(job{name: "load open cases", wanted: w.casesGen.next(),
 		work: func(ctx context.Context) (err error) {
-			cases, err = w.api.Cases(ctx, client.CaseQuery{AgentID: w.agent.ID, Status: data.CaseOpen})
+			cases, cached, err = w.cfg.Cases.OpenCases(ctx, w.agent.ID)
 			return err
 		},
 		done: func(err error) {
 			switch {
-			case err != nil:
+			case err != nil && !cached:
 				w.casesNote.SetText("Cases could not be loaded: " + Explain(err))
 				return // the list keeps what it showed
+			case len(cases) == 0 && cached:
+				w.casesNote.SetText("No open cases kept on this computer.")
 			case len(cases) == 0:
 				w.casesNote.SetText("No open cases.")
+			case cached:
+				w.casesNote.SetText(fmt.Sprintf("%d open, as kept on this computer", len(cases)))
 			default:
 				w.casesNote.SetText(fmt.Sprintf("%d open", len(cases)))
 			}

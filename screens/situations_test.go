@@ -37,7 +37,7 @@ func takeCall(t *testing.T, region, typed string) *call {
 	srv := backendtest.New(t)
 	u, w := newTestUI(t, srv)
 	store, _ := openTestCache(t)
-	u.cfg.Cache = store
+	useCache(u, store)
 	u.SubmitSignIn()
 	if u.work == nil {
 		t.Fatalf("not signed in:\n%s", screenText(w.Content()))

@@ -6,8 +6,7 @@ import (
 	"fmt"
 	"strings"
 
-	"verifydesk/data/cache"
-	"verifydesk/services/casesync"
+	"verifydesk/services/casework"
 )
 
 // syncOutbox sends what was kept offline, once the agent has signed in and
@@ -15,19 +14,19 @@ import (
 // exactly once (client ids), conflicts kept for the agent to settle. It also
 // records who signed in last, for offline review. UI thread.
 func (w *workspace) syncOutbox() {
-	store := w.cfg.Cache
-	if store == nil || w.offlineReview || w.syncing {
+	svc := w.cfg.Cases
+	if !svc.HasCache() || w.offlineReview || w.syncing {
 		return
 	}
 	w.syncing = true
 	agent := w.agent
-	var rep casesync.Report
+	var rep casework.Report
 	var syncErr error
 	w.run.run(job{name: "send the outbox", timeout: 2 * backendTimeout,
 		work: func(ctx context.Context) error {
-			_ = store.SetLastAgent(agent)
-			rep, syncErr = casesync.Sync(ctx, w.api, store)
-			if errors.Is(syncErr, cache.ErrOutboxBusy) {
+			_ = svc.SetLastAgent(agent)
+			rep, syncErr = svc.Sync(ctx)
+			if errors.Is(syncErr, casework.ErrOutboxBusy) {
 				return nil // the cache's own state: nothing of the backend
 			}
 			return syncErr
@@ -50,7 +49,7 @@ func (w *workspace) syncOutbox() {
 }
 
 // syncWords says what a sync did, or "" when there was nothing to send.
-func syncWords(rep casesync.Report, err error) string {
+func syncWords(rep casework.Report, err error) string {
 	var parts []string
 	if n := len(rep.Sent); n > 0 {
 		parts = append(parts, fmt.Sprintf("Sent %d change%s kept offline.", n, plural(n)))
@@ -61,7 +60,7 @@ func syncWords(rep casesync.Report, err error) string {
 	if n := len(rep.Rejected); n > 0 {
 		parts = append(parts, fmt.Sprintf("%d change%s refused by the backend.", n, plural(n)))
 	}
-	if err != nil && !errors.Is(err, cache.ErrOutboxBusy) {
+	if err != nil && !errors.Is(err, casework.ErrOutboxBusy) {
 		parts = append(parts, "Some changes kept offline are not sent yet: "+Explain(err))
 	}
 	return strings.Join(parts, " ")
@@ -79,8 +78,8 @@ func (w *workspace) afterSync() {
 // thread, then written), the last refresh. UI thread.
 func (w *workspace) updateStatus() {
 	w.showStatus()
-	c := w.cfg.Cache
-	if c == nil {
+	c := w.cfg.Cases
+	if !c.HasCache() {
 		return
 	}
 	var text string

@@ -12,6 +12,8 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"verifydesk/backend/backendtest"
+	"verifydesk/services/auditlog"
+	"verifydesk/services/casework"
 	"verifydesk/services/client"
 )
 
@@ -78,7 +80,8 @@ func newTruthUI(t *testing.T, withCache bool) *truthUI {
 	u, _ := newTestUIFull(t, srv, func(a API) API { tu.flaky = &flakyBackend{API: a}; return tu.flaky }, func(c *Config) {
 		c.Now, c.After, c.Log = tu.clock.now, tu.ts.after, logger
 		if withCache {
-			c.Cache, _ = openTestCache(t)
+			store, _ := openTestCache(t)
+			c.Cases, c.Audit = casework.New(nil, store), &auditlog.Recorder{Cache: store}
 		}
 	})
 	u.SubmitSignIn()

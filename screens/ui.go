@@ -11,7 +11,8 @@ import (
 	"fyne.io/fyne/v2/container"
 
 	"verifydesk/data"
-	"verifydesk/data/cache"
+	"verifydesk/services/auditlog"
+	"verifydesk/services/casework"
 	"verifydesk/services/client"
 	"verifydesk/services/geo"
 )
@@ -57,9 +58,13 @@ type Config struct {
 	Demo bool
 	// DemoUser and DemoPassword pre-fill the sign-in form in demo mode.
 	DemoUser, DemoPassword string
-	// Cache is the console's local cache of cases and its audit log; nil
-	// keeps nothing on this computer.
-	Cache *cache.Cache
+	// Cases does the case work over the console's cache (nil, or a service
+	// without a cache: nothing is kept on this computer). Its backend is the
+	// one SetBackend gives: the workspace gets it bound to that (WithAPI).
+	Cases *casework.Service
+	// Audit keeps the console's local audit chain (nil, or without a cache:
+	// none). The workspace gets a copy with the backend and ConsoleID set.
+	Audit *auditlog.Recorder
 	// ConsoleID names this installation in the backend's record of the
 	// local audit chain's head.
 	ConsoleID string
@@ -192,28 +197,53 @@ func (u *UI) BackendFailed(message string) {
 	u.offerOffline()
 }
 
-// SetCache hands the UI the console's cache (nil: none could be opened;
-// problem says why, or what was recovered). UI thread only.
-func (u *UI) SetCache(store *cache.Cache, problem string) {
-	u.cfg.Cache = store
+// SetCache hands the UI the case work and the local audit over the console's
+// cache (a service and a recorder without a cache, or nil: none could be
+// opened; problem says why, or what was recovered). Their backend is set
+// here, from SetBackend's. UI thread only.
+func (u *UI) SetCache(cases *casework.Service, audit *auditlog.Recorder, problem string) {
+	u.cfg.Cases, u.cfg.Audit = cases, audit
 	u.signIn.setCacheProblem(problem)
 	if u.work != nil {
-		u.work.cfg.Cache = store
+		u.work.cfg.Cases, u.work.cfg.Audit = u.bound(u.work.api)
 		u.work.updateStatus()
 	}
+}
+
+// workConfig is the configuration a workspace starts from: the services bound
+// to the backend it talks to.
+func (u *UI) workConfig() Config {
+	cfg := u.cfg
+	cfg.Cases, cfg.Audit = u.bound(u.api)
+	return cfg
+}
+
+// bound are the UI's case service and audit recorder talking to api, never
+// nil: without a cache they keep nothing.
+func (u *UI) bound(api API) (*casework.Service, *auditlog.Recorder) {
+	var rec auditlog.Recorder
+	if u.cfg.Audit != nil {
+		rec = *u.cfg.Audit
+	}
+	rec.ConsoleID = u.cfg.ConsoleID
+	var cases casework.API
+	if api != nil {
+		rec.API, cases = api, api
+	}
+	return u.cfg.Cases.WithAPI(cases), &rec
 }
 
 // offerOffline shows the sign-in screen's way to the cached cases of the
 // agent who last signed in here, when there is a cache and such an agent.
 // UI thread; the cache read runs off it.
 func (u *UI) offerOffline() {
-	store := u.cfg.Cache
-	if store == nil {
+	svc := u.cfg.Cases
+	if !svc.HasCache() {
 		return
 	}
-	var last cache.LastAgent
+	var last casework.LastAgent
 	newRunner(u.cfg).run(job{name: "read who signed in last", local: true,
-		work: func(context.Context) (err error) { last, err = store.LastAgent(); return err },
+		work: func(context.Context) (err error) { last, err = svc.LastAgent(); return err },
 		done: func(err error) {
 			if err == nil && last.ID != "" && u.work == nil {
 				agent := data.Agent{ID: last.ID, Username: last.Username, Name: last.Name, Role: last.Role}
@@ -228,7 +258,7 @@ func (u *UI) offerOffline() {
 // when the agent signs in again. UI thread.
 func (u *UI) openOffline(agent data.Agent) {
 	u.signIn.left = true // no sign-in retries behind the offline review
-	u.work = newWorkspace(u.win, u.api, u.cfg, agent, u.label+" (unreachable)", u.onSignOutRequested)
+	u.work = newWorkspace(u.win, u.api, u.workConfig(), agent, u.label+" (unreachable)", u.onSignOutRequested)
 	u.work.offlineReview = true
 	u.root.Objects = []fyne.CanvasObject{u.work.build()}
 	u.root.Refresh()
@@ -293,7 +323,7 @@ func (u *UI) SignOut(message string) {
 
 func (u *UI) onSignedIn(s data.Session) {
 	u.cfg.log().Info("signed in", "agent", s.Agent.Username, "role", s.Agent.Role, "backend", u.label)
-	u.work = newWorkspace(u.win, u.api, u.cfg, s.Agent, u.label, u.onSignOutRequested)
+	u.work = newWorkspace(u.win, u.api, u.workConfig(), s.Agent, u.label, u.onSignOutRequested)
 	u.root.Objects = []fyne.CanvasObject{u.work.build()}
 	u.root.Refresh()
 	u.win.Canvas().Focus(u.work.search)

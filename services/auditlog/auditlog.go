@@ -1,5 +1,8 @@
-// Package auditlog exports the backend's audit entries (CSV and JSON lines)
-// and parses the time filters an agent types on the audit screen.
+// Package auditlog is the console's audit: the local hash-chained log of what
+// this console did (Recorder: record an entry, send the chain's head to the
+// backend, verify the chain against it), the export of the backend's audit
+// entries (CSV and JSON lines), and the time filters an agent types on the
+// audit screen.
 package auditlog
 
 import (

@@ -1,4 +1,4 @@
-package casesync_test
+package casework_test
 
 import (
 	"context"
@@ -21,7 +21,7 @@ import (
 	"verifydesk/backend/backendtest"
 	"verifydesk/data"
 	"verifydesk/data/cache"
-	"verifydesk/services/casesync"
+	"verifydesk/services/casework"
 	"verifydesk/services/client"
 )
 
@@ -223,7 +223,7 @@ func TestExactlyOnceThroughFaults(t *testing.T) {
 
 	runs, sent := 0, 0
 	for ; runs < 50; runs++ {
-		rep, err := casesync.Sync(ctx(t), ana, c)
+		rep, err := casework.New(ana, c).Sync(ctx(t))
 		sent += len(rep.Sent)
 		if len(rep.Conflicts) > 0 || len(rep.Rejected) > 0 {
 			t.Fatalf("run %d: conflicts %+v, rejected %+v", runs, rep.Conflicts, rep.Rejected)
@@ -316,7 +316,7 @@ func TestConflictIsNeverOverwritten(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	rep, err := casesync.Sync(ctx(t), ana, c)
+	rep, err := casework.New(ana, c).Sync(ctx(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -338,7 +338,7 @@ func TestConflictIsNeverOverwritten(t *testing.T) {
 		t.Errorf("Stats %+v", st)
 	}
 	// A second run sends nothing again.
-	if rep, err := casesync.Sync(ctx(t), ana, c); err != nil || len(rep.Sent)+len(rep.Conflicts) != 0 {
+	if rep, err := casework.New(ana, c).Sync(ctx(t)); err != nil || len(rep.Sent)+len(rep.Conflicts) != 0 {
 		t.Errorf("second run: %+v, %v", rep, err)
 	}
 }
@@ -361,7 +361,7 @@ func TestBackendDownLeavesEverythingQueued(t *testing.T) {
 	addr := ln.Addr().String()
 	ln.Close() // nothing listens there: connection refused
 	down := client.New("http://"+addr, client.Options{RetryWaitMin: time.Millisecond, RetryWaitMax: 2 * time.Millisecond})
-	rep, err := casesync.Sync(ctx(t), down, c)
+	rep, err := casework.New(down, c).Sync(ctx(t))
 	if !errors.Is(err, client.ErrOffline) || rep.Remaining != 3 || len(rep.Sent) != 0 {
 		t.Fatalf("Sync against a dead backend: %+v, %v", rep, err)
 	}
@@ -369,7 +369,7 @@ func TestBackendDownLeavesEverythingQueued(t *testing.T) {
 	if len(p) != 3 || p[0].Note.Text != "n0" || p[2].Note.Text != "n2" {
 		t.Errorf("pending after the failure: %+v", p)
 	}
-	if _, err := casesync.Sync(ctx(t), ana, c); err != nil {
+	if _, err := casework.New(ana, c).Sync(ctx(t)); err != nil {
 		t.Fatal(err)
 	}
 	if p, _ := c.Pending(); len(p) != 0 {
@@ -395,7 +395,7 @@ func TestRejectedItemDoesNotBlockTheQueue(t *testing.T) {
 	if _, err := c.QueueNote(cs.ID, data.Note{Text: "kept"}); err != nil {
 		t.Fatal(err)
 	}
-	rep, err := casesync.Sync(ctx(t), ana, c)
+	rep, err := casework.New(ana, c).Sync(ctx(t))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -411,7 +411,7 @@ func TestOneSyncAtATime(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer release()
-	if _, err := casesync.Sync(ctx(t), nil, c); !errors.Is(err, cache.ErrOutboxBusy) {
+	if _, err := casework.New(nil, c).Sync(ctx(t)); !errors.Is(err, cache.ErrOutboxBusy) {
 		t.Errorf("Sync while another runs: %v", err)
 	}
 }

@@ -1,21 +1,4 @@
-// Package casesync sends the cache's outbox (the notes and case changes an
-// agent made offline) to the auth backend, in the order they were made,
-// exactly once (SPEC 8).
-//
-// Exactly once rests on the contract: a note carries its client-made id, and
-// the backend answers a repeated id with the same text by the case unchanged,
-// so a note whose answer was lost is simply sent again. A patch carries the
-// version the agent saw; the backend refuses it (409) when the case moved on,
-// and the item becomes a conflict holding the backend's copy, never applied
-// over it. A patch whose answer was lost also comes back as 409 on the next
-// run: when the backend's copy already shows everything the patch sets, it
-// counts as sent.
-//
-// A transport failure (backend down, timeout, 5xx, an expired session) ends the
-// run at that item: it and everything after it stay queued for the next run.
-// Sync never queues or sends anything that changes the customer's account:
-// the outbox has no such kind.
-package casesync
+package casework
 
 import (
 	"context"
@@ -28,31 +11,26 @@ import (
 	"verifydesk/services/client"
 )
 
-// API is what Sync needs of the backend; *client.Client satisfies it.
-type API interface {
-	AddNote(ctx context.Context, caseID string, note data.Note) (data.Case, error)
-	UpdateCase(ctx context.Context, caseID string, patch data.CasePatch) (data.Case, error)
-	Case(ctx context.Context, caseID string) (data.Case, error)
-}
-
-var _ API = (*client.Client)(nil)
-
 // Report says what one run did. Items are as stored after the run.
 type Report struct {
-	Sent      []cache.OutboxItem // accepted by the backend, in order
-	Conflicts []cache.OutboxItem // the case had changed on the backend: for the agent to settle
-	Rejected  []cache.OutboxItem // refused for good (the case is gone, the input is invalid)
-	Remaining int                // still queued when the run ended
+	Sent      []OutboxItem // accepted by the backend, in order
+	Conflicts []OutboxItem // the case had changed on the backend: for the agent to settle
+	Rejected  []OutboxItem // refused for good (the case is gone, the input is invalid)
+	Remaining int          // still queued when the run ended
 }
 
-// Sync sends the pending outbox of c through api, in order. It returns the
-// error that stopped the run early (transport, session, ctx, or the cache
-// itself), with the report of what was done until then; nil when every item
-// was dealt with. It holds the cache's outbox claim while it runs
-// (cache.ErrOutboxBusy when another Sync does). Call it once the agent has
-// signed in again.
-func Sync(ctx context.Context, api API, c *cache.Cache) (Report, error) {
+// Sync sends the pending outbox through the service's API, in order. It
+// returns the error that stopped the run early (transport, session, ctx, or
+// the cache itself), with the report of what was done until then; nil when
+// every item was dealt with. It holds the cache's outbox claim while it runs
+// (ErrOutboxBusy when another Sync does). Call it once the agent has signed in
+// again. Without a cache nothing was kept offline: an empty report, nil.
+func (s *Service) Sync(ctx context.Context) (Report, error) {
 	var r Report
+	if !s.HasCache() {
+		return r, nil
+	}
+	api, c := s.api, s.store
 	release, err := c.ClaimOutbox()
 	if err != nil {
 		return r, err
@@ -86,7 +64,7 @@ func Sync(ctx context.Context, api API, c *cache.Cache) (Report, error) {
 
 // send delivers one item and records the outcome in the cache. A returned
 // error stops the run.
-func send(ctx context.Context, api API, c *cache.Cache, it cache.OutboxItem, r *Report) error {
+func send(ctx context.Context, api API, c *cache.Cache, it OutboxItem, r *Report) error {
 	var (
 		server data.Case
 		err    error
@@ -126,7 +104,7 @@ func permanent(err error) bool {
 }
 
 // record stores an outcome and adds the item to the report.
-func record(c *cache.Cache, it cache.OutboxItem, r *Report, state, reason string, server data.Case) error {
+func record(c *cache.Cache, it OutboxItem, r *Report, state, reason string, server data.Case) error {
 	var err error
 	it.State = state
 	switch state {

@@ -1,0 +1,43 @@
+package screens
+
+import (
+	"context"
+	"strings"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+
+	"verifydesk/services/cases"
+	"verifydesk/services/casework"
+)
+
+// onExport writes the escalation package (Markdown and JSON, masked) into a
+// folder the agent picks.
+func (p *casePanel) onExport() {
+	if p.rec == nil {
+		return
+	}
+	pkg := cases.NewPackage(p.rec.Case, p.steps, p.esc, cases.NewSnapshot(p.ev))
+	pkg.ExportedAt, pkg.ExportedBy = p.w.cfg.now().UTC(), p.w.agent.ID
+	id, acctID := p.rec.Case.ID, p.rec.Case.AccountID
+	dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
+		if err != nil || dir == nil {
+			return
+		}
+		var paths []string
+		p.w.run.run(job{name: "export a case", local: true,
+			work: func(context.Context) (err error) { paths, err = casework.Export(dir.Path(), pkg); return err },
+			done: func(err error) {
+				if err != nil {
+					p.saveInfo.SetText("The package was not written: " + Explain(err))
+					return
+				}
+				p.w.record("case_export", acctID, id, "masked")
+				p.saveInfo.SetText("Exported, masked: " + strings.Join(paths, " and "))
+			},
+		})
+	}, p.w.win)
+}
+
+// shortID is a case id short enough to read out: "case-3f2a9c1e".
+func shortID(id string) string { return casework.ShortID(id) }
