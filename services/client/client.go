@@ -13,7 +13,9 @@
 //   - a circuit breaker counts transport errors and 5xx (not 4xx) and, once open,
 //     fails calls at once with ErrCircuitOpen instead of waiting on a dead backend;
 //   - a 401 calls Options.OnUnauthorized so the app can send the agent to sign-in;
-//   - an answer that cannot be decoded is ErrBadResponse, never a panic.
+//   - an answer that cannot be decoded is ErrBadResponse, never a panic;
+//   - a write follows no redirect, a read none to another origin, and no
+//     redirected request carries the token (redirect.go): ErrRedirect.
 //
 // The client never logs request or response bodies (they carry personal data and
 // identity-check codes).
@@ -124,6 +126,9 @@ func New(baseURL string, opts Options) *Client {
 		cp := *opts.HTTPClient
 		hc = &cp
 	}
+	// Ours whatever the caller's client says: where a request may go is the
+	// client's rule, not the transport's (redirect.go).
+	hc.CheckRedirect = checkRedirect
 	rc := resty.NewWithClient(hc).
 		SetLogger(quietLogger{}).
 		SetResponseBodyLimit(maxResponseBody).
@@ -211,6 +216,15 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	for attempt := 0; ; attempt++ {
 		resp, err := c.attempt(ctx, cl, start)
 		if err == nil {
+			if rerr := redirectError(cl.method, resp.RawResponse); rerr != nil {
+				return c.wrap(cl, rerr)
+			}
+			if resp.StatusCode() == http.StatusUnauthorized && redirected(resp.RawResponse) {
+				// The redirected read went without the token, so its 401 says
+				// nothing about the session: no sign-out for it.
+				return c.wrap(cl, &RedirectError{Status: http.StatusUnauthorized, Method: cl.method,
+					To: origin(resp.RawResponse.Request.URL)})
+			}
 			if resp.StatusCode() >= 200 && resp.StatusCode() < 300 {
 				if cl.replayed != nil {
 					*cl.replayed = !mayHaveWritten &&

@@ -56,6 +56,11 @@ var (
 	// ErrBadResponse: the answer could not be read (truncated, not JSON, wrong
 	// shape, too large, unexpected status).
 	ErrBadResponse = errors.New("unreadable answer from auth backend")
+	// ErrRedirect: the backend answered with a redirect the client does not
+	// follow (a write redirected anywhere, a read redirected to another
+	// origin or in a loop); nothing was sent past it. The error is a
+	// *RedirectError.
+	ErrRedirect = errors.New("redirect not followed")
 	// ErrCircuitOpen: the circuit breaker is open after repeated failures, so the
 	// call failed fast without reaching the backend. It wraps ErrOffline.
 	ErrCircuitOpen = fmt.Errorf("circuit open: %w", ErrOffline)
@@ -242,6 +247,8 @@ func Explain(err error, loc *time.Location) string {
 		return withReason("The auth backend refused the request.", err)
 	case errors.Is(err, ErrServer):
 		return "The auth backend had an internal error. Try again in a moment."
+	case errors.Is(err, ErrRedirect):
+		return "The auth backend sent the console to another address, which it does not follow. Check the backend address in Settings (https:// or another host?)."
 	case errors.Is(err, ErrBadResponse):
 		return "The auth backend sent an answer the console cannot read."
 	default:
