@@ -391,6 +391,12 @@ type ApprovalRequest struct {
 	// CaseID is the case the request belongs to (optional, shown to the
 	// supervisor; not checked against the stored cases).
 	CaseID string `json:"case_id,omitempty"`
+	// IdempotencyKey names the agent's one intent to ask (one press of
+	// "Ask a supervisor"): the console's client sends it as the
+	// Idempotency-Key header, never in the body. Asking again with the same
+	// key, after an answer was lost, answers the request the first ask made
+	// instead of making a second one.
+	IdempotencyKey string `json:"-"`
 }
 
 // Approval is a four-eyes request and its decision.

@@ -14,6 +14,9 @@
 //     fails calls at once with ErrCircuitOpen instead of waiting on a dead backend;
 //   - a 401 calls Options.OnUnauthorized so the app can send the agent to sign-in;
 //   - an answer that cannot be decoded is ErrBadResponse, never a panic;
+//   - a write whose request may have reached the backend but whose answer
+//     was lost is a *NotConfirmedError (ErrNotConfirmed: it may have
+//     happened), never the "not sent" of a connection refused (ErrOffline);
 //   - a write follows no redirect, a read none to another origin, and no
 //     redirected request carries the token (redirect.go): ErrRedirect.
 //
@@ -29,9 +32,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -186,6 +191,9 @@ type call struct {
 	// repeatable marks a write that is safe to send twice (idempotency key or
 	// client-made id). GETs are always repeatable.
 	repeatable bool
+	// freshKey marks a repeatable write whose idempotency key the client made
+	// for this call only: the caller cannot repeat it safely.
+	freshKey bool
 	// session marks sign-in and sign-out: their 401 is not an expired session.
 	session bool
 	// sends marks a code send, so a 429 is explained in words about codes.
@@ -214,7 +222,10 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	}
 	mayHaveWritten := false // an earlier attempt may have reached the backend
 	for attempt := 0; ; attempt++ {
-		resp, err := c.attempt(ctx, cl, start)
+		resp, sent, err := c.attempt(ctx, cl, start)
+		if err != nil && sent {
+			mayHaveWritten = true
+		}
 		if err == nil {
 			if rerr := redirectError(cl.method, resp.RawResponse); rerr != nil {
 				return c.wrap(cl, rerr)
@@ -247,10 +258,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 			}
 		}
 		if attempt >= retries || !retryable(err) {
-			return c.wrap(cl, err)
-		}
-		if errors.Is(err, ErrOffline) || errors.Is(err, ErrTimeout) {
-			mayHaveWritten = true
+			return c.wrap(cl, c.unconfirmed(cl, mayHaveWritten, err))
 		}
 		wait := c.backoff(attempt)
 		var rl *RateLimitError
@@ -268,13 +276,14 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 			wait = max(wait, ae.retryAfter)
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-			return c.wrap(cl, err) // waiting would only end in the deadline
+			// waiting would only end in the deadline
+			return c.wrap(cl, c.unconfirmed(cl, mayHaveWritten, err))
 		}
 		t := time.NewTimer(max(wait, 0))
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return c.wrap(cl, ctxError(ctx, start))
+			return c.wrap(cl, c.unconfirmed(cl, mayHaveWritten, ctxError(ctx, start)))
 		case <-t.C:
 		}
 	}
@@ -289,14 +298,40 @@ func (c *Client) wrap(cl call, err error) error {
 	return fmt.Errorf("%s %s: %w", cl.method, cl.path, err)
 }
 
+// unconfirmed is err, the final error of cl, as a *NotConfirmedError when cl
+// is a write that may have reached the backend (mayHaveWritten) and got no
+// answer: a lost answer, not a request that was never sent.
+func (c *Client) unconfirmed(cl call, mayHaveWritten bool, err error) error {
+	if !mayHaveWritten || readMethod(cl.method) || !lostAnswer(err) {
+		return err
+	}
+	return &NotConfirmedError{Method: cl.method, SafeToRepeat: cl.repeatable && !cl.freshKey, err: err}
+}
+
+// lostAnswer reports whether err says no answer came (as opposed to an
+// answer saying no).
+func lostAnswer(err error) bool {
+	return errors.Is(err, ErrOffline) || errors.Is(err, ErrTimeout) || errors.Is(err, ErrServer) ||
+		errors.Is(err, ErrRateLimited) || errors.Is(err, context.Canceled)
+}
+
 // attempt sends cl once through the breaker. A nil error means an HTTP answer
-// arrived (of any status); otherwise the error is classified.
-func (c *Client) attempt(ctx context.Context, cl call, start time.Time) (*resty.Response, error) {
+// arrived (of any status); otherwise the error is classified, and sent says
+// whether the request may have reached the backend: a connection was made for
+// it, so the backend may have read it and acted before the answer was lost. A
+// connection refused, a failed name lookup or an open circuit send nothing.
+func (c *Client) attempt(ctx context.Context, cl call, start time.Time) (resp *resty.Response, sent bool, err error) {
 	actx, cancel := ctx, context.CancelFunc(func() {})
 	if _, ok := ctx.Deadline(); !ok {
 		actx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
 	}
 	defer cancel()
+	// GotConn rather than WroteRequest: the transport writes on a goroutine
+	// of its own, and a deadline can end the call before it reports; a
+	// connection handed over is the last point where "nothing was sent" is
+	// certain.
+	var gotConn atomic.Bool
+	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { gotConn.Store(true) }})
 
 	req := c.rc.R().SetContext(actx)
 	tok := cl.token
@@ -316,7 +351,7 @@ func (c *Client) attempt(ctx context.Context, cl call, start time.Time) (*resty.
 		req.SetHeader(k, v)
 	}
 
-	resp, err := c.cb.Execute(func() (*resty.Response, error) {
+	resp, err = c.cb.Execute(func() (*resty.Response, error) {
 		resp, err := req.Execute(cl.method, c.base+cl.path)
 		if err != nil {
 			return nil, err
@@ -326,19 +361,20 @@ func (c *Client) attempt(ctx context.Context, cl call, start time.Time) (*resty.
 		}
 		return resp, nil
 	})
+	sent = gotConn.Load()
 	switch {
 	case err == nil, errors.Is(err, errServerStatus):
-		return resp, nil
+		return resp, sent, nil
 	case errors.Is(err, gobreaker.ErrOpenState), errors.Is(err, gobreaker.ErrTooManyRequests):
-		return nil, ErrCircuitOpen
+		return nil, false, ErrCircuitOpen
 	case ctx.Err() != nil:
-		return nil, ctxError(ctx, start)
+		return nil, sent, ctxError(ctx, start)
 	case errors.Is(err, context.DeadlineExceeded) || isNetTimeout(err):
-		return nil, &timeoutError{after: time.Since(start), err: err}
+		return nil, sent, &timeoutError{after: time.Since(start), err: err}
 	case errors.Is(err, resty.ErrResponseBodyTooLarge):
-		return nil, fmt.Errorf("%w: %w", ErrBadResponse, err)
+		return nil, sent, fmt.Errorf("%w: %w", ErrBadResponse, err)
 	default:
-		return nil, fmt.Errorf("%w: %w", ErrOffline, err)
+		return nil, sent, fmt.Errorf("%w: %w", ErrOffline, err)
 	}
 }
 

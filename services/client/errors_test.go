@@ -61,6 +61,10 @@ func TestExplainWords(t *testing.T) {
 			"Too many wrong codes: identity checks are locked until " + hhmm + "."},
 		{wrapped(&RedirectError{Status: 307, Method: "POST", To: "http://evil.example:80", CrossOrigin: true}),
 			"The auth backend sent the console to another address, which it does not follow. Check the backend address in Settings (https:// or another host?)."},
+		{wrapped(&NotConfirmedError{Method: "POST", SafeToRepeat: true, err: ErrOffline}),
+			"Not confirmed: the auth backend may have done it, but its answer was lost. Try again: it will not be done twice."},
+		{wrapped(&NotConfirmedError{Method: "POST", err: &timeoutError{after: time.Second, err: context.DeadlineExceeded}}),
+			"Not confirmed: the auth backend may have done it, but its answer was lost. Check before you try again."},
 		{context.Canceled, "Cancelled."},
 		{errors.New("open /etc/shadow: permission denied"), "Something went wrong. Try again."},
 	}
