@@ -13,7 +13,10 @@
 //   - a circuit breaker counts transport errors and 5xx (not 4xx) and, once open,
 //     fails calls at once with ErrCircuitOpen instead of waiting on a dead backend;
 //   - a 401 calls Options.OnUnauthorized so the app can send the agent to sign-in;
-//   - an answer that cannot be decoded is ErrBadResponse, never a panic;
+//   - an answer that cannot be decoded is ErrBadResponse, never a panic, and
+//     one that holds an impossible value (a negative count, an end before
+//     its start, a limit below its use) is ErrBadAnswer, never data
+//     (answers.go);
 //   - a write whose request may have reached the backend but whose answer
 //     was lost is a *NotConfirmedError (ErrNotConfirmed: it may have
 //     happened), never the "not sent" of a connection refused (ErrOffline);
@@ -241,7 +244,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 					*cl.replayed = !mayHaveWritten &&
 						strings.EqualFold(strings.TrimSpace(resp.Header().Get(data.HeaderIdempotentReplayed)), "true")
 				}
-				return c.wrap(cl, decodeBody(resp.Body(), out))
+				return c.wrap(cl, decodeAnswer(resp.Body(), out))
 			}
 			err = parseError(resp.StatusCode(), resp.Header(), resp.Body(), time.Now())
 			var rl *RateLimitError
@@ -430,6 +433,15 @@ func decodeBody(body []byte, out any) error {
 		return fmt.Errorf("%w: %w", ErrBadResponse, err)
 	}
 	return nil
+}
+
+// decodeAnswer decodes a 2xx answer and holds it to what can be true
+// (checkAnswer): an impossible value is a *BadAnswerError, not data.
+func decodeAnswer(body []byte, out any) error {
+	if err := decodeBody(body, out); err != nil {
+		return err
+	}
+	return checkAnswer(out)
 }
 
 // parseError builds the error of a non-2xx answer: a *RateLimitError for 429,

@@ -58,6 +58,11 @@ var (
 	// ErrBadResponse: the answer could not be read (truncated, not JSON, wrong
 	// shape, too large, unexpected status).
 	ErrBadResponse = errors.New("unreadable answer from auth backend")
+	// ErrBadAnswer: the answer decoded but holds a value that cannot be true
+	// (a negative count, an end before its start, a send limit below its
+	// use); the error is a *BadAnswerError naming it. It wraps
+	// ErrBadResponse.
+	ErrBadAnswer = fmt.Errorf("impossible values: %w", ErrBadResponse)
 	// ErrNotConfirmed: a write reached the backend, or may have, and its
 	// answer was lost (the connection dropped, the deadline passed): the
 	// write may have happened. It is not "not sent": a write refused before
@@ -227,6 +232,7 @@ func Explain(err error, loc *time.Location) string {
 	var rl *RateLimitError
 	var te *timeoutError
 	var nc *NotConfirmedError
+	var ba *BadAnswerError
 	switch {
 	case errors.As(err, &nc):
 		if nc.SafeToRepeat {
@@ -285,6 +291,8 @@ func Explain(err error, loc *time.Location) string {
 		return "The auth backend had an internal error. Try again in a moment."
 	case errors.Is(err, ErrRedirect):
 		return "The auth backend sent the console to another address, which it does not follow. Check the backend address in Settings (https:// or another host?)."
+	case errors.As(err, &ba):
+		return "The auth backend sent an answer that cannot be right (" + ba.Problem + "), so the console does not show it."
 	case errors.Is(err, ErrBadResponse):
 		return "The auth backend sent an answer the console cannot read."
 	default:
