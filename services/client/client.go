@@ -303,9 +303,11 @@ func (c *Client) wrap(cl call, err error) error {
 
 // unconfirmed is err, the final error of cl, as a *NotConfirmedError when cl
 // is a write that may have reached the backend (mayHaveWritten) and got no
-// answer: a lost answer, not a request that was never sent.
+// answer: a lost answer, not a request that was never sent. Sign-in and
+// sign-out stay as they are: a session that may exist is not something the
+// agent checks, and signing in again is harmless.
 func (c *Client) unconfirmed(cl call, mayHaveWritten bool, err error) error {
-	if !mayHaveWritten || readMethod(cl.method) || !lostAnswer(err) {
+	if !mayHaveWritten || readMethod(cl.method) || cl.session || !lostAnswer(err) {
 		return err
 	}
 	return &NotConfirmedError{Method: cl.method, SafeToRepeat: cl.repeatable && !cl.freshKey, err: err}
