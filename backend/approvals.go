@@ -123,8 +123,8 @@ func (s *Server) requestApproval(c *call) (any, error) {
 	if req.AccountID == "" {
 		return nil, badRequest("account_id is required").with("field", "account_id")
 	}
-	if req.CaseID != "" && !validClientID(req.CaseID) {
-		return nil, badRequest("case_id is a case's id").with("field", "case_id")
+	if req.CaseID != "" && !data.ValidClientID(req.CaseID) {
+		return nil, badID("case_id")
 	}
 	params, err := approvalParams(req.Action, req.Params)
 	if err != nil {

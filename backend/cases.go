@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"sort"
-	"strings"
 	"unicode/utf8"
 
 	bolt "go.etcd.io/bbolt"
@@ -18,8 +17,24 @@ var caseStatuses = map[string]bool{data.CaseOpen: true, data.CaseWaiting: true, 
 
 const maxNoteLen = 20000
 
-func validClientID(id string) bool {
-	return id != "" && len(id) <= 100 && !strings.ContainsAny(id, "/?#% \t\r\n")
+// badID is the 400 of a client-made id outside data.ClientIDPattern (field
+// names the body field or path parameter). Such ids are refused whole, never
+// cleaned: consoles use case ids in file names, and an id like
+// "../../tmp/x" or "..\Users\Public\Desktop\evil" planted by one agent
+// would be written by another agent's console.
+func badID(field string) *apiError {
+	return badRequest("%s must match %s: 1 to %d letters, digits, - and _, starting with a letter or digit",
+		field, data.ClientIDPattern, data.MaxClientIDLen).with("field", field).with("pattern", data.ClientIDPattern)
+}
+
+// pathCaseID is the request's caseId, or the 400 of one that cannot be a
+// case's id.
+func pathCaseID(c *call) (string, error) {
+	id := c.r.PathValue("caseId")
+	if !data.ValidClientID(id) {
+		return "", badID("caseId")
+	}
+	return id, nil
 }
 
 // createCase stores a case under the id the client made. Creating the same id
@@ -33,8 +48,8 @@ func (s *Server) createCase(c *call) (any, error) {
 		return nil, err
 	}
 	act.AccountID, act.Detail = req.AccountID, "case "+truncate(req.ID, 100)
-	if !validClientID(req.ID) {
-		return nil, badRequest("id is required: a client-made id of at most 100 characters without spaces or /").with("field", "id")
+	if !data.ValidClientID(req.ID) {
+		return nil, badID("id")
 	}
 	if req.AccountID == "" {
 		return nil, badRequest("account_id is required").with("field", "account_id")
@@ -87,7 +102,10 @@ func (s *Server) createCase(c *call) (any, error) {
 		cs.Notes = make([]data.Note, 0, len(req.Notes))
 		seen := map[string]bool{}
 		for _, n := range req.Notes {
-			if !validClientID(n.ID) || seen[n.ID] || utf8.RuneCountInString(n.Text) > maxNoteLen {
+			if !data.ValidClientID(n.ID) {
+				return badID("notes.id")
+			}
+			if seen[n.ID] || utf8.RuneCountInString(n.Text) > maxNoteLen {
 				return badRequest("every note needs a unique client-made id and at most %d characters", maxNoteLen).with("field", "notes")
 			}
 			seen[n.ID] = true
@@ -115,10 +133,14 @@ func noteFingerprint(ns []data.Note) [][2]string {
 
 func (s *Server) getCase(c *call) (any, error) {
 	act := c.audit("case_view", "")
+	id, err := pathCaseID(c)
+	if err != nil {
+		return nil, err
+	}
 	var out data.Case
-	err := s.db.View(func(tx *bolt.Tx) error {
+	err = s.db.View(func(tx *bolt.Tx) error {
 		var rec caseRec
-		ok, err := getJSON(tx.Bucket(bucketCases), []byte(c.r.PathValue("caseId")), &rec)
+		ok, err := getJSON(tx.Bucket(bucketCases), []byte(id), &rec)
 		if err != nil {
 			return err
 		}
@@ -165,10 +187,14 @@ func (s *Server) listCases(c *call) (any, error) {
 // updateCase loads a case, lets fn change it, and stores it.
 func (s *Server) updateCase(c *call, fn func(cs *caseRec) error) (data.Case, error) {
 	var out data.Case
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	id, err := pathCaseID(c)
+	if err != nil {
+		return out, err
+	}
+	err = s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketCases)
 		var rec caseRec
-		ok, err := getJSON(b, []byte(c.r.PathValue("caseId")), &rec)
+		ok, err := getJSON(b, []byte(id), &rec)
 		if err != nil {
 			return err
 		}
@@ -233,16 +259,19 @@ func (s *Server) addNote(c *call) (any, error) {
 		return nil, err
 	}
 	act.Detail = "note " + truncate(n.ID, 100)
-	if !validClientID(n.ID) {
-		return nil, badRequest("note id is required: a client-made id of at most 100 characters").with("field", "id")
+	caseID, err := pathCaseID(c)
+	if err != nil {
+		return nil, err
+	}
+	if !data.ValidClientID(n.ID) {
+		return nil, badID("id")
 	}
 	if trimmed(n.Text) == "" || utf8.RuneCountInString(n.Text) > maxNoteLen {
 		return nil, badRequest("note text is required, at most %d characters", maxNoteLen).with("field", "text")
 	}
-	caseID := c.r.PathValue("caseId")
 	scope, fp := idemScope("note", caseID, n.ID), fingerprint(n.Text)
 	var out answer
-	err := s.db.Update(func(tx *bolt.Tx) error {
+	err = s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketCases)
 		var rec caseRec
 		ok, err := getJSON(b, []byte(caseID), &rec)

@@ -43,9 +43,6 @@ func chainBehind(latest data.ChainHead, format string, args ...any) *apiError {
 		with("latest_recorded_at", latest.RecordedAt)
 }
 
-// validConsoleID is a client-made id that can prefix keys (no NUL).
-func validConsoleID(id string) bool { return validClientID(id) && indexable(id) }
-
 func validHash(h string) bool {
 	if len(h) != 64 {
 		return false
@@ -66,8 +63,8 @@ func (s *Server) recordChainHead(c *call) (any, error) {
 	req.Hash = strings.ToLower(req.Hash)
 	act.Detail = fmt.Sprintf("console %s count %d hash %s", truncate(req.ConsoleID, 100), req.Count, truncate(req.Hash, 64))
 	switch {
-	case !validConsoleID(req.ConsoleID):
-		return nil, badRequest("console_id is required: the console's own id, at most 100 characters without spaces or /").with("field", "console_id")
+	case !data.ValidClientID(req.ConsoleID): // no NUL either: it prefixes keys
+		return nil, badID("console_id")
 	case req.Count < 1:
 		return nil, badRequest("count must be at least 1").with("field", "count")
 	case !validHash(req.Hash):
@@ -110,8 +107,8 @@ func (s *Server) recordChainHead(c *call) (any, error) {
 // against it, whoever signed in last).
 func (s *Server) latestChainHead(c *call) (any, error) {
 	id := c.r.PathValue("consoleId")
-	if !validConsoleID(id) {
-		return nil, notFound("chain head of this console")
+	if !data.ValidClientID(id) {
+		return nil, badID("consoleId")
 	}
 	var h data.ChainHead
 	var found bool

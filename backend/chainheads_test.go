@@ -68,7 +68,7 @@ func TestChainHeadsOnlyMoveForward(t *testing.T) {
 	} {
 		e.want(e.do("POST", path, ana, bad), http.StatusBadRequest)
 	}
-	e.want(e.do("GET", path+"/"+url.PathEscape("a\x00b"), ana, nil), http.StatusNotFound)
+	e.want(e.do("GET", path+"/"+url.PathEscape("a\x00b"), ana, nil), http.StatusBadRequest)
 	// Recording heads is audited.
 	var l data.AuditList
 	e.do("GET", "/v1/audit?action=audit_chain_head", sam, nil).decode(t, &l)

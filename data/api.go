@@ -132,6 +132,35 @@ const (
 	HeaderIdempotentReplayed = "Idempotent-Replayed"
 )
 
+// ClientIDPattern is the form of every id a client makes and the backend
+// keeps as a key or a path segment: case ids, note ids, console ids (and a
+// request's case_id). One to 64 ASCII letters, digits, '-' and '_', the first
+// a letter or digit. It admits what the console makes ("case-", "note-" or
+// "console-" and a UUID, 41-44 characters) and refuses anything that could
+// reach outside a folder when an id is used as a file name ("../x", "..\x",
+// "C:", "/tmp/x"), spaces, control characters and look-alike letters.
+const ClientIDPattern = `^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$`
+
+// MaxClientIDLen is the longest id ClientIDPattern admits.
+const MaxClientIDLen = 64
+
+// ValidClientID reports whether id matches ClientIDPattern.
+func ValidClientID(id string) bool {
+	if id == "" || len(id) > MaxClientIDLen {
+		return false
+	}
+	for i := 0; i < len(id); i++ {
+		c := id[i]
+		switch {
+		case c >= 'A' && c <= 'Z', c >= 'a' && c <= 'z', c >= '0' && c <= '9':
+		case (c == '-' || c == '_') && i > 0:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
 // APIError is the one error body every route answers with on a 4xx or 5xx status.
 type APIError struct {
 	Code       string         `json:"code"`
@@ -391,6 +420,12 @@ type ApprovalRequest struct {
 	// CaseID is the case the request belongs to (optional, shown to the
 	// supervisor; not checked against the stored cases).
 	CaseID string `json:"case_id,omitempty"`
+	// IdempotencyKey names the agent's one intent to ask (one press of
+	// "Ask a supervisor"): the console's client sends it as the
+	// Idempotency-Key header, never in the body. Asking again with the same
+	// key, after an answer was lost, answers the request the first ask made
+	// instead of making a second one.
+	IdempotencyKey string `json:"-"`
 }
 
 // Approval is a four-eyes request and its decision.

@@ -75,9 +75,9 @@ func (c *Client) Deliveries(ctx context.Context, accountID string) ([]data.Deliv
 	return nonNil(l.Deliveries), nil
 }
 
-// NewIdempotencyKey returns a fresh key (a random UUID) for Resend. Make one per
-// agent intent (one click), not per attempt: the same key on a repeat returns
-// the first result and sends nothing.
+// NewIdempotencyKey returns a fresh key (a random UUID) for Resend and
+// RequestApproval. Make one per agent intent (one click), not per attempt:
+// the same key on a repeat returns the first result and does nothing again.
 func NewIdempotencyKey() string { return uuid.NewString() }
 
 // Resend sends a new code. The idempotency key makes it safe to retry: a
@@ -95,12 +95,14 @@ func (c *Client) Resend(ctx context.Context, accountID string, req data.ResendRe
 	if err := needIDs(accountID); err != nil {
 		return r, err
 	}
-	if idempotencyKey == "" {
+	fresh := idempotencyKey == ""
+	if fresh {
 		idempotencyKey = NewIdempotencyKey()
 	}
 	var replayed bool
 	err := c.do(ctx, call{method: http.MethodPost, path: path("accounts", accountID, "codes"), body: req,
-		header: map[string]string{data.HeaderIdempotencyKey: idempotencyKey}, repeatable: true, sends: true, replayed: &replayed}, &r)
+		header:     map[string]string{data.HeaderIdempotencyKey: idempotencyKey},
+		repeatable: true, freshKey: fresh, sends: true, replayed: &replayed}, &r)
 	// Backends from before the header said it in the body.
 	r.Replayed = r.Replayed || replayed
 	return r, err

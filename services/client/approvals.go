@@ -63,13 +63,23 @@ func (c *Client) PendingApprovals(ctx context.Context) (int, error) {
 }
 
 // RequestApproval asks a supervisor to allow a high-risk action; req.Params
-// are exactly the action's (device_id, new_phone or new_email). The call
-// carries an idempotency key of its own, so a retry after a lost answer asks
-// once; two calls are two requests.
+// are exactly the action's (device_id, new_phone or new_email).
+//
+// req.IdempotencyKey makes asking safe to repeat: make it once per agent
+// intent with NewIdempotencyKey and keep it until an answer arrives. When the
+// answer is lost (ErrNotConfirmed: the backend may have made the request), ask
+// again with the same key: the backend answers with the request the first ask
+// made, and makes no second one. Retries inside one call use the key too. An
+// empty key gets a fresh one for this call only, so a second call is a second
+// request.
 func (c *Client) RequestApproval(ctx context.Context, req data.ApprovalRequest) (data.Approval, error) {
 	var a data.Approval
+	key, fresh := req.IdempotencyKey, req.IdempotencyKey == ""
+	if fresh {
+		key = NewIdempotencyKey()
+	}
 	err := c.do(ctx, call{method: http.MethodPost, path: path("approvals"), body: req,
-		header: map[string]string{data.HeaderIdempotencyKey: NewIdempotencyKey()}, repeatable: true}, &a)
+		header: map[string]string{data.HeaderIdempotencyKey: key}, repeatable: true, freshKey: fresh}, &a)
 	return a, err
 }
 

@@ -80,7 +80,8 @@ func (c *Client) AddNote(ctx context.Context, caseID string, note data.Note) (da
 
 // CurrentCase is the case as the backend has it now, carried by the
 // ErrConflict of an UpdateCase with a stale version. ok is false for any other
-// error, or when the conflict carries no readable case.
+// error, or when the conflict carries no readable case or an impossible one
+// (checkAnswer).
 func CurrentCase(err error) (cs data.Case, ok bool) {
 	var ae *APIError
 	if !errors.As(err, &ae) || ae.Status != http.StatusConflict {
@@ -91,7 +92,7 @@ func CurrentCase(err error) (cs data.Case, ok bool) {
 		return cs, false
 	}
 	raw, merr := json.Marshal(cur)
-	if merr != nil || json.Unmarshal(raw, &cs) != nil || cs.ID == "" {
+	if merr != nil || json.Unmarshal(raw, &cs) != nil || cs.ID == "" || checkCase(&cs) != nil {
 		return data.Case{}, false
 	}
 	return cs, true

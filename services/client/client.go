@@ -13,7 +13,15 @@
 //   - a circuit breaker counts transport errors and 5xx (not 4xx) and, once open,
 //     fails calls at once with ErrCircuitOpen instead of waiting on a dead backend;
 //   - a 401 calls Options.OnUnauthorized so the app can send the agent to sign-in;
-//   - an answer that cannot be decoded is ErrBadResponse, never a panic.
+//   - an answer that cannot be decoded is ErrBadResponse, never a panic, and
+//     one that holds an impossible value (a negative count, an end before
+//     its start, a limit below its use) is ErrBadAnswer, never data
+//     (answers.go);
+//   - a write whose request may have reached the backend but whose answer
+//     was lost is a *NotConfirmedError (ErrNotConfirmed: it may have
+//     happened), never the "not sent" of a connection refused (ErrOffline);
+//   - a write follows no redirect, a read none to another origin, and no
+//     redirected request carries the token (redirect.go): ErrRedirect.
 //
 // The client never logs request or response bodies (they carry personal data and
 // identity-check codes).
@@ -27,9 +35,11 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/http"
+	"net/http/httptrace"
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/go-resty/resty/v2"
@@ -124,6 +134,9 @@ func New(baseURL string, opts Options) *Client {
 		cp := *opts.HTTPClient
 		hc = &cp
 	}
+	// Ours whatever the caller's client says: where a request may go is the
+	// client's rule, not the transport's (redirect.go).
+	hc.CheckRedirect = checkRedirect
 	rc := resty.NewWithClient(hc).
 		SetLogger(quietLogger{}).
 		SetResponseBodyLimit(maxResponseBody).
@@ -181,6 +194,9 @@ type call struct {
 	// repeatable marks a write that is safe to send twice (idempotency key or
 	// client-made id). GETs are always repeatable.
 	repeatable bool
+	// freshKey marks a repeatable write whose idempotency key the client made
+	// for this call only: the caller cannot repeat it safely.
+	freshKey bool
 	// session marks sign-in and sign-out: their 401 is not an expired session.
 	session bool
 	// sends marks a code send, so a 429 is explained in words about codes.
@@ -209,14 +225,26 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 	}
 	mayHaveWritten := false // an earlier attempt may have reached the backend
 	for attempt := 0; ; attempt++ {
-		resp, err := c.attempt(ctx, cl, start)
+		resp, sent, err := c.attempt(ctx, cl, start)
+		if err != nil && sent {
+			mayHaveWritten = true
+		}
 		if err == nil {
+			if rerr := redirectError(cl.method, resp.RawResponse); rerr != nil {
+				return c.wrap(cl, rerr)
+			}
+			if resp.StatusCode() == http.StatusUnauthorized && redirected(resp.RawResponse) {
+				// The redirected read went without the token, so its 401 says
+				// nothing about the session: no sign-out for it.
+				return c.wrap(cl, &RedirectError{Status: http.StatusUnauthorized, Method: cl.method,
+					To: origin(resp.RawResponse.Request.URL)})
+			}
 			if resp.StatusCode() >= 200 && resp.StatusCode() < 300 {
 				if cl.replayed != nil {
 					*cl.replayed = !mayHaveWritten &&
 						strings.EqualFold(strings.TrimSpace(resp.Header().Get(data.HeaderIdempotentReplayed)), "true")
 				}
-				return c.wrap(cl, decodeBody(resp.Body(), out))
+				return c.wrap(cl, decodeAnswer(resp.Body(), out))
 			}
 			err = parseError(resp.StatusCode(), resp.Header(), resp.Body(), time.Now())
 			var rl *RateLimitError
@@ -233,10 +261,7 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 			}
 		}
 		if attempt >= retries || !retryable(err) {
-			return c.wrap(cl, err)
-		}
-		if errors.Is(err, ErrOffline) || errors.Is(err, ErrTimeout) {
-			mayHaveWritten = true
+			return c.wrap(cl, c.unconfirmed(cl, mayHaveWritten, err))
 		}
 		wait := c.backoff(attempt)
 		var rl *RateLimitError
@@ -254,13 +279,14 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 			wait = max(wait, ae.retryAfter)
 		}
 		if dl, ok := ctx.Deadline(); ok && time.Until(dl) < wait {
-			return c.wrap(cl, err) // waiting would only end in the deadline
+			// waiting would only end in the deadline
+			return c.wrap(cl, c.unconfirmed(cl, mayHaveWritten, err))
 		}
 		t := time.NewTimer(max(wait, 0))
 		select {
 		case <-ctx.Done():
 			t.Stop()
-			return c.wrap(cl, ctxError(ctx, start))
+			return c.wrap(cl, c.unconfirmed(cl, mayHaveWritten, ctxError(ctx, start)))
 		case <-t.C:
 		}
 	}
@@ -275,14 +301,42 @@ func (c *Client) wrap(cl call, err error) error {
 	return fmt.Errorf("%s %s: %w", cl.method, cl.path, err)
 }
 
+// unconfirmed is err, the final error of cl, as a *NotConfirmedError when cl
+// is a write that may have reached the backend (mayHaveWritten) and got no
+// answer: a lost answer, not a request that was never sent. Sign-in and
+// sign-out stay as they are: a session that may exist is not something the
+// agent checks, and signing in again is harmless.
+func (c *Client) unconfirmed(cl call, mayHaveWritten bool, err error) error {
+	if !mayHaveWritten || readMethod(cl.method) || cl.session || !lostAnswer(err) {
+		return err
+	}
+	return &NotConfirmedError{Method: cl.method, SafeToRepeat: cl.repeatable && !cl.freshKey, err: err}
+}
+
+// lostAnswer reports whether err says no answer came (as opposed to an
+// answer saying no).
+func lostAnswer(err error) bool {
+	return errors.Is(err, ErrOffline) || errors.Is(err, ErrTimeout) || errors.Is(err, ErrServer) ||
+		errors.Is(err, ErrRateLimited) || errors.Is(err, context.Canceled)
+}
+
 // attempt sends cl once through the breaker. A nil error means an HTTP answer
-// arrived (of any status); otherwise the error is classified.
-func (c *Client) attempt(ctx context.Context, cl call, start time.Time) (*resty.Response, error) {
+// arrived (of any status); otherwise the error is classified, and sent says
+// whether the request may have reached the backend: a connection was made for
+// it, so the backend may have read it and acted before the answer was lost. A
+// connection refused, a failed name lookup or an open circuit send nothing.
+func (c *Client) attempt(ctx context.Context, cl call, start time.Time) (resp *resty.Response, sent bool, err error) {
 	actx, cancel := ctx, context.CancelFunc(func() {})
 	if _, ok := ctx.Deadline(); !ok {
 		actx, cancel = context.WithTimeout(ctx, c.opts.Timeout)
 	}
 	defer cancel()
+	// GotConn rather than WroteRequest: the transport writes on a goroutine
+	// of its own, and a deadline can end the call before it reports; a
+	// connection handed over is the last point where "nothing was sent" is
+	// certain.
+	var gotConn atomic.Bool
+	actx = httptrace.WithClientTrace(actx, &httptrace.ClientTrace{GotConn: func(httptrace.GotConnInfo) { gotConn.Store(true) }})
 
 	req := c.rc.R().SetContext(actx)
 	tok := cl.token
@@ -302,7 +356,7 @@ func (c *Client) attempt(ctx context.Context, cl call, start time.Time) (*resty.
 		req.SetHeader(k, v)
 	}
 
-	resp, err := c.cb.Execute(func() (*resty.Response, error) {
+	resp, err = c.cb.Execute(func() (*resty.Response, error) {
 		resp, err := req.Execute(cl.method, c.base+cl.path)
 		if err != nil {
 			return nil, err
@@ -312,19 +366,20 @@ func (c *Client) attempt(ctx context.Context, cl call, start time.Time) (*resty.
 		}
 		return resp, nil
 	})
+	sent = gotConn.Load()
 	switch {
 	case err == nil, errors.Is(err, errServerStatus):
-		return resp, nil
+		return resp, sent, nil
 	case errors.Is(err, gobreaker.ErrOpenState), errors.Is(err, gobreaker.ErrTooManyRequests):
-		return nil, ErrCircuitOpen
+		return nil, false, ErrCircuitOpen
 	case ctx.Err() != nil:
-		return nil, ctxError(ctx, start)
+		return nil, sent, ctxError(ctx, start)
 	case errors.Is(err, context.DeadlineExceeded) || isNetTimeout(err):
-		return nil, &timeoutError{after: time.Since(start), err: err}
+		return nil, sent, &timeoutError{after: time.Since(start), err: err}
 	case errors.Is(err, resty.ErrResponseBodyTooLarge):
-		return nil, fmt.Errorf("%w: %w", ErrBadResponse, err)
+		return nil, sent, fmt.Errorf("%w: %w", ErrBadResponse, err)
 	default:
-		return nil, fmt.Errorf("%w: %w", ErrOffline, err)
+		return nil, sent, fmt.Errorf("%w: %w", ErrOffline, err)
 	}
 }
 
@@ -380,6 +435,15 @@ func decodeBody(body []byte, out any) error {
 		return fmt.Errorf("%w: %w", ErrBadResponse, err)
 	}
 	return nil
+}
+
+// decodeAnswer decodes a 2xx answer and holds it to what can be true
+// (checkAnswer): an impossible value is a *BadAnswerError, not data.
+func decodeAnswer(body []byte, out any) error {
+	if err := decodeBody(body, out); err != nil {
+		return err
+	}
+	return checkAnswer(out)
 }
 
 // parseError builds the error of a non-2xx answer: a *RateLimitError for 429,

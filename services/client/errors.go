@@ -14,7 +14,9 @@ import (
 
 // Sentinel errors. Every error a Client method returns wraps exactly one of these
 // (ErrCircuitOpen also wraps ErrOffline, ErrBadCredentials also wraps
-// ErrUnauthorized), so callers branch with errors.Is and show words with Explain.
+// ErrUnauthorized, and ErrNotConfirmed comes with the reason no answer came:
+// ErrOffline, ErrTimeout, ErrServer, ErrRateLimited or context.Canceled), so
+// callers branch with errors.Is and show words with Explain.
 var (
 	// ErrOffline: the backend could not be reached (connection refused, reset,
 	// DNS failure) or the circuit breaker is open.
@@ -56,6 +58,22 @@ var (
 	// ErrBadResponse: the answer could not be read (truncated, not JSON, wrong
 	// shape, too large, unexpected status).
 	ErrBadResponse = errors.New("unreadable answer from auth backend")
+	// ErrBadAnswer: the answer decoded but holds a value that cannot be true
+	// (a negative count, an end before its start, a send limit below its
+	// use); the error is a *BadAnswerError naming it. It wraps
+	// ErrBadResponse.
+	ErrBadAnswer = fmt.Errorf("impossible values: %w", ErrBadResponse)
+	// ErrNotConfirmed: a write reached the backend, or may have, and its
+	// answer was lost (the connection dropped, the deadline passed): the
+	// write may have happened. It is not "not sent": a write refused before
+	// anything was sent (connection refused, circuit open) is ErrOffline
+	// alone. The error is a *NotConfirmedError.
+	ErrNotConfirmed = errors.New("write not confirmed")
+	// ErrRedirect: the backend answered with a redirect the client does not
+	// follow (a write redirected anywhere, a read redirected to another
+	// origin or in a loop); nothing was sent past it. The error is a
+	// *RedirectError.
+	ErrRedirect = errors.New("redirect not followed")
 	// ErrCircuitOpen: the circuit breaker is open after repeated failures, so the
 	// call failed fast without reaching the backend. It wraps ErrOffline.
 	ErrCircuitOpen = fmt.Errorf("circuit open: %w", ErrOffline)
@@ -164,6 +182,28 @@ func (e *RateLimitError) Unwrap() error {
 	return e.api
 }
 
+// NotConfirmedError is a write whose answer was lost after the request may
+// have reached the backend: it may have happened. errors.Is(err,
+// ErrNotConfirmed) is true, and so is errors.Is with the reason no answer came
+// (ErrOffline, ErrTimeout, ...).
+type NotConfirmedError struct {
+	Method string
+	// SafeToRepeat is true when the write carried the caller's idempotency
+	// key or client-made id: repeating it with the same key or id does it at
+	// most once. False when the client made the key for that call alone, or
+	// when the write has none (a sensitive action): check before repeating.
+	SafeToRepeat bool
+
+	err error
+}
+
+func (e *NotConfirmedError) Error() string {
+	return fmt.Sprintf("%v: %s sent, no answer: %v", ErrNotConfirmed, e.Method, e.err)
+}
+
+// Unwrap gives ErrNotConfirmed and the reason no answer came.
+func (e *NotConfirmedError) Unwrap() []error { return []error{ErrNotConfirmed, e.err} }
+
 // timeoutError is ErrTimeout with how long the call waited, so Explain can say
 // "did not answer in 5 s".
 type timeoutError struct {
@@ -191,7 +231,14 @@ func Explain(err error, loc *time.Location) string {
 	}
 	var rl *RateLimitError
 	var te *timeoutError
+	var nc *NotConfirmedError
+	var ba *BadAnswerError
 	switch {
+	case errors.As(err, &nc):
+		if nc.SafeToRepeat {
+			return "Not confirmed: the auth backend may have done it, but its answer was lost. Try again: it will not be done twice."
+		}
+		return "Not confirmed: the auth backend may have done it, but its answer was lost. Check before you try again."
 	case errors.Is(err, context.Canceled):
 		return "Cancelled."
 	case errors.Is(err, ErrCircuitOpen):
@@ -242,6 +289,10 @@ func Explain(err error, loc *time.Location) string {
 		return withReason("The auth backend refused the request.", err)
 	case errors.Is(err, ErrServer):
 		return "The auth backend had an internal error. Try again in a moment."
+	case errors.Is(err, ErrRedirect):
+		return "The auth backend sent the console to another address, which it does not follow. Check the backend address in Settings (https:// or another host?)."
+	case errors.As(err, &ba):
+		return "The auth backend sent an answer that cannot be right (" + ba.Problem + "), so the console does not show it."
 	case errors.Is(err, ErrBadResponse):
 		return "The auth backend sent an answer the console cannot read."
 	default:

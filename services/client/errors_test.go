@@ -59,6 +59,12 @@ func TestExplainWords(t *testing.T) {
 		{wrapped(&APIError{Status: 403, Body: data.APIError{Code: data.ErrCodeWrongCode}}), "Wrong code."},
 		{&APIError{Status: 403, Body: data.APIError{Code: data.ErrCodeLocked, Details: map[string]any{"until": until.UTC().Format(time.RFC3339)}}},
 			"Too many wrong codes: identity checks are locked until " + hhmm + "."},
+		{wrapped(&RedirectError{Status: 307, Method: "POST", To: "http://evil.example:80", CrossOrigin: true}),
+			"The auth backend sent the console to another address, which it does not follow. Check the backend address in Settings (https:// or another host?)."},
+		{wrapped(&NotConfirmedError{Method: "POST", SafeToRepeat: true, err: ErrOffline}),
+			"Not confirmed: the auth backend may have done it, but its answer was lost. Try again: it will not be done twice."},
+		{wrapped(&NotConfirmedError{Method: "POST", err: &timeoutError{after: time.Second, err: context.DeadlineExceeded}}),
+			"Not confirmed: the auth backend may have done it, but its answer was lost. Check before you try again."},
 		{context.Canceled, "Cancelled."},
 		{errors.New("open /etc/shadow: permission denied"), "Something went wrong. Try again."},
 	}
@@ -121,7 +127,7 @@ func TestParseErrorRateLimitFromBodyOnly(t *testing.T) {
 
 // sentinels is every error Client methods wrap.
 var sentinels = []error{ErrOffline, ErrTimeout, ErrUnauthorized, ErrForbidden, ErrIdentityRequired, ErrLocked,
-	ErrNotFound, ErrConflict, ErrChannelUnavailable, ErrRateLimited, ErrBadRequest, ErrServer, ErrBadResponse}
+	ErrNotFound, ErrConflict, ErrChannelUnavailable, ErrRateLimited, ErrBadRequest, ErrServer, ErrBadResponse, ErrRedirect}
 
 func FuzzParseError(f *testing.F) {
 	f.Add(429, "120", []byte(`{"code":"rate_limited","message":"too many","retry_after":120}`))

@@ -135,6 +135,11 @@ func TestSlowNonIdempotentWriteIsNotRetried(t *testing.T) {
 	if got := s.hits.Load(); got != 1 {
 		t.Errorf("server saw %d requests, want exactly 1", got)
 	}
+	// The backend had the request: it may have acted.
+	var nc *NotConfirmedError
+	if !errors.As(err, &nc) || nc.SafeToRepeat {
+		t.Errorf("got %v, want not confirmed, not safe to repeat", err)
+	}
 }
 
 func TestCancelledCall(t *testing.T) {

@@ -38,7 +38,7 @@ func ByForm(dels []data.Delivery, now time.Time) []FormStats {
 	byForm := map[string]*FormStats{}
 	var order []string
 	for _, d := range dels {
-		if d.Channel != data.ChannelSMS || now.Sub(d.RequestedAt) > Window {
+		if d.Channel != data.ChannelSMS || !InWindow(d, now) {
 			continue
 		}
 		form := formOf(d)
@@ -140,13 +140,25 @@ func SameNetwork(a, b string) bool {
 	return na != "" && nb != "" && (na == nb || strings.HasPrefix(na, nb) || strings.HasPrefix(nb, na))
 }
 
-// Counts is how many deliveries arrived and how many did not.
+// InWindow reports whether d was requested within Window before now. A
+// delivery stamped a little after now (the backend's clock ahead of ours)
+// is recent, not outside.
+func InWindow(d data.Delivery, now time.Time) bool { return now.Sub(d.RequestedAt) <= Window }
+
+// Counts is how many deliveries of the last Window were sent, how many
+// arrived and how many did not.
 type Counts struct{ Total, Delivered, Failed int }
 
-// Count counts dels by outcome.
-func Count(dels []data.Delivery) Counts {
-	c := Counts{Total: len(dels)}
+// CountAt counts by outcome the deliveries of dels requested within Window
+// before now; older ones are left out, so "N sent in the last 30 days" says
+// what it claims however far back the backend's list goes.
+func CountAt(dels []data.Delivery, now time.Time) Counts {
+	var c Counts
 	for _, d := range dels {
+		if !InWindow(d, now) {
+			continue
+		}
+		c.Total++
 		switch {
 		case d.Status == data.StatusDelivered:
 			c.Delivered++
@@ -156,3 +168,8 @@ func Count(dels []data.Delivery) Counts {
 	}
 	return c
 }
+
+// Count is CountAt(dels, time.Now()): the deliveries of the last Window by
+// outcome. Callers with a clock of their own (tests, a frozen snapshot) use
+// CountAt.
+func Count(dels []data.Delivery) Counts { return CountAt(dels, time.Now()) }

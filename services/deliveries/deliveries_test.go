@@ -39,8 +39,44 @@ func TestByFormCountsEachFormAndOrdersE164First(t *testing.T) {
 	if p := CheckPorting(rows, ""); p.Ported || p.Reached == "" {
 		t.Errorf("porting %+v: an unknown carrier says nothing", p)
 	}
-	if c := Count(dels); c != (Counts{Total: 5, Delivered: 2, Failed: 3}) {
-		t.Errorf("count %+v", c)
+	if c := CountAt(dels, now); c != (Counts{Total: 4, Delivered: 2, Failed: 2}) {
+		t.Errorf("count %+v: the 31-day-old failure is outside the window", c)
+	}
+}
+
+// TestCountKeepsToTheWindow: "N sent in the last 30 days" counts those of the
+// last 30 days, however far back the backend's list goes (issue 21 point 15:
+// 11 counted back to February).
+func TestCountKeepsToTheWindow(t *testing.T) {
+	now := time.Date(2026, 11, 24, 14, 0, 0, 0, time.UTC)
+	at := func(ago time.Duration, status string) data.Delivery {
+		return data.Delivery{Channel: data.ChannelSMS, Status: status, RequestedAt: now.Add(-ago)}
+	}
+	day := 24 * time.Hour
+	dels := []data.Delivery{
+		at(-2*time.Second, data.StatusQueued), // the backend's clock a little ahead
+		at(time.Hour, data.StatusDelivered),
+		at(29*day, data.StatusUndelivered),
+		at(Window, data.StatusDelivered), // exactly 30 days: still in
+		at(Window+time.Second, data.StatusFailed),
+		at(200*day, data.StatusDelivered), // February
+		at(280*day, data.StatusBounced),
+		{Channel: data.ChannelSMS, Status: data.StatusDelivered}, // no time at all
+	}
+	if c := CountAt(dels, now); c != (Counts{Total: 4, Delivered: 2, Failed: 1}) {
+		t.Errorf("CountAt = %+v, want 4 sent in the window: 2 delivered, 1 failed", c)
+	}
+	if c := CountAt(nil, now); c != (Counts{}) {
+		t.Errorf("CountAt(nil) = %+v", c)
+	}
+	// Count is the same on the real clock.
+	real := time.Now()
+	recent := []data.Delivery{
+		{Status: data.StatusDelivered, RequestedAt: real.Add(-time.Hour)},
+		{Status: data.StatusDelivered, RequestedAt: real.Add(-60 * day)},
+	}
+	if c := Count(recent); c != (Counts{Total: 1, Delivered: 1}) {
+		t.Errorf("Count = %+v, want only the delivery of the last hour", c)
 	}
 }
 
