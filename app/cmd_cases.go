@@ -16,6 +16,7 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/data/cache"
+	"verifydesk/services/cases"
 )
 
 // runCases is `verifydesk cases list|search|show|export`: the local case cache
@@ -364,8 +365,9 @@ type caseExport struct {
 	Snapshot    *cache.Snapshot        `json:"snapshot,omitempty"`
 }
 
-// exportCase writes the cached case into dir as case-<id>.json (0600: it holds
-// the customer's data) and returns the file's path. Contacts the agent typed
+// exportCase writes the cached case into dir as cases.ExportFileName (0600: it
+// holds the customer's data) and returns the file's path. The case id is the
+// backend's, which any agent can set: the name cannot leave dir. Contacts the agent typed
 // are masked the way the backend masks them; the snapshot is as the backend
 // sent it, already masked; the cache's own search keys (full numbers and
 // addresses) and attachment contents are left out.
@@ -384,20 +386,16 @@ func exportCase(dir string, rec cache.CaseRecord, snap *cache.Snapshot) (string,
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
-	file := filepath.Join(dir, "case-"+safeFileName(cs.ID)+".json")
-	if err := os.WriteFile(file, append(body, '\n'), 0o600); err != nil {
+	file := filepath.Join(dir, cases.ExportFileName(cs.ID, ".json"))
+	f, err := createExport(file)
+	if err != nil {
+		return "", err
+	}
+	_, werr := f.Write(append(body, '\n'))
+	if err := errors.Join(werr, f.Sync(), f.Close()); err != nil {
 		return "", err
 	}
 	return file, nil
-}
-
-func safeFileName(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
-			return r
-		}
-		return '_'
-	}, s)
 }
 
 // maskContact masks a phone number or email the way the backend's answers do:

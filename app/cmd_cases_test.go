@@ -75,6 +75,62 @@ func cliCache(t *testing.T) string {
 	return path
 }
 
+// TestCasesExportStaysInFolder: a case id is the backend's, which any agent
+// can set; the file lands in --out whatever it says, and a "case-" id is not
+// prefixed twice. A file left there with a looser mode becomes 0600.
+func TestCasesExportStaysInFolder(t *testing.T) {
+	path := cliCache(t)
+	c, err := cache.Open(path, cache.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	ids := []string{"../../../x", `..\..\Users\Public\Desktop\evil`, "CON", "case-3f2a9c1e"}
+	for _, id := range ids {
+		if err := c.PutCase(cache.CaseRecord{Case: data.Case{ID: id, AccountID: "acc_1001", Status: data.CaseOpen, CreatedAt: at, UpdatedAt: at, Version: 1}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.Close()
+	root := t.TempDir()
+	dir := filepath.Join(root, "a", "b", "out")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "case-3f2a9c1e.json"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		code, out, errOut := runSub(runCases, "export", "--cache", path, "--out", dir, "--", id)
+		if code != exitOK {
+			t.Fatalf("export %q: %d %s", id, code, errOut)
+		}
+		file := strings.TrimSpace(out)
+		if filepath.Dir(file) != dir {
+			t.Errorf("export of %q wrote %s, outside %s", id, file, dir)
+		}
+		if st, err := os.Stat(file); err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("export of %q: %v", id, err)
+		}
+	}
+	if st, err := os.Stat(filepath.Join(dir, "case-3f2a9c1e.json")); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("case-3f2a9c1e.json was not rewritten 0600: %v", err)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "case-case-*")); len(m) > 0 {
+		t.Errorf("double prefix: %q", m)
+	}
+	var outside []string
+	_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && filepath.Dir(p) != dir {
+			outside = append(outside, p)
+		}
+		return nil
+	})
+	if len(outside) > 0 {
+		t.Errorf("files written outside the folder: %q", outside)
+	}
+}
+
 func TestCasesListSearchShow(t *testing.T) {
 	path := cliCache(t)
 	code, out, errOut := runSub(runCases, "list", "--cache", path)
