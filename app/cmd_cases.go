@@ -112,18 +112,23 @@ func openCmdCache(path, cmd string, std Stdio) (*cache.Cache, bool) {
 	if aside := c.Recovered(); aside != "" {
 		fmt.Fprintf(std.Err, "verifydesk %s: the cache file was damaged; it was moved to %s and a fresh cache started\n", cmd, aside)
 	}
+	if w := c.KeyFileModeFixed(); w != "" {
+		fmt.Fprintf(std.Err, "verifydesk %s: %s\n", cmd, w)
+	}
 	return c, true
 }
 
-// cmdCacheProblem words why a cache did not open.
+// cmdCacheProblem words why a cache did not open: cache.Explain's words, the
+// ones the window shows.
 func cmdCacheProblem(err error, path string) string {
+	words, ok := cache.Explain(err)
 	switch {
 	case errors.Is(err, cache.ErrInUse):
 		return err.Error() + ": close that window first"
-	case errors.Is(err, cache.ErrKeyUnavailable), errors.Is(err, cache.ErrKeyMismatch):
-		return "the cache at " + path + " cannot be read: " + err.Error()
+	case ok:
+		return words
 	}
-	return err.Error()
+	return "the cache at " + path + " cannot be opened: " + err.Error()
 }
 
 func runCasesList(args []string, std Stdio) int {

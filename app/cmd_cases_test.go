@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"os"
@@ -128,6 +129,43 @@ func TestCasesExportStaysInFolder(t *testing.T) {
 	})
 	if len(outside) > 0 {
 		t.Errorf("files written outside the folder: %q", outside)
+	}
+}
+
+// TestCasesWrongKeySaysSo: a wrong or malformed key is named in the words the
+// cache gives (cache.Explain), the ones the window shows too.
+func TestCasesWrongKeySaysSo(t *testing.T) {
+	path := cliCache(t)
+	kf := path + ".key"
+	for _, key := range []string{"bm90IGEga2V5\n", base64.StdEncoding.EncodeToString(make([]byte, 32))} {
+		if err := os.WriteFile(kf, []byte(key), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, openErr := cache.Open(path, cache.Options{})
+		words, ok := cache.Explain(openErr)
+		if !ok {
+			t.Fatalf("cache.Explain(%v) has no words", openErr)
+		}
+		code, _, errOut := runSub(runCases, "list", "--cache", path)
+		if code != exitFail || !strings.Contains(errOut, words) {
+			t.Errorf("key %q: %d %q, want the words %q", key, code, errOut, words)
+		}
+	}
+}
+
+// TestCasesKeyFileModeWarning: a key file others can read is made private,
+// and the command says so.
+func TestCasesKeyFileModeWarning(t *testing.T) {
+	path := cliCache(t)
+	if err := os.Chmod(path+".key", 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runSub(runCases, "list", "--cache", path)
+	if code != exitOK || !strings.Contains(errOut, "was readable by other users (mode 0644)") {
+		t.Errorf("list with a 0644 key file: %d %s", code, errOut)
+	}
+	if st, _ := os.Stat(path + ".key"); st.Mode().Perm() != 0o600 {
+		t.Errorf("key file mode %v", st.Mode().Perm())
 	}
 }
 

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"runtime/debug"
 	"sync"
@@ -92,6 +93,9 @@ type Cache struct {
 	now        func() time.Time
 	keyStorage string
 	recovered  string
+	// keyLoosened is the mode the key file had when Open made it 0600 (0:
+	// it was private).
+	keyLoosened fs.FileMode
 
 	mu       sync.Mutex
 	head     Head
@@ -231,10 +235,11 @@ func (c *Cache) initNew(tx *bolt.Tx, kr Keyring) error {
 	id := make([]byte, 16)
 	_, _ = rand.Read(id)
 	cacheID := hex.EncodeToString(id)
-	secret, storage, err := newKey(c.path, cacheID, kr)
+	secret, storage, loosened, err := newKey(c.path, cacheID, kr)
 	if err != nil {
-		return err
+		return c.withFile(err)
 	}
+	c.keyLoosened = loosened
 	if c.k, err = deriveKeys(secret); err != nil {
 		return err
 	}
@@ -263,21 +268,35 @@ func (c *Cache) initExisting(tx *bolt.Tx, meta *bolt.Bucket, kr Keyring) error {
 	if schema > SchemaVersion {
 		return fmt.Errorf("%w (schema %d, this version reads up to %d)", ErrNewerSchema, schema, SchemaVersion)
 	}
-	secret, err := loadKey(c.path, string(cacheID), string(storage), kr)
+	secret, loosened, err := loadKey(c.path, string(cacheID), string(storage), kr)
 	if err != nil {
-		return err
+		return c.withFile(err)
 	}
+	c.keyLoosened = loosened
 	if c.k, err = deriveKeys(secret); err != nil {
-		return err
+		return c.withFile(err)
 	}
 	if string(c.k.checkValue()) != string(check) {
-		return ErrKeyMismatch
+		where := "OS keyring"
+		if string(storage) == KeyInFile {
+			where = "key file " + keyFilePath(c.path)
+		}
+		return &KeyError{Kind: ErrKeyMismatch, File: c.path, Where: where}
 	}
 	c.keyStorage = string(storage)
 	if schema < SchemaVersion {
 		return c.migrate(tx, schema)
 	}
 	return nil
+}
+
+// withFile names the cache file in a *KeyError.
+func (c *Cache) withFile(err error) error {
+	var ke *KeyError
+	if errors.As(err, &ke) && ke.File == "" {
+		ke.File = c.path
+	}
+	return err
 }
 
 // Close closes the file. Methods called after Close return an error.
@@ -287,12 +306,26 @@ func (c *Cache) Close() error { return c.db.Close() }
 func (c *Cache) Path() string { return c.path }
 
 // KeyStorage says where the key is: KeyInKeyring, or KeyInFile with
-// KeyFileWarning as the warning to show (empty for the keyring).
+// KeyFileWarning as the warning to show (empty for the keyring). When Open
+// found the key file readable by others and made it 0600, the warning also
+// says so (KeyFileModeWarning, after KeyFileWarning).
 func (c *Cache) KeyStorage() (storage, warning string) {
 	if c.keyStorage == KeyInFile {
+		if c.keyLoosened != 0 {
+			return KeyInFile, KeyFileWarning + " " + c.KeyFileModeFixed()
+		}
 		return KeyInFile, KeyFileWarning
 	}
 	return c.keyStorage, ""
+}
+
+// KeyFileModeFixed is the warning (KeyFileModeWarning) when Open found the
+// key file readable or writable by other users and made it 0600, or "".
+func (c *Cache) KeyFileModeFixed() string {
+	if c.keyLoosened == 0 {
+		return ""
+	}
+	return fmt.Sprintf(KeyFileModeWarning, c.KeyFile(), uint32(c.keyLoosened))
 }
 
 // KeyFile is the path the key file has, or would have, beside the cache.
