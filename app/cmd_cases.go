@@ -115,7 +115,26 @@ func openCmdCache(path, cmd string, std Stdio) (*cache.Cache, bool) {
 	if w := c.KeyFileModeFixed(); w != "" {
 		fmt.Fprintf(std.Err, "verifydesk %s: %s\n", cmd, w)
 	}
+	if n := c.DamagedRecords(); n > 0 {
+		var where []string
+		for _, p := range c.Problems() {
+			if p.Where != "file" && len(where) < 5 {
+				where = append(where, p.Where)
+			}
+		}
+		fmt.Fprintf(std.Err, "verifydesk %s: %d damaged record(s) in the cache could not be read and are skipped (%s)\n",
+			cmd, n, strings.Join(where, ", "))
+	}
 	return c, true
+}
+
+// cmdError words an error of a command: the cache's in cache.Explain's words
+// (the window's), anything else as it is.
+func cmdError(err error) string {
+	if words, ok := cache.Explain(err); ok {
+		return words
+	}
+	return err.Error()
 }
 
 // cmdCacheProblem words why a cache did not open: cache.Explain's words, the
@@ -158,7 +177,7 @@ func runCasesList(args []string, std Stdio) int {
 	}
 	sums, err := c.List(q)
 	if err != nil {
-		fmt.Fprintln(std.Err, "verifydesk cases list:", err)
+		fmt.Fprintln(std.Err, "verifydesk cases list:", cmdError(err))
 		return exitFail
 	}
 	return printSummaries(std, sums)
@@ -184,7 +203,7 @@ func runCasesSearch(args []string, std Stdio) int {
 	defer c.Close()
 	sums, err := c.Search(query)
 	if err != nil {
-		fmt.Fprintln(std.Err, "verifydesk cases search:", err)
+		fmt.Fprintln(std.Err, "verifydesk cases search:", cmdError(err))
 		return exitFail
 	}
 	return printSummaries(std, sums)
@@ -237,7 +256,7 @@ func runCasesShow(args []string, std Stdio) int {
 	defer c.Close()
 	rec, err := c.Case(id)
 	if err != nil {
-		fmt.Fprintln(std.Err, "verifydesk cases show:", err)
+		fmt.Fprintln(std.Err, "verifydesk cases show:", cmdError(err))
 		return exitFail
 	}
 	snap, err := c.Snapshot(id)
@@ -334,7 +353,7 @@ func runCasesExport(args []string, std Stdio) int {
 	defer c.Close()
 	rec, err := c.Case(id)
 	if err != nil {
-		fmt.Fprintln(std.Err, "verifydesk cases export:", err)
+		fmt.Fprintln(std.Err, "verifydesk cases export:", cmdError(err))
 		return exitFail
 	}
 	var snap *cache.Snapshot

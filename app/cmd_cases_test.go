@@ -13,6 +13,8 @@ import (
 
 	"github.com/zalando/go-keyring"
 
+	bolt "go.etcd.io/bbolt"
+
 	"verifydesk/data"
 	"verifydesk/data/cache"
 )
@@ -166,6 +168,34 @@ func TestCasesKeyFileModeWarning(t *testing.T) {
 	}
 	if st, _ := os.Stat(path + ".key"); st.Mode().Perm() != 0o600 {
 		t.Errorf("key file mode %v", st.Mode().Perm())
+	}
+}
+
+// TestCasesDamagedRecordSaysSo: a record that fails authentication is named
+// and counted, and reading it says the cache is damaged, never a cipher error.
+func TestCasesDamagedRecordSaysSo(t *testing.T) {
+	path := cliCache(t)
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("cases"))
+		v := append([]byte(nil), b.Get([]byte("c-1"))...)
+		v[len(v)/2] ^= 0x40
+		return b.Put([]byte("c-1"), v)
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runSub(runCases, "show", "--cache", path, "c-1")
+	if code != exitFail || !strings.Contains(errOut, "1 damaged record(s)") || !strings.Contains(errOut, "cases/c-1") ||
+		!strings.Contains(errOut, "This record of the case cache is damaged") || strings.Contains(errOut, "cipher") {
+		t.Errorf("show of a damaged case: %d %s", code, errOut)
+	}
+	if code, out, _ := runSub(runCases, "list", "--cache", path); code != exitOK || !strings.Contains(out, "c-2") {
+		t.Errorf("list with a damaged case: %d %s", code, out)
 	}
 }
 

@@ -100,6 +100,8 @@ type Cache struct {
 	mu       sync.Mutex
 	head     Head
 	problems []Problem
+	damaged  map[string]struct{} // records that did not open, by Problem.Where
+	check    CheckReport
 
 	outboxMu sync.Mutex // held by the ClaimOutbox holder
 }
@@ -148,11 +150,26 @@ func open(path string, opts Options) (*Cache, error) {
 		return nil, err
 	}
 	c := &Cache{db: db, path: path, now: opts.Now}
+	start := time.Now()
+	full, why := c.needsFullCheck(opts.Now())
+	if err := c.checkPages(full); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
 	kr := boundedKeyring{k: opts.Keyring, timeout: opts.KeyringTimeout}
 	if err := c.init(kr); err != nil {
 		_ = db.Close()
 		return nil, err
 	}
+	if full {
+		n, err := c.checkRecords()
+		if err != nil {
+			_ = db.Close()
+			return nil, err
+		}
+		c.check.Records, c.check.lastFull = n, opts.Now()
+	}
+	c.check.Full, c.check.Why, c.check.Took = full, why, time.Since(start)
 	return c, nil
 }
 
@@ -299,8 +316,20 @@ func (c *Cache) withFile(err error) error {
 	return err
 }
 
-// Close closes the file. Methods called after Close return an error.
-func (c *Cache) Close() error { return c.db.Close() }
+// Close closes the file. Methods called after Close return an error. After
+// a session that found no damage it records that the file was closed cleanly
+// (check.go), so the next Open need not check it all again.
+func (c *Cache) Close() error {
+	txid := -1
+	_ = c.guarded(errCorruptFile, func() error {
+		return c.db.View(func(tx *bolt.Tx) error { txid = tx.ID(); return nil })
+	})
+	if err := c.db.Close(); err != nil || txid < 0 {
+		return err
+	}
+	c.markClean(txid)
+	return nil
+}
 
 // Path is the cache file's path.
 func (c *Cache) Path() string { return c.path }
@@ -351,6 +380,12 @@ func (c *Cache) problem(where string, err error) {
 		c.problems = c.problems[:maxProblems-1]
 	}
 	c.problems = append(c.problems, Problem{At: c.now(), Where: where, Err: err.Error()})
+	if where != "file" {
+		if c.damaged == nil {
+			c.damaged = map[string]struct{}{}
+		}
+		c.damaged[where] = struct{}{}
+	}
 }
 
 // guarded runs fn and turns a panic (bbolt reading a damaged page, a fault on

@@ -112,6 +112,10 @@ func Explain(err error) (words string, ok bool) {
 		return "The case cache is in use by another Verifydesk window.", true
 	case errors.Is(err, ErrNotCache):
 		return "The case cache file is not a Verifydesk cache (another program's database); it was left as it is.", true
+	case errors.Is(err, ErrCorruptRecord):
+		return "This record of the case cache is damaged and cannot be read: it is skipped, and the rest of the cache is in use.", true
+	case errors.Is(err, errCorruptFile):
+		return "The case cache file is damaged.", true
 	case errors.Is(err, ErrNewerSchema):
 		return "The case cache was written by a newer version of Verifydesk; this version leaves it as it is.", true
 	}
