@@ -1,9 +1,12 @@
 package app
 
 import (
+	"bytes"
 	"encoding/binary"
 	"encoding/csv"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -93,6 +96,44 @@ func TestAuditVerifyNamesSwappedEntries(t *testing.T) {
 	})
 	if code, out, _ := runSub(runAudit, "verify", "--cache", path); code != exitFail || !strings.Contains(out, "entry 2: out of order") {
 		t.Errorf("verify after swapping 2 and 3: %d %s", code, out)
+	}
+}
+
+// TestAuditExportCSVIsSafeAndPrivate: every cell of the local audit export is
+// neutralised (an account id typed into the search box is audited as typed),
+// and the file is the agent's only, even when it existed before.
+func TestAuditExportCSVIsSafeAndPrivate(t *testing.T) {
+	path := cliCache(t)
+	c, err := cache.Open(path, cache.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	f := `=HYPERLINK("http://evil.example","y")`
+	_, err = c.Append(cache.AuditEntry{AgentID: "@ag", Action: "search", AccountID: f, CaseID: "+" + f, Detail: " -" + f})
+	c.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	out := filepath.Join(t.TempDir(), "audit.csv")
+	if err := os.WriteFile(out, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := runSub(runAudit, "export", "--cache", path, "--format", "csv", "--out", out); code != exitOK {
+		t.Fatalf("export: %d %s", code, errOut)
+	}
+	if st, err := os.Stat(out); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("export file mode %v (%v), want 0600", st.Mode().Perm(), err)
+	}
+	b, _ := os.ReadFile(out)
+	rows, err := csv.NewReader(bytes.NewReader(b)).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	last := rows[len(rows)-1]
+	for i, cell := range last {
+		if cell != "" && strings.ContainsAny(cell[:1], "=+-@ ") {
+			t.Errorf("column %s = %q reaches a spreadsheet as a formula", auditColumns[i], cell)
+		}
 	}
 }
 

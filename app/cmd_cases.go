@@ -112,18 +112,42 @@ func openCmdCache(path, cmd string, std Stdio) (*cache.Cache, bool) {
 	if aside := c.Recovered(); aside != "" {
 		fmt.Fprintf(std.Err, "verifydesk %s: the cache file was damaged; it was moved to %s and a fresh cache started\n", cmd, aside)
 	}
+	if w := c.KeyFileModeFixed(); w != "" {
+		fmt.Fprintf(std.Err, "verifydesk %s: %s\n", cmd, w)
+	}
+	if n := c.DamagedRecords(); n > 0 {
+		var where []string
+		for _, p := range c.Problems() {
+			if p.Where != "file" && len(where) < 5 {
+				where = append(where, p.Where)
+			}
+		}
+		fmt.Fprintf(std.Err, "verifydesk %s: %d damaged record(s) in the cache could not be read and are skipped (%s)\n",
+			cmd, n, strings.Join(where, ", "))
+	}
 	return c, true
 }
 
-// cmdCacheProblem words why a cache did not open.
+// cmdError words an error of a command: the cache's in cache.Explain's words
+// (the window's), anything else as it is.
+func cmdError(err error) string {
+	if words, ok := cache.Explain(err); ok {
+		return words
+	}
+	return err.Error()
+}
+
+// cmdCacheProblem words why a cache did not open: cache.Explain's words, the
+// ones the window shows.
 func cmdCacheProblem(err error, path string) string {
+	words, ok := cache.Explain(err)
 	switch {
 	case errors.Is(err, cache.ErrInUse):
 		return err.Error() + ": close that window first"
-	case errors.Is(err, cache.ErrKeyUnavailable), errors.Is(err, cache.ErrKeyMismatch):
-		return "the cache at " + path + " cannot be read: " + err.Error()
+	case ok:
+		return words
 	}
-	return err.Error()
+	return "the cache at " + path + " cannot be opened: " + err.Error()
 }
 
 func runCasesList(args []string, std Stdio) int {
@@ -153,7 +177,7 @@ func runCasesList(args []string, std Stdio) int {
 	}
 	sums, err := c.List(q)
 	if err != nil {
-		fmt.Fprintln(std.Err, "verifydesk cases list:", err)
+		fmt.Fprintln(std.Err, "verifydesk cases list:", cmdError(err))
 		return exitFail
 	}
 	return printSummaries(std, sums)
@@ -179,7 +203,7 @@ func runCasesSearch(args []string, std Stdio) int {
 	defer c.Close()
 	sums, err := c.Search(query)
 	if err != nil {
-		fmt.Fprintln(std.Err, "verifydesk cases search:", err)
+		fmt.Fprintln(std.Err, "verifydesk cases search:", cmdError(err))
 		return exitFail
 	}
 	return printSummaries(std, sums)
@@ -232,7 +256,7 @@ func runCasesShow(args []string, std Stdio) int {
 	defer c.Close()
 	rec, err := c.Case(id)
 	if err != nil {
-		fmt.Fprintln(std.Err, "verifydesk cases show:", err)
+		fmt.Fprintln(std.Err, "verifydesk cases show:", cmdError(err))
 		return exitFail
 	}
 	snap, err := c.Snapshot(id)
@@ -329,7 +353,7 @@ func runCasesExport(args []string, std Stdio) int {
 	defer c.Close()
 	rec, err := c.Case(id)
 	if err != nil {
-		fmt.Fprintln(std.Err, "verifydesk cases export:", err)
+		fmt.Fprintln(std.Err, "verifydesk cases export:", cmdError(err))
 		return exitFail
 	}
 	var snap *cache.Snapshot
@@ -365,8 +389,9 @@ type caseExport struct {
 	Snapshot    *cache.Snapshot        `json:"snapshot,omitempty"`
 }
 
-// exportCase writes the cached case into dir as case-<id>.json (0600: it holds
-// the customer's data) and returns the file's path. Contacts the agent typed
+// exportCase writes the cached case into dir as cases.ExportFileName (0600: it
+// holds the customer's data) and returns the file's path. The case id is the
+// backend's, which any agent can set: the name cannot leave dir. Contacts the agent typed
 // are masked the way the backend masks them; the snapshot is as the backend
 // sent it, already masked; the cache's own search keys (full numbers and
 // addresses) and attachment contents are left out.
@@ -385,18 +410,14 @@ func exportCase(dir string, rec cache.CaseRecord, snap *cache.Snapshot) (string,
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return "", err
 	}
-	file := filepath.Join(dir, "case-"+safeFileName(cs.ID)+".json")
-	if err := os.WriteFile(file, append(body, '\n'), 0o600); err != nil {
+	file := filepath.Join(dir, cases.ExportFileName(cs.ID, ".json"))
+	f, err := createExport(file)
+	if err != nil {
+		return "", err
+	}
+	_, werr := f.Write(append(body, '\n'))
+	if err := errors.Join(werr, f.Sync(), f.Close()); err != nil {
 		return "", err
 	}
 	return file, nil
-}
-
-func safeFileName(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || r == '-' || r == '_' || r == '.' {
-			return r
-		}
-		return '_'
-	}, s)
 }

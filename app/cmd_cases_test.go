@@ -2,6 +2,7 @@ package app
 
 import (
 	"bytes"
+	"encoding/base64"
 	"encoding/json"
 	"errors"
 	"os"
@@ -11,6 +12,8 @@ import (
 	"time"
 
 	"github.com/zalando/go-keyring"
+
+	bolt "go.etcd.io/bbolt"
 
 	"verifydesk/data"
 	"verifydesk/data/cache"
@@ -73,6 +76,127 @@ func cliCache(t *testing.T) string {
 		}
 	}
 	return path
+}
+
+// TestCasesExportStaysInFolder: a case id is the backend's, which any agent
+// can set; the file lands in --out whatever it says, and a "case-" id is not
+// prefixed twice. A file left there with a looser mode becomes 0600.
+func TestCasesExportStaysInFolder(t *testing.T) {
+	path := cliCache(t)
+	c, err := cache.Open(path, cache.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	ids := []string{"../../../x", `..\..\Users\Public\Desktop\evil`, "CON", "case-3f2a9c1e"}
+	for _, id := range ids {
+		if err := c.PutCase(cache.CaseRecord{Case: data.Case{ID: id, AccountID: "acc_1001", Status: data.CaseOpen, CreatedAt: at, UpdatedAt: at, Version: 1}}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	c.Close()
+	root := t.TempDir()
+	dir := filepath.Join(root, "a", "b", "out")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "case-3f2a9c1e.json"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	for _, id := range ids {
+		code, out, errOut := runSub(runCases, "export", "--cache", path, "--out", dir, "--", id)
+		if code != exitOK {
+			t.Fatalf("export %q: %d %s", id, code, errOut)
+		}
+		file := strings.TrimSpace(out)
+		if filepath.Dir(file) != dir {
+			t.Errorf("export of %q wrote %s, outside %s", id, file, dir)
+		}
+		if st, err := os.Stat(file); err != nil || st.Mode().Perm() != 0o600 {
+			t.Errorf("export of %q: %v", id, err)
+		}
+	}
+	if st, err := os.Stat(filepath.Join(dir, "case-3f2a9c1e.json")); err != nil || st.Mode().Perm() != 0o600 {
+		t.Errorf("case-3f2a9c1e.json was not rewritten 0600: %v", err)
+	}
+	if m, _ := filepath.Glob(filepath.Join(dir, "case-case-*")); len(m) > 0 {
+		t.Errorf("double prefix: %q", m)
+	}
+	var outside []string
+	_ = filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && filepath.Dir(p) != dir {
+			outside = append(outside, p)
+		}
+		return nil
+	})
+	if len(outside) > 0 {
+		t.Errorf("files written outside the folder: %q", outside)
+	}
+}
+
+// TestCasesWrongKeySaysSo: a wrong or malformed key is named in the words the
+// cache gives (cache.Explain), the ones the window shows too.
+func TestCasesWrongKeySaysSo(t *testing.T) {
+	path := cliCache(t)
+	kf := path + ".key"
+	for _, key := range []string{"bm90IGEga2V5\n", base64.StdEncoding.EncodeToString(make([]byte, 32))} {
+		if err := os.WriteFile(kf, []byte(key), 0o600); err != nil {
+			t.Fatal(err)
+		}
+		_, openErr := cache.Open(path, cache.Options{})
+		words, ok := cache.Explain(openErr)
+		if !ok {
+			t.Fatalf("cache.Explain(%v) has no words", openErr)
+		}
+		code, _, errOut := runSub(runCases, "list", "--cache", path)
+		if code != exitFail || !strings.Contains(errOut, words) {
+			t.Errorf("key %q: %d %q, want the words %q", key, code, errOut, words)
+		}
+	}
+}
+
+// TestCasesKeyFileModeWarning: a key file others can read is made private,
+// and the command says so.
+func TestCasesKeyFileModeWarning(t *testing.T) {
+	path := cliCache(t)
+	if err := os.Chmod(path+".key", 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runSub(runCases, "list", "--cache", path)
+	if code != exitOK || !strings.Contains(errOut, "was readable by other users (mode 0644)") {
+		t.Errorf("list with a 0644 key file: %d %s", code, errOut)
+	}
+	if st, _ := os.Stat(path + ".key"); st.Mode().Perm() != 0o600 {
+		t.Errorf("key file mode %v", st.Mode().Perm())
+	}
+}
+
+// TestCasesDamagedRecordSaysSo: a record that fails authentication is named
+// and counted, and reading it says the cache is damaged, never a cipher error.
+func TestCasesDamagedRecordSaysSo(t *testing.T) {
+	path := cliCache(t)
+	db, err := bolt.Open(path, 0o600, &bolt.Options{Timeout: time.Second})
+	if err != nil {
+		t.Fatal(err)
+	}
+	err = db.Update(func(tx *bolt.Tx) error {
+		b := tx.Bucket([]byte("cases"))
+		v := append([]byte(nil), b.Get([]byte("c-1"))...)
+		v[len(v)/2] ^= 0x40
+		return b.Put([]byte("c-1"), v)
+	})
+	db.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := runSub(runCases, "show", "--cache", path, "c-1")
+	if code != exitFail || !strings.Contains(errOut, "1 damaged record(s)") || !strings.Contains(errOut, "cases/c-1") ||
+		!strings.Contains(errOut, "This record of the case cache is damaged") || strings.Contains(errOut, "cipher") {
+		t.Errorf("show of a damaged case: %d %s", code, errOut)
+	}
+	if code, out, _ := runSub(runCases, "list", "--cache", path); code != exitOK || !strings.Contains(out, "c-2") {
+		t.Errorf("list with a damaged case: %d %s", code, out)
+	}
 }
 
 func TestCasesListSearchShow(t *testing.T) {

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"runtime/debug"
 	"sync"
@@ -92,10 +93,15 @@ type Cache struct {
 	now        func() time.Time
 	keyStorage string
 	recovered  string
+	// keyLoosened is the mode the key file had when Open made it 0600 (0:
+	// it was private).
+	keyLoosened fs.FileMode
 
 	mu       sync.Mutex
 	head     Head
 	problems []Problem
+	damaged  map[string]struct{} // records that did not open, by Problem.Where
+	check    CheckReport
 
 	outboxMu sync.Mutex // held by the ClaimOutbox holder
 }
@@ -144,11 +150,26 @@ func open(path string, opts Options) (*Cache, error) {
 		return nil, err
 	}
 	c := &Cache{db: db, path: path, now: opts.Now}
+	start := time.Now()
+	full, why := c.needsFullCheck(opts.Now())
+	if err := c.checkPages(full); err != nil {
+		_ = db.Close()
+		return nil, err
+	}
 	kr := boundedKeyring{k: opts.Keyring, timeout: opts.KeyringTimeout}
 	if err := c.init(kr); err != nil {
 		_ = db.Close()
 		return nil, err
 	}
+	if full {
+		n, err := c.checkRecords()
+		if err != nil {
+			_ = db.Close()
+			return nil, err
+		}
+		c.check.Records, c.check.lastFull = n, opts.Now()
+	}
+	c.check.Full, c.check.Why, c.check.Took = full, why, time.Since(start)
 	return c, nil
 }
 
@@ -231,10 +252,11 @@ func (c *Cache) initNew(tx *bolt.Tx, kr Keyring) error {
 	id := make([]byte, 16)
 	_, _ = rand.Read(id)
 	cacheID := hex.EncodeToString(id)
-	secret, storage, err := newKey(c.path, cacheID, kr)
+	secret, storage, loosened, err := newKey(c.path, cacheID, kr)
 	if err != nil {
-		return err
+		return c.withFile(err)
 	}
+	c.keyLoosened = loosened
 	if c.k, err = deriveKeys(secret); err != nil {
 		return err
 	}
@@ -263,15 +285,20 @@ func (c *Cache) initExisting(tx *bolt.Tx, meta *bolt.Bucket, kr Keyring) error {
 	if schema > SchemaVersion {
 		return fmt.Errorf("%w (schema %d, this version reads up to %d)", ErrNewerSchema, schema, SchemaVersion)
 	}
-	secret, err := loadKey(c.path, string(cacheID), string(storage), kr)
+	secret, loosened, err := loadKey(c.path, string(cacheID), string(storage), kr)
 	if err != nil {
-		return err
+		return c.withFile(err)
 	}
+	c.keyLoosened = loosened
 	if c.k, err = deriveKeys(secret); err != nil {
-		return err
+		return c.withFile(err)
 	}
 	if string(c.k.checkValue()) != string(check) {
-		return ErrKeyMismatch
+		where := "OS keyring"
+		if string(storage) == KeyInFile {
+			where = "key file " + keyFilePath(c.path)
+		}
+		return &KeyError{Kind: ErrKeyMismatch, File: c.path, Where: where}
 	}
 	c.keyStorage = string(storage)
 	if schema < SchemaVersion {
@@ -280,19 +307,54 @@ func (c *Cache) initExisting(tx *bolt.Tx, meta *bolt.Bucket, kr Keyring) error {
 	return nil
 }
 
-// Close closes the file. Methods called after Close return an error.
-func (c *Cache) Close() error { return c.db.Close() }
+// withFile names the cache file in a *KeyError.
+func (c *Cache) withFile(err error) error {
+	var ke *KeyError
+	if errors.As(err, &ke) && ke.File == "" {
+		ke.File = c.path
+	}
+	return err
+}
+
+// Close closes the file. Methods called after Close return an error. After
+// a session that found no damage it records that the file was closed cleanly
+// (check.go), so the next Open need not check it all again.
+func (c *Cache) Close() error {
+	txid := -1
+	_ = c.guarded(errCorruptFile, func() error {
+		return c.db.View(func(tx *bolt.Tx) error { txid = tx.ID(); return nil })
+	})
+	if err := c.db.Close(); err != nil || txid < 0 {
+		return err
+	}
+	c.markClean(txid)
+	return nil
+}
 
 // Path is the cache file's path.
 func (c *Cache) Path() string { return c.path }
 
 // KeyStorage says where the key is: KeyInKeyring, or KeyInFile with
-// KeyFileWarning as the warning to show (empty for the keyring).
+// KeyFileWarning as the warning to show (empty for the keyring). When Open
+// found the key file readable by others and made it 0600, the warning also
+// says so (KeyFileModeWarning, after KeyFileWarning).
 func (c *Cache) KeyStorage() (storage, warning string) {
 	if c.keyStorage == KeyInFile {
+		if c.keyLoosened != 0 {
+			return KeyInFile, KeyFileWarning + " " + c.KeyFileModeFixed()
+		}
 		return KeyInFile, KeyFileWarning
 	}
 	return c.keyStorage, ""
+}
+
+// KeyFileModeFixed is the warning (KeyFileModeWarning) when Open found the
+// key file readable or writable by other users and made it 0600, or "".
+func (c *Cache) KeyFileModeFixed() string {
+	if c.keyLoosened == 0 {
+		return ""
+	}
+	return fmt.Sprintf(KeyFileModeWarning, c.KeyFile(), uint32(c.keyLoosened))
 }
 
 // KeyFile is the path the key file has, or would have, beside the cache.
@@ -318,6 +380,12 @@ func (c *Cache) problem(where string, err error) {
 		c.problems = c.problems[:maxProblems-1]
 	}
 	c.problems = append(c.problems, Problem{At: c.now(), Where: where, Err: err.Error()})
+	if where != "file" {
+		if c.damaged == nil {
+			c.damaged = map[string]struct{}{}
+		}
+		c.damaged[where] = struct{}{}
+	}
 }
 
 // guarded runs fn and turns a panic (bbolt reading a damaged page, a fault on

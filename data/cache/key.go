@@ -6,7 +6,10 @@ import (
 	"encoding/base64"
 	"errors"
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
+	"runtime"
 	"time"
 
 	"github.com/zalando/go-keyring"
@@ -103,22 +106,54 @@ func newSecret() []byte {
 
 func encodeSecret(b []byte) string { return base64.StdEncoding.EncodeToString(b) }
 
-func decodeSecret(s string) ([]byte, error) {
+// decodeSecret reads a stored key; where names it in the error ("key file
+// /home/ana/.../cache.db.key", "OS keyring").
+func decodeSecret(s, where string) ([]byte, error) {
 	b, err := base64.StdEncoding.DecodeString(string(bytes.TrimSpace([]byte(s))))
 	if err != nil || len(b) != keySize {
-		return nil, fmt.Errorf("%w: the stored key is malformed", ErrKeyMismatch)
+		return nil, &KeyError{Kind: ErrKeyMalformed, Where: where}
 	}
 	return b, nil
 }
 
-// readKeyFile reads the key file; os.ErrNotExist when there is none.
-func readKeyFile(path string) ([]byte, error) {
-	b, err := os.ReadFile(path)
+// maxKeyFile bounds what is read of a key file: a key is 45 bytes.
+const maxKeyFile = 4096
+
+// readKeyFile reads the key file; os.ErrNotExist when there is none. A key
+// file others can read or write (a copy, an unzip, a umask of 022) is made
+// 0600 before it is used, through the open file so the check and the change
+// are of the same file; loosened is the mode it had (0 when it was private).
+// Windows keeps no such bits: the file's ACL is the user profile's.
+func readKeyFile(path string) (secret []byte, loosened fs.FileMode, err error) {
+	f, err := os.Open(path)
 	if err != nil {
-		return nil, err
+		return nil, 0, err
 	}
-	return decodeSecret(string(b))
+	defer f.Close()
+	if runtime.GOOS != "windows" {
+		st, err := f.Stat()
+		if err != nil {
+			return nil, 0, err
+		}
+		if perm := st.Mode().Perm(); perm&0o077 != 0 {
+			loosened = perm
+			if err := f.Chmod(0o600); err != nil {
+				return nil, 0, fmt.Errorf("%w: the key file %s is readable by others (mode %04o) and could not be made private: %w",
+					ErrKeyUnavailable, path, perm, err)
+			}
+		}
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxKeyFile))
+	if err != nil {
+		return nil, 0, err
+	}
+	secret, err = decodeSecret(string(b), "key file "+path)
+	return secret, loosened, err
 }
+
+// KeyFileModeWarning is what KeyStorage adds to its warning when Open found
+// the key file readable by others and made it 0600; %04o is the mode it had.
+const KeyFileModeWarning = "The cache key file %s was readable by other users (mode %04o): it is now readable only by you (0600). Whoever could read it before may have copied the key."
 
 // writeKeyFile creates the key file, readable by the user only, and syncs it
 // before the cache records that its key is there.
@@ -141,46 +176,57 @@ func writeKeyFile(path string, secret []byte) error {
 // works, else in the key file. A key file already beside the cache (left by a
 // cache that was moved aside as corrupt) is reused, so the old file stays
 // readable with it.
-func newKey(path, cacheID string, kr Keyring) (secret []byte, storage string, err error) {
+func newKey(path, cacheID string, kr Keyring) (secret []byte, storage string, loosened fs.FileMode, err error) {
 	kf := keyFilePath(path)
-	if s, err := readKeyFile(kf); err == nil {
-		return s, KeyInFile, nil
+	if s, loosened, err := readKeyFile(kf); err == nil {
+		return s, KeyInFile, loosened, nil
 	} else if !errors.Is(err, os.ErrNotExist) {
-		return nil, "", fmt.Errorf("%w: key file %s: %w", ErrKeyUnavailable, kf, err)
+		return nil, "", 0, keyErr(err, "key file "+kf)
 	}
 	secret = newSecret()
 	if kr != nil {
 		if err := kr.Set(KeyringService, keyringUser(cacheID), encodeSecret(secret)); err == nil {
 			// Read it back: some keyrings accept a Set they do not keep.
 			if got, err := kr.Get(KeyringService, keyringUser(cacheID)); err == nil && got == encodeSecret(secret) {
-				return secret, KeyInKeyring, nil
+				return secret, KeyInKeyring, 0, nil
 			}
 		}
 	}
 	if err := writeKeyFile(kf, secret); err != nil {
-		return nil, "", err
+		return nil, "", 0, err
 	}
-	return secret, KeyInFile, nil
+	return secret, KeyInFile, 0, nil
+}
+
+// keyErr is err as a *KeyError: a KeyError already (a malformed key) is
+// returned as it is; anything else means the key could not be read.
+func keyErr(err error, where string) error {
+	var ke *KeyError
+	if errors.As(err, &ke) {
+		return err
+	}
+	return &KeyError{Kind: ErrKeyUnavailable, Where: where, Err: err}
 }
 
 // loadKey finds the key of an existing cache where meta says it is.
-func loadKey(path, cacheID, storage string, kr Keyring) ([]byte, error) {
+func loadKey(path, cacheID, storage string, kr Keyring) ([]byte, fs.FileMode, error) {
 	switch storage {
 	case KeyInKeyring:
 		if kr == nil {
-			return nil, fmt.Errorf("%w: it is in the OS keyring, which is not in use", ErrKeyUnavailable)
+			return nil, 0, &KeyError{Kind: ErrKeyUnavailable, Where: "OS keyring", Err: errors.New("the OS keyring is not in use")}
 		}
 		s, err := kr.Get(KeyringService, keyringUser(cacheID))
 		if err != nil {
-			return nil, fmt.Errorf("%w: OS keyring: %w", ErrKeyUnavailable, err)
+			return nil, 0, &KeyError{Kind: ErrKeyUnavailable, Where: "OS keyring", Err: err}
 		}
-		return decodeSecret(s)
+		b, err := decodeSecret(s, "OS keyring")
+		return b, 0, err
 	case KeyInFile:
-		s, err := readKeyFile(keyFilePath(path))
+		s, loosened, err := readKeyFile(keyFilePath(path))
 		if err != nil {
-			return nil, fmt.Errorf("%w: key file %s: %w", ErrKeyUnavailable, keyFilePath(path), err)
+			return nil, 0, keyErr(err, "key file "+keyFilePath(path))
 		}
-		return s, nil
+		return s, loosened, nil
 	}
-	return nil, fmt.Errorf("%w: unknown key storage %q", ErrKeyUnavailable, storage)
+	return nil, 0, &KeyError{Kind: ErrKeyUnavailable, Where: "the cache's meta record", Err: fmt.Errorf("unknown key storage %q", storage)}
 }

@@ -28,7 +28,7 @@ type keys struct {
 
 func deriveKeys(secret []byte) (keys, error) {
 	if len(secret) != keySize {
-		return keys{}, fmt.Errorf("%w: key is %d bytes, want %d", ErrKeyMismatch, len(secret), keySize)
+		return keys{}, &KeyError{Kind: ErrKeyMalformed, Err: fmt.Errorf("the key is %d bytes, not %d", len(secret), keySize)}
 	}
 	enc, err := hkdf.Key(sha256.New, secret, nil, "verifydesk cache: encryption", keySize)
 	if err != nil {

@@ -6,7 +6,6 @@
 package auditlog
 
 import (
-	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"io"
@@ -15,35 +14,29 @@ import (
 	"time"
 
 	"verifydesk/data"
+	"verifydesk/services/csvsafe"
 )
 
 // Columns are the CSV header, in order.
 var Columns = []string{"id", "at", "agent_id", "role", "action", "account_id", "reason", "detail", "status", "outcome"}
 
 // WriteCSV writes entries as CSV with a header row. Times are RFC 3339 in UTC.
+// Every cell goes through csvsafe: ids and account ids are what agents typed
+// as much as reasons are, so none reaches a spreadsheet as a formula.
 func WriteCSV(w io.Writer, entries []data.AuditEntry) error {
-	cw := csv.NewWriter(w)
+	cw := csvsafe.NewWriter(w)
 	if err := cw.Write(Columns); err != nil {
 		return err
 	}
 	for _, e := range entries {
 		rec := []string{e.ID, e.At.UTC().Format(time.RFC3339Nano), e.AgentID, e.Role, e.Action, e.AccountID,
-			csvSafe(e.Reason), csvSafe(e.Detail), strconv.Itoa(e.Status), outcome(e)}
+			e.Reason, e.Detail, strconv.Itoa(e.Status), outcome(e)}
 		if err := cw.Write(rec); err != nil {
 			return err
 		}
 	}
 	cw.Flush()
 	return cw.Error()
-}
-
-// csvSafe keeps a free-text field from being read as a formula by a
-// spreadsheet (CSV injection): a leading = + - @ gets a quote mark.
-func csvSafe(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
 }
 
 func outcome(e data.AuditEntry) string {

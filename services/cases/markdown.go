@@ -304,13 +304,42 @@ func (w *mdWriter) more(total int, what string) {
 }
 
 // md escapes text for a Markdown table cell: the characters that would start
-// emphasis, links, code, HTML or a new cell, and line breaks.
+// emphasis, links, code, HTML, an entity or a new cell, and line breaks. A
+// word a Markdown viewer would turn into a link (linkLike) goes into a code
+// span instead, so it stays text to read.
 func md(s string) string {
-	rs := []rune(flat(s))
+	s = flat(s)
+	var b strings.Builder
+	for s != "" {
+		sp := strings.IndexFunc(s, func(r rune) bool { return !unicode.IsSpace(r) })
+		if sp < 0 {
+			b.WriteString(s)
+			break
+		}
+		b.WriteString(s[:sp])
+		s = s[sp:]
+		end := strings.IndexFunc(s, unicode.IsSpace)
+		if end < 0 {
+			end = len(s)
+		}
+		word := s[:end]
+		s = s[end:]
+		if linkLike(word) {
+			b.WriteString(inert(word))
+		} else {
+			b.WriteString(escapeWord(word))
+		}
+	}
+	return b.String()
+}
+
+// escapeWord backslash-escapes one word (no white space in it).
+func escapeWord(w string) string {
+	rs := []rune(w)
 	var b strings.Builder
 	for i, r := range rs {
 		switch r {
-		case '\\', '`', '*', '[', ']', '<', '>', '|', '~':
+		case '\\', '`', '*', '[', ']', '<', '>', '|', '~', '&':
 			b.WriteByte('\\')
 		case '_':
 			// Inside a word (reset_password) an underscore never starts
@@ -322,6 +351,97 @@ func md(s string) string {
 		b.WriteRune(r)
 	}
 	return b.String()
+}
+
+// Bare URLs must stay text (issue 21, point 5). Markdown links a URL in three
+// ways: CommonMark's autolinks, <scheme:...>, which md's escaped '<' already
+// stops; GFM's extended autolinks (www., http://, https://, email addresses,
+// mailto: and xmpp:), found in text after white space or * _ ~ (; and linkify
+// libraries (markdown-it, VS Code, Obsidian), which also link other schemes
+// and bare domain names. None of them links inside a code span (CommonMark
+// 6.1: code spans bind tighter than everything but HTML and autolinks, and
+// both of those need a '<', which stays inside the span). Escaping the URL's
+// punctuation instead ("http\://") is not enough: GFM finds "www." and
+// "https://" in text, and backslashes there do not stop every renderer.
+
+// linkSchemes are schemes a viewer may link without "//".
+var linkSchemes = []string{"mailto:", "xmpp:", "tel:", "sms:", "javascript:", "vbscript:", "data:", "file:", "callto:", "skype:"}
+
+// linkLike reports whether some Markdown viewer may turn word into a link.
+func linkLike(word string) bool {
+	w := strings.ToLower(word)
+	if strings.Contains(w, "://") || strings.Contains(w, "www.") {
+		return true
+	}
+	if at := strings.IndexByte(w, '@'); at >= 0 && strings.Contains(w[at:], ".") {
+		return true // an email address: GFM links it as mailto:
+	}
+	t := strings.TrimLeft(w, "(*_~\"'<[&#;")
+	for _, s := range linkSchemes {
+		if strings.Contains(t, s) {
+			return true
+		}
+	}
+	return domainLike(strings.TrimRight(t, ".,:;!?)*_~\"'>]"))
+}
+
+// domainLike reports whether w looks like a domain name, with or without a
+// path ("evil.example/reset"): labels of letters, digits and '-', the last
+// of two letters or more (so "3.4.510" and "e.g" are not).
+func domainLike(w string) bool {
+	host, _, _ := strings.Cut(w, "/")
+	labels := strings.Split(host, ".")
+	if len(labels) < 2 {
+		return false
+	}
+	for _, l := range labels {
+		if l == "" || strings.IndexFunc(l, func(r rune) bool { return !wordRune(r) && r != '-' }) >= 0 {
+			return false
+		}
+	}
+	tld := []rune(labels[len(labels)-1])
+	if len(tld) < 2 {
+		return false
+	}
+	for _, r := range tld {
+		if !unicode.IsLetter(r) {
+			return false
+		}
+	}
+	return true
+}
+
+// inert shows a link-like word as code spans, whole: a '|' (which would end a
+// table cell even inside a span) is written between spans as "\|", and each
+// span's fence is longer than any run of backticks in it.
+func inert(word string) string {
+	parts := strings.Split(word, "|")
+	for i, p := range parts {
+		parts[i] = codeSpan(p)
+	}
+	return strings.Join(parts, `\|`)
+}
+
+// codeSpan is s, which holds no line break, as one code span, exactly
+// (CommonMark 6.1).
+func codeSpan(s string) string {
+	if s == "" {
+		return ""
+	}
+	longest, run := 0, 0
+	for _, r := range s {
+		if r == '`' {
+			run++
+			longest = max(longest, run)
+		} else {
+			run = 0
+		}
+	}
+	fence := strings.Repeat("`", longest+1)
+	if strings.HasPrefix(s, "`") || strings.HasSuffix(s, "`") {
+		return fence + " " + s + " " + fence
+	}
+	return fence + s + fence
 }
 
 func wordRune(r rune) bool { return unicode.IsLetter(r) || unicode.IsDigit(r) }
