@@ -9,6 +9,7 @@ import (
 
 	"github.com/google/uuid"
 
+	"verifydesk/data"
 	"verifydesk/screens"
 
 	"fyne.io/fyne/v2"
@@ -101,18 +102,9 @@ func (s Settings) ConsoleID() string {
 	return id
 }
 
-// validConsoleID: an id the backend takes in a path (letters, digits, - and _).
-func validConsoleID(id string) bool {
-	if id == "" || len(id) > 100 {
-		return false
-	}
-	for _, r := range id {
-		if !(r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
-			return false
-		}
-	}
-	return true
-}
+// validConsoleID: an id the backend takes in a path: the contract's client
+// id pattern (data.ClientIDPattern).
+func validConsoleID(id string) bool { return data.ValidClientID(id) }
 
 // maxRetentionDays bounds the retention period (ten years): a day count that
 // overflowed a time.Duration would purge every resolved case.

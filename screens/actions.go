@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"sort"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -389,11 +390,25 @@ func (w *workspace) requestApproval(acct *data.Account, act sensitiveAction) {
 func (w *workspace) sendApproval(acct *data.Account, act sensitiveAction, reason string) {
 	req := data.ApprovalRequest{AccountID: acct.ID, Action: act.action, Params: act.params, Reason: reason}
 	req.CaseID = w.casePanel.openCaseFor(acct.ID)
+	// A request whose answer was lost keeps its key for this account and
+	// action: asking again makes no second request on the backend.
+	scope := approvalScope(acct.ID, act)
+	if w.approvalKeys[scope] == "" {
+		w.approvalKeys[scope] = client.NewIdempotencyKey()
+	}
+	req.IdempotencyKey = w.approvalKeys[scope]
 	w.run.run(job{name: "ask a supervisor",
 		work: func(ctx context.Context) error { _, err := w.api.RequestApproval(ctx, req); return err },
 		done: func(err error) {
+			if err == nil || backendDecided(err) {
+				delete(w.approvalKeys, scope) // answered: a new ask is a new request
+			}
 			if err != nil {
-				showEscapable(w.win, dialog.NewInformation("Request not sent", Explain(err), w.win))
+				title := "Request not sent"
+				if !backendDecided(err) && (errors.Is(err, client.ErrNotConfirmed) || !isOffline(err)) {
+					title = "Request not confirmed" // it may be on the backend: asking again will not make two
+				}
+				showEscapable(w.win, dialog.NewInformation(title, Explain(err), w.win))
 				return
 			}
 			w.record("approval_request", acct.ID, req.CaseID, act.title)
@@ -401,4 +416,20 @@ func (w *workspace) sendApproval(acct *data.Account, act sensitiveAction, reason
 			showEscapable(w.win, dialog.NewInformation("Request sent", "A supervisor will review it. The action runs when they approve; you will see it in the account.", w.win))
 		},
 	})
+}
+
+// approvalScope names one request for approval: the account, the action and
+// its parameters.
+func approvalScope(accountID string, act sensitiveAction) string {
+	keys := make([]string, 0, len(act.params))
+	for k := range act.params {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var b strings.Builder
+	b.WriteString(accountID + "\x00" + act.action)
+	for _, k := range keys {
+		b.WriteString("\x00" + k + "=" + act.params[k])
+	}
+	return b.String()
 }

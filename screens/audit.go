@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"time"
 
@@ -254,22 +255,40 @@ func (s *auditScreen) onExport(format string) {
 		if err != nil || wc == nil {
 			return // cancelled, or the dialog said why
 		}
-		s.state.SetText("Exporting…")
-		var n int
-		s.w.run.run(job{name: "export the audit", timeout: 10 * backendTimeout,
-			work: func(ctx context.Context) (err error) { n, err = exportAudit(ctx, s.w.api, q, format, wc); return err },
-			done: func(err error) {
-				if err != nil {
-					s.state.SetText("The export did not finish: " + Explain(err))
-					return
-				}
-				s.w.record("audit_export", "", "", fmt.Sprintf("%s, %d entries", format, n))
-				s.state.SetText(fmt.Sprintf("Exported %d entries to %s.", n, wc.URI().Path()))
-			},
-		})
+		s.export(q, format, wc)
 	}, s.w.win)
 	d.SetFileName("verifydesk-audit." + map[string]string{"csv": "csv", "jsonl": "jsonl"}[format])
 	d.Show()
+}
+
+// export writes every entry matching q to wc, a file the agent picked:
+// readable by the agent alone (as the CLI's exports are), every CSV cell
+// neutralised (auditlog.WriteCSV). UI thread; the work runs off it.
+func (s *auditScreen) export(q client.AuditQuery, format string, wc fyne.URIWriteCloser) {
+	s.state.SetText("Exporting…")
+	var n int
+	s.w.run.run(job{name: "export the audit", timeout: 10 * backendTimeout,
+		work: func(ctx context.Context) (err error) {
+			if u := wc.URI(); u.Scheme() == "file" {
+				// The dialog's writer made it with the usual 0644: the
+				// agents' actions are for the agent's eyes.
+				if err := os.Chmod(u.Path(), 0o600); err != nil {
+					wc.Close()
+					return notAsked(err)
+				}
+			}
+			n, err = exportAudit(ctx, s.w.api, q, format, wc)
+			return err
+		},
+		done: func(err error) {
+			if err != nil {
+				s.state.SetText("The export did not finish: " + Explain(err))
+				return
+			}
+			s.w.record("audit_export", "", "", fmt.Sprintf("%s, %d entries", format, n))
+			s.state.SetText(fmt.Sprintf("Exported %d entries to %s.", n, wc.URI().Path()))
+		},
+	})
 }
 
 // onVerify checks the console's local hash-chained audit log against the head

@@ -4,9 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
+	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2/storage"
 	"fyne.io/fyne/v2/test"
 
 	"verifydesk/backend/backendtest"
@@ -91,6 +96,53 @@ func TestAuditScreenFiltersPagesAndExports(t *testing.T) {
 	}
 	_ = data.AuditOK
 	_ = client.AuditQuery{}
+}
+
+// TestAuditExportFileIsPrivateAndSafe: the Audit screen's export is readable
+// by the agent alone, and no cell of it is a formula, whoever typed what: an
+// agent who searched for =HYPERLINK(…) left that in the audit's account id.
+func TestAuditExportFileIsPrivateAndSafe(t *testing.T) {
+	u, _ := signedIn(t)
+	ws := u.work
+	const formula = `=HYPERLINK("http://evil.example/","y")`
+	// The backend audits a lookup of a missing account with the id as asked.
+	if _, err := ws.api.Account(context.Background(), formula); err == nil {
+		t.Fatal("a formula found an account")
+	}
+	ws.showAudit()
+	path := filepath.Join(t.TempDir(), "audit.csv")
+	wc, err := storage.Writer(storage.NewFileURI(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	q, _ := ws.audit.filters()
+	ws.audit.export(q, "csv", wc)
+	if !strings.HasPrefix(ws.audit.state.Text, "Exported") {
+		t.Fatalf("export: %q", ws.audit.state.Text)
+	}
+	fi, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if runtime.GOOS != "windows" && fi.Mode().Perm() != 0o600 {
+		t.Errorf("export mode %v, want 0600", fi.Mode().Perm())
+	}
+	f, _ := os.Open(path)
+	defer f.Close()
+	recs, err := csv.NewReader(f).ReadAll()
+	if err != nil || len(recs) < 2 {
+		t.Fatalf("csv %v %v", recs, err)
+	}
+	if !strings.Contains(fmt.Sprint(recs), "HYPERLINK") {
+		t.Fatalf("the formula is not in the export at all: %q", recs)
+	}
+	for _, r := range recs[1:] {
+		for _, cell := range r {
+			if c := strings.TrimLeft(cell, " \t"); c != "" && strings.ContainsRune("=+-@", rune(c[0])) {
+				t.Errorf("cell %q starts a formula", cell)
+			}
+		}
+	}
 }
 
 type closingBuffer struct {

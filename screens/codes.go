@@ -177,7 +177,7 @@ func (p *codesPanel) load(ctx context.Context, acct accountView) (func(), error)
 		if len(rows) == 0 {
 			p.ls.label.SetText("No codes sent in the last 30 days.")
 		} else {
-			p.ls.label.SetText(deliverySummary(rows))
+			p.ls.label.SetText(deliverySummary(rows, p.w.cfg.now()))
 		}
 		p.refused, p.rlErr = refused, rlErr
 		if rlErr != nil {
@@ -409,8 +409,8 @@ func (p *codesPanel) cell(row, col int) string {
 }
 
 // deliverySummary is the one line an agent reads first: how many arrived.
-func deliverySummary(rows []data.Delivery) string {
-	c := deliveries.Count(rows)
+func deliverySummary(rows []data.Delivery, now time.Time) string {
+	c := deliveries.CountAt(rows, now)
 	// One line: what each delivery means is in the table and below it.
 	s := fmt.Sprintf("%d sent in the last 30 days: %d delivered, %d did not arrive.", c.Total, c.Delivered, c.Failed)
 	if last := rows[0]; last.Status != data.StatusDelivered {

@@ -14,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"verifydesk/services/casework"
 	"verifydesk/services/client"
 	"verifydesk/services/geo"
 )
@@ -40,6 +41,9 @@ func Explain(err error) string {
 		return name + " " + fileProblem(err) + "."
 	case errors.As(err, &pe):
 		return "The file " + pe.Path + " " + fileProblem(err) + "."
+	}
+	if words, ok := casework.ExplainCache(err); ok {
+		return words // the cache's own words, as the CLI prints them: never "backend down"
 	}
 	return client.Explain(err, time.Local)
 }

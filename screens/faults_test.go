@@ -196,3 +196,68 @@ func TestCacheFailingOfflineIsNotTheBackendAnswering(t *testing.T) {
 		t.Errorf("a note kept offline sent %d requests to the backend: the cache's error was taken for the backend answering", n)
 	}
 }
+
+// TestResendAfterLookingElsewhereSendsOneCode (hardening, point 13): after a
+// lost answer the agent opens another account, comes back and presses Resend:
+// the pending key belongs to the account and the request, not to the view, so
+// no second code goes out.
+func TestResendAfterLookingElsewhereSendsOneCode(t *testing.T) {
+	p, ana := proxiedAna(t, emily)
+	ws := ana.u.work
+	ws.tabs.SelectIndex(tabIndex(ws.panels, "Codes"))
+	ws.codes.channel.SetSelected("Email")
+	p.inject(http.MethodPost, "/codes", faultLostAnswer, fault503, fault503, fault503, fault503)
+	test.Tap(ws.codes.resend)
+	if got := resendsOf(p, emily.id, data.PurposeLogin); got != 1 {
+		t.Fatalf("the first press sent %d codes (%q)", got, ws.codes.result.Text)
+	}
+	if !strings.HasPrefix(ws.codes.result.Text, "Not confirmed") {
+		t.Fatalf("after a lost answer: %q", ws.codes.result.Text)
+	}
+	search(t, ana.u, "", "acc_1007")
+	search(t, ana.u, emily.region, emily.query)
+	ws.tabs.SelectIndex(tabIndex(ws.panels, "Codes"))
+	ws.codes.channel.SetSelected("Email")
+	test.Tap(ws.codes.resend)
+	if got := resendsOf(p, emily.id, data.PurposeLogin); got != 1 {
+		t.Errorf("coming back and pressing Resend sent another code: %d in all (%q)", got, ws.codes.result.Text)
+	}
+}
+
+// TestApprovalRequestWhoseAnswerIsLostIsMadeOnce (hardening, point 14): the
+// backend made the request, its answer was lost; the console says "not
+// confirmed", not "not sent", and asking again makes no second request.
+func TestApprovalRequestWhoseAnswerIsLostIsMadeOnce(t *testing.T) {
+	p, ana := proxiedAna(t, emily)
+	ws := ana.u.work
+	devs, err := p.directClient(t, "sam").TrustedDevices(t.Context(), emily.id)
+	if err != nil || len(devs) == 0 {
+		t.Fatalf("devices: %v %v", devs, err)
+	}
+	act := ws.removeDeviceAction(ws.account, devs[0].ID, devs[0].Name)
+	pending := func() int {
+		list, err := p.directClient(t, "sam").ListApprovals(t.Context(), client.ApprovalQuery{Status: data.ApprovalPending})
+		if err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		for _, ap := range list {
+			if ap.AccountID == emily.id {
+				n++
+			}
+		}
+		return n
+	}
+	p.inject(http.MethodPost, "/approvals", faultLostAnswer, fault503, fault503, fault503, fault503)
+	ws.sendApproval(ws.account, act, "caller lost the phone, cannot get a check code")
+	if n := pending(); n != 1 {
+		t.Fatalf("%d requests on the backend after the lost answer, want 1", n)
+	}
+	if s := screenText(ana.win.Canvas().Overlays().Top()); !strings.Contains(s, "not confirmed") && !strings.Contains(s, "Not confirmed") {
+		t.Errorf("the dialog says:\n%s", s)
+	}
+	ws.sendApproval(ws.account, act, "caller lost the phone, cannot get a check code")
+	if n := pending(); n != 1 {
+		t.Errorf("asking again made %d requests, want 1", n)
+	}
+}

@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -65,9 +66,14 @@ func (w *workspace) resendDone(accountID string, pr *pendingResend, res data.Res
 		// No answer, or one that could not be read: the code may be on its
 		// way. The key stays with the account.
 		w.record("resend", accountID, "", req.Channel+" "+req.Purpose+" outcome unknown")
-		msg := "Not confirmed: " + Explain(err) + " Press Resend code again: it will not send a second code."
+		why := Explain(err)
+		if !errors.Is(err, client.ErrNotConfirmed) {
+			why = "Not confirmed: " + why
+		}
+		msg := why + " Press Resend code again: it will not send a second code."
 		if isOffline(err) {
-			msg = "Not confirmed: " + Explain(err) + " The console sends it again by itself when the backend answers, with the same request: the customer gets one code."
+			msg = "Not confirmed: the backend may have sent the code, but no answer came (" + errorClass(err) +
+				"). The console sends it again by itself when the backend answers, with the same request: the customer gets one code."
 		}
 		w.codes.resendDone(accountID, msg, false)
 	}

@@ -98,6 +98,9 @@ func (w *workspace) updateStatus() {
 			if st.Conflicts > 0 {
 				text += fmt.Sprintf(", %d to settle", st.Conflicts)
 			}
+			if n := c.DamagedRecords(); n > 0 {
+				text += fmt.Sprintf(", %d damaged record%s skipped", n, plural(n))
+			}
 			if storage == "file" {
 				text += " (encrypted, key in a file: no keyring)"
 			} else {

@@ -114,11 +114,14 @@ type workspace struct {
 	// statusGen drops a status bar reading overtaken by a newer one; syncing
 	// is set while the outbox is being sent; sentOffline counts what was.
 	// resends are the resends whose answers were lost, by account id.
-	resends     map[string]*pendingResend
-	statusGen   generation
-	casesGen    generation // the left column's open cases
-	syncing     bool
-	sentOffline int
+	resends map[string]*pendingResend
+	// approvalKeys are the idempotency keys of requests for approval whose
+	// answers were lost, by approvalScope.
+	approvalKeys map[string]string
+	statusGen    generation
+	casesGen     generation // the left column's open cases
+	syncing      bool
+	sentOffline  int
 	// offlineReview: opened from the sign-in screen without a backend, on the
 	// cached cases of the agent who last signed in here.
 	offlineReview bool
@@ -126,7 +129,7 @@ type workspace struct {
 
 func newWorkspace(win fyne.Window, api API, cfg Config, agent data.Agent, backend string, onSignOut func()) *workspace {
 	w := &workspace{win: win, api: api, cfg: cfg, agent: agent, backend: backend, onSignOut: onSignOut,
-		loaded: map[panel]bool{}, failed: map[panel]bool{}, stale: map[panel]bool{}, resends: map[string]*pendingResend{}}
+		loaded: map[panel]bool{}, failed: map[panel]bool{}, stale: map[panel]bool{}, resends: map[string]*pendingResend{}, approvalKeys: map[string]string{}}
 	w.ctx, w.cancel = context.WithCancel(context.Background())
 	w.run = &runner{ctx: w.ctx, bg: cfg.goAsync, after: cfg.after, note: w.noteBackend}
 	w.conn.retryDelay = firstRetry

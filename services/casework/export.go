@@ -16,8 +16,11 @@ func Export(dir string, pkg cases.Package) ([]string, error) {
 	if err != nil {
 		return nil, err
 	}
-	base := filepath.Join(dir, "verifydesk-"+ShortID(pkg.Case.ID))
-	md, jsPath := base+".md", base+".json"
+	// The names come from the case id, which the backend hands out and any
+	// agent may have made: cases.ExportFileName keeps them inside dir on
+	// every platform (no separators, no "..", no device names).
+	md := filepath.Join(dir, cases.ExportFileName(pkg.Case.ID, ".md"))
+	jsPath := filepath.Join(dir, cases.ExportFileName(pkg.Case.ID, ".json"))
 	if err := os.WriteFile(md, cases.ExportMarkdown(pkg), 0o600); err != nil {
 		return nil, err
 	}

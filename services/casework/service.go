@@ -113,6 +113,20 @@ func (s *Service) Stats() (Stats, error) {
 	return s.store.Stats()
 }
 
+// DamagedRecords is how many records of the cache failed their check and are
+// skipped (data/cache's check at open and on read).
+func (s *Service) DamagedRecords() int {
+	if !s.HasCache() {
+		return 0
+	}
+	return s.store.DamagedRecords()
+}
+
+// ExplainCache words an error of the cache (a wrong or malformed key, a
+// damaged record, a file that is not a cache), the same words the CLI
+// prints; ok is false for any other error.
+func ExplainCache(err error) (words string, ok bool) { return cache.Explain(err) }
+
 // KeyStorage says where the cache's key is kept ("keyring" or "file") and,
 // for a file, what the agent should know; "" without a cache.
 func (s *Service) KeyStorage() (storage, warning string) {

@@ -389,3 +389,29 @@ func FuzzDecodeSnapshot(f *testing.F) {
 		}
 	})
 }
+
+// TestExportStaysInTheChosenFolder: a case id is the backend's, and any agent
+// can make one; whatever it holds, the package lands in the folder the agent
+// picked, never above it or at a Windows path.
+func TestExportStaysInTheChosenFolder(t *testing.T) {
+	for _, id := range []string{"../../tmp/x", `..\..\Users\Public\Desktop\evil`, "/etc/passwd", "CON", "case-..", "a/../../b", "C:evil"} {
+		root := t.TempDir()
+		dir := filepath.Join(root, "chosen")
+		if err := os.Mkdir(dir, 0o700); err != nil {
+			t.Fatal(err)
+		}
+		paths, err := casework.Export(dir, cases.NewPackage(data.Case{ID: id, AccountID: "acc_1001"}, nil, cases.EscalationFields{}, cases.Snapshot{}))
+		if err != nil {
+			t.Fatalf("%q: %v", id, err)
+		}
+		for _, p := range paths {
+			if filepath.Dir(p) != dir {
+				t.Errorf("%q: wrote %s, outside %s", id, p, dir)
+			}
+		}
+		entries, _ := os.ReadDir(root)
+		if len(entries) != 1 {
+			t.Errorf("%q: %d entries beside the chosen folder", id, len(entries)-1)
+		}
+	}
+}
