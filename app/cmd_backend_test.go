@@ -18,6 +18,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+
 	"verifydesk/backend"
 	"verifydesk/services/client"
 )

@@ -24,6 +24,7 @@ import (
 	"verifydesk/services/client"
 	"verifydesk/services/geo"
 	"verifydesk/services/phone"
+	"verifydesk/services/words"
 )
 
 // Demo credentials, pre-filled in demo mode only.
@@ -237,7 +238,7 @@ func (c *console) purgeOld(store *cache.Cache, notice string) {
 	if err != nil || n == 0 {
 		return
 	}
-	notice = strings.TrimSpace(notice + fmt.Sprintf(" %d resolved case%s older than %d days purged.", n, plural(n), days))
+	notice = strings.TrimSpace(notice + fmt.Sprintf(" %d resolved case%s older than %d days purged.", n, words.Plural(n), days))
 	fyne.Do(func() { c.setCache(store, notice) })
 }
 
@@ -259,13 +260,6 @@ func cacheNotice(store *cache.Cache, err error) string {
 		notes = append(notes, warning)
 	}
 	return strings.Join(notes, " ")
-}
-
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
 }
 
 // openGeo opens the databases named in Settings, or the demo one, and hands the

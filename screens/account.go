@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
+	"verifydesk/services/words"
 )
 
 // accountHeader is who the caller is (masked) and badges for what matters at a
@@ -122,11 +123,11 @@ func accountBadges(a *data.Account) []fyne.CanvasObject {
 	case !a.TwoFactor.FeatureAvailable:
 		out = append(out, badge("2FA not rolled out yet", widget.WarningImportance))
 	case a.TwoFactor.Enabled:
-		out = append(out, badge("2FA on: "+methodWords(a.TwoFactor.Method), widget.SuccessImportance))
+		out = append(out, badge("2FA on: "+words.Method(a.TwoFactor.Method), widget.SuccessImportance))
 	default:
 		out = append(out, badge("2FA off", widget.WarningImportance))
 	}
-	out = append(out, badge(fmt.Sprintf("%d trusted device%s", a.TrustedDeviceCount, plural(a.TrustedDeviceCount)), widget.MediumImportance))
+	out = append(out, badge(fmt.Sprintf("%d trusted device%s", a.TrustedDeviceCount, words.Plural(a.TrustedDeviceCount)), widget.MediumImportance))
 	if a.Lock.Locked {
 		out = append(out, badge("locked", widget.DangerImportance))
 	} else {
@@ -139,21 +140,6 @@ func accountBadges(a *data.Account) []fyne.CanvasObject {
 		out = append(out, badge("phone not verified", widget.WarningImportance))
 	}
 	return out
-}
-
-// methodWords names a 2FA method or channel for people.
-func methodWords(m string) string {
-	switch m {
-	case data.ChannelAppPush:
-		return "app notification"
-	case data.ChannelEmail:
-		return "email"
-	case data.ChannelSMS:
-		return "SMS"
-	case "":
-		return "none"
-	}
-	return m
 }
 
 // onReveal asks for a reason, then fetches and shows the full value. The backend
@@ -296,7 +282,7 @@ func (p *overviewPanel) show(a data.Account) {
 	case !a.TwoFactor.FeatureAvailable:
 		twoFA = "not available for this account yet: the feature is rolled out to accounts in batches and needs no app update. Ask the customer to wait for it to appear under Login Security."
 	case a.TwoFactor.Enabled:
-		twoFA = "on; new devices verify by " + methodWords(a.TwoFactor.Method)
+		twoFA = "on; new devices verify by " + words.Method(a.TwoFactor.Method)
 	}
 	lock := "not locked"
 	if a.Lock.Locked {
@@ -392,7 +378,7 @@ func limitsText(rl data.RateLimits, now time.Time) string {
 		for _, w := range l.Windows {
 			used = append(used, fmt.Sprintf("%d of %d this %s", w.Used, w.Limit, w.Window))
 		}
-		line := fmt.Sprintf("%s to %s (%s): %s", methodWords(l.Channel), l.DestinationMasked, l.Purpose, strings.Join(used, ", "))
+		line := fmt.Sprintf("%s to %s (%s): %s", words.Method(l.Channel), l.DestinationMasked, l.Purpose, strings.Join(used, ", "))
 		if l.Blocked && l.NextAllowedAt != nil {
 			line += ". Too many requests: next allowed at " + relativeTime(*l.NextAllowedAt, now, nil)
 		}

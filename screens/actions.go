@@ -19,6 +19,7 @@ import (
 	"verifydesk/services/cases"
 	"verifydesk/services/client"
 	"verifydesk/services/phone"
+	"verifydesk/services/words"
 )
 
 // sensitiveAction is one action that needs the caller's identity checked first,
@@ -350,7 +351,7 @@ func (f *identityFlow) showProof() {
 func actionDoneText(act sensitiveAction, res data.ActionResult) string {
 	s := act.title + ": done."
 	if res.SessionsRevoked > 0 {
-		s += fmt.Sprintf(" %d session%s signed out.", res.SessionsRevoked, plural(res.SessionsRevoked))
+		s += fmt.Sprintf(" %d session%s signed out.", res.SessionsRevoked, words.Plural(res.SessionsRevoked))
 	}
 	if res.NoticeDeliveryID != "" {
 		s += " The customer was sent a security notice."

@@ -20,6 +20,7 @@ import (
 	"verifydesk/data"
 	"verifydesk/services/geo"
 	"verifydesk/services/logins"
+	"verifydesk/services/words"
 )
 
 // activitySource is what the Activity tab asks of the backend.
@@ -514,7 +515,7 @@ func (p *activityPanel) updateCell(row, col int, l *widget.Label) {
 	case 1:
 		text = customerTime(e.At, p.customerZone)
 	case 2:
-		text = flagsText(e)
+		text = words.LoginFlags(e)
 		if e.Flagged() {
 			l.Importance = widget.DangerImportance
 		}
@@ -628,20 +629,6 @@ func outcomeText(o string) string {
 	return o
 }
 
-func flagsText(e logins.Event) string {
-	var f []string
-	if e.NewCountry {
-		f = append(f, "new country")
-	}
-	if e.NewDevice {
-		f = append(f, "new device")
-	}
-	if e.ImpossibleTravel {
-		f = append(f, "impossible travel")
-	}
-	return strings.Join(f, ", ")
-}
-
 // eventDetail is the sentence under the map for the selected login.
 func eventDetail(e logins.Event) string {
 	var b strings.Builder
@@ -659,7 +646,7 @@ func eventDetail(e logins.Event) string {
 		}
 		b.WriteString(".")
 	}
-	if f := flagsText(e); f != "" {
+	if f := words.LoginFlags(e); f != "" {
 		fmt.Fprintf(&b, " Flagged: %s.", f)
 	}
 	if e.Location.NetworkKind == geo.KindMobile {
@@ -672,19 +659,9 @@ func distanceText(km float64) string {
 	if km < 1 {
 		return "Same place"
 	}
-	return fmt.Sprintf("%s km", thousands(km))
+	return fmt.Sprintf("%s km", words.Thousands(km))
 }
 
 func speedText(kmh float64) string {
-	return fmt.Sprintf("about %s km/h", thousands(kmh))
-}
-
-// thousands formats a non-negative number rounded, with thin separators.
-func thousands(v float64) string {
-	n := int64(math.Round(v))
-	s := fmt.Sprint(n)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
+	return fmt.Sprintf("about %s km/h", words.Thousands(kmh))
 }

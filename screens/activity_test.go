@@ -17,6 +17,7 @@ import (
 	"verifydesk/data"
 	"verifydesk/services/client"
 	"verifydesk/services/geo"
+	"verifydesk/services/words"
 )
 
 // recordingActions is the workspace's side of accountActions as a test sees it:
@@ -264,8 +265,8 @@ func TestActivityTextsForPeople(t *testing.T) {
 		{networkText(geo.Location{NetworkKind: geo.KindHosting, ASOrg: "M247 Europe SRL"}), "hosting/VPN · M247 Europe SRL"},
 		{networkText(geo.Location{NetworkKind: geo.KindUnknown}), "unknown"},
 		{outcomeText(data.Outcome2FASkipped), "trusted device, no code"},
-		{thousands(12345.6), "12,346"},
-		{thousands(999), "999"},
+		{words.Thousands(12345.6), "12,346"},
+		{words.Thousands(999), "999"},
 	} {
 		if tt.got != tt.want {
 			t.Errorf("got %q, want %q", tt.got, tt.want)

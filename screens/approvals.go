@@ -15,6 +15,7 @@ import (
 	"verifydesk/data"
 	"verifydesk/services/cases"
 	"verifydesk/services/client"
+	"verifydesk/services/words"
 )
 
 // approvalsPoll is how often the top bar's count and an agent's own requests
@@ -374,7 +375,7 @@ func resultWords(r *data.ActionResult) string {
 	}
 	s := ""
 	if r.SessionsRevoked > 0 {
-		s += fmt.Sprintf(" %d session%s signed out.", r.SessionsRevoked, plural(r.SessionsRevoked))
+		s += fmt.Sprintf(" %d session%s signed out.", r.SessionsRevoked, words.Plural(r.SessionsRevoked))
 	}
 	if r.NoticeDeliveryID != "" {
 		s += " The customer was sent a security notice."

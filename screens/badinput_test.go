@@ -77,7 +77,13 @@ func detachNote(cp *casePanel, text string) {
 // notesOf counts the notes with text on the backend's copy of caseID.
 func notesOf(t *testing.T, p *faultProxy, caseID, text string) int {
 	t.Helper()
-	cs, err := p.directClient(t, "sam").Case(t.Context(), caseID)
+	return notesIn(t, p.directClient(t, "sam"), caseID, text)
+}
+
+// notesIn counts the notes with text on c's copy of caseID.
+func notesIn(t *testing.T, c *client.Client, caseID, text string) int {
+	t.Helper()
+	cs, err := c.Case(t.Context(), caseID)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/services/casework"
+	"verifydesk/services/words"
 )
 
 // conflictBox shows the offline changes the backend's copy overtook, each with
@@ -19,7 +20,7 @@ func (p *casePanel) conflictBox() fyne.CanvasObject {
 	for _, it := range p.conflicts {
 		what := "a change"
 		if it.Patch != nil && it.Patch.Status != nil {
-			what = "the status " + statusWords(*it.Patch.Status)
+			what = "the status " + words.CaseStatus(*it.Patch.Status)
 		} else if it.Patch != nil && it.Patch.Checklist != nil {
 			what = "checklist ticks"
 		} else if it.Patch != nil && it.Patch.Escalation != nil {
@@ -27,7 +28,7 @@ func (p *casePanel) conflictBox() fyne.CanvasObject {
 		}
 		now := "changed"
 		if it.Conflict != nil {
-			now = "is now " + statusWords(it.Conflict.Status)
+			now = "is now " + words.CaseStatus(it.Conflict.Status)
 		}
 		l := widget.NewLabel(fmt.Sprintf("Offline you set %s, but the case %s on the backend meanwhile. Apply yours over it, or keep the backend's?", what, now))
 		l.Wrapping = fyne.TextWrapWord

@@ -28,13 +28,7 @@ func (p *casePanel) save(patch data.CasePatch, what string) {
 	p.saveInfo.SetText("Saving " + what + "…")
 	var out casework.Write
 	p.w.run.run(job{name: "save the case", wanted: p.caseStill(id),
-		work: func(ctx context.Context) error {
-			out = svc.Patch(ctx, id, patch, offline)
-			if !out.Asked {
-				return notAsked(out.Err)
-			}
-			return out.APIErr // what the backend said; the cache's errors are not its answers
-		},
+		work: writeWork(&out, func(ctx context.Context) casework.Write { return svc.Patch(ctx, id, patch, offline) }),
 		done: func(error) {
 			err, queued := out.Err, out.Queued
 			switch {
@@ -56,6 +50,20 @@ func (p *casePanel) save(patch data.CasePatch, what string) {
 			p.w.updateStatus()
 		},
 	})
+}
+
+// writeWork is the work of a job that changes a case: write keeps it in out,
+// and the error the runner hears is what the backend said, or notAsked when
+// the change went straight to the outbox (the cache's errors are not its
+// answers).
+func writeWork(out *casework.Write, write func(context.Context) casework.Write) func(context.Context) error {
+	return func(ctx context.Context) error {
+		*out = write(ctx)
+		if !out.Asked {
+			return notAsked(out.Err)
+		}
+		return out.APIErr
+	}
 }
 
 // caseStill is a job's wanted check: the case id is still the one on screen.
@@ -94,13 +102,7 @@ func (p *casePanel) onAddNote() {
 	p.saveInfo.SetText("Adding the note…")
 	var out casework.Write
 	p.w.run.run(job{name: "add a note",
-		work: func(ctx context.Context) error {
-			out = svc.AddNote(ctx, id, n, offline)
-			if !out.Asked {
-				return notAsked(out.Err)
-			}
-			return out.APIErr // what the backend said; the cache's errors are not its answers
-		},
+		work: writeWork(&out, func(ctx context.Context) casework.Write { return svc.AddNote(ctx, id, n, offline) }),
 		done: func(error) {
 			p.addNote.Enable()
 			if !p.caseStill(id)() {

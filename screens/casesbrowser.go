@@ -14,6 +14,7 @@ import (
 	"verifydesk/data"
 	"verifydesk/services/cases"
 	"verifydesk/services/casework"
+	"verifydesk/services/words"
 )
 
 // casesBrowser is the cached cases in the main area: found by phone, email,
@@ -72,7 +73,7 @@ func newCasesBrowser(w *workspace) *casesBrowser {
 			case 2:
 				l.SetText(categoryTitle(r.Category))
 			case 3:
-				l.SetText(statusWords(r.Status))
+				l.SetText(words.CaseStatus(r.Status))
 			case 4:
 				l.SetText(relativeTime(r.UpdatedAt, w.cfg.now(), nil))
 			case 5:
@@ -155,7 +156,7 @@ func (b *casesBrowser) refresh() {
 			case len(rows) == 0:
 				b.state.SetText("No cached cases match the filters.")
 			default:
-				b.state.SetText(fmt.Sprintf("%d case%s. Pick one to open it.", len(rows), plural(len(rows))))
+				b.state.SetText(fmt.Sprintf("%d case%s. Pick one to open it.", len(rows), words.Plural(len(rows))))
 			}
 		},
 	})

@@ -15,6 +15,7 @@ import (
 	"verifydesk/data"
 	"verifydesk/services/client"
 	"verifydesk/services/deliveries"
+	"verifydesk/services/words"
 )
 
 // codesSource is what the Codes tab asks of the backend.
@@ -252,7 +253,7 @@ func (p *codesPanel) showAllowance() {
 	}
 	now := p.w.cfg.now()
 	a, ok := deliveries.AllowanceFor(*p.rl, ch, purpose)
-	text := allowanceText(a, ok, methodWords(ch), purpose, now)
+	text := allowanceText(a, ok, words.Method(ch), purpose, now)
 	if !a.Blocked(now) {
 		p.allowance.Importance = widget.MediumImportance
 		p.allowance.SetText(text)
@@ -299,7 +300,7 @@ func (p *codesPanel) workingChannels(except string) []string {
 	var out []string
 	for _, c := range codeChannels {
 		if _, refused := p.refused[c.channel]; !refused && c.channel != except {
-			out = append(out, methodWords(c.channel))
+			out = append(out, words.Method(c.channel))
 		}
 	}
 	return out
@@ -328,7 +329,7 @@ func refusalText(r deliveries.Refusal, instead []string) string {
 		why = fmt.Sprintf("Notifications are off on every trusted device (%s): an app notification cannot arrive.", strings.Join(r.Devices, ", "))
 		fix = "have the customer allow notifications for the app on one of them"
 	default:
-		why = "A code cannot go by " + methodWords(r.Channel) + " to this account."
+		why = "A code cannot go by " + words.Method(r.Channel) + " to this account."
 	}
 	switch {
 	case len(instead) > 0 && fix != "":
@@ -375,7 +376,7 @@ func (p *codesPanel) cell(row, col int) string {
 	case 0:
 		return relativeTime(d.RequestedAt, p.w.cfg.now(), nil)
 	case 1:
-		return methodWords(d.Channel)
+		return words.Method(d.Channel)
 	case 2:
 		to := d.DestinationMasked
 		if d.DestinationForm == data.FormTrunk0 {
@@ -423,7 +424,7 @@ func deliverySummary(rows []data.Delivery, now time.Time) string {
 // pages, and the sender the customer should look for.
 func deliveryDetail(d data.Delivery) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s to %s, %s, status %s.\n", methodWords(d.Channel), d.DestinationMasked, strings.ReplaceAll(d.Purpose, "_", " "), d.Status)
+	fmt.Fprintf(&b, "%s to %s, %s, status %s.\n", words.Method(d.Channel), d.DestinationMasked, strings.ReplaceAll(d.Purpose, "_", " "), d.Status)
 	if pe, ok := data.ProviderErrors[d.ProviderError]; ok {
 		fmt.Fprintf(&b, "\nWhat happened: %s\nWhat the customer can do: %s\n", pe.Meaning, pe.Advice)
 	}

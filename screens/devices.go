@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
+	"verifydesk/services/words"
 )
 
 // devicesSource is what the Devices tab asks of the backend.
@@ -122,7 +123,7 @@ func devicesSummary(rows []data.TrustedDevice) string {
 			off++
 		}
 	}
-	s := fmt.Sprintf("%d trusted device%s.", len(rows), plural(len(rows)))
+	s := fmt.Sprintf("%d trusted device%s.", len(rows), words.Plural(len(rows)))
 	switch {
 	case off == len(rows):
 		s += " Notifications are off on every one, so app-notification codes cannot arrive: ask the customer to allow notifications for the app and update it, or send the code by email."

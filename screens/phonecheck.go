@@ -15,6 +15,7 @@ import (
 	"verifydesk/data"
 	"verifydesk/services/deliveries"
 	"verifydesk/services/phone"
+	"verifydesk/services/words"
 )
 
 // phoneCheckSource is what the Phone check tab asks of the backend.
@@ -330,32 +331,22 @@ func (p *phoneCheckPanel) showNetwork() {
 func formsSummary(rows []deliveries.FormStats) string {
 	var parts []string
 	for _, r := range rows {
-		parts = append(parts, fmt.Sprintf("%s: %d of %d delivered", formWords(r.Form), r.Delivered, r.Sent))
+		parts = append(parts, fmt.Sprintf("%s: %d of %d delivered", formLabel(r.Form), r.Delivered, r.Sent))
 	}
 	s := strings.Join(parts, "; ") + "."
 	var good, bad string
 	for _, r := range rows {
 		if r.Delivered > 0 && good == "" {
-			good = formWords(r.Form)
+			good = formLabel(r.Form)
 		}
 		if r.Delivered == 0 && r.Failed > 0 && bad == "" {
-			bad = formWords(r.Form)
+			bad = formLabel(r.Form)
 		}
 	}
 	if good != "" && bad != "" {
 		s += " Codes arrive " + strings.ToLower(good[:1]) + good[1:] + " and fail " + strings.ToLower(bad[:1]) + bad[1:] + "."
 	}
 	return s
-}
-
-func formWords(form string) string {
-	switch form {
-	case data.FormE164:
-		return "Without the 0 (E.164)"
-	case data.FormTrunk0:
-		return "With the trunk 0 (legacy)"
-	}
-	return "Form " + form
 }
 
 // onSelectForm shows the selected form's last delivery in full: the table
@@ -366,7 +357,7 @@ func (p *phoneCheckPanel) onSelectForm(row int) {
 		return
 	}
 	r := p.rows[row]
-	text := fmt.Sprintf("%s (%s): last code %s %s.", formWords(r.Form), r.To, r.Last.Status, relativeTime(r.Last.RequestedAt, p.now(), nil))
+	text := fmt.Sprintf("%s (%s): last code %s %s.", formLabel(r.Form), r.To, r.Last.Status, relativeTime(r.Last.RequestedAt, p.now(), nil))
 	if pe, ok := data.ProviderErrors[r.Last.ProviderError]; ok {
 		text += " " + pe.Meaning + " " + pe.Advice
 	}
@@ -382,7 +373,7 @@ func (p *phoneCheckPanel) cell(row, col int) string {
 	r := p.rows[row]
 	switch col {
 	case 0:
-		return formWords(r.Form) + " · " + r.To
+		return formLabel(r.Form) + " · " + r.To
 	case 1:
 		return strconv.Itoa(r.Sent)
 	case 2:
@@ -414,3 +405,7 @@ func smsLabel(s string) string {
 	}
 	return "not known: ask whether it is a mobile"
 }
+
+// formLabel is a number form as the forms table names it: "Without the 0
+// (E.164)".
+func formLabel(form string) string { return words.Capital(words.Form(form)) }

@@ -8,6 +8,7 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/services/client"
+	"verifydesk/services/words"
 )
 
 // pendingResend is a resend whose answer was lost: the backend may have sent
@@ -54,9 +55,9 @@ func (w *workspace) resendDone(accountID string, pr *pendingResend, res data.Res
 		w.forgetResend(accountID, pr)
 		d := res.Delivery
 		w.record("resend", accountID, "", d.Channel+" "+d.Purpose+" "+d.ID)
-		msg := fmt.Sprintf("Sent: %s to %s (%s). Tell the customer to look for a message from %s and to wait a few minutes before asking again.", methodWords(d.Channel), d.DestinationMasked, d.Status, d.Sender)
+		msg := fmt.Sprintf("Sent: %s to %s (%s). Tell the customer to look for a message from %s and to wait a few minutes before asking again.", words.Method(d.Channel), d.DestinationMasked, d.Status, d.Sender)
 		if res.Replayed {
-			msg = "Sent: the backend had already sent it (" + methodWords(d.Channel) + " to " + d.DestinationMasked + "); nothing new was sent."
+			msg = "Sent: the backend had already sent it (" + words.Method(d.Channel) + " to " + d.DestinationMasked + "); nothing new was sent."
 		}
 		w.codes.resendDone(accountID, msg, true)
 	case backendDecided(err):

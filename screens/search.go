@@ -13,6 +13,7 @@ import (
 	"verifydesk/data"
 	"verifydesk/services/client"
 	"verifydesk/services/phone"
+	"verifydesk/services/words"
 )
 
 // accountIDPattern is what an account id looks like to the search field.
@@ -82,7 +83,7 @@ func searchHint(q query) string {
 	}
 	hint := "Will search " + q.diagnosis.International
 	if fs := searchFindings(q.diagnosis.Findings); len(fs) > 0 {
-		hint += fmt.Sprintf(" · %s (%d finding%s, see Phone check)", worstFinding(fs).Message, len(fs), plural(len(fs)))
+		hint += fmt.Sprintf(" · %s (%d finding%s, see Phone check)", worstFinding(fs).Message, len(fs), words.Plural(len(fs)))
 	}
 	return hint
 }

@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"verifydesk/services/words"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
@@ -108,7 +110,7 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 					purged.SetText("Not purged: " + Explain(err))
 					return
 				}
-				purged.SetText(fmt.Sprintf("%d resolved case%s older than %d days removed, with their notes and index entries.", n, plural(n), days))
+				purged.SetText(fmt.Sprintf("%d resolved case%s older than %d days removed, with their notes and index entries.", n, words.Plural(n), days))
 			},
 		})
 	})

@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
+	"verifydesk/services/words"
 )
 
 // showLeft puts o in the left column (the approvals queue). UI thread.
@@ -41,7 +42,7 @@ func (w *workspace) buildLeft() fyne.CanvasObject {
 		func() fyne.CanvasObject { return widget.NewLabel("template") },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			c := w.cases[id]
-			o.(*widget.Label).SetText(categoryTitle(c.Category) + " · " + statusWords(c.Status))
+			o.(*widget.Label).SetText(categoryTitle(c.Category) + " · " + words.CaseStatus(c.Status))
 		})
 	w.caseList.OnSelected = func(id widget.ListItemID) {
 		w.caseList.UnselectAll()
@@ -86,13 +87,4 @@ func (w *workspace) reloadCases() {
 			w.caseList.Refresh()
 		},
 	})
-}
-
-// statusWords names a case status for people.
-func statusWords(s string) string {
-	switch s {
-	case data.CaseWaiting:
-		return "waiting on customer"
-	}
-	return s
 }

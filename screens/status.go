@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"verifydesk/services/casework"
+	"verifydesk/services/words"
 )
 
 // syncOutbox sends what was kept offline, once the agent has signed in and
@@ -52,13 +53,13 @@ func (w *workspace) syncOutbox() {
 func syncWords(rep casework.Report, err error) string {
 	var parts []string
 	if n := len(rep.Sent); n > 0 {
-		parts = append(parts, fmt.Sprintf("Sent %d change%s kept offline.", n, plural(n)))
+		parts = append(parts, fmt.Sprintf("Sent %d change%s kept offline.", n, words.Plural(n)))
 	}
 	if n := len(rep.Conflicts); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d case%s changed on the backend meanwhile: open the case to settle it.", n, plural(n)))
+		parts = append(parts, fmt.Sprintf("%d case%s changed on the backend meanwhile: open the case to settle it.", n, words.Plural(n)))
 	}
 	if n := len(rep.Rejected); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d change%s refused by the backend.", n, plural(n)))
+		parts = append(parts, fmt.Sprintf("%d change%s refused by the backend.", n, words.Plural(n)))
 	}
 	if err != nil && !errors.Is(err, casework.ErrOutboxBusy) {
 		parts = append(parts, "Some changes kept offline are not sent yet: "+Explain(err))
@@ -91,15 +92,15 @@ func (w *workspace) updateStatus() {
 				return err
 			}
 			storage, _ := c.KeyStorage()
-			text = fmt.Sprintf("cache: %d case%s", st.Cases, plural(st.Cases))
+			text = fmt.Sprintf("cache: %d case%s", st.Cases, words.Plural(st.Cases))
 			if st.Queued > 0 {
-				text += fmt.Sprintf(", %d change%s queued", st.Queued, plural(st.Queued))
+				text += fmt.Sprintf(", %d change%s queued", st.Queued, words.Plural(st.Queued))
 			}
 			if st.Conflicts > 0 {
 				text += fmt.Sprintf(", %d to settle", st.Conflicts)
 			}
 			if n := c.DamagedRecords(); n > 0 {
-				text += fmt.Sprintf(", %d damaged record%s skipped", n, plural(n))
+				text += fmt.Sprintf(", %d damaged record%s skipped", n, words.Plural(n))
 			}
 			if storage == "file" {
 				text += " (encrypted, key in a file: no keyring)"
@@ -130,7 +131,7 @@ func (w *workspace) showStatus() {
 		s += " · " + w.cacheStatus
 	}
 	if w.sentOffline > 0 {
-		s += fmt.Sprintf(" · %d change%s kept offline sent", w.sentOffline, plural(w.sentOffline))
+		s += fmt.Sprintf(" · %d change%s kept offline sent", w.sentOffline, words.Plural(w.sentOffline))
 	}
 	if w.cfg.geoProblem != "" {
 		s += " · " + w.cfg.geoProblem

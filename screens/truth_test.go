@@ -21,26 +21,6 @@ import (
 // which the console got wrong before the runner, the one connection state and
 // the one account state.
 
-// testClock is a clock the test moves.
-type testClock struct {
-	mu sync.Mutex
-	t  time.Time
-}
-
-func newTestClock() *testClock { return &testClock{t: time.Now()} }
-
-func (c *testClock) now() time.Time {
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	return c.t
-}
-
-func (c *testClock) advance(d time.Duration) {
-	c.mu.Lock()
-	c.t = c.t.Add(d)
-	c.mu.Unlock()
-}
-
 // fireOnly runs the pending timers of delay d (as if their time had come) and
 // keeps the others.
 func (ts *timers) fireOnly(d time.Duration) int {
@@ -65,7 +45,7 @@ type truthUI struct {
 	u     *UI
 	ws    *workspace
 	flaky *flakyBackend
-	clock *testClock
+	clock *fakeClock
 	ts    *timers
 	log   *bytes.Buffer
 	api   *client.Client // the backend, as the test checks it
@@ -74,7 +54,7 @@ type truthUI struct {
 func newTruthUI(t *testing.T, withCache bool) *truthUI {
 	t.Helper()
 	srv := backendtest.New(t)
-	tu := &truthUI{clock: newTestClock(), ts: &timers{}, log: &bytes.Buffer{}}
+	tu := &truthUI{clock: newFakeClock(time.Now()), ts: &timers{}, log: &bytes.Buffer{}}
 	var logMu sync.Mutex
 	logger := slog.New(slog.NewTextHandler(lockedWriter{&logMu, tu.log}, nil))
 	u, _ := newTestUIFull(t, srv, func(a API) API { tu.flaky = &flakyBackend{API: a}; return tu.flaky }, func(c *Config) {
@@ -175,17 +155,7 @@ func (tu *truthUI) startCase(t *testing.T) string {
 
 func (tu *truthUI) notesOnBackend(t *testing.T, caseID, text string) int {
 	t.Helper()
-	cs, err := tu.api.Case(context.Background(), caseID)
-	if err != nil {
-		t.Fatal(err)
-	}
-	n := 0
-	for _, x := range cs.Notes {
-		if x.Text == text {
-			n++
-		}
-	}
-	return n
+	return notesIn(t, tu.api, caseID, text)
 }
 
 // Points 2 and 3: a note written while the backend is gone is kept, and the

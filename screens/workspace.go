@@ -237,13 +237,6 @@ func (w *workspace) build() fyne.CanvasObject {
 	return newBorder(top, container.NewVBox(widget.NewSeparator(), statusBar), nil, nil, body)
 }
 
-func plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
 func (w *workspace) showCenter(o fyne.CanvasObject) {
 	w.center.Objects = []fyne.CanvasObject{o}
 	w.center.Refresh()

@@ -9,6 +9,7 @@ import (
 	"verifydesk/data"
 	"verifydesk/services/deliveries"
 	"verifydesk/services/phone"
+	"verifydesk/services/words"
 )
 
 // Step states: the values of data.ChecklistStep.State.
@@ -527,12 +528,7 @@ func checkNumberType(f *facts, _ StepDef) (string, string) {
 	return "", ""
 }
 
-func formWords(form string) string {
-	if form == data.FormTrunk0 {
-		return "the form with the 0 kept after the country code"
-	}
-	return "the international form without the 0"
-}
+func formWords(form string) string { return "the number " + words.Form(form) }
 
 func checkTrunkForms(f *facts, _ StepDef) (string, string) {
 	e, t := f.e164, f.trunk0
@@ -810,7 +806,7 @@ func checkIPLocation(f *facts, _ StepDef) (string, string) {
 	case "mobile":
 		dist := ""
 		if e.FromPrevious {
-			dist = fmt.Sprintf(", %s km from the sign-in before", thousands(int(e.DistanceKM)))
+			dist = fmt.Sprintf(", %s km from the sign-in before", words.Thousands(e.DistanceKM))
 		}
 		return FindingHint, fmt.Sprintf("The sign-in of %s was on mobile data (%s) and is placed in %s%s: mobile data is often located far from the phone.",
 			when(e.At), net, place(l), dist)
@@ -864,18 +860,6 @@ func checkStaleDevices(f *facts, _ StepDef) (string, string) {
 	return FindingHint, "Trusted devices: " + strings.Join(all, "; ") + "."
 }
 
-func methodWords(m string) string {
-	switch m {
-	case data.ChannelAppPush:
-		return "app notification"
-	case data.ChannelEmail:
-		return "email"
-	case data.ChannelSMS:
-		return "SMS"
-	}
-	return m
-}
-
 func checkTwoFAOn(f *facts, _ StepDef) (string, string) {
 	if f.acct == nil {
 		return "", ""
@@ -883,7 +867,7 @@ func checkTwoFAOn(f *facts, _ StepDef) (string, string) {
 	t := f.acct.TwoFactor
 	switch {
 	case t.Enabled:
-		return FindingRuledOut, "Two-step verification is on (by " + methodWords(t.Method) + ")."
+		return FindingRuledOut, "Two-step verification is on (by " + words.Method(t.Method) + ")."
 	case !t.FeatureAvailable:
 		return FindingNotApplicable, "Two-step verification has not reached this account yet."
 	}
@@ -900,7 +884,7 @@ func checkTwoFAFeature(f *facts, _ StepDef) (string, string) {
 	}
 	state := "off"
 	if t.Enabled {
-		state = "on, by " + methodWords(t.Method)
+		state = "on, by " + words.Method(t.Method)
 	}
 	return FindingRuledOut, "Two-step verification is available on this account (now " + state + ")."
 }

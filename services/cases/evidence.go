@@ -13,6 +13,7 @@ import (
 	"verifydesk/services/geo"
 	"verifydesk/services/logins"
 	"verifydesk/services/phone"
+	"verifydesk/services/words"
 )
 
 // Evidence is what the console saw about an account when the case is opened or
@@ -510,25 +511,11 @@ func deviceWords(e *logins.Event) string {
 }
 
 func flagWords(e *logins.Event) string {
-	var fs []string
-	if e.NewDevice {
-		fs = append(fs, "new device")
-	}
-	if e.NewCountry {
-		fs = append(fs, "new country")
-	}
+	f := words.LoginFlags(*e)
 	if e.ImpossibleTravel {
-		fs = append(fs, fmt.Sprintf("impossible travel: %s km/h", thousands(int(e.SpeedKMH))))
+		f += fmt.Sprintf(" (%s km/h)", words.Thousands(e.SpeedKMH))
 	}
-	return strings.Join(fs, ", ")
-}
-
-func thousands(n int) string {
-	s := strconv.Itoa(n)
-	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	return s
+	return f
 }
 
 func senderWords(d *data.Delivery) string {

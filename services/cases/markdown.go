@@ -10,6 +10,7 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/services/logins"
+	"verifydesk/services/words"
 )
 
 // markdownRows caps the long tables of the Markdown export: a person reads the
@@ -32,7 +33,7 @@ func ExportMarkdown(pkg Package) []byte {
 	w.line("# " + md(title))
 	w.line("")
 	w.table([]string{"", ""}, [][]string{
-		{"Status", md(statusLabel(c.Status))},
+		{"Status", md(words.CaseStatus(c.Status))},
 		{"Category", categoryCell(c.Category)},
 		{"Account", code(c.AccountID)},
 		{"Customer contact", orDash(code(c.CustomerContact))},
@@ -120,7 +121,7 @@ func writeSnapshot(w *mdWriter, s Snapshot) {
 		}
 		twofa := "off"
 		if a.TwoFactor.Enabled {
-			twofa = "on, by " + methodWords(a.TwoFactor.Method)
+			twofa = "on, by " + words.Method(a.TwoFactor.Method)
 		}
 		if !a.TwoFactor.FeatureAvailable {
 			twofa += " (not rolled out to the account yet)"
@@ -162,7 +163,7 @@ func writeSnapshot(w *mdWriter, s Snapshot) {
 			if l.NextAllowedAt != nil {
 				next = timeCell(*l.NextAllowedAt)
 			}
-			rows = append(rows, []string{md(methodWords(l.Channel)), code(l.DestinationMasked), md(l.Purpose), md(strings.Join(ws, ", ")), yesNo(l.Blocked), next})
+			rows = append(rows, []string{md(words.Method(l.Channel)), code(l.DestinationMasked), md(l.Purpose), md(strings.Join(ws, ", ")), yesNo(l.Blocked), next})
 		}
 		w.table([]string{"Channel", "To", "Purpose", "Used", "Blocked", "Next allowed"}, rows)
 	}
@@ -182,7 +183,7 @@ func writeSnapshot(w *mdWriter, s Snapshot) {
 			if d.ProviderError != "" {
 				what = d.ProviderError + ": " + what
 			}
-			rows = append(rows, []string{timeCell(d.RequestedAt), md(methodWords(d.Channel)), to, md(d.Purpose), md(d.RequestedBy), md(d.Status),
+			rows = append(rows, []string{timeCell(d.RequestedAt), md(words.Method(d.Channel)), to, md(d.Purpose), md(d.RequestedBy), md(d.Status),
 				orDash(md(what)), orDash(code(d.Sender)), orDash(md(d.NetworkReached))})
 		}
 		w.table([]string{"Requested", "Channel", "To", "Purpose", "Asked by", "Status", "What happened", "Sender", "Network reached"}, rows)
@@ -221,7 +222,7 @@ func writeSnapshot(w *mdWriter, s Snapshot) {
 			}
 			dist := "-"
 			if l.FromPrevious {
-				dist = fmt.Sprintf("%s km, %s km/h", thousands(int(l.DistanceKM)), thousands(int(l.SpeedKMH)))
+				dist = fmt.Sprintf("%s km, %s km/h", words.Thousands(l.DistanceKM), words.Thousands(l.SpeedKMH))
 			}
 			ev := l.asEvent()
 			rows = append(rows, []string{timeCell(l.At), md(deviceWords(&ev)), code(l.IP), md(loc), orDash(md(net)), dist, md(l.Outcome), orDash(md(flagWords(&ev)))})
@@ -497,16 +498,6 @@ func byWhom(id string) string {
 		return ""
 	}
 	return " by " + code(id)
-}
-
-func statusLabel(s string) string {
-	switch s {
-	case data.CaseWaiting:
-		return "waiting on customer"
-	case "":
-		return "open"
-	}
-	return s
 }
 
 func stateLabel(s string) string {

@@ -6,6 +6,7 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/services/phone"
+	"verifydesk/services/words"
 )
 
 // A rule says whether the evidence points at its category, and why.
@@ -126,7 +127,7 @@ func matchNoCodeWorks(f *facts) (string, bool) {
 	for _, d := range f.recent[:n] {
 		if !chans[d.Channel] {
 			chans[d.Channel] = true
-			names = append(names, methodWords(d.Channel))
+			names = append(names, words.Method(d.Channel))
 		}
 	}
 	return fmt.Sprintf("The last %d codes (%s) all failed, the newest at %s: another code is unlikely to help; offer another way in.",
@@ -183,7 +184,7 @@ func matchStrangeLocation(f *facts) (string, bool) {
 		return fmt.Sprintf("A sign-in of %s by %s is placed in %s (%s).", when(e.At), deviceWords(e), place(e.Location), flagWords(e)), true
 	}
 	if e := f.farMobile; e != nil {
-		return fmt.Sprintf("A sign-in of %s on mobile data is placed in %s, %s km from the one before.", when(e.At), place(e.Location), thousands(int(e.DistanceKM))), true
+		return fmt.Sprintf("A sign-in of %s on mobile data is placed in %s, %s km from the one before.", when(e.At), place(e.Location), words.Thousands(e.DistanceKM)), true
 	}
 	return "", false
 }
