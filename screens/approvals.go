@@ -13,9 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
-	"verifydesk/services/cases"
 	"verifydesk/services/client"
-	"verifydesk/services/words"
 )
 
 // approvalsPoll is how often the top bar's count and an agent's own requests
@@ -232,24 +230,6 @@ func (a *approvals) noteOutcomes(mine []data.Approval) {
 	a.setCount(open)
 }
 
-// outcomeNotice is what the requester reads when their request was decided.
-func outcomeNotice(ap data.Approval) string {
-	what := actionTitle(ap.Action, ap.Params) + " on " + ap.AccountID
-	switch ap.Status {
-	case data.ApprovalApproved:
-		s := ap.DecidedBy + " approved: " + what + ". Done."
-		if ap.Result != nil && ap.Result.NoticeDeliveryID != "" {
-			s += " The customer was sent a security notice."
-		}
-		return s
-	case data.ApprovalRejected:
-		return ap.DecidedBy + " rejected: " + what + ". Comment: " + ap.Note
-	case data.ApprovalExpired:
-		return "Nobody decided in time, the request expired: " + what + "."
-	}
-	return what + ": " + ap.Status
-}
-
 // open shows a request's account with the decision card above it. UI thread.
 func (a *approvals) open(ap data.Approval) {
 	a.current = &ap
@@ -367,56 +347,6 @@ func (a *approvals) decide(approve bool) {
 func (a *approvals) say(text string) {
 	a.status.SetText(text)
 	showIf(a.status, text != "")
-}
-
-func resultWords(r *data.ActionResult) string {
-	if r == nil {
-		return ""
-	}
-	s := ""
-	if r.SessionsRevoked > 0 {
-		s += fmt.Sprintf(" %d session%s signed out.", r.SessionsRevoked, words.Plural(r.SessionsRevoked))
-	}
-	if r.NoticeDeliveryID != "" {
-		s += " The customer was sent a security notice."
-	}
-	return s
-}
-
-// actionTitle names a sensitive action for people: "remove the trusted device
-// dv_123", "change the email to n***@example.com".
-func actionTitle(action string, params map[string]string) string {
-	switch action {
-	case data.ActionRemoveDevice:
-		if n := params["device_name"]; n != "" {
-			return fmt.Sprintf("remove %q from the trusted devices", n)
-		}
-		return "remove the trusted device " + params["device_id"]
-	case data.ActionRevokeSessions:
-		return "sign the account out everywhere"
-	case data.ActionDisable2FA:
-		return "turn two-step verification off"
-	case data.ActionChangePhone:
-		return "change the phone number to " + cases.MaskContact(params["new_phone"])
-	case data.ActionChangeEmail:
-		return "change the email to " + cases.MaskContact(params["new_email"])
-	}
-	return strings.ReplaceAll(action, "_", " ")
-}
-
-// actionConsequence is what the action does to the customer.
-func actionConsequence(action string) string {
-	switch action {
-	case data.ActionRemoveDevice:
-		return "The device is signed out at once and needs a verification code next time. The customer gets a security notice."
-	case data.ActionRevokeSessions:
-		return "Every device is signed out, trusted ones too. The customer gets a security notice and should change the password."
-	case data.ActionDisable2FA:
-		return "Sign-in then needs only the password: anyone who has it gets in. The customer gets a security notice."
-	case data.ActionChangePhone, data.ActionChangeEmail:
-		return "Codes go to the new contact from now on; the old one gets a security notice. A takeover often starts with this change: be sure of the caller."
-	}
-	return ""
 }
 
 // maskContact hides most of a phone number or email typed by an agent.

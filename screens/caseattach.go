@@ -16,7 +16,7 @@ import (
 // onAttach keeps a file the customer sent with the case: checked by content
 // (screenshots, app logs) and size, read and stored off the UI thread.
 func (p *casePanel) onAttach() {
-	if !p.w.cfg.Cases.HasCache() || p.rec == nil {
+	if !p.w.caseWork().HasCache() || p.rec == nil {
 		return
 	}
 	caseID, acctID := p.rec.Case.ID, p.rec.Case.AccountID
@@ -25,18 +25,18 @@ func (p *casePanel) onAttach() {
 			return
 		}
 		p.attach(caseID, acctID, rc.URI().Name(), rc)
-	}, p.w.win)
+	}, p.w.window())
 }
 
 // attach has the service read, check and keep one file with the case; the
 // dialog hands it the file (tests a reader of their own). UI thread; the work
 // runs off it.
 func (p *casePanel) attach(caseID, acctID, name string, r io.ReadCloser) {
-	svc := p.w.cfg.Cases
+	svc := p.w.caseWork()
 	p.saveInfo.SetText("Attaching…")
 	var info casework.AttachmentInfo
 	var rec casework.Record
-	p.w.run.run(job{name: "attach a file", local: true, timeout: time.Minute,
+	p.w.runJob(job{name: "attach a file", local: true, timeout: time.Minute,
 		work: func(ctx context.Context) (err error) {
 			defer r.Close()
 			info, rec, err = svc.Attach(ctx, caseID, name, r)

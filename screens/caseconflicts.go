@@ -43,7 +43,7 @@ func (p *casePanel) conflictBox() fyne.CanvasObject {
 // settle resolves a conflict through the service: apply the offline change
 // again on top of the backend's version, or drop it. A tap handler.
 func (p *casePanel) settle(it casework.OutboxItem, mine bool) {
-	svc := p.w.cfg.Cases
+	svc := p.w.caseWork()
 	if !svc.HasCache() || p.rec == nil {
 		return
 	}
@@ -52,7 +52,7 @@ func (p *casePanel) settle(it casework.OutboxItem, mine bool) {
 		what = "applied the offline change again"
 	}
 	acctID := p.rec.Case.AccountID
-	p.w.run.run(job{name: "settle a conflict",
+	p.w.runJob(job{name: "settle a conflict",
 		work: func(ctx context.Context) error { return svc.Settle(ctx, it, mine) },
 		done: func(err error) {
 			if err != nil {

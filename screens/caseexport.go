@@ -18,14 +18,14 @@ func (p *casePanel) onExport() {
 		return
 	}
 	pkg := cases.NewPackage(p.rec.Case, p.steps, p.esc, cases.NewSnapshot(p.ev))
-	pkg.ExportedAt, pkg.ExportedBy = p.w.cfg.now().UTC(), p.w.agent.ID
+	pkg.ExportedAt, pkg.ExportedBy = p.w.now().UTC(), p.w.agentID()
 	id, acctID := p.rec.Case.ID, p.rec.Case.AccountID
 	dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
 		if err != nil || dir == nil {
 			return
 		}
 		var paths []string
-		p.w.run.run(job{name: "export a case", local: true,
+		p.w.runJob(job{name: "export a case", local: true,
 			work: func(context.Context) (err error) { paths, err = casework.Export(dir.Path(), pkg); return err },
 			done: func(err error) {
 				if err != nil {
@@ -36,7 +36,7 @@ func (p *casePanel) onExport() {
 				p.saveInfo.SetText("Exported, masked: " + strings.Join(paths, " and "))
 			},
 		})
-	}, p.w.win)
+	}, p.w.window())
 }
 
 // shortID is a case id short enough to read out: "case-3f2a9c1e".

@@ -23,7 +23,7 @@ import (
 // (w.cfg.Cases): this tab shows what it answers. Nothing here changes the
 // customer's account.
 type casePanel struct {
-	w        *workspace
+	w        tabHost
 	ls       *loadState
 	acct     *data.Account
 	ev       cases.Evidence
@@ -50,7 +50,7 @@ type casePanel struct {
 	pendingCaseAcct string
 }
 
-func newCasePanel(w *workspace) *casePanel {
+func newCasePanel(w tabHost) *casePanel {
 	p := &casePanel{w: w, ls: newLoadState("The case"), holder: container.NewStack()}
 	p.ls.timeout = activityTimeout // the evidence includes the login history
 	return p
@@ -82,9 +82,9 @@ func (p *casePanel) setAccount(acct *data.Account) {
 // cache's when the backend cannot be reached) with the evidence its checklist
 // is pre-filled from.
 func (p *casePanel) load(ctx context.Context, acct accountView) (func(), error) {
-	out, err := p.w.cfg.Cases.Open(ctx, casework.OpenRequest{Account: acct.Account, AgentID: p.w.agent.ID,
+	out, err := p.w.caseWork().Open(ctx, casework.OpenRequest{Account: acct.Account, AgentID: p.w.agentID(),
 		FoundBy: foundContacts(acct.found, acct.ID), Diagnosis: acct.found.typedDiagnosis(),
-		Locator: acct.loc, Now: p.w.cfg.now()})
+		Locator: acct.loc, Now: p.w.now()})
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +95,7 @@ func (p *casePanel) load(ctx context.Context, acct accountView) (func(), error) 
 	return func() {
 		p.ev, p.rec, p.cached, p.steps, p.esc = out.Evidence, out.Record, out.Cached, out.Steps, out.Escalation
 		p.conflicts = out.Conflicts
-		p.w.header.setOpenCase(out.Record != nil && out.Record.Case.Status != data.CaseResolved)
+		p.w.setOpenCase(out.Record != nil && out.Record.Case.Status != data.CaseResolved)
 		p.ls.label.Hide()
 		p.show()
 	}, answer

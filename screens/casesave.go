@@ -24,10 +24,10 @@ func (p *casePanel) save(patch data.CasePatch, what string) {
 		return
 	}
 	patch.Version = p.rec.Case.Version
-	id, acctID, svc, offline := p.rec.Case.ID, p.rec.Case.AccountID, p.w.cfg.Cases, p.cachedNow()
+	id, acctID, svc, offline := p.rec.Case.ID, p.rec.Case.AccountID, p.w.caseWork(), p.cachedNow()
 	p.saveInfo.SetText("Saving " + what + "…")
 	var out casework.Write
-	p.w.run.run(job{name: "save the case", wanted: p.caseStill(id),
+	p.w.runJob(job{name: "save the case", wanted: p.caseStill(id),
 		work: writeWork(&out, func(ctx context.Context) casework.Write { return svc.Patch(ctx, id, patch, offline) }),
 		done: func(error) {
 			err, queued := out.Err, out.Queued
@@ -94,14 +94,14 @@ func (p *casePanel) onAddNote() {
 	}
 	n := p.pendingNote
 	if n.ID == "" || n.Text != text {
-		n = data.Note{ID: "note-" + uuid.NewString(), AuthorID: p.w.agent.ID, At: p.w.cfg.now().UTC(), Text: text}
+		n = data.Note{ID: "note-" + uuid.NewString(), AuthorID: p.w.agentID(), At: p.w.now().UTC(), Text: text}
 	}
 	p.pendingNote = n
-	id, acctID, svc, offline := p.rec.Case.ID, p.rec.Case.AccountID, p.w.cfg.Cases, p.cachedNow()
+	id, acctID, svc, offline := p.rec.Case.ID, p.rec.Case.AccountID, p.w.caseWork(), p.cachedNow()
 	p.addNote.Disable()
 	p.saveInfo.SetText("Adding the note…")
 	var out casework.Write
-	p.w.run.run(job{name: "add a note",
+	p.w.runJob(job{name: "add a note",
 		work: writeWork(&out, func(ctx context.Context) casework.Write { return svc.AddNote(ctx, id, n, offline) }),
 		done: func(error) {
 			p.addNote.Enable()

@@ -78,14 +78,14 @@ func (p *casePanel) start(category, channel, contact string, button *widget.Butt
 	if p.pendingCaseID == "" || p.pendingCaseAcct != acct.ID {
 		p.pendingCaseID, p.pendingCaseAcct = "case-"+uuid.NewString(), acct.ID
 	}
-	req := casework.CreateRequest{ID: p.pendingCaseID, AccountID: acct.ID, AgentID: p.w.agent.ID, Channel: channel,
-		Contact: contact, Category: category, Evidence: p.ev, FoundBy: foundContacts(p.w.found, acct.ID)}
+	req := casework.CreateRequest{ID: p.pendingCaseID, AccountID: acct.ID, AgentID: p.w.agentID(), Channel: channel,
+		Contact: contact, Category: category, Evidence: p.ev, FoundBy: foundContacts(p.w.foundNow(), acct.ID)}
 	button.Disable()
 	p.ls.label.SetText("Starting the case…")
 	p.ls.label.Show()
-	svc := p.w.cfg.Cases
+	svc := p.w.caseWork()
 	var rec casework.Record
-	p.w.run.run(job{name: "start a case",
+	p.w.runJob(job{name: "start a case",
 		work: func(ctx context.Context) (err error) { rec, err = svc.Create(ctx, req); return err },
 		done: func(err error) {
 			button.Enable()
@@ -108,7 +108,7 @@ func (p *casePanel) start(category, channel, contact string, button *widget.Butt
 			p.steps, p.esc = casework.Content(p.rec, p.ev)
 			p.show()
 			p.w.reloadCases()
-			p.w.header.setOpenCase(true)
+			p.w.setOpenCase(true)
 		},
 	})
 }

@@ -54,7 +54,7 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 	if p.cached || p.rec.OnlyCached() {
 		head = append(head, badge("only cached: changes are queued", widget.WarningImportance))
 	}
-	p.saveInfo = widget.NewLabel(fmt.Sprintf("Opened %s by %s.", relativeTime(c.CreatedAt, p.w.cfg.now(), nil), c.AgentID))
+	p.saveInfo = widget.NewLabel(fmt.Sprintf("Opened %s by %s.", relativeTime(c.CreatedAt, p.w.now(), nil), c.AgentID))
 	p.saveInfo.Wrapping = fyne.TextWrapWord
 
 	// The checklist: each step's state, and why the evidence set it.
@@ -78,7 +78,7 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 	// Notes: append-only, newest last.
 	notes := container.NewVBox(widget.NewLabelWithStyle("Notes", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for _, n := range c.Notes {
-		l := widget.NewLabel(fmt.Sprintf("%s · %s: %s", relativeTime(n.At, p.w.cfg.now(), nil), n.AuthorID, notePreview(n.Text)))
+		l := widget.NewLabel(fmt.Sprintf("%s · %s: %s", relativeTime(n.At, p.w.now(), nil), n.AuthorID, notePreview(n.Text)))
 		l.Wrapping = fyne.TextWrapWord
 		notes.Add(l)
 	}
@@ -95,19 +95,19 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 	p.note.SetPlaceHolder("What the customer said, what you did")
 	p.note.Wrapping = fyne.TextWrapWord
 	p.note.SetMinRowsVisible(2)
-	p.addNote = widget.NewButtonWithIcon("Add note", theme.ContentAddIcon(), p.onAddNote)
+	p.addNote = widget.NewButtonWithIcon("Add note", theme.ContentAddIcon(), handler("add a note", p.onAddNote))
 	export := widget.NewButtonWithIcon("Export escalation package…", theme.DocumentSaveIcon(), p.onExport)
 
 	// Attachments the customer sent: kept with the case, on this computer.
 	attach := container.NewVBox(widget.NewLabelWithStyle("Attachments", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for _, a := range p.rec.Attachments {
-		attach.Add(widget.NewLabel(fmt.Sprintf("%s · %s · %d KiB · %s", a.Name, a.Type, (a.Size+1023)/1024, relativeTime(a.AddedAt, p.w.cfg.now(), nil))))
+		attach.Add(widget.NewLabel(fmt.Sprintf("%s · %s · %d KiB · %s", a.Name, a.Type, (a.Size+1023)/1024, relativeTime(a.AddedAt, p.w.now(), nil))))
 	}
 	if len(p.rec.Attachments) == 0 {
 		attach.Add(widget.NewLabel("None. Screenshots of the 2FA settings (PNG, JPEG) and app logs (text or .zip), up to 5 MiB each."))
 	}
 	attachButton := widget.NewButtonWithIcon("Attach a file…", theme.FileIcon(), p.onAttach)
-	if !p.w.cfg.Cases.HasCache() {
+	if !p.w.caseWork().HasCache() {
 		attachButton.Disable()
 	}
 	attach.Add(container.NewHBox(attachButton))

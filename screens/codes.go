@@ -2,9 +2,6 @@ package screens
 
 import (
 	"context"
-	"errors"
-	"fmt"
-	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -13,9 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
-	"verifydesk/services/client"
 	"verifydesk/services/deliveries"
-	"verifydesk/services/words"
 )
 
 // codesSource is what the Codes tab asks of the backend.
@@ -31,7 +26,7 @@ type codesSource interface {
 // the send limits, and a resend that respects them.
 type codesPanel struct {
 	src     codesSource
-	w       *workspace
+	w       tabHost
 	ls      *loadState
 	acct    *data.Account
 	rows    []data.Delivery
@@ -64,7 +59,7 @@ var codeChannels = []struct{ label, channel string }{
 	{"SMS", data.ChannelSMS}, {"Email", data.ChannelEmail}, {"App notification", data.ChannelAppPush},
 }
 
-func newCodesPanel(src codesSource, w *workspace) *codesPanel {
+func newCodesPanel(src codesSource, w tabHost) *codesPanel {
 	p := &codesPanel{src: src, w: w, ls: newLoadState("The delivery log")}
 	p.table = textTable(codeColumns, []float32{14, 5.5, 9.5, 9.5, 5.5, 7, 12, 7},
 		func() int { return len(p.rows) },
@@ -87,7 +82,7 @@ func newCodesPanel(src codesSource, w *workspace) *codesPanel {
 	}
 	p.allowance = widget.NewLabel("")
 	p.allowance.Wrapping = fyne.TextWrapWord
-	p.resend = widget.NewButtonWithIcon("Resend code", theme.MailSendIcon(), p.onResend)
+	p.resend = widget.NewButtonWithIcon("Resend code", theme.MailSendIcon(), handler("press Resend", p.onResend))
 	changed := func(string) { p.showAllowance() }
 	p.channel = widget.NewSelect(labels, changed)
 	p.channel.SetSelected(labels[0])
@@ -114,7 +109,7 @@ func (p *codesPanel) showChart() {
 	if p.chart == nil {
 		return
 	}
-	now := p.w.cfg.now()
+	now := p.w.now()
 	if p.chartSpan.Selected == chartWeek {
 		p.chart.set(deliveries.Histogram(p.rows, now, 24*time.Hour, 7), weekLabels)
 		return
@@ -178,7 +173,7 @@ func (p *codesPanel) load(ctx context.Context, acct accountView) (func(), error)
 		if len(rows) == 0 {
 			p.ls.label.SetText("No codes sent in the last 30 days.")
 		} else {
-			p.ls.label.SetText(deliverySummary(rows, p.w.cfg.now()))
+			p.ls.label.SetText(deliverySummary(rows, p.w.now()))
 		}
 		p.refused, p.rlErr = refused, rlErr
 		if rlErr != nil {
@@ -186,20 +181,11 @@ func (p *codesPanel) load(ctx context.Context, acct accountView) (func(), error)
 			p.showAllowance()
 			return
 		}
-		now := p.w.cfg.now()
+		now := p.w.now()
 		p.rl = &rl
 		p.showAllowance()
-		p.w.header.setRateLimits(rl, now)
+		p.w.setRateLimits(rl, now)
 	}, nil
-}
-
-// backendDecided reports whether err is the backend's answer to the request
-// (a refusal: over a limit, a channel that cannot work, a bad request), as
-// opposed to an error that leaves the outcome unknown (no answer, a 5xx, an
-// answer the console could not read).
-func backendDecided(err error) bool {
-	var api *client.APIError
-	return errors.As(err, &api) && api.Status >= 400 && api.Status < 500
 }
 
 // selectedChannel is the channel the resend row names.
@@ -210,241 +196,6 @@ func (p *codesPanel) selectedChannel() string {
 		}
 	}
 	return ""
-}
-
-// showAllowance says what the limits allow for the chosen channel and
-// purpose; while a limit holds, Resend is disabled with the reason and the
-// wait counts down every second. A channel that cannot work at all says why
-// instead, with Resend disabled. UI thread.
-func (p *codesPanel) showAllowance() {
-	if p.allowance == nil || p.resend == nil || p.purpose == nil {
-		return // still being built
-	}
-	p.tickGen++
-	if p.acct == nil {
-		p.allowance.SetText("")
-		p.resend.Enable()
-		return
-	}
-	if !p.w.isOnline() {
-		// The one connection state: no allowance is known while the backend
-		// cannot be reached, and nothing can be sent.
-		p.allowance.Importance = widget.WarningImportance
-		p.allowance.SetText("The auth backend cannot be reached: no code can be sent now. The console checks every few seconds and says when it answers.")
-		p.resend.Disable()
-		return
-	}
-	ch, purpose := p.selectedChannel(), p.purpose.Selected
-	if r, ok := p.refused[ch]; ok {
-		p.allowance.Importance = widget.WarningImportance
-		p.allowance.SetText(refusalText(r, p.workingChannels(ch)))
-		p.resend.Disable()
-		return
-	}
-	if p.rl == nil {
-		text := ""
-		if p.rlErr != nil {
-			text = "The send limits could not be loaded: " + Explain(p.rlErr)
-		}
-		p.allowance.Importance = widget.MediumImportance
-		p.allowance.SetText(text)
-		p.resend.Enable()
-		return
-	}
-	now := p.w.cfg.now()
-	a, ok := deliveries.AllowanceFor(*p.rl, ch, purpose)
-	text := allowanceText(a, ok, words.Method(ch), purpose, now)
-	if !a.Blocked(now) {
-		p.allowance.Importance = widget.MediumImportance
-		p.allowance.SetText(text)
-		p.resend.Enable()
-		return
-	}
-	p.allowance.Importance = widget.WarningImportance
-	p.allowance.SetText(text)
-	p.resend.Disable()
-	gen := p.tickGen
-	p.w.run.later(time.Second, "allowance countdown", func() {
-		if gen != p.tickGen {
-			return // superseded: another account, channel or load
-		}
-		if a.Blocked(p.w.cfg.now()) {
-			p.showAllowance()
-			return
-		}
-		p.w.startLoad(p) // the limit freed: the counts changed too
-	})
-}
-
-// refusals finds the channels that cannot carry a code to acct at all, from
-// its contacts on file, its delivery log and its trusted devices. When the
-// devices could not be loaded (devErr), app notifications are not judged.
-func refusals(acct data.Account, rows []data.Delivery, devices []data.TrustedDevice, devErr error) map[string]deliveries.Refusal {
-	out := map[string]deliveries.Refusal{}
-	add := func(r deliveries.Refusal, ok bool) {
-		if ok {
-			out[r.Channel] = r
-		}
-	}
-	add(deliveries.SMSRefusal(acct, rows))
-	add(deliveries.EmailRefusal(acct))
-	if devErr == nil {
-		add(deliveries.PushRefusal(devices))
-	}
-	return out
-}
-
-// workingChannels names the channels other than except that are not refused,
-// in the order the resend row lists them. UI thread.
-func (p *codesPanel) workingChannels(except string) []string {
-	var out []string
-	for _, c := range codeChannels {
-		if _, refused := p.refused[c.channel]; !refused && c.channel != except {
-			out = append(out, words.Method(c.channel))
-		}
-	}
-	return out
-}
-
-// refusalText says why a channel cannot carry a code and what the agent can
-// do instead: the channels in instead ("email", "app notification"), or what
-// the customer can change.
-func refusalText(r deliveries.Refusal, instead []string) string {
-	var why, fix string
-	switch r.Reason {
-	case deliveries.NoEmail:
-		why = "No email on file for this account: a code cannot go by email."
-	case deliveries.NoPhone:
-		why = "No phone number on file for this account: a code cannot go by SMS."
-	case deliveries.NotMobile:
-		what := "the number is a landline or another number that cannot receive SMS"
-		if r.Last.ProviderError == data.ProviderVoIPRefused {
-			what = "the number is a virtual (VoIP) number, which cannot receive verification codes"
-		}
-		why = fmt.Sprintf("SMS cannot reach %s: %s; the provider refused the last SMS to it.", r.Last.DestinationMasked, what)
-		fix = "have the customer change the number on the account to a mobile number"
-	case deliveries.NoTrustedDevice:
-		why = "No trusted device: an app notification has nowhere to go."
-	case deliveries.NotificationsOff:
-		why = fmt.Sprintf("Notifications are off on every trusted device (%s): an app notification cannot arrive.", strings.Join(r.Devices, ", "))
-		fix = "have the customer allow notifications for the app on one of them"
-	default:
-		why = "A code cannot go by " + words.Method(r.Channel) + " to this account."
-	}
-	switch {
-	case len(instead) > 0 && fix != "":
-		return why + " Send the code by " + strings.Join(instead, " or ") + " instead, or " + fix + "."
-	case len(instead) > 0:
-		return why + " Send the code by " + strings.Join(instead, " or ") + " instead."
-	case fix != "":
-		return why + " No other channel can carry a code either: " + fix + "."
-	}
-	return why + " No other channel can carry a code either."
-}
-
-// allowanceText is "SMS for login: 1 of 1 this minute, 3 of 5 this hour.
-// Next possible in 0:42 (at 14:05)."
-func allowanceText(a deliveries.Allowance, ok bool, channel, purpose string, now time.Time) string {
-	head := channel + " for " + strings.ReplaceAll(purpose, "_", " ") + ": "
-	if !ok {
-		return head + "nothing sent recently, within every limit. A code can be sent now."
-	}
-	var used []string
-	for _, w := range a.Windows {
-		used = append(used, fmt.Sprintf("%d of %d this %s", w.Used, w.Limit, w.Window))
-	}
-	text := head + strings.Join(used, ", ") + "."
-	if !a.Blocked(now) {
-		return text + " A code can be sent now."
-	}
-	return text + fmt.Sprintf(" Send limit reached: next possible in %s (at %s). Sending more now would only delay the customer further.",
-		countdown(a.NextAt.Sub(now)), a.NextAt.In(time.Local).Format("15:04:05"))
-}
-
-// countdown is "0:42", or "1 h 05 min" for long waits.
-func countdown(d time.Duration) string {
-	secs := int((d + time.Second - 1) / time.Second)
-	if secs >= 3600 {
-		return fmt.Sprintf("%d h %02d min", secs/3600, secs%3600/60)
-	}
-	return fmt.Sprintf("%d:%02d", secs/60, secs%60)
-}
-
-func (p *codesPanel) cell(row, col int) string {
-	d := p.rows[row]
-	switch col {
-	case 0:
-		return relativeTime(d.RequestedAt, p.w.cfg.now(), nil)
-	case 1:
-		return words.Method(d.Channel)
-	case 2:
-		to := d.DestinationMasked
-		if d.DestinationForm == data.FormTrunk0 {
-			to += " (with 0)"
-		}
-		return to
-	case 3:
-		return strings.ReplaceAll(d.Purpose, "_", " ")
-	case 4:
-		if d.RequestedBy == data.RequesterAgent {
-			return "agent"
-		}
-		return d.RequestedBy
-	case 5:
-		return d.Status
-	case 6:
-		if pe, ok := data.ProviderErrors[d.ProviderError]; ok {
-			return pe.Meaning
-		}
-		if d.ProviderError != "" {
-			return "provider error " + d.ProviderError
-		}
-		if d.NetworkReached != "" {
-			return "reached " + d.NetworkReached
-		}
-		return ""
-	case 7:
-		return d.Sender
-	}
-	return ""
-}
-
-// deliverySummary is the one line an agent reads first: how many arrived.
-func deliverySummary(rows []data.Delivery, now time.Time) string {
-	c := deliveries.CountAt(rows, now)
-	// One line: what each delivery means is in the table and below it.
-	s := fmt.Sprintf("%d sent in the last 30 days: %d delivered, %d did not arrive.", c.Total, c.Delivered, c.Failed)
-	if last := rows[0]; last.Status != data.StatusDelivered {
-		s += " The latest is " + last.Status + "."
-	}
-	return s
-}
-
-// deliveryDetail explains one delivery: its meaning, the advice from the help
-// pages, and the sender the customer should look for.
-func deliveryDetail(d data.Delivery) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s to %s, %s, status %s.\n", words.Method(d.Channel), d.DestinationMasked, strings.ReplaceAll(d.Purpose, "_", " "), d.Status)
-	if pe, ok := data.ProviderErrors[d.ProviderError]; ok {
-		fmt.Fprintf(&b, "\nWhat happened: %s\nWhat the customer can do: %s\n", pe.Meaning, pe.Advice)
-	}
-	if d.NetworkReached != "" {
-		fmt.Fprintf(&b, "\nThe provider reached the network %s. If that is not the carrier the number was issued by (Phone check tab), the number was ported; after a recent port SMS can take a day to work again.\n", d.NetworkReached)
-	}
-	if d.Sender != "" {
-		switch d.SenderKind {
-		case "email":
-			fmt.Fprintf(&b, "\nThe email comes from %s: ask the customer to check Spam/Junk and add it to safe senders.\n", d.Sender)
-		case "app":
-			b.WriteString("\nIt arrives as an app notification on the trusted devices: notifications must be allowed for the app.\n")
-		default:
-			fmt.Fprintf(&b, "\nThe SMS comes from %s: ask the customer to check their spam filter, blocked senders and security apps for it.\n", d.Sender)
-		}
-	}
-	if d.Status == data.StatusQueued || d.Status == data.StatusSent {
-		b.WriteString("\nSMS can be delayed by network congestion: wait 5-10 minutes before sending another; repeated requests trigger the send limits.\n")
-	}
-	return b.String()
 }
 
 // onResend sends a code by the chosen channel. A tap handler: the send

@@ -22,7 +22,7 @@ type devicesSource interface {
 // to removing a lost one or signing out everywhere.
 type devicesPanel struct {
 	src      devicesSource
-	w        *workspace
+	w        tabHost
 	actions  accountActions
 	ls       *loadState
 	acct     *data.Account
@@ -37,7 +37,7 @@ type devicesPanel struct {
 
 var deviceColumns = []string{"Device", "Model", "System", "App", "Notifications", "Added", "Last seen", "Last IP", "Last place"}
 
-func newDevicesPanel(src devicesSource, w *workspace, actions accountActions) *devicesPanel {
+func newDevicesPanel(src devicesSource, w tabHost, actions accountActions) *devicesPanel {
 	p := &devicesPanel{src: src, w: w, actions: actions, selected: -1, ls: newLoadState("Trusted devices")}
 	// Widths fit the tab at 1280 wide, so the last place shows without scrolling.
 	p.table = textTable(deviceColumns, []float32{9.5, 6.5, 6.5, 4.5, 7, 7, 9, 8.5, 14},
@@ -135,7 +135,7 @@ func devicesSummary(rows []data.TrustedDevice) string {
 
 func (p *devicesPanel) cell(row, col int) string {
 	d := p.rows[row]
-	now := p.w.cfg.now()
+	now := p.w.now()
 	switch col {
 	case 0:
 		return d.Name

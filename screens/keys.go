@@ -45,7 +45,7 @@ func (w *workspace) installShortcuts() {
 	var order []*fyne.Menu
 	for _, s := range w.shortcuts() {
 		sc := &desktop.CustomShortcut{KeyName: s.key, Modifier: s.mod}
-		run := s.run
+		run := handler("key "+s.label, s.run)
 		w.win.Canvas().AddShortcut(sc, func(fyne.Shortcut) { run() })
 		m := menus[s.menu]
 		if m == nil {

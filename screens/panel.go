@@ -19,6 +19,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
+	"verifydesk/services/casework"
 )
 
 // panel is one tab of the account workspace (Overview, Codes, Devices, Activity,
@@ -128,3 +129,46 @@ type accountActions interface {
 	removeDevice(deviceID, deviceName string)
 	revokeSessions()
 }
+
+// tabHost is what a tab may ask of the workspace it lives in: the clock, the
+// one runner, the one connection state and account state, the case work, the
+// local audit, and what the frame shows for it. A tab never reads another
+// tab's fields or the workspace's: the workspace is the only owner of what
+// tabs share.
+type tabHost interface {
+	now() time.Time
+	// runJob runs a background call through the workspace's runner; later
+	// runs f on the UI thread after d.
+	runJob(j job)
+	later(d time.Duration, name string, f func())
+	isOnline() bool
+	// foundNow is the search that found the account on screen (nil: it was
+	// opened another way).
+	foundNow() *foundBy
+	agentID() string
+	window() fyne.Window
+	caseWork() *casework.Service
+	record(action, accountID, caseID, detail string)
+	startLoad(p panel)
+	updateStatus()
+	// The frame: the account header's badges, the open cases on the left.
+	setRateLimits(rl data.RateLimits, now time.Time)
+	setOpenCase(open bool)
+	reloadCases()
+	// The account's actions a tab leads to.
+	sendResend(accountID string, req data.ResendRequest)
+	changeContact(field string)
+	disable2FA()
+}
+
+var _ tabHost = (*workspace)(nil)
+
+func (w *workspace) now() time.Time                                { return w.cfg.now() }
+func (w *workspace) runJob(j job)                                  { w.run.run(j) }
+func (w *workspace) later(d time.Duration, name string, f func())  { w.run.later(d, name, f) }
+func (w *workspace) foundNow() *foundBy                            { return w.found }
+func (w *workspace) agentID() string                               { return w.agent.ID }
+func (w *workspace) window() fyne.Window                           { return w.win }
+func (w *workspace) caseWork() *casework.Service                   { return w.cfg.Cases }
+func (w *workspace) setRateLimits(rl data.RateLimits, t time.Time) { w.header.setRateLimits(rl, t) }
+func (w *workspace) setOpenCase(open bool)                         { w.header.setOpenCase(open) }

@@ -184,9 +184,6 @@ func UIHold() UIHoldStats {
 	if len(s) > 0 {
 		sort.Slice(s, func(i, j int) bool { return s[i] < s[j] })
 		st.P99 = s[(len(s)*99)/100]
-		if i := (len(s) * 99) / 100; i >= len(s) {
-			st.P99 = s[len(s)-1]
-		}
 	}
 	return st
 }

@@ -46,7 +46,7 @@ func newSignInScreen(cfg Config, onSignedIn func(data.Session)) *signInScreen {
 	s.user.SetPlaceHolder("username")
 	s.pass = widget.NewPasswordEntry()
 	s.pass.SetPlaceHolder("password")
-	s.pass.OnSubmitted = func(string) { s.onSubmit() }
+	s.pass.OnSubmitted = func(string) { timeUI("sign in by Enter", s.onSubmit) }
 	s.user.OnSubmitted = func(string) { s.onSubmit() }
 	if cfg.Demo {
 		s.user.SetText(cfg.DemoUser)

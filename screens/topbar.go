@@ -26,10 +26,10 @@ func (w *workspace) buildTopBar() fyne.CanvasObject {
 	w.search = widget.NewEntry()
 	w.search.SetPlaceHolder("Search phone, email or account id (Ctrl+F)")
 	w.search.OnChanged = w.onSearchChanged
-	w.search.OnSubmitted = func(string) { w.onSearch() }
+	w.search.OnSubmitted = func(string) { timeUI("search by Enter", w.onSearch) }
 	w.searchHint = widget.NewLabel("The caller's country applies to phone numbers typed without +.")
 	w.searchHint.Truncation = fyne.TextTruncateEllipsis
-	go_ := widget.NewButtonWithIcon("Search", theme.SearchIcon(), w.onSearch)
+	go_ := widget.NewButtonWithIcon("Search", theme.SearchIcon(), handler("press Search", w.onSearch))
 
 	who := widget.NewLabel(fmt.Sprintf("%s · %s", w.agent.Name, w.agent.Role))
 	w.online = badge("online", widget.SuccessImportance)

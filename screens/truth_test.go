@@ -318,3 +318,16 @@ func TestSupportLogHasNoPersonalData(t *testing.T) {
 		}
 	}
 }
+
+// TestUIHoldIsMeasured: the runner times what our code does on the UI thread
+// in every callback it runs, and names the longest.
+func TestUIHoldIsMeasured(t *testing.T) {
+	ResetUIHold()
+	tu := newTruthUI(t, false)
+	search(t, tu.u, "GB", "+447911123456")
+	tu.ws.tabs.SelectIndex(tabIndex(tu.ws.panels, "Codes"))
+	st := UIHold()
+	if st.Count < 3 || st.Max <= 0 || st.P99 <= 0 || st.P99 > st.Max || st.Longest == "" {
+		t.Errorf("UI-thread figures %+v: want the search's and the load's callbacks counted", st)
+	}
+}

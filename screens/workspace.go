@@ -177,10 +177,12 @@ func (w *workspace) build() fyne.CanvasObject {
 	w.tabs.SelectIndex(tabIndex(w.panels, w.cfg.LastTab))
 	w.chosenTab = w.panels[w.tabs.SelectedIndex()].title()
 	w.tabs.OnSelected = func(*container.TabItem) {
-		w.loadSelected()
-		if !w.autoTab {
-			w.onTabChosen() // a click on the tab bar
-		}
+		timeUI("choose a tab", func() {
+			w.loadSelected()
+			if !w.autoTab {
+				w.onTabChosen() // a click on the tab bar
+			}
+		})
 	}
 
 	w.resultList = widget.NewList(

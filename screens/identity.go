@@ -1,0 +1,222 @@
+package screens
+
+import (
+	"context"
+	"fmt"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"verifydesk/data"
+	"verifydesk/services/client"
+	"verifydesk/services/words"
+)
+
+// identityFlow is the dialog that walks the agent through the identity check:
+// send a one-time code to a channel the real owner controls, enter what the
+// caller reads back, then run the action with the proof. When the caller cannot
+// receive a check code, the agent asks a supervisor instead.
+type identityFlow struct {
+	w        *workspace
+	acct     *data.Account
+	act      sensitiveAction
+	channels []string
+	channel  *widget.RadioGroup
+	code     *escEntry
+	status   *widget.Label
+	send     *widget.Button
+	verify   *widget.Button
+	approval *widget.Button
+	dlg      dialog.Dialog
+	checkID  string
+	failure  string // why the action did not go through, shown with the proof's countdown
+	// proof is kept when the caller was verified but the action then failed
+	// (backend busy, say): a retry uses it instead of a new check code, while
+	// it is valid (a countdown says how long).
+	proof        string
+	proofExpires time.Time
+	tickGen      int
+}
+
+// startSensitive opens the identity-check dialog for act on acct.
+func (w *workspace) startSensitive(acct *data.Account, act sensitiveAction) *identityFlow {
+	f := &identityFlow{w: w, acct: acct, act: act}
+	intro := widget.NewLabel(act.explain + "\n\nFirst check that the caller owns the account: send a check code to a channel only the owner controls and ask the caller to read it back.")
+	intro.Wrapping = fyne.TextWrapWord
+	f.channels = []string{"App notification to their trusted devices", "Email to " + orNone(acct.EmailMasked)}
+	f.channel = widget.NewRadioGroup(f.channels, nil)
+	f.channel.SetSelected(f.channels[0])
+	if acct.TrustedDeviceCount == 0 {
+		f.channel.SetSelected(f.channels[1])
+	}
+	// Masked as it is typed: a code on screen is a code someone else can read.
+	f.code = newEscPasswordEntry(w.win)
+	f.code.SetPlaceHolder("code the caller reads back")
+	f.code.Disable()
+	f.status = widget.NewLabel("")
+	f.status.Wrapping = fyne.TextWrapWord
+	f.send = widget.NewButton("Send check code", f.onSend)
+	f.verify = widget.NewButton("Verify and continue", f.onVerify)
+	f.verify.Importance = widget.HighImportance
+	f.verify.Disable()
+	f.approval = widget.NewButton("Caller cannot get a code: ask a supervisor…", func() {
+		f.dlg.Hide()
+		w.requestApproval(acct, act)
+	})
+	cancel := widget.NewButton("Cancel", func() { f.dlg.Hide() })
+	content := container.NewVBox(intro, f.channel, f.send, f.code, f.status,
+		container.NewHBox(cancel, f.approval, f.verify))
+	f.dlg = dialog.NewCustomWithoutButtons(act.title+"?", content, w.win)
+	f.dlg.Resize(fyne.NewSize(36*theme.TextSize(), content.MinSize().Height))
+	// Nothing focused yet: Esc closes it (a focused button would swallow
+	// Esc), and Tab reaches the channel, then Send check code; the code field
+	// takes the keyboard once a code is sent.
+	w.win.Canvas().Unfocus()
+	showEscapable(w.win, f.dlg)
+	return f
+}
+
+func (f *identityFlow) onSend() {
+	ch := data.ChannelAppPush
+	if f.channel.Selected == f.channels[1] {
+		ch = data.ChannelEmail
+	}
+	f.send.Disable()
+	f.status.SetText("Sending…")
+	f.sendCheck(ch)
+}
+
+// sendCheck starts the identity check. UI thread; the call runs through the
+// runner.
+func (f *identityFlow) sendCheck(channel string) {
+	var chk data.IdentityCheck
+	accountID := f.acct.ID
+	f.w.run.run(job{name: "start the identity check",
+		work: func(ctx context.Context) (err error) {
+			chk, err = f.w.api.StartIdentityCheck(ctx, accountID, channel)
+			return err
+		},
+		done: func(err error) { f.checkSent(chk, err) },
+	})
+}
+
+// checkSent shows the outcome of sendCheck. UI thread.
+func (f *identityFlow) checkSent(chk data.IdentityCheck, err error) {
+	{
+		f.send.Enable()
+		if err != nil {
+			f.status.SetText("Not sent: " + Explain(err))
+			return
+		}
+		f.checkID = chk.ID
+		f.send.SetText("Send a new check code")
+		f.code.Enable()
+		f.verify.Enable()
+		f.status.SetText(fmt.Sprintf("Check code sent to %s. Ask the caller to read it back (%d tries).", chk.DestinationMasked, chk.AttemptsLeft))
+		f.w.win.Canvas().Focus(f.code)
+	}
+}
+
+func (f *identityFlow) onVerify() {
+	typed := strings.TrimSpace(f.code.Text)
+	if f.proof == "" && (typed == "" || f.checkID == "") {
+		f.status.SetText("Enter the code the caller reads back.")
+		return
+	}
+	f.verify.Disable()
+	f.status.SetText("Checking…")
+	id, proof := f.checkID, f.proof
+	f.verifyAndRun(id, typed, proof)
+}
+
+// verifyAndRun trades the code for a proof, unless a proof is already held,
+// and runs the action with it. UI thread; the calls run through the runner.
+func (f *identityFlow) verifyAndRun(checkID, typed, proof string) {
+	var err error // the identity check's
+	var expiresAt time.Time
+	var res data.ActionResult
+	f.w.run.run(job{name: f.act.action,
+		work: func(ctx context.Context) error {
+			if proof == "" {
+				var p data.IdentityProof
+				p, err = f.w.api.VerifyIdentity(ctx, checkID, typed)
+				proof = p.Proof
+				expiresAt = p.ExpiresAt
+				if err != nil {
+					return err
+				}
+			}
+			var actionErr error
+			res, actionErr = f.act.run(ctx, client.ActionAuth{Proof: proof})
+			return actionErr
+		},
+		done: func(actionErr error) { f.ran(proof, expiresAt, res, err, actionErr) },
+	})
+}
+
+// ran shows what verifyAndRun did. UI thread.
+func (f *identityFlow) ran(proof string, expiresAt time.Time, res data.ActionResult, err, actionErr error) {
+	{
+		f.code.SetText("") // the code never stays on screen
+		if err == nil && !expiresAt.IsZero() {
+			f.proof, f.proofExpires = proof, expiresAt // verified: a retry of the action needs no new code
+		}
+		if actionErr != nil {
+			f.verify.Enable()
+			if err == nil && !backendDecided(actionErr) {
+				// No answer: the action may have run. The local chain says so.
+				f.w.record(f.act.action, f.acct.ID, "", f.act.title+" (identity checked, outcome unknown)")
+			}
+			if err == nil {
+				f.verify.SetText("Try again")
+				f.failure = "The caller is verified, but the action did not go through: " + Explain(actionErr)
+				f.showProof()
+				return
+			}
+			f.status.SetText(Explain(actionErr))
+			return
+		}
+		f.dlg.Hide()
+		f.w.record(f.act.action, f.acct.ID, "", f.act.title+" (identity checked)")
+		f.w.notice(actionDoneText(f.act, res))
+		f.w.refresh() // the action changed the account
+	}
+}
+
+// showProof says the action failed and, while the proof is valid, how long it
+// stays so and what it is good for, counting down; once it expires the flow
+// asks for a new check code. UI thread.
+func (f *identityFlow) showProof() {
+	f.tickGen++
+	now := f.w.cfg.now()
+	if f.proof == "" || !f.proofExpires.After(now) {
+		f.proof = ""
+		f.verify.SetText("Verify and continue")
+		f.status.SetText(f.failure + " The identity check has expired: send a new check code.")
+		return
+	}
+	f.status.SetText(fmt.Sprintf("%s\nThe identity check is valid for %s more, for this one action (%s) on this account.",
+		f.failure, countdown(f.proofExpires.Sub(now)), strings.ToLower(f.act.title[:1])+f.act.title[1:]))
+	gen := f.tickGen
+	f.w.run.later(time.Second, "proof countdown", func() {
+		if gen == f.tickGen {
+			f.showProof()
+		}
+	})
+}
+
+func actionDoneText(act sensitiveAction, res data.ActionResult) string {
+	s := act.title + ": done."
+	if res.SessionsRevoked > 0 {
+		s += fmt.Sprintf(" %d session%s signed out.", res.SessionsRevoked, words.Plural(res.SessionsRevoked))
+	}
+	if res.NoticeDeliveryID != "" {
+		s += " The customer was sent a security notice."
+	}
+	return s
+}
