@@ -11,12 +11,11 @@ import (
 	"strings"
 	"text/tabwriter"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"verifydesk/data"
 	"verifydesk/data/cache"
 	"verifydesk/services/cases"
+	"verifydesk/services/words"
 )
 
 // runCases is `verifydesk cases list|search|show|export`: the local case cache
@@ -314,22 +313,12 @@ func runCasesShow(args []string, std Stdio) int {
 	return exitOK
 }
 
-// clean is text from a case made safe for a terminal, on one line: line
-// breaks become " ⏎ " (a note cannot forge the next line) and control
-// characters, C0 and C1 (escape sequences that retitle the window, clear the
-// screen, move the cursor), become U+FFFD. Right-to-left text stays as written.
-func clean(s string) string {
-	s = strings.NewReplacer("\r\n", " ⏎ ", "\n", " ⏎ ", "\r", " ⏎ ").Replace(s)
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r == '\t':
-			return ' '
-		case unicode.IsControl(r):
-			return utf8.RuneError
-		}
-		return r
-	}, s)
-}
+// clean is text from a case made safe for a terminal, on one line, with the
+// window's own text-display function (words.Shown): line breaks show as
+// "\n" (a note cannot forge the next line), control characters (escape
+// sequences that retitle the window, clear the screen, move the cursor) show
+// escaped, and direction overrides cannot reorder what is printed.
+func clean(s string) string { return words.Shown(s, 0, false) }
 
 func stamp(t time.Time) string { return t.Local().Format("2006-01-02 15:04:05") }
 

@@ -36,6 +36,7 @@ func newAccountHeader(w *workspace) *accountHeader {
 	h := &accountHeader{w: w, revealed: map[string]string{}}
 	h.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	h.title.SizeName = theme.SizeNameSubHeadingText
+	h.title.Truncation = fyne.TextTruncateEllipsis // a long name never widens the window
 	h.contact = widget.NewLabel("")
 	h.contact.Selectable = true
 	h.badges = container.NewHBox()
@@ -63,7 +64,7 @@ func (h *accountHeader) set(acct *data.Account) {
 		h.openCase.Hide() // the Case tab says again when it has loaded
 	}
 	h.acct = acct
-	h.title.SetText(fmt.Sprintf("%s · %s · %s", acct.Name, acct.App, acct.ID))
+	h.title.SetText(shown(fmt.Sprintf("%s · %s · %s", acct.Name, acct.App, acct.ID)))
 	h.showContact()
 	h.limit.set("", widget.MediumImportance)
 	h.limit.Hide()
@@ -91,7 +92,7 @@ func (h *accountHeader) showContact() {
 	if len(parts) == 0 {
 		parts = append(parts, "no phone or email on file")
 	}
-	h.contact.SetText(strings.Join(parts, " · "))
+	h.contact.SetText(shown(strings.Join(parts, " · ")))
 }
 
 // setOpenCase shows whether the account has a case still open.

@@ -17,6 +17,7 @@ import (
 	"verifydesk/services/cases"
 	"verifydesk/services/client"
 	"verifydesk/services/phone"
+	"verifydesk/services/words"
 )
 
 // sensitiveAction is one action that needs the caller's identity checked first,
@@ -44,7 +45,7 @@ func (w *workspace) revokeSessions() {
 func (w *workspace) removeDeviceAction(acct *data.Account, deviceID, deviceName string) sensitiveAction {
 	return sensitiveAction{
 		action:  data.ActionRemoveDevice,
-		title:   fmt.Sprintf("Remove %q from trusted devices", deviceName),
+		title:   fmt.Sprintf("Remove %q from trusted devices", words.Shown(deviceName, 40, false)),
 		explain: "The device is signed out at once and needs a verification code next time it signs in. The customer gets a security notice.",
 		params:  map[string]string{"device_id": deviceID},
 		run: func(ctx context.Context, auth client.ActionAuth) (data.ActionResult, error) {
@@ -138,7 +139,7 @@ func (w *workspace) changeContact(field string) {
 	}
 	item := widget.NewFormItem("New "+field, entry)
 	item.HintText = "Codes go there from now on; the old " + field + " gets a security notice."
-	d := dialog.NewForm("Change the "+field+" of "+acct.Name+"?", "Continue", "Cancel", []*widget.FormItem{item}, func(ok bool) {
+	d := dialog.NewForm("Change the "+field+" of "+words.Shown(acct.Name, 40, false)+"?", "Continue", "Cancel", []*widget.FormItem{item}, func(ok bool) {
 		if !ok {
 			return
 		}

@@ -159,7 +159,7 @@ func (p *activityPanel) updateDetail() {
 	trusted := e.DeviceID != "" && p.trusted[e.DeviceID]
 	name := deviceLabel(e.LoginEvent)
 	if trusted {
-		p.remove.SetText(fmt.Sprintf("Remove %q…", name))
+		p.remove.SetText(fmt.Sprintf("Remove %q…", words.Shown(name, 40, false)))
 		p.reset.Hide()
 	} else {
 		p.remove.SetText("Not a trusted device")
@@ -170,7 +170,7 @@ func (p *activityPanel) updateDetail() {
 			p.reset.Hide()
 		}
 	}
-	p.detail.SetText(text)
+	p.detail.SetText(shownText(text))
 	if e.Flagged() && trusted {
 		p.remove.Enable()
 	} else {

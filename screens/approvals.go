@@ -65,7 +65,7 @@ func newApprovals(w *workspace) *approvals {
 		},
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			if id < len(a.rows) {
-				o.(*widget.Label).SetText(a.rowText(a.rows[id]))
+				o.(*widget.Label).SetText(shownText(a.rowText(a.rows[id])))
 			}
 		})
 	a.list.OnSelected = func(id widget.ListItemID) {
@@ -264,10 +264,10 @@ func (a *approvals) showCard() {
 	case !ap.ExpiresAt.IsZero():
 		when += ", expired"
 	}
-	title := widget.NewLabelWithStyle(fmt.Sprintf("%s asks: %s (%s)", ap.RequestedBy, actionTitle(ap.Action, ap.Params), when), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(shown(fmt.Sprintf("%s asks: %s (%s)", ap.RequestedBy, actionTitle(ap.Action, ap.Params), when)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapWord
 	// Reason and consequence in one paragraph: the account below keeps the room.
-	info := widget.NewLabel("Reason: " + ap.Reason + " — " + actionConsequence(ap.Action))
+	info := widget.NewLabel(shownText("Reason: " + ap.Reason + " — " + actionConsequence(ap.Action)))
 	info.Wrapping = fyne.TextWrapWord
 	request := container.NewVBox(title, info)
 	var body fyne.CanvasObject = request

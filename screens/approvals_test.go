@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"verifydesk/backend/backendtest"
@@ -18,6 +19,7 @@ func signedInAs(t *testing.T, url, user string, ts *timers) *UI {
 	t.Helper()
 	a := test.NewTempApp(t)
 	w := a.NewWindow("Verifydesk")
+	w.Resize(fyne.NewSize(1280, 800)) // the window the console opens in, not its smallest
 	u := NewUI(w, Config{Region: "US", Background: runNow, After: ts.after})
 	w.SetContent(u.Content())
 	u.SetBackend(client.New(url, client.Options{}), "test")

@@ -42,7 +42,7 @@ func (p *casePanel) startView() fyne.CanvasObject {
 		intro += " The backend cannot be reached: a case can be started once it is back."
 	}
 	if why != "" {
-		intro += "\nSuggested from what the console sees: " + why
+		intro += "\nSuggested from what the console sees: " + shownText(why)
 	}
 	info := widget.NewLabel(intro)
 	info.Wrapping = fyne.TextWrapWord

@@ -78,7 +78,7 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 	// Notes: append-only, newest last.
 	notes := container.NewVBox(widget.NewLabelWithStyle("Notes", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for _, n := range c.Notes {
-		l := widget.NewLabel(fmt.Sprintf("%s · %s: %s", relativeTime(n.At, p.w.now(), nil), n.AuthorID, notePreview(n.Text)))
+		l := widget.NewLabel(shownText(fmt.Sprintf("%s · %s: %s", relativeTime(n.At, p.w.now(), nil), n.AuthorID, notePreview(n.Text))))
 		l.Wrapping = fyne.TextWrapWord
 		notes.Add(l)
 	}
@@ -101,7 +101,7 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 	// Attachments the customer sent: kept with the case, on this computer.
 	attach := container.NewVBox(widget.NewLabelWithStyle("Attachments", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for _, a := range p.rec.Attachments {
-		attach.Add(widget.NewLabel(fmt.Sprintf("%s · %s · %d KiB · %s", a.Name, a.Type, (a.Size+1023)/1024, relativeTime(a.AddedAt, p.w.now(), nil))))
+		attach.Add(oneLine(fmt.Sprintf("%s · %s · %d KiB · %s", a.Name, a.Type, (a.Size+1023)/1024, relativeTime(a.AddedAt, p.w.now(), nil))))
 	}
 	if len(p.rec.Attachments) == 0 {
 		attach.Add(widget.NewLabel("None. Screenshots of the 2FA settings (PNG, JPEG) and app logs (text or .zip), up to 5 MiB each."))
@@ -167,11 +167,11 @@ func (p *casePanel) stepRow(i int) fyne.CanvasObject {
 			}
 		}
 	}
-	text := widget.NewLabel(s.Text)
+	text := widget.NewLabel(shownText(s.Text))
 	text.Wrapping = fyne.TextWrapWord
 	items := []fyne.CanvasObject{text}
 	if s.Reason != "" {
-		why := widget.NewLabel("Why: " + s.Reason)
+		why := widget.NewLabel(shownText("Why: " + s.Reason))
 		why.Wrapping = fyne.TextWrapWord
 		why.Importance = widget.LowImportance
 		items = append(items, why)

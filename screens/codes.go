@@ -71,7 +71,7 @@ func newCodesPanel(src codesSource, w tabHost) *codesPanel {
 		})
 	p.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(p.rows) {
-			p.detail.SetText(deliveryDetail(p.rows[id.Row]))
+			p.detail.SetText(shownText(deliveryDetail(p.rows[id.Row])))
 		}
 	}
 	p.detail = widget.NewLabel("Select a delivery to see what its status means and what the customer can do.")

@@ -17,6 +17,7 @@ import (
 	"verifydesk/services/casework"
 	"verifydesk/services/client"
 	"verifydesk/services/geo"
+	"verifydesk/services/words"
 )
 
 // Explain turns any error into short words for the agent: the backend's
@@ -130,6 +131,9 @@ func textTable(columns []string, widths []float32, rows func() int, cell func(ro
 				return
 			}
 			cell(id.Row, id.Col, l)
+			if t := shown(l.Text); t != l.Text {
+				l.SetText(t) // outside text: escaped and bounded
+			}
 		})
 	t.ShowHeaderColumn = false
 	t.CreateHeader = func() fyne.CanvasObject {
@@ -191,4 +195,24 @@ func showIf(o fyne.CanvasObject, cond bool) {
 	} else {
 		o.Hide()
 	}
+}
+
+// Text from outside (the backend, a file, the cache) on screen: control and
+// direction characters shown escaped, and bounded (words.Shown, the one
+// text-display function of the console). shown is for one line, shownText
+// for a wrapped pane.
+const (
+	maxShown     = 120
+	maxShownText = 20000
+)
+
+func shown(s string) string     { return words.Shown(s, maxShown, false) }
+func shownText(s string) string { return words.Shown(s, maxShownText, true) }
+
+// oneLine is a label for a single line of outside text: cut with an ellipsis
+// where the column ends, so a long name never widens the window.
+func oneLine(text string) *widget.Label {
+	l := widget.NewLabel(shown(text))
+	l.Truncation = fyne.TextTruncateEllipsis
+	return l
 }

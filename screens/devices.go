@@ -51,7 +51,7 @@ func newDevicesPanel(src devicesSource, w tabHost, actions accountActions) *devi
 	p.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(p.rows) {
 			p.selected = id.Row
-			p.remove.SetText(fmt.Sprintf("Remove %q…", p.rows[id.Row].Name))
+			p.remove.SetText(fmt.Sprintf("Remove %q…", words.Shown(p.rows[id.Row].Name, 40, false)))
 			p.remove.Enable()
 		}
 	}

@@ -124,7 +124,7 @@ func (p *overviewPanel) show(a data.Account) {
 		"Linked sign-ins": linked, "Lock": lock, "Created": relativeTime(a.CreatedAt, p.w.now(), nil),
 	}
 	for k, v := range vals {
-		p.values[k].SetText(v)
+		p.values[k].SetText(shownText(v))
 	}
 	p.ways.SetText(otherWaysIn(a))
 	if p.off2FA != nil {

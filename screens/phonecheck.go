@@ -316,6 +316,6 @@ func (p *phoneCheckPanel) onSelectForm(row int) {
 	if pe, ok := data.ProviderErrors[r.Last.ProviderError]; ok {
 		text += " " + pe.Meaning + " " + pe.Advice
 	}
-	p.detail.SetText(text)
+	p.detail.SetText(shownText(text))
 	p.relayout()
 }

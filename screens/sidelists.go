@@ -28,10 +28,10 @@ func (w *workspace) showLists() {
 func (w *workspace) buildLeft() fyne.CanvasObject {
 	w.recentList = widget.NewList(
 		func() int { return len(w.recent) },
-		func() fyne.CanvasObject { return widget.NewLabel("template") },
+		func() fyne.CanvasObject { return oneLine("template") },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			a := w.recent[id]
-			o.(*widget.Label).SetText(a.Name + " · " + a.App)
+			o.(*widget.Label).SetText(shown(a.Name + " · " + a.App))
 		})
 	w.recentList.OnSelected = func(id widget.ListItemID) {
 		w.recentList.UnselectAll()
@@ -39,7 +39,7 @@ func (w *workspace) buildLeft() fyne.CanvasObject {
 	}
 	w.caseList = widget.NewList(
 		func() int { return len(w.cases) },
-		func() fyne.CanvasObject { return widget.NewLabel("template") },
+		func() fyne.CanvasObject { return oneLine("template") },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			c := w.cases[id]
 			o.(*widget.Label).SetText(categoryTitle(c.Category) + " · " + words.CaseStatus(c.Status))

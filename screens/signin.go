@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
+	"verifydesk/services/words"
 )
 
 type signInAPI interface {
@@ -79,7 +80,7 @@ func (s *signInScreen) setCacheProblem(problem string) {
 
 // offerOffline shows the way to the cached cases of agent. UI thread.
 func (s *signInScreen) offerOffline(agent data.Agent, open func()) {
-	s.offline.SetText("Open the cached cases of " + agent.Name + " (read-only)")
+	s.offline.SetText("Open the cached cases of " + words.Shown(agent.Name, 40, false) + " (read-only)")
 	s.offline.OnTapped = open
 	s.offline.Show()
 }

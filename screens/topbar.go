@@ -31,11 +31,15 @@ func (w *workspace) buildTopBar() fyne.CanvasObject {
 	w.searchHint.Truncation = fyne.TextTruncateEllipsis
 	go_ := widget.NewButtonWithIcon("Search", theme.SearchIcon(), handler("press Search", w.onSearch))
 
-	who := widget.NewLabel(fmt.Sprintf("%s · %s", w.agent.Name, w.agent.Role))
+	// The agent's name is the backend's: at most a fixed width, cut with an
+	// ellipsis, so the top bar keeps Settings and Sign out on a 1280 screen.
+	who := oneLine(fmt.Sprintf("%s · %s", w.agent.Name, w.agent.Role))
+	natural := fyne.MeasureText(who.Text, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
+	whoBox := container.NewGridWrap(fyne.NewSize(min(natural, 11*theme.TextSize()), who.MinSize().Height), who)
 	w.online = badge("online", widget.SuccessImportance)
 	auditButton := widget.NewButtonWithIcon("Audit", theme.ListIcon(), w.showAudit)
 	casesButton := widget.NewButtonWithIcon("Cases", theme.FolderOpenIcon(), w.showCases)
-	right := []fyne.CanvasObject{w.approvals.button, casesButton, auditButton, who}
+	right := []fyne.CanvasObject{w.approvals.button, casesButton, auditButton, whoBox}
 	if w.cfg.Demo {
 		right = append(right, badge("DEMO MODE", widget.WarningImportance))
 	}

@@ -187,10 +187,10 @@ func (w *workspace) build() fyne.CanvasObject {
 
 	w.resultList = widget.NewList(
 		func() int { return len(w.results) },
-		func() fyne.CanvasObject { return widget.NewLabel("template") },
+		func() fyne.CanvasObject { return oneLine("template") },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			a := w.results[id]
-			o.(*widget.Label).SetText(fmt.Sprintf("%s · %s · %s · %s", a.Name, a.App, a.ID, a.PhoneMasked))
+			o.(*widget.Label).SetText(shown(fmt.Sprintf("%s · %s · %s · %s", a.Name, a.App, a.ID, a.PhoneMasked)))
 		})
 	w.resultList.OnSelected = func(id widget.ListItemID) {
 		w.resultList.UnselectAll()

@@ -1,7 +1,10 @@
 package words
 
 import (
+	"strings"
 	"testing"
+	"unicode"
+	"unicode/utf8"
 
 	"verifydesk/data"
 	"verifydesk/services/logins"
@@ -22,4 +25,55 @@ func TestWords(t *testing.T) {
 			t.Errorf("got %q, want %q", c.got, c.want)
 		}
 	}
+}
+
+func TestShown(t *testing.T) {
+	for _, c := range []struct {
+		in    string
+		max   int
+		lines bool
+		want  string
+	}{
+		{"Lena Fischer", 0, false, "Lena Fischer"},
+		{"Lena\r\nFischer", 0, false, `Lena\r\nFischer`},
+		{"line one\r\nline two", 0, true, "line one\nline two"},
+		{"\u202eRTL-gnp.exe", 0, false, "<U+202E>RTL-gnp.exe"},
+		{"a\x1bb\x07c\x00d", 0, false, `a\x1bb\x07c\x00d`},
+		{"zero\u200bwidth", 0, false, "zero<U+200B>width"},
+		{"הלקוח \u200f(iPhone 15)\u200f", 0, false, "הלקוח \u200f(iPhone 15)\u200f"},
+		{"👩🏽\u200d💻", 0, false, "👩🏽\u200d💻"},
+		{"\xff", 0, false, "\uFFFD"},
+		{"王芳", 0, false, "王芳"},
+		{strings.Repeat("x", 10000), 79, false, strings.Repeat("x", 79) + "…(+9,921 characters)"},
+		{"tab\there", 0, false, "tab\there"},
+		{"\u0085next", 0, false, `\u0085next`},
+	} {
+		if got := Shown(c.in, c.max, c.lines); got != c.want {
+			t.Errorf("Shown(%q, %d, %v) = %q, want %q", c.in, c.max, c.lines, got, c.want)
+		}
+	}
+}
+
+// FuzzShown: whatever comes in, what is shown is valid UTF-8, holds no
+// control character but a kept line break or tab, no direction override or
+// invisible character, and is bounded.
+func FuzzShown(f *testing.F) {
+	for _, s := range []string{"", "Lena", "\u202eexe", "a\x00b", "\xff\xfe", "line\nline", strings.Repeat("é", 300)} {
+		f.Add(s, 80, false)
+	}
+	f.Fuzz(func(t *testing.T, s string, max int, lines bool) {
+		max = max % 1000
+		got := Shown(s, max, lines)
+		if !utf8.ValidString(got) {
+			t.Fatalf("Shown(%q) = %q: not UTF-8", s, got)
+		}
+		for _, r := range got {
+			if (r < 0x20 && r != '\t' && !(lines && (r == '\n' || r == '\r'))) || r == 0x7f || (unicode.IsControl(r) && r >= 0x80) || hidden(r) {
+				t.Fatalf("Shown(%q) = %q keeps %U", s, got, r)
+			}
+		}
+		if max > 0 && utf8.RuneCountInString(got) > max+40 {
+			t.Fatalf("Shown(%q, %d) is %d characters", s, max, utf8.RuneCountInString(got))
+		}
+	})
 }
