@@ -34,7 +34,7 @@ func (w *workspace) buildTopBar() fyne.CanvasObject {
 	// The agent's name is the backend's: at most a fixed width, cut with an
 	// ellipsis, so the top bar keeps Settings and Sign out on a 1280 screen.
 	who := oneLine(fmt.Sprintf("%s · %s", w.agent.Name, w.agent.Role))
-	natural := fyne.MeasureText(who.Text, theme.TextSize(), fyne.TextStyle{}).Width + 2*theme.InnerPadding()
+	natural := widget.NewLabel(who.Text).MinSize().Width + theme.Padding() // the whole text, uncut
 	whoBox := container.NewGridWrap(fyne.NewSize(min(natural, 11*theme.TextSize()), who.MinSize().Height), who)
 	w.online = badge("online", widget.SuccessImportance)
 	auditButton := widget.NewButtonWithIcon("Audit", theme.ListIcon(), w.showAudit)
