@@ -36,7 +36,7 @@ func newAccountHeader(w *workspace) *accountHeader {
 	h := &accountHeader{w: w, revealed: map[string]string{}}
 	h.title = widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	h.title.SizeName = theme.SizeNameSubHeadingText
-	h.title.Truncation = fyne.TextTruncateEllipsis // a long name never widens the window
+	h.title.Truncation = fyne.TextTruncateClip // a long name never widens the window (an ellipsis would shape the text anew on every search)
 	h.contact = widget.NewLabel("")
 	h.contact.Selectable = true
 	h.badges = container.NewHBox()

@@ -209,10 +209,11 @@ const (
 func shown(s string) string     { return words.Shown(s, maxShown, false) }
 func shownText(s string) string { return words.Shown(s, maxShownText, true) }
 
-// oneLine is a label for a single line of outside text: cut with an ellipsis
-// where the column ends, so a long name never widens the window.
+// oneLine is a label for a single line of outside text: cut where the column
+// ends, so a long name never widens the window. Clipped, not ellipsised: Fyne
+// shapes an ellipsis-cut text anew on every refresh, and lists refresh often.
 func oneLine(text string) *widget.Label {
 	l := widget.NewLabel(shown(text))
-	l.Truncation = fyne.TextTruncateEllipsis
+	l.Truncation = fyne.TextTruncateClip
 	return l
 }

@@ -34,6 +34,8 @@ type phoneCheckPanel struct {
 	ls   *loadState
 	acct *data.Account
 	diag *phone.Diagnosis // of the number the search that found the account typed
+	// dirty: the account changed while the tab was hidden (render).
+	dirty bool
 	rows []deliveries.FormStats
 
 	typed     *widget.Label
@@ -123,8 +125,7 @@ func (p *phoneCheckPanel) setAccount(acct *data.Account) {
 	if acct == nil {
 		p.ls.label.SetText("Search for the caller's account to see the codes sent to their number.")
 	}
-	p.showStored()
-	p.showNetwork()
+	p.render()
 }
 
 // setFound shows what the search that found the account on screen typed,
@@ -133,11 +134,33 @@ func (p *phoneCheckPanel) setAccount(acct *data.Account) {
 func (p *phoneCheckPanel) setFound(f *foundBy) {
 	if f == nil || f.q.Phone == "" || f.diagnosis == nil {
 		p.diag = nil
-		p.showTyped()
-		p.showNetwork()
+	} else {
+		d := *f.diagnosis
+		p.diag = &d
+	}
+	p.render()
+}
+
+// render draws the typed number, the stored one and the network reached
+// while the tab is on screen; hidden, it only notes that it must (onShown
+// draws it): laying out its cards for an account the agent may never look
+// at here held the UI thread for tens of milliseconds on every search.
+func (p *phoneCheckPanel) render() {
+	if p.content != nil && !p.content.Visible() {
+		p.dirty = true
 		return
 	}
-	p.showDiagnosis(*f.diagnosis)
+	p.dirty = false
+	p.showTyped()
+	p.showStored()
+	p.showNetwork()
+}
+
+// onShown is called when the tab comes on screen. UI thread.
+func (p *phoneCheckPanel) onShown() {
+	if p.dirty {
+		p.render()
+	}
 }
 
 // setTyped diagnoses what the customer typed, with the country they chose, and

@@ -28,7 +28,7 @@ func (w *workspace) buildTopBar() fyne.CanvasObject {
 	w.search.OnChanged = w.onSearchChanged
 	w.search.OnSubmitted = func(string) { timeUI("search by Enter", w.onSearch) }
 	w.searchHint = widget.NewLabel("The caller's country applies to phone numbers typed without +.")
-	w.searchHint.Truncation = fyne.TextTruncateEllipsis
+	w.searchHint.Truncation = fyne.TextTruncateClip // an ellipsis would shape the hint anew on every keystroke
 	go_ := widget.NewButtonWithIcon("Search", theme.SearchIcon(), handler("press Search", w.onSearch))
 
 	// The agent's name is the backend's: at most a fixed width, cut with an

@@ -265,6 +265,7 @@ func deliveriesOf(t *testing.T, c *client.Client, accountID string) int {
 func TestPhoneCheckShowsOnlyThisAccountsTypedNumber(t *testing.T) {
 	tu := newTruthUI(t, false)
 	ws := tu.ws
+	ws.tabs.SelectIndex(tabIndex(ws.panels, "Phone check"))
 	search(t, tu.u, "GB", "+16502530000")
 	if got := ws.phone.typed.Text; !strings.Contains(got, "+16502530000") {
 		t.Fatalf("Phone check after the phone search: %q", got)

@@ -178,6 +178,11 @@ func (w *workspace) build() fyne.CanvasObject {
 	w.chosenTab = w.panels[w.tabs.SelectedIndex()].title()
 	w.tabs.OnSelected = func(*container.TabItem) {
 		timeUI("choose a tab", func() {
+			if i := w.tabs.SelectedIndex(); i >= 0 && i < len(w.panels) {
+				if s, ok := w.panels[i].(interface{ onShown() }); ok {
+					s.onShown() // a tab drawn only while on screen catches up
+				}
+			}
 			w.loadSelected()
 			if !w.autoTab {
 				w.onTabChosen() // a click on the tab bar
