@@ -348,7 +348,21 @@ func (c *console) notReady(reason string) {
 	}
 	fmt.Fprintln(c.std.Err, "verifydesk: not ready: "+reason)
 	c.exitCode = exitFail
-	c.app.Quit()
+	c.exitNow()
+}
+
+// exitNow ends an --exit-when-ready run: it cleans up as a quit does, then
+// exits the process without tearing the window down. UI thread. Fyne 2.7's
+// GLFW driver can still handle a pointer event for a window it has just
+// destroyed, and then panics setting its cursor (glfw/window.go
+// processMouseMoved: SetInputMode on a nil viewport); it did in 5 of 6
+// not-ready runs with the pointer over the window. Hiding the window first
+// and quitting on a later turn of the loop still panicked (2 of 12), so this
+// mode, whose whole point is its exit code, leaves the window to the
+// process's end.
+func (c *console) exitNow() {
+	c.stop()
+	os.Exit(c.exitCode)
 }
 
 // backendProblem words why there is no backend to talk to.
@@ -427,7 +441,7 @@ func (c *console) onReady() {
 	fmt.Fprintf(c.std.Err, "ready_ms=%d\n", time.Since(c.started).Milliseconds())
 	go func() {
 		time.Sleep(c.opts.linger)
-		fyne.Do(c.app.Quit)
+		fyne.Do(c.exitNow)
 	}()
 }
 
@@ -519,7 +533,17 @@ func (c *console) stopDemo() {
 	}
 }
 
+// quitSignOutTimeout bounds the sign-out at quit: offline, the console still
+// closes at once.
+const quitSignOutTimeout = 2 * time.Second
+
 func (c *console) stop() {
+	// Quit and closing the window end the backend session as Sign out does,
+	// best effort and bounded: a token left valid for hours on a closed
+	// console is one a thief of the machine can use.
+	if c.ui != nil {
+		c.ui.EndSessionNow(quitSignOutTimeout)
+	}
 	if c.demoStop != nil {
 		_ = c.demoStop()
 	}

@@ -332,3 +332,27 @@ func TestUIHoldIsMeasured(t *testing.T) {
 		t.Errorf("UI-thread figures %+v: want the search's and the load's callbacks counted", st)
 	}
 }
+
+// TestQuitEndsTheSession (hardening, point 4): quitting ends the backend
+// session as Sign out does (the backend audits the sign-out), and with the
+// backend gone it returns within its bound.
+func TestQuitEndsTheSession(t *testing.T) {
+	tu := newTruthUI(t, false)
+	tu.u.EndSessionNow(2 * time.Second)
+	entries, err := tu.api.AuditPage(context.Background(), client.AuditQuery{AgentID: "ag_ana", Action: "sign_out"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(entries.Entries) != 1 {
+		t.Fatalf("the backend audited %d sign-outs at quit, want 1", len(entries.Entries))
+	}
+
+	// Offline it returns (the test would time out otherwise), and says so
+	// in the log.
+	gone := newTruthUI(t, false)
+	gone.flaky.down.Store(true)
+	gone.u.EndSessionNow(300 * time.Millisecond)
+	if !strings.Contains(gone.log.String(), "the console quit") {
+		t.Errorf("log:\n%s", gone.log.String())
+	}
+}

@@ -305,6 +305,24 @@ func (u *UI) Close() {
 	u.work = nil
 }
 
+// EndSessionNow ends the agent's session on the backend on the calling
+// goroutine, within timeout, and leaves the window as it is: for quitting,
+// once the UI loop has ended. It records the local audit chain's head first.
+func (u *UI) EndSessionNow(timeout time.Duration) {
+	if u.api == nil || u.work == nil {
+		return
+	}
+	work := u.work
+	u.cfg.log().Info("signed out", "agent", work.agent.Username, "why", "the console quit")
+	ctx, cancel := context.WithTimeout(context.Background(), timeout)
+	defer cancel()
+	if !work.offlineReview {
+		_ = work.sendChainHead(ctx)
+	}
+	_ = u.api.SignOut(ctx)
+	work.cancel()
+}
+
 // SignOut returns to the sign-in form (after a 401 too). UI thread only.
 func (u *UI) SignOut(message string) {
 	if u.work != nil {

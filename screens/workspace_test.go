@@ -345,6 +345,13 @@ func (f *flakyBackend) fail() error {
 	return nil
 }
 
+func (f *flakyBackend) SignOut(ctx context.Context) error {
+	if err := f.fail(); err != nil {
+		return err
+	}
+	return f.API.SignOut(ctx)
+}
+
 func (f *flakyBackend) Me(ctx context.Context) (data.Agent, error) {
 	if err := f.fail(); err != nil {
 		return data.Agent{}, err
