@@ -36,7 +36,7 @@ type phoneCheckPanel struct {
 	diag *phone.Diagnosis // of the number the search that found the account typed
 	// dirty: the account changed while the tab was hidden (render).
 	dirty bool
-	rows []deliveries.FormStats
+	rows  []deliveries.FormStats
 
 	typed     *widget.Label
 	worst     *badgeWidget
