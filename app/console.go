@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/url"
 	"os"
@@ -215,6 +216,14 @@ func (c *console) openCache() (*cache.Cache, string) {
 		}
 	}
 	problem := cacheNotice(store, err)
+	switch {
+	case err != nil:
+		slog.Info("cache not opened", "path", path, "error", err.Error()) // about the file or its key, never a case
+	case store.Recovered() != "":
+		slog.Info("cache damaged: moved aside, a new one started", "moved_to", store.Recovered())
+	default:
+		slog.Info("cache opened", "path", path, "damaged_records", store.DamagedRecords())
+	}
 	fyne.Do(func() {
 		c.store = store
 		c.setCache(store, problem)
@@ -238,6 +247,7 @@ func (c *console) purgeOld(store *cache.Cache, notice string) {
 	if err != nil || n == 0 {
 		return
 	}
+	slog.Info("cache purged", "cases", n, "older_than_days", days)
 	notice = strings.TrimSpace(notice + fmt.Sprintf(" %d resolved case%s older than %d days purged.", n, words.Plural(n), days))
 	fyne.Do(func() { c.setCache(store, notice) })
 }
