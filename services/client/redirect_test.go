@@ -112,8 +112,7 @@ func TestWritesFollowNoRedirect(t *testing.T) {
 	for name, write := range writes {
 		for _, status := range []int{301, 302, 303, 307, 308} {
 			var hits, redirectedHits atomic.Int64
-			var srv *counted
-			srv = newCounted(t, func(_ int64, w http.ResponseWriter, r *http.Request) {
+			srv := newCounted(t, func(_ int64, w http.ResponseWriter, r *http.Request) {
 				if strings.HasPrefix(r.URL.Path, "/moved") {
 					redirectedHits.Add(1)
 					writeJSON(w, http.StatusOK, map[string]any{})
