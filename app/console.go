@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -87,6 +88,7 @@ func runConsole(args []string, std Stdio, newApp func() fyne.App, started time.T
 	}
 	c := newConsole(newApp(), o, std)
 	c.started = started
+	c.exit = os.Exit
 	c.show()
 	c.win.ShowAndRun()
 	c.stop()
@@ -119,6 +121,10 @@ type console struct {
 	// exitCode is what runConsole returns: not zero when --exit-when-ready
 	// could not get ready.
 	exitCode int
+	// exit ends the process (os.Exit) for --exit-when-ready; nil (tests on
+	// Fyne's test app) quits the app instead.
+	exit     func(code int)
+	stopOnce sync.Once
 }
 
 func newConsole(a fyne.App, o consoleOptions, std Stdio) *console {
@@ -371,8 +377,12 @@ func (c *console) notReady(reason string) {
 // mode, whose whole point is its exit code, leaves the window to the
 // process's end.
 func (c *console) exitNow() {
+	if c.exit == nil {
+		c.app.Quit()
+		return
+	}
 	c.stop()
-	os.Exit(c.exitCode)
+	c.exit(c.exitCode)
 }
 
 // backendProblem words why there is no backend to talk to.
@@ -547,7 +557,9 @@ func (c *console) stopDemo() {
 // closes at once.
 const quitSignOutTimeout = 2 * time.Second
 
-func (c *console) stop() {
+func (c *console) stop() { c.stopOnce.Do(c.stopNow) }
+
+func (c *console) stopNow() {
 	// Quit and closing the window end the backend session as Sign out does,
 	// best effort and bounded: a token left valid for hours on a closed
 	// console is one a thief of the machine can use.
