@@ -98,16 +98,7 @@ func (p *overviewPanel) show(a data.Account) {
 	case a.TwoFactor.Enabled:
 		twoFA = "on; new devices verify by " + words.Method(a.TwoFactor.Method)
 	}
-	lock := "not locked"
-	if a.Lock.Locked {
-		lock = "locked"
-		if a.Lock.Reason != "" {
-			lock += ": " + a.Lock.Reason
-		}
-		if a.Lock.Until != nil {
-			lock += " until " + relativeTime(*a.Lock.Until, p.w.now(), nil)
-		}
-	}
+	lock := words.Lock(a.Lock, func(t time.Time) string { return relativeTime(t, p.w.now(), nil) })
 	linked := "none"
 	if len(a.LinkedLogins) > 0 {
 		linked = strings.Join(a.LinkedLogins, ", ")

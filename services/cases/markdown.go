@@ -109,16 +109,7 @@ func writeSnapshot(w *mdWriter, s Snapshot) {
 	if a := s.Account; a == nil {
 		w.line("Not loaded.")
 	} else {
-		lock := "no"
-		if a.Lock.Locked {
-			lock = "locked"
-			if a.Lock.Reason != "" {
-				lock += ": " + a.Lock.Reason
-			}
-			if a.Lock.Until != nil {
-				lock += ", until " + when(*a.Lock.Until)
-			}
-		}
+		lock := words.Lock(a.Lock, when)
 		twofa := "off"
 		if a.TwoFactor.Enabled {
 			twofa = "on, by " + words.Method(a.TwoFactor.Method)

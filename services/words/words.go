@@ -8,6 +8,7 @@ import (
 	"math"
 	"strconv"
 	"strings"
+	"time"
 
 	"verifydesk/data"
 	"verifydesk/services/logins"
@@ -100,4 +101,20 @@ func Capital(s string) string {
 		return s
 	}
 	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// Lock says whether an account is locked, why and until when ("locked: too
+// many wrong passwords until 14:05"); when words the end time.
+func Lock(l data.Lock, when func(time.Time) string) string {
+	if !l.Locked {
+		return "not locked"
+	}
+	s := "locked"
+	if l.Reason != "" {
+		s += ": " + l.Reason
+	}
+	if l.Until != nil {
+		s += " until " + when(*l.Until)
+	}
+	return s
 }

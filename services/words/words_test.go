@@ -3,6 +3,7 @@ package words
 import (
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 	"unicode/utf8"
 
@@ -76,4 +77,21 @@ func FuzzShown(f *testing.F) {
 			t.Fatalf("Shown(%q, %d) is %d characters", s, max, utf8.RuneCountInString(got))
 		}
 	})
+}
+
+func TestLock(t *testing.T) {
+	until := time.Date(2026, 12, 7, 14, 5, 0, 0, time.UTC)
+	when := func(t time.Time) string { return t.Format("15:04") }
+	for _, c := range []struct {
+		l    data.Lock
+		want string
+	}{
+		{data.Lock{}, "not locked"},
+		{data.Lock{Locked: true}, "locked"},
+		{data.Lock{Locked: true, Reason: "too many wrong passwords", Until: &until}, "locked: too many wrong passwords until 14:05"},
+	} {
+		if got := Lock(c.l, when); got != c.want {
+			t.Errorf("Lock(%+v) = %q, want %q", c.l, got, c.want)
+		}
+	}
 }
