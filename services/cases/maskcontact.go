@@ -27,8 +27,8 @@ func MaskContact(s string) string {
 	switch {
 	case s == "":
 		return ""
-	case strings.Contains(s, "*"):
-		return s // masked already (the backend's answers are)
+	case maskedAlready(s):
+		return s // the backend's answers are
 	}
 	if at := strings.LastIndexByte(s, '@'); at > 0 && at < len(s)-1 {
 		first, _ := utf8.DecodeRuneInString(s)
@@ -38,6 +38,15 @@ func MaskContact(s string) string {
 		return maskPhone(s)
 	}
 	return "***"
+}
+
+// maskedAlready: s is a number masked as the backend masks them ("+44 7***
+// *** 456"): only what numbers are written with, and at least half of it
+// behind three stars or more. A star or two among digits that all show is
+// no mask.
+func maskedAlready(s string) bool {
+	stars := strings.Count(s, "*")
+	return stars >= 3 && 2*stars >= len(digitsOf(s)) && strings.Trim(s, "0123456789+ -.()/*") == ""
 }
 
 // maskPhone masks a value that holds a phone number and nothing else.
