@@ -177,6 +177,19 @@ type Agent struct {
 	Role     string `json:"role"`
 }
 
+// AgentInfo is one entry of the agent directory (GET /v1/agents): what the
+// console needs to show an agent by name, and nothing to sign in with.
+type AgentInfo struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Role string `json:"role"`
+}
+
+// AgentDirectory is the answer of GET /v1/agents.
+type AgentDirectory struct {
+	Agents []AgentInfo `json:"agents"`
+}
+
 // SignInRequest is the body of POST /v1/agent/sessions.
 type SignInRequest struct {
 	Username string `json:"username"`
