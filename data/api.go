@@ -443,9 +443,13 @@ type ApprovalRequest struct {
 
 // Approval is a four-eyes request and its decision.
 type Approval struct {
-	ID          string            `json:"id"`
-	AccountID   string            `json:"account_id"`
-	Action      string            `json:"action"`
+	ID        string `json:"id"`
+	AccountID string `json:"account_id"`
+	// AccountName is the customer's name when the request was made, for
+	// people; AccountID is what the action runs on.
+	AccountName string `json:"account_name,omitempty"`
+	Action      string `json:"action"`
+	// Params are the action's; device_name beside device_id is for people.
 	Params      map[string]string `json:"params,omitempty"`
 	Reason      string            `json:"reason"`
 	CaseID      string            `json:"case_id,omitempty"`
