@@ -208,6 +208,15 @@ func runCasesSearch(args []string, std Stdio) int {
 	return printSummaries(std, sums)
 }
 
+// categoryTitle is a case category's title from the catalog ("SMS code
+// never arrives"); a category the catalog does not know prints as its id.
+func categoryTitle(id string) string {
+	if c, ok := cases.LookupCategory(id); ok && c.Title != "" {
+		return c.Title
+	}
+	return id
+}
+
 func printSummaries(std Stdio, sums []cache.CaseSummary) int {
 	tw := tabwriter.NewWriter(std.Out, 0, 4, 2, ' ', 0)
 	fmt.Fprintln(tw, "CASE\tSTATUS\tCATEGORY\tACCOUNT\tAGENT\tUPDATED\tNOTES\tSYNC")
@@ -216,7 +225,7 @@ func printSummaries(std Stdio, sums []cache.CaseSummary) int {
 		if s.OnlyCached() {
 			sync = fmt.Sprintf("%d queued", s.Queued)
 		}
-		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", clean(s.ID), clean(s.Status), clean(s.Category), clean(s.AccountID), clean(s.AgentID),
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\t%s\t%d\t%s\n", clean(s.ID), clean(s.Status), clean(categoryTitle(s.Category)), clean(s.AccountID), clean(s.AgentID),
 			s.UpdatedAt.Local().Format("2006-01-02 15:04"), s.Notes, sync)
 	}
 	if err := tw.Flush(); err != nil {
@@ -262,7 +271,7 @@ func runCasesShow(args []string, std Stdio) int {
 	hasSnap := err == nil
 	w := std.Out
 	cs := rec.Case
-	fmt.Fprintf(w, "Case %s: %s, %s (version %d)\n", clean(cs.ID), clean(cs.Status), clean(cs.Category), cs.Version)
+	fmt.Fprintf(w, "Case %s: %s, %s (version %d)\n", clean(cs.ID), clean(cs.Status), clean(categoryTitle(cs.Category)), cs.Version)
 	fmt.Fprintf(w, "  account  %s\n  agent    %s\n  channel  %s\n  contact  %s\n", clean(cs.AccountID), clean(cs.AgentID), clean(cs.Channel), clean(cases.MaskContact(cs.CustomerContact)))
 	fmt.Fprintf(w, "  created  %s\n  updated  %s\n", stamp(cs.CreatedAt), stamp(cs.UpdatedAt))
 	if rec.CachedAt.IsZero() {

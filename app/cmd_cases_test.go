@@ -209,6 +209,10 @@ func TestCasesListSearchShow(t *testing.T) {
 	if strings.Index(out, "c-1") > strings.Index(out, "c-2") {
 		t.Errorf("list is not newest first:\n%s", out)
 	}
+	// Categories print by their title, not their id.
+	if !strings.Contains(out, "2FA email code missing") || strings.Contains(out, "email_code_missing") {
+		t.Errorf("list does not print the category's title:\n%s", out)
+	}
 	code, out, _ = runSub(runCases, "list", "--cache", path, "--status", data.CaseResolved)
 	if code != exitOK || strings.Contains(out, "c-1") || !strings.Contains(out, "c-2") {
 		t.Errorf("list --status resolved:\n%s", out)

@@ -653,8 +653,14 @@ func TestRealWindowWalk(t *testing.T) {
 	w.fill("password", "demo")
 	w.click(enabledWidget("button", "Sign in"))
 	w.click(enabledWidget("button", "Approvals (1)"))
-	w.click(widgetStarting("label", "remove the trusted device "+other.ID))
-	w.waitFor("the request's card over the account", has(widgetMatching("label", `^ag_ana asks: remove the trusted device `+regexp.QuoteMeta(other.ID))))
+	// The queue and the card name the agent and the device, not their ids.
+	devLabel := other.Name
+	if other.Model != "" && other.Model != other.Name {
+		devLabel += " (" + other.Model + ")"
+	}
+	removeTitle := fmt.Sprintf("remove %q from the trusted devices", devLabel)
+	w.click(widgetStarting("label", removeTitle))
+	w.waitFor("the request's card over the account", has(widgetMatching("label", `^Ana Ruiz asks: `+regexp.QuoteMeta(removeTitle))))
 	w.fill("Your comment, recorded with the decision", "callback to the number on file confirmed it")
 	w.click(enabledWidget("button", "Approve and run it"))
 	until(t, "the approved removal done", func() (bool, string) {

@@ -153,10 +153,11 @@ func (s *Server) requestApproval(c *call) (any, error) {
 	}
 	now := s.now().UTC()
 	ap := data.Approval{
-		ID: "ap_" + timeOrderedID(), AccountID: req.AccountID, Action: req.Action, Params: params, CaseID: req.CaseID,
+		ID: "ap_" + timeOrderedID(), AccountID: req.AccountID, Action: req.Action, CaseID: req.CaseID,
 		Reason: act.Reason, RequestedBy: c.agent.ID, RequestedAt: now, ExpiresAt: now.Add(s.approvalTTL),
 		Status: data.ApprovalPending,
 	}
+	ap.AccountName, ap.Params = s.namedParams(req.AccountID, params)
 	var out answer
 	err = s.db.Update(func(tx *bolt.Tx) error {
 		if scope != nil {
@@ -447,4 +448,37 @@ func indexPending(db *bolt.DB, ttl time.Duration) error {
 		}
 		return tx.Bucket(bucketMeta).Put(metaPendingIndexed, []byte("1"))
 	})
+}
+
+// namedParams is what a person reads beside the ids of a request: the
+// customer's name, and params with device_name for a device to remove (its
+// name and model) as the account showed them when the request was made. The
+// action runs on the ids alone.
+func (s *Server) namedParams(accountID string, params map[string]string) (string, map[string]string) {
+	id := params["device_id"]
+	var name, label string
+	_ = s.db.View(func(tx *bolt.Tx) error {
+		a, err := loadAccount(tx, accountID)
+		if err != nil || a == nil {
+			return err
+		}
+		name = a.Name
+		for _, d := range a.Devices {
+			if d.ID == id {
+				label = d.Name
+				if d.Model != "" && d.Model != d.Name {
+					label += " (" + d.Model + ")"
+				}
+			}
+		}
+		return nil
+	})
+	if id == "" || label == "" {
+		return name, params
+	}
+	out := map[string]string{"device_name": label}
+	for k, v := range params {
+		out[k] = v
+	}
+	return name, out
 }

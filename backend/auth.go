@@ -226,3 +226,20 @@ func truncate(s string, n int) string {
 	}
 	return s[:n]
 }
+
+// listAgents answers the agent directory: ids, names and roles of every agent,
+// sorted by id, without usernames or password hashes.
+func (s *Server) listAgents(c *call) (any, error) {
+	out := data.AgentDirectory{Agents: []data.AgentInfo{}}
+	err := s.db.View(func(tx *bolt.Tx) error {
+		return tx.Bucket(bucketAgents).ForEach(func(k, v []byte) error {
+			var rec agentRec
+			if err := json.Unmarshal(v, &rec); err != nil {
+				return err
+			}
+			out.Agents = append(out.Agents, data.AgentInfo{ID: rec.ID, Name: rec.Name, Role: rec.Role})
+			return nil
+		})
+	})
+	return out, err
+}

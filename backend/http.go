@@ -26,6 +26,7 @@ func (s *Server) routes() []route {
 		{"POST", "/v1/agent/sessions", true, s.signIn},
 		{"GET", "/v1/agent/me", false, s.me},
 		{"DELETE", "/v1/agent/sessions/current", false, s.signOut},
+		{"GET", "/v1/agents", false, s.listAgents},
 		{"GET", "/v1/accounts", false, s.searchAccounts},
 		{"GET", "/v1/accounts/{id}", false, s.getAccount},
 		{"POST", "/v1/accounts/{id}/reveal", false, s.reveal},

@@ -177,6 +177,19 @@ type Agent struct {
 	Role     string `json:"role"`
 }
 
+// AgentInfo is one entry of the agent directory (GET /v1/agents): what the
+// console needs to show an agent by name, and nothing to sign in with.
+type AgentInfo struct {
+	ID   string `json:"id"`
+	Name string `json:"name"`
+	Role string `json:"role"`
+}
+
+// AgentDirectory is the answer of GET /v1/agents.
+type AgentDirectory struct {
+	Agents []AgentInfo `json:"agents"`
+}
+
 // SignInRequest is the body of POST /v1/agent/sessions.
 type SignInRequest struct {
 	Username string `json:"username"`
@@ -430,9 +443,13 @@ type ApprovalRequest struct {
 
 // Approval is a four-eyes request and its decision.
 type Approval struct {
-	ID          string            `json:"id"`
-	AccountID   string            `json:"account_id"`
-	Action      string            `json:"action"`
+	ID        string `json:"id"`
+	AccountID string `json:"account_id"`
+	// AccountName is the customer's name when the request was made, for
+	// people; AccountID is what the action runs on.
+	AccountName string `json:"account_name,omitempty"`
+	Action      string `json:"action"`
+	// Params are the action's; device_name beside device_id is for people.
 	Params      map[string]string `json:"params,omitempty"`
 	Reason      string            `json:"reason"`
 	CaseID      string            `json:"case_id,omitempty"`

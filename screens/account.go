@@ -64,7 +64,8 @@ func (h *accountHeader) set(acct *data.Account) {
 		h.openCase.Hide() // the Case tab says again when it has loaded
 	}
 	h.acct = acct
-	h.title.SetText(shown(fmt.Sprintf("%s · %s · %s", acct.Name, acct.App, acct.ID)))
+	// The name, not the id: the id is on the Overview's id line.
+	h.title.SetText(shown(fmt.Sprintf("%s · %s · %s", acct.Name, acct.App, countryName(acct.Region))))
 	h.showContact()
 	h.limit.set("", widget.MediumImportance)
 	h.limit.Hide()

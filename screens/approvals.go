@@ -106,7 +106,7 @@ func (a *approvals) buttonText() string {
 // rowText is one request in the queue: what, on which account, who asked, when.
 func (a *approvals) rowText(ap data.Approval) string {
 	now := a.w.cfg.now()
-	s := fmt.Sprintf("%s · %s\nasked by %s %s", actionTitle(ap.Action, ap.Params), ap.AccountID, ap.RequestedBy, relativeTime(ap.RequestedAt, now, nil))
+	s := fmt.Sprintf("%s · %s\nasked by %s %s", actionTitle(ap.Action, ap.Params), approvalCustomer(ap), a.w.agentName(ap.RequestedBy), relativeTime(ap.RequestedAt, now, nil))
 	if ap.Status != data.ApprovalPending {
 		s += " · " + ap.Status
 	}
@@ -222,7 +222,7 @@ func (a *approvals) noteOutcomes(mine []data.Approval) {
 		if !seen || before != data.ApprovalPending || ap.Status == data.ApprovalPending {
 			continue
 		}
-		a.w.notice(outcomeNotice(ap))
+		a.w.notice(outcomeNotice(ap, a.w.agentName))
 		if acct := a.w.account; acct != nil && acct.ID == ap.AccountID {
 			a.w.refresh() // the approved action changed the account on screen
 		}
@@ -257,19 +257,20 @@ func (a *approvals) showCard() {
 	case ap.Status != data.ApprovalPending:
 		when += ", " + ap.Status
 		if ap.DecidedBy != "" {
-			when += " by " + ap.DecidedBy
+			when += " by " + a.w.agentName(ap.DecidedBy)
 		}
 	case !ap.ExpiresAt.IsZero() && ap.ExpiresAt.After(now):
 		when += ", expires in " + countdown(ap.ExpiresAt.Sub(now))
 	case !ap.ExpiresAt.IsZero():
 		when += ", expired"
 	}
-	title := widget.NewLabelWithStyle(shown(fmt.Sprintf("%s asks: %s (%s)", ap.RequestedBy, actionTitle(ap.Action, ap.Params), when)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(shownText(fmt.Sprintf("%s asks: %s (%s)", a.w.agentName(ap.RequestedBy), actionTitle(ap.Action, ap.Params), when)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapWord
 	// Reason and consequence in one paragraph: the account below keeps the room.
 	info := widget.NewLabel(shownText("Reason: " + ap.Reason + " — " + actionConsequence(ap.Action)))
 	info.Wrapping = fyne.TextWrapWord
-	request := container.NewVBox(title, info)
+	ids := idLabel(approvalIDs(*ap))
+	request := container.NewVBox(title, info, ids)
 	var body fyne.CanvasObject = request
 	switch {
 	case ap.Status != data.ApprovalPending:
@@ -335,12 +336,21 @@ func (a *approvals) decide(approve bool) {
 			if got.Status == data.ApprovalApproved {
 				a.say("Approved: " + actionTitle(got.Action, got.Params) + " was done." + resultWords(got.Result))
 			} else {
-				a.say("Rejected. " + got.RequestedBy + " sees your comment.")
+				a.say("Rejected. " + a.w.agentName(got.RequestedBy) + " sees your comment.")
 			}
 			a.w.refresh()
 			a.loadQueue()
 		},
 	})
+}
+
+// namesChanged redraws the queue and the card with the agent directory's
+// names. UI thread.
+func (a *approvals) namesChanged() {
+	a.list.Refresh()
+	if a.current != nil {
+		a.showCard()
+	}
 }
 
 // say shows text under the request's card. UI thread.

@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -71,7 +72,7 @@ func TestApprovalAskedByAgentDecidedBySupervisor(t *testing.T) {
 		t.Fatalf("supervisor's top bar: %q", ap.button.Text)
 	}
 	test.Tap(ap.button)
-	if len(ap.rows) != 1 || !strings.Contains(ap.rowText(ap.rows[0]), "ag_ana") {
+	if len(ap.rows) != 1 || !strings.Contains(ap.rowText(ap.rows[0]), "asked by Ana Ruiz") {
 		t.Fatalf("queue: %+v", ap.rows)
 	}
 	ap.list.Select(0)
@@ -79,7 +80,7 @@ func TestApprovalAskedByAgentDecidedBySupervisor(t *testing.T) {
 		t.Fatal("the request's account is not on screen")
 	}
 	card := strings.Join(strings.Fields(screenText(ap.card)), " ") // the test window wraps lines
-	for _, want := range []string{"ag_ana asks: remove the trusted device " + dev.ID, "caller lost the phone", "expires in", "signed out at once"} {
+	for _, want := range []string{fmt.Sprintf("Ana Ruiz asks: remove %q from the trusted devices", devLabel(dev)), "caller lost the phone", "expires in", "signed out at once"} {
 		if !strings.Contains(card, want) {
 			t.Errorf("card lacks %q:\n%s", want, card)
 		}
@@ -109,7 +110,7 @@ func TestApprovalAskedByAgentDecidedBySupervisor(t *testing.T) {
 
 	// Ana sees the outcome where she is, without searching again.
 	anaTimers.fire()
-	if got := ana.work.banner.Text; !strings.Contains(got, "ag_sam approved") || !ana.work.banner.Visible() {
+	if got := ana.work.banner.Text; !strings.Contains(got, "Sam Okoye approved") || !ana.work.banner.Visible() {
 		t.Errorf("ana's screen after the approval: %q", got)
 	}
 	if want := len(devs) - 1; ana.work.account.TrustedDeviceCount != want {
@@ -210,4 +211,12 @@ func TestProofCountdownAfterAFailedAction(t *testing.T) {
 	if f.status.Text == "" || !strings.Contains(f.status.Text, "valid for") {
 		t.Errorf("countdown stopped: %q (was %q)", f.status.Text, before)
 	}
+}
+
+// devLabel is how a request names a device: its name and model.
+func devLabel(d data.TrustedDevice) string {
+	if d.Model != "" && d.Model != d.Name {
+		return d.Name + " (" + d.Model + ")"
+	}
+	return d.Name
 }

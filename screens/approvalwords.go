@@ -9,22 +9,44 @@ import (
 	"verifydesk/services/words"
 )
 
-// outcomeNotice is what the requester reads when their request was decided.
-func outcomeNotice(ap data.Approval) string {
-	what := actionTitle(ap.Action, ap.Params) + " on " + ap.AccountID
+// outcomeNotice is what the requester reads when their request was decided;
+// name gives an agent's name for an id.
+func outcomeNotice(ap data.Approval, name func(string) string) string {
+	what := actionTitle(ap.Action, ap.Params) + " on " + approvalCustomer(ap)
 	switch ap.Status {
 	case data.ApprovalApproved:
-		s := ap.DecidedBy + " approved: " + what + ". Done."
+		s := name(ap.DecidedBy) + " approved: " + what + ". Done."
 		if ap.Result != nil && ap.Result.NoticeDeliveryID != "" {
 			s += " The customer was sent a security notice."
 		}
 		return s
 	case data.ApprovalRejected:
-		return ap.DecidedBy + " rejected: " + what + ". Comment: " + ap.Note
+		return name(ap.DecidedBy) + " rejected: " + what + ". Comment: " + ap.Note
 	case data.ApprovalExpired:
 		return "Nobody decided in time, the request expired: " + what + "."
 	}
 	return what + ": " + ap.Status
+}
+
+// approvalCustomer names the request's customer for people: their name, or
+// "the account" for a request made before the backend carried it.
+func approvalCustomer(ap data.Approval) string {
+	if ap.AccountName != "" {
+		return ap.AccountName + "'s account"
+	}
+	return "the account"
+}
+
+// approvalIDs is the request's labelled id line, for whoever needs the ids.
+func approvalIDs(ap data.Approval) string {
+	s := idsLine("request "+ap.ID, "account "+ap.AccountID)
+	if d := ap.Params["device_id"]; d != "" {
+		s += ", device " + d
+	}
+	if ap.CaseID != "" {
+		s += ", case " + ap.CaseID
+	}
+	return s
 }
 
 func resultWords(r *data.ActionResult) string {
@@ -41,15 +63,16 @@ func resultWords(r *data.ActionResult) string {
 	return s
 }
 
-// actionTitle names a sensitive action for people: "remove the trusted device
-// dv_123", "change the email to n***@example.com".
+// actionTitle names a sensitive action for people: "remove "Ana's iPhone"
+// from the trusted devices", "change the email to n***@example.com". The
+// device's id is for the id line (approvalIDs), not the title.
 func actionTitle(action string, params map[string]string) string {
 	switch action {
 	case data.ActionRemoveDevice:
 		if n := params["device_name"]; n != "" {
 			return fmt.Sprintf("remove %q from the trusted devices", n)
 		}
-		return "remove the trusted device " + params["device_id"]
+		return "remove a trusted device"
 	case data.ActionRevokeSessions:
 		return "sign the account out everywhere"
 	case data.ActionDisable2FA:

@@ -6,6 +6,8 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"regexp"
+	"sort"
 	"strings"
 	"time"
 
@@ -18,6 +20,7 @@ import (
 	"verifydesk/data"
 	"verifydesk/services/auditlog"
 	"verifydesk/services/client"
+	"verifydesk/services/words"
 )
 
 // auditPageSize is one page of the audit screen: what fits a screen or two,
@@ -35,18 +38,19 @@ const auditExportMax = 200000
 type auditScreen struct {
 	w *workspace
 
-	agent, account *widget.Entry
-	action         *widget.Select
-	outcome        *widget.Select
-	from, until    *widget.Entry
-	apply          *widget.Button
-	newer, older   *widget.Button
-	exportCSV      *widget.Button
-	exportJSONL    *widget.Button
-	verify         *widget.Button
-	verdict        *widget.Label
-	state          *widget.Label
-	table          *widget.Table
+	agent        *widget.SelectEntry // by name, completed from the agent directory
+	account      *widget.Entry
+	action       *widget.Select
+	outcome      *widget.Select
+	from, until  *widget.Entry
+	apply        *widget.Button
+	newer, older *widget.Button
+	exportCSV    *widget.Button
+	exportJSONL  *widget.Button
+	verify       *widget.Button
+	verdict      *widget.Label
+	state        *widget.Label
+	table        *widget.Table
 
 	rows    []data.AuditEntry
 	cursors []string // the cursor of each page shown so far; the last is the current page's
@@ -56,7 +60,9 @@ type auditScreen struct {
 	content fyne.CanvasObject
 }
 
-var auditColumns = []string{"Time", "Agent", "Action", "Account", "Outcome", "Reason", "Detail"}
+// auditColumns: the Account column is headed "Account id": the audit is
+// where whoever needs an account's id finds it (its filter takes one).
+var auditColumns = []string{"Time", "Agent", "Action", "Account id", "Outcome", "Reason", "Detail"}
 
 // auditActions are the actions the filter offers; the backend records these.
 var auditActions = []string{"any action", "sign_in", "sign_out", "search_accounts", "view_account", "reveal",
@@ -66,17 +72,27 @@ var auditActions = []string{"any action", "sign_in", "sign_out", "search_account
 
 var auditOutcomes = []string{"any outcome", data.AuditOK, data.AuditDenied, data.AuditFailed}
 
+// auditActionWords are auditActions as the filter shows them.
+func auditActionWords() []string {
+	out := []string{auditActions[0]}
+	for _, a := range auditActions[1:] {
+		out = append(out, words.AuditAction(a))
+	}
+	return out
+}
+
 func newAuditScreen(w *workspace) *auditScreen {
 	s := &auditScreen{w: w}
-	s.agent = widget.NewEntry()
-	s.agent.SetPlaceHolder("agent id (all)")
+	s.agent = widget.NewSelectEntry(nil)
+	s.agent.SetPlaceHolder("agent (all)")
 	if w.agent.Role != data.RoleSupervisor {
-		s.agent.SetText(w.agent.ID) // an agent reads their own entries only
+		s.agent.SetText(w.agentName(w.agent.ID)) // an agent reads their own entries only
 		s.agent.Disable()
 	}
+	s.namesChanged()
 	s.account = widget.NewEntry()
 	s.account.SetPlaceHolder("account id (all)")
-	s.action = widget.NewSelect(auditActions, nil)
+	s.action = widget.NewSelect(auditActionWords(), nil)
 	s.action.SetSelectedIndex(0)
 	s.outcome = widget.NewSelect(auditOutcomes, nil)
 	s.outcome.SetSelectedIndex(0)
@@ -91,7 +107,7 @@ func newAuditScreen(w *workspace) *auditScreen {
 			return err
 		}
 	}
-	for _, e := range []*widget.Entry{s.agent, s.account, s.from, s.until} {
+	for _, e := range []*widget.Entry{&s.agent.Entry, s.account, s.from, s.until} {
 		e.OnSubmitted = func(string) { s.onApply() }
 	}
 	s.apply = widget.NewButtonWithIcon("Show", theme.SearchIcon(), s.onApply)
@@ -112,9 +128,9 @@ func newAuditScreen(w *workspace) *auditScreen {
 			case 0:
 				l.SetText(relativeTime(e.At, w.cfg.now(), nil))
 			case 1:
-				l.SetText(e.AgentID)
+				l.SetText(w.agentName(e.AgentID))
 			case 2:
-				l.SetText(e.Action)
+				l.SetText(words.AuditAction(e.Action))
 			case 3:
 				l.SetText(e.AccountID)
 			case 4:
@@ -122,7 +138,7 @@ func newAuditScreen(w *workspace) *auditScreen {
 				if o == "" {
 					o = data.AuditOutcome(e.Status)
 				}
-				l.SetText(fmt.Sprintf("%s (%d)", o, e.Status))
+				l.SetText(words.AuditOutcome(o, e.Status))
 				switch o {
 				case data.AuditDenied:
 					l.Importance = widget.WarningImportance
@@ -132,10 +148,42 @@ func newAuditScreen(w *workspace) *auditScreen {
 			case 5:
 				l.SetText(e.Reason)
 			case 6:
-				l.SetText(e.Detail)
+				l.SetText(s.detailWords(e.Detail))
 			}
 		})
 	return s
+}
+
+// auditDetailIDs are the ids a detail may carry that read better as words:
+// an agent's (their name) and a case's (its short id, as the Case tab shows).
+// The exports keep the detail as recorded.
+var auditDetailIDs = regexp.MustCompile(`\bag_[A-Za-z0-9_]+|\bcase-[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}`)
+
+// detailWords is an entry's detail for people. UI thread.
+func (s *auditScreen) detailWords(d string) string {
+	return auditDetailIDs.ReplaceAllStringFunc(d, func(id string) string {
+		if strings.HasPrefix(id, "ag_") {
+			return s.w.agentName(id)
+		}
+		return shortID(id)
+	})
+}
+
+// namesChanged offers the agent directory's names in the agent filter and
+// redraws the table with them. UI thread.
+func (s *auditScreen) namesChanged() {
+	var names []string
+	for _, n := range s.w.agentNames {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	s.agent.SetOptions(names)
+	if s.w.agent.Role != data.RoleSupervisor {
+		s.agent.SetText(s.w.agentName(s.w.agent.ID))
+	}
+	if s.table != nil {
+		s.table.Refresh()
+	}
 }
 
 func (s *auditScreen) build() fyne.CanvasObject {
@@ -161,10 +209,10 @@ func (s *auditScreen) filters() (client.AuditQuery, bool) {
 	if err1 != nil || err2 != nil {
 		return client.AuditQuery{}, false
 	}
-	q := client.AuditQuery{AgentID: strings.TrimSpace(s.agent.Text), AccountID: strings.TrimSpace(s.account.Text),
+	q := client.AuditQuery{AgentID: s.w.agentByName(s.agent.Text), AccountID: strings.TrimSpace(s.account.Text),
 		Since: since, Until: until, Limit: auditPageSize}
 	if s.action.SelectedIndex() > 0 {
-		q.Action = s.action.Selected
+		q.Action = words.AuditActionCode(s.action.Selected)
 	}
 	if s.outcome.SelectedIndex() > 0 {
 		q.Outcome = s.outcome.Selected

@@ -36,8 +36,8 @@ func TestAuditScreenFiltersPagesAndExports(t *testing.T) {
 		t.Fatalf("first page: %d rows, %q", len(a.rows), a.state.Text)
 	}
 	// Filters: ana's searches only.
-	a.agent.SetText("ag_ana")
-	a.action.SetSelected("search_accounts")
+	a.agent.SetText("ana ruiz") // by name, any case
+	a.action.SetSelected("searched accounts")
 	test.Tap(a.apply)
 	if len(a.rows) != 2 {
 		t.Fatalf("ana's searches: %d rows (%q)", len(a.rows), a.state.Text)

@@ -34,7 +34,7 @@ type casesBrowser struct {
 	content fyne.CanvasObject
 }
 
-var caseColumns = []string{"Case", "Account", "Category", "Status", "Updated", "Notes", "Agent", "Sync"}
+var caseColumns = []string{"Case", "Customer", "Category", "Status", "Updated", "Notes", "Agent", "Sync"}
 
 var caseAges = []struct {
 	words string
@@ -69,7 +69,7 @@ func newCasesBrowser(w *workspace) *casesBrowser {
 			case 0:
 				l.SetText(shortID(r.ID))
 			case 1:
-				l.SetText(r.AccountID)
+				l.SetText(w.customerWords(r.AccountID, r.CustomerContact))
 			case 2:
 				l.SetText(categoryTitle(r.Category))
 			case 3:
@@ -80,7 +80,7 @@ func newCasesBrowser(w *workspace) *casesBrowser {
 				l.SetText(fmt.Sprint(r.Notes))
 				l.Alignment = fyne.TextAlignTrailing
 			case 6:
-				l.SetText(r.AgentID)
+				l.SetText(w.agentName(r.AgentID))
 			case 7:
 				if r.OnlyCached() {
 					l.SetText(fmt.Sprintf("only cached (%d)", r.Queued))
@@ -98,6 +98,9 @@ func newCasesBrowser(w *workspace) *casesBrowser {
 	}
 	return b
 }
+
+// namesChanged redraws the table with the agent directory's names. UI thread.
+func (b *casesBrowser) namesChanged() { b.table.Refresh() }
 
 func categoryTitle(id string) string {
 	if c, ok := cases.LookupCategory(id); ok {

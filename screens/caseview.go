@@ -54,7 +54,7 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 	if p.cached || p.rec.OnlyCached() {
 		head = append(head, badge("only cached: changes are queued", widget.WarningImportance))
 	}
-	p.saveInfo = widget.NewLabel(fmt.Sprintf("Opened %s by %s.", relativeTime(c.CreatedAt, p.w.now(), nil), c.AgentID))
+	p.saveInfo = widget.NewLabel(shown(fmt.Sprintf("Opened %s by %s.", relativeTime(c.CreatedAt, p.w.now(), nil), p.w.agentName(c.AgentID))))
 	p.saveInfo.Wrapping = fyne.TextWrapWord
 
 	// The checklist: each step's state, and why the evidence set it.
@@ -78,7 +78,7 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 	// Notes: append-only, newest last.
 	notes := container.NewVBox(widget.NewLabelWithStyle("Notes", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for _, n := range c.Notes {
-		l := widget.NewLabel(shownText(fmt.Sprintf("%s · %s: %s", relativeTime(n.At, p.w.now(), nil), n.AuthorID, notePreview(n.Text))))
+		l := widget.NewLabel(shownText(fmt.Sprintf("%s · %s: %s", relativeTime(n.At, p.w.now(), nil), p.w.agentName(n.AuthorID), notePreview(n.Text))))
 		l.Wrapping = fyne.TextWrapWord
 		notes.Add(l)
 	}
@@ -117,6 +117,9 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 		form, container.NewHBox(saveFields, export), widget.NewSeparator(), attach, widget.NewSeparator(), notes)
 	// The status on top and the note being written at the bottom stay in view
 	// while the checklist and the notes scroll: agents write as they talk.
+	// The ids, for whoever needs them (an escalation, the CLI): one line, at
+	// the end of what scrolls.
+	body.Add(idLabel(idsLine("case "+c.ID, "account "+c.AccountID)))
 	top := container.NewVBox(container.NewHBox(head...), p.saveInfo, widget.NewSeparator())
 	composer := newBorder(nil, nil, nil, p.addNote, p.note)
 	return newBorder(top, container.NewVBox(widget.NewSeparator(), composer), nil, nil, container.NewVScroll(body))

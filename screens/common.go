@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"image/color"
 	"io/fs"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2"
@@ -17,6 +18,7 @@ import (
 	"verifydesk/services/casework"
 	"verifydesk/services/client"
 	"verifydesk/services/geo"
+	"verifydesk/services/phone"
 	"verifydesk/services/words"
 )
 
@@ -216,4 +218,30 @@ func oneLine(text string) *widget.Label {
 	l := widget.NewLabel(shown(text))
 	l.Truncation = fyne.TextTruncateClip
 	return l
+}
+
+// idsPrefix starts the one labelled line of ids a view may show for whoever
+// needs them (a case's, an account's, a request's); everywhere else people
+// read names. The screen test of names allows ids only on such lines.
+const idsPrefix = "Ids: "
+
+// idsLine is the labelled id line: "Ids: case case-…, account acc_1001".
+func idsLine(parts ...string) string { return idsPrefix + strings.Join(parts, ", ") }
+
+// idLabel shows an id line, small and quiet, whole (ids are not cut).
+func idLabel(text string) *widget.Label {
+	l := widget.NewLabel(shown(text))
+	l.Importance = widget.LowImportance
+	l.SizeName = theme.SizeNameCaptionText
+	l.Wrapping = fyne.TextWrapBreak
+	return l
+}
+
+// countryName names a customer's country for people ("Taiwan" for "TW");
+// an empty code reads "not known".
+func countryName(code string) string {
+	if code == "" {
+		return "not known"
+	}
+	return phone.RegionName(code)
 }

@@ -26,6 +26,7 @@ type overviewPanel struct {
 	values  map[string]*widget.Label
 	limits  *widget.Label
 	ways    *widget.Label
+	ids     *widget.Label // the account's id line
 	off2FA  *widget.Button
 	content fyne.CanvasObject
 }
@@ -51,6 +52,7 @@ func newOverviewPanel(api API, w tabHost) *overviewPanel {
 	p.limits.Wrapping = fyne.TextWrapWord
 	p.ways = widget.NewLabel("")
 	p.ways.Wrapping = fyne.TextWrapWord
+	p.ids = idLabel("")
 	return p
 }
 
@@ -70,7 +72,7 @@ func (p *overviewPanel) build() fyne.CanvasObject {
 		changes := container.NewHBox(p.off2FA, changePhone, changeEmail)
 		right := container.NewVBox(p.forms[1], changes, widget.NewSeparator(), ways, p.ways)
 		p.content = container.NewVScroll(container.NewVBox(container.NewGridWithColumns(2, p.forms[0], right),
-			widget.NewSeparator(), lim, p.ls.label, p.limits))
+			widget.NewSeparator(), lim, p.ls.label, p.limits, p.ids))
 	}
 	return p.content
 }
@@ -108,7 +110,7 @@ func (p *overviewPanel) show(a data.Account) {
 		phoneText += " (stored in the legacy form with the trunk 0 after the country code)"
 	}
 	vals := map[string]string{
-		"App": a.App, "Name": a.Name, "Customer's country": a.Region, "Customer's time zone": a.TimeZone,
+		"App": a.App, "Name": a.Name, "Customer's country": countryName(a.Region), "Customer's time zone": a.TimeZone,
 		"Phone": orNone(phoneText), "Phone verified": yesNo(a.PhoneVerified), "Email": orNone(a.EmailMasked),
 		"Email verified": yesNo(a.EmailVerified), "Two-step verification": twoFA,
 		"Trusted devices": fmt.Sprint(a.TrustedDeviceCount), "Password set": yesNo(a.PasswordSet),
@@ -118,6 +120,7 @@ func (p *overviewPanel) show(a data.Account) {
 		p.values[k].SetText(shownText(v))
 	}
 	p.ways.SetText(otherWaysIn(a))
+	p.ids.SetText(shown(idsLine("account " + a.ID)))
 	if p.off2FA != nil {
 		showIf(p.off2FA, a.TwoFactor.Enabled)
 	}

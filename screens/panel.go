@@ -146,6 +146,8 @@ type tabHost interface {
 	// opened another way).
 	foundNow() *foundBy
 	agentID() string
+	// agentName is an agent's name for the screen, the id when unknown.
+	agentName(id string) string
 	window() fyne.Window
 	caseWork() *casework.Service
 	record(action, accountID, caseID, detail string)

@@ -23,6 +23,7 @@ type API interface {
 	SignIn(ctx context.Context, username, password string) (data.Session, error)
 	SignOut(ctx context.Context) error
 	Me(ctx context.Context) (data.Agent, error)
+	Agents(ctx context.Context) ([]data.AgentInfo, error)
 	SearchAccounts(ctx context.Context, q client.AccountQuery) ([]data.Account, error)
 	Account(ctx context.Context, id string) (data.Account, error)
 	Reveal(ctx context.Context, accountID, field, reason string) (string, error)

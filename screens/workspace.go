@@ -122,6 +122,10 @@ type workspace struct {
 	casesGen     generation // the left column's open cases
 	syncing      bool
 	sentOffline  int
+	// agentNames is the agent directory, id to name (agents.go); nil until
+	// it is read. agentsLoading is set while it is being read.
+	agentNames    map[string]string
+	agentsLoading bool
 	// offlineReview: opened from the sign-in screen without a backend, on the
 	// cached cases of the agent who last signed in here.
 	offlineReview bool
@@ -195,7 +199,7 @@ func (w *workspace) build() fyne.CanvasObject {
 		func() fyne.CanvasObject { return oneLine("template") },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
 			a := w.results[id]
-			o.(*widget.Label).SetText(shown(fmt.Sprintf("%s · %s · %s · %s", a.Name, a.App, a.ID, a.PhoneMasked)))
+			o.(*widget.Label).SetText(shown(fmt.Sprintf("%s · %s · %s · %s", a.Name, a.App, a.PhoneMasked, orNone(a.EmailMasked))))
 		})
 	w.resultList.OnSelected = func(id widget.ListItemID) {
 		w.resultList.UnselectAll()
@@ -236,10 +240,16 @@ func (w *workspace) build() fyne.CanvasObject {
 	w.collapse = toggle
 	w.installShortcuts()
 	statusBar := newBorder(nil, nil, toggle, nil, w.status)
+	w.loadAgents()
 	w.approvals.poll()
 	w.reloadCases()
 	// The Codes tab's allowance and Resend follow the one connection state.
-	w.onConnection(func(bool) { w.codes.showAllowance() })
+	w.onConnection(func(online bool) {
+		w.codes.showAllowance()
+		if online {
+			w.loadAgents() // a directory not read at sign-in
+		}
+	})
 	w.watch()
 	return newBorder(top, container.NewVBox(widget.NewSeparator(), statusBar), nil, nil, body)
 }

@@ -50,3 +50,13 @@ func (c *Client) Me(ctx context.Context) (data.Agent, error) {
 	err := c.do(ctx, call{method: http.MethodGet, path: "/v1/agent/me"}, &a)
 	return a, err
 }
+
+// Agents is the agent directory: every agent's id, name and role, for showing
+// agents by name. Any signed-in agent may read it.
+func (c *Client) Agents(ctx context.Context) ([]data.AgentInfo, error) {
+	var d data.AgentDirectory
+	if err := c.do(ctx, call{method: http.MethodGet, path: "/v1/agents"}, &d); err != nil {
+		return nil, err
+	}
+	return d.Agents, nil
+}

@@ -118,3 +118,66 @@ func Lock(l data.Lock, when func(time.Time) string) string {
 	}
 	return s
 }
+
+// auditActions are the words for the actions the backend's audit records.
+var auditActions = map[string]string{
+	"sign_in": "signed in", "sign_out": "signed out", "search_accounts": "searched accounts",
+	"view_account": "viewed an account", "reveal": "revealed a contact",
+	"list_deliveries": "read the delivery log", "resend_code": "resent a code",
+	"list_devices": "read the trusted devices", "remove_device": "removed a trusted device",
+	"revoke_sessions": "signed the account out everywhere", "disable_2fa": "turned two-step verification off",
+	"change_contact": "changed a contact", "identity_check_start": "identity check started",
+	"identity_check_verify": "identity check verified", "approval_request": "asked for approval",
+	"approval_decide": "decided an approval", "approval_approved": "approved a request",
+	"approval_rejected": "rejected a request", "view_login_activity": "read the login activity",
+	"view_rate_limits": "read the send limits", "case_create": "opened a case", "case_update": "updated a case",
+	"case_note": "added a case note", "case_view": "viewed a case", "case_list": "listed cases",
+	"audit_chain_head": "recorded the audit chain", "audit_denied": "was refused",
+	"audit_export": "exported the audit", "demo_inbox": "read the demo inbox",
+	"case_attachment": "attached a file to a case", "case_conflict": "settled a case conflict",
+	"case_export": "exported a case",
+}
+
+// AuditAction names an audit action in words: "identity_check_verify" is
+// "identity check verified". An action without words reads with spaces for
+// its underscores.
+func AuditAction(action string) string {
+	if w, ok := auditActions[action]; ok {
+		return w
+	}
+	return strings.ReplaceAll(action, "_", " ")
+}
+
+// AuditActionCode is the action AuditAction named words, or words itself.
+func AuditActionCode(words string) string {
+	for code, w := range auditActions {
+		if w == words {
+			return code
+		}
+	}
+	return words
+}
+
+// AuditOutcome says how an audited call ended, in words: "done", "refused"
+// (a 4xx: not allowed, not found, bad input, limited) or "failed" (the
+// backend's own error). outcome may be empty: status decides then.
+func AuditOutcome(outcome string, status int) string {
+	if outcome == "" {
+		outcome = data.AuditOutcome(status)
+	}
+	switch outcome {
+	case data.AuditOK:
+		return "done"
+	case data.AuditDenied:
+		if status == 404 {
+			return "refused: not found"
+		}
+		if status == 429 {
+			return "refused: too many"
+		}
+		return "refused"
+	case data.AuditFailed:
+		return "failed"
+	}
+	return outcome
+}

@@ -95,3 +95,27 @@ func TestLock(t *testing.T) {
 		}
 	}
 }
+
+func TestAuditWords(t *testing.T) {
+	for _, c := range []struct{ in, want string }{
+		{"identity_check_verify", "identity check verified"},
+		{"remove_device", "removed a trusted device"},
+		{"something_new", "something new"},
+	} {
+		if got := AuditAction(c.in); got != c.want {
+			t.Errorf("AuditAction(%q) = %q, want %q", c.in, got, c.want)
+		}
+		if c.in != "something_new" && AuditActionCode(c.want) != c.in {
+			t.Errorf("AuditActionCode(%q) = %q", c.want, AuditActionCode(c.want))
+		}
+	}
+	for _, c := range []struct {
+		outcome string
+		status  int
+		want    string
+	}{{"ok", 201, "done"}, {"", 200, "done"}, {"denied", 403, "refused"}, {"", 404, "refused: not found"}, {"failed", 500, "failed"}} {
+		if got := AuditOutcome(c.outcome, c.status); got != c.want {
+			t.Errorf("AuditOutcome(%q, %d) = %q, want %q", c.outcome, c.status, got, c.want)
+		}
+	}
+}
