@@ -1,0 +1,150 @@
+package screens
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"fmt"
+	"os"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/dialog"
+
+	"verifydesk/data"
+	"verifydesk/services/auditlog"
+	"verifydesk/services/client"
+)
+
+// auditExportMax bounds one export: every page of what the filters show, up
+// to this many entries.
+const auditExportMax = 200000
+
+// onExport saves every entry the filters show (all pages) as CSV or JSON
+// lines, in a file the agent picks.
+func (s *auditScreen) onExport(format string) {
+	q, ok := s.filters()
+	if !ok {
+		s.state.SetText("A time filter cannot be read: " + auditlog.ErrBadTime.Error() + ".")
+		return
+	}
+	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
+		if err != nil || wc == nil {
+			return // cancelled, or the dialog said why
+		}
+		s.export(q, format, wc)
+	}, s.w.win)
+	d.SetFileName("verifydesk-audit." + map[string]string{"csv": "csv", "jsonl": "jsonl"}[format])
+	d.Show()
+}
+
+// export writes every entry matching q to wc, a file the agent picked:
+// readable by the agent alone (as the CLI's exports are), every CSV cell
+// neutralised (auditlog.WriteCSV). UI thread; the work runs off it.
+func (s *auditScreen) export(q client.AuditQuery, format string, wc fyne.URIWriteCloser) {
+	s.state.SetText("Exporting…")
+	var n int
+	s.w.run.run(job{name: "export the audit", timeout: 10 * backendTimeout,
+		work: func(ctx context.Context) (err error) {
+			if u := wc.URI(); u.Scheme() == "file" {
+				// The dialog's writer made it with the usual 0644: the
+				// agents' actions are for the agent's eyes.
+				if err := os.Chmod(u.Path(), 0o600); err != nil {
+					wc.Close()
+					return notAsked(err)
+				}
+			}
+			n, err = exportAudit(ctx, s.w.api, q, format, wc)
+			return err
+		},
+		done: func(err error) {
+			if err != nil {
+				s.state.SetText("The export did not finish: " + Explain(err))
+				return
+			}
+			s.w.record("audit_export", "", "", fmt.Sprintf("%s, %d entries", format, n))
+			s.state.SetText(fmt.Sprintf("Exported %d entries to %s.", n, wc.URI().Path()))
+		},
+	})
+}
+
+// onVerify checks the console's local hash-chained audit log against the head
+// the backend recorded for this console, so a cut-off tail is found too, and
+// names the first broken entry. A tap handler.
+func (s *auditScreen) onVerify() {
+	rec := s.w.cfg.Audit
+	if !rec.HasLog() {
+		s.verdict.SetText("This console keeps no local audit (no cache).")
+		return
+	}
+	s.verdict.SetText("Verifying…")
+	var v auditlog.Verdict
+	s.w.run.run(job{name: "verify the local audit",
+		work: func(ctx context.Context) error {
+			v = rec.Verify(ctx)
+			return v.HeadErr // what the backend answered, for the connection state
+		},
+		done: func(error) { s.verdict.SetText(verdictWords(v)) },
+	})
+}
+
+// verdictWords says what the chain check found.
+func verdictWords(v auditlog.Verdict) string {
+	res, server, headErr := v.Result, v.Server, v.HeadErr
+	against := " The backend's record of this console was checked too."
+	switch {
+	case server == nil && errors.Is(headErr, client.ErrNotFound):
+		against = " The backend has no record of this console's chain yet."
+	case server == nil:
+		against = " The backend's record could not be read (" + Explain(headErr) + "): a cut-off tail would not be found."
+	}
+	switch {
+	case res.Err != nil:
+		return "The local audit could not be read: " + Explain(res.Err)
+	case res.Broken != nil:
+		return fmt.Sprintf("BROKEN at entry %d: %s (%s). %d entries before it are intact.", res.Broken.Seq, res.Broken.Kind, res.Broken.Detail, res.Count) + against
+	}
+	return fmt.Sprintf("Intact: %d entries, each holding the hash of the one before.", res.Count) + against
+}
+
+// auditPager is what an export needs of the backend.
+type auditPager interface {
+	AuditPage(ctx context.Context, q client.AuditQuery) (data.AuditList, error)
+}
+
+// exportAudit writes every entry matching q, following the pages, to wc and
+// closes it. I/O: off the UI thread.
+func exportAudit(ctx context.Context, api auditPager, q client.AuditQuery, format string, wc interface {
+	Write([]byte) (int, error)
+	Close() error
+}) (int, error) {
+	var all []data.AuditEntry
+	q.Cursor, q.Limit = "", 1000
+	for len(all) < auditExportMax {
+		pctx, cancel := context.WithTimeout(ctx, backendTimeout)
+		page, err := api.AuditPage(pctx, q)
+		cancel()
+		if err != nil {
+			wc.Close()
+			return 0, err
+		}
+		all = append(all, page.Entries...)
+		if page.NextCursor == "" {
+			break
+		}
+		q.Cursor = page.NextCursor
+	}
+	var b bytes.Buffer
+	var err error
+	if format == "csv" {
+		err = auditlog.WriteCSV(&b, all)
+	} else {
+		err = auditlog.WriteJSONL(&b, all)
+	}
+	if err == nil {
+		_, err = wc.Write(b.Bytes())
+	}
+	if cerr := wc.Close(); err == nil {
+		err = cerr
+	}
+	return len(all), err
+}
