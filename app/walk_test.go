@@ -226,11 +226,18 @@ func (w *walker) fill(placeholder, s string) {
 // search types text in the search field, presses Enter and waits for the
 // header of the account the backend says it finds: tabs are clicked only once
 // that account is on screen.
-func (w *walker) search(text, accountID string) {
+func (w *walker) search(text string, acct data.Account) {
 	w.t.Helper()
 	w.fill("Search phone, email or account id", text)
 	w.key("Return")
-	w.waitFor("the header of "+accountID, has(widgetMatching("label", " · "+regexp.QuoteMeta(accountID)+"$")))
+	w.waitForHeader(acct)
+}
+
+// waitForHeader waits for acct's header: its name, app and country, as the
+// agent reads them (the id is not there).
+func (w *walker) waitForHeader(acct data.Account) {
+	w.t.Helper()
+	w.waitFor("the header of "+acct.ID, has(widgetMatching("label", "^"+regexp.QuoteMeta(acct.Name+" · "+acct.App+" · "))))
 }
 
 // focusedIn is the listed widget that has the keyboard (zero when the
@@ -454,7 +461,7 @@ func TestRealWindowWalk(t *testing.T) {
 		t.Fatalf("backend search: %v %v", accts, err)
 	}
 	acct := accts[0]
-	w.search(phone, acct.ID)
+	w.search(phone, acct)
 	until(t, "ana's search audited", auditHas(sam, ana.ID, "search_accounts", ""))
 
 	// 3. Resend a code: one click, one delivery.
@@ -487,7 +494,11 @@ func TestRealWindowWalk(t *testing.T) {
 	// 4. Remove a lost trusted device through the identity check.
 	const lostAcct = "acc_1014"
 	w.step("remove a trusted device of %s through the identity check", lostAcct)
-	w.search(lostAcct, lostAcct)
+	lostAccount, err := sam.Account(ctx, lostAcct)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.search(lostAcct, lostAccount)
 	w.click(widgetStarting("text", "Devices"))
 	devs, err := sam.TrustedDevices(ctx, lostAcct)
 	if err != nil || len(devs) < 2 {
@@ -683,7 +694,7 @@ func TestRealWindowWalk(t *testing.T) {
 	if err != nil || len(abroadAccts) != 1 {
 		t.Fatalf("backend search %s: %v %v", abroad, abroadAccts, err)
 	}
-	w.search(abroad, abroadAccts[0].ID)
+	w.search(abroad, abroadAccts[0])
 	w.click(widgetStarting("text", "Activity"))
 	w.click(widgetStarting("check", "Flagged only"))
 	w.waitFor("the flagged logins only", has(widgetMatching("label", `flagged\. Showing \d+\.`)))
@@ -713,7 +724,7 @@ func TestRealWindowWalk(t *testing.T) {
 	})
 	w.typeText(notifPhone) // over the selected text: Ctrl+F selects what the field held
 	w.key("Return")
-	w.waitFor("the header of "+jpID, has(widgetMatching("label", " · "+regexp.QuoteMeta(jpID)+"$")))
+	w.waitForHeader(jp[0])
 	w.key("ctrl+2")
 	w.waitFor("the Codes tab", has(widgetMatching("label", `sent in the last 30 days`)))
 	w.waitFor("the keyboard on the resend channel", func(objs []probeObj) bool { return focusedIn(objs).Text == "SMS" })
