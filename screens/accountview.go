@@ -118,16 +118,21 @@ func hasOpenCase(cs []data.Case, accountID string) bool {
 	return false
 }
 
+// buildAccountView makes the header and the tabs' frame, once. UI thread.
+func (w *workspace) buildAccountView() {
+	if w.accountView == nil {
+		top := container.NewVScroll(container.NewVBox(w.approvals.card, w.header.build()))
+		w.accountView = container.New(accountLayout{top: top, header: w.header.build(), tabs: w.tabs}, top, w.tabs)
+	}
+}
+
 func (w *workspace) showAccount() {
 	// A request being decided stays above the account it is about.
 	if cur := w.approvals.current; cur != nil && (w.account == nil || cur.AccountID != w.account.ID) {
 		w.approvals.current = nil
 		w.approvals.showCard()
 	}
-	if w.accountView == nil {
-		top := container.NewVScroll(container.NewVBox(w.approvals.card, w.header.build()))
-		w.accountView = container.New(accountLayout{top: top, header: w.header.build(), tabs: w.tabs}, top, w.tabs)
-	}
+	w.buildAccountView()
 	// Already on screen for the last account: its widgets changed in place,
 	// and a refresh of the whole view would redraw every tab (a third of a
 	// search's time, in BenchmarkSearchToOverview).

@@ -157,3 +157,13 @@ func (w *workspace) focusSearch() {
 	w.win.Canvas().Focus(w.search)
 	w.search.TypedShortcut(&fyne.ShortcutSelectAll{})
 }
+
+// tellOnScreen tells the tabs that draw only while on screen which one is.
+// UI thread.
+func (w *workspace) tellOnScreen() {
+	for _, p := range w.panels {
+		if s, ok := p.(interface{ setOnScreen(bool) }); ok {
+			s.setOnScreen(w.isSelected(p))
+		}
+	}
+}

@@ -34,8 +34,9 @@ type phoneCheckPanel struct {
 	ls   *loadState
 	acct *data.Account
 	diag *phone.Diagnosis // of the number the search that found the account typed
-	// dirty: the account changed while the tab was hidden (render).
-	dirty bool
+	// onScreen: the tab is the one shown; dirty: the account changed while
+	// it was hidden (render).
+	onScreen, dirty bool
 	rows  []deliveries.FormStats
 
 	typed     *widget.Label
@@ -53,7 +54,7 @@ type phoneCheckPanel struct {
 
 // newPhoneCheckPanel builds the tab's widgets; it does no I/O.
 func newPhoneCheckPanel(src phoneCheckSource) *phoneCheckPanel {
-	p := &phoneCheckPanel{src: src, now: time.Now, ls: newLoadState("The SMS deliveries")}
+	p := &phoneCheckPanel{src: src, now: time.Now, ls: newLoadState("The SMS deliveries"), onScreen: true} // a workspace says otherwise
 	p.typed = widget.NewLabel("")
 	p.typed.Wrapping = fyne.TextWrapWord
 	p.worst = badge("", widget.MediumImportance)
@@ -146,7 +147,7 @@ func (p *phoneCheckPanel) setFound(f *foundBy) {
 // draws it): laying out its cards for an account the agent may never look
 // at here held the UI thread for tens of milliseconds on every search.
 func (p *phoneCheckPanel) render() {
-	if p.content != nil && !p.content.Visible() {
+	if !p.onScreen {
 		p.dirty = true
 		return
 	}
@@ -156,9 +157,11 @@ func (p *phoneCheckPanel) render() {
 	p.showNetwork()
 }
 
-// onShown is called when the tab comes on screen. UI thread.
-func (p *phoneCheckPanel) onShown() {
-	if p.dirty {
+// setOnScreen is told whether the tab is the one on screen; coming on
+// screen, it draws what changed while it was hidden. UI thread.
+func (p *phoneCheckPanel) setOnScreen(on bool) {
+	p.onScreen = on
+	if on && p.dirty {
 		p.render()
 	}
 }

@@ -180,13 +180,10 @@ func (w *workspace) build() fyne.CanvasObject {
 	// load yet, and nothing new to remember.
 	w.tabs.SelectIndex(tabIndex(w.panels, w.cfg.LastTab))
 	w.chosenTab = w.panels[w.tabs.SelectedIndex()].title()
+	w.tellOnScreen()
 	w.tabs.OnSelected = func(*container.TabItem) {
 		timeUI("choose a tab", func() {
-			if i := w.tabs.SelectedIndex(); i >= 0 && i < len(w.panels) {
-				if s, ok := w.panels[i].(interface{ onShown() }); ok {
-					s.onShown() // a tab drawn only while on screen catches up
-				}
-			}
+			w.tellOnScreen()
 			w.loadSelected()
 			if !w.autoTab {
 				w.onTabChosen() // a click on the tab bar
