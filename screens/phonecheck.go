@@ -37,7 +37,7 @@ type phoneCheckPanel struct {
 	// onScreen: the tab is the one shown; dirty: the account changed while
 	// it was hidden (render).
 	onScreen, dirty bool
-	rows  []deliveries.FormStats
+	rows            []deliveries.FormStats
 
 	typed     *widget.Label
 	worst     *badgeWidget
