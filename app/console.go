@@ -194,15 +194,25 @@ func (c *console) connect() {
 	// The first diagnosis builds the phone library's region index (a few ms):
 	// do it now rather than on the agent's first keystroke.
 	go phone.Diagnose("US", "+1")
-	// The cache first (a file lock and an mmap: milliseconds), so that the
-	// sign-in screen can offer the cached cases if the backend is away. Sign-in
-	// waits for the backend only: the databases reach the workspace whenever
-	// they are open.
-	store, notice := c.openCache()
+	// The cache opens beside the backend's start: its check takes tens of
+	// milliseconds on a large cache, which the first usable window need not
+	// wait for. Sign-in waits for the backend only; the cache and the
+	// databases reach the UI whenever they are open (SetCache offers the
+	// cached cases then, if the backend is away, and sends what was kept
+	// offline if the agent has signed in meanwhile).
+	type opened struct {
+		store  *cache.Cache
+		notice string
+	}
+	cached := make(chan opened, 1)
+	go func() {
+		store, notice := c.openCache()
+		cached <- opened{store, notice}
+	}()
 	c.connectBackend()
 	c.openGeo()
-	if store != nil {
-		c.purgeOld(store, notice)
+	if o := <-cached; o.store != nil {
+		c.purgeOld(o.store, o.notice)
 	}
 }
 

@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2/test"
 
 	"verifydesk/backend/backendtest"
+	"verifydesk/data"
 	"verifydesk/services/auditlog"
 	"verifydesk/services/casework"
 	"verifydesk/services/client"
@@ -354,5 +355,24 @@ func TestQuitEndsTheSession(t *testing.T) {
 	gone.u.EndSessionNow(300 * time.Millisecond)
 	if !strings.Contains(gone.log.String(), "the console quit") {
 		t.Errorf("log:\n%s", gone.log.String())
+	}
+}
+
+// TestCacheOpenedAfterTheBackendFailedOffersTheCachedCases: the console opens
+// its cache beside the backend's start; when the backend is found away
+// before the cache is open, the offer of the cached cases still comes.
+func TestCacheOpenedAfterTheBackendFailedOffersTheCachedCases(t *testing.T) {
+	store, _ := openTestCache(t)
+	if err := store.SetLastAgent(data.Agent{ID: "ag_ana", Username: "ana", Name: "Ana Ruiz", Role: data.RoleAgent}); err != nil {
+		t.Fatal(err)
+	}
+	u, w := newTestUI(t, backendtest.New(t))
+	u.BackendFailed("The auth backend does not answer.")
+	if u.signIn.offline.Visible() {
+		t.Fatal("an offer with no cache open yet")
+	}
+	u.SetCache(casework.New(nil, store), &auditlog.Recorder{Cache: store}, "")
+	if !u.signIn.offline.Visible() || !strings.Contains(u.signIn.offline.Text, "Ana Ruiz") {
+		t.Errorf("no offer of the cached cases once the cache opened:\n%s", screenText(w.Content()))
 	}
 }

@@ -150,6 +150,8 @@ type UI struct {
 	root   *fyne.Container
 	signIn *signInScreen
 	work   *workspace
+	// backendDown: no backend could be reached at the start (BackendFailed).
+	backendDown bool
 }
 
 // NewUI builds the window's content. The backend is not known yet: the sign-in
@@ -194,6 +196,7 @@ func (u *UI) SetLocator(loc *geo.Locator, problem string) {
 // BackendFailed tells the agent, in words, why there is no backend to sign in
 // to, and offers the cached cases. UI thread only.
 func (u *UI) BackendFailed(message string) {
+	u.backendDown = true
 	u.signIn.backendFailed(message)
 	u.offerOffline()
 }
@@ -205,9 +208,13 @@ func (u *UI) BackendFailed(message string) {
 func (u *UI) SetCache(cases *casework.Service, audit *auditlog.Recorder, problem string) {
 	u.cfg.Cases, u.cfg.Audit = cases, audit
 	u.signIn.setCacheProblem(problem)
-	if u.work != nil {
+	switch {
+	case u.work != nil:
 		u.work.cfg.Cases, u.work.cfg.Audit = u.bound(u.work.api)
 		u.work.updateStatus()
+		u.work.syncOutbox() // the cache opened after the sign-in: what it kept goes now
+	case u.backendDown:
+		u.offerOffline() // the cache opened after the backend was found away
 	}
 }
 
