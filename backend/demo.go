@@ -101,7 +101,7 @@ func (b *demoBuilder) del(ch, dest, purpose string, at time.Time, by, status, pe
 		ID: fmt.Sprintf("dl_%s_%02d", b.a.acc.ID, b.n), AccountID: b.a.acc.ID, Channel: ch, DestinationMasked: masked,
 		DestinationForm: form, Sender: sender, SenderKind: kind, Purpose: purpose, RequestedAt: at, RequestedBy: by,
 		Status: status, StatusAt: statusAt, ProviderError: perr, NetworkReached: network, LoginEventID: loginID, RequestIP: ip,
-	}, Destination: dest})
+	}, Destination: dest, Unverified: unverifiedTo(&b.a.acc, ch)})
 }
 
 // login adds a login event and returns its id.
@@ -433,14 +433,22 @@ func clearHistory(tx *bolt.Tx, accountID string) error {
 	for _, bn := range [][]byte{bucketDeliveries, bucketLogins} {
 		b := tx.Bucket(bn)
 		var keys, ids [][]byte
+		var derr error
 		walkSince(b, accountID, time.Unix(0, 0), func(k, v []byte) bool {
 			keys = append(keys, append([]byte(nil), k...))
 			if bytes.Equal(bn, bucketDeliveries) {
+				if err := replaceRollup(tx, k, nil); err != nil {
+					derr = err
+					return false
+				}
 				// The id follows the prefix, the NUL and the 8-byte time.
 				ids = append(ids, append([]byte(nil), k[len(accountID)+9:]...))
 			}
 			return true
 		})
+		if derr != nil {
+			return derr
+		}
 		for _, k := range keys {
 			if err := b.Delete(k); err != nil {
 				return err

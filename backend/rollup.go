@@ -1,0 +1,332 @@
+package backend
+
+import (
+	"bytes"
+	"encoding/binary"
+	"encoding/json"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/nyaruka/phonenumbers"
+	bolt "go.etcd.io/bbolt"
+
+	"verifydesk/data"
+)
+
+// Delivery health reads rollups, never deliveries. Every write of a delivery
+// (putDelivery) moves its contribution from the rollup of the version it
+// replaces to the rollup of the new one, in the same transaction, so the
+// rollups are at every commit exactly the sum over the stored deliveries:
+// a send stored as queued and then with its outcome counts once, as its outcome.
+//
+// A rollup is kept per 5-minute bucket of requested_at and per dimensions:
+//   - channel;
+//   - country: the ISO 3166 region of the SMS destination (from its country
+//     calling code when the number does not parse); "" for email and app_push;
+//   - network: for SMS the network the provider reported reaching, else the
+//     numbering plan's original carrier (libphonenumber), else ""; for email
+//     the recipient's domain (a mailbox provider fails the way a network does);
+//     "" for app_push;
+//   - prefix: the first rollupPrefixDigits digits of the SMS destination as
+//     sent, country code included (+447911123456 -> "447911"): for the
+//     United Kingdom and Germany that is the mobile range, for the North
+//     American plan the area code and exchange's first two digits. Six
+//     digits are coarse enough to hold many customers and fine enough to
+//     single out a premium-rate range. "" for email and app_push.
+//
+// Key: bigendian(uint32 bucket start, Unix seconds) channel NUL country NUL
+// network NUL prefix. Time first, so a window is one cursor range.
+
+// bucketRollups holds the delivery rollups (see above).
+var bucketRollups = []byte("delivery_rollups")
+
+// metaRollupsBuilt marks a file whose rollups cover every stored delivery.
+var metaRollupsBuilt = []byte("rollups_built_v1")
+
+const (
+	rollupStep         = 5 * time.Minute
+	rollupPrefixDigits = 6
+	maxDimLen          = 64
+)
+
+// latencyBounds are the upper bounds of the latency histogram's buckets
+// (requested to delivered); the last bucket is everything slower.
+var latencyBounds = [...]time.Duration{
+	2 * time.Second, 5 * time.Second, 10 * time.Second, 20 * time.Second, 30 * time.Second,
+	time.Minute, 2 * time.Minute, 5 * time.Minute, 10 * time.Minute, 30 * time.Minute,
+}
+
+// latencySlots is the number of histogram buckets: one per bound and one
+// for slower deliveries.
+const latencySlots = len(latencyBounds) + 1
+
+// rollupDims are the dimensions of a rollup row.
+type rollupDims struct {
+	Channel, Country, Network, Prefix string
+}
+
+// rollupRec is what one bucket holds for one set of dimensions.
+type rollupRec struct {
+	Sent      int64 `json:"s"`
+	Delivered int64 `json:"d"`
+	// Failed counts undelivered, failed and bounced deliveries by provider
+	// error code ("unknown" when the provider gave none).
+	Failed map[string]int64 `json:"f,omitempty"`
+	// Latency counts delivered deliveries by latencyBounds.
+	Latency [latencySlots]int64 `json:"l"`
+	// Unverified counts sends to a destination that was not a verified
+	// contact of the account (sign-ups, unconfirmed contact changes): what
+	// SMS pumping produces.
+	Unverified int64 `json:"u,omitempty"`
+}
+
+// add adds (sign 1) or removes (sign -1) one delivery.
+func (r *rollupRec) add(d *deliveryRec, sign int64) {
+	r.Sent += sign
+	if d.Unverified {
+		r.Unverified += sign
+	}
+	switch {
+	case d.Status == data.StatusDelivered:
+		r.Delivered += sign
+		r.Latency[latencySlot(d.StatusAt.Sub(d.RequestedAt))] += sign
+	case d.Failed():
+		code := d.ProviderError
+		if code == "" {
+			code = "unknown"
+		}
+		if r.Failed == nil {
+			r.Failed = map[string]int64{}
+		}
+		r.Failed[code] += sign
+		if r.Failed[code] == 0 {
+			delete(r.Failed, code)
+		}
+	}
+}
+
+// merge adds o into r.
+func (r *rollupRec) merge(o *rollupRec) {
+	r.Sent += o.Sent
+	r.Delivered += o.Delivered
+	r.Unverified += o.Unverified
+	for i := range r.Latency {
+		r.Latency[i] += o.Latency[i]
+	}
+	for k, v := range o.Failed {
+		if r.Failed == nil {
+			r.Failed = map[string]int64{}
+		}
+		r.Failed[k] += v
+	}
+}
+
+func latencySlot(d time.Duration) int {
+	for i, b := range latencyBounds {
+		if d <= b {
+			return i
+		}
+	}
+	return len(latencyBounds)
+}
+
+// bucketStart is the start of the 5-minute bucket holding t.
+func bucketStart(t time.Time) time.Time { return t.UTC().Truncate(rollupStep) }
+
+// rollupKey is the key of dims' rollup in the bucket starting at start.
+func rollupKey(start time.Time, dims rollupDims) []byte {
+	k := make([]byte, 4, 4+len(dims.Channel)+len(dims.Country)+len(dims.Network)+len(dims.Prefix)+3)
+	binary.BigEndian.PutUint32(k, uint32(start.Unix()))
+	k = append(k, dims.Channel...)
+	k = append(k, 0)
+	k = append(k, dims.Country...)
+	k = append(k, 0)
+	k = append(k, dims.Network...)
+	k = append(k, 0)
+	return append(k, dims.Prefix...)
+}
+
+// parseRollupKey is rollupKey's inverse.
+func parseRollupKey(k []byte) (time.Time, rollupDims, bool) {
+	if len(k) < 4 {
+		return time.Time{}, rollupDims{}, false
+	}
+	parts := bytes.Split(k[4:], []byte{0})
+	if len(parts) != 4 {
+		return time.Time{}, rollupDims{}, false
+	}
+	return time.Unix(int64(binary.BigEndian.Uint32(k)), 0).UTC(),
+		rollupDims{string(parts[0]), string(parts[1]), string(parts[2]), string(parts[3])}, true
+}
+
+// cleanDim makes an outside value (a network name from the provider) fit a
+// key: no NUL, bounded.
+func cleanDim(s string) string {
+	s = strings.ReplaceAll(s, "\x00", " ")
+	if len(s) > maxDimLen {
+		s = s[:maxDimLen]
+	}
+	return s
+}
+
+// dimsOf are the rollup dimensions of a delivery.
+func dimsOf(d *deliveryRec) rollupDims {
+	dims := rollupDims{Channel: d.Channel}
+	switch d.Channel {
+	case data.ChannelSMS:
+		info := phoneInfoOf(d.Destination)
+		dims.Country, dims.Prefix = info.region, info.prefix
+		dims.Network = d.NetworkReached
+		if dims.Network == "" {
+			dims.Network = info.carrier
+		}
+	case data.ChannelEmail:
+		if at := strings.LastIndexByte(d.Destination, '@'); at >= 0 {
+			dims.Network = strings.ToLower(d.Destination[at+1:])
+		}
+	}
+	dims.Network = cleanDim(dims.Network)
+	return dims
+}
+
+// phoneInfo is what the rollups need from a number.
+type phoneInfo struct{ region, carrier, prefix string }
+
+// phoneInfos memoises phoneInfoOf: parsing a number costs microseconds, and
+// the generator writes many deliveries to each number. It is bounded by
+// forgetting everything when full.
+var phoneInfos = struct {
+	sync.Mutex
+	m map[string]phoneInfo
+}{m: map[string]phoneInfo{}}
+
+const maxPhoneInfos = 1 << 16
+
+func phoneInfoOf(p string) phoneInfo {
+	phoneInfos.Lock()
+	info, ok := phoneInfos.m[p]
+	phoneInfos.Unlock()
+	if ok {
+		return info
+	}
+	info = parsePhoneInfo(p)
+	phoneInfos.Lock()
+	if len(phoneInfos.m) >= maxPhoneInfos {
+		phoneInfos.m = map[string]phoneInfo{}
+	}
+	phoneInfos.m[p] = info
+	phoneInfos.Unlock()
+	return info
+}
+
+func parsePhoneInfo(p string) phoneInfo {
+	var info phoneInfo
+	digits := make([]byte, 0, rollupPrefixDigits)
+	for i := 0; i < len(p) && len(digits) < rollupPrefixDigits; i++ {
+		if p[i] >= '0' && p[i] <= '9' {
+			digits = append(digits, p[i])
+		}
+	}
+	info.prefix = string(digits)
+	if n, err := phonenumbers.Parse(p, ""); err == nil {
+		info.region = phonenumbers.GetRegionCodeForNumber(n)
+		if info.region == "" || info.region == "ZZ" {
+			info.region = phonenumbers.GetRegionCodeForCountryCode(int(n.GetCountryCode()))
+		}
+		if c, err := phonenumbers.GetCarrierForNumber(n, "en"); err == nil {
+			info.carrier = c
+		}
+	}
+	if info.region == "ZZ" {
+		info.region = ""
+	}
+	return info
+}
+
+// applyRollup adds (sign 1) or removes (sign -1) a delivery's contribution.
+func applyRollup(tx *bolt.Tx, d *deliveryRec, sign int64) error {
+	b := tx.Bucket(bucketRollups)
+	k := rollupKey(bucketStart(d.RequestedAt), dimsOf(d))
+	var r rollupRec
+	if _, err := getJSON(b, k, &r); err != nil {
+		return err
+	}
+	r.add(d, sign)
+	if r.Sent <= 0 {
+		return b.Delete(k)
+	}
+	return putJSON(b, k, &r)
+}
+
+// replaceRollup moves the contribution of the delivery stored at key k (if
+// any) to d.
+func replaceRollup(tx *bolt.Tx, k []byte, d *deliveryRec) error {
+	if raw := tx.Bucket(bucketDeliveries).Get(k); raw != nil {
+		var old deliveryRec
+		if err := json.Unmarshal(raw, &old); err != nil {
+			return err
+		}
+		if err := applyRollup(tx, &old, -1); err != nil {
+			return err
+		}
+	}
+	if d == nil {
+		return nil
+	}
+	return applyRollup(tx, d, 1)
+}
+
+// buildRollups computes the rollups of a file written before they existed,
+// once: it clears the bucket and adds every stored delivery.
+func buildRollups(db *bolt.DB) error {
+	var done bool
+	if err := db.View(func(tx *bolt.Tx) error {
+		done = tx.Bucket(bucketMeta).Get(metaRollupsBuilt) != nil
+		return nil
+	}); err != nil || done {
+		return err
+	}
+	return db.Update(func(tx *bolt.Tx) error {
+		if err := tx.DeleteBucket(bucketRollups); err != nil {
+			return err
+		}
+		if _, err := tx.CreateBucket(bucketRollups); err != nil {
+			return err
+		}
+		sums := map[string]*rollupRec{}
+		c := tx.Bucket(bucketDeliveries).Cursor()
+		for k, v := c.First(); k != nil; k, v = c.Next() {
+			var d deliveryRec
+			if json.Unmarshal(v, &d) != nil {
+				continue
+			}
+			rk := string(rollupKey(bucketStart(d.RequestedAt), dimsOf(&d)))
+			r := sums[rk]
+			if r == nil {
+				r = &rollupRec{}
+				sums[rk] = r
+			}
+			r.add(&d, 1)
+		}
+		b := tx.Bucket(bucketRollups)
+		for k, r := range sums {
+			if err := putJSON(b, []byte(k), r); err != nil {
+				return err
+			}
+		}
+		return tx.Bucket(bucketMeta).Put(metaRollupsBuilt, []byte("1"))
+	})
+}
+
+// unverifiedTo reports whether a code on channel goes to a contact the
+// account has not verified.
+func unverifiedTo(a *accountRec, channel string) bool {
+	switch channel {
+	case data.ChannelSMS:
+		return !a.PhoneVerified
+	case data.ChannelEmail:
+		return !a.EmailVerified
+	}
+	return false
+}
