@@ -152,3 +152,73 @@ func TestPhoneInfo(t *testing.T) {
 		}
 	}
 }
+
+// TestHealthAgreesWithRecount: the 24-hour windows and baselines of the
+// health answer are the brute-force sums of the deliveries they cover.
+func TestHealthAgreesWithRecount(t *testing.T) {
+	now := time.Date(2026, 11, 20, 10, 2, 30, 0, time.UTC)
+	path := filepath.Join(t.TempDir(), "g.db")
+	if _, err := Generate(context.Background(), path, 400, now, 5); err != nil {
+		t.Fatal(err)
+	}
+	db, err := openDB(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var h data.DeliveryHealth
+	type sums struct{ daySent, dayDelivered, baseSent, baseDelivered int64 }
+	want := map[rollupDims]*sums{}
+	if err := db.View(func(tx *bolt.Tx) error {
+		h = deliveryHealth(tx, healthQuery{windows: data.HealthWindows}, now)
+		return tx.Bucket(bucketDeliveries).ForEach(func(_, v []byte) error {
+			var d deliveryRec
+			if err := json.Unmarshal(v, &d); err != nil {
+				return err
+			}
+			dims := dimsOf(&d)
+			dims.Prefix = ""
+			s := want[dims]
+			if s == nil {
+				s = &sums{}
+				want[dims] = s
+			}
+			at := bucketStart(d.RequestedAt)
+			ok := d.Status == data.StatusDelivered
+			switch {
+			case !at.Before(h.BaselineTo) && !at.After(now):
+				s.daySent++
+				if ok {
+					s.dayDelivered++
+				}
+			case !at.Before(h.BaselineFrom) && at.Before(h.BaselineTo):
+				s.baseSent++
+				if ok {
+					s.baseDelivered++
+				}
+			}
+			return nil
+		})
+	}); err != nil {
+		t.Fatal(err)
+	}
+	rows := 0
+	for _, s := range want {
+		if s.daySent >= privacyMin {
+			rows++
+		}
+	}
+	if len(h.Rows) != rows || rows == 0 {
+		t.Fatalf("%d rows, the recount has %d of 5 sends or more", len(h.Rows), rows)
+	}
+	for _, r := range h.Rows {
+		s := want[rollupDims{Channel: r.Channel, Country: r.Country, Network: r.Network}]
+		day := r.Windows[2]
+		if day.Sent != s.daySent || day.Delivered != s.dayDelivered {
+			t.Errorf("%s %s %s 24h: %d of %d, recount %d of %d", r.Channel, r.Country, r.Network, day.Delivered, day.Sent, s.dayDelivered, s.daySent)
+		}
+		if s.baseSent >= privacyMin && (r.BaselineSent != s.baseSent || *r.BaselineRate != float64(s.baseDelivered)/float64(s.baseSent)) {
+			t.Errorf("%s %s %s baseline: %d at %v, recount %d of %d", r.Channel, r.Country, r.Network, r.BaselineSent, r.BaselineRate, s.baseDelivered, s.baseSent)
+		}
+	}
+}
