@@ -2,6 +2,7 @@ package backend
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
@@ -407,7 +408,10 @@ func seedDemo(db *bolt.DB, now time.Time) error {
 				}
 			}
 		}
-		return nil
+		if err := clearHistory(tx, demoTrafficID); err != nil {
+			return err
+		}
+		return putDeliveries(tx, demoTraffic(now))
 	})
 }
 
@@ -434,13 +438,15 @@ func clearHistory(tx *bolt.Tx, accountID string) error {
 		b := tx.Bucket(bn)
 		var keys, ids [][]byte
 		var derr error
+		batch := rollupBatch{}
 		walkSince(b, accountID, time.Unix(0, 0), func(k, v []byte) bool {
 			keys = append(keys, append([]byte(nil), k...))
 			if bytes.Equal(bn, bucketDeliveries) {
-				if err := replaceRollup(tx, k, nil); err != nil {
-					derr = err
+				var d deliveryRec
+				if derr = json.Unmarshal(v, &d); derr != nil {
 					return false
 				}
+				batch.add(&d, -1)
 				// The id follows the prefix, the NUL and the 8-byte time.
 				ids = append(ids, append([]byte(nil), k[len(accountID)+9:]...))
 			}
@@ -448,6 +454,9 @@ func clearHistory(tx *bolt.Tx, accountID string) error {
 		})
 		if derr != nil {
 			return derr
+		}
+		if err := batch.flush(tx); err != nil {
+			return err
 		}
 		for _, k := range keys {
 			if err := b.Delete(k); err != nil {

@@ -190,12 +190,13 @@ func TestDeliveryHealthRoute(t *testing.T) {
 	now := e.clock.Now()
 	seedTraffic(t, e.s.db, now)
 	for _, user := range []string{"ana", "sam"} {
-		r := e.do("GET", "/v1/delivery-health?channel=sms", e.signIn(user), nil)
+		tok := e.signIn(user)
+		r := e.do("GET", "/v1/delivery-health?channel=sms&network=NetA", tok, nil)
 		e.want(r, http.StatusOK)
 		var h data.DeliveryHealth
 		r.decode(t, &h)
-		if len(h.Rows) == 0 || h.Rows[0].Network != "NetA" || h.Rows[0].Country != "GB" {
-			t.Fatalf("%s: first row %+v, want NetA GB", user, h.Rows)
+		if len(h.Rows) != 1 || h.Rows[0].Network != "NetA" || h.Rows[0].Country != "GB" {
+			t.Fatalf("%s: rows %+v, want NetA GB", user, h.Rows)
 		}
 		a := h.Rows[0]
 		for _, w := range a.Windows {
@@ -213,9 +214,18 @@ func TestDeliveryHealthRoute(t *testing.T) {
 		if a.BaselineRate == nil || *a.BaselineRate < 0.95 {
 			t.Errorf("NetA baseline %v", a.BaselineRate)
 		}
-		var sawB bool
-		for _, row := range h.Rows {
+		r = e.do("GET", "/v1/delivery-health", tok, nil)
+		e.want(r, http.StatusOK)
+		h = data.DeliveryHealth{}
+		r.decode(t, &h)
+		var sawA, sawB bool
+		for i, row := range h.Rows {
+			if i > 0 && row.Impact > h.Rows[i-1].Impact {
+				t.Errorf("row %d has more impact than the row before", i)
+			}
 			switch row.Network {
+			case "NetA":
+				sawA = true
 			case "NetB":
 				sawB = true
 				for _, w := range row.Windows {
@@ -227,10 +237,16 @@ func TestDeliveryHealthRoute(t *testing.T) {
 				t.Errorf("a row of 3 sends: %+v", row)
 			}
 		}
-		if !sawB {
-			t.Error("no NetB row")
+		if !sawA || !sawB {
+			t.Error("no NetA or NetB row")
 		}
-		if len(h.Surges) != 1 || h.Surges[0].Prefix != "372555" || h.Surges[0].UnverifiedSends != 40 || h.Surges[0].Threshold != surgeFloor {
+		var surge *data.PrefixSurge
+		for i := range h.Surges {
+			if h.Surges[i].Prefix == "372555" {
+				surge = &h.Surges[i]
+			}
+		}
+		if surge == nil || surge.UnverifiedSends != 40 || surge.Threshold != surgeFloor || surge.VerifiedDailyMax != 0 {
 			t.Errorf("surges %+v", h.Surges)
 		}
 	}
@@ -249,12 +265,12 @@ func TestDeliveryHealthRoute(t *testing.T) {
 	if !sawB || len(h.Surges) != 0 {
 		t.Errorf("country=de&window=1h: %+v", h)
 	}
-	r = e.do("GET", "/v1/delivery-health?prefix=%2B4474", tok, nil)
+	r = e.do("GET", "/v1/delivery-health?prefix=%2B3725", tok, nil)
 	e.want(r, http.StatusOK)
 	h = data.DeliveryHealth{}
 	r.decode(t, &h)
-	if len(h.Rows) != 1 || h.Rows[0].Network != "NetA" {
-		t.Errorf("prefix=+4474: %+v", h.Rows)
+	if len(h.Rows) != 1 || h.Rows[0].Network != "NetC" || len(h.Surges) != 1 || h.Surges[0].Prefix != "372555" {
+		t.Errorf("prefix=+3725: %+v", h)
 	}
 	e.want(e.do("GET", "/v1/delivery-health", "", nil), http.StatusUnauthorized)
 }
@@ -316,4 +332,37 @@ func FuzzParseHealthQuery(f *testing.F) {
 			t.Fatalf("%q: no window", raw)
 		}
 	})
+}
+
+// TestDemoTellsTheOutage: in the demo, the network of +447911123456 is the
+// first row, in outage for the last 15 minutes and hour; Taiwan's route is
+// slow; 449098 surges.
+func TestDemoTellsTheOutage(t *testing.T) {
+	e := newEnv(t)
+	r := e.do("GET", "/v1/delivery-health", e.signIn("sam"), nil)
+	e.want(r, http.StatusOK)
+	var h data.DeliveryHealth
+	r.decode(t, &h)
+	oliver := dimsOf(&deliveryRec{Delivery: data.Delivery{Channel: data.ChannelSMS}, Destination: "+447911123456"})
+	if len(h.Rows) == 0 || h.Rows[0].Network != oliver.Network || h.Rows[0].Country != oliver.Country {
+		t.Fatalf("first row %+v, want the network of +447911123456 (%+v)", h.Rows, oliver)
+	}
+	for _, w := range h.Rows[0].Windows[:2] {
+		if w.Verdict != data.VerdictOutage || w.Failed[data.ProviderUnreachable] == 0 || w.Failed[data.ProviderUnknownError] == 0 {
+			t.Errorf("%s %s: %+v", oliver.Network, w.Window, w)
+		}
+	}
+	slow := false
+	for _, row := range h.Rows {
+		if row.Country == "TW" {
+			w := row.Windows[2]
+			slow = w.LatencyP90 != nil && *w.LatencyP90 >= 120 && w.Verdict == data.VerdictNormal
+		}
+	}
+	if !slow {
+		t.Error("no slow route to Taiwan")
+	}
+	if len(h.Surges) != 1 || h.Surges[0].Prefix != "449098" || h.Surges[0].Country != "GB" {
+		t.Errorf("surges %+v", h.Surges)
+	}
 }

@@ -238,7 +238,8 @@ func parsePhoneInfo(p string) phoneInfo {
 			info.carrier = c
 		}
 	}
-	if info.region == "ZZ" {
+	// Non-geographic codes (+882, +883) have the region "001": not a country.
+	if len(info.region) != 2 || info.region == "ZZ" {
 		info.region = ""
 	}
 	return info
@@ -329,4 +330,70 @@ func unverifiedTo(a *accountRec, channel string) bool {
 		return !a.EmailVerified
 	}
 	return false
+}
+
+// rollupBatch gathers the rollup changes of many deliveries, so that each
+// rollup is read and written once per batch (seeding, clearing a history).
+type rollupBatch map[string]*rollupRec
+
+func (b rollupBatch) add(d *deliveryRec, sign int64) {
+	k := string(rollupKey(bucketStart(d.RequestedAt), dimsOf(d)))
+	r := b[k]
+	if r == nil {
+		r = &rollupRec{}
+		b[k] = r
+	}
+	r.add(d, sign)
+}
+
+// flush applies the gathered changes.
+func (b rollupBatch) flush(tx *bolt.Tx) error {
+	bk := tx.Bucket(bucketRollups)
+	for k, delta := range b {
+		var r rollupRec
+		if _, err := getJSON(bk, []byte(k), &r); err != nil {
+			return err
+		}
+		r.merge(delta)
+		for code, n := range r.Failed {
+			if n == 0 {
+				delete(r.Failed, code)
+			}
+		}
+		var err error
+		if r.Sent <= 0 {
+			err = bk.Delete([]byte(k))
+		} else {
+			err = putJSON(bk, []byte(k), &r)
+		}
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// putDeliveries is putDelivery for many deliveries, with one rollupBatch.
+func putDeliveries(tx *bolt.Tx, ds []deliveryRec) error {
+	batch := rollupBatch{}
+	db, idx := tx.Bucket(bucketDeliveries), tx.Bucket(bucketDeliveryIdx)
+	for i := range ds {
+		d := &ds[i]
+		k := timeKey(d.AccountID, d.RequestedAt, d.ID)
+		if err := idx.Put([]byte(d.ID), k); err != nil {
+			return err
+		}
+		if raw := db.Get(k); raw != nil {
+			var old deliveryRec
+			if err := json.Unmarshal(raw, &old); err != nil {
+				return err
+			}
+			batch.add(&old, -1)
+		}
+		batch.add(d, 1)
+		if err := putJSON(db, k, d); err != nil {
+			return err
+		}
+	}
+	return batch.flush(tx)
 }
