@@ -2,7 +2,6 @@ package backend
 
 import (
 	"encoding/binary"
-	"encoding/json"
 	"math"
 	"net/url"
 	"sort"
@@ -215,7 +214,7 @@ func deliveryHealth(tx *bolt.Tx, q healthQuery, now time.Time) data.DeliveryHeal
 			continue
 		}
 		var r rollupRec
-		if json.Unmarshal(v, &r) != nil {
+		if decodeRollup(v, &r) != nil {
 			continue
 		}
 		rowDims := rollupDims{Channel: dims.Channel, Country: dims.Country, Network: dims.Network}

@@ -42,7 +42,7 @@ func storedRollups(t testing.TB, db *bolt.DB) map[string]rollupRec {
 	if err := db.View(func(tx *bolt.Tx) error {
 		return tx.Bucket(bucketRollups).ForEach(func(k, v []byte) error {
 			var r rollupRec
-			if err := json.Unmarshal(v, &r); err != nil {
+			if err := decodeRollup(v, &r); err != nil {
 				return err
 			}
 			out[string(k)] = r
@@ -221,4 +221,20 @@ func TestHealthAgreesWithRecount(t *testing.T) {
 			t.Errorf("%s %s %s baseline: %d at %v, recount %d of %d", r.Channel, r.Country, r.Network, r.BaselineSent, r.BaselineRate, s.baseDelivered, s.baseSent)
 		}
 	}
+}
+
+func FuzzDecodeRollup(f *testing.F) {
+	f.Add(encodeRollup(&rollupRec{Sent: 3, Delivered: 1, Failed: map[string]int64{"30003": 2}}))
+	f.Add([]byte{1})
+	f.Add([]byte{})
+	f.Fuzz(func(t *testing.T, b []byte) {
+		var r rollupRec
+		if decodeRollup(b, &r) != nil {
+			return
+		}
+		var again rollupRec
+		if err := decodeRollup(encodeRollup(&r), &again); err != nil || again.Sent != r.Sent || !maps.Equal(again.Failed, r.Failed) || again.Latency != r.Latency {
+			t.Fatalf("%x: %+v does not round-trip: %+v, %v", b, r, again, err)
+		}
+	})
 }
