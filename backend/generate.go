@@ -112,7 +112,7 @@ func Generate(ctx context.Context, dbPath string, n int, now time.Time, seed uin
 		}
 		end := min(start+batch, n)
 		err := db.Update(func(tx *bolt.Tx) error {
-			for _, b := range [][]byte{bucketAccounts, bucketDeliveries, bucketLogins, bucketDeliveryIdx} { // not bucketRollups: its keys arrive out of order
+			for _, b := range [][]byte{bucketAccounts, bucketDeliveries, bucketLogins, bucketDeliveryIdx} { // not the rollups: their keys arrive out of order
 				tx.Bucket(b).FillPercent = 0.95 // keys arrive in order: pack pages full
 			}
 			for i := start; i < end; i++ {

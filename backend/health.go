@@ -22,7 +22,9 @@ import (
 //     15 minutes are 15 to 20 minutes of sends, from the bucket holding
 //     now − 15 min to now.
 //   - The baseline is the 14 days before the 24-hour window: a trailing
-//     rate that today's incident cannot pull down.
+//     rate that today's incident cannot pull down. It reads hourly rollups
+//     (and 5-minute ones at its ends), so its cost does not grow with traffic
+//     beyond the number of distinct dimensions.
 //   - Verdict: too_few under minWindowSends sends in the window or
 //     minBaselineSends in the baseline; else, with [lo, hi] the 95% Wilson
 //     score interval of delivered/sent, outage when hi < baseline/2 (the
@@ -201,22 +203,16 @@ func deliveryHealth(tx *bolt.Tx, q healthQuery, now time.Time) data.DeliveryHeal
 	}
 	rows := map[rollupDims]*healthAcc{}
 	prefixes := map[string]*prefixAcc{}
-	c := tx.Bucket(bucketRollups).Cursor()
-	lo := make([]byte, 4)
-	binary.BigEndian.PutUint32(lo, uint32(baseFrom.Unix()))
-	for k, v := c.Seek(lo); k != nil; k, v = c.Next() {
-		at, dims, ok := parseRollupKey(k)
-		if !ok || at.After(now) {
-			continue
-		}
-		if (q.channel != "" && dims.Channel != q.channel) || (q.country != "" && dims.Country != q.country) ||
-			(q.network != "" && dims.Network != q.network) || (q.prefix != "" && !strings.HasPrefix(dims.Prefix, q.prefix)) {
-			continue
-		}
-		var r rollupRec
-		if decodeRollup(v, &r) != nil {
-			continue
-		}
+	// The baseline reads the hourly tier for its whole hours and the
+	// 5-minute tier for the parts of hours at its ends; the windows read the
+	// 5-minute tier. Days of verified sends (surges) are 24-hour periods back
+	// from the hour holding the 24-hour window's start.
+	hourFrom := baseFrom.Truncate(time.Hour)
+	if hourFrom.Before(baseFrom) {
+		hourFrom = hourFrom.Add(time.Hour)
+	}
+	hourTo := dayFrom.Truncate(time.Hour)
+	visit := func(at time.Time, dims rollupDims, r *rollupRec) {
 		rowDims := rollupDims{Channel: dims.Channel, Country: dims.Country, Network: dims.Network}
 		acc := rows[rowDims]
 		if acc == nil {
@@ -224,19 +220,19 @@ func deliveryHealth(tx *bolt.Tx, q healthQuery, now time.Time) data.DeliveryHeal
 			rows[rowDims] = acc
 		}
 		if at.Before(dayFrom) {
-			acc.baseline.merge(&r)
+			acc.baseline.merge(r)
 		} else {
 			for w, from := range froms {
 				if !at.Before(from) {
 					if acc.windows[w] == nil {
 						acc.windows[w] = &rollupRec{}
 					}
-					acc.windows[w].merge(&r)
+					acc.windows[w].merge(r)
 				}
 			}
 			// Hour 23 is the bucket holding now and the eleven before it.
 			if h := 23 - int(now.Sub(at)/time.Hour); h >= 0 && h < 24 {
-				acc.hourly[h].merge(&r)
+				acc.hourly[h].merge(r)
 			}
 		}
 		if dims.Channel == data.ChannelSMS && dims.Prefix != "" {
@@ -246,7 +242,7 @@ func deliveryHealth(tx *bolt.Tx, q healthQuery, now time.Time) data.DeliveryHeal
 				prefixes[dims.Prefix] = p
 			}
 			if at.Before(dayFrom) {
-				day := int((dayFrom.Sub(at) - 1) / (24 * time.Hour))
+				day := int((hourTo.Sub(at) - 1) / (24 * time.Hour))
 				if day >= 0 && day < baselineDays {
 					p.verified[day] += r.Sent - r.Unverified
 				}
@@ -255,6 +251,10 @@ func deliveryHealth(tx *bolt.Tx, q healthQuery, now time.Time) data.DeliveryHeal
 			}
 		}
 	}
+	scanRollups(tx, bucketRollups, baseFrom, hourFrom, q, visit)
+	scanRollups(tx, bucketRollupsHour, hourFrom, hourTo, q, visit)
+	scanRollups(tx, bucketRollups, hourTo, dayFrom, q, visit)
+	scanRollups(tx, bucketRollups, dayFrom, now.Add(time.Nanosecond), q, visit)
 	for _, acc := range rows {
 		day := acc.windows[data.Window24h]
 		if day == nil || day.Sent < privacyMin {
@@ -315,6 +315,35 @@ func deliveryHealth(tx *bolt.Tx, q healthQuery, now time.Time) data.DeliveryHeal
 		})
 	}
 	return out
+}
+
+// scanRollups calls visit for the rollups of bucket in [from, to) that match
+// q's filters; a rollup that does not decode is skipped.
+func scanRollups(tx *bolt.Tx, bucket []byte, from, to time.Time, q healthQuery, visit func(time.Time, rollupDims, *rollupRec)) {
+	if !from.Before(to) {
+		return
+	}
+	c := tx.Bucket(bucket).Cursor()
+	lo := make([]byte, 4)
+	binary.BigEndian.PutUint32(lo, uint32(from.Unix()))
+	for k, v := c.Seek(lo); k != nil; k, v = c.Next() {
+		at, dims, ok := parseRollupKey(k)
+		if !ok {
+			continue
+		}
+		if !at.Before(to) {
+			return
+		}
+		if (q.channel != "" && dims.Channel != q.channel) || (q.country != "" && dims.Country != q.country) ||
+			(q.network != "" && dims.Network != q.network) || (q.prefix != "" && !strings.HasPrefix(dims.Prefix, q.prefix)) {
+			continue
+		}
+		var r rollupRec
+		if decodeRollup(v, &r) != nil {
+			continue
+		}
+		visit(at, dims, &r)
+	}
 }
 
 // healthWindow is one window of a row (r nil: no sends).

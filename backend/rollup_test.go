@@ -23,10 +23,12 @@ func recount(t testing.TB, db *bolt.DB) map[string]rollupRec {
 			if err := json.Unmarshal(v, &d); err != nil {
 				return err
 			}
-			k := string(rollupKey(bucketStart(d.RequestedAt), dimsOf(&d)))
-			r := out[k]
-			r.add(&d, 1)
-			out[k] = r
+			for i, tier := range rollupTiers {
+				k := string(byte(i)) + string(rollupKey(d.RequestedAt.UTC().Truncate(tier.step), dimsOf(&d)))
+				r := out[k]
+				r.add(&d, 1)
+				out[k] = r
+			}
 			return nil
 		})
 	}); err != nil {
@@ -35,19 +37,25 @@ func recount(t testing.TB, db *bolt.DB) map[string]rollupRec {
 	return out
 }
 
-// storedRollups is the rollup bucket as a map.
+// storedRollups is the rollups of every tier as a map (keys: the tier's
+// index byte, then the rollup key).
 func storedRollups(t testing.TB, db *bolt.DB) map[string]rollupRec {
 	t.Helper()
 	out := map[string]rollupRec{}
 	if err := db.View(func(tx *bolt.Tx) error {
-		return tx.Bucket(bucketRollups).ForEach(func(k, v []byte) error {
-			var r rollupRec
-			if err := decodeRollup(v, &r); err != nil {
+		for i, tier := range rollupTiers {
+			if err := tx.Bucket(tier.bucket).ForEach(func(k, v []byte) error {
+				var r rollupRec
+				if err := decodeRollup(v, &r); err != nil {
+					return err
+				}
+				out[string(byte(i))+string(k)] = r
+				return nil
+			}); err != nil {
 				return err
 			}
-			out[string(k)] = r
-			return nil
-		})
+		}
+		return nil
 	}); err != nil {
 		t.Fatal(err)
 	}
@@ -61,7 +69,7 @@ func sameRollups(t *testing.T, got, want map[string]rollupRec) {
 	}
 	for k, w := range want {
 		g, ok := got[k]
-		tm, dims, _ := parseRollupKey([]byte(k))
+		tm, dims, _ := parseRollupKey([]byte(k[1:]))
 		if !ok {
 			t.Errorf("rollup %v %+v missing", tm, dims)
 			continue
@@ -122,11 +130,13 @@ func TestBuildRollupsOnOldFile(t *testing.T) {
 	want := storedRollups(t, db)
 	// Make it look old: no rollups, no mark.
 	if err := db.Update(func(tx *bolt.Tx) error {
-		if err := tx.DeleteBucket(bucketRollups); err != nil {
-			return err
-		}
-		if _, err := tx.CreateBucket(bucketRollups); err != nil {
-			return err
+		for _, tier := range rollupTiers {
+			if err := tx.DeleteBucket(tier.bucket); err != nil {
+				return err
+			}
+			if _, err := tx.CreateBucket(tier.bucket); err != nil {
+				return err
+			}
 		}
 		return tx.Bucket(bucketMeta).Delete(metaRollupsBuilt)
 	}); err != nil {

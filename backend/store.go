@@ -44,7 +44,7 @@ var allBuckets = [][]byte{
 	bucketAgents, bucketAgentNames, bucketSessions, bucketAccounts, bucketAccountView, bucketPhoneIdx,
 	bucketEmailIdx, bucketDeliveries, bucketDeliveryIdx, bucketLogins, bucketIdempotency,
 	bucketChecks, bucketProofs, bucketApprovals, bucketPending, bucketCases, bucketAudit,
-	bucketAuditAgent, bucketAuditAction, bucketChainHeads, bucketMeta, bucketRollups,
+	bucketAuditAgent, bucketAuditAction, bucketChainHeads, bucketMeta, bucketRollups, bucketRollupsHour,
 }
 
 type agentRec struct {
