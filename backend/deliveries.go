@@ -150,6 +150,7 @@ func (s *Server) send(ctx context.Context, spec sendSpec) (d *deliveryRec, repla
 				Status: data.StatusQueued, StatusAt: now,
 			},
 			Destination: dest,
+			Unverified:  unverifiedTo(to, spec.Channel),
 		}
 		if s.cfg.Demo {
 			// Only the demo inbox needs the text; outside demo mode the code

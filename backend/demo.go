@@ -2,6 +2,7 @@ package backend
 
 import (
 	"bytes"
+	"encoding/json"
 	"fmt"
 	"hash/fnv"
 	"math/rand/v2"
@@ -101,7 +102,7 @@ func (b *demoBuilder) del(ch, dest, purpose string, at time.Time, by, status, pe
 		ID: fmt.Sprintf("dl_%s_%02d", b.a.acc.ID, b.n), AccountID: b.a.acc.ID, Channel: ch, DestinationMasked: masked,
 		DestinationForm: form, Sender: sender, SenderKind: kind, Purpose: purpose, RequestedAt: at, RequestedBy: by,
 		Status: status, StatusAt: statusAt, ProviderError: perr, NetworkReached: network, LoginEventID: loginID, RequestIP: ip,
-	}, Destination: dest})
+	}, Destination: dest, Unverified: unverifiedTo(&b.a.acc, ch)})
 }
 
 // login adds a login event and returns its id.
@@ -407,7 +408,10 @@ func seedDemo(db *bolt.DB, now time.Time) error {
 				}
 			}
 		}
-		return nil
+		if err := clearHistory(tx, demoTrafficID); err != nil {
+			return err
+		}
+		return putDeliveries(tx, demoTraffic(now))
 	})
 }
 
@@ -433,14 +437,27 @@ func clearHistory(tx *bolt.Tx, accountID string) error {
 	for _, bn := range [][]byte{bucketDeliveries, bucketLogins} {
 		b := tx.Bucket(bn)
 		var keys, ids [][]byte
+		var derr error
+		batch := rollupBatch{}
 		walkSince(b, accountID, time.Unix(0, 0), func(k, v []byte) bool {
 			keys = append(keys, append([]byte(nil), k...))
 			if bytes.Equal(bn, bucketDeliveries) {
+				var d deliveryRec
+				if derr = json.Unmarshal(v, &d); derr != nil {
+					return false
+				}
+				batch.add(&d, -1)
 				// The id follows the prefix, the NUL and the 8-byte time.
 				ids = append(ids, append([]byte(nil), k[len(accountID)+9:]...))
 			}
 			return true
 		})
+		if derr != nil {
+			return derr
+		}
+		if err := batch.flush(tx); err != nil {
+			return err
+		}
 		for _, k := range keys {
 			if err := b.Delete(k); err != nil {
 				return err

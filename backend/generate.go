@@ -96,6 +96,9 @@ func Generate(ctx context.Context, dbPath string, n int, now time.Time, seed uin
 	// loses generated test data.
 	db.NoSync = true
 	db.AllocSize = 64 << 20
+	if err := buildRollups(db); err != nil {
+		return st, fmt.Errorf("backend: generate: %w", err)
+	}
 	var first int
 	if err := db.View(func(tx *bolt.Tx) error { first = lastGenerated(tx) + 1; return nil }); err != nil {
 		return st, err
@@ -109,7 +112,7 @@ func Generate(ctx context.Context, dbPath string, n int, now time.Time, seed uin
 		}
 		end := min(start+batch, n)
 		err := db.Update(func(tx *bolt.Tx) error {
-			for _, b := range [][]byte{bucketAccounts, bucketDeliveries, bucketLogins, bucketDeliveryIdx} {
+			for _, b := range [][]byte{bucketAccounts, bucketDeliveries, bucketLogins, bucketDeliveryIdx} { // not the rollups: their keys arrive out of order
 				tx.Bucket(b).FillPercent = 0.95 // keys arrive in order: pack pages full
 			}
 			for i := start; i < end; i++ {
@@ -243,7 +246,7 @@ func genTrouble(rng *rand.Rand, a *accountRec, ip string, now time.Time) []deliv
 			DestinationForm: form, Sender: sender, SenderKind: kind, Purpose: purpose, RequestedAt: at,
 			RequestedBy: data.RequesterUser, Status: tr.status, StatusAt: at.Add(30 * time.Second),
 			ProviderError: tr.perr, RequestIP: ip,
-		}, Destination: dest})
+		}, Destination: dest, Unverified: unverifiedTo(a, tr.channel)})
 	}
 	return out
 }

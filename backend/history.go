@@ -94,7 +94,7 @@ func routineDelivery(a *accountRec, at time.Time, id, loginID, ip string) (deliv
 		ID: id, AccountID: a.ID, Channel: ch, DestinationMasked: masked, Sender: sender, SenderKind: kind,
 		Purpose: data.PurposeNewDevice, RequestedAt: at, RequestedBy: data.RequesterUser, Status: data.StatusDelivered,
 		StatusAt: at.Add(4 * time.Second), LoginEventID: loginID, RequestIP: ip,
-	}, Destination: dest}
+	}, Destination: dest, Unverified: unverifiedTo(a, ch)}
 	if ch == data.ChannelSMS {
 		d.DestinationForm = data.FormE164
 		d.NetworkReached = simulate(Message{Channel: ch, Destination: dest}, nil).NetworkReached

@@ -54,6 +54,7 @@ func (s *Server) routes() []route {
 		{"GET", "/v1/audit", false, s.listAudit},
 		{"POST", "/v1/audit/chain-heads", false, s.recordChainHead},
 		{"GET", "/v1/audit/chain-heads/{consoleId}", false, s.latestChainHead},
+		{"GET", "/v1/delivery-health", false, s.getDeliveryHealth},
 		{"GET", "/v1/demo/inbox", false, s.demoInbox},
 		{"GET", "/v1/openapi.yaml", true, s.openAPIDoc},
 	}

@@ -133,6 +133,10 @@ func Open(cfg Config) (*Server, error) {
 		db.Close()
 		return nil, fmt.Errorf("backend: index the audit: %w", err)
 	}
+	if err := buildRollups(db); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("backend: build delivery rollups: %w", err)
+	}
 	if err := indexPending(db, s.approvalTTL); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("backend: index pending approvals: %w", err)

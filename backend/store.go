@@ -44,7 +44,7 @@ var allBuckets = [][]byte{
 	bucketAgents, bucketAgentNames, bucketSessions, bucketAccounts, bucketAccountView, bucketPhoneIdx,
 	bucketEmailIdx, bucketDeliveries, bucketDeliveryIdx, bucketLogins, bucketIdempotency,
 	bucketChecks, bucketProofs, bucketApprovals, bucketPending, bucketCases, bucketAudit,
-	bucketAuditAgent, bucketAuditAction, bucketChainHeads, bucketMeta,
+	bucketAuditAgent, bucketAuditAction, bucketChainHeads, bucketMeta, bucketRollups, bucketRollupsHour,
 }
 
 type agentRec struct {
@@ -94,6 +94,9 @@ type deliveryRec struct {
 	Destination string `json:"destination"`
 	Text        string `json:"text,omitempty"`
 	Code        string `json:"code,omitempty"`
+	// Unverified: the destination was not a verified contact of the account
+	// when the code was sent (see rollup.go).
+	Unverified bool `json:"unverified,omitempty"`
 }
 
 // idemRec is what an idempotent write keeps: a fingerprint of the request, and
@@ -265,10 +268,14 @@ func accountView(tx *bolt.Tx, id string) (json.RawMessage, error) {
 	return json.Marshal(a.api())
 }
 
-// putDelivery stores a delivery and its id index.
+// putDelivery stores a delivery, its id index and its rollup (replacing the
+// rollup of the version it overwrites).
 func putDelivery(tx *bolt.Tx, d *deliveryRec) error {
 	k := timeKey(d.AccountID, d.RequestedAt, d.ID)
 	if err := tx.Bucket(bucketDeliveryIdx).Put([]byte(d.ID), k); err != nil {
+		return err
+	}
+	if err := replaceRollup(tx, k, d); err != nil {
 		return err
 	}
 	return putJSON(tx.Bucket(bucketDeliveries), k, d)

@@ -70,6 +70,8 @@ func checkAnswer(v any) error {
 		return checkEach(a.Entries, checkAuditEntry)
 	case *data.ChainHead:
 		return nonNegative("chain head count", a.Count)
+	case *data.DeliveryHealth:
+		return checkDeliveryHealth(a)
 	}
 	return nil
 }

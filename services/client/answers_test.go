@@ -61,6 +61,20 @@ func TestImpossibleAnswersAreErrors(t *testing.T) {
 			func(c *Client) (any, error) { return c.AuditPage(ctx, AuditQuery{Limit: 10}) }},
 		{"a chain head of -1 entries", `{"console_id":"desk-1","count":-1,"hash":"x"}`,
 			func(c *Client) (any, error) { return c.LatestChainHead(ctx, "desk-1") }},
+		{"more delivered than sent", `{"rows":[{"channel":"sms","windows":[{"window":"1h","sent":10,"delivered":11,"verdict":"normal"}]}]}`,
+			func(c *Client) (any, error) { return c.DeliveryHealth(ctx, HealthQuery{}) }},
+		{"a delivery rate of 1.4", `{"rows":[{"channel":"sms","windows":[{"window":"1h","sent":10,"delivered":10,"delivery_rate":1.4,"verdict":"normal"}]}]}`,
+			func(c *Client) (any, error) { return c.DeliveryHealth(ctx, HealthQuery{}) }},
+		{"a window of 2 sends shown", `{"rows":[{"channel":"sms","windows":[{"window":"15m","sent":2,"delivered":2,"verdict":"too_few"}]}]}`,
+			func(c *Client) (any, error) { return c.DeliveryHealth(ctx, HealthQuery{}) }},
+		{"a verdict that is not one", `{"rows":[{"channel":"sms","windows":[{"window":"1h","sent":10,"delivered":10,"verdict":"fine"}]}]}`,
+			func(c *Client) (any, error) { return c.DeliveryHealth(ctx, HealthQuery{}) }},
+		{"p90 under p50", `{"rows":[{"channel":"sms","windows":[{"window":"1h","sent":10,"delivered":10,"verdict":"normal","latency_p50_seconds":30,"latency_p90_seconds":5}]}]}`,
+			func(c *Client) (any, error) { return c.DeliveryHealth(ctx, HealthQuery{}) }},
+		{"a surge under its threshold", `{"surges":[{"prefix":"447911","unverified_sends":3,"threshold":20}]}`,
+			func(c *Client) (any, error) { return c.DeliveryHealth(ctx, HealthQuery{}) }},
+		{"a baseline after the answer", `{"baseline_from":"2026-11-20T00:00:00Z","baseline_to":"2026-11-21T00:00:00Z","generated_at":"2026-11-20T10:00:00Z"}`,
+			func(c *Client) (any, error) { return c.DeliveryHealth(ctx, HealthQuery{}) }},
 	}
 	for _, tc := range cases {
 		s := newCounted(t, func(_ int64, w http.ResponseWriter, r *http.Request) {
@@ -99,6 +113,10 @@ func TestPossibleEdgesPass(t *testing.T) {
 		&data.Account{TrustedDeviceCount: 0},
 		&data.Case{Version: 1, CreatedAt: time.Unix(5, 0), UpdatedAt: time.Unix(5, 0)},
 		&data.AuditList{Entries: []data.AuditEntry{{Status: 200}, {}}},
+		&data.DeliveryHealth{Rows: []data.HealthRow{{Windows: []data.HealthWindow{
+			{Window: data.Window15m, Suppressed: true, Verdict: data.VerdictTooFew},
+			{Window: data.Window1h, Sent: 5, Delivered: 0, Failed: map[string]int64{"30003": 5}, Verdict: data.VerdictTooFew},
+		}}}, Surges: []data.PrefixSurge{{Prefix: "447911", UnverifiedSends: 21, Threshold: 20}}},
 	} {
 		if err := checkAnswer(a); err != nil {
 			t.Errorf("checkAnswer(%+v) = %v", a, err)
@@ -120,7 +138,7 @@ func answerTypes() []any {
 		&data.DeliveryList{}, &data.ResendResult{}, &data.RateLimits{}, &data.TrustedDeviceList{},
 		&data.ActionResult{}, &data.LoginActivityPage{}, &data.IdentityCheck{}, &data.IdentityProof{},
 		&data.ApprovalList{}, &data.Approval{}, &data.ApprovalCount{}, &data.CaseList{}, &data.Case{}, &data.AuditList{},
-		&data.ChainHead{}, &data.DemoInbox{}}
+		&data.ChainHead{}, &data.DemoInbox{}, &data.DeliveryHealth{}}
 }
 
 // FuzzDecodeAnswer decodes arbitrary bodies into every answer model: never a
@@ -179,7 +197,7 @@ func possible(v reflect.Value) string {
 			return ""
 		}
 		for _, p := range [][2]string{{"RequestedAt", "StatusAt"}, {"AddedAt", "LastSeenAt"}, {"RequestedAt", "ExpiresAt"},
-			{"RequestedAt", "DecidedAt"}, {"CreatedAt", "UpdatedAt"}} {
+			{"RequestedAt", "DecidedAt"}, {"CreatedAt", "UpdatedAt"}, {"From", "To"}, {"BaselineFrom", "BaselineTo"}, {"BaselineTo", "GeneratedAt"}} {
 			start, end := timeField(v, p[0]), timeField(v, p[1])
 			if !start.IsZero() && !end.IsZero() && end.Before(start) {
 				return p[1] + " before " + p[0]
