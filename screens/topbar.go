@@ -35,7 +35,7 @@ func (w *workspace) buildTopBar() fyne.CanvasObject {
 	// ellipsis, so the top bar keeps Settings and Sign out on a 1280 screen.
 	who := oneLine(fmt.Sprintf("%s · %s", w.agent.Name, w.agent.Role))
 	natural := widget.NewLabel(who.Text).MinSize().Width + theme.Padding() // the whole text, uncut
-	whoBox := container.NewGridWrap(fyne.NewSize(min(natural, 11*theme.TextSize()), who.MinSize().Height), who)
+	whoBox := container.NewGridWrap(fyne.NewSize(min(natural, 13*theme.TextSize()), who.MinSize().Height), who)
 	w.online = badge("online", widget.SuccessImportance)
 	auditButton := widget.NewButtonWithIcon("Audit", theme.ListIcon(), w.showAudit)
 	casesButton := widget.NewButtonWithIcon("Cases", theme.FolderOpenIcon(), w.showCases)
