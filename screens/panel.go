@@ -72,6 +72,7 @@ func newLoadState(what string) *loadState {
 }
 
 func (s *loadState) loading() {
+	s.label.Importance = widget.MediumImportance // a tab may colour its summary
 	s.label.SetText("Loading " + lowerFirst(s.what) + "…")
 	s.label.Show()
 }

@@ -376,3 +376,22 @@ func TestCacheOpenedAfterTheBackendFailedOffersTheCachedCases(t *testing.T) {
 		t.Errorf("no offer of the cached cases once the cache opened:\n%s", screenText(w.Content()))
 	}
 }
+
+// TestCodesTabSaysWhenItIsNotJustThisCaller (delivery health): the demo's SMS
+// network of +447911123456 is in an outage for the last 40 minutes; the Codes
+// tab says so beside the customer's own failures, and points away from the
+// phone. An account on a network that delivers says it delivers normally.
+func TestCodesTabSaysWhenItIsNotJustThisCaller(t *testing.T) {
+	tu := newTruthUI(t, false)
+	ws := tu.ws
+	ws.tabs.SelectIndex(tabIndex(ws.panels, "Codes"))
+	search(t, tu.u, "GB", "+447911123456")
+	l := ws.codes.ls.label
+	if !l.Visible() || !strings.Contains(l.Text, "SMS to JT") || !strings.Contains(l.Text, "A network problem, not this caller's phone") {
+		t.Fatalf("the Codes tab says %q (visible %v)", l.Text, l.Visible())
+	}
+	search(t, tu.u, "", "acc_1014")
+	if strings.Contains(l.Text, "JT") {
+		t.Errorf("the previous customer's network on the next: %q", l.Text)
+	}
+}

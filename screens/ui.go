@@ -51,6 +51,7 @@ type API interface {
 	Case(ctx context.Context, caseID string) (data.Case, error)
 	RecordChainHead(ctx context.Context, head data.ChainHeadRequest) (data.ChainHead, error)
 	LatestChainHead(ctx context.Context, consoleID string) (data.ChainHead, error)
+	DeliveryHealth(ctx context.Context, q client.HealthQuery) (data.DeliveryHealth, error)
 }
 
 // Config is what the window needs besides the backend.
