@@ -141,7 +141,7 @@ func (p *codesPanel) build() fyne.CanvasObject {
 		// The chart sits beside the resend, as tall as it: the table below
 		// keeps the height.
 		top := container.NewVBox(newBorder(nil, nil, nil, chart, left), widget.NewSeparator())
-		split := container.NewVSplit(withRows(p.table, 3), container.NewVScroll(p.detail))
+		split := container.NewVSplit(withRows(p.table, 2), container.NewVScroll(p.detail))
 		split.Offset = 0.75
 		p.content = newBorder(top, nil, nil, nil, split)
 	}
@@ -197,6 +197,9 @@ func (p *codesPanel) load(ctx context.Context, acct accountView) (func(), error)
 		}
 		p.ls.label.Importance = healthImp
 		p.ls.label.SetText(summary)
+		if p.content != nil {
+			p.content.Refresh() // the summary may take more lines than the last: lay the tab out again
+		}
 		p.refused, p.rlErr = refused, rlErr
 		if rlErr != nil {
 			p.rl = nil

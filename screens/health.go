@@ -59,11 +59,11 @@ func healthLine(h data.DeliveryHealth, network string) (text string, importance 
 	}
 	usual := ""
 	if row.BaselineRate != nil {
-		usual = fmt.Sprintf(" (usual %s)", percent(*row.BaselineRate))
+		usual = ", usually " + percent(*row.BaselineRate)
 	}
 	switch w.Verdict {
 	case data.VerdictOutage, data.VerdictDegraded:
-		return fmt.Sprintf("%s: %s delivered in the last hour%s. A network problem, not this caller's phone: wait, or send the code by email.",
+		return fmt.Sprintf("%s: %s delivered in the last hour%s. The network, not this caller's phone: wait, or use email.",
 			where, percentOf(w.DeliveryRate), usual), widget.DangerImportance, true
 	case data.VerdictNormal:
 		return fmt.Sprintf("%s delivers normally: %s in the last hour%s. Look at this caller's phone.",

@@ -387,7 +387,7 @@ func TestCodesTabSaysWhenItIsNotJustThisCaller(t *testing.T) {
 	ws.tabs.SelectIndex(tabIndex(ws.panels, "Codes"))
 	search(t, tu.u, "GB", "+447911123456")
 	l := ws.codes.ls.label
-	if !l.Visible() || !strings.Contains(l.Text, "SMS to JT") || !strings.Contains(l.Text, "A network problem, not this caller's phone") {
+	if !l.Visible() || !strings.Contains(l.Text, "SMS to JT") || !strings.Contains(l.Text, "The network, not this caller's phone") {
 		t.Fatalf("the Codes tab says %q (visible %v)", l.Text, l.Visible())
 	}
 	search(t, tu.u, "", "acc_1014")
