@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"verifydesk/data/cache"
+	"verifydesk/services/cases"
 	"verifydesk/services/csvsafe"
 )
 
@@ -133,7 +134,7 @@ func runAuditExport(args []string, std Stdio) int {
 	var f *os.File
 	if *outPath != "" {
 		var err error
-		if f, err = createExport(*outPath); err != nil {
+		if f, err = cases.CreateExport(*outPath); err != nil {
 			fmt.Fprintln(std.Err, "verifydesk audit export:", err)
 			return exitFail
 		}
@@ -177,19 +178,4 @@ func runAuditExport(args []string, std Stdio) int {
 	}
 	fmt.Fprintf(std.Err, "%d entries\n", n)
 	return exitOK
-}
-
-// createExport creates (or empties) an export file readable by the agent
-// only: 0600 even when a file of that name was there before with a looser
-// mode, since an export holds account ids and customers' data.
-func createExport(path string) (*os.File, error) {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
-	if err != nil {
-		return nil, err
-	}
-	if err := f.Chmod(0o600); err != nil {
-		f.Close()
-		return nil, err
-	}
-	return f, nil
 }

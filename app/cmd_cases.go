@@ -409,7 +409,7 @@ func exportCase(dir string, rec cache.CaseRecord, snap *cache.Snapshot) (string,
 		return "", err
 	}
 	file := filepath.Join(dir, cases.ExportFileName(cs.ID, ".json"))
-	f, err := createExport(file)
+	f, err := cases.CreateExport(file)
 	if err != nil {
 		return "", err
 	}

@@ -200,7 +200,7 @@ func (w *workspace) sendApproval(acct *data.Account, act sensitiveAction, reason
 			}
 			if err != nil {
 				title := "Request not sent"
-				if !backendDecided(err) && (errors.Is(err, client.ErrNotConfirmed) || !isOffline(err)) {
+				if !backendDecided(err) && (errors.Is(err, client.ErrNotConfirmed) || !client.Unreachable(err)) {
 					title = "Request not confirmed" // it may be on the backend: asking again will not make two
 				}
 				showEscapable(w.win, dialog.NewInformation(title, Explain(err), w.win))

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
+	"verifydesk/services/casework"
 	"verifydesk/services/client"
 )
 
@@ -251,7 +252,7 @@ func (a *approvals) showCard() {
 	now := a.w.cfg.now()
 	when := "asked " + relativeTime(ap.RequestedAt, now, nil)
 	if ap.CaseID != "" {
-		when += ", case " + shortID(ap.CaseID)
+		when += ", case " + casework.ShortID(ap.CaseID)
 	}
 	switch {
 	case ap.Status != data.ApprovalPending:

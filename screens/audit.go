@@ -15,6 +15,7 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/services/auditlog"
+	"verifydesk/services/casework"
 	"verifydesk/services/client"
 	"verifydesk/services/words"
 )
@@ -157,7 +158,7 @@ func (s *auditScreen) detailWords(d string) string {
 		if strings.HasPrefix(id, "ag_") {
 			return s.w.agentName(id)
 		}
-		return shortID(id)
+		return casework.ShortID(id)
 	})
 }
 

@@ -38,6 +38,3 @@ func (p *casePanel) onExport() {
 		})
 	}, p.w.window())
 }
-
-// shortID is a case id short enough to read out: "case-3f2a9c1e".
-func shortID(id string) string { return casework.ShortID(id) }

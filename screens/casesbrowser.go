@@ -67,7 +67,7 @@ func newCasesBrowser(w *workspace) *casesBrowser {
 			r := b.rows[row]
 			switch col {
 			case 0:
-				l.SetText(shortID(r.ID))
+				l.SetText(casework.ShortID(r.ID))
 			case 1:
 				l.SetText(w.customerWords(r.AccountID, r.CustomerContact))
 			case 2:

@@ -11,6 +11,7 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/services/cases"
+	"verifydesk/services/casework"
 )
 
 // caseStatuses are the statuses in the order an agent moves through them,
@@ -30,7 +31,7 @@ var stepStates = []struct{ id, words string }{
 func (p *casePanel) caseView() fyne.CanvasObject {
 	c := p.rec.Case
 	cat, _ := cases.LookupCategory(c.Category)
-	title := widget.NewLabelWithStyle(fmt.Sprintf("%s · %s", cat.Title, shortID(c.ID)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(fmt.Sprintf("%s · %s", cat.Title, casework.ShortID(c.ID)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	var words []string
 	for _, s := range caseStatuses {
 		words = append(words, s.words)

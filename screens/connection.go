@@ -40,23 +40,15 @@ type connection struct {
 	online     bool
 	lastAnswer time.Time // the backend's last answer, of any kind
 	lostAt     time.Time
-	lostCall   string
 	// retryPending: an offline retry is scheduled; retryDelay is the next.
 	retryPending bool
 	retryDelay   time.Duration
 	// checking: a light check is on its way.
 	checking bool
-	// listeners hear every change between online and offline.
-	listeners []func(online bool)
 }
 
 // isOnline says whether the backend answered the last call. UI thread.
 func (w *workspace) isOnline() bool { return !w.conn.known || w.conn.online }
-
-// onConnection adds f to what hears the backend come and go. UI thread.
-func (w *workspace) onConnection(f func(online bool)) {
-	w.conn.listeners = append(w.conn.listeners, f)
-}
 
 // noteBackend records what call's outcome says of the backend: an error of
 // the transport (refused, reset, timed out) means it is gone; any answer,
@@ -64,11 +56,11 @@ func (w *workspace) onConnection(f func(online bool)) {
 // thread.
 func (w *workspace) noteBackend(call string, err error) {
 	c := &w.conn
-	if err != nil && isOffline(err) {
+	if err != nil && client.Unreachable(err) {
 		was := !c.known || c.online
 		c.known, c.online = true, false
 		if was {
-			c.lostAt, c.lostCall = w.cfg.now(), call
+			c.lostAt = w.cfg.now()
 			w.logf("backend lost", "call", call, "error", errorClass(err))
 			w.connectionChanged()
 		}
@@ -88,16 +80,15 @@ func (w *workspace) noteBackend(call string, err error) {
 	w.showStatus()
 }
 
-// connectionChanged shows the new state everywhere that reads it. UI thread.
+// connectionChanged shows the new state everywhere that reads it: the badge,
+// the Codes tab's allowance and Resend, the status bar. UI thread.
 func (w *workspace) connectionChanged() {
 	if w.conn.online {
 		w.online.set("online", widget.SuccessImportance)
 	} else {
 		w.online.set("offline", widget.DangerImportance)
 	}
-	for _, f := range w.conn.listeners {
-		f(w.conn.online)
-	}
+	w.codes.showAllowance()
 	w.updateStatus()
 }
 
@@ -156,6 +147,7 @@ func (w *workspace) recover() {
 		w.startSearch(s.region, s.text)
 	}
 	if !w.offlineReview {
+		w.loadAgents() // a directory not read at sign-in
 		w.retryResends()
 		w.syncOutbox()
 		w.reloadCases()
@@ -189,9 +181,4 @@ func (w *workspace) retry() {
 		}
 	}
 	w.check("retry the backend")
-}
-
-func isOffline(err error) bool {
-	// ErrCircuitOpen wraps ErrOffline.
-	return errors.Is(err, client.ErrOffline) || errors.Is(err, client.ErrTimeout)
 }

@@ -1019,6 +1019,24 @@ func walkObjects(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
 	}
 }
 
+// walkShown calls fn for o and every object under it that is on show;
+// below an object fn answers false for, it goes no deeper.
+func walkShown(o fyne.CanvasObject, fn func(fyne.CanvasObject) bool) {
+	if o == nil || !o.Visible() || !fn(o) {
+		return
+	}
+	switch v := o.(type) {
+	case *fyne.Container:
+		for _, c := range v.Objects {
+			walkShown(c, fn)
+		}
+	case fyne.Widget:
+		for _, c := range test.WidgetRenderer(v).Objects() {
+			walkShown(c, fn)
+		}
+	}
+}
+
 // findRadio is the first radio group under o.
 func findRadio(t *testing.T, o fyne.CanvasObject) *widget.RadioGroup {
 	t.Helper()

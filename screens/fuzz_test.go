@@ -7,6 +7,7 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/services/cases"
+	"verifydesk/services/casework"
 )
 
 // FuzzParseQuery gives the search box's parser whatever an agent can type or
@@ -85,7 +86,7 @@ func FuzzWordsOfOutsideText(f *testing.F) {
 		valid := utf8.ValidString(s)
 		out := map[string]string{
 			"maskContact": cases.MaskContact(s),
-			"shortID":     shortID(s),
+			"shortID":     casework.ShortID(s),
 			"actionTitle": actionTitle(action, map[string]string{"new_email": s, "new_phone": s, "device_id": s, "device_name": s}),
 		}
 		for name, v := range out {

@@ -49,7 +49,7 @@ func (w *workspace) loadDone(p panel, show func(), err error) {
 		// not used to probe it meanwhile (each reload would redraw the tab
 		// under the agent's hands).
 		w.stale[p] = true
-	case err != nil && isOffline(err):
+	case err != nil && client.Unreachable(err):
 		w.failed[p] = true // reloaded when the backend answers again
 	}
 	showLoad(p.loadState(), show, err)
@@ -67,7 +67,7 @@ func retryWords(err error) string {
 	switch {
 	case errors.Is(err, client.ErrCircuitOpen):
 		return "" // its words already say the console tries again
-	case isOffline(err):
+	case client.Unreachable(err):
 		return " The console tries again in a few seconds and reloads this when the backend answers."
 	}
 	return " Press Refresh (Ctrl+R) to try again."

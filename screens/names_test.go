@@ -32,11 +32,7 @@ func idsOnScreen(o fyne.CanvasObject) []string {
 			out = append(out, fmt.Sprintf("%s %q shows %s", what, s, m))
 		}
 	}
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() {
-			return
-		}
+	walkShown(o, func(o fyne.CanvasObject) bool {
 		switch v := o.(type) {
 		case *widget.Label:
 			if !strings.HasPrefix(v.Text, idsPrefix) {
@@ -49,17 +45,11 @@ func idsOnScreen(o fyne.CanvasObject) []string {
 			out = append(out, tableIDs(v)...)
 		case *canvas.Text:
 			check("text", v.Text)
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
+		default:
+			return true
 		}
-	}
-	walk(o)
+		return false // what it shows is checked: no deeper
+	})
 	return out
 }
 
@@ -124,7 +114,7 @@ func TestNamesNotIDsWherePeopleRead(t *testing.T) {
 		for i, p := range ws.panels {
 			ws.tabs.SelectIndex(i)
 			if p == ws.casePanel && ws.casePanel.rec == nil {
-				if b := findButtonOrNil(ws.casePanel.build(), "Start the case"); b != nil {
+				if b := findButtonOr(ws.casePanel.build(), "Start the case"); b != nil {
 					test.Tap(b)
 				}
 				if ws.casePanel.rec != nil {
@@ -200,31 +190,4 @@ func TestNamesNotIDsWherePeopleRead(t *testing.T) {
 	noIDs(t, "ana's outcome", ws)
 	sam.work.showAudit()
 	noIDs(t, "sam's audit", sam.work)
-}
-
-// findButtonOrNil is the button under o whose text starts with text, or nil.
-func findButtonOrNil(o fyne.CanvasObject, text string) *widget.Button {
-	var found *widget.Button
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if found != nil || o == nil || !o.Visible() {
-			return
-		}
-		switch v := o.(type) {
-		case *widget.Button:
-			if strings.HasPrefix(v.Text, text) {
-				found = v
-			}
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
-		}
-	}
-	walk(o)
-	return found
 }

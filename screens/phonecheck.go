@@ -176,8 +176,7 @@ func (p *phoneCheckPanel) setTyped(region, raw string) {
 // UI thread). UI thread.
 func (p *phoneCheckPanel) showDiagnosis(d phone.Diagnosis) {
 	p.diag = &d
-	p.showTyped()
-	p.showNetwork()
+	p.render()
 }
 
 // load fetches the account's deliveries and counts them per form of the number.

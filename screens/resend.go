@@ -72,7 +72,7 @@ func (w *workspace) resendDone(accountID string, pr *pendingResend, res data.Res
 			why = "Not confirmed: " + why
 		}
 		msg := why + " Press Resend code again: it will not send a second code."
-		if isOffline(err) {
+		if client.Unreachable(err) {
 			msg = "Not confirmed: the backend may have sent the code, but no answer came (" + errorClass(err) +
 				"). The console sends it again by itself when the backend answers, with the same request: the customer gets one code."
 		}

@@ -155,7 +155,7 @@ func (w *workspace) startSearch(region, text string) {
 			answered = true
 			w.searchHint.SetText(searchHint(q))
 			w.failedSearch = nil
-			if err != nil && isOffline(err) {
+			if err != nil && client.Unreachable(err) {
 				w.failedSearch = &pendingSearch{region, text} // searched again when the backend is back
 			}
 			w.onSearchDone(q, accounts, err)

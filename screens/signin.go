@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
+	"verifydesk/services/client"
 	"verifydesk/services/words"
 )
 
@@ -174,7 +175,7 @@ func (s *signInScreen) signedIn(user, pass string, sess data.Session, err error)
 		s.submit.Enable()
 		if err != nil {
 			s.showStatus(Explain(err)+retryWords(err), widget.DangerImportance)
-			if isOffline(err) {
+			if client.Unreachable(err) {
 				s.retryLater(user, pass)
 				if s.onOffline != nil {
 					s.onOffline()

@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"verifydesk/services/casework"
+	"verifydesk/services/client"
 	"verifydesk/services/words"
 )
 
@@ -16,10 +17,9 @@ import (
 // records who signed in last, for offline review. UI thread.
 func (w *workspace) syncOutbox() {
 	svc := w.cfg.Cases
-	if !svc.HasCache() || w.offlineReview || w.syncing {
+	if !svc.HasCache() || w.offlineReview {
 		return
 	}
-	w.syncing = true
 	agent := w.agent
 	var rep casework.Report
 	var syncErr error
@@ -27,13 +27,16 @@ func (w *workspace) syncOutbox() {
 		work: func(ctx context.Context) error {
 			_ = svc.SetLastAgent(agent)
 			rep, syncErr = svc.Sync(ctx)
-			if errors.Is(syncErr, casework.ErrOutboxBusy) {
-				return nil // the cache's own state: nothing of the backend
+			// Every item the backend was asked about ends sent, in
+			// conflict or refused; with none, and no transport error, the
+			// backend was not asked (nothing to send, another sync holds
+			// the outbox, the cache failed).
+			if len(rep.Sent)+len(rep.Conflicts)+len(rep.Rejected) == 0 && !client.Unreachable(syncErr) {
+				return notAsked(syncErr)
 			}
 			return syncErr
 		},
 		done: func(error) {
-			w.syncing = false
 			if n := len(rep.Sent); n > 0 {
 				w.logf("outbox sent", "changes", n, "conflicts", len(rep.Conflicts), "refused", len(rep.Rejected))
 				w.sentOffline += n

@@ -325,11 +325,17 @@ func (u *UI) EndSessionNow(timeout time.Duration) {
 	u.cfg.log().Info("signed out", "agent", work.agent.Username, "why", "the console quit")
 	ctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
-	if !work.offlineReview {
+	_ = signOutOf(ctx, u.api, work)
+	work.cancel()
+}
+
+// signOutOf ends the session on api: the local audit chain's head first
+// (so a tail cut later is found), then the sign-out. work may be nil. I/O.
+func signOutOf(ctx context.Context, api API, work *workspace) error {
+	if work != nil && !work.offlineReview {
 		_ = work.sendChainHead(ctx)
 	}
-	_ = u.api.SignOut(ctx)
-	work.cancel()
+	return api.SignOut(ctx)
 }
 
 // SignOut returns to the sign-in form (after a 401 too). UI thread only.
@@ -374,11 +380,6 @@ func (u *UI) endSession() {
 	}
 	work := u.work
 	newRunner(u.cfg).run(job{name: "sign out", timeout: 5 * time.Second,
-		work: func(ctx context.Context) error {
-			if work != nil && !work.offlineReview {
-				_ = work.sendChainHead(ctx) // at sign-out, so a tail cut later is found
-			}
-			return api.SignOut(ctx)
-		},
+		work: func(ctx context.Context) error { return signOutOf(ctx, api, work) },
 	})
 }

@@ -111,17 +111,16 @@ type workspace struct {
 	failed       map[panel]bool
 	stale        map[panel]bool // shown from the cache while offline
 	failedSearch *pendingSearch
-	// statusGen drops a status bar reading overtaken by a newer one; syncing
-	// is set while the outbox is being sent; sentOffline counts what was.
 	// resends are the resends whose answers were lost, by account id.
 	resends map[string]*pendingResend
 	// approvalKeys are the idempotency keys of requests for approval whose
 	// answers were lost, by approvalScope.
 	approvalKeys map[string]string
-	statusGen    generation
-	casesGen     generation // the left column's open cases
-	syncing      bool
-	sentOffline  int
+	// statusGen drops a status bar reading overtaken by a newer one;
+	// sentOffline counts the changes kept offline that were sent.
+	statusGen   generation
+	casesGen    generation // the left column's open cases
+	sentOffline int
 	// agentNames is the agent directory, id to name (agents.go); nil until
 	// it is read. agentsLoading is set while it is being read.
 	agentNames    map[string]string
@@ -240,13 +239,6 @@ func (w *workspace) build() fyne.CanvasObject {
 	w.loadAgents()
 	w.approvals.poll()
 	w.reloadCases()
-	// The Codes tab's allowance and Resend follow the one connection state.
-	w.onConnection(func(online bool) {
-		w.codes.showAllowance()
-		if online {
-			w.loadAgents() // a directory not read at sign-in
-		}
-	})
 	w.watch()
 	return newBorder(top, container.NewVBox(widget.NewSeparator(), statusBar), nil, nil, body)
 }

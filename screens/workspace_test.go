@@ -28,25 +28,12 @@ func runNow(f func()) { f() }
 // texts collects every string drawn under o: what the agent can read.
 func texts(o fyne.CanvasObject) []string {
 	var out []string
-	var walk func(fyne.CanvasObject)
-	walk = func(o fyne.CanvasObject) {
-		if o == nil || !o.Visible() {
-			return
+	walkShown(o, func(o fyne.CanvasObject) bool {
+		if t, ok := o.(*canvas.Text); ok {
+			out = append(out, t.Text)
 		}
-		switch v := o.(type) {
-		case *canvas.Text:
-			out = append(out, v.Text)
-		case *fyne.Container:
-			for _, c := range v.Objects {
-				walk(c)
-			}
-		case fyne.Widget:
-			for _, c := range test.WidgetRenderer(v).Objects() {
-				walk(c)
-			}
-		}
-	}
-	walk(o)
+		return true
+	})
 	return out
 }
 

@@ -3,6 +3,8 @@ package cases
 import (
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"os"
 	"strings"
 )
 
@@ -77,4 +79,30 @@ func SafeFileName(id string) string {
 // already ("case-3f2a….json", not "case-case-3f2a….json").
 func ExportFileName(caseID, ext string) string {
 	return "case-" + SafeFileName(strings.TrimPrefix(caseID, "case-")) + ext
+}
+
+// CreateExport creates (or truncates) the export file at path readable by
+// its owner alone: 0600, also when a file of that name was there with a
+// looser mode (O_CREATE's mode applies to new files only). The one way the
+// console writes an export, for the CLI and the window.
+func CreateExport(path string) (*os.File, error) {
+	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_TRUNC, 0o600)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Chmod(0o600); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return f, nil
+}
+
+// WriteExport writes b into a new export file at path (CreateExport).
+func WriteExport(path string, b []byte) error {
+	f, err := CreateExport(path)
+	if err != nil {
+		return err
+	}
+	_, werr := f.Write(b)
+	return errors.Join(werr, f.Close())
 }

@@ -1,7 +1,6 @@
 package casework
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 
@@ -9,8 +8,8 @@ import (
 )
 
 // Export writes the escalation package pkg (masked: cases.NewPackage) as
-// verifydesk-<short id>.md and .json into dir, readable by the agent only,
-// and answers the two paths. I/O.
+// case-<id>.md and .json into dir (cases.ExportFileName), readable by the
+// agent only (cases.WriteExport), and answers the two paths. I/O.
 func Export(dir string, pkg cases.Package) ([]string, error) {
 	js, err := cases.ExportJSON(pkg)
 	if err != nil {
@@ -21,10 +20,10 @@ func Export(dir string, pkg cases.Package) ([]string, error) {
 	// every platform (no separators, no "..", no device names).
 	md := filepath.Join(dir, cases.ExportFileName(pkg.Case.ID, ".md"))
 	jsPath := filepath.Join(dir, cases.ExportFileName(pkg.Case.ID, ".json"))
-	if err := os.WriteFile(md, cases.ExportMarkdown(pkg), 0o600); err != nil {
+	if err := cases.WriteExport(md, cases.ExportMarkdown(pkg)); err != nil {
 		return nil, err
 	}
-	if err := os.WriteFile(jsPath, js, 0o600); err != nil {
+	if err := cases.WriteExport(jsPath, js); err != nil {
 		return nil, err
 	}
 	return []string{md, jsPath}, nil

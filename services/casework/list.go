@@ -78,7 +78,7 @@ func (s *Service) CachedAccount(ctx context.Context, caseID string) (data.Accoun
 // knows the backend is away. Other backend errors are returned alone. I/O.
 func (s *Service) OpenCases(ctx context.Context, agentID string) (list []data.Case, cached bool, err error) {
 	list, err = s.api.Cases(ctx, client.CaseQuery{AgentID: agentID, Status: data.CaseOpen})
-	if err == nil || !unreachable(err) || !s.HasCache() {
+	if err == nil || !client.Unreachable(err) || !s.HasCache() {
 		return list, false, err
 	}
 	rows, cerr := s.store.List(ListQuery{AgentID: agentID, Status: data.CaseOpen})

@@ -81,7 +81,7 @@ func (s *Service) Open(ctx context.Context, req OpenRequest) (Opened, error) {
 	}()
 	store := s.store
 	switch {
-	case err != nil && unreachable(err) && store != nil:
+	case err != nil && client.Unreachable(err) && store != nil:
 		// The cached copy: read-only for the account, writable into the
 		// outbox for notes and ticks.
 		rec, cerr := s.cachedCaseFor(acct.ID)

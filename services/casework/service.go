@@ -154,13 +154,6 @@ func (s *Service) SetLastAgent(a data.Agent) error {
 	return s.store.SetLastAgent(a)
 }
 
-// unreachable reports whether err says the backend could not be reached (as
-// opposed to an answer): the cache stands in for it. ErrCircuitOpen wraps
-// ErrOffline.
-func unreachable(err error) bool {
-	return errors.Is(err, client.ErrOffline) || errors.Is(err, client.ErrTimeout)
-}
-
 // noBackend is the API of a service built without one.
 type noBackend struct{}
 

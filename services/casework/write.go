@@ -5,6 +5,7 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/data/cache"
+	"verifydesk/services/client"
 )
 
 // Write is the outcome of one change of a case (a patch or a note).
@@ -54,7 +55,7 @@ func (s *Service) write(ctx context.Context, caseID string, offline bool,
 		out.Err = out.APIErr
 	}
 	store := s.store
-	if (!out.Asked || unreachable(out.APIErr)) && store != nil {
+	if (!out.Asked || client.Unreachable(out.APIErr)) && store != nil {
 		qerr := queue()
 		out.Queued, out.Err = qerr == nil, qerr
 	}

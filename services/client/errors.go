@@ -217,6 +217,13 @@ func (e *timeoutError) Error() string {
 
 func (e *timeoutError) Unwrap() []error { return []error{ErrTimeout, e.err} }
 
+// Unreachable reports whether err says the backend could not be reached
+// (refused, reset, timed out, the circuit open: ErrCircuitOpen wraps
+// ErrOffline), as opposed to any answer from it, a refusal included.
+func Unreachable(err error) bool {
+	return errors.Is(err, ErrOffline) || errors.Is(err, ErrTimeout)
+}
+
 // Explain turns any error into a short sentence an agent can act on. It never
 // returns Go error text; backend messages are quoted only where they carry the
 // reason the agent needs (a refused channel, a refused input), cleaned and cut
