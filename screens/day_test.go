@@ -1001,38 +1001,27 @@ func findEntry(t *testing.T, o fyne.CanvasObject, password bool) *widget.Entry {
 	return found
 }
 
-// walkObjects calls fn for o and every object under it.
+// walkObjects calls fn for o and every object under it, shown or hidden.
 func walkObjects(o fyne.CanvasObject, fn func(fyne.CanvasObject)) {
-	if o == nil {
-		return
-	}
-	fn(o)
-	switch v := o.(type) {
-	case *fyne.Container:
-		for _, c := range v.Objects {
-			walkObjects(c, fn)
-		}
-	case fyne.Widget:
-		for _, c := range test.WidgetRenderer(v).Objects() {
-			walkObjects(c, fn)
-		}
-	}
+	walkTree(o, false, func(o fyne.CanvasObject) bool { fn(o); return true })
 }
 
 // walkShown calls fn for o and every object under it that is on show;
 // below an object fn answers false for, it goes no deeper.
-func walkShown(o fyne.CanvasObject, fn func(fyne.CanvasObject) bool) {
-	if o == nil || !o.Visible() || !fn(o) {
+func walkShown(o fyne.CanvasObject, fn func(fyne.CanvasObject) bool) { walkTree(o, true, fn) }
+
+func walkTree(o fyne.CanvasObject, shownOnly bool, fn func(fyne.CanvasObject) bool) {
+	if o == nil || shownOnly && !o.Visible() || !fn(o) {
 		return
 	}
 	switch v := o.(type) {
 	case *fyne.Container:
 		for _, c := range v.Objects {
-			walkShown(c, fn)
+			walkTree(c, shownOnly, fn)
 		}
 	case fyne.Widget:
 		for _, c := range test.WidgetRenderer(v).Objects() {
-			walkShown(c, fn)
+			walkTree(c, shownOnly, fn)
 		}
 	}
 }
