@@ -32,8 +32,10 @@ func Export(dir string, pkg cases.Package) ([]string, error) {
 // ShortID is a case id short enough to read out: "case-3f2a9c1e" for a
 // console-made "case-<uuid>"; any other id as it is.
 func ShortID(id string) string {
-	if strings.HasPrefix(id, "case-") && len(id) > 13 {
-		return id[:13]
+	if rest, ok := strings.CutPrefix(id, "case-"); ok {
+		if r := []rune(rest); len(r) > 8 {
+			return "case-" + string(r[:8]) // whole characters, never a byte of one
+		}
 	}
 	return id
 }
