@@ -212,7 +212,9 @@ func FuzzCasesMaskContact(f *testing.F) {
 		if utf8.ValidString(s) && !utf8.ValidString(m) {
 			t.Errorf("MaskContact(%q) = %q cuts a character", s, m)
 		}
-		if t2 := strings.TrimSpace(s); len(t2) > 5 && strings.Contains(m, t2) {
+		// A value with stars in it is already masked (the backend's "+44 7***
+		// *** 456"), or partly: it may come back as it is.
+		if t2 := strings.TrimSpace(s); len(t2) > 5 && !strings.Contains(t2, "*") && strings.Contains(m, t2) {
 			t.Errorf("MaskContact(%q) = %q shows it whole", s, m)
 		}
 	})
