@@ -57,6 +57,9 @@ type sendSpec struct {
 	RequestedBy string
 	AgentID     string
 	Limited     bool // apply the per-destination send limits
+	// Form, for SMS, is the form of the stored number to send to
+	// (data.ResendRequest.Form); empty: as stored.
+	Form string
 	// Idempotency: when IdemKey is set, a stored key with the same BodyHash
 	// returns the first delivery (replayed) and another body is a 409. The
 	// caller holds the key's lock (keyLocks) and has already looked for a
@@ -130,6 +133,14 @@ func (s *Server) send(ctx context.Context, spec sendSpec) (d *deliveryRec, repla
 		dest, masked, form, derr := destinationFor(to, spec.Channel, &dev)
 		if derr != nil {
 			return derr
+		}
+		if spec.Form != "" && spec.Form != form {
+			if spec.Form != data.FormE164 {
+				return errf(http.StatusUnprocessableEntity, data.ErrCodeChannelUnavailable,
+					"the number on file is not stored in the %s form", spec.Form).with("field", "form")
+			}
+			dest = e164Of(dest)
+			masked, form = maskPhone(dest), data.FormE164
 		}
 		if spec.Limited {
 			st := s.limitState(tx, a.ID, spec.Channel, dest, spec.Purpose, now)
@@ -277,7 +288,19 @@ func (s *Server) resend(c *call) (any, error) {
 	if !resendPurposes[req.Purpose] {
 		return nil, badRequest("purpose must be one of login, register, reset_password, enable_2fa, new_device").with("field", "purpose")
 	}
-	h := sha256.Sum256([]byte(c.r.PathValue("id") + "\x00" + req.Channel + "\x00" + req.Purpose))
+	switch {
+	case req.Form != "" && req.Channel != data.ChannelSMS:
+		return nil, badRequest("form is for SMS only").with("field", "form")
+	case req.Form != "" && req.Form != data.FormE164 && req.Form != data.FormTrunk0:
+		return nil, badRequest("form must be e164 or trunk_0").with("field", "form")
+	case req.Form != "":
+		act.Detail += " " + req.Form
+	}
+	body := c.r.PathValue("id") + "\x00" + req.Channel + "\x00" + req.Purpose
+	if req.Form != "" {
+		body += "\x00" + req.Form // keys stored before the form keep their hash
+	}
+	h := sha256.Sum256([]byte(body))
 	hash := hex.EncodeToString(h[:])
 	scope := idemScope("codes", key)
 	// Same-key requests take turns: a repeat that arrives while the first is
@@ -298,7 +321,7 @@ func (s *Server) resend(c *call) (any, error) {
 	rec := idemRec{BodyHash: hash, AgentID: c.agent.ID}
 	var first answer
 	d, replayed, err := s.send(c.r.Context(), sendSpec{
-		AccountID: c.r.PathValue("id"), Channel: req.Channel, Purpose: req.Purpose,
+		AccountID: c.r.PathValue("id"), Channel: req.Channel, Purpose: req.Purpose, Form: req.Form,
 		RequestedBy: data.RequesterAgent, AgentID: c.agent.ID, Limited: true,
 		IdemKey: key, BodyHash: hash,
 		afterSend: func(tx *bolt.Tx, d *deliveryRec) error {

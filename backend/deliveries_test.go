@@ -329,3 +329,35 @@ func TestResendReplayOfKeyWithoutAnswer(t *testing.T) {
 		}
 	}
 }
+
+// A number stored with the trunk 0 (+8860936...) fails in that form and
+// delivers without it: the agent can send to the form that delivers, and a
+// form the number is not stored in, or a form for another channel, is refused.
+func TestResendToTheFormThatDelivers(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	tok := e.signIn("ana")
+	send := func(account, channel, form, key string) resp {
+		return e.do("POST", "/v1/accounts/"+account+"/codes", tok,
+			data.ResendRequest{Channel: channel, Purpose: data.PurposeLogin, Form: form}, data.HeaderIdempotencyKey, key)
+	}
+	for _, c := range []struct {
+		form, wantForm, wantMasked, wantStatus string
+	}{
+		{"", data.FormTrunk0, "+886 0*** *** 456", data.StatusUndelivered},
+		{data.FormTrunk0, data.FormTrunk0, "+886 0*** *** 456", data.StatusUndelivered},
+		{data.FormE164, data.FormE164, "+886 9** *** 456", data.StatusDelivered},
+	} {
+		r := send("acc_1001", data.ChannelSMS, c.form, "form-"+c.form)
+		e.want(r, http.StatusCreated)
+		var res data.ResendResult
+		r.decode(t, &res)
+		if d := res.Delivery; d.DestinationForm != c.wantForm || d.DestinationMasked != c.wantMasked || d.Status != c.wantStatus {
+			t.Errorf("form %q: sent to %s (%s), %s; want %s (%s), %s", c.form, d.DestinationMasked, d.DestinationForm, d.Status, c.wantMasked, c.wantForm, c.wantStatus)
+		}
+		e.clock.Advance(2 * time.Minute) // past the minute limit
+	}
+	e.want(send("acc_1007", data.ChannelSMS, data.FormTrunk0, "f1"), http.StatusUnprocessableEntity)
+	e.want(send("acc_1001", data.ChannelEmail, data.FormE164, "f2"), http.StatusBadRequest)
+	e.want(send("acc_1001", data.ChannelSMS, "national", "f3"), http.StatusBadRequest)
+}

@@ -299,6 +299,10 @@ type DeliveryList struct {
 type ResendRequest struct {
 	Channel string `json:"channel"`
 	Purpose string `json:"purpose"`
+	// Form, for SMS, is the form of the stored number to send to: FormE164
+	// sends a number stored with the trunk 0 kept (+8860936...) without it,
+	// the way carriers route it; FormTrunk0 as stored. Empty: as stored.
+	Form string `json:"form,omitempty"`
 }
 
 // ResendResult is what a resend did.

@@ -39,7 +39,10 @@ const allDevices = "All devices"
 
 // activityColumns: what an agent triages by (when, flags, where) comes first,
 // the evidence after.
-var activityColumns = []string{"Time (yours)", "Customer's time", "Flags", "Place", "Device", "Outcome", "Network", "IP address"}
+// activityColumns: the customer's own time is in the detail pane, where it
+// differs from the agent's (a column of "same as yours" took the room the
+// place needs).
+var activityColumns = []string{"Time (yours)", "Flags", "Place", "Device", "Outcome", "Network", "IP address"}
 
 // activityActions are the actions a login leads to: the sensitive ones, and a
 // password reset code sent from the Codes tab.
@@ -74,7 +77,7 @@ type activityPanel struct {
 	rows         []logins.Event    // all, filtered
 	selected     string            // id of the selected event
 
-	table       *widget.Table
+	table       *dataTable
 	demoNote    *widget.Label
 	failedOnly  *widget.Check
 	flaggedOnly *widget.Check
@@ -96,7 +99,7 @@ func newActivityPanel(src activitySource, loc *geo.Locator, actions activityActi
 		ls: newLoadState("Login activity"), loc: loc}
 	p.run = runDetached
 	p.ls.timeout = activityTimeout
-	p.table = textTable(activityColumns, []float32{15, 10, 13, 15, 10, 11, 17, 10},
+	p.table = textTable(activityColumns, []int{5, 3, 4, 2, 1},
 		func() int { return len(p.rows) }, p.updateCell)
 	p.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(p.rows) {

@@ -23,8 +23,7 @@ const farAwayHelp = "The place shown for a login comes from the IP address the "
 	"If not, remove the unknown device and sign out everywhere after checking the " +
 	"caller's identity, and advise a password change."
 
-// customerZone loads the account's IANA zone; nil when unknown or the same as
-// the agent's, so the column says so instead of repeating the time.
+// customerZone loads the account's IANA zone; nil when unknown.
 func customerZone(name string) *time.Location {
 	if name == "" {
 		return nil
@@ -50,18 +49,18 @@ func failedOutcome(o string) bool {
 	return o == data.OutcomePasswordFailed || o == data.Outcome2FAFailed || o == data.OutcomeBlocked
 }
 
-// customerTime is the event's time in the customer's zone, or a note that it is
-// the agent's own zone (no need to read the same time twice).
+// customerTime is the event's time in the customer's zone; empty when the
+// zone is unknown or keeps the agent's time (no need to read it twice).
 func customerTime(t time.Time, zone *time.Location) string {
 	if zone == nil {
-		return "zone unknown"
+		return ""
 	}
 	agent := t.In(time.Local)
 	theirs := t.In(zone)
 	_, agentOff := agent.Zone()
 	_, off := theirs.Zone()
 	if off == agentOff {
-		return "same as yours"
+		return ""
 	}
 	if theirs.YearDay() != agent.YearDay() {
 		return theirs.Format("2 Jan 15:04 MST") // another day for them

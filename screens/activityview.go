@@ -156,6 +156,9 @@ func (p *activityPanel) updateDetail() {
 		return
 	}
 	text := eventDetail(e)
+	if theirs := customerTime(e.At, p.customerZone); theirs != "" {
+		text += " The customer's time: " + theirs + "."
+	}
 	trusted := e.DeviceID != "" && p.trusted[e.DeviceID]
 	name := deviceLabel(e.LoginEvent)
 	if trusted {
@@ -209,24 +212,22 @@ func (p *activityPanel) updateCell(row, col int, l *widget.Label) {
 	case 0:
 		text = relativeTime(e.At, p.now(), time.Local)
 	case 1:
-		text = customerTime(e.At, p.customerZone)
-	case 2:
 		text = words.LoginFlags(e)
 		if e.Flagged() {
 			l.Importance = widget.DangerImportance
 		}
-	case 3:
+	case 2:
 		text = placeText(e.Location)
-	case 4:
+	case 3:
 		text = deviceLabel(e.LoginEvent)
-	case 5:
+	case 4:
 		text = outcomeText(e.Outcome)
 		if failedOutcome(e.Outcome) {
 			l.Importance = widget.WarningImportance
 		}
-	case 6:
+	case 5:
 		text = networkText(e.Location)
-	case 7:
+	case 6:
 		text = e.IP
 	}
 	l.SetText(text)

@@ -43,7 +43,7 @@ type auditScreen struct {
 	verify       *widget.Button
 	verdict      *widget.Label
 	state        *widget.Label
-	table        *widget.Table
+	table        *dataTable
 
 	rows    []data.AuditEntry
 	cursors []string // the cursor of each page shown so far; the last is the current page's
@@ -113,7 +113,7 @@ func newAuditScreen(w *workspace) *auditScreen {
 	s.verdict.Wrapping = fyne.TextWrapWord
 	s.state = widget.NewLabel("")
 	s.state.Wrapping = fyne.TextWrapWord
-	s.table = textTable(auditColumns, []float32{11, 6, 10, 7, 5, 16, 16},
+	s.table = textTable(auditColumns, []int{6, 5},
 		func() int { return len(s.rows) },
 		func(row, col int, l *widget.Label) {
 			e := s.rows[row]

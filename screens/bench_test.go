@@ -12,6 +12,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/backend"
 	"verifydesk/backend/backendtest"
@@ -59,4 +60,23 @@ func BenchmarkSearchToOverview(b *testing.B) {
 	slices.Sort(durations)
 	b.ReportMetric(float64(durations[len(durations)*95/100].Microseconds())/1000, "p95-ms")
 	b.ReportMetric(float64(durations[len(durations)/2].Microseconds())/1000, "p50-ms")
+}
+
+// BenchmarkDeliveryLogRefresh is the UI thread's work when a delivery log of
+// 200 rows arrives: the columns measured for their widest texts, then drawn.
+func BenchmarkDeliveryLogRefresh(b *testing.B) {
+	test.NewTempApp(b)
+	rows := make([]string, 200)
+	for i := range rows {
+		rows[i] = fmt.Sprintf("%d Dec 06:%02d (%d days ago) · +886 0*** *** %03d", i%28+1, i%60, i%30, i)
+	}
+	tbl := textTable(codeColumns, []int{6, 7}, func() int { return len(rows) }, func(row, col int, l *widget.Label) {
+		l.SetText(fmt.Sprintf("%s %d", rows[row], col))
+	})
+	w := test.NewWindow(tbl)
+	w.Resize(fyne.NewSize(1030, 400))
+	b.ResetTimer()
+	for range b.N {
+		tbl.Refresh()
+	}
 }

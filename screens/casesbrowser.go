@@ -28,7 +28,7 @@ type casesBrowser struct {
 	mine    *widget.Check
 	age     *widget.Select
 	state   *widget.Label
-	table   *widget.Table
+	table   *dataTable
 	rows    []casework.Summary
 	gen     generation // the latest search; older answers are dropped
 	content fyne.CanvasObject
@@ -61,7 +61,7 @@ func newCasesBrowser(w *workspace) *casesBrowser {
 	b.age.Selected = ages[0]
 	b.state = widget.NewLabel("")
 	b.state.Wrapping = fyne.TextWrapWord
-	b.table = textTable(caseColumns, []float32{9, 7, 14, 10, 11, 4, 6, 8},
+	b.table = textTable(caseColumns, []int{2, 1},
 		func() int { return len(b.rows) },
 		func(row, col int, l *widget.Label) {
 			r := b.rows[row]

@@ -34,7 +34,7 @@ type codesPanel struct {
 	ls      *loadState
 	acct    *data.Account
 	rows    []data.Delivery
-	table   *widget.Table
+	table   *dataTable
 	detail  *widget.Label
 	channel *widget.Select
 	purpose *widget.Select
@@ -69,7 +69,7 @@ var codeChannels = []struct{ label, channel string }{
 
 func newCodesPanel(src codesSource, w tabHost) *codesPanel {
 	p := &codesPanel{src: src, w: w, ls: newLoadState("The delivery log")}
-	p.table = textTable(codeColumns, []float32{14, 5.5, 9.5, 9.5, 5.5, 7, 12, 7},
+	p.table = textTable(codeColumns, []int{6, 7},
 		func() int { return len(p.rows) },
 		func(row, col int, l *widget.Label) {
 			l.SetText(p.cell(row, col))

@@ -108,53 +108,6 @@ func relativeTime(t, now time.Time, loc *time.Location) string {
 	}
 }
 
-// textTable is a table of text cells under a bold header row, the set-up every
-// tab's table shares. rows counts the rows; cell fills one cell's label, which
-// starts each time with the leading alignment and medium importance; widths
-// are in text heights, so columns follow Fyne's text size and scale.
-func textTable(columns []string, widths []float32, rows func() int, cell func(row, col int, l *widget.Label)) *widget.Table {
-	t := widget.NewTableWithHeaders(
-		func() (int, int) { return rows(), len(columns) },
-		func() fyne.CanvasObject {
-			l := widget.NewLabel("template")
-			// Clip, not ellipsis: Fyne 2.7 shapes an ellipsis-truncated text
-			// with a new HarfBuzz font on every refresh (widget.truncateLimit),
-			// for each visible cell; clipping measures with the cached text
-			// sizes. The detail pane shows a selected row's whole text.
-			l.Truncation = fyne.TextTruncateClip
-			return l
-		},
-		func(id widget.TableCellID, o fyne.CanvasObject) {
-			l := o.(*widget.Label)
-			l.Alignment = fyne.TextAlignLeading
-			l.Importance = widget.MediumImportance
-			if id.Row < 0 || id.Row >= rows() || id.Col < 0 || id.Col >= len(columns) {
-				l.SetText("")
-				return
-			}
-			cell(id.Row, id.Col, l)
-			if t := shown(l.Text); t != l.Text {
-				l.SetText(t) // outside text: escaped and bounded
-			}
-		})
-	t.ShowHeaderColumn = false
-	t.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		text := ""
-		if id.Row < 0 && id.Col >= 0 && id.Col < len(columns) {
-			text = columns[id.Col]
-		}
-		o.(*widget.Label).SetText(text)
-	}
-	em := theme.TextSize()
-	for i, w := range widths {
-		t.SetColumnWidth(i, w*em)
-	}
-	return t
-}
-
 // newBorder is container.NewBorder with its objects in reading order: top,
 // left, the middle, right, bottom. The Tab key visits widgets in the order of
 // the tree, and container.NewBorder puts the middle first, so Tab went from
@@ -178,7 +131,7 @@ func newBorder(top, bottom, left, right fyne.CanvasObject, middle ...fyne.Canvas
 // withRows keeps room for the header and rows lines of t: a split or a
 // border beside it never squeezes the table below what an agent can read
 // (Fyne's table asks for one cell only).
-func withRows(t *widget.Table, rows int) fyne.CanvasObject {
+func withRows(t fyne.CanvasObject, rows int) fyne.CanvasObject {
 	line := widget.NewLabel("Xy").MinSize().Height + theme.Padding()
 	return atLeast(t, fyne.NewSize(0, float32(rows+1)*line))
 }

@@ -29,7 +29,7 @@ type devicesPanel struct {
 	rows     []data.TrustedDevice
 	places   []string // each row's last IP, located
 	selected int
-	table    *widget.Table
+	table    *dataTable
 	remove   *widget.Button
 	revoke   *widget.Button
 	content  fyne.CanvasObject
@@ -40,7 +40,7 @@ var deviceColumns = []string{"Device", "Model", "System", "App", "Notifications"
 func newDevicesPanel(src devicesSource, w tabHost, actions accountActions) *devicesPanel {
 	p := &devicesPanel{src: src, w: w, actions: actions, selected: -1, ls: newLoadState("Trusted devices")}
 	// Widths fit the tab at 1280 wide, so the last place shows without scrolling.
-	p.table = textTable(deviceColumns, []float32{9.5, 6.5, 6.5, 4.5, 7, 7, 9, 8.5, 14},
+	p.table = textTable(deviceColumns, []int{8, 1},
 		func() int { return len(p.rows) },
 		func(row, col int, l *widget.Label) {
 			l.SetText(p.cell(row, col))

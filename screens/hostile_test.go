@@ -125,20 +125,24 @@ func TestHostileTextsStayInTheWindow(t *testing.T) {
 // selectFirstRow selects the first row of the tab's table, so its detail
 // pane shows the row's texts too.
 func selectFirstRow(p panel) {
-	var tbl *widget.Table
-	switch v := p.(type) {
-	case *codesPanel:
-		tbl = v.table
-	case *devicesPanel:
-		tbl = v.table
-	case *activityPanel:
-		tbl = v.table
-	case *phoneCheckPanel:
-		tbl = v.table
-	}
-	if tbl != nil {
+	if tbl := panelTable(p); tbl != nil {
 		tbl.Select(widget.TableCellID{Row: 0, Col: 0})
 	}
+}
+
+// panelTable is the tab's table, nil for a tab without one.
+func panelTable(p panel) *dataTable {
+	switch v := p.(type) {
+	case *codesPanel:
+		return v.table
+	case *devicesPanel:
+		return v.table
+	case *activityPanel:
+		return v.table
+	case *phoneCheckPanel:
+		return v.table
+	}
+	return nil
 }
 
 func check(t *testing.T, where string, w fyne.Window) {

@@ -41,8 +41,8 @@ func idsOnScreen(o fyne.CanvasObject) []string {
 		case *widget.Entry, *widget.SelectEntry:
 		case *widget.Select:
 			check("choice", v.Selected)
-		case *widget.Table:
-			out = append(out, tableIDs(v)...)
+		case *dataTable:
+			out = append(out, tableIDs(&v.Table)...)
 		case *canvas.Text:
 			check("text", v.Text)
 		default:

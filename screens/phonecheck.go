@@ -45,7 +45,7 @@ type phoneCheckPanel struct {
 	findings  *fyne.Container
 	stored    *widget.Label
 	storedTag *badgeWidget
-	table     *widget.Table
+	table     *dataTable
 	detail    *widget.Label // the selected form's last status in full, with advice
 	network   *widget.Label
 	ported    *badgeWidget
@@ -68,7 +68,7 @@ func newPhoneCheckPanel(src phoneCheckSource) *phoneCheckPanel {
 	p.ported = badge("", widget.WarningImportance)
 
 	// Widths fit the tab at 1280 wide: the network reached shows without scrolling.
-	p.table = textTable(formColumns, []float32{22, 6, 6, 5, 11, 12, 10},
+	p.table = textTable(formColumns, []int{4, 6},
 		func() int { return len(p.rows) },
 		func(row, col int, l *widget.Label) {
 			if col >= 1 && col <= 3 {
