@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"net/http"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -360,4 +361,18 @@ func TestResendToTheFormThatDelivers(t *testing.T) {
 	e.want(send("acc_1007", data.ChannelSMS, data.FormTrunk0, "f1"), http.StatusUnprocessableEntity)
 	e.want(send("acc_1001", data.ChannelEmail, data.FormE164, "f2"), http.StatusBadRequest)
 	e.want(send("acc_1001", data.ChannelSMS, "national", "f3"), http.StatusBadRequest)
+}
+
+// The identity-check message asks the customer to read the code to the agent
+// on the call they started, not never to share it (which the agent then asks
+// them to do); other codes keep the warning.
+func TestIdentityCheckMessageSaysWhoMayHearTheCode(t *testing.T) {
+	check := messageText(data.AppTapo, data.PurposeIdentityCheck, "123456")
+	login := messageText(data.AppTapo, data.PurposeLogin, "123456")
+	if strings.Contains(check, "Never share") || !strings.Contains(check, "Read it only to the support agent on the call you started") {
+		t.Errorf("identity check message %q", check)
+	}
+	if !strings.Contains(login, "Never share it") {
+		t.Errorf("login code message %q", login)
+	}
 }

@@ -181,6 +181,11 @@ func messageText(app, purpose, code string) string {
 	if purpose == data.PurposeSecurityNotice {
 		return "[" + app + "] A support agent made a change to your account's security settings. If this was not you, reset your password."
 	}
+	if purpose == data.PurposeIdentityCheck {
+		// The one code the customer reads out: to the support agent on the
+		// call they are in, and to no one who calls them.
+		return "[" + app + "] Your support check code is " + code + ". Read it only to the support agent on the call you started with us. We never call you to ask for it. It expires in 15 minutes."
+	}
 	what := strings.ReplaceAll(purpose, "_", " ")
 	return "[" + app + "] Your verification code is " + code + " (" + what + "). It expires in 15 minutes. Never share it."
 }

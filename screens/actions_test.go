@@ -141,12 +141,17 @@ func TestResendRespectsLimitsAndRefusesVoIP(t *testing.T) {
 	}
 	codes.channel.SetSelected("SMS")
 
-	// A VoIP number: SMS refused with the reason before sending.
+	// A VoIP number: the tab opens on email, saying why; SMS, when the agent
+	// picks it, is refused with the reason before sending.
 	search(t, u, "GB", "056 1234 5678")
 	if u.work.account == nil {
 		t.Fatal("VoIP account not found")
 	}
 	u.work.startLoad(codes)
+	if codes.channel.Selected != "Email" || !strings.Contains(codes.formNote.Text, "virtual (VoIP) number") {
+		t.Errorf("VoIP number: the resend opens on %s, saying %q", codes.channel.Selected, codes.formNote.Text)
+	}
+	codes.channel.SetSelected("SMS")
 	if !codes.resend.Disabled() || !strings.Contains(codes.allowance.Text, "virtual (VoIP) number") {
 		t.Errorf("SMS to a VoIP number: disabled=%v, allowance %q", codes.resend.Disabled(), codes.allowance.Text)
 	}

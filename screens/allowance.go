@@ -121,7 +121,21 @@ func (p *codesPanel) workingChannels(except string) []string {
 // do instead: the channels in instead ("email", "app notification"), or what
 // the customer can change.
 func refusalText(r deliveries.Refusal, instead []string) string {
-	var why, fix string
+	why, fix := refusalParts(r)
+	switch {
+	case len(instead) > 0 && fix != "":
+		return why + " Send the code by " + strings.Join(instead, " or ") + " instead, or " + fix + "."
+	case len(instead) > 0:
+		return why + " Send the code by " + strings.Join(instead, " or ") + " instead."
+	case fix != "":
+		return why + " No other channel can carry a code either: " + fix + "."
+	}
+	return why + " No other channel can carry a code either."
+}
+
+// refusalParts says why a channel cannot carry a code, and what the customer
+// can change ("" when nothing).
+func refusalParts(r deliveries.Refusal) (why, fix string) {
 	switch r.Reason {
 	case deliveries.NoEmail:
 		why = "No email on file for this account: a code cannot go by email."
@@ -142,15 +156,7 @@ func refusalText(r deliveries.Refusal, instead []string) string {
 	default:
 		why = "A code cannot go by " + words.Method(r.Channel) + " to this account."
 	}
-	switch {
-	case len(instead) > 0 && fix != "":
-		return why + " Send the code by " + strings.Join(instead, " or ") + " instead, or " + fix + "."
-	case len(instead) > 0:
-		return why + " Send the code by " + strings.Join(instead, " or ") + " instead."
-	case fix != "":
-		return why + " No other channel can carry a code either: " + fix + "."
-	}
-	return why + " No other channel can carry a code either."
+	return why, fix
 }
 
 // allowanceText is "SMS for login: 1 of 1 this minute, 3 of 5 this hour.

@@ -37,9 +37,21 @@ type codesPanel struct {
 	table   *dataTable
 	detail  *widget.Label
 	channel *widget.Select
-	purpose *widget.Select
-	resend  *widget.Button
-	result  *widget.Label
+	// form picks the form of the number an SMS goes to, shown for a number
+	// stored with the trunk 0 (the one kind that has two); formNote says
+	// which form is suggested and why, and why the channel was chosen.
+	form     *widget.Select
+	formNote *widget.Label
+	// suggested is the form the log suggests; picked is true once the agent
+	// chose the channel for this account, which a load then keeps.
+	suggested deliveries.FormChoice
+	hasForms  bool
+	picked    bool
+	chosen    string // why the channel was chosen for the agent; "" when not
+	choosing  bool   // the console, not the agent, is setting the channel
+	purpose   *widget.Select
+	resend    *widget.Button
+	result    *widget.Label
 	// allowance says what the send limits still allow for the chosen channel
 	// and purpose, counting down while one holds; Resend is disabled then.
 	allowance *widget.Label
@@ -92,8 +104,22 @@ func newCodesPanel(src codesSource, w tabHost) *codesPanel {
 	p.allowance.Wrapping = fyne.TextWrapWord
 	p.resend = widget.NewButtonWithIcon("Resend code", theme.MailSendIcon(), handler("press Resend", p.onResend))
 	changed := func(string) { p.showAllowance() }
-	p.channel = widget.NewSelect(labels, changed)
+	p.channel = widget.NewSelect(labels, func(string) {
+		if !p.choosing {
+			p.picked, p.chosen = true, ""
+		}
+		p.showForm()
+		p.showAllowance()
+	})
+	p.choosing = true
 	p.channel.SetSelected(labels[0])
+	p.choosing = false
+	p.form = widget.NewSelect([]string{formWithout0, formWith0}, func(string) { p.showForm() })
+	p.form.PlaceHolder = formWithout0 // as wide as the longest choice
+	p.form.Hide()
+	p.formNote = widget.NewLabel("")
+	p.formNote.Wrapping = fyne.TextWrapWord
+	p.formNote.Hide()
 	p.purpose = widget.NewSelect([]string{data.PurposeLogin, data.PurposeNewDevice, data.PurposeResetPassword, data.PurposeRegister, data.PurposeEnable2FA}, changed)
 	p.purpose.SetSelected(data.PurposeLogin)
 	p.result = widget.NewLabel("")
@@ -133,10 +159,11 @@ func (p *codesPanel) firstControl() fyne.Focusable { return p.channel }
 
 func (p *codesPanel) build() fyne.CanvasObject {
 	if p.content == nil {
-		resendRow := container.NewHBox(widget.NewLabel("Resend by"), p.channel, widget.NewLabel("for"), p.purpose, p.resend)
-		left := container.NewVBox(p.ls.label, resendRow, p.allowance, p.result)
-		legend := widget.NewLabel("Green delivered, grey waiting, red ✗ did not arrive.")
-		legend.Wrapping = fyne.TextWrapWord
+		resendRow := container.NewHBox(widget.NewLabel("Resend by"), p.channel, p.form, widget.NewLabel("for"), p.purpose, p.resend)
+		left := container.NewVBox(p.ls.label, resendRow, p.formNote, p.allowance, p.result)
+		// Two lines of its own, not wrapped: a wrapped label asks for one
+		// line's height and the border cut the second off.
+		legend := widget.NewLabel("Green delivered, grey waiting,\nred ✗ did not arrive.")
 		chart := newBorder(p.chartSpan, legend, nil, nil, p.chart)
 		// The chart sits beside the resend, as tall as it: the table below
 		// keeps the height.
@@ -157,6 +184,8 @@ func (p *codesPanel) setAccount(acct *data.Account) {
 	p.result.SetText("")
 	p.rl, p.rlErr, p.refused = nil, nil, nil
 	p.health = ""
+	p.picked, p.chosen, p.hasForms = false, "", false
+	p.showForm()
 	p.showAllowance()
 	p.detail.SetText("Select a delivery to see what its status means and what the customer can do.")
 }
@@ -178,7 +207,7 @@ func (p *codesPanel) load(ctx context.Context, acct accountView) (func(), error)
 	// One extra request per account opened; without an answer the line
 	// stays away (the delivery log above is this customer's own).
 	health, healthImp := "", widget.MediumImportance
-	if acct.PhoneRegion != "" {
+	if _, noSMS := refused[data.ChannelSMS]; acct.PhoneRegion != "" && !noSMS {
 		if h, err := p.src.DeliveryHealth(ctx, client.HealthQuery{Channel: data.ChannelSMS, Country: acct.PhoneRegion}); err == nil {
 			health, healthImp, _ = healthLine(h, smsNetwork(rows))
 		}
@@ -197,19 +226,21 @@ func (p *codesPanel) load(ctx context.Context, acct accountView) (func(), error)
 		}
 		p.ls.label.Importance = healthImp
 		p.ls.label.SetText(summary)
-		if p.content != nil {
-			p.content.Refresh() // the summary may take more lines than the last: lay the tab out again
-		}
 		p.refused, p.rlErr = refused, rlErr
-		if rlErr != nil {
-			p.rl = nil
-			p.showAllowance()
-			return
+		p.suggested, p.hasForms = deliveries.SuggestForm(deliveries.ByForm(rows, p.w.now()), acct.PhoneStoredForm)
+		p.form.SetSelected(formChoiceLabel(p.suggested.Form))
+		p.chooseChannel()
+		p.rl = nil
+		if rlErr == nil {
+			p.rl = &rl
+			p.w.setRateLimits(rl, p.w.now())
 		}
-		now := p.w.now()
-		p.rl = &rl
 		p.showAllowance()
-		p.w.setRateLimits(rl, now)
+		if p.content != nil {
+			// The summary and the notes may take more lines than the last:
+			// lay the tab out again.
+			p.content.Refresh()
+		}
 	}, nil
 }
 
@@ -231,6 +262,9 @@ func (p *codesPanel) onResend() {
 		return
 	}
 	req := data.ResendRequest{Channel: p.selectedChannel(), Purpose: p.purpose.Selected}
+	if req.Channel == data.ChannelSMS && p.hasForms {
+		req.Form = p.selectedForm()
+	}
 	p.resend.Disable()
 	p.result.SetText("Sending…")
 	p.w.sendResend(p.acct.ID, req)

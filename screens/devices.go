@@ -27,6 +27,7 @@ type devicesPanel struct {
 	ls       *loadState
 	acct     *data.Account
 	rows     []data.TrustedDevice
+	loaded   bool     // rows are acct's, as the backend last said
 	places   []string // each row's last IP, located
 	selected int
 	table    *dataTable
@@ -80,7 +81,7 @@ func (p *devicesPanel) build() fyne.CanvasObject {
 
 func (p *devicesPanel) setAccount(acct *data.Account) {
 	p.acct = acct
-	p.rows = nil
+	p.rows, p.loaded = nil, false
 	p.selected = -1
 	p.table.UnselectAll()
 	p.table.Refresh()
@@ -102,7 +103,7 @@ func (p *devicesPanel) load(ctx context.Context, acct accountView) (func(), erro
 		}
 	}
 	return func() {
-		p.rows, p.places = rows, places
+		p.rows, p.places, p.loaded = rows, places, true
 		p.selected = -1
 		p.table.UnselectAll()
 		p.table.Refresh()

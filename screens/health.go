@@ -54,8 +54,17 @@ func healthLine(h data.DeliveryHealth, network string) (text string, importance 
 		return "", widget.MediumImportance, false
 	}
 	where := fmt.Sprintf("SMS to %s (%s)", shown(row.Network), phone.RegionName(row.Country))
-	if network == "" {
-		where += ", the network of this number not known: the worst in the country"
+	if network == "" || row.Network == "" {
+		// Not this number's network: the worst in the country, which only
+		// matters when it is failing.
+		if v := w.Verdict; v != data.VerdictOutage && v != data.VerdictDegraded {
+			return "", widget.MediumImportance, false
+		}
+		where = fmt.Sprintf("SMS in %s (this number's network is not known; the worst one", phone.RegionName(row.Country))
+		if row.Network != "" {
+			where += ", " + shown(row.Network)
+		}
+		where += ")"
 	}
 	usual := ""
 	if row.BaselineRate != nil {

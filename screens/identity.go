@@ -14,6 +14,7 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/services/client"
+	"verifydesk/services/deliveries"
 	"verifydesk/services/words"
 )
 
@@ -43,6 +44,22 @@ type identityFlow struct {
 	tickGen      int
 }
 
+// pushRefusal says why an app notification cannot reach acct, from what the
+// Devices or Codes tab last loaded for it (nothing loaded: it may).
+func (w *workspace) pushRefusal(acct *data.Account) (deliveries.Refusal, bool) {
+	if acct.TrustedDeviceCount == 0 {
+		return deliveries.PushRefusal(nil)
+	}
+	if d := w.devices; d != nil && d.loaded && d.acct != nil && d.acct.ID == acct.ID {
+		return deliveries.PushRefusal(d.rows)
+	}
+	if c := w.codes; c != nil && c.acct != nil && c.acct.ID == acct.ID {
+		r, refused := c.refused[data.ChannelAppPush]
+		return r, refused
+	}
+	return deliveries.Refusal{}, false
+}
+
 // startSensitive opens the identity-check dialog for act on acct.
 func (w *workspace) startSensitive(acct *data.Account, act sensitiveAction) *identityFlow {
 	f := &identityFlow{w: w, acct: acct, act: act}
@@ -50,10 +67,20 @@ func (w *workspace) startSensitive(acct *data.Account, act sensitiveAction) *ide
 	intro.Wrapping = fyne.TextWrapWord
 	f.channels = []string{"App notification to their trusted devices", "Email to " + orNone(acct.EmailMasked)}
 	f.channel = widget.NewRadioGroup(f.channels, nil)
+	f.channel.Required = true
+	// The first channel that can carry the code, and why when it is not
+	// the app notification.
+	why := ""
 	f.channel.SetSelected(f.channels[0])
-	if acct.TrustedDeviceCount == 0 {
+	if r, refused := w.pushRefusal(acct); refused && acct.EmailMasked != "" {
+		f.channels[0] += " (cannot arrive)"
+		f.channel.Options = f.channels
 		f.channel.SetSelected(f.channels[1])
+		why = "Email is chosen: " + refusalWhy(r)
 	}
+	chosen := widget.NewLabel(why)
+	chosen.Wrapping = fyne.TextWrapWord
+	showIf(chosen, why != "")
 	// Masked as it is typed: a code on screen is a code someone else can read.
 	f.code = newEscPasswordEntry(w.win)
 	f.code.SetPlaceHolder("code the caller reads back")
@@ -69,7 +96,7 @@ func (w *workspace) startSensitive(acct *data.Account, act sensitiveAction) *ide
 		w.requestApproval(acct, act)
 	})
 	cancel := widget.NewButton("Cancel", func() { f.dlg.Hide() })
-	content := container.NewVBox(intro, f.channel, f.send, f.code, f.status,
+	content := container.NewVBox(intro, f.channel, chosen, f.send, f.code, f.status,
 		container.NewHBox(cancel, f.approval, f.verify))
 	f.dlg = dialog.NewCustomWithoutButtons(act.title+"?", content, w.win)
 	f.dlg.Resize(fyne.NewSize(36*theme.TextSize(), content.MinSize().Height))

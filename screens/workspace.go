@@ -57,6 +57,7 @@ type workspace struct {
 	panels       []panel
 	overview     *overviewPanel
 	codes        *codesPanel
+	devices      *devicesPanel
 	casePanel    *casePanel
 	phone        *phoneCheckPanel
 	activity     *activityPanel
@@ -168,7 +169,8 @@ func (w *workspace) build() fyne.CanvasObject {
 	w.phone.now = w.cfg.now
 	w.codes = newCodesPanel(w.api, w)
 	w.casePanel = newCasePanel(w)
-	w.panels = []panel{w.overview, w.codes, newDevicesPanel(w.api, w, w), w.activity, w.phone, w.casePanel}
+	w.devices = newDevicesPanel(w.api, w, w)
+	w.panels = []panel{w.overview, w.codes, w.devices, w.activity, w.phone, w.casePanel}
 	var items []*container.TabItem
 	for _, p := range w.panels {
 		items = append(items, container.NewTabItem(p.title(), p.build()))

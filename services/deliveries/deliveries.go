@@ -173,3 +173,39 @@ func CountAt(dels []data.Delivery, now time.Time) Counts {
 // outcome. Callers with a clock of their own (tests, a frozen snapshot) use
 // CountAt.
 func Count(dels []data.Delivery) Counts { return CountAt(dels, time.Now()) }
+
+// FormChoice is the form of the number a resend by SMS should go to, and
+// why.
+type FormChoice struct {
+	Form string // data.FormE164 or data.FormTrunk0
+	// Sent and Delivered count the SMS to the suggested form within Window;
+	// OtherSent and OtherDelivered those to the other form.
+	Sent, Delivered           int
+	OtherSent, OtherDelivered int
+}
+
+// SuggestForm picks the form to send an SMS to for a number stored in form
+// stored: only a number stored with the trunk 0 has two. The form that
+// delivered before wins; without a delivery to either, the form without the
+// trunk 0, which is how carriers route numbers. ok is false when the number
+// has one form.
+func SuggestForm(rows []FormStats, stored string) (FormChoice, bool) {
+	if stored != data.FormTrunk0 {
+		return FormChoice{}, false
+	}
+	var e164, trunk FormStats
+	for _, r := range rows {
+		switch r.Form {
+		case data.FormE164:
+			e164 = r
+		case data.FormTrunk0:
+			trunk = r
+		}
+	}
+	if trunk.Delivered > 0 && e164.Delivered == 0 {
+		return FormChoice{Form: data.FormTrunk0, Sent: trunk.Sent, Delivered: trunk.Delivered,
+			OtherSent: e164.Sent, OtherDelivered: e164.Delivered}, true
+	}
+	return FormChoice{Form: data.FormE164, Sent: e164.Sent, Delivered: e164.Delivered,
+		OtherSent: trunk.Sent, OtherDelivered: trunk.Delivered}, true
+}

@@ -149,3 +149,31 @@ func TestHistogramBucketsTheLastDay(t *testing.T) {
 		t.Error("a bad span gives buckets")
 	}
 }
+
+func TestSuggestFormPicksTheFormThatDelivered(t *testing.T) {
+	now := time.Date(2026, 12, 7, 9, 0, 0, 0, time.UTC)
+	sms := func(form, status string) data.Delivery {
+		return data.Delivery{ID: form + status, Channel: data.ChannelSMS, DestinationForm: form, Status: status, RequestedAt: now.Add(-time.Hour)}
+	}
+	for _, c := range []struct {
+		name   string
+		stored string
+		dels   []data.Delivery
+		want   FormChoice
+		ok     bool
+	}{
+		{"one form only", data.FormE164, []data.Delivery{sms(data.FormE164, data.StatusDelivered)}, FormChoice{}, false},
+		{"no history: as carriers route it", data.FormTrunk0, nil, FormChoice{Form: data.FormE164}, true},
+		{"the trunk-0 form failed, the other delivered", data.FormTrunk0,
+			[]data.Delivery{sms(data.FormTrunk0, data.StatusUndelivered), sms(data.FormTrunk0, data.StatusUndelivered), sms(data.FormE164, data.StatusDelivered)},
+			FormChoice{Form: data.FormE164, Sent: 1, Delivered: 1, OtherSent: 2}, true},
+		{"only the stored form ever delivered", data.FormTrunk0,
+			[]data.Delivery{sms(data.FormTrunk0, data.StatusDelivered), sms(data.FormE164, data.StatusUndelivered)},
+			FormChoice{Form: data.FormTrunk0, Sent: 1, Delivered: 1, OtherSent: 1}, true},
+	} {
+		got, ok := SuggestForm(ByForm(c.dels, now), c.stored)
+		if got != c.want || ok != c.ok {
+			t.Errorf("%s: got %+v %v, want %+v %v", c.name, got, ok, c.want, c.ok)
+		}
+	}
+}

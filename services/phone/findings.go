@@ -35,8 +35,12 @@ const (
 	CodeNonASCIIDigits = "NON_ASCII_DIGITS"
 )
 
-// codeOrder is the order findings are listed in: what was typed, then what the
-// number is.
+// severityRank lists what stops a code first: an error above the screen's
+// fold under two warnings was read last.
+var severityRank = map[string]int{SeverityError: 0, SeverityWarning: 1, SeverityInfo: 2}
+
+// codeOrder is the order findings of one severity are listed in: what was
+// typed, then what the number is.
 var codeOrder = map[string]int{
 	CodeEmpty: 0, CodeLetters: 1, CodeNonASCIIDigits: 2, CodeSeparators: 3, CodePlusSign: 4,
 	CodeCountryCodeTyped: 5, CodeOtherCountryCode: 6, CodeTrunkPrefix: 7, CodeTrunkAfterCountryCode: 8,
@@ -56,7 +60,13 @@ func (fs *findings) sorted() []Finding {
 	if fs.list == nil {
 		return []Finding{}
 	}
-	sort.SliceStable(fs.list, func(i, j int) bool { return codeOrder[fs.list[i].Code] < codeOrder[fs.list[j].Code] })
+	sort.SliceStable(fs.list, func(i, j int) bool {
+		a, b := fs.list[i], fs.list[j]
+		if sa, sb := severityRank[a.Severity], severityRank[b.Severity]; sa != sb {
+			return sa < sb
+		}
+		return codeOrder[a.Code] < codeOrder[b.Code]
+	})
 	return fs.list
 }
 

@@ -91,7 +91,7 @@ type Diagnosis struct {
 	// no trunk prefix.
 	AppEntryWithTrunk string `json:"app_entry_with_trunk"`
 
-	Findings []Finding `json:"findings"` // ordered by codeOrder, never nil
+	Findings []Finding `json:"findings"` // errors first, then warnings, then notes (codeOrder within each); never nil
 }
 
 // Has reports whether the diagnosis has a finding with this code.

@@ -266,8 +266,17 @@ func TestDiagnoseTable(t *testing.T) {
 		if d.E164 != c.e164 {
 			t.Errorf("%s %q: e164 %q, want %q (findings %v)", c.region, c.raw, d.E164, c.e164, d.Codes())
 		}
-		if !slices.Equal(d.Codes(), c.codes) && !(len(c.codes) == 0 && len(d.Findings) == 0) {
+		got, want := slices.Sorted(slices.Values(d.Codes())), slices.Sorted(slices.Values(c.codes))
+		if !slices.Equal(got, want) && !(len(c.codes) == 0 && len(d.Findings) == 0) {
 			t.Errorf("%s %q: findings %v, want %v", c.region, c.raw, d.Codes(), c.codes)
+		}
+		// What stops a code comes first: errors, then warnings, then notes;
+		// within one severity, what was typed before what the number is.
+		for i := 1; i < len(d.Findings); i++ {
+			a, b := d.Findings[i-1], d.Findings[i]
+			if sa, sb := severityRank[a.Severity], severityRank[b.Severity]; sa > sb || (sa == sb && codeOrder[a.Code] > codeOrder[b.Code]) {
+				t.Errorf("%s %q: findings %v: %s (%s) listed before %s (%s)", c.region, c.raw, d.Codes(), a.Code, a.Severity, b.Code, b.Severity)
+			}
 		}
 		if c.typ != "" && d.Type != c.typ {
 			t.Errorf("%s %q: type %q, want %q", c.region, c.raw, d.Type, c.typ)
