@@ -142,7 +142,9 @@ func cmdCacheProblem(err error, path string) string {
 	words, ok := cache.Explain(err)
 	switch {
 	case errors.Is(err, cache.ErrInUse):
-		return err.Error() + ": close that window first"
+		// bbolt locks its file for the one process that writes it; a reader
+		// beside it could read a write half done. The window shows the same.
+		return err.Error() + ": while it runs, its Cases screen shows the same cases; close it to use this command"
 	case ok:
 		return words
 	}
@@ -236,6 +238,35 @@ func printSummaries(std Stdio, sums []cache.CaseSummary) int {
 	return exitOK
 }
 
+// minShortID is the least of a case id a short form must give after
+// "case-": fewer characters would name too many cases.
+const minShortID = 4
+
+// findCase reads the case id names: its whole id, or the short id the window
+// shows ("case-0193a5f2"), or any unique beginning of at least minShortID
+// characters after "case-".
+func findCase(c *cache.Cache, id string) (string, cache.CaseRecord, error) {
+	rec, err := c.Case(id)
+	if !errors.Is(err, cache.ErrNotFound) || len([]rune(strings.TrimPrefix(id, "case-"))) < minShortID {
+		return id, rec, err
+	}
+	prefix := id
+	if !strings.HasPrefix(prefix, "case-") {
+		prefix = "case-" + prefix
+	}
+	ids, lerr := c.CaseIDsWithPrefix(prefix, 10)
+	switch {
+	case lerr != nil:
+		return id, rec, lerr
+	case len(ids) == 0:
+		return id, rec, err
+	case len(ids) > 1:
+		return id, rec, fmt.Errorf("%s is the beginning of %d cached cases (%s): give more of the id", id, len(ids), strings.Join(ids, ", "))
+	}
+	rec, err = c.Case(ids[0])
+	return ids[0], rec, err
+}
+
 // oneCaseArgs parses the flags and the one case id of show and export.
 func oneCaseArgs(fs *flag.FlagSet, args []string, std Stdio, name, line, about string) (string, int, bool) {
 	pos, status, ok := parseInterspersed(fs, args, std, subUsage(line, about))
@@ -262,7 +293,7 @@ func runCasesShow(args []string, std Stdio) int {
 		return exitFail
 	}
 	defer c.Close()
-	rec, err := c.Case(id)
+	id, rec, err := findCase(c, id)
 	if err != nil {
 		fmt.Fprintln(std.Err, "verifydesk cases show:", cmdError(err))
 		return exitFail
@@ -349,7 +380,7 @@ func runCasesExport(args []string, std Stdio) int {
 		return exitFail
 	}
 	defer c.Close()
-	rec, err := c.Case(id)
+	id, rec, err := findCase(c, id)
 	if err != nil {
 		fmt.Fprintln(std.Err, "verifydesk cases export:", cmdError(err))
 		return exitFail

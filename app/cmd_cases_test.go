@@ -348,3 +348,46 @@ func TestHelpListsCasesAndAudit(t *testing.T) {
 		t.Errorf("help: %d\n%s", code, out.String())
 	}
 }
+
+// The window shows a case by its short id ("case-0193a5f2"): show and export
+// take that, or any beginning of four characters or more after "case-" that
+// names one case; one that names several says so and names them.
+func TestCasesShowTakesTheShortID(t *testing.T) {
+	noSecretService()
+	path := filepath.Join(t.TempDir(), "cache.db")
+	c, err := cache.Open(path, cache.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	at := time.Date(2026, 12, 1, 9, 0, 0, 0, time.UTC)
+	var recs []cache.CaseRecord
+	for _, id := range []string{"case-0193a5f2-7c1e-7a10-9d2b-1f7e3c9a0b11", "case-0193a5f9-0000-7a10-9d2b-1f7e3c9a0b12", "case-0193a5f9-1111-7a10-9d2b-1f7e3c9a0b13"} {
+		recs = append(recs, cache.CaseRecord{Case: data.Case{ID: id, AccountID: "acc_1001", AgentID: "ag_ana",
+			Category: "sms_never_arrives", Status: data.CaseOpen, CreatedAt: at, UpdatedAt: at, Version: 1}})
+	}
+	if err := c.PutCases(recs); err != nil {
+		t.Fatal(err)
+	}
+	c.Close()
+	for _, short := range []string{"case-0193a5f2", "0193a5f2", "case-0193a5f2-7c1e-7a10-9d2b-1f7e3c9a0b11"} {
+		code, out, errOut := runSub(runCases, "show", short, "--cache", path)
+		if code != exitOK || !strings.Contains(out, "Case case-0193a5f2-7c1e-7a10-9d2b-1f7e3c9a0b11: open") {
+			t.Errorf("show %s: %d\n%s%s", short, code, out, errOut)
+		}
+	}
+	code, _, errOut := runSub(runCases, "show", "case-0193a5f9", "--cache", path)
+	if code == exitOK || !strings.Contains(errOut, "the beginning of 2 cached cases") || !strings.Contains(errOut, "case-0193a5f9-1111") {
+		t.Errorf("an ambiguous short id: %d %s", code, errOut)
+	}
+	code, _, errOut = runSub(runCases, "show", "case-019", "--cache", path)
+	if code == exitOK || strings.Contains(errOut, "beginning of") {
+		t.Errorf("three characters matched a case: %d %s", code, errOut)
+	}
+	out := t.TempDir()
+	if code, _, errOut := runSub(runCases, "export", "case-0193a5f2", "--out", out, "--cache", path); code != exitOK {
+		t.Fatalf("export by the short id: %d %s", code, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(out, "case-0193a5f2-7c1e-7a10-9d2b-1f7e3c9a0b11.json")); err != nil {
+		t.Errorf("the export is not named after the whole id: %v", err)
+	}
+}

@@ -13,6 +13,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
+	"verifydesk/services/phone"
 	"verifydesk/services/words"
 )
 
@@ -74,9 +75,9 @@ func (h *accountHeader) set(acct *data.Account) {
 }
 
 func (h *accountHeader) showContact() {
-	phone, email := h.acct.PhoneMasked, h.acct.EmailMasked
+	number, email := h.acct.PhoneMasked, h.acct.EmailMasked
 	if v, ok := h.revealed["phone"]; ok {
-		phone = v + " (revealed)"
+		number = phone.Readable(v) + " (revealed)" // grouped to read back
 	}
 	if v, ok := h.revealed["email"]; ok {
 		email = v + " (revealed)"
@@ -85,7 +86,7 @@ func (h *accountHeader) showContact() {
 	showIf(h.revealPhone, h.acct.PhoneMasked != "" && h.revealed["phone"] == "")
 	showIf(h.revealEmail, h.acct.EmailMasked != "" && h.revealed["email"] == "")
 	parts := []string{}
-	for _, s := range []string{phone, email} {
+	for _, s := range []string{number, email} {
 		if s != "" {
 			parts = append(parts, s)
 		}
@@ -163,6 +164,7 @@ func (h *accountHeader) onReveal(field string) {
 		why := strings.TrimSpace(reason.Text)
 		h.reveal(acct.ID, field, why)
 	}, h.w.win)
+	reason.OnSubmitted = func(string) { d.Submit() } // Enter reveals, once the reason is valid
 	// Wide enough to read a sentence of reason; the field takes the keyboard.
 	d.Resize(fyne.NewSize(32*theme.TextSize(), d.MinSize().Height))
 	showEscapable(h.w.win, d)

@@ -20,7 +20,7 @@ func (p *casePanel) onExport() {
 	pkg := cases.NewPackage(p.rec.Case, p.steps, p.esc, cases.NewSnapshot(p.ev))
 	pkg.ExportedAt, pkg.ExportedBy = p.w.now().UTC(), p.w.agentID()
 	id, acctID := p.rec.Case.ID, p.rec.Case.AccountID
-	dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
+	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
 		if err != nil || dir == nil {
 			return
 		}
@@ -37,4 +37,7 @@ func (p *casePanel) onExport() {
 			},
 		})
 	}, p.w.window())
+	d.SetTitleText("Export the escalation package (masked) into a folder")
+	d.SetConfirmText("Export here")
+	d.Show()
 }

@@ -177,7 +177,8 @@ func (p *casePanel) stepRow(i int) fyne.CanvasObject {
 	if s.Reason != "" {
 		why := widget.NewLabel(shownText("Why: " + s.Reason))
 		why.Wrapping = fyne.TextWrapWord
-		why.Importance = widget.LowImportance
+		// Italic, not the low-importance grey: the reason is read too.
+		why.TextStyle = fyne.TextStyle{Italic: true}
 		items = append(items, why)
 	}
 	cell := container.NewGridWrap(fyne.NewSize(9*theme.TextSize(), state.MinSize().Height), state)

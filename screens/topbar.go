@@ -24,7 +24,9 @@ func (w *workspace) buildTopBar() fyne.CanvasObject {
 		}
 	})
 	w.search = widget.NewEntry()
-	w.search.SetPlaceHolder("Search phone, email or account id (Ctrl+F)")
+	// Short enough to show whole in the field at 1280 (Ctrl+F is in the
+	// menu beside Search).
+	w.search.SetPlaceHolder("Phone, email or account id")
 	w.search.OnChanged = w.onSearchChanged
 	w.search.OnSubmitted = func(string) { timeUI("search by Enter", w.onSearch) }
 	w.searchHint = widget.NewLabel("The caller's country applies to phone numbers typed without +.")

@@ -246,6 +246,9 @@ func (w *workspace) build() fyne.CanvasObject {
 }
 
 func (w *workspace) showCenter(o fyne.CanvasObject) {
+	if o != w.accountView {
+		w.banner.Hide() // what an action on the account did belongs with it
+	}
 	w.center.Objects = []fyne.CanvasObject{o}
 	w.center.Refresh()
 }

@@ -235,9 +235,17 @@ func TestRevealNeedsReasonAndShowsValue(t *testing.T) {
 	if err := valid("caller confirms the number"); err != nil {
 		t.Errorf("a real reason refused: %v", err)
 	}
+	// The agent types a reason and presses Enter: the number shows, grouped
+	// to read back.
 	h := u.work.header
-	h.reveal(u.work.account.ID, "phone", "caller confirms the number on file")
-	if s := screenText(w.Content()); !strings.Contains(s, "+447911123456 (revealed)") {
+	h.onReveal("phone")
+	reason, ok := w.Canvas().Focused().(*escEntry)
+	if !ok {
+		t.Fatalf("the reason field does not take the keyboard: %T", w.Canvas().Focused())
+	}
+	test.Type(reason, "caller confirms the number on file")
+	reason.TypedKey(&fyne.KeyEvent{Name: fyne.KeyReturn})
+	if s := screenText(w.Content()); !strings.Contains(s, "+44 7911 123456 (revealed)") {
 		t.Errorf("revealed number not shown:\n%s", s)
 	}
 	// Another account drops what was revealed.

@@ -334,3 +334,18 @@ func (c *Cache) Stats() (Stats, error) {
 	})
 	return s, err
 }
+
+// CaseIDsWithPrefix returns the ids of cached cases that begin with prefix,
+// in id order, at most max of them: a short id the window shows ("case-
+// 0193a5f2") finds its case.
+func (c *Cache) CaseIDsWithPrefix(prefix string, max int) ([]string, error) {
+	var out []string
+	err := c.view(func(tx *bolt.Tx) error {
+		cur := tx.Bucket(bucketCases).Cursor()
+		for k, _ := cur.Seek([]byte(prefix)); k != nil && bytes.HasPrefix(k, []byte(prefix)) && len(out) < max; k, _ = cur.Next() {
+			out = append(out, string(k)) // a copy: k lives only in the transaction
+		}
+		return nil
+	})
+	return out, err
+}

@@ -22,6 +22,10 @@ func FuzzDiagnose(f *testing.F) {
 	f.Fuzz(func(t *testing.T, region, raw string) {
 		d := Diagnose(region, raw)
 		checkInvariants(t, d)
+		// A stored number read aloud keeps its digits, whatever it holds.
+		if r := Readable(raw); digitsIn(r) != digitsIn(raw) {
+			t.Errorf("Readable(%q) = %q changes the digits", raw, r)
+		}
 		if d.Input != raw {
 			t.Fatalf("input not kept: %q", d.Input)
 		}
@@ -39,4 +43,14 @@ func FuzzDiagnose(f *testing.F) {
 		}
 		_ = d.Text()
 	})
+}
+
+func digitsIn(s string) string {
+	var b []byte
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			b = append(b, s[i])
+		}
+	}
+	return string(b)
 }

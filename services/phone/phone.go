@@ -536,3 +536,25 @@ func digitsOnly(s string) string {
 	}
 	return string(b)
 }
+
+// Readable groups a stored number for reading aloud, as the numbering plan
+// groups it: "+886936123456" -> "+886 936 123 456". A number stored with the
+// trunk 0 kept after the country code keeps it, in its own group ("+886 0936
+// 123 456"): the agent reads back what is on file. Anything else comes back
+// as it is.
+func Readable(stored string) string {
+	n, err := phonenumbers.Parse(stored, "")
+	if err != nil {
+		return stored
+	}
+	intl := phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
+	e164 := phonenumbers.Format(n, phonenumbers.E164)
+	if e164 == stored {
+		return intl
+	}
+	cc := "+" + strconv.Itoa(int(n.GetCountryCode()))
+	if stored == cc+"0"+strings.TrimPrefix(e164, cc) && strings.HasPrefix(intl, cc+" ") {
+		return cc + " 0" + strings.TrimPrefix(intl, cc+" ")
+	}
+	return stored
+}

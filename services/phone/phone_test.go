@@ -345,3 +345,17 @@ func checkInvariants(t *testing.T, d Diagnosis) {
 		t.Errorf("%q: sms %q", d.Input, d.SMSCapable)
 	}
 }
+
+func TestReadableGroupsWhatIsStored(t *testing.T) {
+	for in, want := range map[string]string{
+		"+886936123456":  "+886 936 123 456",
+		"+8860936123456": "+886 0936 123 456", // stored with the trunk 0: kept
+		"+447911123456":  "+44 7911 123456",
+		"not a number":   "not a number",
+		"":               "",
+	} {
+		if got := Readable(in); got != want {
+			t.Errorf("Readable(%q) = %q, want %q", in, got, want)
+		}
+	}
+}
