@@ -5,8 +5,10 @@ import (
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/driver/desktop"
+	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
 )
 
@@ -65,16 +67,26 @@ func (w *workspace) installShortcuts() {
 
 // showShortcuts lists every shortcut. A menu action.
 func (w *workspace) showShortcuts() {
-	var b strings.Builder
+	var cells []fyne.CanvasObject
+	row := func(keys, what string) {
+		cells = append(cells, widget.NewLabelWithStyle(keys, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}), widget.NewLabel(what))
+	}
 	for _, s := range w.shortcuts() {
 		sc := &desktop.CustomShortcut{KeyName: s.key, Modifier: s.mod}
-		fmt.Fprintf(&b, "%s\t%s\n", strings.TrimPrefix(sc.ShortcutName(), "CustomDesktop:"), s.label)
+		row(strings.TrimPrefix(sc.ShortcutName(), "CustomDesktop:"), s.label)
 	}
-	b.WriteString("Enter\tsearch what the search field holds\nEsc\tclose a dialog (as Cancel), a list or a menu\n" +
-		"Tab\tthe next control, in reading order (Shift+Tab back)\nArrows\tchange a choice (Left, Right) or open it (Down)\n" +
-		"Space\tpress the button, tick the box\n")
-	l := widget.NewLabel(b.String())
-	showEscapable(w.win, dialog.NewCustom("Keyboard shortcuts", "Close", l, w.win))
+	for _, k := range [][2]string{
+		{"Enter", "search what the search field holds"},
+		{"Esc", "close a dialog (as Cancel), a list or a menu"},
+		{"Tab", "the next control, in reading order (Shift+Tab back)"},
+		{"Arrows", "change a choice (Left, Right) or open it (Down)"},
+		{"Space", "press the button, tick the box"},
+	} {
+		row(k[0], k[1])
+	}
+	// Two columns, the keys aligned: a tab in one label ran them together.
+	grid := container.New(layout.NewFormLayout(), cells...)
+	showEscapable(w.win, dialog.NewCustom("Keyboard shortcuts", "Close", grid, w.win))
 }
 
 // selectTab shows tab i when an account is open: the agent's choice

@@ -11,6 +11,7 @@ import (
 	"verifydesk/services/words"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 )
@@ -96,12 +97,14 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 	retention.Validator = validRetention
 	purged := widget.NewLabel("")
 	purged.Wrapping = fyne.TextWrapWord
+	purged.Hide() // until a purge says something
 	purge := widget.NewButton("Purge resolved cases now", func() {
 		days, err := strconv.Atoi(strings.TrimSpace(retention.Text))
 		if err != nil || validRetention(retention.Text) != nil || f.Purge == nil {
 			return
 		}
 		purged.SetText("Purging…")
+		purged.Show()
 		var n int
 		f.runner().run(job{name: "purge resolved cases", local: true, timeout: time.Minute,
 			work: func(context.Context) (err error) { n, err = f.Purge(days); return err },
@@ -117,8 +120,15 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 	if f.Purge == nil {
 		purge.Disable()
 	}
-	retentionItem := widget.NewFormItem("Keep resolved cases (days)", newBorder(nil, purged, nil, purge, retention))
-	retentionItem.HintText = "Resolved cases older than this are removed from this computer at start. " + f.CacheNote
+	// The cache's note (no keyring, say) in a wrapped label of its own: a
+	// form's hint is one line, and a long one made the dialog wider than the
+	// window.
+	cacheNote := widget.NewLabel(f.CacheNote)
+	cacheNote.Wrapping = fyne.TextWrapWord
+	cacheNote.Importance = widget.WarningImportance
+	showIf(cacheNote, f.CacheNote != "")
+	retentionItem := widget.NewFormItem("Keep resolved cases (days)", newBorder(nil, container.NewVBox(purged, cacheNote), nil, purge, retention))
+	retentionItem.HintText = "Resolved cases older than this leave this computer at start."
 	appearances := []string{AppearanceSystem, AppearanceLight, AppearanceDark}
 	appearance := widget.NewRadioGroup(appearances, nil)
 	appearance.Horizontal = true

@@ -8,6 +8,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/services/client"
 	"verifydesk/services/geo"
@@ -70,5 +71,50 @@ func TestSettingsPurgeNow(t *testing.T) {
 	test.Tap(b)
 	if purgedDays != 30 || !strings.Contains(screenText(w.Canvas().Overlays().Top()), "3 resolved cases older than 30 days removed") {
 		t.Errorf("purge: %d days,\n%s", purgedDays, screenText(w.Canvas().Overlays().Top()))
+	}
+}
+
+// The Settings dialog and the keyboard shortcuts fit the console's window,
+// with the longest note the cache gives: nothing is cut at the right edge.
+func TestDialogsFitTheWindow(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := a.NewWindow("Verifydesk")
+	w.SetContent(widget.NewLabel(""))
+	w.Resize(fyne.NewSize(1280, 800))
+	d := showSettings(w, SettingsForm{RetentionDays: 30, Background: runNow,
+		CacheNote: "No OS keyring is available: the cache key is in a file beside the cache (readable only by you). Anyone who can read both files can read the cached cases."}, func(SettingsForm) {})
+	if min := d.dlg.MinSize(); min.Width > 1280 || min.Height > 800 {
+		t.Errorf("the Settings dialog needs %v, more than the 1280x800 window", min)
+	}
+	d.dlg.Hide()
+
+	u, w2 := signedIn(t)
+	w2.Resize(fyne.NewSize(1280, 800))
+	u.work.showShortcuts()
+	top := w2.Canvas().Overlays().Top()
+	if top == nil {
+		t.Fatal("no shortcuts dialog")
+	}
+	// Each key in its own column: "Control+Tab" and "Next tab" are two
+	// labels, side by side, not one text.
+	var keys, what *widget.Label
+	walkObjects(top, func(o fyne.CanvasObject) {
+		if l, ok := o.(*widget.Label); ok {
+			switch l.Text {
+			case "Control+Tab":
+				keys = l
+			case "Next tab":
+				what = l
+			}
+		}
+	})
+	if keys == nil || what == nil {
+		t.Fatalf("the shortcuts are not in two columns:\n%s", screenText(top))
+	}
+	if kx, wx := keys.Position().X+keys.Size().Width, what.Position().X; kx > wx {
+		t.Errorf("the key column (ends at %.0f) runs into the description (starts at %.0f)", kx, wx)
+	}
+	if min := top.MinSize(); min.Width > 1280 {
+		t.Errorf("the shortcuts dialog needs %v wide", min)
 	}
 }
