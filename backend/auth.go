@@ -104,7 +104,7 @@ func (s *Server) signIn(c *call) (any, error) {
 	}
 	c.agent = rec.Agent
 	token := randomToken(32)
-	sess := data.Session{Token: token, ExpiresAt: s.now().Add(sessionTTL).UTC(), Agent: rec.Agent}
+	sess := data.Session{Token: token, ExpiresAt: s.now().Add(sessionTTL).UTC(), Agent: rec.Agent, Demo: s.cfg.Demo}
 	if err := s.db.Update(func(tx *bolt.Tx) error {
 		b := tx.Bucket(bucketSessions)
 		// Drop expired sessions here, so the bucket never grows past the

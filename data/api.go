@@ -201,6 +201,9 @@ type Session struct {
 	Token     string    `json:"token"`
 	ExpiresAt time.Time `json:"expires_at"`
 	Agent     Agent     `json:"agent"`
+	// Demo is true when the backend serves demo data (made-up people): the
+	// console says DEMO MODE whatever address it was pointed at.
+	Demo bool `json:"demo,omitempty"`
 }
 
 // TwoFactor is an account's two-step verification state.

@@ -356,7 +356,9 @@ func (u *UI) SignOut(message string) {
 
 func (u *UI) onSignedIn(s data.Session) {
 	u.cfg.log().Info("signed in", "agent", s.Agent.Username, "role", s.Agent.Role, "backend", u.label)
-	u.work = newWorkspace(u.win, u.api, u.workConfig(), s.Agent, u.label, u.onSignOutRequested)
+	cfg := u.workConfig()
+	cfg.Demo = cfg.Demo || s.Demo // a --backend pointed at a demo backend is demo data too
+	u.work = newWorkspace(u.win, u.api, cfg, s.Agent, u.label, u.onSignOutRequested)
 	u.root.Objects = []fyne.CanvasObject{u.work.build()}
 	u.root.Refresh()
 	u.win.Canvas().Focus(u.work.search)

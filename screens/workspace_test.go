@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http/httptest"
+	"path/filepath"
 	"strings"
 	"sync/atomic"
 	"testing"
@@ -15,6 +16,7 @@ import (
 	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
+	"verifydesk/backend"
 	"verifydesk/backend/backendtest"
 	"verifydesk/data"
 	"verifydesk/services/client"
@@ -718,5 +720,35 @@ func runInline(j job) {
 	}
 	if (j.wanted == nil || j.wanted()) && j.done != nil {
 		j.done(err)
+	}
+}
+
+// A console pointed with --backend at a backend that serves demo data says
+// DEMO MODE once signed in, as on its own embedded one; on a backend of real
+// data it does not.
+func TestDemoModeFollowsTheBackend(t *testing.T) {
+	for _, demo := range []bool{true, false} {
+		b, err := backend.Open(backend.Config{DBPath: filepath.Join(t.TempDir(), "backend.db"), Demo: demo})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { b.Close() })
+		if !demo { // a backend of real data: one agent to sign in with
+			if err := b.AddAgent(context.Background(), "ag_ana", "ana", "Ana Ruiz", data.RoleAgent, "demo"); err != nil {
+				t.Fatal(err)
+			}
+		}
+		srv := httptest.NewServer(b.Handler())
+		t.Cleanup(srv.Close)
+		u, w := newTestUIFull(t, srv, func(a API) API { return a }, func(c *Config) { c.Demo = false })
+		u.signIn.user.SetText("ana")
+		u.signIn.pass.SetText("demo")
+		u.SubmitSignIn()
+		if u.work == nil {
+			t.Fatalf("demo %v: not signed in:\n%s", demo, screenText(w.Content()))
+		}
+		if got := strings.Contains(screenText(w.Content()), "DEMO MODE"); got != demo {
+			t.Errorf("backend with demo data %v: DEMO MODE on screen %v", demo, got)
+		}
 	}
 }
