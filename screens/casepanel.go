@@ -23,6 +23,9 @@ import (
 // (w.cfg.Cases): this tab shows what it answers. Nothing here changes the
 // customer's account.
 type casePanel struct {
+	// scroll holds the case's checklist, fields and notes (nil before a
+	// case is shown).
+	scroll   *container.Scroll
 	w        tabHost
 	ls       *loadState
 	acct     *data.Account

@@ -340,3 +340,57 @@ func TestCaseAttachmentsAndOfflineConflicts(t *testing.T) {
 		t.Errorf("the conflict is still offered: %+v", p.conflicts)
 	}
 }
+
+// Writing a case as the call goes: an added note says so where the agent
+// looks and the page scrolls to it; the mouse wheel over an escalation field
+// scrolls the page, as it does beside it.
+func TestCaseNoteConfirmedAndWheelScrollsOverFields(t *testing.T) {
+	u, w := signedIn(t)
+	search(t, u, "GB", "+447911123456")
+	ws := u.work
+	p := ws.casePanel
+	ws.tabs.SelectIndex(len(ws.panels) - 1)
+	test.Tap(findButton(t, p.build(), "Start the case"))
+	if p.rec == nil || p.scroll == nil {
+		t.Fatalf("no case started:\n%s", screenText(p.build()))
+	}
+	w.Resize(fyne.NewSize(1280, 800))
+
+	// The wheel over the first escalation field moves the page.
+	var field *widget.Entry
+	for _, e := range p.fields {
+		field = e
+		break
+	}
+	if field == nil {
+		t.Fatal("no escalation field")
+	}
+	// The page scrolled so that the field is in view, the pointer on it.
+	d := fyne.CurrentApp().Driver()
+	p.scroll.ScrollToTop()
+	inPage := d.AbsolutePositionForObject(field).Y - d.AbsolutePositionForObject(p.scroll).Y
+	p.scroll.Offset.Y = inPage - 40
+	p.scroll.Refresh()
+	before := p.scroll.Offset.Y
+	pos := d.AbsolutePositionForObject(field).AddXY(5, 5)
+	test.Scroll(w.Canvas(), pos, 0, -60)
+	if p.scroll.Offset.Y == before {
+		t.Errorf("the wheel over an escalation field at %v did not scroll the page (content %v in %v)", pos, p.scroll.Content.Size(), p.scroll.Size())
+	}
+
+	// A long text in a field scrolls in the field: the window keeps its
+	// width.
+	field.SetText(strings.Repeat("Restarted the phone, cleared the app's cache, reinstalled. ", 12))
+	if min := w.Content().MinSize().Width; min > 1280 {
+		t.Errorf("a long escalation field widens the window to %.0f", min)
+	}
+
+	p.note.SetText("Customer is abroad, roaming off; sent the code by email")
+	test.Tap(p.addNote)
+	if !strings.HasPrefix(p.saveInfo.Text, "Note added at ") {
+		t.Errorf("no confirmation of the note: %q", p.saveInfo.Text)
+	}
+	if bottom := p.scroll.Content.Size().Height - p.scroll.Size().Height; p.scroll.Offset.Y < bottom-1 {
+		t.Errorf("the page is at %.0f, not at the notes' end (%.0f)", p.scroll.Offset.Y, bottom)
+	}
+}

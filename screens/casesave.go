@@ -125,6 +125,11 @@ func (p *casePanel) onAddNote() {
 			p.show()
 			if queued {
 				p.saveInfo.SetText("The note is kept on this computer and goes to the backend when it is back.")
+			} else {
+				p.saveInfo.SetText("Note added at " + p.w.now().Local().Format("15:04") + ": the last of the notes below.")
+			}
+			if p.scroll != nil {
+				p.scroll.ScrollToBottom() // where the note now is
 			}
 			p.w.updateStatus()
 		},

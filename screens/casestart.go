@@ -35,7 +35,7 @@ func (p *casePanel) startView() fyne.CanvasObject {
 	}
 	channel := widget.NewSelect([]string{"phone", "email", "chat"}, nil)
 	channel.SetSelected("phone")
-	contact := widget.NewEntry()
+	contact := wheelThrough(widget.NewEntry())
 	contact.SetPlaceHolder("how to reach the customer (optional)")
 	intro := "No open case for this account."
 	if p.cached {

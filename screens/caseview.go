@@ -69,7 +69,7 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 	form := widget.NewForm()
 	for _, id := range cat.Escalation {
 		def := fieldDef(id)
-		e := widget.NewEntry()
+		e := wheelThrough(widget.NewEntry())
 		e.SetText(p.esc.Get(id))
 		p.fields[id] = e
 		form.Append(def.Label, e)
@@ -123,7 +123,8 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 	body.Add(idLabel(idsLine("case "+c.ID, "account "+c.AccountID)))
 	top := container.NewVBox(container.NewHBox(head...), p.saveInfo, widget.NewSeparator())
 	composer := newBorder(nil, nil, nil, p.addNote, p.note)
-	return newBorder(top, container.NewVBox(widget.NewSeparator(), composer), nil, nil, container.NewVScroll(body))
+	p.scroll = container.NewVScroll(body)
+	return newBorder(top, container.NewVBox(widget.NewSeparator(), composer), nil, nil, p.scroll)
 }
 
 // notePreviewChars is how much of a note the tab draws: wrapping thousands of

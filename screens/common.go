@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
@@ -107,6 +108,38 @@ func relativeTime(t, now time.Time, loc *time.Location) string {
 		return lt.Format("2 Jan 2006")
 	}
 }
+
+// wheelThrough makes a one-line entry inside a scrolled page pass the mouse
+// wheel to the page while its text is short: Fyne gives an entry a scroller
+// of its own, which took the wheel and stopped the page under the pointer.
+// Without it the entry is as wide as its text, so past wheelThroughChars it
+// takes its scroller back (a long text never widens the window). Call it
+// after setting OnChanged.
+func wheelThrough(e *widget.Entry) *widget.Entry {
+	fit := func() {
+		wrap, scroll := fyne.TextWrapOff, container.ScrollNone
+		if utf8.RuneCountInString(e.Text) > wheelThroughChars {
+			wrap, scroll = fyne.TextWrap(fyne.TextTruncateClip), container.ScrollBoth // Fyne's own
+		}
+		if e.Wrapping != wrap || e.Scroll != scroll {
+			e.Wrapping, e.Scroll = wrap, scroll
+			e.Refresh()
+		}
+	}
+	changed := e.OnChanged
+	e.OnChanged = func(s string) {
+		fit()
+		if changed != nil {
+			changed(s)
+		}
+	}
+	fit()
+	return e
+}
+
+// wheelThroughChars is the longest text a wheelThrough entry shows without
+// a scroller: about the width of a form's field at 1280.
+const wheelThroughChars = 48
 
 // newBorder is container.NewBorder with its objects in reading order: top,
 // left, the middle, right, bottom. The Tab key visits widgets in the order of
