@@ -260,7 +260,7 @@ func (w *walker) fill(placeholder, s string) {
 // that account is on screen.
 func (w *walker) search(text string, acct data.Account) {
 	w.t.Helper()
-	w.fill("Phone, email or account id", text)
+	w.fill("Phone, email or id", text)
 	w.key("Return")
 	w.waitForHeader(acct)
 }
@@ -482,7 +482,7 @@ func TestRealWindowWalk(t *testing.T) {
 	w.fill("username", "ana")
 	w.fill("password", "demo")
 	w.click(widgetStarting("button", "Sign in"))
-	w.waitFor("the workspace's search field", has(widgetStarting("entry", "Phone, email or account id")))
+	w.waitFor("the workspace's search field", has(widgetStarting("entry", "Phone, email or id")))
 	until(t, "ana's sign-in audited", auditHas(sam, ana.ID, "sign_in", ""))
 
 	// 2. Search by phone.
@@ -749,7 +749,7 @@ func TestRealWindowWalk(t *testing.T) {
 	jpID := jp[0].ID
 	w.key("ctrl+f")
 	w.waitFor("the search field to take the keyboard", func(objs []probeObj) bool {
-		o, ok := find(objs, widgetStarting("entry", "Phone, email or account id"))
+		o, ok := find(objs, widgetStarting("entry", "Phone, email or id"))
 		return ok && o.Focused
 	})
 	w.typeText(notifPhone) // over the selected text: Ctrl+F selects what the field held
@@ -827,7 +827,7 @@ func TestRealWindowWalk(t *testing.T) {
 	w.fill("username", "ana")
 	w.fill("password", "demo")
 	w.click(widgetStarting("button", "Sign in"))
-	w.waitFor("the workspace on the new backend", has(widgetStarting("entry", "Phone, email or account id")))
+	w.waitFor("the workspace on the new backend", has(widgetStarting("entry", "Phone, email or id")))
 	samB, _ := signIn(t, baseB, "sam")
 	until(t, "ana signed in on the new backend", auditHas(samB, ana.ID, "sign_in", ""))
 

@@ -26,7 +26,7 @@ func (w *workspace) buildTopBar() fyne.CanvasObject {
 	w.search = widget.NewEntry()
 	// Short enough to show whole in the field at 1280 (Ctrl+F is in the
 	// menu beside Search).
-	w.search.SetPlaceHolder("Phone, email or account id")
+	w.search.SetPlaceHolder("Phone, email or id")
 	w.search.OnChanged = w.onSearchChanged
 	w.search.OnSubmitted = func(string) { timeUI("search by Enter", w.onSearch) }
 	w.searchHint = widget.NewLabel("The caller's country applies to phone numbers typed without +.")
