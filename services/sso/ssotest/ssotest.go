@@ -10,11 +10,13 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"log/slog"
 	"net"
 	"net/http"
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -56,6 +58,8 @@ var (
 	Outsider   = User{ID: "u-out", Username: "olly", Password: "secret", Name: "Olly Outsider", Email: "olly@example.com", Groups: []string{"staff"}}
 )
 
+var quietOnce sync.Once
+
 // Provider is a running OpenID provider.
 type Provider struct {
 	Issuer string
@@ -79,6 +83,11 @@ func Start(t testing.TB) *Provider {
 		ClientID:      storage.NativeClient(ClientID, "http://127.0.0.1/callback"),
 		OtherClientID: storage.NativeClient(OtherClientID, "http://127.0.0.1/callback"),
 	}
+	quietOnce.Do(func() {
+		// exampleop logs every request at Info to slog's default logger;
+		// the tests keep its warnings and errors only.
+		slog.SetDefault(slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	})
 	st := &groupStorage{Storage: storage.NewStorageWithClients(users, clients), users: users}
 	router := exampleop.SetupServer(issuer, st, nil, false)
 	srv := httptest.NewUnstartedServer(router)
