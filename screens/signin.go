@@ -32,6 +32,15 @@ type signInScreen struct {
 	// left is set once the screen gave way to a workspace (offline review).
 	left bool
 
+	// methods is what the backend offers (nil until it said, or when it
+	// cannot say: the password form).
+	methods *data.SignInMethods
+	// sso starts the company's single sign-on; or separates it from the
+	// password form when both are offered; form is the password form.
+	sso  *widget.Button
+	or   *widget.Label
+	form *widget.Form
+
 	user, pass *widget.Entry
 	submit     *widget.Button
 	status     *widget.Label
@@ -70,6 +79,11 @@ func newSignInScreen(cfg Config, onSignedIn func(data.Session)) *signInScreen {
 	s.cacheNote.Hide()
 	s.offline = widget.NewButtonWithIcon("", theme.FolderOpenIcon(), nil)
 	s.offline.Hide()
+	s.sso = widget.NewButtonWithIcon("", theme.LoginIcon(), func() { timeUI("single sign-on", s.onSSO) })
+	s.sso.Importance = widget.HighImportance
+	s.sso.Hide()
+	s.or = widget.NewLabelWithStyle("or with a username and password", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	s.or.Hide()
 	return s
 }
 
@@ -93,7 +107,7 @@ func (s *signInScreen) build() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle("Verifydesk", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	sub := widget.NewLabelWithStyle("Support console for sign-in verification", fyne.TextAlignCenter, fyne.TextStyle{})
-	form := widget.NewForm(
+	s.form = widget.NewForm(
 		widget.NewFormItem("Username", s.user),
 		widget.NewFormItem("Password", s.pass),
 	)
@@ -104,7 +118,7 @@ func (s *signInScreen) build() fyne.CanvasObject {
 		note.Wrapping = fyne.TextWrapWord
 		items = append(items, container.NewCenter(demo), note)
 	}
-	items = append(items, form, s.submit, s.progress, s.status, s.backend, s.offline, s.cacheNote)
+	items = append(items, s.sso, s.or, s.form, s.submit, s.progress, s.status, s.backend, s.offline, s.cacheNote)
 	if s.cfg.OnSettings != nil {
 		items = append(items, widget.NewButtonWithIcon("Settings…", theme.SettingsIcon(), s.cfg.OnSettings))
 	}
@@ -121,6 +135,7 @@ func (s *signInScreen) setBackend(api signInAPI, label string) {
 	s.progress.Hide()
 	s.backend.SetText("Backend: " + label)
 	s.submit.Enable()
+	s.askMethods()
 }
 
 func (s *signInScreen) backendFailed(message string) {

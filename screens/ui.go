@@ -92,6 +92,10 @@ type Config struct {
 	OnReady func()
 	// OnSettings opens the settings dialog.
 	OnSettings func()
+	// OpenURL opens single sign-on's authorization URL in the browser; nil
+	// = the system browser ($BROWSER, xdg-open, open, the Windows shell).
+	// Tests and the window walk give a player that signs in over HTTP.
+	OpenURL func(ctx context.Context, url string) error
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 

@@ -273,3 +273,23 @@ func browserEnv() string {
 	b, _, _ := strings.Cut(os.Getenv("BROWSER"), string(os.PathListSeparator))
 	return strings.TrimSpace(b)
 }
+
+// Explain words a sign-in error for the agent; "" when err is not one of
+// this package's (a backend error: the client explains those).
+func Explain(err error) string {
+	switch {
+	case err == nil:
+		return ""
+	case errors.Is(err, ErrProviderUnreachable):
+		return "Cannot reach the sign-in provider. Check the network; if it persists, ask IT whether the provider is down."
+	case errors.Is(err, ErrProviderAnswer):
+		return "The sign-in provider did not answer as an OpenID provider. Ask IT to check the backend's single sign-on settings."
+	case errors.Is(err, ErrNoBrowser):
+		return "The browser could not be opened for the sign-in. Set a default browser (or BROWSER) and try again."
+	case errors.Is(err, ErrNoAnswer):
+		return "The sign-in in the browser did not finish in time. Sign in again."
+	case errors.Is(err, ErrState), errors.Is(err, ErrNonce), errors.Is(err, ErrCode), errors.Is(err, ErrToken), errors.Is(err, ErrRefused):
+		return "Single sign-on did not sign you in: " + bounded(err.Error()) + ". Sign in again."
+	}
+	return ""
+}

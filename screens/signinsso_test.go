@@ -1,0 +1,101 @@
+package screens
+
+import (
+	"net/url"
+	"strings"
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"verifydesk/backend"
+	"verifydesk/backend/backendtest"
+	"verifydesk/services/sso/ssotest"
+)
+
+// ssoUI is the sign-in screen over a real backend with single sign-on at a
+// real provider on loopback; the browser is a player signing in as user.
+func ssoUI(t *testing.T, p *ssotest.Provider, b *ssotest.Browser, passwordOff bool) *UI {
+	t.Helper()
+	srv := backendtest.New(t, func(c *backend.Config) {
+		c.OIDC = &backend.OIDCConfig{Issuer: p.Issuer, ClientID: ssotest.ClientID, ProviderName: "Example SSO"}
+		c.PasswordSignInOff = passwordOff
+	})
+	u, _ := newTestUIFull(t, srv, func(a API) API { return a }, func(c *Config) { c.OpenURL = b.Open })
+	return u
+}
+
+func TestSignInWithSSOShowsWorkspace(t *testing.T) {
+	p := ssotest.Start(t)
+	b := &ssotest.Browser{User: ssotest.Supervisor}
+	u := ssoUI(t, p, b, false)
+	s := u.signIn
+	if !s.sso.Visible() || s.sso.Text != "Sign in with Example SSO" || !s.form.Visible() || !s.or.Visible() {
+		t.Fatalf("sign-in methods not shown: sso %v %q, form %v", s.sso.Visible(), s.sso.Text, s.form.Visible())
+	}
+	test.Tap(s.sso)
+	if u.work == nil {
+		t.Fatalf("not signed in; screen says:\n%s", screenText(u.Content()))
+	}
+	if u.work.agent.Name != ssotest.Supervisor.Name || u.work.agent.Role != "supervisor" {
+		t.Errorf("signed in as %+v", u.work.agent)
+	}
+	if st, page := b.Page(); st != 200 || !strings.Contains(page, "Signed in") {
+		t.Errorf("the browser shows %d %q", st, page)
+	}
+}
+
+func TestSignInSSOOnly(t *testing.T) {
+	p := ssotest.Start(t)
+	u := ssoUI(t, p, &ssotest.Browser{User: ssotest.Agent}, true)
+	s := u.signIn
+	if !s.sso.Visible() || s.form.Visible() || s.submit.Visible() || s.or.Visible() {
+		t.Fatalf("password form shown while turned off: form %v submit %v", s.form.Visible(), s.submit.Visible())
+	}
+	test.Tap(s.sso)
+	if u.work == nil || u.work.agent.Role != "agent" {
+		t.Fatalf("not signed in; screen says:\n%s", screenText(u.Content()))
+	}
+}
+
+func TestSignInSSORefusalsSaySo(t *testing.T) {
+	p := ssotest.Start(t)
+	for _, tc := range []struct {
+		name    string
+		browser *ssotest.Browser
+		says    string
+	}{
+		{"outsider", &ssotest.Browser{User: ssotest.Outsider}, `Single sign-on did not sign you in: You are in neither the "verifydesk-agents" nor the "verifydesk-supervisors" group`},
+		{"state", &ssotest.Browser{User: ssotest.Agent, Callback: func(u *url.URL) {
+			q := u.Query()
+			q.Set("state", "forged")
+			u.RawQuery = q.Encode()
+		}}, "Single sign-on did not sign you in: the answer from the browser does not belong to this sign-in"},
+		{"nonce", &ssotest.Browser{User: ssotest.Agent, AuthURL: func(u *url.URL) {
+			q := u.Query()
+			q.Set("nonce", "forged")
+			u.RawQuery = q.Encode()
+		}}, "Single sign-on did not sign you in: the sign-in token was issued for another sign-in"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			u := ssoUI(t, p, tc.browser, false)
+			test.Tap(u.signIn.sso)
+			if u.work != nil {
+				t.Fatal("signed in")
+			}
+			if got := screenText(u.Content()); !strings.Contains(got, tc.says) {
+				t.Errorf("screen lacks %q:\n%s", tc.says, got)
+			}
+			if u.signIn.sso.Disabled() {
+				t.Error("the button stays disabled: no second try")
+			}
+		})
+	}
+
+	down := ssotest.Start(t)
+	u := ssoUI(t, down, &ssotest.Browser{User: ssotest.Agent}, false)
+	down.Stop()
+	test.Tap(u.signIn.sso)
+	if got := screenText(u.Content()); u.work != nil || !strings.Contains(got, "Cannot reach the sign-in provider") {
+		t.Errorf("provider down:\n%s", got)
+	}
+}
