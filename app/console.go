@@ -180,6 +180,7 @@ func (c *console) uiConfig() screens.Config {
 		Demo: demo, Region: c.settings.Region(), RecentRegions: c.settings.RecentRegions(), OnRegion: c.settings.SetRegion,
 		LastTab: c.settings.LastTab(), OnTab: c.settings.SetLastTab,
 		OnReady: c.onReady, OnSettings: c.onSettings, Background: c.background,
+		IdleLock: time.Duration(c.settings.IdleLockMinutes()) * time.Minute,
 	}
 	if demo {
 		cfg.DemoUser, cfg.DemoPassword = demoUser, demoPassword
@@ -322,7 +323,7 @@ func (c *console) connectBackend() {
 			return
 		}
 		cl := client.New(b.base, client.Options{OnUnauthorized: func() {
-			fyne.Do(func() { c.ui.SignOut("Your session ended: sign in again.") })
+			fyne.Do(func() { c.ui.SessionEnded("Your session ended: sign in again. What you were doing is kept.") })
 		}})
 		c.ui.SetBackend(cl, b.label)
 		switch {

@@ -96,6 +96,10 @@ type Config struct {
 	// = the system browser ($BROWSER, xdg-open, open, the Windows shell).
 	// Tests and the window walk give a player that signs in over HTTP.
 	OpenURL func(ctx context.Context, url string) error
+	// IdleLock is how long the console waits without input before it hides
+	// the workspace behind the sign-in screen; zero or negative = never (the
+	// app passes the agent's setting, DefaultIdleLock unless changed).
+	IdleLock time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 
@@ -157,6 +161,9 @@ type UI struct {
 	work   *workspace
 	// backendDown: no backend could be reached at the start (BackendFailed).
 	backendDown bool
+	// content wraps root: it notes the agent's input (lock.go).
+	content fyne.CanvasObject
+	lock    lockState // the session's end and the idle lock (lock.go)
 }
 
 // NewUI builds the window's content. The backend is not known yet: the sign-in
@@ -173,11 +180,12 @@ func NewUI(win fyne.Window, cfg Config) *UI {
 	u.signIn = newSignInScreen(cfg, u.onSignedIn)
 	u.signIn.onOffline = u.offerOffline
 	u.root = container.NewStack(u.signIn.build())
+	u.content = newActivitySensor(u.root, u.noteInput)
 	return u
 }
 
 // Content is the object to set as the window's content.
-func (u *UI) Content() fyne.CanvasObject { return u.root }
+func (u *UI) Content() fyne.CanvasObject { return u.content }
 
 // SetBackend tells the UI which backend to talk to; label names it in the
 // status bar ("demo (127.0.0.1:53011)"). UI thread only.
@@ -359,12 +367,16 @@ func (u *UI) SignOut(message string) {
 }
 
 func (u *UI) onSignedIn(s data.Session) {
+	if u.resume(s) {
+		return
+	}
 	u.cfg.log().Info("signed in", "agent", s.Agent.Username, "role", s.Agent.Role, "backend", u.label)
 	u.work = newWorkspace(u.win, u.api, u.workConfig(), s.Agent, u.label, u.onSignOutRequested)
 	u.root.Objects = []fyne.CanvasObject{u.work.build()}
 	u.root.Refresh()
 	u.win.Canvas().Focus(u.work.search)
 	u.work.syncOutbox()
+	u.watchIdle()
 	if u.cfg.OnReady != nil {
 		u.cfg.OnReady()
 	}
