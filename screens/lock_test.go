@@ -180,3 +180,25 @@ func TestIdleLockOff(t *testing.T) {
 		t.Fatalf("not locked after the setting changed:\n%s", screenText(w.Content()))
 	}
 }
+
+func TestSettingsIdleLock(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := a.NewWindow("Verifydesk")
+	w.Resize(fyne.NewSize(1280, 800))
+	var saved *SettingsForm
+	d := showSettings(w, SettingsForm{IdleLockMinutes: 15, RetentionDays: 30, Background: runNow}, func(f SettingsForm) { saved = &f })
+	if s := screenText(w.Canvas().Overlays().Top()); !strings.Contains(s, "Lock after (minutes without input)") || d.idle.Text != "15" {
+		t.Fatalf("no idle lock setting (%q):\n%s", d.idle.Text, s)
+	}
+	for _, bad := range []string{"0", "481", "soon"} {
+		d.idle.SetText(bad)
+		if err := d.idle.Validate(); err == nil || !strings.Contains(err.Error(), "from 1 to 480") {
+			t.Errorf("%q: %v", bad, err)
+		}
+	}
+	d.idle.SetText("5")
+	d.dlg.Submit()
+	if saved == nil || saved.IdleLockMinutes != 5 {
+		t.Fatalf("saved %+v", saved)
+	}
+}
