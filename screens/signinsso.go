@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
+	"verifydesk/services/client"
 	"verifydesk/services/sso"
 	"verifydesk/services/words"
 )
@@ -36,6 +37,15 @@ func (s *signInScreen) askMethods() {
 		done: func(err error) {
 			if err != nil {
 				s.cfg.log().Warn("sign-in methods unknown: the password form stays", "error", err)
+				if client.Unreachable(err) {
+					// Ask again once the backend answers: a backend with
+					// single sign-on only would leave no way in.
+					newRunner(s.cfg).later(maxRetry, "sign-in methods retry", func() {
+						if s.api == api && s.methods == nil {
+							s.askMethods()
+						}
+					})
+				}
 				return
 			}
 			s.setMethods(m)

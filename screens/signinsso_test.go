@@ -1,14 +1,19 @@
 package screens
 
 import (
+	"context"
+	"fmt"
 	"net/url"
 	"strings"
+	"sync/atomic"
 	"testing"
 
 	"fyne.io/fyne/v2/test"
 
 	"verifydesk/backend"
 	"verifydesk/backend/backendtest"
+	"verifydesk/data"
+	"verifydesk/services/client"
 	"verifydesk/services/sso/ssotest"
 )
 
@@ -98,4 +103,47 @@ func TestSignInSSORefusalsSaySo(t *testing.T) {
 	if got := screenText(u.Content()); u.work != nil || !strings.Contains(got, "Cannot reach the sign-in provider") {
 		t.Errorf("provider down:\n%s", got)
 	}
+}
+
+func TestSignInMethodsAskedAgainWhenTheBackendAnswers(t *testing.T) {
+	p := ssotest.Start(t)
+	srv := backendtest.New(t, func(c *backend.Config) {
+		c.OIDC = &backend.OIDCConfig{Issuer: p.Issuer, ClientID: ssotest.ClientID, ProviderName: "Example SSO"}
+		c.PasswordSignInOff = true
+	})
+	ts := &timers{}
+	var down atomic.Bool
+	down.Store(true)
+	u, _ := newTestUIFull(t, srv, func(a API) API { return &methodsDown{API: a, down: &down} },
+		func(c *Config) { c.After = ts.after; c.OpenURL = (&ssotest.Browser{User: ssotest.Agent}).Open })
+	if u.signIn.sso.Visible() {
+		t.Fatal("single sign-on shown while the backend did not answer")
+	}
+	down.Store(false)
+	ts.fire()
+	if !u.signIn.sso.Visible() || u.signIn.form.Visible() {
+		t.Fatalf("after the backend answered: sso %v, form %v", u.signIn.sso.Visible(), u.signIn.form.Visible())
+	}
+	test.Tap(u.signIn.sso)
+	if u.work == nil {
+		t.Fatalf("not signed in:\n%s", screenText(u.Content()))
+	}
+}
+
+// methodsDown is the real client whose sign-in-methods call finds the
+// backend away while down is set.
+type methodsDown struct {
+	API
+	down *atomic.Bool
+}
+
+func (m *methodsDown) SignInMethods(ctx context.Context) (data.SignInMethods, error) {
+	if m.down.Load() {
+		return data.SignInMethods{}, fmt.Errorf("test: %w", client.ErrOffline)
+	}
+	return m.API.(ssoAPI).SignInMethods(ctx)
+}
+
+func (m *methodsDown) SignInOIDC(ctx context.Context, idToken, nonce string) (data.Session, error) {
+	return m.API.(ssoAPI).SignInOIDC(ctx, idToken, nonce)
 }
