@@ -7,7 +7,9 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
+	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
 
 	"verifydesk/backend"
@@ -146,4 +148,32 @@ func (m *methodsDown) SignInMethods(ctx context.Context) (data.SignInMethods, er
 
 func (m *methodsDown) SignInOIDC(ctx context.Context, idToken, nonce string) (data.Session, error) {
 	return m.API.(ssoAPI).SignInOIDC(ctx, idToken, nonce)
+}
+
+// BenchmarkSSOClickToWorkspace measures single sign-on on loopback from the
+// click on "Sign in with …" to the workspace shown: discovery, the loopback
+// listener, the browser (a player filling the provider's login form over
+// HTTP), the code exchange, the token checked by the console and by the
+// backend, and the workspace built.
+func BenchmarkSSOClickToWorkspace(b *testing.B) {
+	p := ssotest.Start(b)
+	srv := backendtest.New(b, func(c *backend.Config) {
+		c.OIDC = &backend.OIDCConfig{Issuer: p.Issuer, ClientID: ssotest.ClientID, ProviderName: "Example SSO"}
+	})
+	a := test.NewTempApp(b)
+	w := a.NewWindow("Verifydesk")
+	w.Resize(fyne.NewSize(1280, 800))
+	u := NewUI(w, Config{Region: "US", Background: runNow, After: func(time.Duration, func()) {},
+		OpenURL: (&ssotest.Browser{User: ssotest.Supervisor}).Open})
+	w.SetContent(u.Content())
+	u.SetBackend(client.New(srv.URL, client.Options{}), "bench")
+	for b.Loop() {
+		test.Tap(u.signIn.sso)
+		if u.work == nil {
+			b.Fatalf("not signed in:\n%s", screenText(u.Content()))
+		}
+		b.StopTimer()
+		u.onSignOutRequested()
+		b.StartTimer()
+	}
 }
