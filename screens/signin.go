@@ -40,6 +40,10 @@ type signInScreen struct {
 	sso  *widget.Button
 	or   *widget.Label
 	form *widget.Form
+	// lastSSO is the single sign-on of the session now open, for the
+	// provider's logout after the agent signs out (signinsso.go).
+	lastSSO    *ssoSession
+	provLogout *widget.Button
 
 	user, pass *widget.Entry
 	submit     *widget.Button
@@ -84,6 +88,8 @@ func newSignInScreen(cfg Config, onSignedIn func(data.Session)) *signInScreen {
 	s.sso.Hide()
 	s.or = widget.NewLabelWithStyle("or with a username and password", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	s.or.Hide()
+	s.provLogout = widget.NewButtonWithIcon("", theme.LogoutIcon(), nil)
+	s.provLogout.Hide()
 	return s
 }
 
@@ -118,7 +124,7 @@ func (s *signInScreen) build() fyne.CanvasObject {
 		note.Wrapping = fyne.TextWrapWord
 		items = append(items, container.NewCenter(demo), note)
 	}
-	items = append(items, s.sso, s.or, s.form, s.submit, s.progress, s.status, s.backend, s.offline, s.cacheNote)
+	items = append(items, s.sso, s.or, s.form, s.submit, s.progress, s.status, s.provLogout, s.backend, s.offline, s.cacheNote)
 	if s.cfg.OnSettings != nil {
 		items = append(items, widget.NewButtonWithIcon("Settings…", theme.SettingsIcon(), s.cfg.OnSettings))
 	}
@@ -200,6 +206,8 @@ func (s *signInScreen) signedIn(user, pass string, sess data.Session, err error)
 		}
 		s.retryDelay = 0
 		s.retryGen++ // no retry of this sign-in is pending any more
+		s.lastSSO = nil
+		s.provLogout.Hide()
 		s.onSignedIn(sess)
 	}
 }

@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"fyne.io/fyne/v2/widget"
@@ -84,16 +85,22 @@ func (s *signInScreen) onSSO() {
 	s.showStatus("Continue in your browser: sign in with "+words.Shown(m.ProviderName, 40, false)+" there.", widget.MediumImportance)
 	open := s.cfg.OpenURL
 	var sess data.Session
+	var res sso.Result
 	newRunner(s.cfg).run(job{name: "single sign-on", timeout: ssoWait + 30*time.Second,
-		work: func(ctx context.Context) error {
-			res, err := sso.SignIn(ctx, sso.Config{Issuer: m.Issuer, ClientID: m.ClientID, Scopes: m.Scopes, Open: open, Wait: ssoWait})
+		work: func(ctx context.Context) (err error) {
+			res, err = sso.SignIn(ctx, sso.Config{Issuer: m.Issuer, ClientID: m.ClientID, Scopes: m.Scopes, Open: open, Wait: ssoWait})
 			if err != nil {
 				return err
 			}
 			sess, err = sa.SignInOIDC(ctx, res.IDToken, res.Nonce)
 			return err
 		},
-		done: func(err error) { s.ssoDone(sess, err) },
+		done: func(err error) {
+			if err == nil {
+				s.lastSSO = &ssoSession{name: m.ProviderName, logout: res.LogoutURL(m.ClientID)}
+			}
+			s.ssoDone(sess, err)
+		},
 	})
 }
 
@@ -113,5 +120,40 @@ func (s *signInScreen) ssoDone(sess data.Session, err error) {
 		return
 	}
 	s.retryGen++ // a pending password retry is moot
+	s.provLogout.Hide()
 	s.onSignedIn(sess)
+}
+
+// ssoSession is what signing out of the provider needs.
+type ssoSession struct {
+	name   string
+	logout string // the provider's logout address; "" when it has none
+}
+
+// offerProviderLogout offers, after the agent signed out of Verifydesk, to
+// sign out of the provider too (RP-initiated logout), when the session was
+// a single sign-on at a provider that supports it. UI thread.
+func (s *signInScreen) offerProviderLogout() {
+	last := s.lastSSO
+	s.lastSSO = nil
+	if last == nil || last.logout == "" {
+		return
+	}
+	open := s.cfg.OpenURL
+	if open == nil {
+		open = sso.SystemBrowser
+	}
+	s.provLogout.SetText("Also sign out of " + words.Shown(last.name, 40, false))
+	s.provLogout.OnTapped = handler("provider logout", func() {
+		s.provLogout.Hide()
+		newRunner(s.cfg).run(job{name: "provider logout", local: true,
+			work: func(ctx context.Context) error { return open(ctx, last.logout) },
+			done: func(err error) {
+				if err != nil {
+					s.showStatus(sso.Explain(fmt.Errorf("%w: %w", sso.ErrNoBrowser, err)), widget.DangerImportance)
+				}
+			},
+		})
+	})
+	s.provLogout.Show()
 }

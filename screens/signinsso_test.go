@@ -3,6 +3,8 @@ package screens
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"net/url"
 	"strings"
 	"sync/atomic"
@@ -175,5 +177,56 @@ func BenchmarkSSOClickToWorkspace(b *testing.B) {
 		b.StopTimer()
 		u.onSignOutRequested()
 		b.StartTimer()
+	}
+}
+
+func TestSignOutOffersProviderLogout(t *testing.T) {
+	p := ssotest.Start(t)
+	b := &ssotest.Browser{User: ssotest.Agent}
+	var logout string
+	var logoutPage string
+	open := func(ctx context.Context, u string) error {
+		if !strings.Contains(u, "end_session") {
+			return b.Open(ctx, u)
+		}
+		logout = u
+		res, err := http.Get(u)
+		if err != nil {
+			return err
+		}
+		defer res.Body.Close()
+		body, _ := io.ReadAll(res.Body)
+		logoutPage = string(body)
+		return nil
+	}
+	srv := backendtest.New(t, func(c *backend.Config) {
+		c.OIDC = &backend.OIDCConfig{Issuer: p.Issuer, ClientID: ssotest.ClientID, ProviderName: "Example SSO"}
+	})
+	u, _ := newTestUIFull(t, srv, func(a API) API { return a }, func(c *Config) { c.OpenURL = open })
+	test.Tap(u.signIn.sso)
+	if u.work == nil {
+		t.Fatalf("not signed in:\n%s", screenText(u.Content()))
+	}
+	u.onSignOutRequested()
+	if !u.signIn.provLogout.Visible() || u.signIn.provLogout.Text != "Also sign out of Example SSO" {
+		t.Fatalf("no provider logout offered:\n%s", screenText(u.Content()))
+	}
+	test.Tap(u.signIn.provLogout)
+	q, _ := url.Parse(logout)
+	if q == nil || q.Query().Get("id_token_hint") == "" || q.Query().Get("client_id") != ssotest.ClientID || !strings.HasPrefix(logout, p.Issuer) {
+		t.Errorf("logout address %q", logout)
+	}
+	if !strings.Contains(logoutPage, "signed out successfully") {
+		t.Errorf("the provider answered the logout with %q", logoutPage)
+	}
+	if u.signIn.provLogout.Visible() {
+		t.Error("the logout button stays")
+	}
+
+	// A password sign-in afterwards offers no provider logout.
+	u.SubmitSignIn()
+	u.onSignOutRequested()
+	if u.signIn.provLogout.Visible() {
+		t.Error("provider logout offered after a password session")
 	}
 }

@@ -385,6 +385,7 @@ func (u *UI) onSignedIn(s data.Session) {
 func (u *UI) onSignOutRequested() {
 	u.endSession()
 	u.SignOut("You signed out.")
+	u.signIn.offerProviderLogout()
 }
 
 // endSession ends the agent's session on the backend in the background; the

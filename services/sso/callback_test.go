@@ -64,3 +64,15 @@ func FuzzParseCallback(f *testing.F) {
 		}
 	})
 }
+
+func TestLogoutURL(t *testing.T) {
+	for _, tc := range []struct{ end, want string }{
+		{"", ""},
+		{"javascript:alert(1)", ""},
+		{"https://login.example.com/logout?x=1", "https://login.example.com/logout?client_id=vd&id_token_hint=tok&x=1"},
+	} {
+		if got := (Result{IDToken: "tok", EndSession: tc.end}).LogoutURL("vd"); got != tc.want {
+			t.Errorf("%q: %q, want %q", tc.end, got, tc.want)
+		}
+	}
+}

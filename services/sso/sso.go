@@ -15,6 +15,7 @@ import (
 	"html"
 	"net"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"runtime"
@@ -80,6 +81,26 @@ type Result struct {
 	Nonce   string    // the nonce this sign-in sent, for the backend
 	Expiry  time.Time // when the ID token ends
 	Subject string
+	// EndSession is the provider's RP-initiated logout endpoint (OpenID
+	// Connect RP-Initiated Logout 1.0); "" when it has none.
+	EndSession string
+}
+
+// LogoutURL is the address that signs the agent out at the provider too,
+// "" when the provider offers no RP-initiated logout.
+func (r Result) LogoutURL(clientID string) string {
+	if r.EndSession == "" {
+		return ""
+	}
+	u, err := url.Parse(r.EndSession)
+	if err != nil || (u.Scheme != "https" && u.Scheme != "http") {
+		return ""
+	}
+	q := u.Query()
+	q.Set("id_token_hint", r.IDToken)
+	q.Set("client_id", clientID)
+	u.RawQuery = q.Encode()
+	return u.String()
 }
 
 // SignIn runs one sign-in: discovery, a loopback listener on 127.0.0.1 at a
@@ -160,7 +181,11 @@ func SignIn(ctx context.Context, cfg Config) (Result, error) {
 	if idt.Nonce != nonce {
 		return Result{}, ErrNonce
 	}
-	return Result{IDToken: raw, Nonce: nonce, Expiry: idt.Expiry, Subject: idt.Subject}, nil
+	var meta struct {
+		EndSession string `json:"end_session_endpoint"`
+	}
+	_ = provider.Claims(&meta)
+	return Result{IDToken: raw, Nonce: nonce, Expiry: idt.Expiry, Subject: idt.Subject, EndSession: meta.EndSession}, nil
 }
 
 // discover reads the provider's discovery document, words its failures.

@@ -73,6 +73,10 @@ func TestSignInAsNativeApp(t *testing.T) {
 		if status, page := b.Page(); status != 200 || !strings.Contains(page, "Signed in. You can close this tab") {
 			t.Errorf("the browser shows %d %q", status, page)
 		}
+		if lo, _ := url.Parse(res.LogoutURL(ssotest.ClientID)); lo == nil || !strings.HasPrefix(lo.String(), p.Issuer+"/") ||
+			lo.Query().Get("id_token_hint") != res.IDToken {
+			t.Errorf("logout address %q", res.LogoutURL(ssotest.ClientID))
+		}
 		if res.Subject != tc.user.ID || !res.Expiry.After(time.Now()) {
 			t.Errorf("result %+v", res)
 		}
