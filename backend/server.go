@@ -252,10 +252,20 @@ func (s *Server) seedGate(next http.Handler) http.Handler {
 // (http://127.0.0.1:PORT) and a stop function that shuts the server down and
 // closes the file. ctx bounds the start only.
 func StartDemo(ctx context.Context, dbPath string) (baseURL string, stop func() error, err error) {
+	return StartDemoWith(ctx, dbPath)
+}
+
+// StartDemoWith is StartDemo with changes to its Config (single sign-on for
+// the window walk, say).
+func StartDemoWith(ctx context.Context, dbPath string, opts ...func(*Config)) (baseURL string, stop func() error, err error) {
 	if err := ctx.Err(); err != nil {
 		return "", nil, err
 	}
-	s, err := Open(Config{DBPath: dbPath, Demo: true, SeedLater: true})
+	cfg := Config{DBPath: dbPath, Demo: true, SeedLater: true}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	s, err := Open(cfg)
 	if err != nil {
 		return "", nil, err
 	}

@@ -274,3 +274,22 @@ func BenchmarkSignIn(b *testing.B) {
 		}
 	}
 }
+
+// The system browser is $BROWSER when set: here the player's script, as the
+// window walk runs the console.
+func TestSignInThroughBrowserEnv(t *testing.T) {
+	p := ssotest.Start(t)
+	browser, opened := p.Player(t, ssotest.Agent)
+	t.Setenv("BROWSER", browser)
+	res, err := sso.SignIn(testCtx(t), sso.Config{Issuer: p.Issuer, ClientID: ssotest.ClientID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Subject != ssotest.Agent.ID || len(opened()) != 1 {
+		t.Errorf("result %+v, opened %q", res, opened())
+	}
+	t.Setenv("BROWSER", "/nonexistent/browser")
+	if _, err := sso.SignIn(testCtx(t), sso.Config{Issuer: p.Issuer, ClientID: ssotest.ClientID}); !errors.Is(err, sso.ErrNoBrowser) {
+		t.Errorf("a browser that does not exist: %v", err)
+	}
+}

@@ -17,6 +17,7 @@ import (
 	"net/http/httptest"
 	"net/url"
 	"os"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -340,4 +341,50 @@ func (p *Provider) IDToken(ctx context.Context, user User, clientID, nonce strin
 func (p *Provider) OAuth2(clientID, redirect string) *oauth2.Config {
 	return &oauth2.Config{ClientID: clientID, RedirectURL: redirect, Scopes: []string{"openid", "profile", "email"},
 		Endpoint: oauth2.Endpoint{AuthURL: p.Issuer + "/auth", TokenURL: p.Issuer + "/oauth/token", AuthStyle: oauth2.AuthStyleInParams}}
+}
+
+// Player serves a browser player for user on loopback and returns a command
+// to set as $BROWSER for a console run as its own process (the window walk):
+// a bash script that hands the URL it is given to the player, which then
+// signs in as user over HTTP, as Browser.Open does. Opened holds the
+// authorization URLs the player was handed.
+func (p *Provider) Player(t testing.TB, user User) (browser string, opened func() []string) {
+	t.Helper()
+	var mu sync.Mutex
+	var urls []string
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(io.LimitReader(r.Body, 64<<10))
+		if err != nil || r.Method != http.MethodPost {
+			http.Error(w, "POST the URL", http.StatusBadRequest)
+			return
+		}
+		u := strings.TrimSpace(string(body))
+		mu.Lock()
+		urls = append(urls, u)
+		mu.Unlock()
+		// The console does not wait for its browser: nor does the script.
+		go func() {
+			b := &Browser{User: user}
+			if err := b.Open(context.Background(), u); err != nil {
+				slog.Warn("ssotest player", "error", err)
+			}
+		}()
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	t.Cleanup(srv.Close)
+	host, port, _ := net.SplitHostPort(strings.TrimPrefix(srv.URL, "http://"))
+	script := filepath.Join(t.TempDir(), "browser")
+	// bash's /dev/tcp: no curl needed. The URL is ASCII, so ${#1} is its
+	// length in bytes.
+	text := "#!/usr/bin/env bash\nexec 3<>/dev/tcp/" + host + "/" + port + "\n" +
+		`printf 'POST /open HTTP/1.0\r\nHost: ` + host + `\r\nContent-Length: %d\r\n\r\n%s' "${#1}" "$1" >&3` + "\n" +
+		"cat <&3 >/dev/null\n"
+	if err := os.WriteFile(script, []byte(text), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	return script, func() []string {
+		mu.Lock()
+		defer mu.Unlock()
+		return append([]string(nil), urls...)
+	}
 }
