@@ -44,6 +44,10 @@ type signInScreen struct {
 	// provider's logout after the agent signs out (signinsso.go).
 	lastSSO    *ssoSession
 	provLogout *widget.Button
+	// ssoCancel gives up the single sign-on under way (the agent closed the
+	// browser tab); nil when none is.
+	ssoCancel    context.CancelFunc
+	ssoCancelBtn *widget.Button
 
 	user, pass *widget.Entry
 	submit     *widget.Button
@@ -90,6 +94,12 @@ func newSignInScreen(cfg Config, onSignedIn func(data.Session)) *signInScreen {
 	s.or.Hide()
 	s.provLogout = widget.NewButtonWithIcon("", theme.LogoutIcon(), nil)
 	s.provLogout.Hide()
+	s.ssoCancelBtn = widget.NewButtonWithIcon("Cancel the sign-in in the browser", theme.CancelIcon(), handler("cancel single sign-on", func() {
+		if s.ssoCancel != nil {
+			s.ssoCancel()
+		}
+	}))
+	s.ssoCancelBtn.Hide()
 	return s
 }
 
@@ -124,7 +134,7 @@ func (s *signInScreen) build() fyne.CanvasObject {
 		note.Wrapping = fyne.TextWrapWord
 		items = append(items, container.NewCenter(demo), note)
 	}
-	items = append(items, s.sso, s.or, s.form, s.submit, s.progress, s.status, s.provLogout, s.backend, s.offline, s.cacheNote)
+	items = append(items, s.sso, s.ssoCancelBtn, s.or, s.form, s.submit, s.progress, s.status, s.provLogout, s.backend, s.offline, s.cacheNote)
 	if s.cfg.OnSettings != nil {
 		items = append(items, widget.NewButtonWithIcon("Settings…", theme.SettingsIcon(), s.cfg.OnSettings))
 	}

@@ -86,8 +86,15 @@ func (s *signInScreen) onSSO() {
 	open := s.cfg.OpenURL
 	var sess data.Session
 	var res sso.Result
+	given, giveUp := context.WithCancel(context.Background())
+	s.ssoCancel = giveUp
+	s.ssoCancelBtn.Show()
 	newRunner(s.cfg).run(job{name: "single sign-on", timeout: ssoWait + 30*time.Second,
 		work: func(ctx context.Context) (err error) {
+			ctx, cancel := context.WithCancel(ctx)
+			defer cancel()
+			stop := context.AfterFunc(given, cancel)
+			defer stop()
 			res, err = sso.SignIn(ctx, sso.Config{Issuer: m.Issuer, ClientID: m.ClientID, Scopes: m.Scopes, Open: open, Wait: ssoWait})
 			if err != nil {
 				return err
@@ -96,6 +103,9 @@ func (s *signInScreen) onSSO() {
 			return err
 		},
 		done: func(err error) {
+			giveUp()
+			s.ssoCancel = nil
+			s.ssoCancelBtn.Hide()
 			if err == nil {
 				s.lastSSO = &ssoSession{name: m.ProviderName, logout: res.LogoutURL(m.ClientID)}
 			}

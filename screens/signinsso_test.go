@@ -230,3 +230,29 @@ func TestSignOutOffersProviderLogout(t *testing.T) {
 		t.Error("provider logout offered after a password session")
 	}
 }
+
+func TestSignInSSOCancelled(t *testing.T) {
+	p := ssotest.Start(t)
+	var u *UI
+	var cancelShown bool
+	// The agent closes the browser tab and presses Cancel in the console.
+	open := func(context.Context, string) error {
+		cancelShown = u.signIn.ssoCancelBtn.Visible()
+		test.Tap(u.signIn.ssoCancelBtn)
+		return nil
+	}
+	srv := backendtest.New(t, func(c *backend.Config) {
+		c.OIDC = &backend.OIDCConfig{Issuer: p.Issuer, ClientID: ssotest.ClientID, ProviderName: "Example SSO"}
+	})
+	u, _ = newTestUIFull(t, srv, func(a API) API { return a }, func(c *Config) { c.OpenURL = open })
+	test.Tap(u.signIn.sso)
+	if !cancelShown {
+		t.Error("no Cancel while the browser is open")
+	}
+	if got := screenText(u.Content()); u.work != nil || !strings.Contains(got, "Cancelled.") {
+		t.Errorf("after Cancel:\n%s", got)
+	}
+	if u.signIn.ssoCancelBtn.Visible() || u.signIn.sso.Disabled() {
+		t.Error("Cancel stays, or single sign-on cannot be tried again")
+	}
+}
