@@ -21,8 +21,11 @@ const DefaultIdleLock = 15 * time.Minute
 // agent was writing is still there when the same agent signs in again.
 type lockState struct {
 	locked bool
-	// content is the workspace's content, kept as it was while locked.
+	// content is the workspace's content, kept as it was while locked, with
+	// its menu and the widget that had the keyboard.
 	content fyne.CanvasObject
+	menu    *fyne.MainMenu
+	focus   fyne.Focusable
 
 	// The idle watch: last input, and what was focused at the last check
 	// (typing in a field counts as input).
@@ -56,8 +59,11 @@ func (u *UI) lockWith(message string) {
 	u.lock.locked = true
 	u.lock.gen.drop()
 	u.lock.content = u.root.Objects[0]
-	// Keys must not reach a field of the hidden workspace.
+	// Neither keys nor the menu may reach the hidden workspace.
+	u.lock.focus = u.win.Canvas().Focused()
 	u.win.Canvas().Unfocus()
+	u.lock.menu = u.win.MainMenu()
+	u.win.SetMainMenu(nil)
 	u.signIn.reset(message)
 	u.signIn.status.Importance = widget.WarningImportance
 	u.signIn.status.Refresh()
@@ -77,8 +83,8 @@ func (u *UI) resume(s data.Session) bool {
 		return false
 	}
 	u.lock.locked = false
-	content := u.lock.content
-	u.lock.content = nil
+	content, menu, focus := u.lock.content, u.lock.menu, u.lock.focus
+	u.lock.content, u.lock.menu, u.lock.focus = nil, nil, nil
 	if u.work == nil || content == nil {
 		return false
 	}
@@ -92,6 +98,11 @@ func (u *UI) resume(s data.Session) bool {
 	u.work.agent = s.Agent // the role may have changed with the groups
 	u.root.Objects = []fyne.CanvasObject{content}
 	u.root.Refresh()
+	u.win.SetMainMenu(menu)
+	if focus == nil {
+		focus = u.work.search
+	}
+	u.win.Canvas().Focus(focus)
 	u.work.syncOutbox() // what was kept while the session was over goes now
 	u.watchIdle()
 	return true

@@ -97,6 +97,9 @@ func TestSessionEndKeepsTheNoteBeingWritten(t *testing.T) {
 	if !strings.Contains(s, "Your session ended: sign in again.") || strings.Contains(s, account) || strings.Contains(s, note) {
 		t.Errorf("the lock screen shows:\n%s", s)
 	}
+	if w.MainMenu() != nil {
+		t.Error("the workspace's menu stays usable behind the lock")
+	}
 	test.Type(u.signIn.user, "x") // keys go to the sign-in form, not the hidden note
 	u.signIn.user.SetText("ana")
 
@@ -106,6 +109,9 @@ func TestSessionEndKeepsTheNoteBeingWritten(t *testing.T) {
 	}
 	if p.note.Text != note || ws.account == nil || ws.account.ID != account {
 		t.Errorf("after signing in again: note %q, account %v", p.note.Text, ws.account)
+	}
+	if w.MainMenu() == nil || w.Canvas().Focused() == nil {
+		t.Errorf("after signing in again: menu %v, keyboard at %T", w.MainMenu() != nil, w.Canvas().Focused())
 	}
 	// The note goes to the backend with the new session.
 	test.Tap(p.addNote)
@@ -145,6 +151,9 @@ func TestIdleLock(t *testing.T) {
 	u.SubmitSignIn()
 	if u.Locked() || u.work != ws || p.note.Text != "first words, more words" {
 		t.Fatalf("after signing in again: note %q\n%s", p.note.Text, screenText(w.Content()))
+	}
+	if w.Canvas().Focused() != p.note {
+		t.Errorf("the keyboard is at %T, not back in the note", w.Canvas().Focused())
 	}
 
 	// Another agent at the lock gets their own workspace.

@@ -61,6 +61,12 @@ func (s *signInScreen) setMethods(m data.SignInMethods) {
 		s.sso.SetText("Sign in with " + words.Shown(m.OIDC.ProviderName, 40, false))
 	}
 	password := m.Password || m.OIDC == nil
+	// One primary button: single sign-on when the backend offers it.
+	s.submit.Importance = widget.HighImportance
+	if m.OIDC != nil {
+		s.submit.Importance = widget.MediumImportance
+	}
+	s.submit.Refresh()
 	showIf(s.sso, m.OIDC != nil)
 	showIf(s.or, m.OIDC != nil && password)
 	showIf(s.form, password)
