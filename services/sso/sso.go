@@ -165,10 +165,16 @@ func SignIn(ctx context.Context, cfg Config) (Result, error) {
 	tok, err := conf.Exchange(octx, ans.code, oauth2.VerifierOption(verifier))
 	if err != nil {
 		var re *oauth2.RetrieveError
-		if errors.As(err, &re) {
+		var ne net.Error
+		switch {
+		case errors.As(err, &re) && re.ErrorCode != "":
 			return Result{}, fmt.Errorf("%w: %s", ErrCode, bounded(re.ErrorCode+" "+re.ErrorDescription))
+		case errors.As(err, &re):
+			return Result{}, fmt.Errorf("%w: its token endpoint answered %d", ErrProviderAnswer, re.Response.StatusCode)
+		case errors.As(err, &ne):
+			return Result{}, fmt.Errorf("%w: %s", ErrProviderUnreachable, bounded(err.Error()))
 		}
-		return Result{}, fmt.Errorf("%w: %w", ErrProviderUnreachable, err)
+		return Result{}, fmt.Errorf("%w: its token endpoint's answer cannot be read", ErrProviderAnswer)
 	}
 	raw, _ := tok.Extra("id_token").(string)
 	if raw == "" {

@@ -3,6 +3,7 @@ package sso_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"net"
 	"net/http"
 	"net/http/httptest"
@@ -291,5 +292,43 @@ func TestSignInThroughBrowserEnv(t *testing.T) {
 	t.Setenv("BROWSER", "/nonexistent/browser")
 	if _, err := sso.SignIn(testCtx(t), sso.Config{Issuer: p.Issuer, ClientID: ssotest.ClientID}); !errors.Is(err, sso.ErrNoBrowser) {
 		t.Errorf("a browser that does not exist: %v", err)
+	}
+}
+
+// A provider whose token endpoint answers garbage (an HTML error page, or
+// JSON that is not a token answer): the discovery document of a front that
+// sends the browser to the real provider but the code to the garbage.
+func TestSignInTokenEndpointGarbage(t *testing.T) {
+	p := ssotest.Start(t)
+	for _, tc := range []struct {
+		name   string
+		status int
+		body   string
+		says   string
+	}{
+		{"html 500", 500, "<html>Internal Server Error</html>", "its token endpoint answered 500"},
+		{"not a token", 200, `{"hello": "world"`, "its token endpoint's answer cannot be read"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var front *httptest.Server
+			front = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+				switch r.URL.Path {
+				case "/.well-known/openid-configuration":
+					w.Header().Set("Content-Type", "application/json")
+					fmt.Fprintf(w, `{"issuer":%q,"authorization_endpoint":%q,"token_endpoint":%q,"jwks_uri":%q}`,
+						front.URL, p.Issuer+"/auth", front.URL+"/token", p.Issuer+"/keys")
+				case "/token":
+					w.Header().Set("Content-Type", "application/json")
+					w.WriteHeader(tc.status)
+					_, _ = w.Write([]byte(tc.body))
+				}
+			}))
+			t.Cleanup(front.Close)
+			b := &ssotest.Browser{User: ssotest.Agent}
+			_, err := sso.SignIn(testCtx(t), sso.Config{Issuer: front.URL, ClientID: ssotest.ClientID, Open: b.Open})
+			if !errors.Is(err, sso.ErrProviderAnswer) || !strings.Contains(err.Error(), tc.says) {
+				t.Errorf("%v, want %v saying %q", err, sso.ErrProviderAnswer, tc.says)
+			}
+		})
 	}
 }
