@@ -65,6 +65,9 @@ func (u *UI) lockWith(message string) {
 	u.lock.menu = u.win.MainMenu()
 	u.win.SetMainMenu(nil)
 	u.signIn.reset(message)
+	// Offline review stays behind the lock too: no way round it to the
+	// cached cases until a sign-in the backend checks.
+	u.signIn.offline.Hide()
 	u.signIn.status.Importance = widget.WarningImportance
 	u.signIn.status.Refresh()
 	u.root.Objects = []fyne.CanvasObject{u.signIn.build()}
@@ -88,8 +91,15 @@ func (u *UI) resume(s data.Session) bool {
 	if u.work == nil || content == nil {
 		return false
 	}
-	if u.work.agent.ID != s.Agent.ID {
+	switch {
+	case u.work.agent.ID != s.Agent.ID:
 		u.cfg.log().Info("signed out", "agent", u.work.agent.Username, "why", "another agent signed in at the lock")
+		u.work.close()
+		u.work = nil
+		return false
+	case u.work.offlineReview:
+		// The backend is back: a workspace of its own, as after any offline
+		// review, sends what the review kept.
 		u.work.close()
 		u.work = nil
 		return false

@@ -211,3 +211,41 @@ func TestSettingsIdleLock(t *testing.T) {
 		t.Fatalf("saved %+v", saved)
 	}
 }
+
+// Offline review locks too, and only a sign-in the backend checks lifts it:
+// the way to the cached cases is not offered round the lock.
+func TestIdleLockOfflineReview(t *testing.T) {
+	srv := backendtest.New(t)
+	store, _ := openTestCache(t)
+	var flaky *flakyBackend
+	u, w := newTestUIWith(t, srv, func(a API) API { flaky = &flakyBackend{API: a}; return flaky })
+	useCache(u, store)
+	clk := &lockClock{}
+	ts := &timers{}
+	u.cfg.After, u.cfg.Now, u.cfg.IdleLock = ts.after, clk.now, 15*time.Minute
+	u.SubmitSignIn()
+	u.onSignOutRequested()
+	flaky.down.Store(true)
+	u.SubmitSignIn()
+	test.Tap(u.signIn.offline)
+	ws := u.work
+	if ws == nil || !ws.offlineReview {
+		t.Fatalf("no offline review:\n%s", screenText(w.Content()))
+	}
+	for range 16 {
+		clk.advance(time.Minute)
+		ts.fire()
+	}
+	if !u.Locked() || u.signIn.offline.Visible() {
+		t.Fatalf("offline review not locked, or the cached cases offered round the lock:\n%s", screenText(w.Content()))
+	}
+	u.SubmitSignIn() // the backend is still away
+	if !u.Locked() || u.work != ws || u.signIn.offline.Visible() {
+		t.Fatalf("a failed sign-in lifted the lock:\n%s", screenText(w.Content()))
+	}
+	flaky.down.Store(false)
+	u.SubmitSignIn()
+	if u.Locked() || u.work == nil || u.work == ws || u.work.offlineReview || ws.ctx.Err() == nil {
+		t.Fatalf("after the backend came back:\n%s", screenText(w.Content()))
+	}
+}

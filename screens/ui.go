@@ -286,6 +286,7 @@ func (u *UI) openOffline(agent data.Agent) {
 	u.work.noteBackend("offline review", fmt.Errorf("offline review: %w", client.ErrOffline))
 	u.work.notice("Offline: the auth backend cannot be reached. These are the cases kept on this computer, read-only; notes and ticks are kept and sent once you sign in again.")
 	u.work.showCases()
+	u.watchIdle()
 }
 
 // SubmitSignIn signs in with what the form holds, as if the agent pressed the
