@@ -180,6 +180,7 @@ func (c *console) uiConfig() screens.Config {
 		Demo: demo, Region: c.settings.Region(), RecentRegions: c.settings.RecentRegions(), OnRegion: c.settings.SetRegion,
 		LastTab: c.settings.LastTab(), OnTab: c.settings.SetLastTab,
 		OnReady: c.onReady, OnSettings: c.onSettings, Background: c.background,
+		IdleLock: time.Duration(c.settings.IdleLockMinutes()) * time.Minute,
 	}
 	if demo {
 		cfg.DemoUser, cfg.DemoPassword = demoUser, demoPassword
@@ -322,7 +323,7 @@ func (c *console) connectBackend() {
 			return
 		}
 		cl := client.New(b.base, client.Options{OnUnauthorized: func() {
-			fyne.Do(func() { c.ui.SignOut("Your session ended: sign in again.") })
+			fyne.Do(func() { c.ui.SessionEnded("Your session ended: sign in again. What you were doing is kept.") })
 		}})
 		c.ui.SetBackend(cl, b.label)
 		switch {
@@ -489,15 +490,16 @@ func (c *console) backendInUse() string {
 
 func (c *console) onSettings() {
 	screens.ShowSettings(c.win, screens.SettingsForm{
-		BackendURL:    c.backendInUse(),
-		GeoDatabases:  c.settings.GeoDatabases(),
-		CheckURL:      client.CheckBaseURL,
-		CheckGeoDB:    func(p string) error { _, err := geo.CheckDatabase(p); return err },
-		Background:    c.background,
-		RetentionDays: c.settings.RetentionDays(),
-		Appearance:    c.settings.Appearance(),
-		Purge:         c.purge(),
-		CacheNote:     cacheNotice(c.store, nil),
+		BackendURL:      c.backendInUse(),
+		GeoDatabases:    c.settings.GeoDatabases(),
+		CheckURL:        client.CheckBaseURL,
+		CheckGeoDB:      func(p string) error { _, err := geo.CheckDatabase(p); return err },
+		Background:      c.background,
+		RetentionDays:   c.settings.RetentionDays(),
+		Appearance:      c.settings.Appearance(),
+		IdleLockMinutes: c.settings.IdleLockMinutes(),
+		Purge:           c.purge(),
+		CacheNote:       cacheNotice(c.store, nil),
 	}, c.applySettings)
 }
 
@@ -511,6 +513,10 @@ func (c *console) applySettings(f screens.SettingsForm) {
 	c.settings.SetGeoDatabases(f.GeoDatabases)
 	if f.RetentionDays > 0 {
 		c.settings.SetRetentionDays(f.RetentionDays)
+	}
+	if f.IdleLockMinutes > 0 && f.IdleLockMinutes != c.settings.IdleLockMinutes() {
+		c.settings.SetIdleLockMinutes(f.IdleLockMinutes)
+		c.ui.SetIdleLock(time.Duration(f.IdleLockMinutes) * time.Minute)
 	}
 	if f.Appearance != "" && f.Appearance != c.settings.Appearance() {
 		c.settings.SetAppearance(f.Appearance)

@@ -36,6 +36,7 @@ import (
 	"verifydesk/backend"
 	"verifydesk/data"
 	"verifydesk/services/client"
+	"verifydesk/services/sso/ssotest"
 )
 
 // walkTimeout bounds each wait: generous, since a cold window on a loaded
@@ -428,7 +429,18 @@ func TestRealWindowWalk(t *testing.T) {
 	ctx := context.Background()
 	dir := t.TempDir()
 	baseA := startBackend(t, dir, "a")
-	baseB := startBackend(t, dir, "b")
+	// Backend B also offers the company's single sign-on: a real OpenID
+	// provider on loopback, and a browser player the console's $BROWSER
+	// hands the sign-in page to (it fills the provider's form over HTTP).
+	provider := ssotest.Start(t)
+	baseB, stopB, err := backend.StartDemoWith(context.Background(), filepath.Join(dir, "b.db"), func(c *backend.Config) {
+		c.OIDC = &backend.OIDCConfig{Issuer: provider.Issuer, ClientID: ssotest.ClientID, ProviderName: "Example SSO"}
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { _ = stopB() })
+	browser, browsed := provider.Player(t, ssotest.Agent)
 	sam, samAgent := signIn(t, baseA, "sam") // the supervisor's view of backend A
 	_, ana := signIn(t, baseA, "ana")
 
@@ -455,7 +467,7 @@ func TestRealWindowWalk(t *testing.T) {
 	viaLink := "http://" + link.addr
 	cmd := exec.Command(bin, "--backend", viaLink)
 	cmd.Env = append(os.Environ(), "HOME="+home, "XDG_CONFIG_HOME="+filepath.Join(home, ".config"),
-		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"), "LANG=en_US.UTF-8", "VERIFYDESK_PROBE=127.0.0.1:0")
+		"XDG_CACHE_HOME="+filepath.Join(home, ".cache"), "LANG=en_US.UTF-8", "VERIFYDESK_PROBE=127.0.0.1:0", "BROWSER="+browser)
 	cmd.Stdout, cmd.Stderr = logFile, logFile
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -824,12 +836,28 @@ func TestRealWindowWalk(t *testing.T) {
 	w.click(widgetStarting("button", "Save"))
 	hostB := strings.TrimPrefix(baseB, "http://")
 	w.waitFor("the sign-in form on "+hostB, has(widgetStarting("label", "Backend: "+hostB)))
-	w.fill("username", "ana")
-	w.fill("password", "demo")
-	w.click(widgetStarting("button", "Sign in"))
+
+	// 9. The company's single sign-on: one click, the browser does the rest.
+	w.step("sign in on %s with single sign-on (the provider at %s)", hostB, provider.Issuer)
+	w.waitFor("the single sign-on button", has(enabledWidget("button", "Sign in with Example SSO")))
+	clicked := time.Now()
+	w.click(enabledWidget("button", "Sign in with Example SSO"))
 	w.waitFor("the workspace on the new backend", has(widgetStarting("entry", "Phone, email or id")))
+	w.step("single sign-on: %d ms from the click to the workspace (browser player, provider and backend on loopback)", time.Since(clicked).Milliseconds())
+	if n := len(browsed()); n != 1 {
+		t.Errorf("the browser was opened %d times for one sign-in", n)
+	}
+	w.waitFor("the provider's user in the top bar", has(widgetStarting("label", ssotest.Agent.Name)))
 	samB, _ := signIn(t, baseB, "sam")
-	until(t, "ana signed in on the new backend", auditHas(samB, ana.ID, "sign_in", ""))
+	until(t, "the single sign-on audited on the new backend", func() (bool, string) {
+		es, err := samB.Audit(context.Background(), client.AuditQuery{Action: "sign_in"})
+		for _, e := range es {
+			if strings.Contains(e.Detail, "single sign-on") {
+				return true, ""
+			}
+		}
+		return false, fmt.Sprintf("%d sign_in entries (%v)", len(es), err)
+	})
 
 	hold := w.uiHold()
 	w.step("done; our code held the UI thread at most %.1f ms (%q), p99 %.1f ms over %d handlers and callbacks; the heartbeat's longest wait, frames included, was %d ms; checking the console's log",

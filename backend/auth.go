@@ -77,6 +77,9 @@ func (s *Server) signIn(c *call) (any, error) {
 	}
 	act := c.audit("sign_in", "")
 	act.Detail = "username " + truncate(req.Username, 64)
+	if s.cfg.PasswordSignInOff {
+		return nil, forbidden("password sign-in is turned off on this backend: sign in with single sign-on")
+	}
 	if req.Username == "" || req.Password == "" {
 		return nil, badRequest("username and password are required")
 	}
@@ -103,31 +106,7 @@ func (s *Server) signIn(c *call) (any, error) {
 		return nil, errf(http.StatusUnauthorized, data.ErrCodeUnauthorized, "wrong username or password")
 	}
 	c.agent = rec.Agent
-	token := randomToken(32)
-	sess := data.Session{Token: token, ExpiresAt: s.now().Add(sessionTTL).UTC(), Agent: rec.Agent, Demo: s.cfg.Demo}
-	if err := s.db.Update(func(tx *bolt.Tx) error {
-		b := tx.Bucket(bucketSessions)
-		// Drop expired sessions here, so the bucket never grows past the
-		// sessions of the last 8 hours.
-		var expired [][]byte
-		_ = b.ForEach(func(k, v []byte) error {
-			var old sessionRec
-			if json.Unmarshal(v, &old) != nil || !s.now().Before(old.ExpiresAt) {
-				expired = append(expired, append([]byte(nil), k...))
-			}
-			return nil
-		})
-		for _, k := range expired {
-			if err := b.Delete(k); err != nil {
-				return err
-			}
-		}
-		return putJSON(b, tokenKey(token), sessionRec{AgentID: rec.ID, ExpiresAt: sess.ExpiresAt})
-	}); err != nil {
-		return nil, err
-	}
-	c.status = http.StatusCreated
-	return sess, nil
+	return s.newSession(c, rec.Agent, time.Time{})
 }
 
 // authenticate resolves the bearer token into the calling agent.

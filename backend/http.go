@@ -24,6 +24,8 @@ type route struct {
 func (s *Server) routes() []route {
 	return []route{
 		{"POST", "/v1/agent/sessions", true, s.signIn},
+		{"GET", "/v1/agent/sign-in-methods", true, s.signInMethods},
+		{"POST", "/v1/agent/sessions/oidc", true, s.signInOIDC},
 		{"GET", "/v1/agent/me", false, s.me},
 		{"DELETE", "/v1/agent/sessions/current", false, s.signOut},
 		{"GET", "/v1/agents", false, s.listAgents},

@@ -59,6 +59,12 @@ type Config struct {
 	// ApprovalTTL is how long a four-eyes request waits for a decision
 	// before it expires; zero or negative = DefaultApprovalTTL (24 hours).
 	ApprovalTTL time.Duration
+	// OIDC, when set, lets agents sign in with the company's OpenID Connect
+	// provider (POST /v1/agent/sessions/oidc).
+	OIDC *OIDCConfig
+	// PasswordSignInOff refuses username and password sign-in (single
+	// sign-on only).
+	PasswordSignInOff bool
 }
 
 // DefaultApprovalTTL is Config.ApprovalTTL's default.
@@ -96,6 +102,7 @@ type Server struct {
 	// seeded is closed once the demo accounts are written, when they are
 	// seeded after Open returns (Config.SeedLater); nil otherwise.
 	seeded chan struct{}
+	oidc   *oidcState // nil without single sign-on
 }
 
 // ErrDBLocked is returned by Open when another process holds the bbolt file.
@@ -119,6 +126,12 @@ func Open(cfg Config) (*Server, error) {
 		s.provider = NewSimulatedProvider(s.now)
 	}
 	s.approvalTTL = cfg.ApprovalTTL
+	if cfg.OIDC != nil {
+		if cfg.OIDC.Issuer == "" || cfg.OIDC.ClientID == "" {
+			return nil, errors.New("backend: single sign-on needs an issuer and a client id")
+		}
+		s.oidc = newOIDCState(*cfg.OIDC, s.now)
+	}
 	if s.approvalTTL <= 0 {
 		s.approvalTTL = DefaultApprovalTTL
 	}
@@ -239,10 +252,20 @@ func (s *Server) seedGate(next http.Handler) http.Handler {
 // (http://127.0.0.1:PORT) and a stop function that shuts the server down and
 // closes the file. ctx bounds the start only.
 func StartDemo(ctx context.Context, dbPath string) (baseURL string, stop func() error, err error) {
+	return StartDemoWith(ctx, dbPath)
+}
+
+// StartDemoWith is StartDemo with changes to its Config (single sign-on for
+// the window walk, say).
+func StartDemoWith(ctx context.Context, dbPath string, opts ...func(*Config)) (baseURL string, stop func() error, err error) {
 	if err := ctx.Err(); err != nil {
 		return "", nil, err
 	}
-	s, err := Open(Config{DBPath: dbPath, Demo: true, SeedLater: true})
+	cfg := Config{DBPath: dbPath, Demo: true, SeedLater: true}
+	for _, o := range opts {
+		o(&cfg)
+	}
+	s, err := Open(cfg)
 	if err != nil {
 		return "", nil, err
 	}

@@ -55,7 +55,11 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 	if p.cached || p.rec.OnlyCached() {
 		head = append(head, badge("only cached: changes are queued", widget.WarningImportance))
 	}
-	p.saveInfo = widget.NewLabel(shown(fmt.Sprintf("Opened %s by %s.", relativeTime(c.CreatedAt, p.w.now(), nil), p.w.agentName(c.AgentID))))
+	// Who opened it stays on its line; saveInfo says what the last change
+	// did (a note added, a field saved) and starts empty.
+	opened := widget.NewLabel(shown(fmt.Sprintf("Opened %s by %s.", relativeTime(c.CreatedAt, p.w.now(), nil), p.w.agentName(c.AgentID))))
+	opened.Wrapping = fyne.TextWrapWord
+	p.saveInfo = widget.NewLabel("")
 	p.saveInfo.Wrapping = fyne.TextWrapWord
 
 	// The checklist: each step's state, and why the evidence set it.
@@ -121,7 +125,7 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 	// The ids, for whoever needs them (an escalation, the CLI): one line, at
 	// the end of what scrolls.
 	body.Add(idLabel(idsLine("case "+c.ID, "account "+c.AccountID)))
-	top := container.NewVBox(container.NewHBox(head...), p.saveInfo, widget.NewSeparator())
+	top := container.NewVBox(container.NewHBox(head...), opened, p.saveInfo, widget.NewSeparator())
 	composer := newBorder(nil, nil, nil, p.addNote, p.note)
 	p.scroll = container.NewVScroll(body)
 	return newBorder(top, container.NewVBox(widget.NewSeparator(), composer), nil, nil, p.scroll)

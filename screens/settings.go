@@ -27,6 +27,9 @@ type SettingsForm struct {
 	Appearance string
 	// RetentionDays is how long resolved cases stay in the cache (1-3650).
 	RetentionDays int
+	// IdleLockMinutes is how long the console waits without input before it
+	// locks (1-480); zero leaves the field out.
+	IdleLockMinutes int
 	// Purge removes the resolved cases older than the retention now and says
 	// how many; nil when there is no cache.
 	Purge func(days int) (int, error)
@@ -43,6 +46,7 @@ func (f SettingsForm) runner() *runner { return newRunner(Config{Background: f.B
 // settingsDialog is the open settings dialog and its fields.
 type settingsDialog struct {
 	backend, geo *escEntry
+	idle         *escEntry
 	dlg          *dialog.FormDialog
 }
 
@@ -139,7 +143,16 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 	}
 	appearanceItem := widget.NewFormItem("Appearance", appearance)
 	appearanceItem.HintText = "System follows the computer's light or dark setting."
-	d := dialog.NewForm("Settings", "Save", "Cancel", []*widget.FormItem{backendItem, geoItem, retentionItem, appearanceItem}, func(ok bool) {
+	items := []*widget.FormItem{backendItem, geoItem, retentionItem, appearanceItem}
+	idle := newEscEntry(win)
+	idle.SetText(strconv.Itoa(f.IdleLockMinutes))
+	idle.Validator = validIdleLock
+	if f.IdleLockMinutes > 0 {
+		idleItem := widget.NewFormItem("Lock after (minutes without input)", idle)
+		idleItem.HintText = "The console hides what is open behind the sign-in screen; signing in again brings it back."
+		items = append(items, idleItem)
+	}
+	d := dialog.NewForm("Settings", "Save", "Cancel", items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -150,12 +163,15 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 		if days, err := strconv.Atoi(strings.TrimSpace(retention.Text)); err == nil && validRetention(retention.Text) == nil {
 			out.RetentionDays = days
 		}
+		if m, err := strconv.Atoi(strings.TrimSpace(idle.Text)); err == nil && validIdleLock(idle.Text) == nil {
+			out.IdleLockMinutes = m
+		}
 		onSave(out)
 	}, win)
 	d.Resize(fyne.NewSize(win.Canvas().Size().Width*0.6, d.MinSize().Height))
 	showEscapable(win, d)
 	win.Canvas().Focus(backendEntry)
-	return &settingsDialog{backend: backendEntry, geo: geoEntry, dlg: d}
+	return &settingsDialog{backend: backendEntry, geo: geoEntry, idle: idle, dlg: d}
 }
 
 // validRetention accepts 1 to 3650 days.
@@ -163,6 +179,15 @@ func validRetention(s string) error {
 	d, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil || d < 1 || d > 3650 {
 		return errors.New("a number of days from 1 to 3650")
+	}
+	return nil
+}
+
+// validIdleLock accepts 1 to 480 minutes.
+func validIdleLock(s string) error {
+	m, err := strconv.Atoi(strings.TrimSpace(s))
+	if err != nil || m < 1 || m > 480 {
+		return errors.New("a number of minutes from 1 to 480")
 	}
 	return nil
 }

@@ -32,6 +32,23 @@ type signInScreen struct {
 	// left is set once the screen gave way to a workspace (offline review).
 	left bool
 
+	// methods is what the backend offers (nil until it said, or when it
+	// cannot say: the password form).
+	methods *data.SignInMethods
+	// sso starts the company's single sign-on; or separates it from the
+	// password form when both are offered; form is the password form.
+	sso  *widget.Button
+	or   *widget.Label
+	form *widget.Form
+	// lastSSO is the single sign-on of the session now open, for the
+	// provider's logout after the agent signs out (signinsso.go).
+	lastSSO    *ssoSession
+	provLogout *widget.Button
+	// ssoCancel gives up the single sign-on under way (the agent closed the
+	// browser tab); nil when none is.
+	ssoCancel    context.CancelFunc
+	ssoCancelBtn *widget.Button
+
 	user, pass *widget.Entry
 	submit     *widget.Button
 	status     *widget.Label
@@ -70,6 +87,19 @@ func newSignInScreen(cfg Config, onSignedIn func(data.Session)) *signInScreen {
 	s.cacheNote.Hide()
 	s.offline = widget.NewButtonWithIcon("", theme.FolderOpenIcon(), nil)
 	s.offline.Hide()
+	s.sso = widget.NewButtonWithIcon("", theme.LoginIcon(), func() { timeUI("single sign-on", s.onSSO) })
+	s.sso.Importance = widget.HighImportance
+	s.sso.Hide()
+	s.or = widget.NewLabelWithStyle("or with a username and password", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	s.or.Hide()
+	s.provLogout = widget.NewButtonWithIcon("", theme.LogoutIcon(), nil)
+	s.provLogout.Hide()
+	s.ssoCancelBtn = widget.NewButtonWithIcon("Cancel the sign-in in the browser", theme.CancelIcon(), handler("cancel single sign-on", func() {
+		if s.ssoCancel != nil {
+			s.ssoCancel()
+		}
+	}))
+	s.ssoCancelBtn.Hide()
 	return s
 }
 
@@ -93,7 +123,7 @@ func (s *signInScreen) build() fyne.CanvasObject {
 	title := widget.NewLabelWithStyle("Verifydesk", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
 	sub := widget.NewLabelWithStyle("Support console for sign-in verification", fyne.TextAlignCenter, fyne.TextStyle{})
-	form := widget.NewForm(
+	s.form = widget.NewForm(
 		widget.NewFormItem("Username", s.user),
 		widget.NewFormItem("Password", s.pass),
 	)
@@ -104,7 +134,7 @@ func (s *signInScreen) build() fyne.CanvasObject {
 		note.Wrapping = fyne.TextWrapWord
 		items = append(items, container.NewCenter(demo), note)
 	}
-	items = append(items, form, s.submit, s.progress, s.status, s.backend, s.offline, s.cacheNote)
+	items = append(items, s.sso, s.ssoCancelBtn, s.or, s.form, s.submit, s.progress, s.status, s.provLogout, s.backend, s.offline, s.cacheNote)
 	if s.cfg.OnSettings != nil {
 		items = append(items, widget.NewButtonWithIcon("Settings…", theme.SettingsIcon(), s.cfg.OnSettings))
 	}
@@ -121,6 +151,7 @@ func (s *signInScreen) setBackend(api signInAPI, label string) {
 	s.progress.Hide()
 	s.backend.SetText("Backend: " + label)
 	s.submit.Enable()
+	s.askMethods()
 }
 
 func (s *signInScreen) backendFailed(message string) {
@@ -185,6 +216,8 @@ func (s *signInScreen) signedIn(user, pass string, sess data.Session, err error)
 		}
 		s.retryDelay = 0
 		s.retryGen++ // no retry of this sign-in is pending any more
+		s.lastSSO = nil
+		s.provLogout.Hide()
 		s.onSignedIn(sess)
 	}
 }

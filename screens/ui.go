@@ -92,6 +92,14 @@ type Config struct {
 	OnReady func()
 	// OnSettings opens the settings dialog.
 	OnSettings func()
+	// OpenURL opens single sign-on's authorization URL in the browser; nil
+	// = the system browser ($BROWSER, xdg-open, open, the Windows shell).
+	// Tests and the window walk give a player that signs in over HTTP.
+	OpenURL func(ctx context.Context, url string) error
+	// IdleLock is how long the console waits without input before it hides
+	// the workspace behind the sign-in screen; zero or negative = never (the
+	// app passes the agent's setting, DefaultIdleLock unless changed).
+	IdleLock time.Duration
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 
@@ -153,6 +161,9 @@ type UI struct {
 	work   *workspace
 	// backendDown: no backend could be reached at the start (BackendFailed).
 	backendDown bool
+	// content wraps root: it notes the agent's input (lock.go).
+	content fyne.CanvasObject
+	lock    lockState // the session's end and the idle lock (lock.go)
 }
 
 // NewUI builds the window's content. The backend is not known yet: the sign-in
@@ -169,11 +180,12 @@ func NewUI(win fyne.Window, cfg Config) *UI {
 	u.signIn = newSignInScreen(cfg, u.onSignedIn)
 	u.signIn.onOffline = u.offerOffline
 	u.root = container.NewStack(u.signIn.build())
+	u.content = newActivitySensor(u.root, u.noteInput)
 	return u
 }
 
 // Content is the object to set as the window's content.
-func (u *UI) Content() fyne.CanvasObject { return u.root }
+func (u *UI) Content() fyne.CanvasObject { return u.content }
 
 // SetBackend tells the UI which backend to talk to; label names it in the
 // status bar ("demo (127.0.0.1:53011)"). UI thread only.
@@ -274,6 +286,7 @@ func (u *UI) openOffline(agent data.Agent) {
 	u.work.noteBackend("offline review", fmt.Errorf("offline review: %w", client.ErrOffline))
 	u.work.notice("Offline: the auth backend cannot be reached. These are the cases kept on this computer, read-only; notes and ticks are kept and sent once you sign in again.")
 	u.work.showCases()
+	u.watchIdle()
 }
 
 // SubmitSignIn signs in with what the form holds, as if the agent pressed the
@@ -355,6 +368,9 @@ func (u *UI) SignOut(message string) {
 }
 
 func (u *UI) onSignedIn(s data.Session) {
+	if u.resume(s) {
+		return
+	}
 	u.cfg.log().Info("signed in", "agent", s.Agent.Username, "role", s.Agent.Role, "backend", u.label)
 	cfg := u.workConfig()
 	cfg.Demo = cfg.Demo || s.Demo // a --backend pointed at a demo backend is demo data too
@@ -363,6 +379,7 @@ func (u *UI) onSignedIn(s data.Session) {
 	u.root.Refresh()
 	u.win.Canvas().Focus(u.work.search)
 	u.work.syncOutbox()
+	u.watchIdle()
 	if u.cfg.OnReady != nil {
 		u.cfg.OnReady()
 	}
@@ -371,6 +388,7 @@ func (u *UI) onSignedIn(s data.Session) {
 func (u *UI) onSignOutRequested() {
 	u.endSession()
 	u.SignOut("You signed out.")
+	u.signIn.offerProviderLogout()
 }
 
 // endSession ends the agent's session on the backend in the background; the

@@ -199,6 +199,8 @@ type call struct {
 	freshKey bool
 	// session marks sign-in and sign-out: their 401 is not an expired session.
 	session bool
+	// sso marks the single sign-on exchange: its 401 is ErrSSORefused.
+	sso bool
 	// sends marks a code send, so a 429 is explained in words about codes.
 	sends bool
 	// token, when set, is sent instead of the client's current token (a
@@ -252,6 +254,9 @@ func (c *Client) do(ctx context.Context, cl call, out any) error {
 				rl.sends = cl.sends
 			}
 			if resp.StatusCode() == http.StatusUnauthorized {
+				if cl.sso {
+					return c.wrap(cl, fmt.Errorf("%w: %w", ErrSSORefused, err))
+				}
 				if cl.session {
 					return c.wrap(cl, fmt.Errorf("%w: %w", ErrBadCredentials, err))
 				}

@@ -264,6 +264,8 @@ func Explain(err error, loc *time.Location) string {
 		return explainRateLimit(rl, loc)
 	case errors.Is(err, ErrRateLimited):
 		return "Too many requests: try again later."
+	case errors.Is(err, ErrSSORefused):
+		return withReason("Single sign-on did not sign you in:", err)
 	case errors.Is(err, ErrBadCredentials):
 		return "Wrong username or password."
 	case errors.Is(err, ErrUnauthorized):
