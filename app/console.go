@@ -26,6 +26,7 @@ import (
 	"verifydesk/services/client"
 	"verifydesk/services/geo"
 	"verifydesk/services/phone"
+	"verifydesk/services/policy"
 	"verifydesk/services/words"
 )
 
@@ -97,15 +98,19 @@ func runConsole(args []string, std Stdio, newApp func() fyne.App, started time.T
 
 // console is the running app: its window, settings and backend connection.
 type console struct {
-	app      fyne.App
-	settings Settings
-	opts     consoleOptions
-	std      Stdio
-	started  time.Time
-	win      fyne.Window
-	ui       *screens.UI
-	demoStop func() error
-	demoBase string
+	app fyne.App
+	// settings are the agent's under the organisation's policy; policyErr
+	// is why the policy cannot be used (the console then connects to
+	// nothing).
+	settings  managedSettings
+	policyErr error
+	opts      consoleOptions
+	std       Stdio
+	started   time.Time
+	win       fyne.Window
+	ui        *screens.UI
+	demoStop  func() error
+	demoBase  string
 	// store is the case cache, nil until opened (or when it cannot be).
 	store   *cache.Cache
 	locator *geo.Locator
@@ -128,11 +133,16 @@ type console struct {
 }
 
 func newConsole(a fyne.App, o consoleOptions, std Stdio) *console {
-	return &console{app: a, settings: Settings{a.Preferences()}, opts: o, std: std, readyCh: make(chan struct{})}
+	c := &console{app: a, settings: managedSettings{Settings: Settings{a.Preferences()}}, opts: o, std: std, readyCh: make(chan struct{})}
+	c.applyPolicy(policy.Load())
+	return c
 }
 
 // demo reports whether this run uses the embedded backend.
 func (c *console) demo() bool {
+	if c.policyErr != nil {
+		return false // a bad policy never falls back to demo data
+	}
 	return c.opts.demo || (c.opts.backendURL == "" && c.settings.BackendURL() == "")
 }
 
@@ -398,7 +408,13 @@ func (c *console) exitNow() {
 // backendProblem words why there is no backend to talk to.
 func backendProblem(err error) string {
 	var bad *badAddressError
+	var pe *policyError
+	var off *demoOffError
 	switch {
+	case errors.As(err, &pe):
+		return policyProblem(pe.err)
+	case errors.As(err, &off):
+		return "Your organisation does not allow demo mode (policy " + off.source + ": " + policy.KeyAllowDemo + " is false): set the auth backend's address in Settings."
 	case errors.Is(err, backend.ErrDBLocked):
 		return "Another Verifydesk window is already running the demo backend on this computer. Use that window, or close it and start again."
 	case errors.As(err, &bad):
@@ -429,6 +445,9 @@ type backendConn struct {
 
 // backendAddress starts the embedded demo backend or names the configured one.
 func (c *console) backendAddress() (backendConn, error) {
+	if c.policyErr != nil {
+		return backendConn{}, &policyError{c.policyErr}
+	}
 	if !c.demo() {
 		base := c.opts.backendURL
 		if base == "" {
@@ -439,6 +458,9 @@ func (c *console) backendAddress() (backendConn, error) {
 		}
 		u, _ := url.Parse(base) // checked above
 		return backendConn{base: base, label: u.Host}, nil
+	}
+	if !c.settings.pol.DemoAllowed() {
+		return backendConn{}, &demoOffError{c.settings.pol.Source}
 	}
 	dir := c.app.Storage().RootURI().Path()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -506,10 +528,15 @@ func (c *console) onSettings() {
 // backend replaces --backend or --demo for the rest of this run, as the form
 // promises; an unchanged one leaves the saved address alone.
 func (c *console) applySettings(f screens.SettingsForm) {
-	backendChanged := f.BackendURL != c.backendInUse()
-	geoChanged := !slices.Equal(f.GeoDatabases, c.settings.GeoDatabases())
-	c.settings.SetGeoDatabases(f.GeoDatabases)
-	if f.RetentionDays > 0 {
+	// What the policy pins is the organisation's: the form shows it locked,
+	// and nothing of it is stored as the agent's.
+	pol := c.settings.pol
+	backendChanged := f.BackendURL != c.backendInUse() && pol.BackendChangeAllowed()
+	geoChanged := !slices.Equal(f.GeoDatabases, c.settings.GeoDatabases()) && !pol.Pinned(policy.KeyGeoDatabases)
+	if geoChanged {
+		c.settings.SetGeoDatabases(f.GeoDatabases)
+	}
+	if f.RetentionDays > 0 && !pol.Pinned(policy.KeyRetentionDays) {
 		c.settings.SetRetentionDays(f.RetentionDays)
 	}
 	if f.Appearance != "" && f.Appearance != c.settings.Appearance() {
