@@ -235,3 +235,35 @@ func TestGeoDatabasesAsLines(t *testing.T) {
 		t.Errorf("empty list: %+v, %v", p, err)
 	}
 }
+
+// TestPackagedExample: the example /etc/verifydesk/policy.json the .deb and
+// .rpm install pins nothing, and each of its keys, once the _ is removed as
+// it says, is a valid policy key and value.
+func TestPackagedExample(t *testing.T) {
+	b, err := os.ReadFile("../../.ci/nfpm/policy.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, err := ParseJSON("example", b)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range Keys {
+		if p.Pinned(k) {
+			t.Errorf("the example pins %s", k)
+		}
+	}
+	p, err = ParseJSON("example", []byte(strings.ReplaceAll(string(b), `"_`, `"`)))
+	if err == nil || !strings.Contains(err.Error(), "comment: not a policy key") {
+		t.Fatalf("the example with its keys on: %v, want only the comment refused", err)
+	}
+	un := strings.ReplaceAll(strings.Replace(string(b), `"_comment"`, `"__"`, 1), `"_`, `"`)
+	if p, err = ParseJSON("example", []byte(un)); err != nil {
+		t.Fatal(err)
+	}
+	for _, k := range Keys {
+		if !p.Pinned(k) {
+			t.Errorf("the example has no %s", k)
+		}
+	}
+}
