@@ -509,8 +509,12 @@ func (c *console) backendInUse() string {
 	return c.settings.BackendURL()
 }
 
-func (c *console) onSettings() {
-	screens.ShowSettings(c.win, screens.SettingsForm{
+func (c *console) onSettings() { screens.ShowSettings(c.win, c.settingsForm(), c.applySettings) }
+
+// settingsForm is what the Settings dialog opens with: the settings in use,
+// what the policy pins locked.
+func (c *console) settingsForm() screens.SettingsForm {
+	return screens.SettingsForm{
 		BackendURL:    c.backendInUse(),
 		GeoDatabases:  c.settings.GeoDatabases(),
 		CheckURL:      client.CheckBaseURL,
@@ -520,7 +524,11 @@ func (c *console) onSettings() {
 		Appearance:    c.settings.Appearance(),
 		Purge:         c.purge(),
 		CacheNote:     cacheNotice(c.store, nil),
-	}, c.applySettings)
+		// What the organisation's policy sets shows locked.
+		BackendLocked:   !c.settings.pol.BackendChangeAllowed(),
+		GeoLocked:       c.settings.pol.Pinned(policy.KeyGeoDatabases),
+		RetentionLocked: c.settings.pol.Pinned(policy.KeyRetentionDays),
+	}
 }
 
 // applySettings stores new settings and applies them now: new databases from

@@ -181,3 +181,20 @@ func TestPolicyCommandBadPolicy(t *testing.T) {
 		}
 	}
 }
+
+// TestSettingsShowPinnedLocked: the Settings form the console opens has
+// what the policy pins, locked, with the policy's values.
+func TestSettingsShowPinnedLocked(t *testing.T) {
+	usePolicy(t, `{"backendUrl": "https://auth.example.com", "retentionDays": 7}`)
+	a := test.NewTempApp(t)
+	Settings{a.Preferences()}.SetRetentionDays(60)
+	c := newConsole(a, consoleOptions{}, Stdio{Err: &lockedBuffer{}})
+	f := c.settingsForm()
+	if !f.BackendLocked || !f.RetentionLocked || f.GeoLocked || f.BackendURL != "https://auth.example.com" || f.RetentionDays != 7 {
+		t.Errorf("form %+v: want the backend and the retention locked at the policy's values", f)
+	}
+	usePolicy(t, `{"allowBackendChange": false}`)
+	if f := newConsole(a, consoleOptions{}, Stdio{Err: &lockedBuffer{}}).settingsForm(); !f.BackendLocked || f.RetentionLocked || f.RetentionDays != 60 {
+		t.Errorf("form %+v: want only the backend locked", f)
+	}
+}

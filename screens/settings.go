@@ -34,6 +34,21 @@ type SettingsForm struct {
 	CacheNote string
 	// Background runs the file checks; nil means a goroutine.
 	Background func(func())
+	// BackendLocked, GeoLocked and RetentionLocked: the organisation's
+	// policy sets that value; it shows, locked, and is saved as it came.
+	BackendLocked, GeoLocked, RetentionLocked bool
+}
+
+// lockedHint is the hint under a field the organisation's policy sets.
+const lockedHint = "Set by your organisation."
+
+// lock shows a field the organisation's policy sets: not editable, and
+// saying why.
+func lock(item *widget.FormItem, field fyne.Disableable, locked bool) {
+	if locked {
+		field.Disable()
+		item.HintText = lockedHint
+	}
 }
 
 // runner runs the dialog's background work (runner.go).
@@ -41,8 +56,8 @@ func (f SettingsForm) runner() *runner { return newRunner(Config{Background: f.B
 
 // settingsDialog is the open settings dialog and its fields.
 type settingsDialog struct {
-	backend, geo *escEntry
-	dlg          *dialog.FormDialog
+	backend, geo, retention *escEntry
+	dlg                     *dialog.FormDialog
 }
 
 // ShowSettings opens the settings dialog; onSave gets the new values.
@@ -119,6 +134,9 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 	}
 	retentionItem := widget.NewFormItem("Keep resolved cases (days)", newBorder(nil, purged, nil, purge, retention))
 	retentionItem.HintText = "Resolved cases older than this are removed from this computer at start. " + f.CacheNote
+	lock(backendItem, backendEntry, f.BackendLocked)
+	lock(geoItem, geoEntry, f.GeoLocked)
+	lock(retentionItem, retention, f.RetentionLocked)
 	appearances := []string{AppearanceSystem, AppearanceLight, AppearanceDark}
 	appearance := widget.NewRadioGroup(appearances, nil)
 	appearance.Horizontal = true
@@ -134,18 +152,24 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 			return
 		}
 		out := f
-		out.BackendURL = strings.TrimSpace(backendEntry.Text)
-		out.GeoDatabases = splitLines(geoEntry.Text)
+		if !f.BackendLocked {
+			out.BackendURL = strings.TrimSpace(backendEntry.Text)
+		}
+		if !f.GeoLocked {
+			out.GeoDatabases = splitLines(geoEntry.Text)
+		}
 		out.Appearance = appearance.Selected
-		if days, err := strconv.Atoi(strings.TrimSpace(retention.Text)); err == nil && validRetention(retention.Text) == nil {
+		if days, err := strconv.Atoi(strings.TrimSpace(retention.Text)); err == nil && validRetention(retention.Text) == nil && !f.RetentionLocked {
 			out.RetentionDays = days
 		}
 		onSave(out)
 	}, win)
 	d.Resize(fyne.NewSize(win.Canvas().Size().Width*0.6, d.MinSize().Height))
 	showEscapable(win, d)
-	win.Canvas().Focus(backendEntry)
-	return &settingsDialog{backend: backendEntry, geo: geoEntry, dlg: d}
+	if !f.BackendLocked {
+		win.Canvas().Focus(backendEntry)
+	}
+	return &settingsDialog{backend: backendEntry, geo: geoEntry, retention: retention, dlg: d}
 }
 
 // validRetention accepts 1 to 3650 days.
