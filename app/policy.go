@@ -170,6 +170,10 @@ func effectiveRows(pol policy.Policy, s Settings, settingsFile string) []policyR
 		geoValue = "(none: demo locations)"
 	}
 	_, geoSet := s.p.(filePrefs)[keyGeoDBs]
+	changeFrom := agent(policy.KeyAllowBackendChange, false)
+	if pol.Pinned(policy.KeyBackendURL) {
+		changeFrom = fromPolicy + " (" + policy.KeyBackendURL + ")"
+	}
 	retention := managedSettings{s, pol}.RetentionDays()
 	_, retentionSet := s.p.(filePrefs)[keyRetention]
 	orgOnly := func(key, value, fallback string) policyRow {
@@ -180,7 +184,7 @@ func effectiveRows(pol policy.Policy, s Settings, settingsFile string) []policyR
 	}
 	return []policyRow{
 		{policy.KeyBackendURL, backend, agent(policy.KeyBackendURL, backendSet && s.BackendURL() != "")},
-		{policy.KeyAllowBackendChange, strconv.FormatBool(pol.BackendChangeAllowed()), agent(policy.KeyAllowBackendChange, false)},
+		{policy.KeyAllowBackendChange, strconv.FormatBool(pol.BackendChangeAllowed()), changeFrom},
 		{policy.KeyAllowDemo, strconv.FormatBool(pol.DemoAllowed()), agent(policy.KeyAllowDemo, false)},
 		orgOnly(policy.KeySSOIssuer, pol.SSOIssuer, "(none)"),
 		orgOnly(policy.KeySSOClientID, pol.SSOClientID, "(none)"),

@@ -198,3 +198,15 @@ func TestSettingsShowPinnedLocked(t *testing.T) {
 		t.Errorf("form %+v: want only the backend locked", f)
 	}
 }
+
+// TestPolicyCommandBackendPinned: a pinned backend also forbids changing it,
+// and says so.
+func TestPolicyCommandBackendPinned(t *testing.T) {
+	loadRepoMetadata(t)
+	fakeHome(t)
+	path := usePolicy(t, `{"backendUrl": "https://auth.example.com"}`)
+	code, out, _ := runMain(t, "policy")
+	if code != 0 || !regexp.MustCompile(`(?m)^allowBackendChange +false +policy `+regexp.QuoteMeta(path)+` \(backendUrl\)$`).MatchString(out) {
+		t.Errorf("exit %d:\n%s", code, out)
+	}
+}
