@@ -253,8 +253,8 @@ func TestPackagedExample(t *testing.T) {
 			t.Errorf("the example pins %s", k)
 		}
 	}
-	p, err = ParseJSON("example", []byte(strings.ReplaceAll(string(b), `"_`, `"`)))
-	if err == nil || !strings.Contains(err.Error(), "comment: not a policy key") {
+	_, err = ParseJSON("example", []byte(strings.ReplaceAll(string(b), `"_`, `"`)))
+	if err == nil || !strings.Contains(err.Error(), "comment: not a policy key") || strings.Contains(err.Error(), "\n") {
 		t.Fatalf("the example with its keys on: %v, want only the comment refused", err)
 	}
 	un := strings.ReplaceAll(strings.Replace(string(b), `"_comment"`, `"__"`, 1), `"_`, `"`)
