@@ -414,7 +414,11 @@ func backendProblem(err error) string {
 	case errors.As(err, &pe):
 		return policyProblem(pe.err)
 	case errors.As(err, &off):
-		return "Your organisation does not allow demo mode (policy " + off.source + ": " + policy.KeyAllowDemo + " is false): set the auth backend's address in Settings."
+		next := "set the auth backend's address in Settings."
+		if off.locked {
+			next = "ask your IT department for the auth backend's address."
+		}
+		return "Your organisation does not allow demo mode (policy " + off.source + ": " + policy.KeyAllowDemo + " is false): " + next
 	case errors.Is(err, backend.ErrDBLocked):
 		return "Another Verifydesk window is already running the demo backend on this computer. Use that window, or close it and start again."
 	case errors.As(err, &bad):
@@ -460,7 +464,7 @@ func (c *console) backendAddress() (backendConn, error) {
 		return backendConn{base: base, label: u.Host}, nil
 	}
 	if !c.settings.pol.DemoAllowed() {
-		return backendConn{}, &demoOffError{c.settings.pol.Source}
+		return backendConn{}, &demoOffError{source: c.settings.pol.Source, locked: !c.settings.pol.BackendChangeAllowed()}
 	}
 	dir := c.app.Storage().RootURI().Path()
 	if err := os.MkdirAll(dir, 0o700); err != nil {

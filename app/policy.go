@@ -52,8 +52,12 @@ type policyError struct{ err error }
 func (e *policyError) Error() string { return e.err.Error() }
 func (e *policyError) Unwrap() error { return e.err }
 
-// demoOffError: the policy turns demo mode off and no backend is set.
-type demoOffError struct{ source string }
+// demoOffError: the policy turns demo mode off and no backend is set;
+// locked: nor may the agent set one.
+type demoOffError struct {
+	source string
+	locked bool
+}
 
 func (e *demoOffError) Error() string { return "demo mode is turned off by the policy " + e.source }
 

@@ -105,6 +105,9 @@ func TestDemoOffByPolicy(t *testing.T) {
 	if c.exitCode == 0 || c.demoBase != "" || !strings.Contains(stderr.String(), want) {
 		t.Errorf("exit %d, demo %q, stderr %q", c.exitCode, c.demoBase, stderr.String())
 	}
+	if msg := backendProblem(&demoOffError{source: path, locked: true}); !strings.HasSuffix(msg, "): ask your IT department for the auth backend's address.") {
+		t.Errorf("demo off and the backend locked: %q", msg)
+	}
 }
 
 // TestBackendChangeForbidden: allowBackendChange false keeps the agent's saved
