@@ -173,16 +173,39 @@ func readError(err error) error {
 	return fmt.Errorf("cannot be read: %v", err)
 }
 
-// ParseJSON reads a JSON policy: one object of keys.
+// ParseJSON reads a JSON policy: one object of keys, each once (a key given
+// twice is an error: which one IT meant cannot be known).
 func ParseJSON(source string, b []byte) (Policy, error) {
-	var values map[string]any
+	notObject := func(why any) (Policy, error) {
+		return Policy{}, &Error{Source: source, Err: fmt.Errorf("not a JSON object of settings: %v", why)}
+	}
 	d := json.NewDecoder(bytes.NewReader(b))
 	d.UseNumber()
-	if err := d.Decode(&values); err != nil {
-		return Policy{}, &Error{Source: source, Err: fmt.Errorf("not a JSON object of settings: %v", err)}
+	if t, err := d.Token(); err != nil {
+		return notObject(err)
+	} else if t == nil {
+		return notObject("null")
+	} else if t != json.Delim('{') {
+		return notObject(fmt.Sprintf("it starts with %v", t))
 	}
-	if values == nil {
-		return Policy{}, &Error{Source: source, Err: errors.New("not a JSON object of settings: null")}
+	values := map[string]any{}
+	for d.More() {
+		t, err := d.Token()
+		if err != nil {
+			return notObject(err)
+		}
+		key, _ := t.(string) // inside an object, the decoder gives keys as strings
+		var v any
+		if err := d.Decode(&v); err != nil {
+			return notObject(err)
+		}
+		if _, twice := values[key]; twice && !strings.HasPrefix(key, "_") {
+			return Policy{}, &Error{Source: source, Key: key, Err: errors.New("given twice: keep one")}
+		}
+		values[key] = v
+	}
+	if _, err := d.Token(); err != nil {
+		return notObject(err)
 	}
 	if _, err := d.Token(); err != io.EOF {
 		return Policy{}, &Error{Source: source, Err: errors.New("text after the JSON object")}

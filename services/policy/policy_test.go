@@ -160,6 +160,8 @@ func TestBadPolicies(t *testing.T) {
 		{"null", `null`, "", "not a JSON object"},
 		{"broken JSON", `{"backendUrl": "https://a.example.com"`, "", "not a JSON object"},
 		{"two objects", `{} {}`, "", "text after"},
+		{"key twice", `{"backendUrl": "htps://typo.example.com", "backendUrl": "https://auth.example.com"}`, "backendUrl", "given twice"},
+		{"unclosed", `{"backendUrl": "https://auth.example.com",`, "", "not a JSON object"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			path := write(t, "policy.json", tc.content)
