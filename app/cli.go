@@ -41,6 +41,7 @@ func commands() []command {
 		{"cases", "review the local case cache: list, search, show, export", runCases},
 		{"audit", "verify or export the local audit log", runAudit},
 		{"paths", "print where settings, cache, key file and logs live", runPaths},
+		{"policy", "print the settings your organisation pins, and where each setting comes from", runPolicy},
 		{"version", "print the version, build, Go version and OS/arch", runVersion},
 		{"screenshot", "render a screen with demo data to a PNG, without a display", runScreenshot},
 	}

@@ -26,6 +26,7 @@ import (
 	"verifydesk/services/client"
 	"verifydesk/services/geo"
 	"verifydesk/services/phone"
+	"verifydesk/services/policy"
 	"verifydesk/services/words"
 )
 
@@ -97,15 +98,19 @@ func runConsole(args []string, std Stdio, newApp func() fyne.App, started time.T
 
 // console is the running app: its window, settings and backend connection.
 type console struct {
-	app      fyne.App
-	settings Settings
-	opts     consoleOptions
-	std      Stdio
-	started  time.Time
-	win      fyne.Window
-	ui       *screens.UI
-	demoStop func() error
-	demoBase string
+	app fyne.App
+	// settings are the agent's under the organisation's policy; policyErr
+	// is why the policy cannot be used (the console then connects to
+	// nothing).
+	settings  managedSettings
+	policyErr error
+	opts      consoleOptions
+	std       Stdio
+	started   time.Time
+	win       fyne.Window
+	ui        *screens.UI
+	demoStop  func() error
+	demoBase  string
 	// store is the case cache, nil until opened (or when it cannot be).
 	store   *cache.Cache
 	locator *geo.Locator
@@ -128,11 +133,16 @@ type console struct {
 }
 
 func newConsole(a fyne.App, o consoleOptions, std Stdio) *console {
-	return &console{app: a, settings: Settings{a.Preferences()}, opts: o, std: std, readyCh: make(chan struct{})}
+	c := &console{app: a, settings: managedSettings{Settings: Settings{a.Preferences()}}, opts: o, std: std, readyCh: make(chan struct{})}
+	c.applyPolicy(policy.Load())
+	return c
 }
 
 // demo reports whether this run uses the embedded backend.
 func (c *console) demo() bool {
+	if c.policyErr != nil {
+		return false // a bad policy never falls back to demo data
+	}
 	return c.opts.demo || (c.opts.backendURL == "" && c.settings.BackendURL() == "")
 }
 
@@ -181,6 +191,9 @@ func (c *console) uiConfig() screens.Config {
 		LastTab: c.settings.LastTab(), OnTab: c.settings.SetLastTab,
 		OnReady: c.onReady, OnSettings: c.onSettings, Background: c.background,
 		IdleLock: time.Duration(c.settings.IdleLockMinutes()) * time.Minute,
+		// The provider the organisation's policy sets, if any: no other is
+		// followed.
+		SSOIssuer: c.settings.pol.SSOIssuer, SSOClientID: c.settings.pol.SSOClientID,
 	}
 	if demo {
 		cfg.DemoUser, cfg.DemoPassword = demoUser, demoPassword
@@ -399,7 +412,17 @@ func (c *console) exitNow() {
 // backendProblem words why there is no backend to talk to.
 func backendProblem(err error) string {
 	var bad *badAddressError
+	var pe *policyError
+	var off *demoOffError
 	switch {
+	case errors.As(err, &pe):
+		return policyProblem(pe.err)
+	case errors.As(err, &off):
+		next := "set the auth backend's address in Settings."
+		if off.locked {
+			next = "ask your IT department for the auth backend's address."
+		}
+		return "Your organisation does not allow demo mode (policy " + off.source + ": " + policy.KeyAllowDemo + " is false): " + next
 	case errors.Is(err, backend.ErrDBLocked):
 		return "Another Verifydesk window is already running the demo backend on this computer. Use that window, or close it and start again."
 	case errors.As(err, &bad):
@@ -430,6 +453,9 @@ type backendConn struct {
 
 // backendAddress starts the embedded demo backend or names the configured one.
 func (c *console) backendAddress() (backendConn, error) {
+	if c.policyErr != nil {
+		return backendConn{}, &policyError{c.policyErr}
+	}
 	if !c.demo() {
 		base := c.opts.backendURL
 		if base == "" {
@@ -440,6 +466,9 @@ func (c *console) backendAddress() (backendConn, error) {
 		}
 		u, _ := url.Parse(base) // checked above
 		return backendConn{base: base, label: u.Host}, nil
+	}
+	if !c.settings.pol.DemoAllowed() {
+		return backendConn{}, &demoOffError{source: c.settings.pol.Source, locked: !c.settings.pol.BackendChangeAllowed()}
 	}
 	dir := c.app.Storage().RootURI().Path()
 	if err := os.MkdirAll(dir, 0o700); err != nil {
@@ -488,8 +517,12 @@ func (c *console) backendInUse() string {
 	return c.settings.BackendURL()
 }
 
-func (c *console) onSettings() {
-	screens.ShowSettings(c.win, screens.SettingsForm{
+func (c *console) onSettings() { screens.ShowSettings(c.win, c.settingsForm(), c.applySettings) }
+
+// settingsForm is what the Settings dialog opens with: the settings in use,
+// what the policy pins locked.
+func (c *console) settingsForm() screens.SettingsForm {
+	return screens.SettingsForm{
 		BackendURL:      c.backendInUse(),
 		GeoDatabases:    c.settings.GeoDatabases(),
 		CheckURL:        client.CheckBaseURL,
@@ -500,7 +533,12 @@ func (c *console) onSettings() {
 		IdleLockMinutes: c.settings.IdleLockMinutes(),
 		Purge:           c.purge(),
 		CacheNote:       cacheNotice(c.store, nil),
-	}, c.applySettings)
+		// What the organisation's policy sets shows locked.
+		BackendLocked:   !c.settings.pol.BackendChangeAllowed(),
+		GeoLocked:       c.settings.pol.Pinned(policy.KeyGeoDatabases),
+		RetentionLocked: c.settings.pol.Pinned(policy.KeyRetentionDays),
+		IdleLockLocked:  c.settings.pol.Pinned(policy.KeyIdleLockMinutes),
+	}
 }
 
 // applySettings stores new settings and applies them now: new databases from
@@ -508,13 +546,18 @@ func (c *console) onSettings() {
 // backend replaces --backend or --demo for the rest of this run, as the form
 // promises; an unchanged one leaves the saved address alone.
 func (c *console) applySettings(f screens.SettingsForm) {
-	backendChanged := f.BackendURL != c.backendInUse()
-	geoChanged := !slices.Equal(f.GeoDatabases, c.settings.GeoDatabases())
-	c.settings.SetGeoDatabases(f.GeoDatabases)
-	if f.RetentionDays > 0 {
+	// What the policy pins is the organisation's: the form shows it locked,
+	// and nothing of it is stored as the agent's.
+	pol := c.settings.pol
+	backendChanged := f.BackendURL != c.backendInUse() && pol.BackendChangeAllowed()
+	geoChanged := !slices.Equal(f.GeoDatabases, c.settings.GeoDatabases()) && !pol.Pinned(policy.KeyGeoDatabases)
+	if geoChanged {
+		c.settings.SetGeoDatabases(f.GeoDatabases)
+	}
+	if f.RetentionDays > 0 && !pol.Pinned(policy.KeyRetentionDays) {
 		c.settings.SetRetentionDays(f.RetentionDays)
 	}
-	if f.IdleLockMinutes > 0 && f.IdleLockMinutes != c.settings.IdleLockMinutes() {
+	if f.IdleLockMinutes > 0 && f.IdleLockMinutes != c.settings.IdleLockMinutes() && !pol.Pinned(policy.KeyIdleLockMinutes) {
 		c.settings.SetIdleLockMinutes(f.IdleLockMinutes)
 		c.ui.SetIdleLock(time.Duration(f.IdleLockMinutes) * time.Minute)
 	}

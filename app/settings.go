@@ -37,7 +37,21 @@ const (
 
 // Settings is the typed wrapper over the app's preferences.
 type Settings struct {
-	p fyne.Preferences
+	p preferences
+}
+
+// preferences are the parts of fyne.Preferences that Settings uses: the app's
+// own, or the settings file read without starting Fyne (`verifydesk policy`).
+type preferences interface {
+	String(key string) string
+	SetString(key, value string)
+	StringWithFallback(key, fallback string) string
+	StringList(key string) []string
+	SetStringList(key string, value []string)
+	IntWithFallback(key string, fallback int) int
+	SetInt(key string, value int)
+	FloatWithFallback(key string, fallback float64) float64
+	SetFloat(key string, value float64)
 }
 
 // BackendURL is the auth backend's base URL; empty means demo mode.

@@ -38,6 +38,21 @@ type SettingsForm struct {
 	CacheNote string
 	// Background runs the file checks; nil means a goroutine.
 	Background func(func())
+	// BackendLocked, GeoLocked, RetentionLocked and IdleLockLocked: the organisation's
+	// policy sets that value; it shows, locked, and is saved as it came.
+	BackendLocked, GeoLocked, RetentionLocked, IdleLockLocked bool
+}
+
+// lockedHint is the hint under a field the organisation's policy sets.
+const lockedHint = "Set by your organisation."
+
+// lock shows a field the organisation's policy sets: not editable, and
+// saying why.
+func lock(item *widget.FormItem, field fyne.Disableable, locked bool) {
+	if locked {
+		field.Disable()
+		item.HintText = lockedHint
+	}
 }
 
 // runner runs the dialog's background work (runner.go).
@@ -45,9 +60,9 @@ func (f SettingsForm) runner() *runner { return newRunner(Config{Background: f.B
 
 // settingsDialog is the open settings dialog and its fields.
 type settingsDialog struct {
-	backend, geo *escEntry
-	idle         *escEntry
-	dlg          *dialog.FormDialog
+	backend, geo, retention *escEntry
+	idle                    *escEntry
+	dlg                     *dialog.FormDialog
 }
 
 // ShowSettings opens the settings dialog; onSave gets the new values.
@@ -133,6 +148,9 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 	showIf(cacheNote, f.CacheNote != "")
 	retentionItem := widget.NewFormItem("Keep resolved cases (days)", newBorder(nil, container.NewVBox(purged, cacheNote), nil, purge, retention))
 	retentionItem.HintText = "Resolved cases older than this leave this computer at start."
+	lock(backendItem, backendEntry, f.BackendLocked)
+	lock(geoItem, geoEntry, f.GeoLocked)
+	lock(retentionItem, retention, f.RetentionLocked)
 	appearances := []string{AppearanceSystem, AppearanceLight, AppearanceDark}
 	appearance := widget.NewRadioGroup(appearances, nil)
 	appearance.Horizontal = true
@@ -150,6 +168,7 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 	if f.IdleLockMinutes > 0 {
 		idleItem := widget.NewFormItem("Lock after (minutes without input)", idle)
 		idleItem.HintText = "The console hides what is open behind the sign-in screen; signing in again brings it back."
+		lock(idleItem, idle, f.IdleLockLocked)
 		items = append(items, idleItem)
 	}
 	d := dialog.NewForm("Settings", "Save", "Cancel", items, func(ok bool) {
@@ -157,21 +176,27 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 			return
 		}
 		out := f
-		out.BackendURL = strings.TrimSpace(backendEntry.Text)
-		out.GeoDatabases = splitLines(geoEntry.Text)
+		if !f.BackendLocked {
+			out.BackendURL = strings.TrimSpace(backendEntry.Text)
+		}
+		if !f.GeoLocked {
+			out.GeoDatabases = splitLines(geoEntry.Text)
+		}
 		out.Appearance = appearance.Selected
-		if days, err := strconv.Atoi(strings.TrimSpace(retention.Text)); err == nil && validRetention(retention.Text) == nil {
+		if days, err := strconv.Atoi(strings.TrimSpace(retention.Text)); err == nil && validRetention(retention.Text) == nil && !f.RetentionLocked {
 			out.RetentionDays = days
 		}
-		if m, err := strconv.Atoi(strings.TrimSpace(idle.Text)); err == nil && validIdleLock(idle.Text) == nil {
+		if m, err := strconv.Atoi(strings.TrimSpace(idle.Text)); err == nil && validIdleLock(idle.Text) == nil && !f.IdleLockLocked {
 			out.IdleLockMinutes = m
 		}
 		onSave(out)
 	}, win)
 	d.Resize(fyne.NewSize(win.Canvas().Size().Width*0.6, d.MinSize().Height))
 	showEscapable(win, d)
-	win.Canvas().Focus(backendEntry)
-	return &settingsDialog{backend: backendEntry, geo: geoEntry, idle: idle, dlg: d}
+	if !f.BackendLocked {
+		win.Canvas().Focus(backendEntry)
+	}
+	return &settingsDialog{backend: backendEntry, geo: geoEntry, retention: retention, idle: idle, dlg: d}
 }
 
 // validRetention accepts 1 to 3650 days.

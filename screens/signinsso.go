@@ -3,6 +3,7 @@ package screens
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"fyne.io/fyne/v2/widget"
@@ -56,6 +57,13 @@ func (s *signInScreen) askMethods() {
 
 // setMethods shows the sign-in methods the backend offers. UI thread.
 func (s *signInScreen) setMethods(m data.SignInMethods) {
+	if o := m.OIDC; o != nil && !pinnedProvider(s.cfg, *o) {
+		s.cfg.log().Warn("single sign-on not offered: not the provider the policy sets",
+			"issuer", o.Issuer, "client_id", o.ClientID, "policy_issuer", s.cfg.SSOIssuer, "policy_client_id", s.cfg.SSOClientID)
+		s.showStatus(fmt.Sprintf("This backend offers single sign-on at %s, not at the provider your organisation set (%s): ask IT.",
+			words.Shown(o.Issuer, 80, false), words.Shown(s.cfg.SSOIssuer, 80, false)), widget.WarningImportance)
+		m.OIDC = nil
+	}
 	s.methods = &m
 	if m.OIDC != nil {
 		s.sso.SetText("Sign in with " + words.Shown(m.OIDC.ProviderName, 40, false))
@@ -172,4 +180,11 @@ func (s *signInScreen) offerProviderLogout() {
 		})
 	})
 	s.provLogout.Show()
+}
+
+// pinnedProvider says whether o is the provider the organisation's policy
+// sets, or whether the policy sets none.
+func pinnedProvider(cfg Config, o data.OIDCMethod) bool {
+	return (cfg.SSOIssuer == "" || strings.TrimSuffix(o.Issuer, "/") == strings.TrimSuffix(cfg.SSOIssuer, "/")) &&
+		(cfg.SSOClientID == "" || o.ClientID == cfg.SSOClientID)
 }

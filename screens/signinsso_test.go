@@ -256,3 +256,39 @@ func TestSignInSSOCancelled(t *testing.T) {
 		t.Error("Cancel stays, or single sign-on cannot be tried again")
 	}
 }
+
+// The organisation's policy pins the provider: a backend advertising another
+// issuer (or client) is not followed; single sign-on is not offered and the
+// screen says why. The pinned one is offered as usual.
+func TestSignInSSOFollowsOnlyThePinnedProvider(t *testing.T) {
+	p := ssotest.Start(t)
+	b := &ssotest.Browser{User: ssotest.Agent}
+	srv := backendtest.New(t, func(c *backend.Config) {
+		c.OIDC = &backend.OIDCConfig{Issuer: p.Issuer, ClientID: ssotest.ClientID, ProviderName: "Example SSO"}
+	})
+	for _, c := range []struct {
+		issuer, client string
+		offered        bool
+	}{
+		{"https://login.example.com/realms/support", "", false},
+		{p.Issuer, "another-client", false},
+		{p.Issuer + "/", ssotest.ClientID, true},
+	} {
+		u, w := newTestUIFull(t, srv, func(a API) API { return a }, func(cfg *Config) {
+			cfg.OpenURL, cfg.SSOIssuer, cfg.SSOClientID = b.Open, c.issuer, c.client
+		})
+		s := u.signIn
+		if s.sso.Visible() != c.offered {
+			t.Errorf("policy %s %q: single sign-on offered %v", c.issuer, c.client, s.sso.Visible())
+		}
+		if !c.offered && !strings.Contains(screenText(w.Content()), "not at the provider your organisation set") {
+			t.Errorf("policy %s: the screen does not say why there is no single sign-on:\n%s", c.issuer, screenText(w.Content()))
+		}
+		if c.offered {
+			test.Tap(s.sso)
+			if u.work == nil {
+				t.Errorf("the pinned provider did not sign in:\n%s", screenText(w.Content()))
+			}
+		}
+	}
+}

@@ -100,6 +100,11 @@ type Config struct {
 	// the workspace behind the sign-in screen; zero or negative = never (the
 	// app passes the agent's setting, DefaultIdleLock unless changed).
 	IdleLock time.Duration
+	// SSOIssuer and SSOClientID, when the organisation's policy pins them:
+	// single sign-on is offered only when the backend advertises exactly
+	// that provider and client (a backend pointing agents at another
+	// provider is not followed).
+	SSOIssuer, SSOClientID string
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
 
