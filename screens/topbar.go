@@ -2,11 +2,14 @@ package screens
 
 import (
 	"fmt"
+	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"verifydesk/data"
 )
 
 // showAudit shows the audit screen in the main area, its first page loaded.
@@ -40,6 +43,11 @@ func (w *workspace) buildTopBar() fyne.CanvasObject {
 	auditButton := widget.NewButtonWithIcon("Audit", theme.ListIcon(), w.showAudit)
 	casesButton := widget.NewButtonWithIcon("Cases", theme.FolderOpenIcon(), w.showCases)
 	right := []fyne.CanvasObject{w.approvals.button, casesButton, auditButton, whoBox}
+	if w.agent.Role == data.RoleSupervisor {
+		// Delivery health for everyone's codes: a supervisor's view (agents
+		// see their caller's network on the Codes tab).
+		right = slices.Insert(right, 3, fyne.CanvasObject(widget.NewButtonWithIcon("Health", theme.InfoIcon(), w.showHealth)))
+	}
 	if w.cfg.Demo {
 		right = append(right, badge("DEMO MODE", widget.WarningImportance))
 	}
