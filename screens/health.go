@@ -25,10 +25,10 @@ func smsNetwork(rows []data.Delivery) string {
 	return ""
 }
 
-// healthLine words the row of h about network (the one the customer's
-// codes reached) or, when that is not known, the worst row of the
-// customer's country; ok is false when there is nothing to say.
-func healthLine(h data.DeliveryHealth, network string) (text string, importance widget.Importance, ok bool) {
+// healthRow is the row of h about network (the one the customer's codes
+// reached) or, when that is not known, the worst SMS row of the customer's
+// country; nil when there is none.
+func healthRow(h data.DeliveryHealth, network string) *data.HealthRow {
 	var row *data.HealthRow
 	for i := range h.Rows {
 		r := &h.Rows[i]
@@ -37,8 +37,7 @@ func healthLine(h data.DeliveryHealth, network string) (text string, importance 
 		}
 		if network != "" {
 			if r.Network == network {
-				row = r
-				break
+				return r
 			}
 			continue
 		}
@@ -46,6 +45,13 @@ func healthLine(h data.DeliveryHealth, network string) (text string, importance 
 			row = r
 		}
 	}
+	return row
+}
+
+// healthLine words healthRow(h, network); ok is false when there is nothing
+// to say.
+func healthLine(h data.DeliveryHealth, network string) (text string, importance widget.Importance, ok bool) {
+	row := healthRow(h, network)
 	if row == nil {
 		return "", widget.MediumImportance, false
 	}

@@ -226,3 +226,24 @@ func noFormulaCells(t *testing.T, recs [][]string) {
 		}
 	}
 }
+
+// Beside the Codes tab's health line, the network's last 24 hours: the JT
+// outage's last hour sits under half its usual rate. Another customer's
+// account with no line shows no sparkline of the one before.
+func TestCodesTabDrawsTheNetworksDayBesideTheLine(t *testing.T) {
+	tu := newTruthUI(t, false)
+	ws := tu.ws
+	ws.tabs.SelectIndex(tabIndex(ws.panels, "Codes"))
+	search(t, tu.u, "GB", "+447911123456")
+	sp := ws.codes.healthSpark
+	if !sp.Visible() || len(sp.rates) != 24 || sp.usual == nil {
+		t.Fatalf("the sparkline: visible %v, %d hours, usual %v", sp.Visible(), len(sp.rates), sp.usual)
+	}
+	if last := sp.rates[23]; last == nil || *last >= *sp.usual/2 {
+		t.Errorf("the outage's last hour %v against the usual %v", last, *sp.usual)
+	}
+	search(t, tu.u, "", "acc_1014")
+	if sp.Visible() && ws.codes.health == "" {
+		t.Error("a sparkline without a health line")
+	}
+}

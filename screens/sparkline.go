@@ -19,6 +19,8 @@ type sparkline struct {
 	usual *float64
 	// width is the minimum width in text heights.
 	width float32
+	// caption, when set, is written small under the line: what it draws.
+	caption string
 }
 
 func newSparkline(widthEm float32) *sparkline {
@@ -33,6 +35,12 @@ func (s *sparkline) set(rates []*float64, usual *float64) {
 	s.Refresh()
 }
 
+// setCaption writes text under the line. UI thread.
+func (s *sparkline) setCaption(text string) {
+	s.caption = text
+	s.Refresh()
+}
+
 func (s *sparkline) CreateRenderer() fyne.WidgetRenderer { return &sparkRenderer{s: s} }
 
 type sparkRenderer struct {
@@ -42,6 +50,9 @@ type sparkRenderer struct {
 
 func (r *sparkRenderer) MinSize() fyne.Size {
 	em := theme.TextSize()
+	if r.s.caption != "" {
+		return fyne.NewSize(r.s.width*em, 2.4*em)
+	}
 	return fyne.NewSize(r.s.width*em, 1.2*em)
 }
 
@@ -65,6 +76,15 @@ func (r *sparkRenderer) build(size fyne.Size) {
 	th := theme.Current()
 	v := fyne.CurrentApp().Settings().ThemeVariant()
 	fg, bad, faint := th.Color(theme.ColorNameForeground, v), th.Color(theme.ColorNameError, v), th.Color(theme.ColorNameDisabled, v)
+	if r.s.caption != "" {
+		small := theme.TextSize() * 0.8
+		t := canvas.NewText(r.s.caption, th.Color(theme.ColorNamePlaceHolder, v))
+		t.TextSize = small
+		t.Move(fyne.NewPos(0, size.Height-small*1.3))
+		t.Resize(fyne.NewSize(size.Width, small))
+		r.objects = append(r.objects, t)
+		size.Height -= small * 1.5
+	}
 	pad := size.Height * 0.1
 	h := size.Height - 2*pad
 	y := func(rate float64) float32 { return pad + h*float32(1-min(1, max(0, rate))) }
