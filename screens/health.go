@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
+	"verifydesk/services/cases"
 	"verifydesk/services/phone"
 )
 
@@ -16,36 +17,13 @@ import (
 
 // smsNetwork is the network this customer's SMS reached lately, from their
 // own delivery log (newest first); "" when none says.
-func smsNetwork(rows []data.Delivery) string {
-	for _, d := range rows {
-		if d.Channel == data.ChannelSMS && d.NetworkReached != "" {
-			return d.NetworkReached
-		}
-	}
-	return ""
-}
+func smsNetwork(rows []data.Delivery) string { return cases.SMSNetwork(rows) }
 
 // healthRow is the row of h about network (the one the customer's codes
 // reached) or, when that is not known, the worst SMS row of the customer's
-// country; nil when there is none.
+// country; nil when there is none. The case's evidence picks the same.
 func healthRow(h data.DeliveryHealth, network string) *data.HealthRow {
-	var row *data.HealthRow
-	for i := range h.Rows {
-		r := &h.Rows[i]
-		if r.Channel != data.ChannelSMS {
-			continue
-		}
-		if network != "" {
-			if r.Network == network {
-				return r
-			}
-			continue
-		}
-		if row == nil || verdictRank(hourVerdict(*r)) > verdictRank(hourVerdict(*row)) {
-			row = r
-		}
-	}
-	return row
+	return cases.HealthRow(h, network)
 }
 
 // healthLine words healthRow(h, network); ok is false when there is nothing
@@ -85,23 +63,6 @@ func window(r data.HealthRow, name string) (data.HealthWindow, bool) {
 		}
 	}
 	return data.HealthWindow{}, false
-}
-
-func hourVerdict(r data.HealthRow) string {
-	w, _ := window(r, data.Window1h)
-	return w.Verdict
-}
-
-func verdictRank(v string) int {
-	switch v {
-	case data.VerdictOutage:
-		return 3
-	case data.VerdictDegraded:
-		return 2
-	case data.VerdictNormal:
-		return 1
-	}
-	return 0
 }
 
 func percent(r float64) string { return fmt.Sprintf("%d%%", int(math.Round(100*r))) }
