@@ -363,6 +363,10 @@ func healthWindow(name string, from, to time.Time, r *rollupRec, baseRate float6
 	w.LatencyP50 = latencyQuantile(r.Latency, 0.5)
 	w.LatencyP90 = latencyQuantile(r.Latency, 0.9)
 	w.Verdict = verdict(r.Sent, r.Delivered, baseRate, baseSent)
+	w.Followed, w.Converted = r.Followed, r.Converted
+	if r.Followed >= privacyMin {
+		w.ConversionRate = ratio(r.Converted, r.Followed)
+	}
 	return w
 }
 

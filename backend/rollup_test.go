@@ -74,7 +74,7 @@ func sameRollups(t *testing.T, got, want map[string]rollupRec) {
 			t.Errorf("rollup %v %+v missing", tm, dims)
 			continue
 		}
-		if g.Sent != w.Sent || g.Delivered != w.Delivered || g.Unverified != w.Unverified || g.Latency != w.Latency || !maps.Equal(g.Failed, w.Failed) {
+		if g.Sent != w.Sent || g.Delivered != w.Delivered || g.Unverified != w.Unverified || g.Followed != w.Followed || g.Converted != w.Converted || g.Latency != w.Latency || !maps.Equal(g.Failed, w.Failed) {
 			t.Errorf("rollup %v %+v = %+v, recount %+v", tm, dims, g, w)
 		}
 	}
