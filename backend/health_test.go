@@ -391,7 +391,10 @@ func TestGeneratedIncidents(t *testing.T) {
 	}
 	defer db.Close()
 	var h data.DeliveryHealth
-	_ = db.View(func(tx *bolt.Tx) error { h = deliveryHealth(tx, healthQuery{windows: data.HealthWindows}, now); return nil })
+	_ = db.View(func(tx *bolt.Tx) error {
+		h = deliveryHealth(tx, healthQuery{windows: data.HealthWindows}, now)
+		return nil
+	})
 	if len(h.Rows) == 0 {
 		t.Fatal("no rows")
 	}
