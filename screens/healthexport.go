@@ -21,8 +21,8 @@ import (
 // the backend does not know.
 var healthCSVHeader = []string{"channel", "country", "network", "verdict_last_hour", "sent_last_hour", "delivered_last_hour",
 	"delivery_rate_last_hour", "usual_rate", "baseline_sends", "lost_last_hour", "latency_p50_s_last_hour",
-	"latency_p90_s_last_hour", "failed_last_hour_by_code", "delivery_rate_15m", "delivery_rate_24h", "sent_24h",
-	"hourly_rates_oldest_first"}
+	"latency_p90_s_last_hour", "failed_last_hour_by_code", "followed_last_hour", "converted_last_hour",
+	"conversion_rate_last_hour", "delivery_rate_15m", "delivery_rate_24h", "sent_24h", "hourly_rates_oldest_first"}
 
 var surgeCSVHeader = []string{"prefix", "country", "unverified_sends_24h", "threshold", "verified_daily_max"}
 
@@ -49,7 +49,8 @@ func healthCSVRecords(h data.DeliveryHealth) [][]string {
 		out = append(out, []string{r.Channel, r.Country, r.Network, hour.Verdict, csvCount(hour), csvDelivered(hour),
 			csvNumber(hour.DeliveryRate), csvNumber(r.BaselineRate), strconv.FormatInt(r.BaselineSent, 10),
 			strconv.FormatFloat(r.Impact, 'f', 1, 64), csvNumber(hour.LatencyP50), csvNumber(hour.LatencyP90),
-			strings.Join(failed, "; "), csvNumber(quarter.DeliveryRate), csvNumber(day.DeliveryRate), csvCount(day),
+			strings.Join(failed, "; "), csvFollowed(hour, hour.Followed), csvFollowed(hour, hour.Converted), csvNumber(hour.ConversionRate),
+			csvNumber(quarter.DeliveryRate), csvNumber(day.DeliveryRate), csvCount(day),
 			strings.Join(hours, " ")})
 	}
 	return out
@@ -67,6 +68,15 @@ func csvDelivered(w data.HealthWindow) string {
 		return ""
 	}
 	return strconv.FormatInt(w.Delivered, 10)
+}
+
+// csvFollowed is a count of followed or converted sends of w, "" when the
+// window is not shown.
+func csvFollowed(w data.HealthWindow, n int64) string {
+	if w.Suppressed || w.Window == "" {
+		return ""
+	}
+	return strconv.FormatInt(n, 10)
 }
 
 func csvNumber(x *float64) string {

@@ -58,10 +58,10 @@ var healthChannels = []struct{ label, channel string }{
 }
 
 // healthColumns: "Lost" is the impact the rows are ordered by.
-var healthColumns = []string{"Channel", "Country", "Network", "Last hour", "Delivered", "Usual", "Lost", "p90 latency", "Last 24 hours"}
+var healthColumns = []string{"Channel", "Country", "Network", "Last hour", "Delivered", "Usual", "Lost", "p90 latency", "Used", "Last 24 hours"}
 
 // healthSparkCol is the column drawn as a sparkline.
-const healthSparkCol = 8
+const healthSparkCol = 9
 
 func newHealthScreen(w *workspace) *healthScreen {
 	s := &healthScreen{w: w, countries: map[string]string{}}
@@ -129,7 +129,7 @@ func (s *healthScreen) newTable() *widget.Table {
 		o.(*widget.Label).SetText(text)
 	}
 	em := theme.TextSize()
-	for i, w := range []float32{9.5, 9.5, 10, 8.5, 6, 4.5, 4, 6.5, 9} {
+	for i, w := range []float32{9.5, 8.5, 9.5, 8, 6, 4.5, 4, 6.5, 4, 8.5} {
 		t.SetColumnWidth(i, w*em)
 	}
 	return t
@@ -167,6 +167,13 @@ func healthCell(r data.HealthRow, col int) (string, widget.Importance) {
 		return fmt.Sprint(int64(math.Round(r.Impact))), widget.MediumImportance
 	case 7:
 		return latencyWords(hour.LatencyP90), widget.MediumImportance
+	case 8:
+		// Conversion: codes whose step passed within 10 minutes, where the
+		// backend knows; a low share of a delivering row is pumping's mark.
+		if hour.ConversionRate == nil {
+			return "—", widget.MediumImportance
+		}
+		return percent(*hour.ConversionRate), widget.MediumImportance
 	}
 	return "", widget.MediumImportance
 }
@@ -265,7 +272,8 @@ func (s *healthScreen) show(h data.DeliveryHealth, q client.HealthQuery) {
 		s.state.SetText(fmt.Sprintf("No channel, country or network with 5 or more sends in the last 24 hours matches the filters (as of %s).", at))
 	default:
 		s.state.SetText(fmt.Sprintf("%d rows as of %s, those that lost the most deliveries in the last hour first "+
-			"(Lost: sends × the drop below the usual rate, the 14 days before the last 24 hours). "+
+			"(Lost: sends × the drop below the usual rate, the 14 days before the last 24 hours; "+
+			"Used: codes whose sign-in step then passed within 10 minutes, where the backend knows). "+
 			"A verdict needs 20 sends in the hour; rows and hours under 5 sends are not shown.", len(h.Rows), at))
 	}
 	var lines []string

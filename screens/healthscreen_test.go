@@ -68,6 +68,19 @@ func TestHealthScreenListsTheOutageFirst(t *testing.T) {
 	if got := healthCellText(t, s, 1, column("Last hour")); got == "OUTAGE" {
 		t.Errorf("the second row is an outage too: the demo has one")
 	}
+	// Conversion where the backend knows it: the pumped sign-up codes to
+	// the UK's premium-rate range (no carrier: "not known") arrive and are
+	// never used.
+	for i, r := range s.health.Rows {
+		if r.Country == "GB" && r.Network == "" {
+			if got := healthCellText(t, s, i, column("Used")); got != "0%" {
+				t.Errorf("the pumped row's codes used: %q", got)
+			}
+		}
+	}
+	if got := healthCellText(t, s, 0, column("Used")); !strings.HasSuffix(got, "%") {
+		t.Errorf("the outage's codes used: %q", got)
+	}
 	if !s.surges.Visible() || !strings.Contains(s.surges.Text, "Possible SMS pumping") || !strings.Contains(s.surges.Text, "+449098") {
 		t.Errorf("surge alert %q (visible %v)", s.surges.Text, s.surges.Visible())
 	}
