@@ -96,14 +96,11 @@ type rollupRec struct {
 	Unverified int64 `json:"u,omitempty"`
 	// Followed counts the sends whose sign-in or 2FA step the backend
 	// learnt the outcome of, Converted those whose step then passed within
-	// conversionWindow (deliveryRec.Followed, Converted).
+	// 10 minutes of the send (deliveryRec.Followed, Converted).
 	Followed  int64 `json:"fo,omitempty"`
 	Converted int64 `json:"cv,omitempty"`
 }
 
-// conversionWindow: a code converts when its step passes this soon after
-// the send.
-const conversionWindow = 10 * time.Minute
 
 // add adds (sign 1) or removes (sign -1) one delivery.
 func (r *rollupRec) add(d *deliveryRec, sign int64) {
