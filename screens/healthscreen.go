@@ -129,7 +129,7 @@ func (s *healthScreen) newTable() *widget.Table {
 		o.(*widget.Label).SetText(text)
 	}
 	em := theme.TextSize()
-	for i, w := range []float32{9.5, 8.5, 9.5, 8, 6, 4.5, 4, 6.5, 4, 8.5} {
+	for i, w := range []float32{9, 9.5, 9.5, 8, 6, 4.5, 4, 6.5, 4, 8.5} {
 		t.SetColumnWidth(i, w*em)
 	}
 	return t

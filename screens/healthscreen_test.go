@@ -18,12 +18,12 @@ import (
 	"verifydesk/services/client"
 )
 
-// openHealthScreen signs the demo supervisor in and taps Health in the top
+// openHealthScreen signs the demo supervisor in and taps Delivery health in the top
 // bar.
 func openHealthScreen(t *testing.T) (*UI, *healthScreen) {
 	t.Helper()
 	u := signedInAs(t, backendtest.New(t).URL, "sam", &timers{})
-	test.Tap(findButton(t, u.Content(), "Health"))
+	test.Tap(findButton(t, u.Content(), "Delivery health"))
 	s := u.work.health
 	if s == nil || len(u.work.center.Objects) != 1 || u.work.center.Objects[0] != s.content {
 		t.Fatal("Health did not show the delivery health screen in the main area")

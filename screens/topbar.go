@@ -2,7 +2,6 @@ package screens
 
 import (
 	"fmt"
-	"slices"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -43,11 +42,6 @@ func (w *workspace) buildTopBar() fyne.CanvasObject {
 	auditButton := widget.NewButtonWithIcon("Audit", theme.ListIcon(), w.showAudit)
 	casesButton := widget.NewButtonWithIcon("Cases", theme.FolderOpenIcon(), w.showCases)
 	right := []fyne.CanvasObject{w.approvals.button, casesButton, auditButton, whoBox}
-	if w.agent.Role == data.RoleSupervisor {
-		// Delivery health for everyone's codes: a supervisor's view (agents
-		// see their caller's network on the Codes tab).
-		right = slices.Insert(right, 3, fyne.CanvasObject(widget.NewButtonWithIcon("Health", theme.InfoIcon(), w.showHealth)))
-	}
 	if w.cfg.Demo {
 		right = append(right, badge("DEMO MODE", widget.WarningImportance))
 	}
@@ -64,7 +58,17 @@ func (w *workspace) buildTopBar() fyne.CanvasObject {
 	// top bar still fits 1280 units with the Settings button.
 	searchRow := newBorder(nil, nil, regionBox, go_, atLeast(w.search, fyne.NewSize(12*theme.TextSize(), 0)))
 	bar := newBorder(nil, nil, nil, container.NewHBox(right...), searchRow)
-	return container.NewVBox(bar, w.searchHint, widget.NewSeparator())
+	hintRow := fyne.CanvasObject(w.searchHint)
+	if w.agent.Role == data.RoleSupervisor {
+		// Delivery health for everyone's codes, a supervisor's view (agents
+		// see their caller's network on the Codes tab): on the hint's line,
+		// where the width is free (the row above fills 1280 units in demo
+		// mode with a request waiting).
+		health := widget.NewButtonWithIcon("Delivery health", theme.InfoIcon(), w.showHealth)
+		health.Importance = widget.LowImportance
+		hintRow = newBorder(nil, nil, nil, health, w.searchHint)
+	}
+	return container.NewVBox(bar, hintRow, widget.NewSeparator())
 }
 
 // notice tells the agent what an action did, above the account. UI thread.
