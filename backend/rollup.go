@@ -101,7 +101,6 @@ type rollupRec struct {
 	Converted int64 `json:"cv,omitempty"`
 }
 
-
 // add adds (sign 1) or removes (sign -1) one delivery.
 func (r *rollupRec) add(d *deliveryRec, sign int64) {
 	r.Sent += sign
