@@ -334,3 +334,20 @@ func TestSituationNetworkNormalKeepsThePhoneSteps(t *testing.T) {
 	expect(t, steps, "sms.restart", cases.StateTodo, "")
 	suggests(t, ev, cases.CategorySMSNotArriving, "undelivered", data.ProviderUnreachable)
 }
+
+// The escalation package says what the case was decided on: the network's
+// health, in its Markdown and its JSON.
+func TestPackageKeepsTheHealth(t *testing.T) {
+	d := newDemo(t)
+	ev := d.withHealth(d.evidence(client.AccountQuery{Phone: "+447911123456"}, nil))
+	steps := checklist(t, cases.CategorySMSNotArriving, ev)
+	pkg := cases.NewPackage(data.Case{ID: "case-1", AccountID: ev.Account.ID, Category: cases.CategorySMSNotArriving}, steps, cases.Escalation(ev), cases.NewSnapshot(ev))
+	md := string(cases.ExportMarkdown(pkg))
+	if !strings.Contains(md, "Delivery health of the customer's network") || !strings.Contains(md, "SMS to JT (Guernsey) is in an outage") {
+		t.Errorf("the Markdown does not say the health it was decided on:\n%s", md)
+	}
+	b, err := json.Marshal(pkg)
+	if err != nil || !strings.Contains(string(b), `"delivery_health":{`) {
+		t.Errorf("the JSON: %v", err)
+	}
+}
