@@ -188,8 +188,8 @@ func (p *codesPanel) load(ctx context.Context, acct accountView) (func(), error)
 	var healthOf *data.HealthRow
 	if acct.PhoneRegion != "" {
 		if h, err := p.src.DeliveryHealth(ctx, client.HealthQuery{Channel: data.ChannelSMS, Country: acct.PhoneRegion}); err == nil {
-			health, healthImp, _ = healthLine(h, smsNetwork(rows))
-			healthOf = healthRow(h, smsNetwork(rows))
+			network, planned := customerNetwork(rows, acct)
+			health, healthImp, healthOf, _ = healthLine(h, network, planned)
 		}
 	}
 	return func() {

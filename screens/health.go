@@ -26,20 +26,43 @@ func healthRow(h data.DeliveryHealth, network string) *data.HealthRow {
 	return cases.HealthRow(h, network)
 }
 
-// healthLine words healthRow(h, network); ok is false when there is nothing
-// to say.
-func healthLine(h data.DeliveryHealth, network string) (text string, importance widget.Importance, ok bool) {
-	row := healthRow(h, network)
+// customerNetwork is the network to judge for this customer: the one their
+// SMS reached lately, else (planned) the carrier the numbering plan first
+// gave the number, from the phone search that found the account; "" when
+// neither is known.
+func customerNetwork(rows []data.Delivery, acct accountView) (network string, planned bool) {
+	if n := smsNetwork(rows); n != "" {
+		return n, false
+	}
+	if f := acct.found; f != nil && f.q.Phone != "" && f.diagnosis != nil && f.diagnosis.Valid &&
+		f.diagnosis.Carrier != "" && f.diagnosis.Region == acct.PhoneRegion {
+		return f.diagnosis.Carrier, true
+	}
+	return "", false
+}
+
+// healthLine words the row of h about network (planned: the number's first
+// carrier, not one its codes reached), else the worst SMS row of the
+// country, saying which; row is the row worded, ok false when there is
+// nothing to say.
+func healthLine(h data.DeliveryHealth, network string, planned bool) (text string, importance widget.Importance, row *data.HealthRow, ok bool) {
+	row = healthRow(h, network)
+	if row == nil && planned {
+		network, row = "", healthRow(h, "")
+	}
 	if row == nil {
-		return "", widget.MediumImportance, false
+		return "", widget.MediumImportance, nil, false
 	}
 	w, found := window(*row, data.Window1h)
 	if !found {
-		return "", widget.MediumImportance, false
+		return "", widget.MediumImportance, nil, false
 	}
 	where := fmt.Sprintf("SMS to %s (%s)", shown(row.Network), phone.RegionName(row.Country))
-	if network == "" {
+	switch {
+	case network == "":
 		where += ", the network of this number not known: the worst in the country"
+	case planned:
+		where = fmt.Sprintf("SMS to %s (%s, the number's first carrier)", shown(row.Network), phone.RegionName(row.Country))
 	}
 	usual := ""
 	if row.BaselineRate != nil {
@@ -48,12 +71,12 @@ func healthLine(h data.DeliveryHealth, network string) (text string, importance 
 	switch w.Verdict {
 	case data.VerdictOutage, data.VerdictDegraded:
 		return fmt.Sprintf("%s: %s delivered in the last hour%s. The network, not this caller's phone: wait, or use email.",
-			where, percentOf(w.DeliveryRate), usual), widget.DangerImportance, true
+			where, percentOf(w.DeliveryRate), usual), widget.DangerImportance, row, true
 	case data.VerdictNormal:
 		return fmt.Sprintf("%s delivers normally: %s in the last hour%s. Look at this caller's phone.",
-			where, percentOf(w.DeliveryRate), usual), widget.MediumImportance, true
+			where, percentOf(w.DeliveryRate), usual), widget.MediumImportance, row, true
 	}
-	return where + ": too few sends in the last hour to say how it delivers.", widget.MediumImportance, true
+	return where + ": too few sends in the last hour to say how it delivers.", widget.MediumImportance, row, true
 }
 
 func window(r data.HealthRow, name string) (data.HealthWindow, bool) {

@@ -16,6 +16,7 @@ import (
 	"verifydesk/backend/backendtest"
 	"verifydesk/data"
 	"verifydesk/services/client"
+	"verifydesk/services/phone"
 )
 
 // openHealthScreen signs the demo supervisor in and taps Delivery health in the top
@@ -258,5 +259,47 @@ func TestCodesTabDrawsTheNetworksDayBesideTheLine(t *testing.T) {
 	search(t, tu.u, "", "acc_1014")
 	if sp.Visible() && ws.codes.health == "" {
 		t.Error("a sparkline without a health line")
+	}
+}
+
+// The Codes tab's line judges the network this caller's codes reached, else
+// the carrier the numbering plan first gave the number (from the phone
+// search), else the country's worst; it says which.
+func TestHealthLineSaysWhichNetwork(t *testing.T) {
+	rate := func(r float64) *float64 { return &r }
+	row := func(network, verdict string, r float64) data.HealthRow {
+		return data.HealthRow{Channel: data.ChannelSMS, Country: "GB", Network: network, BaselineRate: rate(0.97),
+			Windows: []data.HealthWindow{{Window: data.Window1h, Sent: 100, Delivered: int64(r * 100), DeliveryRate: rate(r), Verdict: verdict}}}
+	}
+	h := data.DeliveryHealth{Rows: []data.HealthRow{row("EE", data.VerdictOutage, 0.4), row("O2", data.VerdictNormal, 0.96)}}
+	reached := []data.Delivery{{Channel: data.ChannelSMS, NetworkReached: "O2"}}
+	diag := phone.Diagnose("GB", "07400 123456")
+	byPhone := accountView{Account: data.Account{PhoneRegion: "GB"}, found: &foundBy{q: client.AccountQuery{Phone: diag.E164}, diagnosis: &diag}}
+	plannedCarrier := diag.Carrier
+	if plannedCarrier == "" {
+		t.Fatal("no carrier in the numbering plan for the example number")
+	}
+	h.Rows = append(h.Rows, row(plannedCarrier, data.VerdictDegraded, 0.7))
+	for _, tc := range []struct {
+		name  string
+		rows  []data.Delivery
+		acct  accountView
+		wants []string
+	}{
+		{"reached", reached, byPhone, []string{"SMS to O2 (United Kingdom) delivers normally"}},
+		{"first carrier", nil, byPhone, []string{"SMS to " + plannedCarrier + " (United Kingdom, the number's first carrier)", "not this caller's phone"}},
+		{"not known", nil, accountView{Account: data.Account{PhoneRegion: "GB"}}, []string{"SMS to EE", "not known: the worst in the country"}},
+	} {
+		network, planned := customerNetwork(tc.rows, tc.acct)
+		text, _, r, ok := healthLine(h, network, planned)
+		if !ok || r == nil {
+			t.Errorf("%s: no line", tc.name)
+			continue
+		}
+		for _, w := range tc.wants {
+			if !strings.Contains(text, w) {
+				t.Errorf("%s: %q lacks %q", tc.name, text, w)
+			}
+		}
 	}
 }
