@@ -457,6 +457,17 @@ var errBadRollup = errors.New("backend: malformed delivery rollup")
 
 func decodeRollup(b []byte, r *rollupRec) error {
 	*r = rollupRec{}
+	return decodeRollupInto(b, r, nil)
+}
+
+// decodeRollupInto is decodeRollup reusing r's failure map (emptied), its
+// code strings taken from intern when there (and kept there when new), so a
+// scan of thousands of rollups allocates for each new code only. Nothing
+// may keep r's map past the next call.
+func decodeRollupInto(b []byte, r *rollupRec, intern map[string]string) error {
+	failed := r.Failed
+	clear(failed)
+	*r = rollupRec{Failed: failed}
 	if len(b) == 0 || (b[0] != rollupVersion && b[0] != rollupVersionV1) {
 		return errBadRollup
 	}
@@ -491,7 +502,14 @@ func decodeRollup(b []byte, r *rollupRec) error {
 		if n <= 0 || l > uint64(len(b)-n) {
 			return errBadRollup
 		}
-		code := string(b[n : n+int(l)])
+		raw := b[n : n+int(l)]
+		code, ok := intern[string(raw)]
+		if !ok {
+			code = string(raw)
+			if intern != nil {
+				intern[code] = code
+			}
+		}
 		b = b[n+int(l):]
 		v, ok := next()
 		if !ok {
