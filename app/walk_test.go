@@ -512,6 +512,10 @@ func TestRealWindowWalk(t *testing.T) {
 	w.step("resend a code to %s from the Codes tab", acct.ID)
 	before := deliveryCount(t, sam, acct.ID)
 	w.openTab("Codes", widgetMatching("label", `sent in the last 30 days`))
+	// Is it just this caller? The demo's JT network (libphonenumber puts the
+	// number in Guernsey) is in an outage: the tab says so under the log.
+	w.waitFor("the network's health under the log", has(widgetMatching("label",
+		`(?s)sent in the last 30 days.*SMS to JT \(Guernsey\): \d+% delivered in the last hour.*The network, not this caller's phone`)))
 	w.click(widgetStarting("select", "SMS"))
 	w.click(widgetStarting("text", "Email")) // the SMS limit may hold from the demo history
 	w.click(widgetStarting("button", "Resend code"))
@@ -727,6 +731,29 @@ func TestRealWindowWalk(t *testing.T) {
 	})
 	w.waitFor("the count back to 0", has(widgetStarting("button", "Approvals (0)")))
 	w.screenshot(out, "approval")
+
+	// 6f. Delivery health, the supervisor's screen: the outage first.
+	w.step("sam opens Delivery health: the JT outage is the first row")
+	w.click(enabledWidget("button", "Delivery health"))
+	objs = w.waitFor("the health rows", has(widgetStarting("label", "OUTAGE")))
+	verdicts := map[string]bool{"OUTAGE": true, "degraded": true, "normal": true, "too few to say": true}
+	var first probeObj
+	for _, o := range objs {
+		if o.Kind == "label" && verdicts[o.Text] && (first.Text == "" || o.Y < first.Y) {
+			first = o
+		}
+	}
+	if first.Text != "OUTAGE" {
+		t.Errorf("the first row of Delivery health says %q, not OUTAGE", first.Text)
+	}
+	jt := false
+	for _, o := range objs {
+		jt = jt || (o.Kind == "label" && o.Text == "JT" && o.Y == first.Y)
+	}
+	if !jt {
+		t.Errorf("the first row of Delivery health is not JT's")
+	}
+	w.screenshot(out, "health")
 
 	// 7. A flagged login from a device that is not trusted: nothing to
 	// remove, so no identity check is offered for it.

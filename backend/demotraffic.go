@@ -58,7 +58,9 @@ func demoTraffic(now time.Time) []deliveryRec {
 			DestinationMasked: di.masked, DestinationForm: data.FormE164, Sender: sender, SenderKind: kind,
 			Purpose: purpose, RequestedAt: at, RequestedBy: data.RequesterUser, Status: status, StatusAt: at.Add(latency),
 			ProviderError: perr,
-		}, Destination: dest, Unverified: unverified}
+		}, Destination: dest, Unverified: unverified, Followed: true,
+			// Most codes that arrive are used; the pumped ones never are.
+			Converted: status == data.StatusDelivered && !unverified && len(out)%9 != 0}
 		if status == data.StatusDelivered {
 			d.NetworkReached = phoneInfoOf(dest).carrier
 		}

@@ -251,10 +251,11 @@ func deliveryHealth(tx *bolt.Tx, q healthQuery, now time.Time) data.DeliveryHeal
 			}
 		}
 	}
-	scanRollups(tx, bucketRollups, baseFrom, hourFrom, q, visit)
-	scanRollups(tx, bucketRollupsHour, hourFrom, hourTo, q, visit)
-	scanRollups(tx, bucketRollups, hourTo, dayFrom, q, visit)
-	scanRollups(tx, bucketRollups, dayFrom, now.Add(time.Nanosecond), q, visit)
+	scan := newRollupScan()
+	scan.scanRollups(tx, bucketRollups, baseFrom, hourFrom, q, visit)
+	scan.scanRollups(tx, bucketRollupsHour, hourFrom, hourTo, q, visit)
+	scan.scanRollups(tx, bucketRollups, hourTo, dayFrom, q, visit)
+	scan.scanRollups(tx, bucketRollups, dayFrom, now.Add(time.Nanosecond), q, visit)
 	for _, acc := range rows {
 		day := acc.windows[data.Window24h]
 		if day == nil || day.Sent < privacyMin {
@@ -317,9 +318,29 @@ func deliveryHealth(tx *bolt.Tx, q healthQuery, now time.Time) data.DeliveryHeal
 	return out
 }
 
+// rollupScan is what the scans of one health query share, so that reading
+// thousands of rollups allocates for what is new only: each distinct key's
+// dimensions parsed once (a key repeats its dimensions in every bucket),
+// failure codes interned, one record decoded into.
+type rollupScan struct {
+	dims  map[string]scannedDims
+	codes map[string]string
+	rec   rollupRec
+}
+
+type scannedDims struct {
+	dims rollupDims
+	ok   bool
+}
+
+func newRollupScan() *rollupScan {
+	return &rollupScan{dims: map[string]scannedDims{}, codes: map[string]string{}}
+}
+
 // scanRollups calls visit for the rollups of bucket in [from, to) that match
-// q's filters; a rollup that does not decode is skipped.
-func scanRollups(tx *bolt.Tx, bucket []byte, from, to time.Time, q healthQuery, visit func(time.Time, rollupDims, *rollupRec)) {
+// q's filters; a rollup that does not decode is skipped. The record visit
+// gets is reused by the next call.
+func (s *rollupScan) scanRollups(tx *bolt.Tx, bucket []byte, from, to time.Time, q healthQuery, visit func(time.Time, rollupDims, *rollupRec)) {
 	if !from.Before(to) {
 		return
 	}
@@ -327,22 +348,28 @@ func scanRollups(tx *bolt.Tx, bucket []byte, from, to time.Time, q healthQuery, 
 	lo := make([]byte, 4)
 	binary.BigEndian.PutUint32(lo, uint32(from.Unix()))
 	for k, v := c.Seek(lo); k != nil; k, v = c.Next() {
-		at, dims, ok := parseRollupKey(k)
-		if !ok {
+		if len(k) < 4 {
 			continue
 		}
+		at := time.Unix(int64(binary.BigEndian.Uint32(k)), 0).UTC()
 		if !at.Before(to) {
 			return
 		}
-		if (q.channel != "" && dims.Channel != q.channel) || (q.country != "" && dims.Country != q.country) ||
+		sd, seen := s.dims[string(k[4:])]
+		if !seen {
+			_, d, ok := parseRollupKey(k)
+			sd = scannedDims{dims: d, ok: ok}
+			s.dims[string(k[4:])] = sd
+		}
+		dims := sd.dims
+		if !sd.ok || (q.channel != "" && dims.Channel != q.channel) || (q.country != "" && dims.Country != q.country) ||
 			(q.network != "" && dims.Network != q.network) || (q.prefix != "" && !strings.HasPrefix(dims.Prefix, q.prefix)) {
 			continue
 		}
-		var r rollupRec
-		if decodeRollup(v, &r) != nil {
+		if decodeRollupInto(v, &s.rec, s.codes) != nil {
 			continue
 		}
-		visit(at, dims, &r)
+		visit(at, dims, &s.rec)
 	}
 }
 
@@ -363,6 +390,10 @@ func healthWindow(name string, from, to time.Time, r *rollupRec, baseRate float6
 	w.LatencyP50 = latencyQuantile(r.Latency, 0.5)
 	w.LatencyP90 = latencyQuantile(r.Latency, 0.9)
 	w.Verdict = verdict(r.Sent, r.Delivered, baseRate, baseSent)
+	w.Followed, w.Converted = r.Followed, r.Converted
+	if r.Followed >= privacyMin {
+		w.ConversionRate = ratio(r.Converted, r.Followed)
+	}
 	return w
 }
 

@@ -1,10 +1,12 @@
 package backend
 
 import (
+	"context"
 	"fmt"
 	"math/rand/v2"
 	"net/http"
 	"net/url"
+	"path/filepath"
 	"testing"
 	"time"
 
@@ -365,4 +367,82 @@ func TestDemoTellsTheOutage(t *testing.T) {
 	if len(h.Surges) != 1 || h.Surges[0].Prefix != "449098" || h.Surges[0].Country != "GB" {
 		t.Errorf("surges %+v", h.Surges)
 	}
+}
+
+// TestGeneratedIncidents: `verifydesk backend --generate N` tells the
+// scripted story: the United Kingdom's network (the generated GB numbers'
+// range) in an outage for the last 40 minutes, listed first; the slow route
+// to Taiwan with a p90 of minutes while it delivers; the pumping burst to
+// the premium-rate prefix 449098, none of its codes used; and everyday
+// traffic elsewhere delivering and converting as usual.
+func TestGeneratedIncidents(t *testing.T) {
+	now := time.Date(2026, 11, 20, 14, 2, 30, 0, time.UTC)
+	path := filepath.Join(t.TempDir(), "g.db")
+	st, err := Generate(context.Background(), path, 5000, now, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Traffic == 0 || st.Traffic >= st.Deliveries {
+		t.Fatalf("stats %+v", st)
+	}
+	db, err := openDB(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	var h data.DeliveryHealth
+	_ = db.View(func(tx *bolt.Tx) error {
+		h = deliveryHealth(tx, healthQuery{windows: data.HealthWindows}, now)
+		return nil
+	})
+	if len(h.Rows) == 0 {
+		t.Fatal("no rows")
+	}
+	first := h.Rows[0]
+	if first.Channel != data.ChannelSMS || first.Country != "GB" || first.Windows[1].Verdict != data.VerdictOutage {
+		t.Errorf("first row %s %s %s %s, want the GB outage", first.Channel, first.Country, first.Network, first.Windows[1].Verdict)
+	}
+	if q := first.Windows[0]; q.DeliveryRate == nil || *q.DeliveryRate > 0.3 {
+		t.Errorf("the outage's last 15 minutes deliver %v", q.DeliveryRate)
+	}
+	var sawTW, sawOther bool
+	for _, r := range h.Rows[1:] {
+		hour := r.Windows[1]
+		if r.Channel == data.ChannelSMS && r.Country == "TW" && hour.Sent >= 20 {
+			sawTW = true
+			if hour.LatencyP90 == nil || *hour.LatencyP90 < 180 {
+				t.Errorf("the slow route's p90 %v, want minutes", hour.LatencyP90)
+			}
+			if hour.Verdict == data.VerdictOutage {
+				t.Error("the slow route is called an outage: it delivers")
+			}
+		}
+		if r.Channel == data.ChannelSMS && r.Country == "DE" && hour.Sent >= 20 {
+			sawOther = true
+			if hour.Verdict != data.VerdictNormal || hour.ConversionRate == nil || *hour.ConversionRate < 0.7 {
+				t.Errorf("everyday traffic to Germany: %s, conversion %v", hour.Verdict, hour.ConversionRate)
+			}
+		}
+	}
+	if !sawTW || !sawOther {
+		t.Errorf("rows: Taiwan %v, Germany %v", sawTW, sawOther)
+	}
+	found := false
+	for _, s := range h.Surges {
+		if s.Prefix == "449098" {
+			found = true
+		}
+	}
+	if !found {
+		t.Errorf("no surge on 449098: %+v", h.Surges)
+	}
+	// The pumped numbers have no carrier: their row is GB's unnamed network,
+	// every code delivered and none used.
+	_ = db.View(func(tx *bolt.Tx) error {
+		p := deliveryHealth(tx, healthQuery{channel: data.ChannelSMS, prefix: "449098", windows: []string{data.Window24h}}, now)
+		if len(p.Rows) != 1 || p.Rows[0].Windows[0].Followed == 0 || p.Rows[0].Windows[0].Converted != 0 {
+			t.Errorf("the pumped prefix: %+v", p.Rows)
+		}
+		return nil
+	})
 }

@@ -95,6 +95,8 @@ func routineDelivery(a *accountRec, at time.Time, id, loginID, ip string) (deliv
 		Purpose: data.PurposeNewDevice, RequestedAt: at, RequestedBy: data.RequesterUser, Status: data.StatusDelivered,
 		StatusAt: at.Add(4 * time.Second), LoginEventID: loginID, RequestIP: ip,
 	}, Destination: dest, Unverified: unverifiedTo(a, ch)}
+	// A code for a device's second step: the step passed 67 seconds later.
+	d.Followed, d.Converted = loginID != "", loginID != ""
 	if ch == data.ChannelSMS {
 		d.DestinationForm = data.FormE164
 		d.NetworkReached = simulate(Message{Channel: ch, Destination: dest}, nil).NetworkReached

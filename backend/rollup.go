@@ -94,6 +94,11 @@ type rollupRec struct {
 	// contact of the account (sign-ups, unconfirmed contact changes): what
 	// SMS pumping produces.
 	Unverified int64 `json:"u,omitempty"`
+	// Followed counts the sends whose sign-in or 2FA step the backend
+	// learnt the outcome of, Converted those whose step then passed within
+	// 10 minutes of the send (deliveryRec.Followed, Converted).
+	Followed  int64 `json:"fo,omitempty"`
+	Converted int64 `json:"cv,omitempty"`
 }
 
 // add adds (sign 1) or removes (sign -1) one delivery.
@@ -101,6 +106,12 @@ func (r *rollupRec) add(d *deliveryRec, sign int64) {
 	r.Sent += sign
 	if d.Unverified {
 		r.Unverified += sign
+	}
+	if d.Followed {
+		r.Followed += sign
+		if d.Converted {
+			r.Converted += sign
+		}
 	}
 	switch {
 	case d.Status == data.StatusDelivered:
@@ -126,6 +137,8 @@ func (r *rollupRec) merge(o *rollupRec) {
 	r.Sent += o.Sent
 	r.Delivered += o.Delivered
 	r.Unverified += o.Unverified
+	r.Followed += o.Followed
+	r.Converted += o.Converted
 	for i := range r.Latency {
 		r.Latency[i] += o.Latency[i]
 	}
@@ -407,8 +420,13 @@ func putDeliveries(tx *bolt.Tx, ds []deliveryRec) error {
 // decodes thousands of them and JSON decoding was 80% of its time. Layout:
 // version byte 1, then varints: sent, delivered, unverified, the latency
 // slots, the number of failure codes, and per code (sorted) its length, its
-// bytes and its count.
-const rollupVersion = 1
+// bytes and its count. Version 2 adds followed and converted at the end;
+// version 1 rollups (written before conversion was kept) still decode, with
+// both 0, which they are: no delivery of that time was followed.
+const (
+	rollupVersion   = 2
+	rollupVersionV1 = 1
+)
 
 func encodeRollup(r *rollupRec) []byte {
 	b := make([]byte, 0, 32+len(r.Failed)*12)
@@ -430,7 +448,8 @@ func encodeRollup(r *rollupRec) []byte {
 		b = append(b, c...)
 		b = binary.AppendVarint(b, r.Failed[c])
 	}
-	return b
+	b = binary.AppendVarint(b, r.Followed)
+	return binary.AppendVarint(b, r.Converted)
 }
 
 // errBadRollup is a stored rollup that does not decode.
@@ -438,9 +457,21 @@ var errBadRollup = errors.New("backend: malformed delivery rollup")
 
 func decodeRollup(b []byte, r *rollupRec) error {
 	*r = rollupRec{}
-	if len(b) == 0 || b[0] != rollupVersion {
+	return decodeRollupInto(b, r, nil)
+}
+
+// decodeRollupInto is decodeRollup reusing r's failure map (emptied), its
+// code strings taken from intern when there (and kept there when new), so a
+// scan of thousands of rollups allocates for each new code only. Nothing
+// may keep r's map past the next call.
+func decodeRollupInto(b []byte, r *rollupRec, intern map[string]string) error {
+	failed := r.Failed
+	clear(failed)
+	*r = rollupRec{Failed: failed}
+	if len(b) == 0 || (b[0] != rollupVersion && b[0] != rollupVersionV1) {
 		return errBadRollup
 	}
+	version := b[0]
 	b = b[1:]
 	next := func() (int64, bool) {
 		v, n := binary.Varint(b)
@@ -471,7 +502,14 @@ func decodeRollup(b []byte, r *rollupRec) error {
 		if n <= 0 || l > uint64(len(b)-n) {
 			return errBadRollup
 		}
-		code := string(b[n : n+int(l)])
+		raw := b[n : n+int(l)]
+		code, ok := intern[string(raw)]
+		if !ok {
+			code = string(raw)
+			if intern != nil {
+				intern[code] = code
+			}
+		}
 		b = b[n+int(l):]
 		v, ok := next()
 		if !ok {
@@ -481,6 +519,13 @@ func decodeRollup(b []byte, r *rollupRec) error {
 			r.Failed = map[string]int64{}
 		}
 		r.Failed[code] = v
+	}
+	if version >= 2 {
+		for _, p := range []*int64{&r.Followed, &r.Converted} {
+			if *p, ok = next(); !ok {
+				return errBadRollup
+			}
+		}
 	}
 	if len(b) != 0 {
 		return errBadRollup

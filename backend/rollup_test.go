@@ -74,7 +74,7 @@ func sameRollups(t *testing.T, got, want map[string]rollupRec) {
 			t.Errorf("rollup %v %+v missing", tm, dims)
 			continue
 		}
-		if g.Sent != w.Sent || g.Delivered != w.Delivered || g.Unverified != w.Unverified || g.Latency != w.Latency || !maps.Equal(g.Failed, w.Failed) {
+		if g.Sent != w.Sent || g.Delivered != w.Delivered || g.Unverified != w.Unverified || g.Followed != w.Followed || g.Converted != w.Converted || g.Latency != w.Latency || !maps.Equal(g.Failed, w.Failed) {
 			t.Errorf("rollup %v %+v = %+v, recount %+v", tm, dims, g, w)
 		}
 	}
@@ -235,6 +235,10 @@ func TestHealthAgreesWithRecount(t *testing.T) {
 
 func FuzzDecodeRollup(f *testing.F) {
 	f.Add(encodeRollup(&rollupRec{Sent: 3, Delivered: 1, Failed: map[string]int64{"30003": 2}}))
+	f.Add(encodeRollup(&rollupRec{Sent: 9, Delivered: 8, Followed: 7, Converted: 6}))
+	// A version 1 rollup (before conversion was kept): sent 2, delivered 1,
+	// unverified 0, eleven latency slots, no failure codes.
+	f.Add([]byte{1, 4, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0})
 	f.Add([]byte{1})
 	f.Add([]byte{})
 	f.Fuzz(func(t *testing.T, b []byte) {
@@ -243,8 +247,27 @@ func FuzzDecodeRollup(f *testing.F) {
 			return
 		}
 		var again rollupRec
-		if err := decodeRollup(encodeRollup(&r), &again); err != nil || again.Sent != r.Sent || !maps.Equal(again.Failed, r.Failed) || again.Latency != r.Latency {
+		if err := decodeRollup(encodeRollup(&r), &again); err != nil || again.Sent != r.Sent || !maps.Equal(again.Failed, r.Failed) || again.Latency != r.Latency ||
+			again.Followed != r.Followed || again.Converted != r.Converted {
 			t.Fatalf("%x: %+v does not round-trip: %+v, %v", b, r, again, err)
 		}
 	})
+}
+
+// A rollup written before conversion was kept (version 1) still reads, with
+// nothing followed; written again it is version 2 with the same counts.
+func TestRollupVersion1StillReads(t *testing.T) {
+	v1 := []byte{1, 4, 2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0}
+	var r rollupRec
+	if err := decodeRollup(v1, &r); err != nil || r.Sent != 2 || r.Delivered != 1 || r.Followed != 0 {
+		t.Fatalf("version 1: %+v, %v", r, err)
+	}
+	r.Followed, r.Converted = 2, 1
+	var again rollupRec
+	if b := encodeRollup(&r); b[0] != rollupVersion || decodeRollup(b, &again) != nil || again.Followed != 2 || again.Converted != 1 || again.Sent != 2 {
+		t.Errorf("version 2: %+v", again)
+	}
+	if decodeRollup(append(v1, 0), &r) == nil {
+		t.Error("a version 1 rollup with a byte too many reads")
+	}
 }

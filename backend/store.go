@@ -97,6 +97,13 @@ type deliveryRec struct {
 	// Unverified: the destination was not a verified contact of the account
 	// when the code was sent (see rollup.go).
 	Unverified bool `json:"unverified,omitempty"`
+	// Followed: the backend learnt whether the sign-in or 2FA step this code
+	// was sent for passed (the sign-in service reported the step back);
+	// Converted: it passed within 10 minutes of the send. A code whose
+	// step the backend never hears of (an agent's resend) is not followed,
+	// and counts in no conversion rate.
+	Followed  bool `json:"followed,omitempty"`
+	Converted bool `json:"converted,omitempty"`
 }
 
 // idemRec is what an idempotent write keeps: a fingerprint of the request, and

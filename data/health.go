@@ -79,6 +79,13 @@ type HealthWindow struct {
 	LatencyP50 *float64 `json:"latency_p50_seconds"`
 	LatencyP90 *float64 `json:"latency_p90_seconds"`
 	Verdict    string   `json:"verdict"`
+	// Followed counts the sends whose sign-in or 2FA step the backend
+	// learnt the outcome of; Converted those whose step then passed within
+	// 10 minutes of the send; ConversionRate is Converted / Followed, nil
+	// under 5 followed sends (the backend does not know).
+	Followed       int64    `json:"followed"`
+	Converted      int64    `json:"converted"`
+	ConversionRate *float64 `json:"conversion_rate"`
 }
 
 // PrefixSurge is a number prefix whose unverified SMS sends of the last 24

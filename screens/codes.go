@@ -58,10 +58,14 @@ type codesPanel struct {
 	// health says how SMS to the customer's network delivers for everyone,
 	// on the line under the log's summary (in the same label: the tab fits a
 	// 1080p screen at scale 1.5); "" when the backend did not say.
-	health  string
-	rl      *data.RateLimits
-	rlErr   error // why the limits could not be loaded; nil when they were
-	tickGen int   // bumped by every new allowance: an older countdown stops
+	health string
+	// healthSpark draws the delivery rate of the health line's network over
+	// the last 24 hours beside the line, against its usual rate; hidden
+	// when there is no line.
+	healthSpark *sparkline
+	rl          *data.RateLimits
+	rlErr       error // why the limits could not be loaded; nil when they were
+	tickGen     int   // bumped by every new allowance: an older countdown stops
 	// refused holds, per channel, why it cannot carry a code at all (no
 	// contact on file, a VoIP number, notifications off). Resend is disabled
 	// with the reason, which outranks a send limit.
@@ -124,6 +128,8 @@ func newCodesPanel(src codesSource, w tabHost) *codesPanel {
 	p.purpose.SetSelected(data.PurposeLogin)
 	p.result = widget.NewLabel("")
 	p.result.Wrapping = fyne.TextWrapWord
+	p.healthSpark = newSparkline(8)
+	p.healthSpark.Hide()
 	p.chart = newDeliveryChart()
 	p.chartSpan = widget.NewRadioGroup([]string{chartDay, chartWeek}, func(string) { p.showChart() })
 	p.chartSpan.Horizontal = true
@@ -160,7 +166,7 @@ func (p *codesPanel) firstControl() fyne.Focusable { return p.channel }
 func (p *codesPanel) build() fyne.CanvasObject {
 	if p.content == nil {
 		resendRow := container.NewHBox(widget.NewLabel("Resend by"), p.channel, p.form, widget.NewLabel("for"), p.purpose, p.resend)
-		left := container.NewVBox(p.ls.label, resendRow, p.formNote, p.allowance, p.result)
+		left := container.NewVBox(newBorder(nil, nil, nil, p.healthSpark, p.ls.label), resendRow, p.formNote, p.allowance, p.result)
 		// Two lines of its own, not wrapped: a wrapped label asks for one
 		// line's height and the border cut the second off.
 		legend := widget.NewLabel("Green delivered, grey waiting,\nred ✗ did not arrive.")
@@ -186,6 +192,7 @@ func (p *codesPanel) setAccount(acct *data.Account) {
 	p.health = ""
 	p.picked, p.chosen, p.hasForms = false, "", false
 	p.showForm()
+	p.healthSpark.Hide()
 	p.showAllowance()
 	p.detail.SetText("Select a delivery to see what its status means and what the customer can do.")
 }
@@ -207,9 +214,11 @@ func (p *codesPanel) load(ctx context.Context, acct accountView) (func(), error)
 	// One extra request per account opened; without an answer the line
 	// stays away (the delivery log above is this customer's own).
 	health, healthImp := "", widget.MediumImportance
+	var healthOf *data.HealthRow
 	if _, noSMS := refused[data.ChannelSMS]; acct.PhoneRegion != "" && !noSMS {
 		if h, err := p.src.DeliveryHealth(ctx, client.HealthQuery{Channel: data.ChannelSMS, Country: acct.PhoneRegion}); err == nil {
-			health, healthImp, _ = healthLine(h, smsNetwork(rows))
+			network, planned := customerNetwork(rows, acct)
+			health, healthImp, healthOf, _ = healthLine(h, network, planned)
 		}
 	}
 	return func() {
@@ -223,6 +232,13 @@ func (p *codesPanel) load(ctx context.Context, acct accountView) (func(), error)
 		}
 		if health != "" {
 			summary += "\n" + health
+		}
+		if health != "" && healthOf != nil {
+			p.healthSpark.set(healthOf.HourlyRate, healthOf.BaselineRate)
+			p.healthSpark.setCaption("24 hours, all callers")
+			p.healthSpark.Show()
+		} else {
+			p.healthSpark.Hide()
 		}
 		p.ls.label.Importance = healthImp
 		p.ls.label.SetText(summary)

@@ -277,6 +277,49 @@ func TestSituationCodeNeverArrives(t *testing.T) {
 	}
 }
 
+// The seventh situation: "the code never arrives" while the caller's network
+// fails for everyone (the demo's JT outage, the last 40 minutes). The Codes
+// tab says so beside the caller's failures; the case leads to the network
+// explanation, not to the six phone steps: those are marked not the cause,
+// and the email code is the way in. The agent sends it.
+func TestSituationCodeNeverArrivesDuringTheOutage(t *testing.T) {
+	c := takeCall(t, "GB", "07911 123456")
+	c.sees("the Codes tab", c.open(c.ws.codes), "SMS to JT (Guernsey)", "The network, not this", "use email")
+
+	p := c.ws.casePanel
+	c.sees("the Case tab", c.open(p), "Suggested from what the console sees: SMS to JT (Guernsey) is in an outage",
+		"not the customer's phone", "Send the code by email instead ("+c.acct.EmailMasked+")")
+	test.Tap(findButton(t, p.build(), "Start the case"))
+	if p.rec == nil {
+		t.Fatalf("no case started:\n%s", screenText(p.build()))
+	}
+	shown := flowText(p.build())
+	if n := strings.Count(shown, "Why: Not the cause: SMS to JT (Guernsey) is in an outage"); n != 5 {
+		t.Errorf("%d phone steps say not the cause, want 5 (signal, spam filter, restart, line, carrier):\n%s", n, shown)
+	}
+	if !strings.Contains(shown, "Why: Send the code by email to "+c.acct.EmailMasked) {
+		t.Errorf("the email code is not the suggested way in:\n%s", shown)
+	}
+	// The backend's case holds the phone steps as not applying, not as
+	// questions still to ask the caller.
+	got, err := c.be.Case(context.Background(), p.rec.Case.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	states := map[string]string{}
+	for _, s := range got.Checklist {
+		states[s.ID] = s.State
+	}
+	for _, id := range []string{"sms.signal", "sms.spam_filter", "sms.restart", "sms.line_status", "sms.carrier"} {
+		if states[id] != cases.StateSkipped {
+			t.Errorf("the backend's case has %s %q, want skipped", id, states[id])
+		}
+	}
+	if sent := c.resend("Email", data.PurposeLogin); sent.Channel != data.ChannelEmail {
+		t.Errorf("sent by %s", sent.Channel)
+	}
+}
+
 // Scenario 2 of the Tapo SMS page and the other app's page: "the app says my
 // number is invalid". The caller reads out what they typed, brackets and
 // all; it is a VoIP number. The agent changes the number to the customer's

@@ -7,6 +7,8 @@ import (
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
+
+	"verifydesk/data"
 )
 
 // showAudit shows the audit screen in the main area, its first page loaded.
@@ -58,7 +60,17 @@ func (w *workspace) buildTopBar() fyne.CanvasObject {
 	// top bar still fits 1280 units with the Settings button.
 	searchRow := newBorder(nil, nil, regionBox, go_, atLeast(w.search, fyne.NewSize(12*theme.TextSize(), 0)))
 	bar := newBorder(nil, nil, nil, container.NewHBox(right...), searchRow)
-	return container.NewVBox(bar, w.searchHint, widget.NewSeparator())
+	hintRow := fyne.CanvasObject(w.searchHint)
+	if w.agent.Role == data.RoleSupervisor {
+		// Delivery health for everyone's codes, a supervisor's view (agents
+		// see their caller's network on the Codes tab): on the hint's line,
+		// where the width is free (the row above fills 1280 units in demo
+		// mode with a request waiting).
+		health := widget.NewButtonWithIcon("Delivery health", theme.InfoIcon(), w.showHealth)
+		health.Importance = widget.LowImportance
+		hintRow = newBorder(nil, nil, nil, health, w.searchHint)
+	}
+	return container.NewVBox(bar, hintRow, widget.NewSeparator())
 }
 
 // notice tells the agent what an action did, above the account. UI thread.

@@ -41,6 +41,7 @@ type workspace struct {
 	approvals  *approvals
 	audit      *auditScreen
 	browser    *casesBrowser
+	health     *healthScreen // delivery health, made when first shown
 	recent     []data.Account
 	recentList *widget.List
 	cases      []data.Case

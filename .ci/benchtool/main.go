@@ -35,6 +35,7 @@ var groups = []string{"window", "micro", "cache", "backend", "audit", "screens",
 type config struct {
 	repo, out, fixtures, plot string
 	consoleBin                string // a console binary to measure instead of building one
+	health10M                 bool   // the delivery health curve's 10M point
 	pairs, microPairs         int
 	only                      map[string]bool
 }
@@ -53,6 +54,7 @@ func main() {
 	flag.StringVar(&cfg.consoleBin, "console", "", "measure this console binary (a build with a proposed patch) instead of building the tree's")
 	flag.IntVar(&cfg.pairs, "pairs", 7, "alternating pairs of the start and memory figures")
 	flag.IntVar(&cfg.microPairs, "micro-pairs", 11, "alternating pairs of each library comparison (phone, geo, client), 1 s each side")
+	flag.BoolVar(&cfg.health10M, "health-10m", false, "measure delivery health at 10M generated deliveries too (its fixture takes ten or more minutes and some gigabytes, once)")
 	only := flag.String("only", "", "run only these groups, comma-separated: "+strings.Join(groups, ","))
 	flag.Parse()
 	if *only != "" {
@@ -204,6 +206,7 @@ var rowOrder = []struct{ key, group, figure string }{
 	{"audit-verify", "cache", "local audit chain verify, 100k entries"},
 	{"rss", "window", "peak resident memory, 100k cached cases open"},
 	{"lookups", "backend", "reference backend account lookups, 50 concurrent clients"},
+	{"health", "backend", "delivery health query over 14 days of generated deliveries"},
 	{"uihold", "", "longest UI-thread hold"},
 }
 
@@ -546,6 +549,53 @@ func (m *measure) backend() error {
 	med := median(v)
 	m.rows["lookups"] = row{figure: "reference backend account lookups, 50 concurrent clients, 100k accounts, loopback", median: fmt.Sprintf("%.0f/s", med),
 		p95: "—", target: ">= 10,000/s", floor: "—", ratio: "—", result: passIf(med >= 10000)}
+	return m.health()
+}
+
+// health is the delivery health query (GET /v1/delivery-health, no filter,
+// decoded, loopback) at 1 million generated deliveries, and at 10 million
+// with -health-10m: the curve that shows the rollups keep it flat. The
+// files are fixtures (made once per backend source: 1M about a minute,
+// 10M ten or more minutes and some gigabytes, too slow for every run).
+func (m *measure) health() error {
+	hash, err := sourceHash(m.cfg.repo, "backend", "data")
+	if err != nil {
+		return err
+	}
+	prune(m.cfg.fixtures, "health-", hash)
+	dir := filepath.Join(m.cfg.fixtures, "health-"+hash+"-deliveries")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return err
+	}
+	sizes := []int{1_000_000}
+	if m.cfg.health10M {
+		sizes = append(sizes, 10_000_000)
+	}
+	var list []string
+	for _, n := range sizes {
+		list = append(list, fmt.Sprint(n))
+	}
+	logf("delivery health at %s deliveries (fixtures made once in %s)", strings.Join(list, ", "), dir)
+	res, err := m.bins["./backend"].run([]string{"VERIFYDESK_BENCH_HEALTH_DIR=" + dir, "VERIFYDESK_BENCH_HEALTH_DELIVERIES=" + strings.Join(list, ",")},
+		"^BenchmarkDeliveryHealthHTTP$", "-test.benchtime", "60x", "-test.timeout", "2h")
+	if err != nil {
+		return err
+	}
+	var curve []string
+	for _, n := range sizes {
+		name := fmt.Sprintf("BenchmarkDeliveryHealthHTTP/deliveries=%d", n)
+		p95, _ := find(res, name, "p95-ms")
+		p50, _ := find(res, name, "p50-ms")
+		rollups, _ := find(res, name, "rollups")
+		curve = append(curve, fmt.Sprintf("%dM deliveries (%.0f rollups): p50 %s, p95 %s", n/1_000_000, rollups, fmtMS(p50), fmtMS(p95)))
+		figure := fmt.Sprintf("delivery health query, no filter, 14 days of %dM generated deliveries (GET+decode, loopback)", n/1_000_000)
+		if n == 1_000_000 && !m.cfg.health10M {
+			figure += "; 10M with -health-10m"
+		}
+		m.rows["health"] = row{figure: figure, median: fmtMS(p50), p95: fmtMS(p95), target: "p95 <= 20 ms at 10M", floor: "—", ratio: "—", result: passIf(p95 <= 20)}
+	}
+	m.notes = append(m.notes, "- delivery health as traffic grows: "+strings.Join(curve, "; ")+
+		" (bash .ci/bench -only backend -health-10m for the 10M point)")
 	return nil
 }
 

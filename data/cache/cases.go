@@ -78,6 +78,9 @@ type Snapshot struct {
 	Devices        json.RawMessage `json:"devices,omitempty"`
 	LoginEvents    json.RawMessage `json:"login_events,omitempty"`
 	PhoneDiagnosis json.RawMessage `json:"phone_diagnosis,omitempty"`
+	// DeliveryHealth is the health of the customer's SMS network the case
+	// was decided on.
+	DeliveryHealth json.RawMessage `json:"delivery_health,omitempty"`
 }
 
 // caseRec is the stored case: the notes live in bucketNotes.

@@ -36,11 +36,15 @@ const (
 	// FindingNotApplicable: the step cannot apply to this account (no password
 	// to sign in with): skipped.
 	FindingNotApplicable = "not_applicable"
+	// FindingNotTheCause: the evidence shows the problem is elsewhere (SMS
+	// to the customer's network fails for everyone): skipped, the reason
+	// saying why.
+	FindingNotTheCause = "not_the_cause"
 )
 
 var findingState = map[string]string{
 	FindingCause: StateTodo, FindingRuledOut: StateDone, FindingTried: StateFailed,
-	FindingHint: StateTodo, FindingNotApplicable: StateSkipped,
+	FindingHint: StateTodo, FindingNotApplicable: StateSkipped, FindingNotTheCause: StateSkipped,
 }
 
 var validStates = map[string]bool{StateTodo: true, StateDone: true, StateSkipped: true, StateFailed: true}
@@ -117,6 +121,9 @@ func NewChecklist(category string, ev Evidence) ([]Step, error) {
 			if finding, reason := c(f, def); finding != "" {
 				s.Finding, s.Reason, s.State = finding, reason, findingState[finding]
 			}
+		}
+		if finding, reason, ok := f.networkDown(def.ID); ok {
+			s.Finding, s.Reason, s.State = finding, reason, findingState[finding]
 		}
 		out[i] = s
 	}

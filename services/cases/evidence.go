@@ -31,6 +31,9 @@ type Evidence struct {
 	// Diagnosis is the phone check of exactly what the customer types in the
 	// app, when the agent ran one.
 	Diagnosis *phone.Diagnosis
+	// Health is how SMS to the customer's network delivered for everyone at
+	// the time (NewNetworkHealth); nil when the console could not ask.
+	Health *NetworkHealth
 	// Now is the moment of the case; zero means time.Now(). Tests pin it to the
 	// backend's clock.
 	Now time.Time
@@ -86,6 +89,9 @@ type facts struct {
 	now  time.Time
 	acct *data.Account
 	diag *phone.Diagnosis // nil when none was run or nothing was typed
+	// health is the customer's network's delivery for everyone; nil when
+	// not known.
+	health *NetworkHealth
 
 	recent                       []*data.Delivery // codes within recentWindow, newest first
 	lastSMS, lastEmail, lastPush *data.Delivery   // newest recent code of each channel
@@ -119,7 +125,7 @@ type facts struct {
 }
 
 func newFacts(ev Evidence) *facts {
-	f := &facts{now: ev.Now, acct: ev.Account,
+	f := &facts{now: ev.Now, acct: ev.Account, health: ev.Health,
 		trusted: map[string]*data.TrustedDevice{}, suspects: map[string]*logins.Event{}, outcomes: map[string]map[string]int{}}
 	if f.now.IsZero() {
 		f.now = time.Now()

@@ -67,6 +67,9 @@ type Snapshot struct {
 	Devices        []data.TrustedDevice `json:"devices"`
 	Logins         []Login              `json:"logins"`
 	PhoneDiagnosis *phone.Diagnosis     `json:"phone_diagnosis"`
+	// DeliveryHealth is the health of the customer's SMS network the case
+	// was decided on.
+	DeliveryHealth *NetworkHealth `json:"delivery_health,omitempty"`
 }
 
 // Login is an analysed login event (logins.Event) with JSON names of its own:
@@ -86,7 +89,7 @@ type Login struct {
 // with ev, not copied.
 func NewSnapshot(ev Evidence) Snapshot {
 	s := Snapshot{TakenAt: ev.Now, Account: ev.Account, Deliveries: ev.Deliveries, RateLimits: ev.Limits,
-		Devices: ev.Devices, PhoneDiagnosis: ev.Diagnosis}
+		Devices: ev.Devices, PhoneDiagnosis: ev.Diagnosis, DeliveryHealth: ev.Health}
 	if ev.Logins != nil {
 		s.Logins = make([]Login, len(ev.Logins))
 		for i, e := range ev.Logins {
@@ -101,7 +104,7 @@ func NewSnapshot(ev Evidence) Snapshot {
 // case can rebuild its checklist offline.
 func (s Snapshot) Evidence() Evidence {
 	ev := Evidence{Account: s.Account, Deliveries: s.Deliveries, Limits: s.RateLimits, Devices: s.Devices,
-		Diagnosis: s.PhoneDiagnosis, Now: s.TakenAt}
+		Diagnosis: s.PhoneDiagnosis, Health: s.DeliveryHealth, Now: s.TakenAt}
 	if s.Logins != nil {
 		ev.Logins = make([]logins.Event, len(s.Logins))
 		for i, l := range s.Logins {

@@ -181,6 +181,13 @@ func writeSnapshot(w *mdWriter, s Snapshot) {
 		w.more(len(ds), "deliveries")
 	}
 
+	if h := s.DeliveryHealth; h != nil {
+		// What the checklist was decided on: how SMS to the customer's
+		// network delivered for everyone then.
+		w.sub("Delivery health of the customer's network")
+		w.line(md(h.Words()))
+	}
+
 	w.sub("Trusted devices")
 	if len(s.Devices) == 0 {
 		w.line("None.")

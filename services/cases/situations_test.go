@@ -1,6 +1,7 @@
 package cases_test
 
 import (
+	"encoding/json"
 	"strings"
 	"testing"
 	"time"
@@ -261,5 +262,92 @@ func TestConcurrentUse(t *testing.T) {
 		if got := <-done; got != want {
 			t.Errorf("concurrent SuggestCategory = %q, want %q", got, want)
 		}
+	}
+}
+
+// withHealth adds what the case asks of delivery health, as the console
+// does (casework): the customer's country's SMS rows, and the row of the
+// network their own SMS reached.
+func (d *demo) withHealth(ev cases.Evidence) cases.Evidence {
+	d.t.Helper()
+	h, err := d.c.DeliveryHealth(ctx(d.t), client.HealthQuery{Channel: data.ChannelSMS, Country: ev.Account.PhoneRegion})
+	if err != nil {
+		d.t.Fatal(err)
+	}
+	ev.Health = cases.NewNetworkHealth(h, cases.SMSNetwork(ev.Deliveries))
+	return ev
+}
+
+// The seventh situation: the code never arrives while the customer's network
+// is in an outage for everyone (the demo's JT, the last 40 minutes). The
+// agent is led to the network, not to the six phone steps: those are marked
+// not the cause, with the network's figures, and the email code is the way
+// in. The case keeps the health it was decided on: its snapshot, read back,
+// decides the same.
+func TestSituationCodeNeverArrivesDuringAnOutage(t *testing.T) {
+	d := newDemo(t)
+	ev := d.withHealth(d.evidence(client.AccountQuery{Phone: "+447911123456"}, nil))
+	if ev.Health == nil || ev.Health.Network != "JT" || !ev.Health.Reached || ev.Health.Verdict != data.VerdictOutage {
+		t.Fatalf("health of the customer's network: %+v", ev.Health)
+	}
+	suggests(t, ev, cases.CategorySMSNotArriving, "SMS to JT (Guernsey) is in an outage", "usually 97%",
+		"not the customer's phone", "by email", ev.Account.EmailMasked)
+
+	steps := checklist(t, cases.CategorySMSNotArriving, ev)
+	for _, id := range []string{"sms.signal", "sms.spam_filter", "sms.restart", "sms.line_status", "sms.carrier"} {
+		expect(t, steps, id, cases.StateSkipped, cases.FindingNotTheCause, "Not the cause", "JT", "outage", "not this phone")
+	}
+	expect(t, steps, "sms.fallback", cases.StateTodo, cases.FindingCause, "by email", ev.Account.EmailMasked)
+	// What the network does not change stays: three codes were already
+	// waited for, and the number is right.
+	expect(t, steps, "sms.wait", cases.StateFailed, cases.FindingTried, "3 codes")
+	expect(t, steps, "sms.country_code", cases.StateDone, cases.FindingRuledOut)
+
+	// The snapshot keeps the health: read back, the case decides the same.
+	b, err := json.Marshal(cases.NewSnapshot(ev))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var snap cases.Snapshot
+	if err := json.Unmarshal(b, &snap); err != nil {
+		t.Fatal(err)
+	}
+	if snap.DeliveryHealth == nil || snap.DeliveryHealth.Network != "JT" || snap.DeliveryHealth.Sent == 0 {
+		t.Fatalf("the snapshot's health: %+v", snap.DeliveryHealth)
+	}
+	again := checklist(t, cases.CategorySMSNotArriving, snap.Evidence())
+	expect(t, again, "sms.signal", cases.StateSkipped, cases.FindingNotTheCause, "JT")
+
+	// Without the health (the backend could not say), the phone steps are
+	// back: the case never invents an outage.
+	ev.Health = nil
+	expect(t, checklist(t, cases.CategorySMSNotArriving, ev), "sms.signal", cases.StateTodo, cases.FindingCause, "could not be reached")
+}
+
+// A network that delivers normally changes nothing: the phone steps stay.
+func TestSituationNetworkNormalKeepsThePhoneSteps(t *testing.T) {
+	d := newDemo(t)
+	ev := d.evidence(client.AccountQuery{Phone: "+447911123456"}, nil)
+	ev.Health = &cases.NetworkHealth{Channel: data.ChannelSMS, Country: "GG", Network: "JT", Reached: true, Verdict: data.VerdictNormal, Sent: 80, Delivered: 78}
+	steps := checklist(t, cases.CategorySMSNotArriving, ev)
+	expect(t, steps, "sms.signal", cases.StateTodo, cases.FindingCause, "could not be reached")
+	expect(t, steps, "sms.restart", cases.StateTodo, "")
+	suggests(t, ev, cases.CategorySMSNotArriving, "undelivered", data.ProviderUnreachable)
+}
+
+// The escalation package says what the case was decided on: the network's
+// health, in its Markdown and its JSON.
+func TestPackageKeepsTheHealth(t *testing.T) {
+	d := newDemo(t)
+	ev := d.withHealth(d.evidence(client.AccountQuery{Phone: "+447911123456"}, nil))
+	steps := checklist(t, cases.CategorySMSNotArriving, ev)
+	pkg := cases.NewPackage(data.Case{ID: "case-1", AccountID: ev.Account.ID, Category: cases.CategorySMSNotArriving}, steps, cases.Escalation(ev), cases.NewSnapshot(ev))
+	md := string(cases.ExportMarkdown(pkg))
+	if !strings.Contains(md, "Delivery health of the customer's network") || !strings.Contains(md, "SMS to JT (Guernsey) is in an outage") {
+		t.Errorf("the Markdown does not say the health it was decided on:\n%s", md)
+	}
+	b, err := json.Marshal(pkg)
+	if err != nil || !strings.Contains(string(b), `"delivery_health":{`) {
+		t.Errorf("the JSON: %v", err)
 	}
 }

@@ -26,6 +26,7 @@ var rules = []rule{
 	{CategoryCodeNotRequested, matchCodeNotRequested},
 	{CategoryTrunkZero, matchTrunkZero},
 	{CategoryPortedOrRoaming, matchPorted},
+	{CategorySMSNotArriving, matchNetworkDown},
 	{CategoryNoCodeWorks, matchNoCodeWorks},
 	{CategorySMSNotArriving, matchSMSNotArriving},
 	{CategoryEmailCodeMissing, matchEmailMissing},

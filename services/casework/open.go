@@ -254,5 +254,27 @@ func gatherEvidence(ctx context.Context, api EvidenceAPI, loc *geo.Locator, ev *
 		return err
 	}
 	ev.Logins = logins.Analyze(events, loc, logins.Options{Now: ev.Now})
+	ev.Health = networkHealth(ctx, api, ev)
 	return nil
+}
+
+// HealthAPI reads delivery health; *client.Client has it. An EvidenceAPI
+// without it leaves the evidence's Health nil.
+type HealthAPI interface {
+	DeliveryHealth(ctx context.Context, q client.HealthQuery) (data.DeliveryHealth, error)
+}
+
+// networkHealth is how SMS to the customer's network delivers for everyone
+// now: one request; nil when the backend cannot say (the case is decided on
+// the account's own evidence then). I/O.
+func networkHealth(ctx context.Context, api EvidenceAPI, ev *cases.Evidence) *cases.NetworkHealth {
+	hp, ok := api.(HealthAPI)
+	if !ok || ev.Account == nil || ev.Account.PhoneRegion == "" {
+		return nil
+	}
+	h, err := hp.DeliveryHealth(ctx, client.HealthQuery{Channel: data.ChannelSMS, Country: ev.Account.PhoneRegion})
+	if err != nil {
+		return nil
+	}
+	return cases.NewNetworkHealth(h, cases.SMSNetwork(ev.Deliveries))
 }

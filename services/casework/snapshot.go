@@ -17,7 +17,8 @@ func EncodeSnapshot(s cases.Snapshot) Snapshot {
 		return b
 	}
 	return Snapshot{TakenAt: s.TakenAt, Account: part(s.Account), Deliveries: part(s.Deliveries),
-		Devices: part(s.Devices), LoginEvents: part(s.Logins), PhoneDiagnosis: part(s.PhoneDiagnosis)}
+		Devices: part(s.Devices), LoginEvents: part(s.Logins), PhoneDiagnosis: part(s.PhoneDiagnosis),
+		DeliveryHealth: part(s.DeliveryHealth)}
 }
 
 // DecodeSnapshot turns a cached snapshot back into evidence (offline),
@@ -32,6 +33,7 @@ func DecodeSnapshot(cs Snapshot, base cases.Evidence) cases.Evidence {
 	_ = json.Unmarshal(orNull(cs.Devices), &s.Devices)
 	_ = json.Unmarshal(orNull(cs.LoginEvents), &s.Logins)
 	_ = json.Unmarshal(orNull(cs.PhoneDiagnosis), &s.PhoneDiagnosis)
+	_ = json.Unmarshal(orNull(cs.DeliveryHealth), &s.DeliveryHealth)
 	ev := s.Evidence()
 	if ev.Account == nil {
 		ev.Account = base.Account

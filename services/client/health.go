@@ -113,7 +113,7 @@ func checkHealthWindow(w *data.HealthWindow) error {
 		}
 		failed += n
 	}
-	for _, n := range []int64{w.Sent, w.Delivered, w.Unverified} {
+	for _, n := range []int64{w.Sent, w.Delivered, w.Unverified, w.Followed, w.Converted} {
 		if err := nonNegative(what+" count", n); err != nil {
 			return err
 		}
@@ -121,13 +121,19 @@ func checkHealthWindow(w *data.HealthWindow) error {
 	if w.Delivered+failed > w.Sent || w.Unverified > w.Sent {
 		return impossible("%s has %d delivered, %d failed and %d unverified of %d sent", what, w.Delivered, failed, w.Unverified, w.Sent)
 	}
-	if w.Suppressed && (w.Sent != 0 || w.DeliveryRate != nil || w.Verdict != data.VerdictTooFew) {
+	if w.Converted > w.Followed || w.Followed > w.Sent {
+		return impossible("%s has %d converted of %d followed of %d sent", what, w.Converted, w.Followed, w.Sent)
+	}
+	if w.Suppressed && (w.Sent != 0 || w.DeliveryRate != nil || w.ConversionRate != nil || w.Verdict != data.VerdictTooFew) {
 		return impossible("%s is suppressed but shows its counts or a verdict", what)
 	}
 	if !w.Suppressed && w.Sent < privacyMin {
 		return impossible("%s shows %d sends, under the %d the backend may show", what, w.Sent, privacyMin)
 	}
-	for _, r := range []*float64{w.DeliveryRate, w.RateLow, w.RateHigh} {
+	if w.ConversionRate != nil && (w.Followed == 0 || math.Abs(*w.ConversionRate-float64(w.Converted)/float64(w.Followed)) > 1e-6) {
+		return impossible("%s's conversion rate is not converted / followed", what)
+	}
+	for _, r := range []*float64{w.DeliveryRate, w.RateLow, w.RateHigh, w.ConversionRate} {
 		if err := aRate(what+" rate", r); err != nil {
 			return err
 		}

@@ -1,0 +1,361 @@
+package screens
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"sort"
+	"strings"
+	"time"
+
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
+	"fyne.io/fyne/v2/theme"
+	"fyne.io/fyne/v2/widget"
+
+	"verifydesk/data"
+	"verifydesk/services/client"
+	"verifydesk/services/phone"
+	"verifydesk/services/words"
+)
+
+// healthScreen is the supervisors' delivery health in the main area (GET
+// /v1/delivery-health): one row per channel, country and network, the rows
+// that lost the most deliveries in the last hour first (sent × the drop
+// below the usual rate), each with its last 24 hours as a sparkline; filters
+// by channel and country; the prefixes with a surge of unverified sends
+// (possible SMS pumping); and a CSV export of exactly what is shown.
+type healthScreen struct {
+	w *workspace
+
+	channel *widget.Select
+	country *widget.Select
+	refresh *widget.Button
+	export  *widget.Button
+	state   *widget.Label
+	surges  *widget.Label
+	table   *widget.Table
+
+	// health is the answer on screen and query the filters it answered.
+	health data.DeliveryHealth
+	query  client.HealthQuery
+	// countries are the countries any answer named, by the name the filter
+	// shows: the filter offers them even while another filter is on.
+	countries map[string]string
+	gen       generation
+	content   fyne.CanvasObject
+}
+
+const (
+	anyChannel = "any channel"
+	anyCountry = "any country"
+)
+
+// healthChannels are the channel filter's choices, the first none.
+var healthChannels = []struct{ label, channel string }{
+	{anyChannel, ""}, {"SMS", data.ChannelSMS}, {"Email", data.ChannelEmail}, {"App notification", data.ChannelAppPush},
+}
+
+// healthColumns: "Lost" is the impact the rows are ordered by.
+var healthColumns = []string{"Channel", "Country", "Network", "Last hour", "Delivered", "Usual", "Lost", "p90 latency", "Used", "Last 24 hours"}
+
+// healthSparkCol is the column drawn as a sparkline.
+const healthSparkCol = 9
+
+func newHealthScreen(w *workspace) *healthScreen {
+	s := &healthScreen{w: w, countries: map[string]string{}}
+	var labels []string
+	for _, c := range healthChannels {
+		labels = append(labels, c.label)
+	}
+	s.channel = widget.NewSelect(labels, func(string) { s.load() })
+	s.country = widget.NewSelect([]string{anyCountry}, func(string) { s.load() })
+	// Set before the screen is built: load does nothing yet.
+	s.channel.SetSelectedIndex(0)
+	s.country.SetSelectedIndex(0)
+	s.refresh = widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), handler("refresh delivery health", s.load))
+	s.export = widget.NewButtonWithIcon("Export CSV…", theme.DocumentSaveIcon(), handler("export delivery health", s.onExport))
+	s.export.Disable()
+	s.state = widget.NewLabel("")
+	s.state.Wrapping = fyne.TextWrapWord
+	s.surges = widget.NewLabel("")
+	s.surges.Wrapping = fyne.TextWrapWord
+	s.surges.Importance = widget.DangerImportance
+	s.surges.Hide()
+	s.table = s.newTable()
+	return s
+}
+
+// newTable is a table of the rows with a sparkline in its last column.
+func (s *healthScreen) newTable() *widget.Table {
+	t := widget.NewTableWithHeaders(
+		func() (int, int) { return len(s.health.Rows), len(healthColumns) },
+		func() fyne.CanvasObject {
+			l := widget.NewLabel("template")
+			l.Truncation = fyne.TextTruncateClip
+			return container.NewStack(l, newSparkline(8))
+		},
+		func(id widget.TableCellID, o fyne.CanvasObject) {
+			c := o.(*fyne.Container)
+			l, sp := c.Objects[0].(*widget.Label), c.Objects[1].(*sparkline)
+			if id.Row < 0 || id.Row >= len(s.health.Rows) {
+				l.SetText("")
+				sp.Hide()
+				return
+			}
+			r := s.health.Rows[id.Row]
+			if id.Col == healthSparkCol {
+				l.Hide()
+				sp.Show()
+				sp.set(r.HourlyRate, r.BaselineRate)
+				return
+			}
+			sp.Hide()
+			l.Show()
+			text, imp := healthCell(r, id.Col)
+			l.Importance = imp
+			l.SetText(shown(text))
+		})
+	t.ShowHeaderColumn = false
+	t.CreateHeader = func() fyne.CanvasObject {
+		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	}
+	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
+		text := ""
+		if id.Row < 0 && id.Col >= 0 && id.Col < len(healthColumns) {
+			text = healthColumns[id.Col]
+		}
+		o.(*widget.Label).SetText(text)
+	}
+	em := theme.TextSize()
+	for i, w := range []float32{9, 9.5, 9.5, 8, 6, 4.5, 4, 6.5, 4, 8.5} {
+		t.SetColumnWidth(i, w*em)
+	}
+	return t
+}
+
+// healthCell is the text of a row's column (not the sparkline).
+func healthCell(r data.HealthRow, col int) (string, widget.Importance) {
+	hour, _ := window(r, data.Window1h)
+	switch col {
+	case 0:
+		return words.Method(r.Channel), widget.MediumImportance
+	case 1:
+		if r.Country == "" {
+			return "—", widget.MediumImportance
+		}
+		return phone.RegionName(r.Country), widget.MediumImportance
+	case 2:
+		if r.Network == "" {
+			return "not known", widget.MediumImportance
+		}
+		return r.Network, widget.MediumImportance
+	case 3:
+		return healthVerdictWords(hour.Verdict), verdictImportance(hour.Verdict)
+	case 4:
+		if hour.Suppressed || hour.DeliveryRate == nil {
+			return "under 5 sends", widget.MediumImportance
+		}
+		return fmt.Sprintf("%s of %d", percent(*hour.DeliveryRate), hour.Sent), verdictImportance(hour.Verdict)
+	case 5:
+		if r.BaselineRate == nil {
+			return "—", widget.MediumImportance
+		}
+		return percent(*r.BaselineRate), widget.MediumImportance
+	case 6:
+		return fmt.Sprint(int64(math.Round(r.Impact))), widget.MediumImportance
+	case 7:
+		return latencyWords(hour.LatencyP90), widget.MediumImportance
+	case 8:
+		// Conversion: codes whose step passed within 10 minutes, where the
+		// backend knows; a low share of a delivering row is pumping's mark.
+		if hour.ConversionRate == nil {
+			return "—", widget.MediumImportance
+		}
+		return percent(*hour.ConversionRate), widget.MediumImportance
+	}
+	return "", widget.MediumImportance
+}
+
+// healthVerdictWords is a verdict as the screen shows it: an outage in capitals,
+// so it never depends on colour alone.
+func healthVerdictWords(v string) string {
+	switch v {
+	case data.VerdictOutage:
+		return "OUTAGE"
+	case data.VerdictDegraded:
+		return "degraded"
+	case data.VerdictNormal:
+		return "normal"
+	}
+	return "too few to say"
+}
+
+func verdictImportance(v string) widget.Importance {
+	switch v {
+	case data.VerdictOutage:
+		return widget.DangerImportance
+	case data.VerdictDegraded:
+		return widget.WarningImportance
+	}
+	return widget.MediumImportance
+}
+
+// latencyWords is a latency bound in seconds as people read it.
+func latencyWords(s *float64) string {
+	switch {
+	case s == nil:
+		return "—"
+	case *s < 90:
+		return fmt.Sprintf("%d s", int(math.Round(*s)))
+	}
+	return fmt.Sprintf("%d min", int(math.Round(*s/60)))
+}
+
+func (s *healthScreen) build() fyne.CanvasObject {
+	if s.content == nil {
+		title := widget.NewLabelWithStyle("Delivery health: is it just one caller?", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		filters := container.NewHBox(s.channel, s.country, s.refresh, widget.NewSeparator(), s.export)
+		top := container.NewVBox(title, container.NewHScroll(filters), s.state, s.surges)
+		s.content = newBorder(top, nil, nil, nil, s.table)
+	}
+	return s.content
+}
+
+// filters reads the filters. UI thread.
+func (s *healthScreen) filters() client.HealthQuery {
+	var q client.HealthQuery
+	if i := s.channel.SelectedIndex(); i > 0 {
+		q.Channel = healthChannels[i].channel
+	}
+	q.Country = s.countries[s.country.Selected]
+	return q
+}
+
+// load asks for the rows the filters show. UI thread; the call runs off it.
+func (s *healthScreen) load() {
+	if s.content == nil {
+		return // the filters' first values are set before the screen is shown
+	}
+	q := s.filters()
+	wanted := s.gen.next()
+	s.state.SetText("Loading…")
+	var h data.DeliveryHealth
+	s.w.run.run(job{name: "load delivery health", wanted: wanted,
+		work: func(ctx context.Context) (err error) { h, err = s.w.api.DeliveryHealth(ctx, q); return err },
+		done: func(err error) {
+			if err != nil {
+				s.state.SetText("Delivery health could not be loaded: " + Explain(err) + retryWords(err))
+				s.content.Refresh()
+				return
+			}
+			s.show(h, q)
+		},
+	})
+}
+
+// show puts an answer on screen. UI thread.
+func (s *healthScreen) show(h data.DeliveryHealth, q client.HealthQuery) {
+	s.health, s.query = h, q
+	s.addCountries(h.Rows)
+	s.table.ScrollToTop()
+	s.table.Refresh()
+	if len(h.Rows) == 0 && len(h.Surges) == 0 {
+		s.export.Disable()
+	} else {
+		s.export.Enable()
+	}
+	at := h.GeneratedAt.In(time.Local).Format("15:04")
+	switch {
+	case len(h.Rows) == 0:
+		s.state.SetText(fmt.Sprintf("No channel, country or network with 5 or more sends in the last 24 hours matches the filters (as of %s).", at))
+	default:
+		s.state.SetText(fmt.Sprintf("%d rows as of %s, those that lost the most deliveries in the last hour first "+
+			"(Lost: sends × the drop below the usual rate, the 14 days before the last 24 hours; "+
+			"Used: codes whose sign-in step then passed within 10 minutes, where the backend knows). "+
+			"A verdict needs 20 sends in the hour; rows and hours under 5 sends are not shown.", len(h.Rows), at))
+	}
+	var lines []string
+	for _, g := range h.Surges {
+		lines = append(lines, surgeWords(g))
+	}
+	s.surges.SetText(strings.Join(lines, "\n"))
+	showIf(s.surges, len(lines) > 0)
+	s.content.Refresh() // the words above the table may take more lines than before
+}
+
+// surgeWords says one prefix surge.
+func surgeWords(g data.PrefixSurge) string {
+	where := ""
+	if g.Country != "" {
+		where = " (" + phone.RegionName(g.Country) + ")"
+	}
+	return shownText(fmt.Sprintf("Possible SMS pumping to +%s…%s: %d codes never used in 24 hours, over the limit of %d.",
+		g.Prefix, where, g.UnverifiedSends, g.Threshold))
+}
+
+// addCountries offers the countries of rows in the country filter. UI
+// thread.
+func (s *healthScreen) addCountries(rows []data.HealthRow) {
+	added := false
+	for _, r := range rows {
+		if r.Country == "" {
+			continue
+		}
+		name := shown(phone.RegionName(r.Country))
+		if _, ok := s.countries[name]; !ok {
+			s.countries[name] = r.Country
+			added = true
+		}
+	}
+	if !added {
+		return
+	}
+	names := make([]string, 0, len(s.countries))
+	for n := range s.countries {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	s.country.SetOptions(append([]string{anyCountry}, names...))
+}
+
+// onExport writes what is shown as CSV into a folder the agent picks. A tap
+// handler.
+func (s *healthScreen) onExport() {
+	dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
+		if err != nil || dir == nil {
+			return
+		}
+		s.exportTo(dir.Path())
+	}, s.w.win)
+}
+
+// exportTo writes the rows and surges on screen into dir. UI thread; the
+// writing runs off it.
+func (s *healthScreen) exportTo(dir string) {
+	h, q := s.health, s.query
+	var paths []string
+	s.w.run.run(job{name: "export delivery health", local: true,
+		work: func(context.Context) (err error) { paths, err = writeHealthCSV(dir, h, q); return err },
+		done: func(err error) {
+			if err != nil {
+				s.state.SetText("The export was not written: " + Explain(err))
+			} else {
+				s.w.record("health_export", "", "", fmt.Sprintf("csv, %d rows, %d surges", len(h.Rows), len(h.Surges)))
+				s.state.SetText("Exported what is shown: " + strings.Join(paths, " and "))
+			}
+			s.content.Refresh()
+		},
+	})
+}
+
+// showHealth shows the delivery health screen in the main area, loaded
+// afresh. A tap handler.
+func (w *workspace) showHealth() {
+	if w.health == nil {
+		w.health = newHealthScreen(w)
+	}
+	w.showCenter(w.health.build())
+	w.health.load()
+}

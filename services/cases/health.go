@@ -1,0 +1,180 @@
+package cases
+
+import (
+	"fmt"
+	"math"
+	"time"
+
+	"verifydesk/data"
+	"verifydesk/services/phone"
+)
+
+// NetworkHealth is how SMS to the customer's network delivered for everyone
+// (GET /v1/delivery-health) when the case was decided: part of the evidence,
+// and kept in the case's snapshot, so a reader later sees what the checklist
+// was pre-filled on.
+type NetworkHealth struct {
+	// At is the health answer's generated_at.
+	At      time.Time `json:"at"`
+	Channel string    `json:"channel"`
+	Country string    `json:"country"`
+	Network string    `json:"network"`
+	// Reached is true when Network is the one the customer's own SMS
+	// reached; false when it is the worst SMS row of the country (the
+	// customer's network not known).
+	Reached bool `json:"reached"`
+	// Verdict, Sent, Delivered and Rate are the last hour's (Rate nil under
+	// 5 sends); UsualRate the baseline's.
+	Verdict   string   `json:"verdict"`
+	Sent      int64    `json:"sent_last_hour"`
+	Delivered int64    `json:"delivered_last_hour"`
+	Rate      *float64 `json:"delivery_rate_last_hour"`
+	UsualRate *float64 `json:"usual_rate"`
+}
+
+// HealthRow is the SMS row of h about network (the one the customer's codes
+// reached) or, when network is "", the country's row with the worst verdict
+// in the last hour; nil when there is none.
+func HealthRow(h data.DeliveryHealth, network string) *data.HealthRow {
+	var row *data.HealthRow
+	for i := range h.Rows {
+		r := &h.Rows[i]
+		if r.Channel != data.ChannelSMS {
+			continue
+		}
+		if network != "" {
+			if r.Network == network {
+				return r
+			}
+			continue
+		}
+		if row == nil || verdictRank(lastHour(*r).Verdict) > verdictRank(lastHour(*row).Verdict) {
+			row = r
+		}
+	}
+	return row
+}
+
+// SMSNetwork is the network the newest SMS of ds (any order) reached; "" when
+// none says.
+func SMSNetwork(ds []data.Delivery) string {
+	var newest *data.Delivery
+	for i := range ds {
+		d := &ds[i]
+		if d.Channel == data.ChannelSMS && d.NetworkReached != "" && (newest == nil || d.RequestedAt.After(newest.RequestedAt)) {
+			newest = d
+		}
+	}
+	if newest == nil {
+		return ""
+	}
+	return newest.NetworkReached
+}
+
+// NewNetworkHealth is the evidence's health of the customer's SMS network
+// (network from SMSNetwork; "" takes the country's worst row): nil when h has
+// no row for it.
+func NewNetworkHealth(h data.DeliveryHealth, network string) *NetworkHealth {
+	r := HealthRow(h, network)
+	if r == nil {
+		return nil
+	}
+	w := lastHour(*r)
+	return &NetworkHealth{At: h.GeneratedAt, Channel: r.Channel, Country: r.Country, Network: r.Network, Reached: network != "",
+		Verdict: w.Verdict, Sent: w.Sent, Delivered: w.Delivered, Rate: w.DeliveryRate, UsualRate: r.BaselineRate}
+}
+
+// Down reports whether SMS to the network fails for everyone: an outage or a
+// degraded delivery in the last hour.
+func (n *NetworkHealth) Down() bool {
+	return n != nil && (n.Verdict == data.VerdictOutage || n.Verdict == data.VerdictDegraded)
+}
+
+// Words says it in a sentence: "SMS to JT (Guernsey) is in an outage: 12% of
+// 86 delivered in the last hour, usually 97% (7 Dec 08:15 UTC)."
+func (n *NetworkHealth) Words() string {
+	where := "SMS to " + orWords(n.Network, "an unnamed network")
+	if n.Country != "" {
+		where += " (" + phone.RegionName(n.Country) + ")"
+	}
+	if !n.Reached {
+		where += ", the worst network of the customer's country (theirs is not known),"
+	}
+	state := map[string]string{data.VerdictOutage: "is in an outage", data.VerdictDegraded: "is degraded",
+		data.VerdictNormal: "delivers normally"}[n.Verdict]
+	if state == "" {
+		return where + " had too few sends in the last hour to say how it delivers (" + when(n.At) + ")."
+	}
+	s := where + " " + state
+	if n.Rate != nil {
+		s += fmt.Sprintf(": %s of %d delivered in the last hour", pct(*n.Rate), n.Sent)
+	}
+	if n.UsualRate != nil {
+		s += ", usually " + pct(*n.UsualRate)
+	}
+	return s + " (" + when(n.At) + ")."
+}
+
+func pct(r float64) string { return fmt.Sprintf("%d%%", int(math.Round(100*r))) }
+
+func orWords(s, none string) string {
+	if s == "" {
+		return none
+	}
+	return s
+}
+
+func lastHour(r data.HealthRow) data.HealthWindow {
+	for _, w := range r.Windows {
+		if w.Window == data.Window1h {
+			return w
+		}
+	}
+	return data.HealthWindow{Verdict: data.VerdictTooFew}
+}
+
+func verdictRank(v string) int {
+	switch v {
+	case data.VerdictOutage:
+		return 3
+	case data.VerdictDegraded:
+		return 2
+	case data.VerdictNormal:
+		return 1
+	}
+	return 0
+}
+
+// phoneSteps are the steps about the customer's phone and line: not the
+// cause while SMS to their network fails for everyone.
+var phoneSteps = map[string]bool{"sms.signal": true, "sms.spam_filter": true, "sms.restart": true,
+	"sms.line_status": true, "sms.carrier": true}
+
+// networkDown overrides a checklist step while the customer's network fails
+// for everyone: the phone steps are not the cause, and the other way in is
+// the email code. ok is false for a step it leaves alone.
+func (f *facts) networkDown(id string) (finding, reason string, ok bool) {
+	if !f.health.Down() {
+		return "", "", false
+	}
+	switch {
+	case phoneSteps[id]:
+		return FindingNotTheCause, "Not the cause: " + f.health.Words() + " The network fails for everyone, not this phone.", true
+	case id == "sms.fallback" && f.acct != nil && f.acct.EmailMasked != "":
+		return FindingCause, "Send the code by email to " + f.acct.EmailMasked + ": " + f.health.Words(), true
+	}
+	return "", "", false
+}
+
+// matchNetworkDown: the customer's SMS fail while their network fails for
+// everyone; the network is the explanation, not the phone.
+func matchNetworkDown(f *facts) (string, bool) {
+	if !f.health.Down() || f.lastSMS == nil || !(f.lastSMS.Failed() || f.lastSMS.Status == data.StatusSent || f.lastSMS.Status == data.StatusQueued) {
+		return "", false
+	}
+	next := " Wait for the network to recover."
+	if f.acct != nil && f.acct.EmailMasked != "" {
+		next = " Send the code by email instead (" + f.acct.EmailMasked + "), or wait for the network to recover."
+	}
+	return f.health.Words() + " A network problem, not the customer's phone. " + outcome("The last SMS", f.lastSMS) + next, true
+}
