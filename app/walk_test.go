@@ -736,7 +736,7 @@ func TestRealWindowWalk(t *testing.T) {
 	w.step("sam opens Delivery health: the JT outage is the first row")
 	w.click(enabledWidget("button", "Delivery health"))
 	objs = w.waitFor("the health rows", has(widgetStarting("label", "OUTAGE")))
-	verdicts := map[string]bool{"OUTAGE": true, "degraded": true, "normal": true, "too few to say": true}
+	verdicts := map[string]bool{"OUTAGE": true, "degraded": true, "normal": true, "too few": true}
 	var first probeObj
 	for _, o := range objs {
 		if o.Kind == "label" && verdicts[o.Text] && (first.Text == "" || o.Y < first.Y) {

@@ -129,7 +129,7 @@ func (s *healthScreen) newTable() *widget.Table {
 		o.(*widget.Label).SetText(text)
 	}
 	em := theme.TextSize()
-	for i, w := range []float32{9, 9.5, 9.5, 8, 6, 4.5, 4, 6.5, 4, 8.5} {
+	for i, w := range []float32{9, 9, 10.5, 6.5, 6.5, 4.5, 4, 6.5, 4, 10} { // "Chunghwa Telecom" whole at 1280
 		t.SetColumnWidth(i, w*em)
 	}
 	return t
@@ -155,7 +155,7 @@ func healthCell(r data.HealthRow, col int) (string, widget.Importance) {
 		return healthVerdictWords(hour.Verdict), verdictImportance(hour.Verdict)
 	case 4:
 		if hour.Suppressed || hour.DeliveryRate == nil {
-			return "under 5 sends", widget.MediumImportance
+			return "under 5", widget.MediumImportance
 		}
 		return fmt.Sprintf("%s of %d", percent(*hour.DeliveryRate), hour.Sent), verdictImportance(hour.Verdict)
 	case 5:
@@ -189,7 +189,7 @@ func healthVerdictWords(v string) string {
 	case data.VerdictNormal:
 		return "normal"
 	}
-	return "too few to say"
+	return "too few"
 }
 
 func verdictImportance(v string) widget.Importance {
