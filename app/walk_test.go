@@ -243,15 +243,28 @@ func (w *walker) key(k string) { w.t.Helper(); w.xdo("key", k) }
 // fill clicks an entry, selects what it holds and types s over it.
 func (w *walker) fill(placeholder, s string) {
 	w.t.Helper()
-	w.click(widgetStarting("entry", placeholder))
-	w.waitFor("the entry "+placeholder+" to take the keyboard", func(objs []probeObj) bool {
+	focused := func(objs []probeObj) bool {
 		for _, o := range objs {
 			if o.Kind == "entry" && strings.HasPrefix(o.Placeholder, placeholder) && o.Focused {
 				return true
 			}
 		}
 		return false
-	})
+	}
+	// A click can land while the form is being laid out anew (the sign-in
+	// form, when the backend's sign-in methods arrive): then the field is
+	// clicked again where it is now, up to three times in all.
+	for try := 1; try < 3; try++ {
+		w.click(widgetStarting("entry", placeholder))
+		if w.within(5*time.Second, focused) {
+			w.key("ctrl+a")
+			w.typeText(s)
+			return
+		}
+		w.step("the entry %s did not take the keyboard (click %d): clicking it again", placeholder, try)
+	}
+	w.click(widgetStarting("entry", placeholder))
+	w.waitFor("the entry "+placeholder+" to take the keyboard", focused)
 	w.key("ctrl+a")
 	w.typeText(s)
 }
