@@ -2,9 +2,11 @@ package screens
 
 import (
 	"context"
+	"image/color"
 	"time"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -130,8 +132,10 @@ func (s *signInScreen) build() fyne.CanvasObject {
 	items := []fyne.CanvasObject{title, sub}
 	if s.cfg.Demo {
 		demo := badge("DEMO MODE", widget.WarningImportance)
-		note := widget.NewLabel("Training data only: the accounts, people and messages are made up. Demo agents: ana and lee (agent), sam (supervisor); password demo.")
-		note.Wrapping = fyne.TextWrapWord
+		// Lines of its own, not wrapped: a wrapped label above the fields
+		// took its height only at the second layout, and the fields moved
+		// down under a pointer about to click them.
+		note := widget.NewLabel("Training data only: the accounts, people and\nmessages are made up. Demo agents: ana and lee\n(agent), sam (supervisor); password demo.")
 		items = append(items, container.NewCenter(demo), note)
 	}
 	items = append(items, s.sso, s.ssoCancelBtn, s.or, s.form, s.submit, s.progress, s.status, s.provLogout, s.backend, s.offline, s.cacheNote)
@@ -140,8 +144,13 @@ func (s *signInScreen) build() fyne.CanvasObject {
 	}
 	card := widget.NewCard("", "", container.NewVBox(items...))
 	// A width in text units keeps the form small and centred at any scale; its
-	// height follows what it says (the cache's notice comes after it is built).
-	s.content = container.NewCenter(atLeast(card, fyne.NewSize(26*theme.TextSize(), 0)))
+	// height follows what it says. It hangs from a fixed distance below the
+	// top instead of being centred: what comes after it is built (the
+	// cache's notice, a status) grows it downwards, and the fields never move
+	// under a pointer about to click them.
+	top := canvas.NewRectangle(color.Transparent)
+	top.SetMinSize(fyne.NewSize(0, 6*theme.TextSize()))
+	s.content = container.NewVBox(top, container.NewCenter(atLeast(card, fyne.NewSize(26*theme.TextSize(), 0))))
 	return s.content
 }
 

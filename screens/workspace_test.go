@@ -752,3 +752,18 @@ func TestDemoModeFollowsTheBackend(t *testing.T) {
 		}
 	}
 }
+
+// The sign-in fields stay where they are when a notice arrives after the
+// form is on screen (the cache's, at start): a click aimed at the username
+// landed on the form moved under it.
+func TestSignInFieldsDoNotMoveWhenANoticeArrives(t *testing.T) {
+	u, w := newTestUI(t, backendtest.New(t))
+	w.Resize(fyne.NewSize(1280, 800))
+	d := fyne.CurrentApp().Driver()
+	before := d.AbsolutePositionForObject(u.signIn.user)
+	u.signIn.setCacheProblem("No OS keyring is available: the cache key is in a file beside the cache (readable only by you). Anyone who can read both files can read the cached cases.")
+	w.Content().Refresh()
+	if after := d.AbsolutePositionForObject(u.signIn.user); after != before {
+		t.Errorf("the username field moved from %v to %v when the cache's notice arrived", before, after)
+	}
+}
