@@ -46,7 +46,7 @@ const (
 	// value from outside of any length never pushes the others away.
 	maxColumn = 30
 	// shrinkMin is the least a shrinking column keeps, in text heights.
-	shrinkMin = 8
+	shrinkMin = 6
 	// maxMeasured bounds how many different texts of a column are measured
 	// at each Refresh: a column of a long log holds many, and measuring a new
 	// text holds the UI thread.
