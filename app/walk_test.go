@@ -883,7 +883,7 @@ func TestRealWindowWalk(t *testing.T) {
 		w.step("sign in on %s with the password (single sign-on is walked on Linux)", hostB)
 		w.fill("username", "ana")
 		w.fill("password", "demo")
-		w.click(enabledWidget("button", "Sign in"))
+		w.click(widgetMatching("button", "^Sign in$")) // not "Sign in with Example SSO"
 		w.waitFor("the workspace on the new backend", has(widgetStarting("entry", "Phone, email or id")))
 		samB, _ := signIn(t, baseB, "sam")
 		until(t, "ana signed in on the new backend", auditHas(samB, ana.ID, "sign_in", ""))
