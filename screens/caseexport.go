@@ -4,9 +4,6 @@ import (
 	"context"
 	"strings"
 
-	"fyne.io/fyne/v2"
-	"fyne.io/fyne/v2/dialog"
-
 	"verifydesk/services/cases"
 	"verifydesk/services/casework"
 )
@@ -20,13 +17,10 @@ func (p *casePanel) onExport() {
 	pkg := cases.NewPackage(p.rec.Case, p.steps, p.esc, cases.NewSnapshot(p.ev))
 	pkg.ExportedAt, pkg.ExportedBy = p.w.now().UTC(), p.w.agentID()
 	id, acctID := p.rec.Case.ID, p.rec.Case.AccountID
-	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
-		if err != nil || dir == nil {
-			return
-		}
+	chooseExportFolder(p.w.window(), "Export the escalation package (masked) into a folder", func(dir string) {
 		var paths []string
 		p.w.runJob(job{name: "export a case", local: true,
-			work: func(context.Context) (err error) { paths, err = casework.Export(dir.Path(), pkg); return err },
+			work: func(context.Context) (err error) { paths, err = casework.Export(dir, pkg); return err },
 			done: func(err error) {
 				if err != nil {
 					p.saveInfo.SetText("The package was not written: " + Explain(err))
@@ -36,8 +30,5 @@ func (p *casePanel) onExport() {
 				p.saveInfo.SetText("Exported, masked: " + strings.Join(paths, " and "))
 			},
 		})
-	}, p.w.window())
-	d.SetTitleText("Export the escalation package (masked) into a folder")
-	d.SetConfirmText("Export here")
-	d.Show()
+	})
 }

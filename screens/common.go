@@ -12,6 +12,7 @@ import (
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -107,6 +108,21 @@ func relativeTime(t, now time.Time, loc *time.Location) string {
 	default:
 		return lt.Format("2 Jan 2006")
 	}
+}
+
+// chooseExportFolder asks the agent for the folder an export goes into, in a
+// dialog titled title with "Export here", and hands its path to then (not
+// called when the agent cancels). Fyne's own folder dialog says "Open
+// Folder" and "Open".
+func chooseExportFolder(win fyne.Window, title string, then func(dir string)) {
+	d := dialog.NewFolderOpen(func(dir fyne.ListableURI, err error) {
+		if err == nil && dir != nil {
+			then(dir.Path())
+		}
+	}, win)
+	d.SetTitleText(title)
+	d.SetConfirmText("Export here")
+	d.Show()
 }
 
 // wheelThrough makes a one-line entry inside a scrolled page pass the mouse

@@ -10,7 +10,6 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
-	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
@@ -117,17 +116,7 @@ func (s *healthScreen) newTable() *widget.Table {
 			l.Importance = imp
 			l.SetText(shown(text))
 		})
-	t.ShowHeaderColumn = false
-	t.CreateHeader = func() fyne.CanvasObject {
-		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	}
-	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
-		text := ""
-		if id.Row < 0 && id.Col >= 0 && id.Col < len(healthColumns) {
-			text = healthColumns[id.Col]
-		}
-		o.(*widget.Label).SetText(text)
-	}
+	headedBy(t, healthColumns)
 	em := theme.TextSize()
 	for i, w := range []float32{9, 9, 10.5, 6.5, 6.5, 4.5, 4, 6.5, 4, 10} { // "Chunghwa Telecom" whole at 1280
 		t.SetColumnWidth(i, w*em)
@@ -323,12 +312,7 @@ func (s *healthScreen) addCountries(rows []data.HealthRow) {
 // onExport writes what is shown as CSV into a folder the agent picks. A tap
 // handler.
 func (s *healthScreen) onExport() {
-	dialog.ShowFolderOpen(func(dir fyne.ListableURI, err error) {
-		if err != nil || dir == nil {
-			return
-		}
-		s.exportTo(dir.Path())
-	}, s.w.win)
+	chooseExportFolder(s.w.win, "Export what Delivery health shows (CSV) into a folder", s.exportTo)
 }
 
 // exportTo writes the rows and surges on screen into dir. UI thread; the

@@ -12,7 +12,6 @@ import (
 	"verifydesk/backend"
 	"verifydesk/backend/backendtest"
 	"verifydesk/services/client"
-	"verifydesk/services/geo"
 )
 
 // lockClock is a clock tests move.
@@ -38,24 +37,16 @@ func (c *lockClock) advance(d time.Duration) {
 func lockUI(t *testing.T, clk *lockClock, set func(*Config)) (*UI, fyne.Window, *timers) {
 	t.Helper()
 	srv := backendtest.New(t, func(c *backend.Config) { c.Now = clk.now })
-	a := test.NewTempApp(t)
-	w := a.NewWindow("Verifydesk")
-	w.Resize(fyne.NewSize(1280, 800))
-	loc, err := geo.OpenDemo()
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { loc.Close() })
 	ts := &timers{}
-	cfg := Config{Demo: true, DemoUser: "ana", DemoPassword: "demo", Region: "US", Background: runNow,
-		After: ts.after, Locator: loc, Now: clk.now}
-	set(&cfg)
-	u := NewUI(w, cfg)
-	w.SetContent(u.Content())
-	cl := client.New(srv.URL, client.Options{OnUnauthorized: func() {
-		fyne.Do(func() { u.SessionEnded("Your session ended: sign in again.") })
-	}})
-	u.SetBackend(cl, "demo (test)")
+	var u *UI
+	u, w := newTestUIFull(t, srv, func(API) API {
+		return client.New(srv.URL, client.Options{OnUnauthorized: func() {
+			fyne.Do(func() { u.SessionEnded("Your session ended: sign in again.") })
+		}})
+	}, func(c *Config) {
+		c.After, c.Now = ts.after, clk.now
+		set(c)
+	})
 	return u, w, ts
 }
 

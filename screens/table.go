@@ -72,7 +72,17 @@ func textTable(columns []string, shrink []int, rows func() int, cell func(row, c
 		return l
 	}
 	t.UpdateCell = func(id widget.TableCellID, o fyne.CanvasObject) { t.fill(id.Row, id.Col, o.(*widget.Label)) }
-	t.ShowHeaderRow = true
+	headedBy(&t.Table, columns)
+	t.ExtendBaseWidget(t)
+	t.measure()
+	t.layoutColumns(0)
+	return t
+}
+
+// headedBy gives t one header row, in bold, naming columns, and no header
+// column.
+func headedBy(t *widget.Table, columns []string) {
+	t.ShowHeaderRow, t.ShowHeaderColumn = true, false
 	t.CreateHeader = func() fyne.CanvasObject {
 		return widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	}
@@ -83,10 +93,6 @@ func textTable(columns []string, shrink []int, rows func() int, cell func(row, c
 		}
 		o.(*widget.Label).SetText(text)
 	}
-	t.ExtendBaseWidget(t)
-	t.measure()
-	t.layoutColumns(0)
-	return t
 }
 
 // fill sets l to the text of one cell.
