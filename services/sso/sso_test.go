@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"net"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -205,12 +204,7 @@ func setQuery(key, value string) func(*url.URL) {
 }
 
 func TestSignInProviderDownOrGarbage(t *testing.T) {
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	closed := "http://" + ln.Addr().String()
-	ln.Close()
+	closed := ssotest.ClosedURL(t)
 	garbage := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "application/json")
 		_, _ = w.Write([]byte(`{"issuer": 12, "authorization_endpoint": "\u0000`))
@@ -243,7 +237,7 @@ func TestSignInProviderDownOrGarbage(t *testing.T) {
 	// The provider goes down while the agent is in the browser.
 	p := ssotest.Start(t)
 	b := &ssotest.Browser{User: ssotest.Agent, Callback: func(*url.URL) { p.Stop() }}
-	_, err = sso.SignIn(testCtx(t), config(p, b))
+	_, err := sso.SignIn(testCtx(t), config(p, b))
 	if !errors.Is(err, sso.ErrProviderUnreachable) {
 		t.Errorf("provider down at the exchange: %v", err)
 	}

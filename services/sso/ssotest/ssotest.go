@@ -388,3 +388,16 @@ func (p *Provider) Player(t testing.TB, user User) (browser string, opened func(
 		return append([]string(nil), urls...)
 	}
 }
+
+// ClosedURL is an http address on loopback where nothing listens: a provider
+// that cannot be reached.
+func ClosedURL(t testing.TB) string {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	return "http://" + addr
+}
