@@ -108,19 +108,31 @@ func (w *walker) log() string {
 
 // openTab clicks the account tab titled title and waits until ready shows.
 // A click can land while the view above the tabs is still being laid out (a
-// decision card closing moves the tab bar): then the tab is clicked again
-// where it is now, up to three times in all.
+// decision card closing moves the tab bar): clickUntil clicks again.
 func (w *walker) openTab(title string, ready match) {
 	w.t.Helper()
-	for try := 1; try < 3; try++ {
-		w.click(widgetStarting("text", title))
-		if w.within(5*time.Second, has(ready)) {
-			return
+	w.clickUntil(widgetStarting("text", title), "the "+title+" tab", has(ready))
+}
+
+// clickUntil clicks target until done holds: a click that lands while the
+// screen is being laid out anew (a card closing, a form growing with the
+// backend's answer) misses, so when done does not hold 5 s after a click,
+// target is clicked again where it is now, up to three clicks in all. It
+// returns when the last click was made.
+func (w *walker) clickUntil(target match, what string, done func([]probeObj) bool) time.Time {
+	w.t.Helper()
+	for try := 1; ; try++ {
+		clicked := time.Now()
+		w.click(target)
+		if try == 3 {
+			w.waitFor(what, done)
+			return clicked
 		}
-		w.step("the %s tab did not open (click %d): clicking it again", title, try)
+		if w.within(5*time.Second, done) {
+			return clicked
+		}
+		w.step("%s: not yet after click %d on %s, clicking it again", what, try, target)
 	}
-	w.click(widgetStarting("text", title))
-	w.waitFor("the "+title+" tab", has(ready))
 }
 
 // within polls the screen until cond holds or d has passed, and says which.
@@ -251,20 +263,7 @@ func (w *walker) fill(placeholder, s string) {
 		}
 		return false
 	}
-	// A click can land while the form is being laid out anew (the sign-in
-	// form, when the backend's sign-in methods arrive): then the field is
-	// clicked again where it is now, up to three times in all.
-	for try := 1; try < 3; try++ {
-		w.click(widgetStarting("entry", placeholder))
-		if w.within(5*time.Second, focused) {
-			w.key("ctrl+a")
-			w.typeText(s)
-			return
-		}
-		w.step("the entry %s did not take the keyboard (click %d): clicking it again", placeholder, try)
-	}
-	w.click(widgetStarting("entry", placeholder))
-	w.waitFor("the entry "+placeholder+" to take the keyboard", focused)
+	w.clickUntil(widgetStarting("entry", placeholder), "the entry "+placeholder+" to take the keyboard", focused)
 	w.key("ctrl+a")
 	w.typeText(s)
 }
@@ -1113,21 +1112,11 @@ func (w *walker) signInWithSSO(t *testing.T, baseB, issuer string, browsed func(
 	w.step("sign in on %s with single sign-on (the provider at %s)", hostB, issuer)
 	w.waitFor("the single sign-on button", has(enabledWidget("button", "Sign in with Example SSO")))
 	// The button comes with the backend's answer on sign-in methods, which
-	// lays the form out again: a click that lands meanwhile is clicked again
-	// where the button is now (the sign-in says "Continue in your browser"
-	// once it started).
-	clicked := time.Now()
-	started := func(objs []probeObj) bool {
+	// lays the form out again; the sign-in says "Continue in your browser"
+	// once it started.
+	clicked := w.clickUntil(enabledWidget("button", "Sign in with Example SSO"), "the single sign-on started", func(objs []probeObj) bool {
 		return has(widgetStarting("label", "Continue in your browser"))(objs) || has(widgetStarting("entry", "Phone, email or id"))(objs)
-	}
-	for try := 1; ; try++ {
-		w.click(enabledWidget("button", "Sign in with Example SSO"))
-		if w.within(5*time.Second, started) || try == 3 {
-			break
-		}
-		w.step("the single sign-on did not start (click %d): clicking it again", try)
-		clicked = time.Now()
-	}
+	})
 	w.waitFor("the workspace on the new backend", has(widgetStarting("entry", "Phone, email or id")))
 	w.step("single sign-on: %d ms from the click to the workspace (browser player, provider and backend on loopback)", time.Since(clicked).Milliseconds())
 	if n := len(browsed()); n != 1 {

@@ -57,6 +57,17 @@ type HealthRow struct {
 	HourlyRate []*float64 `json:"hourly_rate"`
 }
 
+// Window is the row's window named name (Window15m, Window1h, Window24h);
+// false when the row has none of that name.
+func (r HealthRow) Window(name string) (HealthWindow, bool) {
+	for _, w := range r.Windows {
+		if w.Window == name {
+			return w, true
+		}
+	}
+	return HealthWindow{}, false
+}
+
 // HealthWindow is one window of a row. A window of fewer than 5 sends is
 // Suppressed: its counts are 0, its rates nil and its verdict too_few.
 type HealthWindow struct {

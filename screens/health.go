@@ -2,36 +2,25 @@ package screens
 
 import (
 	"fmt"
-	"math"
 
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
 	"verifydesk/services/cases"
 	"verifydesk/services/phone"
+	"verifydesk/services/words"
 )
 
 // "Is it just this caller?": the Codes tab's one line on how SMS to the
 // customer's network delivers for everyone (GET /v1/delivery-health), beside
 // this customer's own failures.
 
-// smsNetwork is the network this customer's SMS reached lately, from their
-// own delivery log (newest first); "" when none says.
-func smsNetwork(rows []data.Delivery) string { return cases.SMSNetwork(rows) }
-
-// healthRow is the row of h about network (the one the customer's codes
-// reached) or, when that is not known, the worst SMS row of the customer's
-// country; nil when there is none. The case's evidence picks the same.
-func healthRow(h data.DeliveryHealth, network string) *data.HealthRow {
-	return cases.HealthRow(h, network)
-}
-
 // customerNetwork is the network to judge for this customer: the one their
 // SMS reached lately, else (planned) the carrier the numbering plan first
 // gave the number, from the phone search that found the account; "" when
 // neither is known.
 func customerNetwork(rows []data.Delivery, acct accountView) (network string, planned bool) {
-	if n := smsNetwork(rows); n != "" {
+	if n := cases.SMSNetwork(rows); n != "" {
 		return n, false
 	}
 	if f := acct.found; f != nil && f.q.Phone != "" && f.diagnosis != nil && f.diagnosis.Valid &&
@@ -46,14 +35,14 @@ func customerNetwork(rows []data.Delivery, acct accountView) (network string, pl
 // country, saying which; row is the row worded, ok false when there is
 // nothing to say.
 func healthLine(h data.DeliveryHealth, network string, planned bool) (text string, importance widget.Importance, row *data.HealthRow, ok bool) {
-	row = healthRow(h, network)
+	row = cases.HealthRow(h, network) // the row the case's evidence picks too
 	if row == nil && planned {
-		network, row = "", healthRow(h, "")
+		network, row = "", cases.HealthRow(h, "")
 	}
 	if row == nil {
 		return "", widget.MediumImportance, nil, false
 	}
-	w, found := window(*row, data.Window1h)
+	w, found := row.Window(data.Window1h)
 	if !found {
 		return "", widget.MediumImportance, nil, false
 	}
@@ -75,7 +64,7 @@ func healthLine(h data.DeliveryHealth, network string, planned bool) (text strin
 	}
 	usual := ""
 	if row.BaselineRate != nil {
-		usual = ", usually " + percent(*row.BaselineRate)
+		usual = ", usually " + words.Percent(*row.BaselineRate)
 	}
 	switch w.Verdict {
 	case data.VerdictOutage, data.VerdictDegraded:
@@ -88,20 +77,9 @@ func healthLine(h data.DeliveryHealth, network string, planned bool) (text strin
 	return where + ": too few sends in the last hour to say how it delivers.", widget.MediumImportance, row, true
 }
 
-func window(r data.HealthRow, name string) (data.HealthWindow, bool) {
-	for _, w := range r.Windows {
-		if w.Window == name {
-			return w, true
-		}
-	}
-	return data.HealthWindow{}, false
-}
-
-func percent(r float64) string { return fmt.Sprintf("%d%%", int(math.Round(100*r))) }
-
 func percentOf(r *float64) string {
 	if r == nil {
 		return "no share"
 	}
-	return percent(*r)
+	return words.Percent(*r)
 }

@@ -30,9 +30,9 @@ var surgeCSVHeader = []string{"prefix", "country", "unverified_sends_24h", "thre
 func healthCSVRecords(h data.DeliveryHealth) [][]string {
 	out := [][]string{healthCSVHeader}
 	for _, r := range h.Rows {
-		hour, _ := window(r, data.Window1h)
-		quarter, _ := window(r, data.Window15m)
-		day, _ := window(r, data.Window24h)
+		hour, _ := r.Window(data.Window1h)
+		quarter, _ := r.Window(data.Window15m)
+		day, _ := r.Window(data.Window24h)
 		var failed []string
 		for code, n := range hour.Failed {
 			failed = append(failed, fmt.Sprintf("%s=%d", code, n))

@@ -126,7 +126,7 @@ func (s *healthScreen) newTable() *widget.Table {
 
 // healthCell is the text of a row's column (not the sparkline).
 func healthCell(r data.HealthRow, col int) (string, widget.Importance) {
-	hour, _ := window(r, data.Window1h)
+	hour, _ := r.Window(data.Window1h)
 	switch col {
 	case 0:
 		return words.Method(r.Channel), widget.MediumImportance
@@ -146,12 +146,12 @@ func healthCell(r data.HealthRow, col int) (string, widget.Importance) {
 		if hour.Suppressed || hour.DeliveryRate == nil {
 			return "under 5", widget.MediumImportance
 		}
-		return fmt.Sprintf("%s of %d", percent(*hour.DeliveryRate), hour.Sent), verdictImportance(hour.Verdict)
+		return fmt.Sprintf("%s of %d", words.Percent(*hour.DeliveryRate), hour.Sent), verdictImportance(hour.Verdict)
 	case 5:
 		if r.BaselineRate == nil {
 			return "—", widget.MediumImportance
 		}
-		return percent(*r.BaselineRate), widget.MediumImportance
+		return words.Percent(*r.BaselineRate), widget.MediumImportance
 	case 6:
 		return fmt.Sprint(int64(math.Round(r.Impact))), widget.MediumImportance
 	case 7:
@@ -162,7 +162,7 @@ func healthCell(r data.HealthRow, col int) (string, widget.Importance) {
 		if hour.ConversionRate == nil {
 			return "—", widget.MediumImportance
 		}
-		return percent(*hour.ConversionRate), widget.MediumImportance
+		return words.Percent(*hour.ConversionRate), widget.MediumImportance
 	}
 	return "", widget.MediumImportance
 }

@@ -2,11 +2,11 @@ package cases
 
 import (
 	"fmt"
-	"math"
 	"time"
 
 	"verifydesk/data"
 	"verifydesk/services/phone"
+	"verifydesk/services/words"
 )
 
 // NetworkHealth is how SMS to the customer's network delivered for everyone
@@ -107,15 +107,13 @@ func (n *NetworkHealth) Words() string {
 	}
 	s := where + " " + state
 	if n.Rate != nil {
-		s += fmt.Sprintf(": %s of %d delivered in the last hour", pct(*n.Rate), n.Sent)
+		s += fmt.Sprintf(": %s of %d delivered in the last hour", words.Percent(*n.Rate), n.Sent)
 	}
 	if n.UsualRate != nil {
-		s += ", usually " + pct(*n.UsualRate)
+		s += ", usually " + words.Percent(*n.UsualRate)
 	}
 	return s + " (" + when(n.At) + ")."
 }
-
-func pct(r float64) string { return fmt.Sprintf("%d%%", int(math.Round(100*r))) }
 
 func orWords(s, none string) string {
 	if s == "" {
@@ -125,10 +123,8 @@ func orWords(s, none string) string {
 }
 
 func lastHour(r data.HealthRow) data.HealthWindow {
-	for _, w := range r.Windows {
-		if w.Window == data.Window1h {
-			return w
-		}
+	if w, ok := r.Window(data.Window1h); ok {
+		return w
 	}
 	return data.HealthWindow{Verdict: data.VerdictTooFew}
 }

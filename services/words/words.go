@@ -5,6 +5,7 @@
 package words
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -37,6 +38,9 @@ func Method(m string) string {
 	}
 	return m
 }
+
+// Percent is a rate from 0 to 1 as a whole percentage: 0.126 -> "13%".
+func Percent(r float64) string { return fmt.Sprintf("%d%%", int(math.Round(100*r))) }
 
 // Thousands is v rounded, with a comma every three digits: "12,345".
 func Thousands(v float64) string {
