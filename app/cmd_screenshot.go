@@ -21,6 +21,7 @@ import (
 	"verifydesk/screens"
 	"verifydesk/services/client"
 	"verifydesk/services/geo"
+	"verifydesk/services/i18n"
 )
 
 // screenshotScreens are the screens `verifydesk screenshot` renders, each as
@@ -35,6 +36,7 @@ var screenshotScreens = []struct{ name, summary string }{
 	{"case", "Case: a started case with its checklist"},
 	{"approvals", "a supervisor's approvals queue with a request open"},
 	{"audit", "a supervisor's audit screen"},
+	{"settings", "the Settings dialog over an account's Codes"},
 }
 
 // runScreenshot renders one screen with demo data to a PNG without a display
@@ -46,8 +48,9 @@ func runScreenshot(args []string, std Stdio) int {
 	appearance := fs.String("theme", screens.AppearanceDark, "light or dark")
 	size := fs.String("size", "1280x800", "the window size, WIDTHxHEIGHT in screen pixels")
 	scale := fs.Float64("scale", 1, "Fyne's scale (FYNE_SCALE): 1.5 draws everything half as big again in the same window")
+	langFlag := fs.String("lang", "", "the console's language: en, zh-TW, zh-CN, ru, or en-XA, the pseudo-locale (default: the system's, from LANG)")
 	usage := func(fs *flag.FlagSet, w io.Writer) {
-		fmt.Fprintln(w, "Usage: verifydesk screenshot --screen NAME --out FILE [--theme light|dark] [--size 1280x800] [--scale 1.5]")
+		fmt.Fprintln(w, "Usage: verifydesk screenshot --screen NAME --out FILE [--theme light|dark] [--size 1280x800] [--scale 1.5] [--lang zh-TW]")
 		fmt.Fprintln(w, "\nRender a screen of the console with demo data to a PNG, without a display.")
 		fmt.Fprintln(w, "\nFlags:")
 		fs.SetOutput(w)
@@ -61,11 +64,16 @@ func runScreenshot(args []string, std Stdio) int {
 		return status
 	}
 	w, h, err := parseSize(*size)
+	var l i18n.Language
+	if err == nil {
+		l, err = screenshotLanguage(*langFlag)
+	}
 	known := false
 	for _, s := range screenshotScreens {
 		known = known || s.name == *name
 	}
 	switch {
+	case err != nil:
 	case *out == "":
 		err = errors.New("--out is required")
 	case !known:
@@ -86,6 +94,7 @@ func runScreenshot(args []string, std Stdio) int {
 	// The software driver runs the console's UI on the calling goroutine,
 	// which must not be the main one (fyne.Do is for other goroutines).
 	done := make(chan error, 1)
+	useLanguage(l)
 	go func() { done <- screenshot(*name, *appearance, fyne.NewSize(w, h), float32(*scale), *out) }()
 	if err := <-done; err != nil {
 		fmt.Fprintf(std.Err, "verifydesk screenshot: %v\n", err)
@@ -148,9 +157,18 @@ func screenshot(name, appearance string, size fyne.Size, scale float32, out stri
 	ui.SetBackend(client.New(base, client.Options{}), "demo ("+strings.TrimPrefix(base, "http://")+")")
 	if name != "signin" {
 		ui.SubmitSignIn()
-		if err := ui.ScreenshotWalk(name); err != nil {
+		walk := name
+		if name == "settings" {
+			walk = "codes"
+		}
+		if err := ui.ScreenshotWalk(walk); err != nil {
 			return err
 		}
+	}
+	if name == "settings" {
+		screens.ShowSettings(win, screens.SettingsForm{RetentionDays: defaultRetentionDays, Appearance: appearance,
+			IdleLockMinutes: 15, CacheNote: "", CheckURL: client.CheckBaseURL,
+			Background: func(f func()) { f() }}, func(screens.SettingsForm) {})
 	}
 	// A real window never gets smaller than what its content needs: grow to
 	// it, as the desktop driver does (and the software painter needs). Text

@@ -45,6 +45,7 @@ type consoleOptions struct {
 	search        string
 	tab           string
 	cachePath     string
+	lang          string
 }
 
 func parseConsoleFlags(args []string, std Stdio) (consoleOptions, int, bool) {
@@ -57,8 +58,15 @@ func parseConsoleFlags(args []string, std Stdio) (consoleOptions, int, bool) {
 	fs.StringVar(&o.search, "search", "", "search this phone, email or account id right after sign-in")
 	fs.StringVar(&o.cachePath, "cache", "", "the case cache file (default: verifydesk/cache.db in the user cache folder; see 'verifydesk paths')")
 	fs.StringVar(&o.tab, "tab", "", "with --search: show this tab of the account (Overview, Codes, Devices, Activity, Phone check)")
+	fs.StringVar(&o.lang, "lang", "", "the console's language for this run: en, zh-TW, zh-CN or ru (default: the one in Settings, else the system's)")
 	if status, ok := parseFlags(fs, args, std, consoleUsage); !ok {
 		return o, status, false
+	}
+	if o.lang != "" {
+		if _, err := chooseLanguage(o.lang, ""); err != nil {
+			fmt.Fprintf(std.Err, "verifydesk: %v\n", err)
+			return o, exitUsage, false
+		}
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(std.Err, "verifydesk: unexpected argument %q\n", fs.Arg(0))
@@ -87,7 +95,10 @@ func runConsole(args []string, std Stdio, newApp func() fyne.App, started time.T
 	if !ok {
 		return status
 	}
-	c := newConsole(newApp(), o, std)
+	a := newApp()
+	l, _ := chooseLanguage(o.lang, Settings{a.Preferences()}.Language())
+	useLanguage(l)
+	c := newConsole(a, o, std)
 	c.started = started
 	c.exit = os.Exit
 	c.show()

@@ -25,6 +25,7 @@ const (
 	keyConsoleID  = "console.id"
 	keyRetention  = "cache.retentionDays"
 	keyAppearance = "look.appearance"
+	keyLanguage   = "look.language"
 	keyLastTab    = "workspace.lastTab"
 	// defaultRetentionDays: resolved cases are purged from the cache after this.
 	defaultRetentionDays = 30
@@ -144,6 +145,14 @@ func (s Settings) Appearance() string {
 
 // SetAppearance stores the theme choice.
 func (s Settings) SetAppearance(a string) { s.p.SetString(keyAppearance, a) }
+
+// Language is the console's language the agent chose ("zh-Hant", "ru"...);
+// empty follows the operating system's.
+func (s Settings) Language() string { return s.p.String(keyLanguage) }
+
+// SetLanguage stores the agent's language; empty follows the system. It
+// takes effect at the next start.
+func (s Settings) SetLanguage(l string) { s.p.SetString(keyLanguage, l) }
 
 // SetRetentionDays stores the retention period.
 func (s Settings) SetRetentionDays(d int) { s.p.SetInt(keyRetention, d) }
