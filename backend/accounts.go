@@ -119,7 +119,7 @@ func normEmail(e string) string { return strings.ToLower(strings.TrimSpace(e)) }
 // api is the account as the contract shows it, with contact values masked.
 func (a *accountRec) api() data.Account {
 	out := data.Account{
-		ID: a.ID, App: a.App, Name: a.Name, Region: a.Region, TimeZone: a.TimeZone,
+		ID: a.ID, App: a.App, Name: a.Name, Region: a.Region, TimeZone: a.TimeZone, AppLanguage: a.AppLanguage,
 		PhoneVerified: a.PhoneVerified, EmailVerified: a.EmailVerified,
 		TwoFactor: a.TwoFactor, PasswordSet: a.PasswordSet,
 		LinkedLogins:       append([]string{}, a.LinkedLogins...),

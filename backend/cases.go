@@ -15,6 +15,10 @@ import (
 
 var caseStatuses = map[string]bool{data.CaseOpen: true, data.CaseWaiting: true, data.CaseEscalated: true, data.CaseResolved: true}
 
+// customerLanguages are the languages a case can be spoken in: the
+// console's ("" is the account's suggestion).
+var customerLanguages = map[string]bool{"": true, "en": true, "zh-Hant": true, "zh-Hans": true, "ru": true}
+
 const maxNoteLen = 20000
 
 // badID is the 400 of a client-made id outside data.ClientIDPattern (field
@@ -60,8 +64,16 @@ func (s *Server) createCase(c *call) (any, error) {
 	if !caseStatuses[req.Status] {
 		return nil, badRequest("unknown status %q", req.Status).with("field", "status")
 	}
-	// The fingerprint covers what the client chose, not what the server fills.
-	fp, _ := json.Marshal([]any{req.AccountID, req.CustomerContact, req.Channel, req.Category, req.Status, req.Checklist, req.Escalation, noteFingerprint(req.Notes)})
+	if !customerLanguages[req.CustomerLanguage] {
+		return nil, badRequest("unknown customer language %q", truncate(req.CustomerLanguage, 40)).with("field", "customer_language")
+	}
+	// The fingerprint covers what the client chose, not what the server
+	// fills (the language only when chosen, so older cases keep theirs).
+	chosen := []any{req.AccountID, req.CustomerContact, req.Channel, req.Category, req.Status, req.Checklist, req.Escalation, noteFingerprint(req.Notes)}
+	if req.CustomerLanguage != "" {
+		chosen = append(chosen, req.CustomerLanguage)
+	}
+	fp, _ := json.Marshal(chosen)
 	h := sha256.Sum256(fp)
 	hash := hex.EncodeToString(h[:])
 	now := s.now().UTC()
@@ -225,6 +237,9 @@ func (s *Server) patchCase(c *call) (any, error) {
 	if p.Status != nil {
 		act.Detail = "status " + *p.Status
 	}
+	if p.CustomerLanguage != nil && !customerLanguages[*p.CustomerLanguage] {
+		return nil, badRequest("unknown customer language %q", truncate(*p.CustomerLanguage, 40)).with("field", "customer_language")
+	}
 	return s.updateCase(c, func(cs *caseRec) error {
 		if p.Version != cs.Version {
 			// The console settles offline edits against the case as it is
@@ -240,6 +255,9 @@ func (s *Server) patchCase(c *call) (any, error) {
 		}
 		if p.Escalation != nil {
 			cs.Escalation = *p.Escalation
+		}
+		if p.CustomerLanguage != nil {
+			cs.CustomerLanguage = *p.CustomerLanguage
 		}
 		cs.Version++
 		cs.UpdatedAt = s.now().UTC()

@@ -104,3 +104,39 @@ func TestCasesLifecycle(t *testing.T) {
 		}
 	}
 }
+
+// TestCaseCustomerLanguage: the language spoken with the customer is the
+// case's: set at creation, changed by a patch (empty goes back to the
+// account's suggestion), and only one of the console's languages. The
+// account says what its app runs in.
+func TestCaseCustomerLanguage(t *testing.T) {
+	t.Parallel()
+	e := newEnv(t)
+	ana := e.signIn("ana")
+	var acc data.Account
+	r := e.do("GET", "/v1/accounts/acc_1001", ana, nil)
+	e.want(r, http.StatusOK)
+	r.decode(t, &acc)
+	if acc.AppLanguage != "zh-Hant-TW" {
+		t.Errorf("acc_1001's app language is %q, want zh-Hant-TW", acc.AppLanguage)
+	}
+	e.want(e.do("POST", "/v1/cases", ana, data.Case{ID: "c-lang-bad", AccountID: "acc_1001", CustomerLanguage: "fr"}), http.StatusBadRequest)
+	var cs data.Case
+	r = e.do("POST", "/v1/cases", ana, data.Case{ID: "c-lang", AccountID: "acc_1001", Category: "other", CustomerLanguage: "zh-Hant"})
+	e.want(r, http.StatusCreated)
+	r.decode(t, &cs)
+	if cs.CustomerLanguage != "zh-Hant" {
+		t.Fatalf("created in %q, want zh-Hant", cs.CustomerLanguage)
+	}
+	for _, l := range []string{"en", ""} {
+		r := e.do("PATCH", "/v1/cases/c-lang", ana, data.CasePatch{Version: cs.Version, CustomerLanguage: &l})
+		e.want(r, http.StatusOK)
+		cs = data.Case{}
+		r.decode(t, &cs)
+		if cs.CustomerLanguage != l {
+			t.Errorf("patched to %q, the case says %q", l, cs.CustomerLanguage)
+		}
+	}
+	bad := "klingon"
+	e.want(e.do("PATCH", "/v1/cases/c-lang", ana, data.CasePatch{Version: cs.Version, CustomerLanguage: &bad}), http.StatusBadRequest)
+}

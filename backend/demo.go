@@ -152,7 +152,7 @@ func demoData(now time.Time) []demoAccount {
 	// TW: the number needs (or must not have) the 0. Stored in the legacy
 	// trunk-0 form; codes to that form fail, codes to the E.164 form arrive.
 	meiPhone := dev("dv_tw_1", "Mei's iPhone", "iPhone 13", "iOS 17.5", "3.4.512", true, ago(300*day), ago(3*h), ipTaipeiHome, 1)
-	add(accountRec{ID: "acc_1001", App: tapo, Name: "Chen Mei-ling", Region: "TW", TimeZone: "Asia/Taipei",
+	add(accountRec{ID: "acc_1001", App: tapo, Name: "Chen Mei-ling", Region: "TW", TimeZone: "Asia/Taipei", AppLanguage: "zh-Hant-TW",
 		Phone: "+8860936123456", PhoneVerified: true, Email: "meiling.chen@example.com", EmailVerified: true,
 		TwoFactor: on, PasswordSet: true, LinkedLogins: []string{}, Devices: []deviceRec{meiPhone}, OtherSessions: 1,
 		CreatedAt: ago(700 * day)}, []string{ipTaipeiHome}, func(b *demoBuilder) {
@@ -232,7 +232,7 @@ func demoData(now time.Time) []demoAccount {
 	// DE: a recently ported number: the numbering plan says T-Mobile, the SMS
 	// provider reaches Vodafone; one code lost during the port.
 	lenPhone := dev("dv_de_2", "Lena's iPhone", "iPhone 14", "iOS 18.0", "3.5.010", true, ago(250*day), ago(20*min), ipHamburgHome, 1)
-	add(accountRec{ID: "acc_1007", App: tapo, Name: "Lena Fischer", Region: "DE", TimeZone: "Europe/Berlin",
+	add(accountRec{ID: "acc_1007", App: tapo, Name: "Lena Fischer", Region: "DE", TimeZone: "Europe/Berlin", AppLanguage: "ru-RU",
 		Phone: "+491701234567", PhoneVerified: true, Email: "lena.fischer@example.de", EmailVerified: true,
 		TwoFactor: off, PasswordSet: true, LinkedLogins: []string{}, Devices: []deviceRec{lenPhone},
 		CreatedAt: ago(900 * day)}, []string{ipHamburgHome}, func(b *demoBuilder) {
@@ -279,7 +279,7 @@ func demoData(now time.Time) []demoAccount {
 
 	// CN: no code works at all; the account has a password and WeChat linked.
 	wangPhone := dev("dv_cn_1", "王芳的手机", "Xiaomi 14", "HyperOS 1.0", "3.4.300", true, ago(500*day), ago(15*day), ipShanghai, 0)
-	add(accountRec{ID: "acc_1011", App: tapo, Name: "Wang Fang", Region: "CN", TimeZone: "Asia/Shanghai",
+	add(accountRec{ID: "acc_1011", App: tapo, Name: "Wang Fang", Region: "CN", TimeZone: "Asia/Shanghai", AppLanguage: "zh-Hans-CN",
 		Phone: "+8613812345678", PhoneVerified: true, TwoFactor: off, PasswordSet: true,
 		LinkedLogins: []string{"wechat"}, Devices: []deviceRec{wangPhone}, CreatedAt: ago(520 * day)},
 		[]string{ipShanghai}, func(b *demoBuilder) {

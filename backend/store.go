@@ -72,6 +72,7 @@ type accountRec struct {
 	Name            string `json:"name"`
 	Region          string `json:"region"`
 	TimeZone        string `json:"time_zone"`
+	AppLanguage     string `json:"app_language,omitempty"`
 	Phone           string `json:"phone,omitempty"` // as stored: E.164 or trunk-0 form
 	PhoneVerified   bool   `json:"phone_verified"`
 	Email           string `json:"email,omitempty"`

@@ -232,6 +232,9 @@ type Account struct {
 	Name     string `json:"name"`
 	Region   string `json:"region"`    // the customer's country, ISO 3166-1 alpha-2
 	TimeZone string `json:"time_zone"` // IANA zone of the customer
+	// AppLanguage is the language the customer's app runs in, as the app
+	// last reported it (BCP 47: "zh-Hant-TW", "ru-RU"); empty when not known.
+	AppLanguage string `json:"app_language,omitempty"`
 
 	PhoneMasked   string `json:"phone_masked,omitempty"`
 	PhoneRegion   string `json:"phone_region,omitempty"` // region of the stored number
@@ -528,19 +531,23 @@ type Note struct {
 
 // Case is a support case.
 type Case struct {
-	ID              string          `json:"id"`
-	AccountID       string          `json:"account_id"`
-	AgentID         string          `json:"agent_id"`
-	CustomerContact string          `json:"customer_contact,omitempty"`
-	Channel         string          `json:"channel,omitempty"` // phone, email, chat
-	Category        string          `json:"category"`
-	Status          string          `json:"status"`
-	Checklist       []ChecklistStep `json:"checklist,omitempty"`
-	Escalation      Escalation      `json:"escalation"`
-	Notes           []Note          `json:"notes"`
-	CreatedAt       time.Time       `json:"created_at"`
-	UpdatedAt       time.Time       `json:"updated_at"`
-	Version         int             `json:"version"`
+	ID              string `json:"id"`
+	AccountID       string `json:"account_id"`
+	AgentID         string `json:"agent_id"`
+	CustomerContact string `json:"customer_contact,omitempty"`
+	Channel         string `json:"channel,omitempty"` // phone, email, chat
+	Category        string `json:"category"`
+	// CustomerLanguage is the language the agent speaks with the customer
+	// in (en, zh-Hant, zh-Hans, ru): what the agent reads or pastes to the
+	// customer is in it. Empty: the one the account suggests.
+	CustomerLanguage string          `json:"customer_language,omitempty"`
+	Status           string          `json:"status"`
+	Checklist        []ChecklistStep `json:"checklist,omitempty"`
+	Escalation       Escalation      `json:"escalation"`
+	Notes            []Note          `json:"notes"`
+	CreatedAt        time.Time       `json:"created_at"`
+	UpdatedAt        time.Time       `json:"updated_at"`
+	Version          int             `json:"version"`
 }
 
 // CaseList is the answer of GET /v1/cases.
@@ -554,6 +561,8 @@ type CasePatch struct {
 	Status     *string         `json:"status,omitempty"`
 	Checklist  []ChecklistStep `json:"checklist,omitempty"`
 	Escalation *Escalation     `json:"escalation,omitempty"`
+	// CustomerLanguage changes the language spoken with the customer.
+	CustomerLanguage *string `json:"customer_language,omitempty"`
 }
 
 // AuditEntry is one server-side audit record.

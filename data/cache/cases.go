@@ -219,6 +219,9 @@ func applyPatch(cs *data.Case, p data.CasePatch) {
 	if p.Escalation != nil {
 		cs.Escalation = *p.Escalation
 	}
+	if p.CustomerLanguage != nil {
+		cs.CustomerLanguage = *p.CustomerLanguage
+	}
 }
 
 // PatchApplied reports whether server already shows everything p sets: a
@@ -231,6 +234,9 @@ func PatchApplied(p data.CasePatch, server data.Case) bool {
 		return false
 	}
 	if p.Escalation != nil && *p.Escalation != server.Escalation {
+		return false
+	}
+	if p.CustomerLanguage != nil && *p.CustomerLanguage != server.CustomerLanguage {
 		return false
 	}
 	return true
