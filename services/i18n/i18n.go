@@ -185,32 +185,28 @@ func parseMessage(key string, raw json.RawMessage) (*goi18n.Message, error) {
 
 func parseMessageForms(key string, f map[string]string) (*goi18n.Message, error) {
 	m := &goi18n.Message{ID: key}
-	{
-		for form, text := range f {
-			switch form {
-			case "zero":
-				m.Zero = text
-			case "one":
-				m.One = text
-			case "two":
-				m.Two = text
-			case "few":
-				m.Few = text
-			case "many":
-				m.Many = text
-			case "other":
-				m.Other = text
-			default:
-				return nil, fmt.Errorf("unknown plural form %q", form)
-			}
-		}
-	}
-	for _, text := range forms(m) {
+	for form, text := range f {
 		if strings.TrimSpace(text) == "" {
-			return nil, fmt.Errorf("empty text")
+			return nil, fmt.Errorf("empty text (form %q)", form)
 		}
 		if _, err := parseTemplate(text); err != nil {
 			return nil, err
+		}
+		switch form {
+		case "zero":
+			m.Zero = text
+		case "one":
+			m.One = text
+		case "two":
+			m.Two = text
+		case "few":
+			m.Few = text
+		case "many":
+			m.Many = text
+		case "other":
+			m.Other = text
+		default:
+			return nil, fmt.Errorf("unknown plural form %q", form)
 		}
 	}
 	if m.Other == "" {
@@ -361,3 +357,8 @@ func T(key string, data ...any) string { return Agent().T(key, data...) }
 // table, a constant) and returns it as it is; T translates it where it is
 // shown. The key-completeness test finds keys by these calls.
 func Mark(key string) string { return key }
+
+// Content is the text of a key that comes from a data file (a checklist's
+// step, by its id) whose English text is english; the key-completeness test
+// reads the same file for its keys.
+func (l *Localizer) Content(key, english string) string { return l.say(key, english, nil, nil) }

@@ -41,14 +41,10 @@ func Match(locales ...string) Language {
 		case "ru":
 			return Russian
 		case "zh":
+			// The likely script: Hant for zh-TW, zh-HK and zh-MO, Hans for
+			// zh-CN, zh-SG and a bare zh; an explicit script wins.
 			if script, _ := t.Script(); script.String() == "Hant" {
 				return ChineseTraditional
-			}
-			if r, conf := t.Region(); conf == language.Exact {
-				switch r.String() {
-				case "TW", "HK", "MO":
-					return ChineseTraditional
-				}
 			}
 			return ChineseSimplified
 		}
