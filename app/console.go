@@ -25,9 +25,9 @@ import (
 	"verifydesk/services/casework"
 	"verifydesk/services/client"
 	"verifydesk/services/geo"
+	"verifydesk/services/i18n"
 	"verifydesk/services/phone"
 	"verifydesk/services/policy"
-	"verifydesk/services/words"
 )
 
 // Demo credentials, pre-filled in demo mode only.
@@ -289,7 +289,7 @@ func (c *console) purgeOld(store *cache.Cache, notice string) {
 		return
 	}
 	slog.Info("cache purged", "cases", n, "older_than_days", days)
-	notice = strings.TrimSpace(notice + fmt.Sprintf(" %d resolved case%s older than %d days purged.", n, words.Plural(n), days))
+	notice = strings.TrimSpace(notice + " " + i18n.N("{{.Count}} resolved cases older than {{.Days}} days purged.", n, i18n.M{"Days": days}))
 	fyne.Do(func() { c.setCache(store, notice) })
 }
 
@@ -297,15 +297,15 @@ func (c *console) purgeOld(store *cache.Cache, notice string) {
 func cacheNotice(store *cache.Cache, err error) string {
 	switch {
 	case errors.Is(err, cache.ErrInUse):
-		return "The case cache is in use by another Verifydesk window: this window keeps nothing on this computer."
+		return i18n.L("The case cache is in use by another Verifydesk window: this window keeps nothing on this computer.")
 	case err != nil:
-		return "The case cache could not be opened: " + screens.Explain(err) + " This window keeps nothing on this computer."
+		return i18n.L("The case cache could not be opened: {{.Why}} This window keeps nothing on this computer.", i18n.M{"Why": screens.Explain(err)})
 	case store == nil:
 		return ""
 	}
 	var notes []string
 	if moved := store.Recovered(); moved != "" {
-		notes = append(notes, "The case cache was damaged: it was moved to "+moved+" and a new one started.")
+		notes = append(notes, i18n.L("The case cache was damaged: it was moved to {{.Path}} and a new one started.", i18n.M{"Path": moved}))
 	}
 	if storage, warning := store.KeyStorage(); storage != "keyring" && warning != "" {
 		notes = append(notes, warning)
@@ -347,12 +347,12 @@ func (c *console) connectBackend() {
 			return
 		}
 		cl := client.New(b.base, client.Options{OnUnauthorized: func() {
-			fyne.Do(func() { c.ui.SessionEnded("Your session ended: sign in again. What you were doing is kept.") })
+			fyne.Do(func() { c.ui.SessionEnded(i18n.L("Your session ended: sign in again. What you were doing is kept.")) })
 		}})
 		c.ui.SetBackend(cl, b.label)
 		switch {
 		case reachErr != nil:
-			msg := "The auth backend at " + b.label + " does not answer: " + screens.Explain(reachErr) + " Sign in once it is back."
+			msg := i18n.L("The auth backend at {{.Backend}} does not answer: {{.Why}} Sign in once it is back.", i18n.M{"Backend": b.label, "Why": screens.Explain(reachErr)})
 			c.notReady(msg)
 			c.ui.BackendFailed(msg)
 		case !c.opts.exitWhenReady:
@@ -429,24 +429,24 @@ func backendProblem(err error) string {
 	case errors.As(err, &pe):
 		return policyProblem(pe.err)
 	case errors.As(err, &off):
-		next := "set the auth backend's address in Settings."
+		data := i18n.M{"Source": off.source, "Key": policy.KeyAllowDemo}
 		if off.locked {
-			next = "ask your IT department for the auth backend's address."
+			return i18n.L("Your organisation does not allow demo mode (policy {{.Source}}: {{.Key}} is false): ask your IT department for the auth backend's address.", data)
 		}
-		return "Your organisation does not allow demo mode (policy " + off.source + ": " + policy.KeyAllowDemo + " is false): " + next
+		return i18n.L("Your organisation does not allow demo mode (policy {{.Source}}: {{.Key}} is false): set the auth backend's address in Settings.", data)
 	case errors.Is(err, backend.ErrDBLocked):
-		return "Another Verifydesk window is already running the demo backend on this computer. Use that window, or close it and start again."
+		return i18n.L("Another Verifydesk window is already running the demo backend on this computer. Use that window, or close it and start again.")
 	case errors.As(err, &bad):
-		return "The auth backend address is not usable: " + bad.reason.Error() + ". Correct it in Settings."
+		return i18n.L("The auth backend address is not usable: {{.Why}}. Correct it in Settings.", i18n.M{"Why": bad.reason.Error()})
 	}
-	return "The demo backend could not start: " + screens.Explain(err) + " Set a backend address in Settings, or check that the app's data folder is writable."
+	return i18n.L("The demo backend could not start: {{.Why}} Set a backend address in Settings, or check that the app's data folder is writable.", i18n.M{"Why": screens.Explain(err)})
 }
 
 func geoProblem(err error) string {
 	if err == nil {
 		return ""
 	}
-	return screens.Explain(err) + " Showing demo locations."
+	return i18n.L("{{.Why}} Showing demo locations.", i18n.M{"Why": screens.Explain(err)})
 }
 
 // badAddressError: the configured backend address cannot be used; reason is

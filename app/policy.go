@@ -11,6 +11,7 @@ import (
 	"strconv"
 	"strings"
 
+	"verifydesk/services/i18n"
 	"verifydesk/services/policy"
 )
 
@@ -72,8 +73,8 @@ func (e *demoOffError) Error() string { return "demo mode is turned off by the p
 // policyProblem words a policy error on one line: every bad key, each naming
 // the source and the key.
 func policyProblem(err error) string {
-	return "Your organisation's policy cannot be used: " + strings.ReplaceAll(err.Error(), "\n", "; ") +
-		". Verifydesk connects to nothing until it is corrected: ask your IT department."
+	return i18n.L("Your organisation's policy cannot be used: {{.Why}}. Verifydesk connects to nothing until it is corrected: ask your IT department.",
+		i18n.M{"Why": strings.ReplaceAll(err.Error(), "\n", "; ")})
 }
 
 // applyPolicy loads the policy into the console's settings and drops the
