@@ -8,6 +8,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/services/client"
+	"verifydesk/services/i18n"
 )
 
 // The console's one connection state: whether the auth backend answers. The
@@ -84,9 +85,9 @@ func (w *workspace) noteBackend(call string, err error) {
 // the Codes tab's allowance and Resend, the status bar. UI thread.
 func (w *workspace) connectionChanged() {
 	if w.conn.online {
-		w.online.set("online", widget.SuccessImportance)
+		w.online.set(i18n.L("online"), widget.SuccessImportance)
 	} else {
-		w.online.set("offline", widget.DangerImportance)
+		w.online.set(i18n.L("offline"), widget.DangerImportance)
 	}
 	w.codes.showAllowance()
 	w.updateStatus()

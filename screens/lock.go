@@ -9,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
+	"verifydesk/services/i18n"
 )
 
 // DefaultIdleLock is how long the console waits without input before it
@@ -43,19 +44,19 @@ func (u *UI) SessionEnded(message string) {
 		u.SignOut(message)
 		return
 	}
-	u.lockWith(message)
+	u.lockWith(message, message)
 }
 
 // Locked reports whether the workspace is behind the lock. UI thread only.
 func (u *UI) Locked() bool { return u.lock.locked }
 
-// lockWith hides the workspace behind the sign-in screen, saying message.
-// UI thread.
-func (u *UI) lockWith(message string) {
+// lockWith hides the workspace behind the sign-in screen, saying message;
+// why is the log's, in English. UI thread.
+func (u *UI) lockWith(why, message string) {
 	if u.lock.locked || u.work == nil {
 		return
 	}
-	u.cfg.log().Info("locked", "agent", u.work.agent.Username, "why", message)
+	u.cfg.log().Info("locked", "agent", u.work.agent.Username, "why", why)
 	u.lock.locked = true
 	u.lock.gen.drop()
 	u.lock.content = u.root.Objects[0]
@@ -156,7 +157,7 @@ func (u *UI) checkIdleLater(wait time.Duration, wanted func() bool) {
 			u.noteInput()
 		}
 		if u.cfg.now().Sub(u.lock.last) >= wait {
-			u.lockWith(fmt.Sprintf("Locked after %s without input: sign in again. What you were doing is kept.", minutes(wait)))
+			u.lockWith(idleWords(i18n.In(i18n.English), wait), idleWords(i18n.Agent(), wait))
 			return
 		}
 		u.checkIdleLater(wait, wanted)
@@ -173,14 +174,19 @@ func (u *UI) focusState() string {
 	return fmt.Sprintf("%p", f)
 }
 
-func minutes(d time.Duration) string {
+// idleWords is what the lock says after wait without input, in loc's
+// language.
+func idleWords(loc *i18n.Localizer, wait time.Duration) string {
+	return loc.L("Locked after {{.Wait}} without input: sign in again. What you were doing is kept.",
+		i18n.M{"Wait": minutes(loc, wait)})
+}
+
+// minutes is d in whole minutes ("15 minutes"), or seconds under a minute.
+func minutes(loc *i18n.Localizer, d time.Duration) string {
 	if d < time.Minute {
-		return fmt.Sprintf("%d seconds", int(d/time.Second))
+		return loc.N("{{.Count}} seconds", int(d/time.Second))
 	}
-	if d == time.Minute {
-		return "1 minute"
-	}
-	return fmt.Sprintf("%d minutes", int(d/time.Minute))
+	return loc.N("{{.Count}} minutes", int(d/time.Minute))
 }
 
 // activitySensor wraps the window's content and notes pointer movement over

@@ -13,6 +13,7 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/services/client"
+	"verifydesk/services/i18n"
 	"verifydesk/services/words"
 )
 
@@ -64,16 +65,16 @@ type signInScreen struct {
 func newSignInScreen(cfg Config, onSignedIn func(data.Session)) *signInScreen {
 	s := &signInScreen{cfg: cfg, onSignedIn: onSignedIn}
 	s.user = widget.NewEntry()
-	s.user.SetPlaceHolder("username")
+	s.user.SetPlaceHolder(i18n.L("username"))
 	s.pass = widget.NewPasswordEntry()
-	s.pass.SetPlaceHolder("password")
+	s.pass.SetPlaceHolder(i18n.L("password"))
 	s.pass.OnSubmitted = func(string) { timeUI("sign in by Enter", s.onSubmit) }
 	s.user.OnSubmitted = func(string) { s.onSubmit() }
 	if cfg.Demo {
 		s.user.SetText(cfg.DemoUser)
 		s.pass.SetText(cfg.DemoPassword)
 	}
-	s.submit = widget.NewButtonWithIcon("Sign in", theme.LoginIcon(), s.onSubmit)
+	s.submit = widget.NewButtonWithIcon(i18n.L("Sign in"), theme.LoginIcon(), s.onSubmit)
 	s.submit.Importance = widget.HighImportance
 	s.submit.Disable()
 	s.status = widget.NewLabel("")
@@ -81,7 +82,7 @@ func newSignInScreen(cfg Config, onSignedIn func(data.Session)) *signInScreen {
 	s.status.Importance = widget.DangerImportance
 	s.status.Hide()
 	s.progress = widget.NewProgressBarInfinite()
-	s.backend = widget.NewLabel("Connecting to the auth backend…")
+	s.backend = widget.NewLabel(i18n.L("Connecting to the auth backend…"))
 	s.backend.Wrapping = fyne.TextWrapWord
 	s.cacheNote = widget.NewLabel("")
 	s.cacheNote.Wrapping = fyne.TextWrapWord
@@ -92,11 +93,11 @@ func newSignInScreen(cfg Config, onSignedIn func(data.Session)) *signInScreen {
 	s.sso = widget.NewButtonWithIcon("", theme.LoginIcon(), func() { timeUI("single sign-on", s.onSSO) })
 	s.sso.Importance = widget.HighImportance
 	s.sso.Hide()
-	s.or = widget.NewLabelWithStyle("or with a username and password", fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
+	s.or = widget.NewLabelWithStyle(i18n.L("or with a username and password"), fyne.TextAlignCenter, fyne.TextStyle{Italic: true})
 	s.or.Hide()
 	s.provLogout = widget.NewButtonWithIcon("", theme.LogoutIcon(), nil)
 	s.provLogout.Hide()
-	s.ssoCancelBtn = widget.NewButtonWithIcon("Cancel the sign-in in the browser", theme.CancelIcon(), handler("cancel single sign-on", func() {
+	s.ssoCancelBtn = widget.NewButtonWithIcon(i18n.L("Cancel the sign-in in the browser"), theme.CancelIcon(), handler("cancel single sign-on", func() {
 		if s.ssoCancel != nil {
 			s.ssoCancel()
 		}
@@ -113,7 +114,7 @@ func (s *signInScreen) setCacheProblem(problem string) {
 
 // offerOffline shows the way to the cached cases of agent. UI thread.
 func (s *signInScreen) offerOffline(agent data.Agent, open func()) {
-	s.offline.SetText("Open the cached cases of " + words.Shown(agent.Name, 40, false) + " (read-only)")
+	s.offline.SetText(i18n.L("Open the cached cases of {{.Name}} (read-only)", i18n.M{"Name": words.Shown(agent.Name, 40, false)}))
 	s.offline.OnTapped = open
 	s.offline.Show()
 }
@@ -124,23 +125,23 @@ func (s *signInScreen) build() fyne.CanvasObject {
 	}
 	title := widget.NewLabelWithStyle("Verifydesk", fyne.TextAlignCenter, fyne.TextStyle{Bold: true})
 	title.SizeName = theme.SizeNameHeadingText
-	sub := widget.NewLabelWithStyle("Support console for sign-in verification", fyne.TextAlignCenter, fyne.TextStyle{})
+	sub := widget.NewLabelWithStyle(i18n.L("Support console for sign-in verification"), fyne.TextAlignCenter, fyne.TextStyle{})
 	s.form = widget.NewForm(
-		widget.NewFormItem("Username", s.user),
-		widget.NewFormItem("Password", s.pass),
+		widget.NewFormItem(i18n.L("Username"), s.user),
+		widget.NewFormItem(i18n.L("Password"), s.pass),
 	)
 	items := []fyne.CanvasObject{title, sub}
 	if s.cfg.Demo {
-		demo := badge("DEMO MODE", widget.WarningImportance)
+		demo := badge(i18n.L("DEMO MODE"), widget.WarningImportance)
 		// Lines of its own, not wrapped: a wrapped label above the fields
 		// took its height only at the second layout, and the fields moved
 		// down under a pointer about to click them.
-		note := widget.NewLabel("Training data only: the accounts, people and\nmessages are made up. Demo agents: ana and lee\n(agent), sam (supervisor); password demo.")
+		note := widget.NewLabel(i18n.L("Training data only: the accounts, people and\nmessages are made up. Demo agents: ana and lee\n(agent), sam (supervisor); password demo."))
 		items = append(items, container.NewCenter(demo), note)
 	}
 	items = append(items, s.sso, s.ssoCancelBtn, s.or, s.form, s.submit, s.progress, s.status, s.provLogout, s.backend, s.offline, s.cacheNote)
 	if s.cfg.OnSettings != nil {
-		items = append(items, widget.NewButtonWithIcon("Settings…", theme.SettingsIcon(), s.cfg.OnSettings))
+		items = append(items, widget.NewButtonWithIcon(i18n.L("Settings…"), theme.SettingsIcon(), s.cfg.OnSettings))
 	}
 	card := widget.NewCard("", "", container.NewVBox(items...))
 	// A width in text units keeps the form small and centred at any scale; its
@@ -158,7 +159,7 @@ func (s *signInScreen) setBackend(api signInAPI, label string) {
 	s.api = api
 	s.progress.Stop()
 	s.progress.Hide()
-	s.backend.SetText("Backend: " + label)
+	s.backend.SetText(i18n.L("Backend: {{.Backend}}", i18n.M{"Backend": label}))
 	s.submit.Enable()
 	s.askMethods()
 }
@@ -192,7 +193,7 @@ func (s *signInScreen) onSubmit() {
 	}
 	user, pass := s.user.Text, s.pass.Text
 	if user == "" || pass == "" {
-		s.showStatus("Enter your username and password.", widget.DangerImportance)
+		s.showStatus(i18n.L("Enter your username and password."), widget.DangerImportance)
 		return
 	}
 	s.submit.Disable()

@@ -10,6 +10,7 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/services/client"
+	"verifydesk/services/i18n"
 	"verifydesk/services/sso"
 	"verifydesk/services/words"
 )
@@ -60,13 +61,13 @@ func (s *signInScreen) setMethods(m data.SignInMethods) {
 	if o := m.OIDC; o != nil && !pinnedProvider(s.cfg, *o) {
 		s.cfg.log().Warn("single sign-on not offered: not the provider the policy sets",
 			"issuer", o.Issuer, "client_id", o.ClientID, "policy_issuer", s.cfg.SSOIssuer, "policy_client_id", s.cfg.SSOClientID)
-		s.showStatus(fmt.Sprintf("This backend offers single sign-on at %s, not at the provider your organisation set (%s): ask IT.",
-			words.Shown(o.Issuer, 80, false), words.Shown(s.cfg.SSOIssuer, 80, false)), widget.WarningImportance)
+		s.showStatus(i18n.L("This backend offers single sign-on at {{.Issuer}}, not at the provider your organisation set ({{.Pinned}}): ask IT.",
+			i18n.M{"Issuer": words.Shown(o.Issuer, 80, false), "Pinned": words.Shown(s.cfg.SSOIssuer, 80, false)}), widget.WarningImportance)
 		m.OIDC = nil
 	}
 	s.methods = &m
 	if m.OIDC != nil {
-		s.sso.SetText("Sign in with " + words.Shown(m.OIDC.ProviderName, 40, false))
+		s.sso.SetText(i18n.L("Sign in with {{.Provider}}", i18n.M{"Provider": words.Shown(m.OIDC.ProviderName, 40, false)}))
 	}
 	password := m.Password || m.OIDC == nil
 	// One primary button: single sign-on when the backend offers it.
@@ -96,7 +97,7 @@ func (s *signInScreen) onSSO() {
 	s.submit.Disable()
 	s.progress.Show()
 	s.progress.Start()
-	s.showStatus("Continue in your browser: sign in with "+words.Shown(m.ProviderName, 40, false)+" there.", widget.MediumImportance)
+	s.showStatus(i18n.L("Continue in your browser: sign in with {{.Provider}} there.", i18n.M{"Provider": words.Shown(m.ProviderName, 40, false)}), widget.MediumImportance)
 	open := s.cfg.OpenURL
 	var sess data.Session
 	var res sso.Result
@@ -167,7 +168,7 @@ func (s *signInScreen) offerProviderLogout() {
 	if open == nil {
 		open = sso.SystemBrowser
 	}
-	s.provLogout.SetText("Also sign out of " + words.Shown(last.name, 40, false))
+	s.provLogout.SetText(i18n.L("Also sign out of {{.Provider}}", i18n.M{"Provider": words.Shown(last.name, 40, false)}))
 	s.provLogout.OnTapped = handler("provider logout", func() {
 		s.provLogout.Hide()
 		newRunner(s.cfg).run(job{name: "provider logout", local: true,

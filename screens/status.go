@@ -3,12 +3,11 @@ package screens
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 
 	"verifydesk/services/casework"
 	"verifydesk/services/client"
-	"verifydesk/services/words"
+	"verifydesk/services/i18n"
 )
 
 // syncOutbox sends what was kept offline, once the agent has signed in and
@@ -56,16 +55,26 @@ func (w *workspace) syncOutbox() {
 func syncWords(rep casework.Report, err error) string {
 	var parts []string
 	if n := len(rep.Sent); n > 0 {
-		parts = append(parts, fmt.Sprintf("Sent %d change%s kept offline.", n, words.Plural(n)))
+		parts = append(parts, i18n.N("Sent {{.Count}} changes kept offline.", n))
 	}
 	if n := len(rep.Conflicts); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d case%s changed on the backend meanwhile: open the case to settle it.", n, words.Plural(n)))
+		parts = append(parts, i18n.N("{{.Count}} cases changed on the backend meanwhile: open the case to settle it.", n))
 	}
 	if n := len(rep.Rejected); n > 0 {
-		parts = append(parts, fmt.Sprintf("%d change%s refused by the backend.", n, words.Plural(n)))
+		parts = append(parts, i18n.N("{{.Count}} changes refused by the backend.", n))
 	}
 	if err != nil && !errors.Is(err, casework.ErrOutboxBusy) {
-		parts = append(parts, "Some changes kept offline are not sent yet: "+Explain(err))
+		parts = append(parts, i18n.L("Some changes kept offline are not sent yet: {{.Reason}}", i18n.M{"Reason": Explain(err)}))
+	}
+	return sentences(parts)
+}
+
+// sentences joins sentences as the agent's language does: a space between
+// them, none in Chinese (a full stop 。 ends each).
+func sentences(parts []string) string {
+	switch i18n.Current() {
+	case i18n.ChineseTraditional, i18n.ChineseSimplified:
+		return strings.Join(parts, "")
 	}
 	return strings.Join(parts, " ")
 }
@@ -95,20 +104,21 @@ func (w *workspace) updateStatus() {
 				return err
 			}
 			storage, _ := c.KeyStorage()
-			text = fmt.Sprintf("cache: %d case%s", st.Cases, words.Plural(st.Cases))
+			parts := []string{i18n.N("cache: {{.Count}} cases", st.Cases)}
 			if st.Queued > 0 {
-				text += fmt.Sprintf(", %d change%s queued", st.Queued, words.Plural(st.Queued))
+				parts = append(parts, i18n.N("{{.Count}} changes queued", st.Queued))
 			}
 			if st.Conflicts > 0 {
-				text += fmt.Sprintf(", %d to settle", st.Conflicts)
+				parts = append(parts, i18n.N("{{.Count}} to settle", st.Conflicts))
 			}
 			if n := c.DamagedRecords(); n > 0 {
-				text += fmt.Sprintf(", %d damaged record%s skipped", n, words.Plural(n))
+				parts = append(parts, i18n.N("{{.Count}} damaged records skipped", n))
 			}
+			text = strings.Join(parts, i18n.X("list.separator", ", "))
 			if storage == "file" {
-				text += " (encrypted, key in a file: no keyring)"
+				text = i18n.L("{{.Cache}} (encrypted, key in a file: no keyring)", i18n.M{"Cache": text})
 			} else {
-				text += " (encrypted, key in the keyring)"
+				text = i18n.L("{{.Cache}} (encrypted, key in the keyring)", i18n.M{"Cache": text})
 			}
 			return nil
 		},
@@ -123,21 +133,21 @@ func (w *workspace) updateStatus() {
 
 // showStatus writes the status bar from what the workspace knows. UI thread.
 func (w *workspace) showStatus() {
-	s := "Backend: " + w.backend
+	parts := []string{i18n.L("Backend: {{.Backend}}", i18n.M{"Backend": w.backend})}
 	switch {
 	case w.conn.known && !w.conn.online:
-		s += " · offline since " + w.conn.lostAt.Format("15:04:05") + ", trying again"
+		parts = append(parts, i18n.L("offline since {{.Time}}, trying again", i18n.M{"Time": w.conn.lostAt.Format("15:04:05")}))
 	case !w.conn.lastAnswer.IsZero():
-		s += " · last answer " + w.conn.lastAnswer.Format("15:04:05")
+		parts = append(parts, i18n.L("last answer {{.Time}}", i18n.M{"Time": w.conn.lastAnswer.Format("15:04:05")}))
 	}
 	if w.cacheStatus != "" {
-		s += " · " + w.cacheStatus
+		parts = append(parts, w.cacheStatus)
 	}
 	if w.sentOffline > 0 {
-		s += fmt.Sprintf(" · %d change%s kept offline sent", w.sentOffline, words.Plural(w.sentOffline))
+		parts = append(parts, i18n.N("{{.Count}} changes kept offline sent", w.sentOffline))
 	}
 	if w.cfg.geoProblem != "" {
-		s += " · " + w.cfg.geoProblem
+		parts = append(parts, w.cfg.geoProblem)
 	}
-	w.status.SetText(s)
+	w.status.SetText(strings.Join(parts, " · "))
 }

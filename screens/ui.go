@@ -15,6 +15,7 @@ import (
 	"verifydesk/services/casework"
 	"verifydesk/services/client"
 	"verifydesk/services/geo"
+	"verifydesk/services/i18n"
 )
 
 // API is what the console asks of the auth backend. *client.Client implements
@@ -79,10 +80,11 @@ type Config struct {
 	RecentRegions []string
 	// OnRegion is told when the agent picks another country, to remember it.
 	OnRegion func(region string)
-	// LastTab is the title of the account tab the agent chose last: accounts
-	// open on it. Empty, or a title no tab has (any case), gives the first tab.
+	// LastTab is the id of the account tab the agent chose last (its English
+	// title, whatever the agent's language: tabLabel): accounts open on it.
+	// Empty, or an id no tab has (any case), gives the first tab.
 	LastTab string
-	// OnTab is told the title of the tab the agent picks (a tab click,
+	// OnTab is told the id (English title) of the tab the agent picks (a tab click,
 	// Ctrl+1..6, Ctrl+Tab), to remember it; not the switches the console makes
 	// by itself (a case opened from the list, an action's tab, SelectTab). UI
 	// thread.
@@ -284,12 +286,12 @@ func (u *UI) offerOffline() {
 // when the agent signs in again. UI thread.
 func (u *UI) openOffline(agent data.Agent) {
 	u.signIn.left = true // no sign-in retries behind the offline review
-	u.work = newWorkspace(u.win, u.api, u.workConfig(), agent, u.label+" (unreachable)", u.onSignOutRequested)
+	u.work = newWorkspace(u.win, u.api, u.workConfig(), agent, i18n.L("{{.Backend}} (unreachable)", i18n.M{"Backend": u.label}), u.onSignOutRequested)
 	u.work.offlineReview = true
 	u.root.Objects = []fyne.CanvasObject{u.work.build()}
 	u.root.Refresh()
 	u.work.noteBackend("offline review", fmt.Errorf("offline review: %w", client.ErrOffline))
-	u.work.notice("Offline: the auth backend cannot be reached. These are the cases kept on this computer, read-only; notes and ticks are kept and sent once you sign in again.")
+	u.work.notice(i18n.L("Offline: the auth backend cannot be reached. These are the cases kept on this computer, read-only; notes and ticks are kept and sent once you sign in again."))
 	u.work.showCases()
 	u.watchIdle()
 }
@@ -306,8 +308,8 @@ func (u *UI) Search(text string) {
 	}
 }
 
-// SelectTab shows the account tab whose title starts with title (any case).
-// It is this run's choice (--tab, the screenshots), not remembered as the
+// SelectTab shows the account tab whose English id (its English title, in
+// any language) starts with title (any case). It is this run's choice (--tab, the screenshots), not remembered as the
 // agent's. UI thread only.
 func (u *UI) SelectTab(title string) {
 	if u.work == nil {
@@ -356,12 +358,17 @@ func signOutOf(ctx context.Context, api API, work *workspace) error {
 	return api.SignOut(ctx)
 }
 
-// SignOut returns to the sign-in form (after a 401 too). UI thread only.
-func (u *UI) SignOut(message string) {
+// SignOut returns to the sign-in form (after a 401 too), saying message.
+// UI thread only.
+func (u *UI) SignOut(message string) { u.signOut(message, message) }
+
+// signOut is SignOut with why, for the log in English, apart from message,
+// on screen in the agent's language. UI thread.
+func (u *UI) signOut(why, message string) {
 	if u.work != nil {
-		u.cfg.log().Info("signed out", "agent", u.work.agent.Username, "why", message)
+		u.cfg.log().Info("signed out", "agent", u.work.agent.Username, "why", why)
 		if u.work.offlineReview {
-			message = "The auth backend answers again: sign in to send what you kept offline."
+			message = i18n.L("The auth backend answers again: sign in to send what you kept offline.")
 		}
 		u.work.close()
 		u.work = nil
@@ -392,7 +399,7 @@ func (u *UI) onSignedIn(s data.Session) {
 
 func (u *UI) onSignOutRequested() {
 	u.endSession()
-	u.SignOut("You signed out.")
+	u.signOut("You signed out.", i18n.L("You signed out."))
 	u.signIn.offerProviderLogout()
 }
 

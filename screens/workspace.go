@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
+	"verifydesk/services/i18n"
 )
 
 // backendTimeout bounds one call to the backend from a screen (a search, a
@@ -95,7 +96,7 @@ type workspace struct {
 	// follows from something else the agent did, such as opening a case from
 	// the list; remembering it would open every later start on that tab.
 	autoTab bool
-	// chosenTab is the title of the tab the agent chose last (cfg.LastTab's
+	// chosenTab is the id (English title) of the tab the agent chose last (cfg.LastTab's
 	// tab at first): cfg.OnTab hears of a choice only when it differs.
 	chosenTab string
 	// focusAfterLoad is the tab the keyboard switched to before its controls
@@ -174,7 +175,7 @@ func (w *workspace) build() fyne.CanvasObject {
 	w.panels = []panel{w.overview, w.codes, w.devices, w.activity, w.phone, w.casePanel}
 	var items []*container.TabItem
 	for _, p := range w.panels {
-		items = append(items, container.NewTabItem(p.title(), p.build()))
+		items = append(items, container.NewTabItem(tabLabel(p), p.build()))
 	}
 	w.tabs = container.NewAppTabs(items...)
 	// Accounts open on the tab the agent chose last, in this run or an
@@ -206,7 +207,7 @@ func (w *workspace) build() fyne.CanvasObject {
 		w.openAccount(a, &foundBy{accountID: a.ID, q: w.resultsQuery.q, diagnosis: w.resultsQuery.diagnosis})
 	}
 
-	w.center = container.NewStack(emptyState("Search for the caller's account: phone number (pick their country), email or account id."))
+	w.center = container.NewStack(emptyState(i18n.L("Search for the caller's account: phone number (pick their country), email or account id.")))
 	w.status = widget.NewLabel("")
 	w.updateStatus()
 	w.banner = widget.NewLabel("")
@@ -220,16 +221,16 @@ func (w *workspace) build() fyne.CanvasObject {
 	body := container.NewStack(split)
 	// The left column collapses to give the account the whole width.
 	var toggle *widget.Button
-	toggle = widget.NewButtonWithIcon("Hide lists", theme.NavigateBackIcon(), func() {
+	toggle = widget.NewButtonWithIcon(i18n.L("Hide lists"), theme.NavigateBackIcon(), func() {
 		if body.Objects[0] == split {
 			split.Trailing = widget.NewLabel("") // the split must not keep main as a child
 			body.Objects[0] = main
-			toggle.SetText("Show cases and recent accounts")
+			toggle.SetText(i18n.L("Show cases and recent accounts"))
 			toggle.SetIcon(theme.NavigateNextIcon())
 		} else {
 			split.Trailing = main
 			body.Objects[0] = split
-			toggle.SetText("Hide lists")
+			toggle.SetText(i18n.L("Hide lists"))
 			toggle.SetIcon(theme.NavigateBackIcon())
 		}
 		split.Refresh()
@@ -244,6 +245,29 @@ func (w *workspace) build() fyne.CanvasObject {
 	w.reloadCases()
 	w.watch()
 	return newBorder(top, container.NewVBox(widget.NewSeparator(), statusBar), nil, nil, body)
+}
+
+// tabLabel is the tab's title on screen, in the agent's language. A panel's
+// title() is its English id, not translated: --tab, the last tab kept in the
+// preferences (Config.LastTab, OnTab), SelectTab and the window walk find tabs
+// by it, so it stays the same in every language.
+func tabLabel(p panel) string {
+	switch id := p.title(); id {
+	case "Overview":
+		return i18n.X("tab.overview", "Overview")
+	case "Codes":
+		return i18n.X("tab.codes", "Codes")
+	case "Devices":
+		return i18n.X("tab.devices", "Devices")
+	case "Activity":
+		return i18n.X("tab.activity", "Activity")
+	case "Phone check":
+		return i18n.X("tab.phone_check", "Phone check")
+	case "Case":
+		return i18n.X("tab.case", "Case")
+	default:
+		return id
+	}
 }
 
 func (w *workspace) showCenter(o fyne.CanvasObject) {
