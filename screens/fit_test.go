@@ -39,7 +39,9 @@ var fitAtScale = fyne.NewSize(1280, 720-32)
 // The smallest window the workspace needs fits a 1080p screen at scale 1.5,
 // in both themes, on every tab of accounts with long and short data: nothing
 // is cut off there, and the default 1280x800 window has room to spare.
-func TestWorkspaceFitsA1080pScreenAtScaleOneAndAHalf(t *testing.T) {
+func TestWorkspaceFitsA1080pScreenAtScaleOneAndAHalf(t *testing.T) { checkWorkspaceFits(t) }
+
+func checkWorkspaceFits(t *testing.T) {
 	for _, appearance := range []string{AppearanceLight, AppearanceDark} {
 		// As the console builds it: with the Settings button in the top bar.
 		u, w := newTestUIConfig(t, backendtest.New(t), func(c *Config) { c.OnSettings = func() {} })
@@ -100,7 +102,9 @@ func TestApprovalCardDoesNotGrowTheWindow(t *testing.T) {
 // reads back, a date its year, a sender its domain. Only the free-text
 // columns named to shrink may be cut, and only when the row is wider than
 // the table; the detail pane shows those whole.
-func TestTablesShowEveryDemoRowWhole(t *testing.T) {
+func TestTablesShowEveryDemoRowWhole(t *testing.T) { checkTablesShowEveryDemoRowWhole(t) }
+
+func checkTablesShowEveryDemoRowWhole(t *testing.T) {
 	u, w := signedIn(t)
 	w.Resize(fyne.NewSize(1280, 800))
 	cells := 0

@@ -76,7 +76,11 @@ func TestSettingsPurgeNow(t *testing.T) {
 
 // The Settings dialog and the keyboard shortcuts fit the console's window,
 // with the longest note the cache gives: nothing is cut at the right edge.
-func TestDialogsFitTheWindow(t *testing.T) {
+func TestDialogsFitTheWindow(t *testing.T) { checkDialogsFit(t, "Control+Tab", "Next tab") }
+
+// checkDialogsFit: Settings and the keyboard shortcuts fit the window; the
+// shortcuts' key next is beside its description what.
+func checkDialogsFit(t *testing.T, next, what string) {
 	a := test.NewTempApp(t)
 	w := a.NewWindow("Verifydesk")
 	w.SetContent(widget.NewLabel(""))
@@ -97,21 +101,21 @@ func TestDialogsFitTheWindow(t *testing.T) {
 	}
 	// Each key in its own column: "Control+Tab" and "Next tab" are two
 	// labels, side by side, not one text.
-	var keys, what *widget.Label
+	var keys, desc *widget.Label
 	walkObjects(top, func(o fyne.CanvasObject) {
 		if l, ok := o.(*widget.Label); ok {
 			switch l.Text {
-			case "Control+Tab":
+			case next:
 				keys = l
-			case "Next tab":
-				what = l
+			case what:
+				desc = l
 			}
 		}
 	})
-	if keys == nil || what == nil {
+	if keys == nil || desc == nil {
 		t.Fatalf("the shortcuts are not in two columns:\n%s", screenText(top))
 	}
-	if kx, wx := keys.Position().X+keys.Size().Width, what.Position().X; kx > wx {
+	if kx, wx := keys.Position().X+keys.Size().Width, desc.Position().X; kx > wx {
 		t.Errorf("the key column (ends at %.0f) runs into the description (starts at %.0f)", kx, wx)
 	}
 	if min := top.MinSize(); min.Width > 1280 {
