@@ -11,6 +11,7 @@ import (
 
 	"verifydesk/services/cases"
 	"verifydesk/services/casework"
+	"verifydesk/services/i18n"
 )
 
 // onAttach keeps a file the customer sent with the case: checked by content
@@ -33,7 +34,7 @@ func (p *casePanel) onAttach() {
 // runs off it.
 func (p *casePanel) attach(caseID, acctID, name string, r io.ReadCloser) {
 	svc := p.w.caseWork()
-	p.saveInfo.SetText("Attaching…")
+	p.saveInfo.SetText(i18n.L("Attaching…"))
 	var info casework.AttachmentInfo
 	var rec casework.Record
 	p.w.runJob(job{name: "attach a file", local: true, timeout: time.Minute,
@@ -44,14 +45,14 @@ func (p *casePanel) attach(caseID, acctID, name string, r io.ReadCloser) {
 		},
 		done: func(err error) {
 			if err != nil {
-				p.saveInfo.SetText("Not attached: " + attachmentWords(err))
+				p.saveInfo.SetText(i18n.L("Not attached: {{.Reason}}", i18n.M{"Reason": attachmentWords(err)}))
 				return
 			}
 			p.w.record("case_attachment", acctID, caseID, info.Type+" "+info.ID)
 			if p.rec != nil && p.rec.Case.ID == caseID {
 				p.rec = &rec
 				p.show()
-				p.saveInfo.SetText("Attached " + info.Name + ". It stays with the case on this computer.")
+				p.saveInfo.SetText(i18n.L("Attached {{.Name}}. It stays with the case on this computer.", i18n.M{"Name": info.Name}))
 			}
 		},
 	})
@@ -65,7 +66,7 @@ func attachmentWords(err error) string {
 	case errors.As(err, &ae):
 		return ae.Error()
 	case errors.Is(err, casework.ErrAttachmentTooLarge):
-		return "the case already keeps as many attachments as it can (20 MiB)."
+		return i18n.L("the case already keeps as many attachments as it can (20 MiB).")
 	}
 	return Explain(err)
 }

@@ -2,14 +2,13 @@ package screens
 
 import (
 	"context"
-	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/services/casework"
-	"verifydesk/services/words"
+	"verifydesk/services/i18n"
 )
 
 // conflictBox shows the offline changes the backend's copy overtook, each with
@@ -18,23 +17,25 @@ import (
 func (p *casePanel) conflictBox() fyne.CanvasObject {
 	box := container.NewVBox()
 	for _, it := range p.conflicts {
-		what := "a change"
+		what := i18n.L("a change")
 		if it.Patch != nil && it.Patch.Status != nil {
-			what = "the status " + words.CaseStatus(*it.Patch.Status)
+			what = i18n.L("the status {{.Status}}", i18n.M{"Status": statusWords(*it.Patch.Status)})
 		} else if it.Patch != nil && it.Patch.Checklist != nil {
-			what = "checklist ticks"
+			what = i18n.L("checklist ticks")
 		} else if it.Patch != nil && it.Patch.Escalation != nil {
-			what = "escalation fields"
+			what = i18n.L("escalation fields")
 		}
-		now := "changed"
+		text := i18n.L("Offline you set {{.What}}, but the case changed on the backend meanwhile. Apply yours over it, or keep the backend's?",
+			i18n.M{"What": what})
 		if it.Conflict != nil {
-			now = "is now " + words.CaseStatus(it.Conflict.Status)
+			text = i18n.L("Offline you set {{.What}}, but the case is now {{.Status}} on the backend meanwhile. Apply yours over it, or keep the backend's?",
+				i18n.M{"What": what, "Status": statusWords(it.Conflict.Status)})
 		}
-		l := widget.NewLabel(fmt.Sprintf("Offline you set %s, but the case %s on the backend meanwhile. Apply yours over it, or keep the backend's?", what, now))
+		l := widget.NewLabel(text)
 		l.Wrapping = fyne.TextWrapWord
 		l.Importance = widget.WarningImportance
-		mine := widget.NewButton("Apply mine again", func() { p.settle(it, true) })
-		theirs := widget.NewButton("Keep the backend's", func() { p.settle(it, false) })
+		mine := widget.NewButton(i18n.L("Apply mine again"), func() { p.settle(it, true) })
+		theirs := widget.NewButton(i18n.L("Keep the backend's"), func() { p.settle(it, false) })
 		box.Add(newBorder(nil, nil, nil, container.NewHBox(mine, theirs), l))
 	}
 	return box
@@ -56,7 +57,7 @@ func (p *casePanel) settle(it casework.OutboxItem, mine bool) {
 		work: func(ctx context.Context) error { return svc.Settle(ctx, it, mine) },
 		done: func(err error) {
 			if err != nil {
-				p.saveInfo.SetText("Not settled: " + Explain(err))
+				p.saveInfo.SetText(i18n.L("Not settled: {{.Reason}}", i18n.M{"Reason": Explain(err)}))
 				return
 			}
 			p.w.record("case_conflict", acctID, it.CaseID, what)

@@ -10,6 +10,7 @@ import (
 	"verifydesk/data"
 	"verifydesk/services/cases"
 	"verifydesk/services/casework"
+	"verifydesk/services/i18n"
 )
 
 // casePanel is the Case tab: the call's case for the account on screen. With
@@ -54,12 +55,14 @@ type casePanel struct {
 }
 
 func newCasePanel(w tabHost) *casePanel {
-	p := &casePanel{w: w, ls: newLoadState("The case"), holder: container.NewStack()}
+	p := &casePanel{w: w, ls: newLoadState(i18n.L("The case")), holder: container.NewStack()}
 	p.ls.timeout = activityTimeout // the evidence includes the login history
 	return p
 }
 
-func (p *casePanel) title() string { return "Case" }
+// title is the tab's English id (--tab, the saved last tab); where it is
+// shown it goes through i18n.T.
+func (p *casePanel) title() string { return i18n.Mark("Case") }
 
 // firstControl is the category of a case to start, or the status of the
 // case on screen.

@@ -3,7 +3,6 @@ package screens
 import (
 	"context"
 	"errors"
-	"fmt"
 	"strings"
 	"unicode/utf8"
 
@@ -12,6 +11,7 @@ import (
 	"verifydesk/data"
 	"verifydesk/services/casework"
 	"verifydesk/services/client"
+	"verifydesk/services/i18n"
 )
 
 // maxNoteChars is the contract's limit on a note, in characters.
@@ -19,13 +19,17 @@ const maxNoteChars = 20000
 
 // save sends a change of the case: to the backend, or, when it cannot be
 // reached, to the outbox (sent once it is back). UI thread; I/O off it.
-func (p *casePanel) save(patch data.CasePatch, what string) {
+func (p *casePanel) save(patch data.CasePatch, what string) { p.saveAs(patch, what, what) }
+
+// saveAs is save with what in English for the audit log and shownWhat, the
+// same in the agent's language, for the lines on screen.
+func (p *casePanel) saveAs(patch data.CasePatch, what, shownWhat string) {
 	if p.rec == nil {
 		return
 	}
 	patch.Version = p.rec.Case.Version
 	id, acctID, svc, offline := p.rec.Case.ID, p.rec.Case.AccountID, p.w.caseWork(), p.cachedNow()
-	p.saveInfo.SetText("Saving " + what + "…")
+	p.saveInfo.SetText(i18n.L("Saving {{.What}}…", i18n.M{"What": shownWhat}))
 	var out casework.Write
 	p.w.runJob(job{name: "save the case", wanted: p.caseStill(id),
 		work: writeWork(&out, func(ctx context.Context) casework.Write { return svc.Patch(ctx, id, patch, offline) }),
@@ -33,19 +37,20 @@ func (p *casePanel) save(patch data.CasePatch, what string) {
 			err, queued := out.Err, out.Queued
 			switch {
 			case errors.Is(err, client.ErrConflict):
-				p.saveInfo.SetText("Not saved: the case was changed meanwhile. It is reloaded; set " + what + " again if it still applies.")
+				p.saveInfo.SetText(i18n.L("Not saved: the case was changed meanwhile. It is reloaded; set {{.What}} again if it still applies.",
+					i18n.M{"What": shownWhat}))
 				p.w.startLoad(p)
 				return
 			case err != nil:
-				p.saveInfo.SetText("Not saved: " + Explain(err))
+				p.saveInfo.SetText(i18n.L("Not saved: {{.Reason}}", i18n.M{"Reason": Explain(err)}))
 				return
 			}
 			p.w.record("case_update", acctID, id, what)
 			p.apply(out)
 			if queued {
-				p.saveInfo.SetText("Saved " + what + " on this computer: it goes to the backend when it is back.")
+				p.saveInfo.SetText(i18n.L("Saved {{.What}} on this computer: it goes to the backend when it is back.", i18n.M{"What": shownWhat}))
 			} else {
-				p.saveInfo.SetText("Saved " + what + ".")
+				p.saveInfo.SetText(i18n.L("Saved {{.What}}.", i18n.M{"What": shownWhat}))
 			}
 			p.w.updateStatus()
 		},
@@ -89,7 +94,8 @@ func (p *casePanel) onAddNote() {
 	}
 	if n := utf8.RuneCountInString(text); n > maxNoteChars {
 		// Refused whole, online or offline: the backend would refuse it too.
-		p.saveInfo.SetText(fmt.Sprintf("A note has at most %d characters; this one has %d. Shorten it or split it in two.", maxNoteChars, n))
+		p.saveInfo.SetText(i18n.L("A note has at most {{.Max}} characters; this one has {{.Chars}}. Shorten it or split it in two.",
+			i18n.M{"Max": maxNoteChars, "Chars": n}))
 		return
 	}
 	n := p.pendingNote
@@ -99,7 +105,7 @@ func (p *casePanel) onAddNote() {
 	p.pendingNote = n
 	id, acctID, svc, offline := p.rec.Case.ID, p.rec.Case.AccountID, p.w.caseWork(), p.cachedNow()
 	p.addNote.Disable()
-	p.saveInfo.SetText("Adding the note…")
+	p.saveInfo.SetText(i18n.L("Adding the note…"))
 	var out casework.Write
 	p.w.runJob(job{name: "add a note",
 		work: writeWork(&out, func(ctx context.Context) casework.Write { return svc.AddNote(ctx, id, n, offline) }),
@@ -115,7 +121,8 @@ func (p *casePanel) onAddNote() {
 				} else {
 					p.w.record("case_note", acctID, id, n.ID+" (outcome unknown)")
 				}
-				p.saveInfo.SetText("The note was not added: " + Explain(err) + " It is still in the field; Add note again will not add it twice.")
+				p.saveInfo.SetText(i18n.L("The note was not added: {{.Reason}} It is still in the field; Add note again will not add it twice.",
+					i18n.M{"Reason": Explain(err)}))
 				return
 			}
 			p.pendingNote = data.Note{}
@@ -124,9 +131,9 @@ func (p *casePanel) onAddNote() {
 			p.apply(out)
 			p.show()
 			if queued {
-				p.saveInfo.SetText("The note is kept on this computer and goes to the backend when it is back.")
+				p.saveInfo.SetText(i18n.L("The note is kept on this computer and goes to the backend when it is back."))
 			} else {
-				p.saveInfo.SetText("Note added at " + p.w.now().Local().Format("15:04") + ": the last of the notes below.")
+				p.saveInfo.SetText(i18n.L("Note added at {{.Time}}: the last of the notes below.", i18n.M{"Time": i18n.Clock(p.w.now().Local())}))
 			}
 			if p.scroll != nil {
 				p.scroll.ScrollToBottom() // where the note now is

@@ -14,7 +14,7 @@ import (
 	"verifydesk/data"
 	"verifydesk/services/cases"
 	"verifydesk/services/casework"
-	"verifydesk/services/words"
+	"verifydesk/services/i18n"
 )
 
 // casesBrowser is the cached cases in the main area: found by phone, email,
@@ -34,34 +34,42 @@ type casesBrowser struct {
 	content fyne.CanvasObject
 }
 
-var caseColumns = []string{"Case", "Customer", "Category", "Status", "Updated", "Notes", "Agent", "Sync"}
+// caseColumns are the table's headers (English keys: shown through i18n.T).
+var caseColumns = []string{i18n.Mark("Case"), i18n.Mark("Customer"), i18n.Mark("Category"), i18n.Mark("Status"),
+	i18n.Mark("Updated"), i18n.Mark("Notes"), i18n.Mark("Agent"), i18n.Mark("Sync")}
 
+// caseAges are the age filter's choices (English keys: shown through i18n.T).
 var caseAges = []struct {
 	words string
 	d     time.Duration
-}{{"any age", 0}, {"last day", 24 * time.Hour}, {"last week", 7 * 24 * time.Hour}, {"last 30 days", 30 * 24 * time.Hour}}
+}{{i18n.Mark("any age"), 0}, {i18n.Mark("last day"), 24 * time.Hour}, {i18n.Mark("last week"), 7 * 24 * time.Hour},
+	{i18n.Mark("last 30 days"), 30 * 24 * time.Hour}}
 
 func newCasesBrowser(w *workspace) *casesBrowser {
 	b := &casesBrowser{w: w}
 	b.query = widget.NewEntry()
-	b.query.SetPlaceHolder("phone, email, account id, case id or words of a note")
+	b.query.SetPlaceHolder(i18n.L("phone, email, account id, case id or words of a note"))
 	b.query.OnSubmitted = func(string) { b.refresh() }
-	statuses := []string{"any status"}
+	statuses := []string{i18n.L("any status")}
 	for _, s := range caseStatuses {
-		statuses = append(statuses, s.words)
+		statuses = append(statuses, i18n.T(s.words))
 	}
 	b.status = widget.NewSelect(statuses, func(string) { b.refresh() })
 	b.status.Selected = statuses[0]
-	b.mine = widget.NewCheck("Mine only", func(bool) { b.refresh() })
+	b.mine = widget.NewCheck(i18n.L("Mine only"), func(bool) { b.refresh() })
 	var ages []string
 	for _, a := range caseAges {
-		ages = append(ages, a.words)
+		ages = append(ages, i18n.T(a.words))
 	}
 	b.age = widget.NewSelect(ages, func(string) { b.refresh() })
 	b.age.Selected = ages[0]
 	b.state = widget.NewLabel("")
 	b.state.Wrapping = fyne.TextWrapWord
-	b.table = textTable(caseColumns, []int{2, 1},
+	var columns []string
+	for _, c := range caseColumns {
+		columns = append(columns, i18n.T(c))
+	}
+	b.table = textTable(columns, []int{2, 1},
 		func() int { return len(b.rows) },
 		func(row, col int, l *widget.Label) {
 			r := b.rows[row]
@@ -73,7 +81,7 @@ func newCasesBrowser(w *workspace) *casesBrowser {
 			case 2:
 				l.SetText(categoryTitle(r.Category))
 			case 3:
-				l.SetText(words.CaseStatus(r.Status))
+				l.SetText(statusWords(r.Status))
 			case 4:
 				l.SetText(relativeTime(r.UpdatedAt, w.cfg.now(), nil))
 			case 5:
@@ -83,10 +91,10 @@ func newCasesBrowser(w *workspace) *casesBrowser {
 				l.SetText(w.agentName(r.AgentID))
 			case 7:
 				if r.OnlyCached() {
-					l.SetText(fmt.Sprintf("only cached (%d)", r.Queued))
+					l.SetText(i18n.L("only cached ({{.Queued}})", i18n.M{"Queued": r.Queued}))
 					l.Importance = widget.WarningImportance
 				} else {
-					l.SetText("synced")
+					l.SetText(i18n.L("synced"))
 				}
 			}
 		})
@@ -111,8 +119,8 @@ func categoryTitle(id string) string {
 
 func (b *casesBrowser) build() fyne.CanvasObject {
 	if b.content == nil {
-		title := widget.NewLabelWithStyle("Cases kept on this computer", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		find := widget.NewButtonWithIcon("Find", theme.SearchIcon(), b.refresh)
+		title := widget.NewLabelWithStyle(i18n.L("Cases kept on this computer"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		find := widget.NewButtonWithIcon(i18n.L("Find"), theme.SearchIcon(), b.refresh)
 		filters := container.NewHBox(b.status, b.mine, b.age)
 		top := container.NewVBox(title, newBorder(nil, nil, nil, find, b.query), filters, b.state)
 		b.content = newBorder(top, nil, nil, nil, b.table)
@@ -125,13 +133,13 @@ func (b *casesBrowser) build() fyne.CanvasObject {
 func (b *casesBrowser) refresh() {
 	svc := b.w.cfg.Cases
 	if !svc.HasCache() {
-		b.state.SetText("This console keeps no cases on this computer (the cache could not be opened).")
+		b.state.SetText(i18n.L("This console keeps no cases on this computer (the cache could not be opened)."))
 		return
 	}
 	q := strings.TrimSpace(b.query.Text)
 	lq := casework.ListQuery{Limit: 500}
 	for _, s := range caseStatuses {
-		if s.words == b.status.Selected {
+		if i18n.T(s.words) == b.status.Selected {
 			lq.Status = s.id
 		}
 	}
@@ -139,7 +147,7 @@ func (b *casesBrowser) refresh() {
 		lq.AgentID = b.w.agent.ID
 	}
 	for _, a := range caseAges {
-		if a.words == b.age.Selected && a.d > 0 {
+		if i18n.T(a.words) == b.age.Selected && a.d > 0 {
 			lq.UpdatedSince = b.w.cfg.now().Add(-a.d)
 		}
 	}
@@ -148,18 +156,18 @@ func (b *casesBrowser) refresh() {
 		work: func(ctx context.Context) (err error) { rows, err = svc.List(ctx, q, lq); return err },
 		done: func(err error) {
 			if err != nil {
-				b.state.SetText("The cache could not be searched: " + Explain(err))
+				b.state.SetText(i18n.L("The cache could not be searched: {{.Reason}}", i18n.M{"Reason": Explain(err)}))
 				return
 			}
 			b.rows = rows
 			b.table.Refresh()
 			switch {
 			case len(rows) == 0 && q != "":
-				b.state.SetText("No cached case matches " + q + ".")
+				b.state.SetText(i18n.L("No cached case matches {{.Query}}.", i18n.M{"Query": q}))
 			case len(rows) == 0:
-				b.state.SetText("No cached cases match the filters.")
+				b.state.SetText(i18n.L("No cached cases match the filters."))
 			default:
-				b.state.SetText(fmt.Sprintf("%d case%s. Pick one to open it.", len(rows), words.Plural(len(rows))))
+				b.state.SetText(i18n.N("{{.Count}} cases. Pick one to open it.", len(rows)))
 			}
 		},
 	})
@@ -185,7 +193,7 @@ func (w *workspace) openCase(s casework.Summary) {
 		work: func(ctx context.Context) (err error) { acct, err = svc.CachedAccount(ctx, s.ID); return err },
 		done: func(err error) {
 			if err != nil || acct.ID == "" {
-				acct = data.Account{ID: s.AccountID, Name: "(not in the cached snapshot)"}
+				acct = data.Account{ID: s.AccountID, Name: i18n.L("(not in the cached snapshot)")}
 			}
 			w.openAccount(acct, nil)
 		},

@@ -12,6 +12,7 @@ import (
 
 	"verifydesk/services/cases"
 	"verifydesk/services/casework"
+	"verifydesk/services/i18n"
 )
 
 // startView offers to start a case in one click, the category suggested.
@@ -28,40 +29,56 @@ func (p *casePanel) startView() fyne.CanvasObject {
 		}
 	}
 	category := widget.NewSelect(titles, nil)
-	category.PlaceHolder = "Pick what the call is about"
+	category.PlaceHolder = i18n.L("Pick what the call is about")
 	p.first = category
 	if selected != "" {
 		category.SetSelected(selected)
 	}
-	channel := widget.NewSelect([]string{"phone", "email", "chat"}, nil)
-	channel.SetSelected("phone")
+	// The channel's words, and the id the backend keeps for each.
+	channels := []struct{ id, words string }{
+		{"phone", i18n.X("channel.phone", "phone")},
+		{"email", i18n.X("channel.email", "email")},
+		{"chat", i18n.X("channel.chat", "chat")},
+	}
+	var channelWords []string
+	for _, c := range channels {
+		channelWords = append(channelWords, c.words)
+	}
+	channel := widget.NewSelect(channelWords, nil)
+	channel.SetSelected(channels[0].words)
 	contact := wheelThrough(widget.NewEntry())
-	contact.SetPlaceHolder("how to reach the customer (optional)")
-	intro := "No open case for this account."
+	contact.SetPlaceHolder(i18n.L("how to reach the customer (optional)"))
+	intro := i18n.L("No open case for this account.")
 	if p.cached {
-		intro += " The backend cannot be reached: a case can be started once it is back."
+		intro += " " + i18n.L("The backend cannot be reached: a case can be started once it is back.")
 	}
 	if why != "" {
-		intro += "\nSuggested from what the console sees: " + shownText(why)
+		intro += "\n" + i18n.L("Suggested from what the console sees: {{.Why}}", i18n.M{"Why": shownText(why)})
 	}
 	info := widget.NewLabel(intro)
 	info.Wrapping = fyne.TextWrapWord
-	start := widget.NewButtonWithIcon("Start the case", theme.ContentAddIcon(), nil)
+	start := widget.NewButtonWithIcon(i18n.L("Start the case"), theme.ContentAddIcon(), nil)
 	p.startButton = start
 	start.Importance = widget.HighImportance
 	start.OnTapped = func() {
 		id := ids[category.Selected]
 		if id == "" {
-			info.SetText("Pick what the call is about first.")
+			info.SetText(i18n.L("Pick what the call is about first."))
 			return
 		}
-		p.start(id, channel.Selected, strings.TrimSpace(contact.Text), start)
+		ch := ""
+		for _, c := range channels {
+			if c.words == channel.Selected {
+				ch = c.id
+			}
+		}
+		p.start(id, ch, strings.TrimSpace(contact.Text), start)
 	}
 	if p.cached {
 		start.Disable()
 	}
-	form := widget.NewForm(widget.NewFormItem("Category", category), widget.NewFormItem("Channel", channel),
-		widget.NewFormItem("Customer contact", contact))
+	form := widget.NewForm(widget.NewFormItem(i18n.L("Category"), category), widget.NewFormItem(i18n.L("Channel"), channel),
+		widget.NewFormItem(i18n.L("Customer contact"), contact))
 	return container.NewVScroll(container.NewVBox(info, form, container.NewHBox(start)))
 }
 
@@ -81,7 +98,7 @@ func (p *casePanel) start(category, channel, contact string, button *widget.Butt
 	req := casework.CreateRequest{ID: p.pendingCaseID, AccountID: acct.ID, AgentID: p.w.agentID(), Channel: channel,
 		Contact: contact, Category: category, Evidence: p.ev, FoundBy: foundContacts(p.w.foundNow(), acct.ID)}
 	button.Disable()
-	p.ls.label.SetText("Starting the case…")
+	p.ls.label.SetText(i18n.L("Starting the case…"))
 	p.ls.label.Show()
 	svc := p.w.caseWork()
 	var rec casework.Record
@@ -98,7 +115,8 @@ func (p *casePanel) start(category, channel, contact string, button *widget.Butt
 				} else {
 					p.w.record("case_create", acct.ID, req.ID, category+" (outcome unknown)")
 				}
-				p.ls.label.SetText("The case was not started: " + Explain(err) + " Press Start the case again: it will not make a second one.")
+				p.ls.label.SetText(i18n.L("The case was not started: {{.Reason}} Press Start the case again: it will not make a second one.",
+					i18n.M{"Reason": Explain(err)}))
 				return
 			}
 			p.pendingCaseID = ""

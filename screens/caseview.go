@@ -12,19 +12,36 @@ import (
 	"verifydesk/data"
 	"verifydesk/services/cases"
 	"verifydesk/services/casework"
+	"verifydesk/services/i18n"
+	"verifydesk/services/words"
 )
 
 // caseStatuses are the statuses in the order an agent moves through them,
-// with their words.
+// with their words (English keys: shown through i18n.T).
 var caseStatuses = []struct{ id, words string }{
-	{data.CaseOpen, "open"}, {data.CaseWaiting, "waiting on customer"},
-	{data.CaseEscalated, "escalated"}, {data.CaseResolved, "resolved"},
+	{data.CaseOpen, i18n.Mark("open")}, {data.CaseWaiting, i18n.Mark("waiting on customer")},
+	{data.CaseEscalated, i18n.Mark("escalated")}, {data.CaseResolved, i18n.Mark("resolved")},
 }
 
-// stepStates are the checklist states an agent sets, with their words.
+// statusWords is a case status in the agent's language; a status the console
+// does not know is shown as the backend wrote it.
+func statusWords(status string) string {
+	if status == "" {
+		status = data.CaseOpen
+	}
+	for _, s := range caseStatuses {
+		if s.id == status {
+			return i18n.T(s.words)
+		}
+	}
+	return words.CaseStatus(status)
+}
+
+// stepStates are the checklist states an agent sets, with their words
+// (English keys: shown through i18n.T).
 var stepStates = []struct{ id, words string }{
-	{cases.StateTodo, "not asked"}, {cases.StateDone, "done"},
-	{cases.StateFailed, "did not help"}, {cases.StateSkipped, "does not apply"},
+	{cases.StateTodo, i18n.Mark("not asked")}, {cases.StateDone, i18n.Mark("done")},
+	{cases.StateFailed, i18n.Mark("did not help")}, {cases.StateSkipped, i18n.Mark("does not apply")},
 }
 
 // caseView is the case: status, checklist, escalation fields, notes.
@@ -32,38 +49,40 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 	c := p.rec.Case
 	cat, _ := cases.LookupCategory(c.Category)
 	title := widget.NewLabelWithStyle(fmt.Sprintf("%s · %s", cat.Title, casework.ShortID(c.ID)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	var words []string
+	var options []string
 	for _, s := range caseStatuses {
-		words = append(words, s.words)
+		options = append(options, i18n.T(s.words))
 	}
-	p.status = widget.NewSelect(words, nil)
+	p.status = widget.NewSelect(options, nil)
 	p.first = p.status
 	for _, s := range caseStatuses {
 		if s.id == c.Status {
-			p.status.Selected = s.words
+			p.status.Selected = i18n.T(s.words)
 		}
 	}
 	p.status.OnChanged = func(w string) {
 		for _, s := range caseStatuses {
-			if s.words == w && s.id != p.rec.Case.Status {
+			if i18n.T(s.words) == w && s.id != p.rec.Case.Status {
 				st := s.id
-				p.save(data.CasePatch{Status: &st}, "status "+s.words)
+				p.saveAs(data.CasePatch{Status: &st}, "status "+s.words,
+					i18n.L("status {{.Status}}", i18n.M{"Status": i18n.T(s.words)}))
 			}
 		}
 	}
-	head := []fyne.CanvasObject{title, widget.NewLabel("Status:"), p.status}
+	head := []fyne.CanvasObject{title, widget.NewLabel(i18n.L("Status:")), p.status}
 	if p.cached || p.rec.OnlyCached() {
-		head = append(head, badge("only cached: changes are queued", widget.WarningImportance))
+		head = append(head, badge(i18n.L("only cached: changes are queued"), widget.WarningImportance))
 	}
 	// Who opened it stays on its line; saveInfo says what the last change
 	// did (a note added, a field saved) and starts empty.
-	opened := widget.NewLabel(shown(fmt.Sprintf("Opened %s by %s.", relativeTime(c.CreatedAt, p.w.now(), nil), p.w.agentName(c.AgentID))))
+	opened := widget.NewLabel(shown(i18n.L("Opened {{.When}} by {{.Agent}}.",
+		i18n.M{"When": relativeTime(c.CreatedAt, p.w.now(), nil), "Agent": p.w.agentName(c.AgentID)})))
 	opened.Wrapping = fyne.TextWrapWord
 	p.saveInfo = widget.NewLabel("")
 	p.saveInfo.Wrapping = fyne.TextWrapWord
 
 	// The checklist: each step's state, and why the evidence set it.
-	list := container.NewVBox(widget.NewLabelWithStyle("Checklist from the help page", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	list := container.NewVBox(widget.NewLabelWithStyle(i18n.L("Checklist from the help page"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for i := range p.steps {
 		list.Add(p.stepRow(i))
 	}
@@ -78,17 +97,17 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 		p.fields[id] = e
 		form.Append(def.Label, e)
 	}
-	saveFields := widget.NewButtonWithIcon("Save the escalation fields", theme.DocumentSaveIcon(), p.onSaveFields)
+	saveFields := widget.NewButtonWithIcon(i18n.L("Save the escalation fields"), theme.DocumentSaveIcon(), p.onSaveFields)
 
 	// Notes: append-only, newest last.
-	notes := container.NewVBox(widget.NewLabelWithStyle("Notes", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	notes := container.NewVBox(widget.NewLabelWithStyle(i18n.L("Notes"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for _, n := range c.Notes {
 		l := widget.NewLabel(shownText(fmt.Sprintf("%s · %s: %s", relativeTime(n.At, p.w.now(), nil), p.w.agentName(n.AuthorID), notePreview(n.Text))))
 		l.Wrapping = fyne.TextWrapWord
 		notes.Add(l)
 	}
 	if len(c.Notes) == 0 {
-		notes.Add(widget.NewLabel("No notes yet."))
+		notes.Add(widget.NewLabel(i18n.L("No notes yet.")))
 	}
 	typed := ""
 	if p.note != nil && p.noteCase == c.ID {
@@ -97,34 +116,35 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 	p.noteCase = c.ID
 	p.note = widget.NewMultiLineEntry()
 	p.note.SetText(typed)
-	p.note.SetPlaceHolder("What the customer said, what you did")
+	p.note.SetPlaceHolder(i18n.L("What the customer said, what you did"))
 	p.note.Wrapping = fyne.TextWrapWord
 	p.note.SetMinRowsVisible(2)
-	p.addNote = widget.NewButtonWithIcon("Add note", theme.ContentAddIcon(), handler("add a note", p.onAddNote))
-	export := widget.NewButtonWithIcon("Export escalation package…", theme.DocumentSaveIcon(), p.onExport)
+	p.addNote = widget.NewButtonWithIcon(i18n.L("Add note"), theme.ContentAddIcon(), handler("add a note", p.onAddNote))
+	export := widget.NewButtonWithIcon(i18n.L("Export escalation package…"), theme.DocumentSaveIcon(), p.onExport)
 
 	// Attachments the customer sent: kept with the case, on this computer.
-	attach := container.NewVBox(widget.NewLabelWithStyle("Attachments", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	attach := container.NewVBox(widget.NewLabelWithStyle(i18n.L("Attachments"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for _, a := range p.rec.Attachments {
-		attach.Add(oneLine(fmt.Sprintf("%s · %s · %d KiB · %s", a.Name, a.Type, (a.Size+1023)/1024, relativeTime(a.AddedAt, p.w.now(), nil))))
+		size := i18n.L("{{.Size}} KiB", i18n.M{"Size": (a.Size + 1023) / 1024})
+		attach.Add(oneLine(fmt.Sprintf("%s · %s · %s · %s", a.Name, a.Type, size, relativeTime(a.AddedAt, p.w.now(), nil))))
 	}
 	if len(p.rec.Attachments) == 0 {
-		attach.Add(widget.NewLabel("None. Screenshots of the 2FA settings (PNG, JPEG) and app logs (text or .zip), up to 5 MiB each."))
+		attach.Add(widget.NewLabel(i18n.L("None. Screenshots of the 2FA settings (PNG, JPEG) and app logs (text or .zip), up to 5 MiB each.")))
 	}
-	attachButton := widget.NewButtonWithIcon("Attach a file…", theme.FileIcon(), p.onAttach)
+	attachButton := widget.NewButtonWithIcon(i18n.L("Attach a file…"), theme.FileIcon(), p.onAttach)
 	if !p.w.caseWork().HasCache() {
 		attachButton.Disable()
 	}
 	attach.Add(container.NewHBox(attachButton))
 
 	body := container.NewVBox(p.conflictBox(), list,
-		widget.NewSeparator(), widget.NewLabelWithStyle("For an escalation", fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
+		widget.NewSeparator(), widget.NewLabelWithStyle(i18n.L("For an escalation"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}),
 		form, container.NewHBox(saveFields, export), widget.NewSeparator(), attach, widget.NewSeparator(), notes)
 	// The status on top and the note being written at the bottom stay in view
 	// while the checklist and the notes scroll: agents write as they talk.
 	// The ids, for whoever needs them (an escalation, the CLI): one line, at
 	// the end of what scrolls.
-	body.Add(idLabel(idsLine("case "+c.ID, "account "+c.AccountID)))
+	body.Add(idLabel(idsLine(i18n.L("case {{.ID}}", i18n.M{"ID": c.ID}), i18n.L("account {{.ID}}", i18n.M{"ID": c.AccountID}))))
 	top := container.NewVBox(container.NewHBox(head...), opened, p.saveInfo, widget.NewSeparator())
 	composer := newBorder(nil, nil, nil, p.addNote, p.note)
 	p.scroll = container.NewVScroll(body)
@@ -142,7 +162,7 @@ func notePreview(text string) string {
 	if len(r) <= notePreviewChars {
 		return text
 	}
-	return string(r[:notePreviewChars]) + fmt.Sprintf("… (%d characters in all: the export has the whole note)", len(r))
+	return string(r[:notePreviewChars]) + i18n.N("… ({{.Count}} characters in all: the export has the whole note)", len(r))
 }
 
 func fieldDef(id string) cases.FieldDef {
@@ -158,21 +178,22 @@ func fieldDef(id string) cases.FieldDef {
 // text, and the evidence's reason when it pre-filled the step.
 func (p *casePanel) stepRow(i int) fyne.CanvasObject {
 	s := p.steps[i]
-	var words []string
+	var options []string
 	for _, st := range stepStates {
-		words = append(words, st.words)
+		options = append(options, i18n.T(st.words))
 	}
-	state := widget.NewSelect(words, nil)
+	state := widget.NewSelect(options, nil)
 	for _, st := range stepStates {
 		if st.id == s.State {
-			state.Selected = st.words
+			state.Selected = i18n.T(st.words)
 		}
 	}
 	state.OnChanged = func(w string) {
 		for _, st := range stepStates {
-			if st.words == w && st.id != p.steps[i].State {
+			if i18n.T(st.words) == w && st.id != p.steps[i].State {
 				p.steps[i].State = st.id
-				p.save(data.CasePatch{Checklist: cases.ContractSteps(p.steps)}, "step "+p.steps[i].ID+" "+st.words)
+				p.saveAs(data.CasePatch{Checklist: cases.ContractSteps(p.steps)}, "step "+p.steps[i].ID+" "+st.words,
+					i18n.L("step {{.ID}} {{.State}}", i18n.M{"ID": p.steps[i].ID, "State": i18n.T(st.words)}))
 			}
 		}
 	}
@@ -180,7 +201,7 @@ func (p *casePanel) stepRow(i int) fyne.CanvasObject {
 	text.Wrapping = fyne.TextWrapWord
 	items := []fyne.CanvasObject{text}
 	if s.Reason != "" {
-		why := widget.NewLabel(shownText("Why: " + s.Reason))
+		why := widget.NewLabel(shownText(i18n.L("Why: {{.Reason}}", i18n.M{"Reason": s.Reason})))
 		why.Wrapping = fyne.TextWrapWord
 		// Italic, not the low-importance grey: the reason is read too.
 		why.TextStyle = fyne.TextStyle{Italic: true}
@@ -197,5 +218,5 @@ func (p *casePanel) onSaveFields() {
 	}
 	p.esc = esc
 	e := esc.Escalation
-	p.save(data.CasePatch{Escalation: &e}, "escalation fields")
+	p.saveAs(data.CasePatch{Escalation: &e}, "escalation fields", i18n.L("escalation fields"))
 }
