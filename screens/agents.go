@@ -6,6 +6,7 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/services/cases"
+	"verifydesk/services/i18n"
 )
 
 // The agent directory: the workspace reads it once after sign-in and keeps
@@ -103,5 +104,5 @@ func (w *workspace) customerWords(accountID, contact string) string {
 	if contact != "" {
 		return cases.MaskContact(contact)
 	}
-	return "not known"
+	return i18n.L("not known")
 }

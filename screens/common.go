@@ -2,7 +2,6 @@ package screens
 
 import (
 	"errors"
-	"fmt"
 	"image/color"
 	"io/fs"
 	"strings"
@@ -20,6 +19,7 @@ import (
 	"verifydesk/services/casework"
 	"verifydesk/services/client"
 	"verifydesk/services/geo"
+	"verifydesk/services/i18n"
 	"verifydesk/services/phone"
 	"verifydesk/services/words"
 )
@@ -36,16 +36,30 @@ func Explain(err error) string {
 	var pe *fs.PathError
 	switch {
 	case errors.As(err, &dbe):
-		name := "The geolocation database " + dbe.Path
+		m := i18n.M{"Path": dbe.Path}
 		switch {
 		case errors.Is(err, geo.ErrNotMaxMind):
-			return name + " is not a MaxMind database file (.mmdb)."
+			return i18n.L("The geolocation database {{.Path}} is not a MaxMind database file (.mmdb).", m)
 		case errors.Is(err, geo.ErrUnsupportedType):
-			return fmt.Sprintf("%s is a %s database: Verifydesk reads City and ASN databases.", name, dbe.Type)
+			return i18n.L("The geolocation database {{.Path}} is a {{.Type}} database: Verifydesk reads City and ASN databases.",
+				i18n.M{"Path": dbe.Path, "Type": dbe.Type})
 		}
-		return name + " " + fileProblem(err) + "."
+		switch fileProblem(err) {
+		case fileMissing:
+			return i18n.L("The geolocation database {{.Path}} does not exist.", m)
+		case fileDenied:
+			return i18n.L("The geolocation database {{.Path}} cannot be read: permission denied.", m)
+		}
+		return i18n.L("The geolocation database {{.Path}} cannot be read.", m)
 	case errors.As(err, &pe):
-		return "The file " + pe.Path + " " + fileProblem(err) + "."
+		m := i18n.M{"Path": pe.Path}
+		switch fileProblem(err) {
+		case fileMissing:
+			return i18n.L("The file {{.Path}} does not exist.", m)
+		case fileDenied:
+			return i18n.L("The file {{.Path}} cannot be read: permission denied.", m)
+		}
+		return i18n.L("The file {{.Path}} cannot be read.", m)
 	}
 	if words, ok := casework.ExplainCache(err); ok {
 		return words // the cache's own words, as the CLI prints them: never "backend down"
@@ -53,16 +67,23 @@ func Explain(err error) string {
 	return client.Explain(err, time.Local)
 }
 
-// fileProblem words what is wrong with a file that could not be opened.
-func fileProblem(err error) string {
+// fileProblem is what is wrong with a file that could not be opened.
+func fileProblem(err error) int {
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
-		return "does not exist"
+		return fileMissing
 	case errors.Is(err, fs.ErrPermission):
-		return "cannot be read: permission denied"
+		return fileDenied
 	}
-	return "cannot be read"
+	return fileUnreadable
 }
+
+// What fileProblem finds.
+const (
+	fileUnreadable = iota
+	fileMissing
+	fileDenied
+)
 
 // emptyState is the centred sentence a tab shows when it has nothing to show.
 func emptyState(text string) fyne.CanvasObject {
@@ -78,35 +99,37 @@ func emptyState(text string) fyne.CanvasObject {
 // date when it is not today.
 func relativeTime(t, now time.Time, loc *time.Location) string {
 	if t.IsZero() {
-		return "never"
+		return i18n.L("never")
 	}
 	if loc == nil {
 		loc = time.Local
 	}
+	lang := i18n.Current()
 	lt := t.In(loc)
-	clock := lt.Format("15:04")
+	clock := i18n.Clock(lt)
 	y1, m1, d1 := lt.Date()
 	y2, m2, d2 := now.In(loc).Date()
 	switch {
 	case y1 != y2:
-		clock = lt.Format("2 Jan 2006 15:04")
+		clock = i18n.DateTime(lang, lt)
 	case m1 != m2 || d1 != d2:
-		clock = lt.Format("2 Jan 15:04")
+		clock = i18n.DayTime(lang, lt)
 	}
+	when := i18n.M{"When": clock}
 	d := now.Sub(t)
 	switch {
 	case d < 0:
 		return clock
 	case d < time.Minute:
-		return clock + " (just now)"
+		return i18n.L("{{.When}} (just now)", when)
 	case d < time.Hour:
-		return fmt.Sprintf("%s (%d min ago)", clock, int(d.Minutes()))
+		return i18n.N("{{.When}} ({{.Count}} min ago)", int(d.Minutes()), when)
 	case d < 48*time.Hour:
-		return fmt.Sprintf("%s (%d h ago)", clock, int(d.Hours()))
+		return i18n.N("{{.When}} ({{.Count}} h ago)", int(d.Hours()), when)
 	case d < 30*24*time.Hour:
-		return fmt.Sprintf("%s (%d days ago)", clock, int(d.Hours()/24))
+		return i18n.N("{{.When}} ({{.Count}} days ago)", int(d.Hours()/24), when)
 	default:
-		return lt.Format("2 Jan 2006")
+		return i18n.Date(lang, lt)
 	}
 }
 
@@ -121,7 +144,7 @@ func chooseExportFolder(win fyne.Window, title string, then func(dir string)) {
 		}
 	}, win)
 	d.SetTitleText(title)
-	d.SetConfirmText("Export here")
+	d.SetConfirmText(i18n.L("Export here"))
 	d.Show()
 }
 
@@ -224,11 +247,14 @@ func oneLine(text string) *widget.Label {
 
 // idsPrefix starts the one labelled line of ids a view may show for whoever
 // needs them (a case's, an account's, a request's); everywhere else people
-// read names. The screen test of names allows ids only on such lines.
+// read names. The screen test of names allows ids only on such lines. It is
+// the English one: idsLine says it in the agent's language.
 const idsPrefix = "Ids: "
 
 // idsLine is the labelled id line: "Ids: case case-…, account acc_1001".
-func idsLine(parts ...string) string { return idsPrefix + strings.Join(parts, ", ") }
+func idsLine(parts ...string) string {
+	return i18n.L("Ids: {{.List}}", i18n.M{"List": strings.Join(parts, ", ")})
+}
 
 // idLabel shows an id line, small and quiet, whole (ids are not cut).
 func idLabel(text string) *widget.Label {
@@ -243,7 +269,7 @@ func idLabel(text string) *widget.Label {
 // an empty code reads "not known".
 func countryName(code string) string {
 	if code == "" {
-		return "not known"
+		return i18n.L("not known")
 	}
 	return phone.RegionName(code)
 }

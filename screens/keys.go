@@ -10,14 +10,35 @@ import (
 	"fyne.io/fyne/v2/driver/desktop"
 	"fyne.io/fyne/v2/layout"
 	"fyne.io/fyne/v2/widget"
+
+	"verifydesk/services/i18n"
 )
 
-// shortcut is one keyboard shortcut of the workspace, with its menu words.
+// shortcut is one keyboard shortcut of the workspace, with its menu words:
+// menu is the menu's English name (menuTitle), name the shortcut's in
+// English (the support log's) and label the words the menu and Help show.
 type shortcut struct {
-	menu, label string
-	key         fyne.KeyName
-	mod         fyne.KeyModifier
-	run         func()
+	menu, name, label string
+	key               fyne.KeyName
+	mod               fyne.KeyModifier
+	run               func()
+}
+
+// The menus, by their English names.
+const (
+	menuAccount = "Account"
+	menuView    = "View"
+)
+
+// menuTitle is a menu's name in the agent's language.
+func menuTitle(menu string) string {
+	switch menu {
+	case menuAccount:
+		return i18n.X("menu.account", "Account")
+	case menuView:
+		return i18n.X("menu.view", "View")
+	}
+	return menu
 }
 
 // shortcuts are the workspace's keys: Ctrl+F the search, Ctrl+R refresh,
@@ -25,15 +46,15 @@ type shortcut struct {
 func (w *workspace) shortcuts() []shortcut {
 	def := fyne.KeyModifierShortcutDefault
 	out := []shortcut{
-		{"Account", "Find an account", fyne.KeyF, def, w.focusSearch},
-		{"Account", "Refresh", fyne.KeyR, def, w.refresh},
+		{menuAccount, "Find an account", i18n.L("Find an account"), fyne.KeyF, def, w.focusSearch},
+		{menuAccount, "Refresh", i18n.L("Refresh"), fyne.KeyR, def, w.refresh},
 	}
 	for i, p := range w.panels {
 		if i < 9 {
-			out = append(out, shortcut{"View", p.title(), fyne.KeyName(fmt.Sprint(i + 1)), def, func() { w.selectTab(i) }})
+			out = append(out, shortcut{menuView, p.title(), tabTitle(p), fyne.KeyName(fmt.Sprint(i + 1)), def, func() { w.selectTab(i) }})
 		}
 	}
-	out = append(out, shortcut{"View", "Next tab", fyne.KeyTab, fyne.KeyModifierControl,
+	out = append(out, shortcut{menuView, "Next tab", i18n.L("Next tab"), fyne.KeyTab, fyne.KeyModifierControl,
 		func() { w.selectTab((w.tabs.SelectedIndex() + 1) % len(w.panels)) }})
 	return out
 }
@@ -47,11 +68,11 @@ func (w *workspace) installShortcuts() {
 	var order []*fyne.Menu
 	for _, s := range w.shortcuts() {
 		sc := &desktop.CustomShortcut{KeyName: s.key, Modifier: s.mod}
-		run := handler("key "+s.label, s.run)
+		run := handler("key "+s.name, s.run)
 		w.win.Canvas().AddShortcut(sc, func(fyne.Shortcut) { run() })
 		m := menus[s.menu]
 		if m == nil {
-			m = fyne.NewMenu(s.menu)
+			m = fyne.NewMenu(menuTitle(s.menu))
 			menus[s.menu] = m
 			order = append(order, m)
 		}
@@ -59,9 +80,11 @@ func (w *workspace) installShortcuts() {
 		item.Shortcut = sc
 		m.Items = append(m.Items, item)
 	}
-	menus["Account"].Items = append(menus["Account"].Items, fyne.NewMenuItemSeparator(),
-		fyne.NewMenuItem("Cases on this computer", w.showCases), fyne.NewMenuItem("Audit", w.showAudit))
-	help := fyne.NewMenu("Help", fyne.NewMenuItem("Keyboard shortcuts", w.showShortcuts))
+	menus[menuAccount].Items = append(menus[menuAccount].Items, fyne.NewMenuItemSeparator(),
+		fyne.NewMenuItem(i18n.L("Cases on this computer"), w.showCases), fyne.NewMenuItem(i18n.X("menu.audit", "Audit"), w.showAudit))
+	// macOS makes a menu named "Help" in English its help menu, with a search
+	// field; a translated one is an ordinary menu, the last one all the same.
+	help := fyne.NewMenu(i18n.X("menu.help", "Help"), fyne.NewMenuItem(i18n.L("Keyboard shortcuts"), w.showShortcuts))
 	w.win.SetMainMenu(fyne.NewMainMenu(append(order, help)...))
 }
 
@@ -75,18 +98,19 @@ func (w *workspace) showShortcuts() {
 		sc := &desktop.CustomShortcut{KeyName: s.key, Modifier: s.mod}
 		row(strings.TrimPrefix(sc.ShortcutName(), "CustomDesktop:"), s.label)
 	}
+	// The keys keep their names as the keyboard writes them.
 	for _, k := range [][2]string{
-		{"Enter", "search what the search field holds"},
-		{"Esc", "close a dialog (as Cancel), a list or a menu"},
-		{"Tab", "the next control, in reading order (Shift+Tab back)"},
-		{"Arrows", "change a choice (Left, Right) or open it (Down)"},
-		{"Space", "press the button, tick the box"},
+		{"Enter", i18n.L("search what the search field holds")},
+		{"Esc", i18n.L("close a dialog (as Cancel), a list or a menu")},
+		{"Tab", i18n.L("the next control, in reading order (Shift+Tab back)")},
+		{i18n.X("key.arrows", "Arrows"), i18n.L("change a choice (Left, Right) or open it (Down)")},
+		{"Space", i18n.L("press the button, tick the box")},
 	} {
 		row(k[0], k[1])
 	}
 	// Two columns, the keys aligned: a tab in one label ran them together.
 	grid := container.New(layout.NewFormLayout(), cells...)
-	showEscapable(w.win, dialog.NewCustom("Keyboard shortcuts", "Close", grid, w.win))
+	showEscapable(w.win, dialog.NewCustom(i18n.L("Keyboard shortcuts"), i18n.L("Close"), grid, w.win))
 }
 
 // selectTab shows tab i when an account is open: the agent's choice

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"verifydesk/services/client"
+	"verifydesk/services/i18n"
 )
 
 // loadSelected loads the selected tab's data for the current account, once.
@@ -68,9 +69,11 @@ func retryWords(err error) string {
 	case errors.Is(err, client.ErrCircuitOpen):
 		return "" // its words already say the console tries again
 	case client.Unreachable(err):
-		return " The console tries again in a few seconds and reloads this when the backend answers."
+		// With its leading space in English and Russian, which a Chinese
+		// sentence does not take.
+		return i18n.X("retry.offline", " The console tries again in a few seconds and reloads this when the backend answers.")
 	}
-	return " Press Refresh (Ctrl+R) to try again."
+	return i18n.X("retry.refresh", " Press Refresh (Ctrl+R) to try again.")
 }
 
 // reloadPanels loads the selected tab again now and the others when they are

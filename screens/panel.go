@@ -12,14 +12,16 @@ package screens
 import (
 	"context"
 	"errors"
-	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
 	"verifydesk/services/casework"
+	"verifydesk/services/i18n"
 )
 
 // panel is one tab of the account workspace (Overview, Codes, Devices, Activity,
@@ -34,7 +36,9 @@ type keyboardStart interface {
 }
 
 type panel interface {
-	// title is the tab's label.
+	// title is the tab's English name: it names the tab on the command line
+	// (--tab), in the preferences (the last tab) and in the support log, so it
+	// is never translated; tabTitle is its label in the agent's language.
 	title() string
 	// build returns the tab's content. Called once, on the UI thread.
 	build() fyne.CanvasObject
@@ -73,15 +77,40 @@ func newLoadState(what string) *loadState {
 
 func (s *loadState) loading() {
 	s.label.Importance = widget.MediumImportance // a tab may colour its summary
-	s.label.SetText("Loading " + lowerFirst(s.what) + "…")
+	s.label.SetText(i18n.L("Loading {{.What}}…", i18n.M{"What": lowerFirst(s.what)}))
 	s.label.Show()
 }
 
+// lowerFirst is s with its first letter in lower case, whatever its script:
+// "The delivery log" reads "the delivery log" inside a sentence; a Chinese
+// text, which has no case, stays as it is.
 func lowerFirst(s string) string {
-	if s == "" {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError {
 		return s
 	}
-	return strings.ToLower(s[:1]) + s[1:]
+	return string(unicode.ToLower(r)) + s[n:]
+}
+
+// tabTitle is p's tab label in the agent's language (p.title() is its
+// English name, see panel).
+func tabTitle(p panel) string {
+	switch t := p.title(); t {
+	case "Overview":
+		return i18n.X("tab.overview", "Overview")
+	case "Codes":
+		return i18n.X("tab.codes", "Codes")
+	case "Devices":
+		return i18n.X("tab.devices", "Devices")
+	case "Activity":
+		return i18n.X("tab.activity", "Activity")
+	case "Phone check":
+		return i18n.X("tab.phone_check", "Phone check")
+	case "Case":
+		return i18n.X("tab.case", "Case")
+	default:
+		return t
+	}
 }
 
 // cachedAnswer is the error of a load that could not reach the backend but
@@ -102,7 +131,8 @@ func showLoad(st *loadState, show func(), err error) {
 		return
 	}
 	if err != nil {
-		st.label.SetText(st.what + " could not be loaded: " + Explain(err) + retryWords(err))
+		st.label.SetText(i18n.L("{{.What}} could not be loaded: {{.Reason}}{{.Retry}}",
+			i18n.M{"What": st.what, "Reason": Explain(err), "Retry": retryWords(err)}))
 		st.label.Show()
 		return
 	}

@@ -7,6 +7,7 @@ import (
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
 
+	"verifydesk/services/i18n"
 	"verifydesk/services/phone"
 )
 
@@ -39,7 +40,7 @@ func newRegionPicker(win fyne.Window, code string, recent []string, onChange fun
 
 func (p *regionPicker) showCode() {
 	if p.code == "" {
-		p.button.SetText("Country")
+		p.button.SetText(i18n.L("Country"))
 		return
 	}
 	p.button.SetText(phone.RegionLabel(p.code))
@@ -69,7 +70,7 @@ func (p *regionPicker) pick(code string) {
 // open shows the finder. A tap handler: UI thread.
 func (p *regionPicker) open() {
 	p.query = newEscEntry(p.win)
-	p.query.SetPlaceHolder("Type a country, an ISO code or a calling code (tai, TW, 886)")
+	p.query.SetPlaceHolder(i18n.L("Type a country, an ISO code or a calling code (tai, TW, 886)"))
 	p.matches = phone.FindRegions("", p.recent)
 	p.list = widget.NewList(
 		func() int { return len(p.matches) },
@@ -88,9 +89,9 @@ func (p *regionPicker) open() {
 			p.choose(p.matches[0].Code)
 		}
 	}
-	hint := widget.NewLabel("Enter picks the first country; recent ones come first.")
+	hint := widget.NewLabel(i18n.L("Enter picks the first country; recent ones come first."))
 	content := newBorder(container.NewVBox(p.query, hint), nil, nil, nil, p.list)
-	p.dlg = dialog.NewCustom("Caller's country", "Cancel", content, p.win)
+	p.dlg = dialog.NewCustom(i18n.L("Caller's country"), i18n.L("Cancel"), content, p.win)
 	p.dlg.Resize(fyne.NewSize(28*theme.TextSize(), 30*theme.TextSize()))
 	showEscapable(p.win, p.dlg)
 	p.win.Canvas().Focus(p.query)

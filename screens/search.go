@@ -2,7 +2,6 @@ package screens
 
 import (
 	"context"
-	"fmt"
 	"regexp"
 	"strings"
 	"time"
@@ -12,8 +11,8 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/services/client"
+	"verifydesk/services/i18n"
 	"verifydesk/services/phone"
-	"verifydesk/services/words"
 )
 
 // accountIDPattern is what an account id looks like to the search field.
@@ -41,7 +40,7 @@ func parseQuery(text, region string) query {
 	text = strings.TrimSpace(text)
 	switch {
 	case text == "":
-		return query{problem: "Type a phone number, email or account id."}
+		return query{problem: i18n.L("Type a phone number, email or account id.")}
 	case strings.Contains(text, "@"):
 		return query{q: client.AccountQuery{Email: strings.ToLower(text)}}
 	case accountIDPattern.MatchString(text):
@@ -49,10 +48,10 @@ func parseQuery(text, region string) query {
 	}
 	d := phone.Diagnose(region, text)
 	if d.E164 == "" {
-		msg := "Not a phone number yet."
+		msg := i18n.L("Not a phone number yet.")
 		for _, f := range d.Findings {
 			if f.Severity == phone.SeverityError {
-				msg = f.Message
+				msg = findingWords(f, i18n.Agent())
 				break
 			}
 		}
@@ -72,21 +71,36 @@ func (w *workspace) onSearchChanged(text string) {
 	})
 }
 
+// searchHint says under the search field, in the agent's language, what
+// the search will look for (or why there is nothing to search yet).
 func searchHint(q query) string {
-	switch {
-	case q.problem != "":
+	if q.problem != "" {
 		return q.problem
-	case q.q.Email != "":
-		return "Will search the email " + q.q.Email
-	case q.q.ID != "":
-		return "Will search the account id " + q.q.ID
 	}
-	hint := "Will search " + q.diagnosis.International
+	return searchHintIn(q, i18n.Agent())
+}
+
+// searchHintIn is the hint of a search in l's language: the agent's on
+// screen, English in the audit log, which is read in English whatever the
+// agent's language (as the CLI prints it).
+func searchHintIn(q query, l *i18n.Localizer) string {
+	switch {
+	case q.q.Email != "":
+		return l.L("Will search the email {{.Email}}", i18n.M{"Email": q.q.Email})
+	case q.q.ID != "":
+		return l.L("Will search the account id {{.ID}}", i18n.M{"ID": q.q.ID})
+	}
+	hint := l.L("Will search {{.Number}}", i18n.M{"Number": q.diagnosis.International})
 	if fs := searchFindings(q.diagnosis.Findings); len(fs) > 0 {
-		hint += fmt.Sprintf(" · %s (%d finding%s, see Phone check)", worstFinding(fs).Message, len(fs), words.Plural(len(fs)))
+		hint += " · " + l.N("{{.Finding}} ({{.Count}} findings, see Phone check)", len(fs),
+			i18n.M{"Finding": findingWords(worstFinding(fs), l)})
 	}
 	return hint
 }
+
+// findingWords is what a phone finding says, in l's language as far as the
+// phone package words it.
+func findingWords(f phone.Finding, _ *i18n.Localizer) string { return f.Message }
 
 // formOnlyFindings are about how the customer's app form wants the number
 // (digits only, no country code): in the agent's search field a + and the
@@ -134,15 +148,15 @@ func (w *workspace) startSearch(region, text string) {
 	if q.problem != "" {
 		return
 	}
-	w.record("search", "", "", searchHint(q))
+	w.record("search", "", "", searchHintIn(q, i18n.In(i18n.English)))
 	// The answer usually comes within milliseconds: the screen changes once,
 	// to the account. A slow one shows the progress in its place, so the
 	// last account is not taken for the caller's.
-	w.searchHint.SetText(searchHint(q) + " · searching…")
+	w.searchHint.SetText(searchHint(q) + " · " + i18n.L("searching…"))
 	answered := false
 	w.run.later(searchingAfter, "show searching", func() {
 		if wanted() && !answered {
-			w.showCenter(container.NewCenter(container.NewVBox(widget.NewProgressBarInfinite(), widget.NewLabel("Searching…"))))
+			w.showCenter(container.NewCenter(container.NewVBox(widget.NewProgressBarInfinite(), widget.NewLabel(i18n.L("Searching…")))))
 		}
 	})
 	var accounts []data.Account
@@ -176,13 +190,13 @@ func (w *workspace) onSearchDone(q query, accounts []data.Account, err error) {
 		if q.diagnosis != nil {
 			what = q.diagnosis.International
 		}
-		w.showCenter(emptyState("No account found for " + what + ". Check the country and the number with the caller (the hint under the search shows what was searched)."))
+		w.showCenter(emptyState(i18n.L("No account found for {{.What}}. Check the country and the number with the caller (the hint under the search shows what was searched).", i18n.M{"What": what})))
 	case len(accounts) == 1:
 		w.openAccount(accounts[0], &foundBy{accountID: accounts[0].ID, q: q.q, diagnosis: q.diagnosis})
 	default:
 		w.results, w.resultsQuery = accounts, q
 		w.resultList.Refresh()
-		head := widget.NewLabel(fmt.Sprintf("%d accounts match. Pick the caller's:", len(accounts)))
+		head := widget.NewLabel(i18n.N("{{.Count}} accounts match. Pick the caller's:", len(accounts)))
 		w.showCenter(newBorder(head, nil, nil, nil, w.resultList))
 	}
 }

@@ -3,12 +3,12 @@ package screens
 import (
 	"context"
 	"errors"
-	"fmt"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
 
-	"verifydesk/services/words"
+	"verifydesk/services/i18n"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -43,16 +43,25 @@ type SettingsForm struct {
 	BackendLocked, GeoLocked, RetentionLocked, IdleLockLocked bool
 }
 
-// lockedHint is the hint under a field the organisation's policy sets.
-const lockedHint = "Set by your organisation."
-
 // lock shows a field the organisation's policy sets: not editable, and
 // saying why.
 func lock(item *widget.FormItem, field fyne.Disableable, locked bool) {
 	if locked {
 		field.Disable()
-		item.HintText = lockedHint
+		item.HintText = i18n.L("Set by your organisation.")
 	}
+}
+
+// appearanceLabel is an appearance's name in the settings, in the agent's
+// language (the appearance itself is a preference's value).
+func appearanceLabel(a string) string {
+	switch a {
+	case AppearanceLight:
+		return i18n.X("appearance.light", "light")
+	case AppearanceDark:
+		return i18n.X("appearance.dark", "dark")
+	}
+	return i18n.X("appearance.system", "system")
 }
 
 // runner runs the dialog's background work (runner.go).
@@ -73,7 +82,7 @@ func ShowSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) {
 func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *settingsDialog {
 	backendEntry := newEscEntry(win)
 	backendEntry.SetText(f.BackendURL)
-	backendEntry.SetPlaceHolder("https://auth.example.com (empty: demo mode)")
+	backendEntry.SetPlaceHolder(i18n.L("https://auth.example.com (empty: demo mode)"))
 	backendEntry.Validator = func(s string) error {
 		if strings.TrimSpace(s) == "" || f.CheckURL == nil {
 			return nil
@@ -107,32 +116,33 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 		})
 	}
 	geoEntry.OnChanged(geoEntry.Text)
-	backendItem := widget.NewFormItem("Auth backend", backendEntry)
-	backendItem.HintText = "Empty runs the built-in reference backend with demo data. A change signs you out."
-	geoItem := widget.NewFormItem("Geolocation databases", geoEntry)
-	geoItem.HintText = "One path per line: MaxMind City/ASN or flat-schema City .mmdb files. Empty uses demo locations."
+	backendItem := widget.NewFormItem(i18n.L("Auth backend"), backendEntry)
+	backendItem.HintText = i18n.L("Empty runs the built-in reference backend with demo data. A change signs you out.")
+	geoItem := widget.NewFormItem(i18n.L("Geolocation databases"), geoEntry)
+	geoItem.HintText = i18n.L("One path per line: MaxMind City/ASN or flat-schema City .mmdb files. Empty uses demo locations.")
 	retention := newEscEntry(win)
 	retention.SetText(strconv.Itoa(f.RetentionDays))
 	retention.Validator = validRetention
 	purged := widget.NewLabel("")
 	purged.Wrapping = fyne.TextWrapWord
 	purged.Hide() // until a purge says something
-	purge := widget.NewButton("Purge resolved cases now", func() {
+	purge := widget.NewButton(i18n.L("Purge resolved cases now"), func() {
 		days, err := strconv.Atoi(strings.TrimSpace(retention.Text))
 		if err != nil || validRetention(retention.Text) != nil || f.Purge == nil {
 			return
 		}
-		purged.SetText("Purging…")
+		purged.SetText(i18n.L("Purging…"))
 		purged.Show()
 		var n int
 		f.runner().run(job{name: "purge resolved cases", local: true, timeout: time.Minute,
 			work: func(context.Context) (err error) { n, err = f.Purge(days); return err },
 			done: func(err error) {
 				if err != nil {
-					purged.SetText("Not purged: " + Explain(err))
+					purged.SetText(i18n.L("Not purged: {{.Reason}}", i18n.M{"Reason": Explain(err)}))
 					return
 				}
-				purged.SetText(fmt.Sprintf("%d resolved case%s older than %d days removed, with their notes and index entries.", n, words.Plural(n), days))
+				purged.SetText(i18n.N("{{.Count}} resolved cases older than {{.Days}} days removed, with their notes and index entries.", n,
+					i18n.M{"Days": days}))
 			},
 		})
 	})
@@ -146,32 +156,39 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 	cacheNote.Wrapping = fyne.TextWrapWord
 	cacheNote.Importance = widget.WarningImportance
 	showIf(cacheNote, f.CacheNote != "")
-	retentionItem := widget.NewFormItem("Keep resolved cases (days)", newBorder(nil, container.NewVBox(purged, cacheNote), nil, purge, retention))
-	retentionItem.HintText = "Resolved cases older than this leave this computer at start."
+	retentionItem := widget.NewFormItem(i18n.L("Keep resolved cases (days)"), newBorder(nil, container.NewVBox(purged, cacheNote), nil, purge, retention))
+	retentionItem.HintText = i18n.L("Resolved cases older than this leave this computer at start.")
 	lock(backendItem, backendEntry, f.BackendLocked)
 	lock(geoItem, geoEntry, f.GeoLocked)
 	lock(retentionItem, retention, f.RetentionLocked)
+	// The choices show in the agent's language; the setting keeps the
+	// appearance itself.
 	appearances := []string{AppearanceSystem, AppearanceLight, AppearanceDark}
-	appearance := widget.NewRadioGroup(appearances, nil)
+	labels := make([]string, len(appearances))
+	for i, a := range appearances {
+		labels[i] = appearanceLabel(a)
+	}
+	appearance := widget.NewRadioGroup(labels, nil)
 	appearance.Horizontal = true
 	appearance.Required = true
-	appearance.SetSelected(f.Appearance)
-	if appearance.Selected == "" {
-		appearance.SetSelected(AppearanceSystem)
+	chosen := AppearanceSystem
+	if slices.Contains(appearances, f.Appearance) {
+		chosen = f.Appearance
 	}
-	appearanceItem := widget.NewFormItem("Appearance", appearance)
-	appearanceItem.HintText = "System follows the computer's light or dark setting."
+	appearance.SetSelected(appearanceLabel(chosen))
+	appearanceItem := widget.NewFormItem(i18n.L("Appearance"), appearance)
+	appearanceItem.HintText = i18n.L("System follows the computer's light or dark setting.")
 	items := []*widget.FormItem{backendItem, geoItem, retentionItem, appearanceItem}
 	idle := newEscEntry(win)
 	idle.SetText(strconv.Itoa(f.IdleLockMinutes))
 	idle.Validator = validIdleLock
 	if f.IdleLockMinutes > 0 {
-		idleItem := widget.NewFormItem("Lock after (minutes without input)", idle)
-		idleItem.HintText = "The console hides what is open behind the sign-in screen; signing in again brings it back."
+		idleItem := widget.NewFormItem(i18n.L("Lock after (minutes without input)"), idle)
+		idleItem.HintText = i18n.L("The console hides what is open behind the sign-in screen; signing in again brings it back.")
 		lock(idleItem, idle, f.IdleLockLocked)
 		items = append(items, idleItem)
 	}
-	d := dialog.NewForm("Settings", "Save", "Cancel", items, func(ok bool) {
+	d := dialog.NewForm(i18n.L("Settings"), i18n.L("Save"), i18n.L("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -182,7 +199,11 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 		if !f.GeoLocked {
 			out.GeoDatabases = splitLines(geoEntry.Text)
 		}
-		out.Appearance = appearance.Selected
+		for i, l := range labels {
+			if l == appearance.Selected {
+				out.Appearance = appearances[i]
+			}
+		}
 		if days, err := strconv.Atoi(strings.TrimSpace(retention.Text)); err == nil && validRetention(retention.Text) == nil && !f.RetentionLocked {
 			out.RetentionDays = days
 		}
@@ -203,7 +224,7 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 func validRetention(s string) error {
 	d, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil || d < 1 || d > 3650 {
-		return errors.New("a number of days from 1 to 3650")
+		return errors.New(i18n.L("a number of days from 1 to 3650"))
 	}
 	return nil
 }
@@ -212,7 +233,7 @@ func validRetention(s string) error {
 func validIdleLock(s string) error {
 	m, err := strconv.Atoi(strings.TrimSpace(s))
 	if err != nil || m < 1 || m > 480 {
-		return errors.New("a number of minutes from 1 to 480")
+		return errors.New(i18n.L("a number of minutes from 1 to 480"))
 	}
 	return nil
 }

@@ -2,13 +2,13 @@ package screens
 
 import (
 	"context"
-	"fmt"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
+	"verifydesk/services/i18n"
 	"verifydesk/services/words"
 )
 
@@ -49,9 +49,9 @@ func (w *workspace) buildLeft() fyne.CanvasObject {
 		w.selectCaseTab = true
 		w.openAccountID(w.cases[id].AccountID)
 	}
-	w.casesNote = widget.NewLabel("Loading…")
-	title := widget.NewLabelWithStyle("Recent accounts", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	cases := widget.NewLabelWithStyle("Open cases", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	w.casesNote = widget.NewLabel(i18n.L("Loading…"))
+	title := widget.NewLabelWithStyle(i18n.L("Recent accounts"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	cases := widget.NewLabelWithStyle(i18n.L("Open cases"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	// Each list gets half the column; both scroll on their own.
 	lists := container.NewGridWithRows(2,
 		newBorder(container.NewVBox(cases, w.casesNote), nil, nil, nil, w.caseList),
@@ -72,16 +72,16 @@ func (w *workspace) reloadCases() {
 		done: func(err error) {
 			switch {
 			case err != nil && !cached:
-				w.casesNote.SetText("Cases could not be loaded: " + Explain(err))
+				w.casesNote.SetText(i18n.L("Cases could not be loaded: {{.Reason}}", i18n.M{"Reason": Explain(err)}))
 				return // the list keeps what it showed
 			case len(cases) == 0 && cached:
-				w.casesNote.SetText("No open cases kept on this computer.")
+				w.casesNote.SetText(i18n.L("No open cases kept on this computer."))
 			case len(cases) == 0:
-				w.casesNote.SetText("No open cases.")
+				w.casesNote.SetText(i18n.L("No open cases."))
 			case cached:
-				w.casesNote.SetText(fmt.Sprintf("%d open, as kept on this computer", len(cases)))
+				w.casesNote.SetText(i18n.N("{{.Count}} open, as kept on this computer", len(cases)))
 			default:
-				w.casesNote.SetText(fmt.Sprintf("%d open", len(cases)))
+				w.casesNote.SetText(i18n.N("{{.Count}} open", len(cases)))
 			}
 			w.cases = cases
 			w.caseList.Refresh()

@@ -187,17 +187,27 @@ func (t *dataTable) texts(col, n int) []string {
 }
 
 // textWidth estimates a text's width in narrow characters: East Asian wide
-// characters take two.
+// characters take two. It only picks the texts to measure (texts): a
+// Chinese text, which has no spaces, is measured whole like any other.
 func textWidth(s string) int {
 	w := 0
 	for _, r := range s {
 		w++
-		if r >= 0x1100 && unicode.Is(unicode.Han, r) || unicode.Is(unicode.Hangul, r) || unicode.Is(unicode.Hiragana, r) ||
-			unicode.Is(unicode.Katakana, r) || (r >= 0xFF00 && r <= 0xFFEF) {
+		if wide(r) {
 			w++
 		}
 	}
 	return w
+}
+
+// wide says whether r takes two columns: Han, kana, Hangul, Bopomofo, the
+// CJK punctuation (、。「」) and the full-width forms (，：（）).
+func wide(r rune) bool {
+	switch {
+	case r >= 0x3000 && r <= 0x303F, r >= 0xFF00 && r <= 0xFF60, r >= 0xFFE0 && r <= 0xFFE6:
+		return true
+	}
+	return unicode.In(r, unicode.Han, unicode.Hangul, unicode.Hiragana, unicode.Katakana, unicode.Bopomofo)
 }
 
 // layoutColumns sets the column widths for a table width wide (zero: not
