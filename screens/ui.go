@@ -81,7 +81,7 @@ type Config struct {
 	// OnRegion is told when the agent picks another country, to remember it.
 	OnRegion func(region string)
 	// LastTab is the id of the account tab the agent chose last (its English
-	// title, whatever the agent's language: tabLabel): accounts open on it.
+	// title, whatever the agent's language: tabTitle): accounts open on it.
 	// Empty, or an id no tab has (any case), gives the first tab.
 	LastTab string
 	// OnTab is told the id (English title) of the tab the agent picks (a tab click,

@@ -175,7 +175,7 @@ func (w *workspace) build() fyne.CanvasObject {
 	w.panels = []panel{w.overview, w.codes, w.devices, w.activity, w.phone, w.casePanel}
 	var items []*container.TabItem
 	for _, p := range w.panels {
-		items = append(items, container.NewTabItem(tabLabel(p), p.build()))
+		items = append(items, container.NewTabItem(tabTitle(p), p.build()))
 	}
 	w.tabs = container.NewAppTabs(items...)
 	// Accounts open on the tab the agent chose last, in this run or an
@@ -245,29 +245,6 @@ func (w *workspace) build() fyne.CanvasObject {
 	w.reloadCases()
 	w.watch()
 	return newBorder(top, container.NewVBox(widget.NewSeparator(), statusBar), nil, nil, body)
-}
-
-// tabLabel is the tab's title on screen, in the agent's language. A panel's
-// title() is its English id, not translated: --tab, the last tab kept in the
-// preferences (Config.LastTab, OnTab), SelectTab and the window walk find tabs
-// by it, so it stays the same in every language.
-func tabLabel(p panel) string {
-	switch id := p.title(); id {
-	case "Overview":
-		return i18n.X("tab.overview", "Overview")
-	case "Codes":
-		return i18n.X("tab.codes", "Codes")
-	case "Devices":
-		return i18n.X("tab.devices", "Devices")
-	case "Activity":
-		return i18n.X("tab.activity", "Activity")
-	case "Phone check":
-		return i18n.X("tab.phone_check", "Phone check")
-	case "Case":
-		return i18n.X("tab.case", "Case")
-	default:
-		return id
-	}
 }
 
 func (w *workspace) showCenter(o fyne.CanvasObject) {
