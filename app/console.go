@@ -541,6 +541,8 @@ func (c *console) settingsForm() screens.SettingsForm {
 		Background:      c.background,
 		RetentionDays:   c.settings.RetentionDays(),
 		Appearance:      c.settings.Appearance(),
+		Language:        c.settings.Language(),
+		SystemLanguage:  i18n.System(),
 		IdleLockMinutes: c.settings.IdleLockMinutes(),
 		Purge:           c.purge(),
 		CacheNote:       cacheNotice(c.store, nil),
@@ -575,6 +577,9 @@ func (c *console) applySettings(f screens.SettingsForm) {
 	if f.Appearance != "" && f.Appearance != c.settings.Appearance() {
 		c.settings.SetAppearance(f.Appearance)
 		c.app.Settings().SetTheme(screens.Theme(f.Appearance))
+	}
+	if f.Language != c.settings.Language() {
+		c.settings.SetLanguage(f.Language) // at the next start
 	}
 	if geoChanged {
 		c.inBackground(c.openGeo)

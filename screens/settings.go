@@ -25,6 +25,11 @@ type SettingsForm struct {
 	CheckGeoDB   func(path string) error
 	// Appearance is AppearanceSystem, AppearanceLight or AppearanceDark.
 	Appearance string
+	// Language is the console's language the agent chose ("zh-Hant"...);
+	// empty follows the computer's (SystemLanguage). It applies at the next
+	// start: every screen is built in one language.
+	Language       string
+	SystemLanguage i18n.Language
 	// RetentionDays is how long resolved cases stay in the cache (1-3650).
 	RetentionDays int
 	// IdleLockMinutes is how long the console waits without input before it
@@ -71,6 +76,7 @@ func (f SettingsForm) runner() *runner { return newRunner(Config{Background: f.B
 type settingsDialog struct {
 	backend, geo, retention *escEntry
 	idle                    *escEntry
+	language                *widget.Select
 	dlg                     *dialog.FormDialog
 }
 
@@ -178,7 +184,16 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 	appearance.SetSelected(appearanceLabel(chosen))
 	appearanceItem := widget.NewFormItem(i18n.L("Appearance"), appearance)
 	appearanceItem.HintText = i18n.L("System follows the computer's light or dark setting.")
-	items := []*widget.FormItem{backendItem, geoItem, retentionItem, appearanceItem}
+	langs := append([]string{""}, languageTags()...)
+	langLabels := make([]string, len(langs))
+	for i, l := range langs {
+		langLabels[i] = languageLabel(l, f.SystemLanguage)
+	}
+	language := widget.NewSelect(langLabels, nil)
+	language.SetSelectedIndex(max(0, slices.Index(langs, f.Language)))
+	languageItem := widget.NewFormItem(i18n.L("Language"), language)
+	languageItem.HintText = i18n.L("Takes effect when Verifydesk starts again.")
+	items := []*widget.FormItem{backendItem, geoItem, retentionItem, appearanceItem, languageItem}
 	idle := newEscEntry(win)
 	idle.SetText(strconv.Itoa(f.IdleLockMinutes))
 	idle.Validator = validIdleLock
@@ -204,6 +219,9 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 				out.Appearance = appearances[i]
 			}
 		}
+		if i := language.SelectedIndex(); i >= 0 {
+			out.Language = langs[i]
+		}
 		if days, err := strconv.Atoi(strings.TrimSpace(retention.Text)); err == nil && validRetention(retention.Text) == nil && !f.RetentionLocked {
 			out.RetentionDays = days
 		}
@@ -217,7 +235,28 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 	if !f.BackendLocked {
 		win.Canvas().Focus(backendEntry)
 	}
-	return &settingsDialog{backend: backendEntry, geo: geoEntry, retention: retention, idle: idle, dlg: d}
+	return &settingsDialog{backend: backendEntry, geo: geoEntry, retention: retention, idle: idle, language: language, dlg: d}
+}
+
+// languageTags are the languages Settings offers, by tag.
+func languageTags() []string {
+	out := make([]string, len(i18n.Languages))
+	for i, l := range i18n.Languages {
+		out[i] = string(l)
+	}
+	return out
+}
+
+// languageLabel names a language in itself ("繁體中文"); the empty one is the
+// computer's, named too.
+func languageLabel(tag string, system i18n.Language) string {
+	if tag == "" {
+		if system == "" {
+			system = i18n.English
+		}
+		return i18n.L("Same as the computer ({{.Language}})", i18n.M{"Language": system.Name()})
+	}
+	return i18n.Language(tag).Name()
 }
 
 // validRetention accepts 1 to 3650 days.
