@@ -16,6 +16,7 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/services/geo"
+	"verifydesk/services/i18n"
 	"verifydesk/services/logins"
 )
 
@@ -34,15 +35,32 @@ const activityMaxEvents = 10000
 // activityTimeout bounds fetching every page of the activity.
 const activityTimeout = 20 * time.Second
 
-// allDevices is the device filter's "no filter" choice.
-const allDevices = "All devices"
+// allDevices is the device filter's "no filter" choice, in English: the
+// filter shows and compares i18n.T(allDevices).
+var allDevices = i18n.Mark("All devices")
 
 // activityColumns: what an agent triages by (when, flags, where) comes first,
 // the evidence after.
 // activityColumns: the customer's own time is in the detail pane, where it
 // differs from the agent's (a column of "same as yours" took the room the
 // place needs).
+// These English names identify the columns (the tests find a column by
+// them); activityColumnTitles are what the header shows.
 var activityColumns = []string{"Time (yours)", "Flags", "Place", "Device", "Outcome", "Network", "IP address"}
+
+// activityColumnTitles are the columns' headers in the agent's language, in
+// activityColumns' order.
+func activityColumnTitles() []string {
+	return []string{
+		i18n.X("activity.column.time", "Time (yours)"),
+		i18n.X("activity.column.flags", "Flags"),
+		i18n.X("activity.column.place", "Place"),
+		i18n.X("activity.column.device", "Device"),
+		i18n.X("activity.column.outcome", "Outcome"),
+		i18n.X("activity.column.network", "Network"),
+		i18n.X("activity.column.ip", "IP address"),
+	}
+}
 
 // activityActions are the actions a login leads to: the sensitive ones, and a
 // password reset code sent from the Codes tab.
@@ -96,10 +114,10 @@ type activityPanel struct {
 
 func newActivityPanel(src activitySource, loc *geo.Locator, actions activityActions, win fyne.Window) *activityPanel {
 	p := &activityPanel{src: src, actions: actions, win: win, now: time.Now,
-		ls: newLoadState("Login activity"), loc: loc}
+		ls: newLoadState(i18n.L("Login activity")), loc: loc}
 	p.run = runDetached
 	p.ls.timeout = activityTimeout
-	p.table = textTable(activityColumns, []int{5, 3, 4, 2, 1},
+	p.table = textTable(activityColumnTitles(), []int{5, 3, 4, 2, 1},
 		func() int { return len(p.rows) }, p.updateCell)
 	p.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(p.rows) {
@@ -107,28 +125,28 @@ func newActivityPanel(src activitySource, loc *geo.Locator, actions activityActi
 		}
 	}
 
-	p.demoNote = widget.NewLabel("Locations are demo data: the demo database places the documentation addresses in real cities.")
+	p.demoNote = widget.NewLabel(i18n.L("Locations are demo data: the demo database places the documentation addresses in real cities."))
 	p.demoNote.Wrapping = fyne.TextWrapWord
 	p.demoNote.Importance = widget.WarningImportance
 	if !loc.Demo() {
 		p.demoNote.Hide()
 	}
-	p.failedOnly = widget.NewCheck("Failed only", func(bool) { p.applyFilters() })
-	p.flaggedOnly = widget.NewCheck("Flagged only", func(bool) { p.applyFilters() })
-	p.device = widget.NewSelect([]string{allDevices}, func(string) { p.applyFilters() })
-	p.device.SetSelected(allDevices)
+	p.failedOnly = widget.NewCheck(i18n.L("Failed only"), func(bool) { p.applyFilters() })
+	p.flaggedOnly = widget.NewCheck(i18n.L("Flagged only"), func(bool) { p.applyFilters() })
+	p.device = widget.NewSelect([]string{i18n.T(allDevices)}, func(string) { p.applyFilters() })
+	p.device.SetSelected(i18n.T(allDevices))
 
 	p.maxSpeed = widget.NewEntry()
 	p.maxSpeed.SetText(strconv.Itoa(logins.DefaultMaxSpeedKMH))
 	p.maxSpeed.Validator = validMaxSpeed
 	p.maxSpeed.OnChanged = p.onMaxSpeedChanged
 
-	p.detail = widget.NewLabel("Select a login to see how far it was from the one before.")
+	p.detail = widget.NewLabel(i18n.L("Select a login to see how far it was from the one before."))
 	p.detail.Wrapping = fyne.TextWrapWord
-	p.remove = widget.NewButtonWithIcon("Remove this device…", theme.DeleteIcon(), p.onRemoveDevice)
+	p.remove = widget.NewButtonWithIcon(i18n.L("Remove this device…"), theme.DeleteIcon(), p.onRemoveDevice)
 	p.remove.Importance = widget.DangerImportance
-	p.revoke = widget.NewButtonWithIcon("Sign out everywhere…", theme.LogoutIcon(), p.onRevokeSessions)
-	p.reset = widget.NewButtonWithIcon("Send a password reset code…", theme.MailSendIcon(), func() { p.actions.passwordReset() })
+	p.revoke = widget.NewButtonWithIcon(i18n.L("Sign out everywhere…"), theme.LogoutIcon(), p.onRevokeSessions)
+	p.reset = widget.NewButtonWithIcon(i18n.L("Send a password reset code…"), theme.MailSendIcon(), func() { p.actions.passwordReset() })
 	p.remove.Disable()
 	p.revoke.Disable()
 	p.reset.Hide()
@@ -143,6 +161,9 @@ func newActivityPanel(src activitySource, loc *geo.Locator, actions activityActi
 	return p
 }
 
+// title is the tab's label, and also its id (--tab, the last tab saved in the
+// preferences, Ctrl+1..6's names): it stays English until the panel
+// interface separates an id from the label (panel.go, workspace.go).
 func (p *activityPanel) title() string { return "Activity" }
 
 func (p *activityPanel) firstControl() fyne.Focusable { return p.failedOnly }
@@ -153,16 +174,16 @@ func (p *activityPanel) build() fyne.CanvasObject {
 	if p.content != nil {
 		return p.content
 	}
-	why := widget.NewButtonWithIcon("Why is this location far away?", theme.HelpIcon(), p.onWhyFarAway)
+	why := widget.NewButtonWithIcon(i18n.L("Why is this location far away?"), theme.HelpIcon(), p.onWhyFarAway)
 	why.Importance = widget.LowImportance
 	// An entry in a box gets its minimum width, too narrow for "30000" and the
 	// validation mark; a grid cell in text units keeps it readable at any scale.
 	speedCell := container.NewGridWrap(fyne.NewSize(theme.TextSize()*7, p.maxSpeed.MinSize().Height), p.maxSpeed)
-	speed := container.NewHBox(widget.NewLabel("Impossible travel above"), speedCell, widget.NewLabel("km/h"))
-	filters := container.NewHBox(p.failedOnly, p.flaggedOnly, widget.NewLabel("Device:"), p.device, speed)
+	speed := container.NewHBox(widget.NewLabel(i18n.L("Impossible travel above")), speedCell, widget.NewLabel(i18n.L("km/h")))
+	filters := container.NewHBox(p.failedOnly, p.flaggedOnly, widget.NewLabel(i18n.X("activity.filter.device", "Device:")), p.device, speed)
 	legend := container.NewHBox(
-		legendMarker(false), widget.NewLabel("login"),
-		legendMarker(true), widget.NewLabel("flagged"),
+		legendMarker(false), widget.NewLabel(i18n.X("activity.legend.login", "login")),
+		legendMarker(true), widget.NewLabel(i18n.X("activity.legend.flagged", "flagged")),
 	)
 	// The table is what agents read: it gets the full width. Below it the map
 	// and, beside it, what the selected login means and what to do about it.
@@ -195,8 +216,8 @@ func (p *activityPanel) setAccount(acct *data.Account) {
 	p.raw, p.all, p.rows, p.selected, p.trusted = nil, nil, nil, "", nil
 	p.failedOnly.SetChecked(false)
 	p.flaggedOnly.SetChecked(false)
-	p.device.Options = []string{allDevices}
-	p.device.Selected = allDevices
+	p.device.Options = []string{i18n.T(allDevices)}
+	p.device.Selected = i18n.T(allDevices)
 	p.device.Refresh()
 	p.table.UnselectAll()
 	p.table.Refresh()
@@ -215,7 +236,7 @@ func (p *activityPanel) maxSpeedKMH() float64 {
 func validMaxSpeed(s string) error {
 	v, err := strconv.ParseFloat(strings.TrimSpace(s), 64)
 	if err != nil || v < 100 || v > 30000 || math.IsNaN(v) {
-		return errors.New("a speed from 100 to 30000 km/h")
+		return errors.New(i18n.L("a speed from 100 to 30000 km/h"))
 	}
 	return nil
 }
@@ -270,7 +291,7 @@ func (p *activityPanel) load(ctx context.Context, acct accountView) (func(), err
 		// Selected is set directly: SetSelected would run the filters a second
 		// time through OnChanged.
 		p.device.Options = deviceOptions(analysed)
-		p.device.Selected = allDevices
+		p.device.Selected = i18n.T(allDevices)
 		p.device.Refresh()
 		p.applyFilters()
 	}, nil

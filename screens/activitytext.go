@@ -1,19 +1,19 @@
 package screens
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"verifydesk/data"
 	"verifydesk/services/geo"
+	"verifydesk/services/i18n"
 	"verifydesk/services/logins"
 	"verifydesk/services/words"
 )
 
 // farAwayHelp is the help page's answer (Tapo 2FA FAQ, Q4) in the words an agent
-// can read out.
-const farAwayHelp = "The place shown for a login comes from the IP address the " +
+// can read out: a Text, so that it can be said in the customer's language too.
+var farAwayHelp = i18n.Msg("The place shown for a login comes from the IP address the " +
 	"customer's internet provider gave the device, not from the phone's GPS. It can be " +
 	"far from where the customer really was.\n\n" +
 	"On mobile data this is common: the carrier's gateway may be in another city, so the " +
@@ -21,7 +21,7 @@ const farAwayHelp = "The place shown for a login comes from the IP address the "
 	"hosting or VPN network, or two places no one could travel between in the time " +
 	"deserves questions: was it the customer, on a trip or a VPN?\n\n" +
 	"If not, remove the unknown device and sign out everywhere after checking the " +
-	"caller's identity, and advise a password change."
+	"caller's identity, and advise a password change.")
 
 // customerZone loads the account's IANA zone; nil when unknown.
 func customerZone(name string) *time.Location {
@@ -42,7 +42,7 @@ func deviceLabel(e data.LoginEvent) string {
 	case e.DeviceID != "":
 		return e.DeviceID
 	}
-	return "Unnamed device"
+	return i18n.L("Unnamed device")
 }
 
 func failedOutcome(o string) bool {
@@ -62,32 +62,34 @@ func customerTime(t time.Time, zone *time.Location) string {
 	if off == agentOff {
 		return ""
 	}
+	zoneName := theirs.Format("MST")
 	if theirs.YearDay() != agent.YearDay() {
-		return theirs.Format("2 Jan 15:04 MST") // another day for them
+		return i18n.DayTime(i18n.Current(), theirs) + " " + zoneName // another day for them
 	}
-	return theirs.Format("15:04 MST")
+	return i18n.Clock(theirs) + " " + zoneName
 }
 
+// reasonWords say why an IP address has no place; shown with i18n.T.
 var reasonWords = map[string]string{
-	geo.ReasonInvalid:       "not an IP address",
-	geo.ReasonPrivate:       "private network address",
-	geo.ReasonLoopback:      "this computer (loopback)",
-	geo.ReasonLinkLocal:     "local link address",
-	geo.ReasonCGNAT:         "carrier-shared address (CGNAT)",
-	geo.ReasonDocumentation: "documentation address, no place",
-	geo.ReasonMulticast:     "multicast address",
-	geo.ReasonReserved:      "reserved address",
-	geo.ReasonUnspecified:   "no address",
-	geo.ReasonNotInDatabase: "not in the location database",
+	geo.ReasonInvalid:       i18n.Mark("not an IP address"),
+	geo.ReasonPrivate:       i18n.Mark("private network address"),
+	geo.ReasonLoopback:      i18n.Mark("this computer (loopback)"),
+	geo.ReasonLinkLocal:     i18n.Mark("local link address"),
+	geo.ReasonCGNAT:         i18n.Mark("carrier-shared address (CGNAT)"),
+	geo.ReasonDocumentation: i18n.Mark("documentation address, no place"),
+	geo.ReasonMulticast:     i18n.Mark("multicast address"),
+	geo.ReasonReserved:      i18n.Mark("reserved address"),
+	geo.ReasonUnspecified:   i18n.Mark("no address"),
+	geo.ReasonNotInDatabase: i18n.Mark("not in the location database"),
 }
 
 // placeText is "City, Country (±20 km)", or why there is no place.
 func placeText(l geo.Location) string {
 	if !l.Found {
 		if w, ok := reasonWords[l.Reason]; ok {
-			return w
+			return i18n.T(w)
 		}
-		return "unknown place"
+		return i18n.L("unknown place")
 	}
 	parts := []string{}
 	for _, s := range []string{l.City, l.Country} {
@@ -100,24 +102,27 @@ func placeText(l geo.Location) string {
 		s = l.CountryCode
 	}
 	if l.AccuracyKM > 0 {
-		s += fmt.Sprintf(" (±%d km)", l.AccuracyKM)
+		s = i18n.L("{{.Place}} (±{{.KM}} km)", i18n.M{"Place": s, "KM": l.AccuracyKM})
 	}
 	return s
 }
 
-var kindWords = map[string]string{
-	geo.KindMobile:  "mobile data",
-	geo.KindHosting: "hosting/VPN",
-	geo.KindOther:   "fixed line",
+// kindWords name a network's kind; shown with Text.String.
+var kindWords = map[string]i18n.Text{
+	geo.KindMobile:  i18n.XMsg("activity.network.mobile", "mobile data"),
+	geo.KindHosting: i18n.XMsg("activity.network.hosting", "hosting/VPN"),
+	geo.KindOther:   i18n.XMsg("activity.network.fixed", "fixed line"),
 }
 
 func networkText(l geo.Location) string {
-	kind, ok := kindWords[l.NetworkKind]
-	if !ok {
+	var kind string
+	if k, ok := kindWords[l.NetworkKind]; ok {
+		kind = k.String()
+	} else {
 		if l.ASOrg == "" {
-			return "unknown"
+			return i18n.X("activity.network.unknown", "unknown")
 		}
-		kind = "network"
+		kind = i18n.X("activity.network.other", "network")
 	}
 	if l.ASOrg == "" {
 		return kind
@@ -125,56 +130,62 @@ func networkText(l geo.Location) string {
 	return kind + " · " + l.ASOrg
 }
 
-var outcomeWords = map[string]string{
-	data.OutcomePasswordOK:     "password correct",
-	data.OutcomePasswordFailed: "wrong password",
-	data.Outcome2FASent:        "code sent",
-	data.Outcome2FAPassed:      "code accepted",
-	data.Outcome2FAFailed:      "wrong code",
-	data.Outcome2FASkipped:     "trusted device, no code",
-	data.OutcomeBlocked:        "blocked",
+// outcomeWords name a login step's outcome; shown with Text.String. An
+// outcome not here is the backend's code, shown as it is.
+var outcomeWords = map[string]i18n.Text{
+	data.OutcomePasswordOK:     i18n.XMsg("activity.outcome.password_ok", "password correct"),
+	data.OutcomePasswordFailed: i18n.XMsg("activity.outcome.password_failed", "wrong password"),
+	data.Outcome2FASent:        i18n.XMsg("activity.outcome.code_sent", "code sent"),
+	data.Outcome2FAPassed:      i18n.XMsg("activity.outcome.code_passed", "code accepted"),
+	data.Outcome2FAFailed:      i18n.XMsg("activity.outcome.code_failed", "wrong code"),
+	data.Outcome2FASkipped:     i18n.XMsg("activity.outcome.code_skipped", "trusted device, no code"),
+	data.OutcomeBlocked:        i18n.XMsg("activity.outcome.blocked", "blocked"),
 }
 
 func outcomeText(o string) string {
 	if w, ok := outcomeWords[o]; ok {
-		return w
+		return w.String()
 	}
 	return o
 }
 
-// eventDetail is the sentence under the map for the selected login.
+// eventDetail is the sentences under the map for the selected login.
 func eventDetail(e logins.Event) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s from %s: %s.", deviceLabel(e.LoginEvent), e.IP, placeText(e.Location))
+	parts := []string{i18n.L("{{.Device}} from {{.IP}}: {{.Place}}.",
+		i18n.M{"Device": deviceLabel(e.LoginEvent), "IP": e.IP, "Place": placeText(e.Location)})}
 	if e.Location.Found && e.Location.NetworkKind != geo.KindUnknown {
-		fmt.Fprintf(&b, " Network: %s", networkText(e.Location))
-		if !strings.HasSuffix(e.Location.ASOrg, ".") {
-			b.WriteString(".")
+		network := i18n.M{"Network": networkText(e.Location)}
+		if strings.HasSuffix(e.Location.ASOrg, ".") {
+			// The network's name ends the sentence with its own full stop.
+			parts = append(parts, i18n.X("activity.detail.network_dotted", "Network: {{.Network}}", network))
+		} else {
+			parts = append(parts, i18n.L("Network: {{.Network}}.", network))
 		}
 	}
 	if e.FromPrevious {
-		fmt.Fprintf(&b, " %s from the login before", distanceText(e.DistanceKM))
-		if e.DistanceKM >= 1 {
-			fmt.Fprintf(&b, ", %s", speedText(e.SpeedKMH))
+		switch {
+		case e.DistanceKM < 1:
+			parts = append(parts, i18n.X("activity.detail.same_place", "Same place from the login before."))
+		default:
+			parts = append(parts, i18n.L("{{.Distance}} km from the login before, about {{.Speed}} km/h.",
+				i18n.M{"Distance": i18n.Number(i18n.Current(), e.DistanceKM), "Speed": i18n.Number(i18n.Current(), e.SpeedKMH)}))
 		}
-		b.WriteString(".")
 	}
 	if f := words.LoginFlags(e); f != "" {
-		fmt.Fprintf(&b, " Flagged: %s.", f)
+		parts = append(parts, i18n.L("Flagged: {{.Flags}}.", i18n.M{"Flags": f}))
 	}
 	if e.Location.NetworkKind == geo.KindMobile {
-		b.WriteString(" On mobile data the place is often far from the customer.")
+		parts = append(parts, i18n.L("On mobile data the place is often far from the customer."))
 	}
-	return b.String()
+	return activitySentences(parts...)
 }
 
-func distanceText(km float64) string {
-	if km < 1 {
-		return "Same place"
+// activitySentences joins sentences the way the agent's language writes
+// them: a space between them, none in Chinese (its full stop is wide).
+func activitySentences(parts ...string) string {
+	switch i18n.Current() {
+	case i18n.ChineseTraditional, i18n.ChineseSimplified:
+		return strings.Join(parts, "")
 	}
-	return fmt.Sprintf("%s km", words.Thousands(km))
-}
-
-func speedText(kmh float64) string {
-	return fmt.Sprintf("about %s km/h", words.Thousands(kmh))
+	return strings.Join(parts, " ")
 }

@@ -1,13 +1,14 @@
 package screens
 
 import (
-	"fmt"
 	"slices"
+	"strconv"
 	"time"
 
 	"fyne.io/fyne/v2/dialog"
 	"fyne.io/fyne/v2/widget"
 
+	"verifydesk/services/i18n"
 	"verifydesk/services/logins"
 	"verifydesk/services/words"
 )
@@ -22,7 +23,7 @@ func deviceOptions(events []logins.Event) []string {
 		}
 	}
 	slices.Sort(opts)
-	return append([]string{allDevices}, opts...)
+	return append([]string{i18n.T(allDevices)}, opts...)
 }
 
 // applyFilters rebuilds the visible rows and the map from all. UI thread only.
@@ -31,7 +32,10 @@ func (p *activityPanel) applyFilters() {
 		return // called while the widgets are still being made
 	}
 	dev := p.device.Selected
-	if !p.failedOnly.Checked && !p.flaggedOnly.Checked && (dev == "" || dev == allDevices) {
+	if dev == i18n.T(allDevices) {
+		dev = ""
+	}
+	if !p.failedOnly.Checked && !p.flaggedOnly.Checked && dev == "" {
 		// No filter: the rows are all the events, shared (nothing writes
 		// them), not a copy of 100k half-kilobyte events grown by append.
 		p.rows = p.all
@@ -44,7 +48,7 @@ func (p *activityPanel) applyFilters() {
 			if p.flaggedOnly.Checked && !e.Flagged() {
 				continue
 			}
-			if dev != "" && dev != allDevices && deviceLabel(e.LoginEvent) != dev {
+			if dev != "" && deviceLabel(e.LoginEvent) != dev {
 				continue
 			}
 			p.rows = append(p.rows, e)
@@ -76,7 +80,7 @@ func (p *activityPanel) rowOf(id string) int {
 
 func (p *activityPanel) summary() string {
 	if len(p.all) == 0 {
-		return "No sign-ins recorded for this account."
+		return i18n.L("No sign-ins recorded for this account.")
 	}
 	flagged, failed := 0, 0
 	for _, e := range p.all {
@@ -87,14 +91,16 @@ func (p *activityPanel) summary() string {
 			failed++
 		}
 	}
-	s := fmt.Sprintf("%d sign-in steps, %d failed, %d flagged.", len(p.all), failed, flagged)
+	lang := i18n.Current()
+	s := []string{i18n.N("{{.Count}} sign-in steps, {{.Failed}} failed, {{.Flagged}} flagged.", len(p.all),
+		i18n.M{"Failed": i18n.Number(lang, float64(failed)), "Flagged": i18n.Number(lang, float64(flagged))})}
 	if len(p.rows) != len(p.all) {
-		s += fmt.Sprintf(" Showing %d.", len(p.rows))
+		s = append(s, i18n.L("Showing {{.Count}}.", i18n.M{"Count": i18n.Number(lang, float64(len(p.rows)))}))
 	}
 	if len(p.rows) == 0 {
-		s += " Nothing matches the filters."
+		s = append(s, i18n.L("Nothing matches the filters."))
 	}
-	return s
+	return activitySentences(s...)
 }
 
 // updateMap puts the visible rows' places on the map, one point per place and
@@ -148,8 +154,8 @@ func (p *activityPanel) selectedEvent() (logins.Event, bool) {
 func (p *activityPanel) updateDetail() {
 	e, ok := p.selectedEvent()
 	if !ok {
-		p.detail.SetText("Select a login to see how far it was from the one before.")
-		p.remove.SetText("Remove this device…")
+		p.detail.SetText(i18n.L("Select a login to see how far it was from the one before."))
+		p.remove.SetText(i18n.L("Remove this device…"))
 		p.remove.Disable()
 		p.revoke.Disable()
 		p.reset.Hide()
@@ -157,17 +163,20 @@ func (p *activityPanel) updateDetail() {
 	}
 	text := eventDetail(e)
 	if theirs := customerTime(e.At, p.customerZone); theirs != "" {
-		text += " The customer's time: " + theirs + "."
+		text = activitySentences(text, i18n.L("The customer's time: {{.Time}}.", i18n.M{"Time": theirs}))
 	}
 	trusted := e.DeviceID != "" && p.trusted[e.DeviceID]
 	name := deviceLabel(e.LoginEvent)
 	if trusted {
-		p.remove.SetText(fmt.Sprintf("Remove %q…", words.Shown(name, 40, false)))
+		// Quoted as Go quotes it: a hostile name reads unambiguously.
+		p.remove.SetText(i18n.L("Remove {{.Device}}…", i18n.M{"Device": strconv.Quote(words.Shown(name, 40, false))}))
 		p.reset.Hide()
 	} else {
-		p.remove.SetText("Not a trusted device")
+		p.remove.SetText(i18n.L("Not a trusted device"))
 		if e.Flagged() {
-			text += fmt.Sprintf("\n\n%s is not one of the account's trusted devices, so there is nothing to remove: it cannot sign in again without a verification code. If the customer does not recognise this login, sign out everywhere (it ends any session the device still has) and send a password reset code.", name)
+			text += "\n\n" + i18n.L("{{.Device}} is not one of the account's trusted devices, so there is nothing to remove: "+
+				"it cannot sign in again without a verification code. If the customer does not recognise this login, "+
+				"sign out everywhere (it ends any session the device still has) and send a password reset code.", i18n.M{"Device": name})
 			p.reset.Show()
 		} else {
 			p.reset.Hide()
@@ -202,7 +211,7 @@ func (p *activityPanel) onWhyFarAway() {
 	if p.win == nil {
 		return
 	}
-	showEscapable(p.win, dialog.NewInformation("Why is this location far away?", farAwayHelp, p.win))
+	showEscapable(p.win, dialog.NewInformation(i18n.L("Why is this location far away?"), farAwayHelp.String(), p.win))
 }
 
 func (p *activityPanel) updateCell(row, col int, l *widget.Label) {

@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/services/deliveries"
+	"verifydesk/services/i18n"
 )
 
 // deliveryChart draws requests over time as stacked bars: delivered in the
@@ -139,5 +140,7 @@ func dayLabels(i int, b deliveries.Bucket) string {
 	return ""
 }
 
-// weekLabels names each day of a week chart.
-func weekLabels(_ int, b deliveries.Bucket) string { return b.Start.In(time.Local).Format("Mon 2") }
+// weekLabels names each day of a week chart, in the agent's language.
+func weekLabels(_ int, b deliveries.Bucket) string {
+	return i18n.Weekday(i18n.Current(), b.Start.In(time.Local))
+}

@@ -1,14 +1,12 @@
 package screens
 
 import (
-	"fmt"
-
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
 	"verifydesk/services/cases"
+	"verifydesk/services/i18n"
 	"verifydesk/services/phone"
-	"verifydesk/services/words"
 )
 
 // "Is it just this caller?": the Codes tab's one line on how SMS to the
@@ -46,7 +44,8 @@ func healthLine(h data.DeliveryHealth, network string, planned bool) (text strin
 	if !found {
 		return "", widget.MediumImportance, nil, false
 	}
-	where := fmt.Sprintf("SMS to %s (%s)", shown(row.Network), phone.RegionName(row.Country))
+	country := phone.RegionName(row.Country)
+	where := i18n.L("SMS to {{.Network}} ({{.Country}})", i18n.M{"Network": shown(row.Network), "Country": country})
 	switch {
 	case network == "" || row.Network == "":
 		// Not this number's network: the worst in the country, which only
@@ -54,32 +53,42 @@ func healthLine(h data.DeliveryHealth, network string, planned bool) (text strin
 		if v := w.Verdict; v != data.VerdictOutage && v != data.VerdictDegraded {
 			return "", widget.MediumImportance, nil, false
 		}
-		where = fmt.Sprintf("SMS in %s (this number's network is not known; the worst one", phone.RegionName(row.Country))
 		if row.Network != "" {
-			where += ", " + shown(row.Network)
+			where = i18n.L("SMS in {{.Country}} (this number's network is not known; the worst one, {{.Network}})",
+				i18n.M{"Country": country, "Network": shown(row.Network)})
+		} else {
+			where = i18n.L("SMS in {{.Country}} (this number's network is not known; the worst one)", i18n.M{"Country": country})
 		}
-		where += ")"
 	case planned:
-		where = fmt.Sprintf("SMS to %s (%s, the number's first carrier)", shown(row.Network), phone.RegionName(row.Country))
+		where = i18n.L("SMS to {{.Network}} ({{.Country}}, the number's first carrier)",
+			i18n.M{"Network": shown(row.Network), "Country": country})
 	}
-	usual := ""
+	m := i18n.M{"Where": where, "Rate": percentOf(w.DeliveryRate)}
 	if row.BaselineRate != nil {
-		usual = ", usually " + words.Percent(*row.BaselineRate)
+		m["Usual"] = i18n.Percent(i18n.Current(), *row.BaselineRate)
 	}
 	switch w.Verdict {
 	case data.VerdictOutage, data.VerdictDegraded:
-		return fmt.Sprintf("%s: %s delivered in the last hour%s. The network, not this caller's phone: wait, or use email.",
-			where, percentOf(w.DeliveryRate), usual), widget.DangerImportance, row, true
+		if row.BaselineRate != nil {
+			return i18n.L("{{.Where}}: {{.Rate}} delivered in the last hour, usually {{.Usual}}. "+
+				"The network, not this caller's phone: wait, or use email.", m), widget.DangerImportance, row, true
+		}
+		return i18n.L("{{.Where}}: {{.Rate}} delivered in the last hour. "+
+			"The network, not this caller's phone: wait, or use email.", m), widget.DangerImportance, row, true
 	case data.VerdictNormal:
-		return fmt.Sprintf("%s delivers normally: %s in the last hour%s. Look at this caller's phone.",
-			where, percentOf(w.DeliveryRate), usual), widget.MediumImportance, row, true
+		if row.BaselineRate != nil {
+			return i18n.L("{{.Where}} delivers normally: {{.Rate}} in the last hour, usually {{.Usual}}. "+
+				"Look at this caller's phone.", m), widget.MediumImportance, row, true
+		}
+		return i18n.L("{{.Where}} delivers normally: {{.Rate}} in the last hour. Look at this caller's phone.", m),
+			widget.MediumImportance, row, true
 	}
-	return where + ": too few sends in the last hour to say how it delivers.", widget.MediumImportance, row, true
+	return i18n.L("{{.Where}}: too few sends in the last hour to say how it delivers.", m), widget.MediumImportance, row, true
 }
 
 func percentOf(r *float64) string {
 	if r == nil {
-		return "no share"
+		return i18n.L("no share")
 	}
-	return words.Percent(*r)
+	return i18n.Percent(i18n.Current(), *r)
 }

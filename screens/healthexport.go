@@ -15,6 +15,10 @@ import (
 	"verifydesk/services/csvsafe"
 )
 
+// The export is data that tools read: its headers, its cells ("n/a", the
+// backend's codes, numbers in Go's format) and its file names stay English
+// whatever the agent's language; only the screen around it is translated.
+
 // healthCSVHeader names the columns of a delivery health export: one record
 // per row shown, in the order shown (by impact). Rates are fractions (0.97),
 // latencies seconds; an empty cell is a window of under 5 sends or a value

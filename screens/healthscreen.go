@@ -15,6 +15,7 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/services/client"
+	"verifydesk/services/i18n"
 	"verifydesk/services/phone"
 	"verifydesk/services/words"
 )
@@ -46,18 +47,46 @@ type healthScreen struct {
 	content   fyne.CanvasObject
 }
 
-const (
-	anyChannel = "any channel"
-	anyCountry = "any country"
+// The filters' "no filter" choices, in English: the filters show i18n.T of
+// them.
+var (
+	anyChannel = i18n.Mark("any channel")
+	anyCountry = i18n.Mark("any country")
 )
 
-// healthChannels are the channel filter's choices, the first none.
-var healthChannels = []struct{ label, channel string }{
-	{anyChannel, ""}, {"SMS", data.ChannelSMS}, {"Email", data.ChannelEmail}, {"App notification", data.ChannelAppPush},
+// healthChannels are the channel filter's choices, the first none; the
+// filter reads its choice by index, so the labels are only what it shows.
+var healthChannels = []struct {
+	label   i18n.Text
+	channel string
+}{
+	{i18n.Text{Key: anyChannel, English: anyChannel}, ""},
+	{i18n.XMsg("health.channel.sms", "SMS"), data.ChannelSMS},
+	{i18n.XMsg("health.channel.email", "Email"), data.ChannelEmail},
+	{i18n.XMsg("health.channel.app_push", "App notification"), data.ChannelAppPush},
 }
 
-// healthColumns: "Lost" is the impact the rows are ordered by.
+// healthColumns: "Lost" is the impact the rows are ordered by. These English
+// names identify the columns (the tests find a column by them);
+// healthColumnTitles are what the header shows.
 var healthColumns = []string{"Channel", "Country", "Network", "Last hour", "Delivered", "Usual", "Lost", "p90 latency", "Used", "Last 24 hours"}
+
+// healthColumnTitles are the columns' headers in the agent's language, in
+// healthColumns' order.
+func healthColumnTitles() []string {
+	return []string{
+		i18n.X("health.column.channel", "Channel"),
+		i18n.X("health.column.country", "Country"),
+		i18n.X("health.column.network", "Network"),
+		i18n.X("health.column.last_hour", "Last hour"),
+		i18n.X("health.column.delivered", "Delivered"),
+		i18n.X("health.column.usual", "Usual"),
+		i18n.X("health.column.lost", "Lost"),
+		i18n.X("health.column.p90", "p90 latency"),
+		i18n.X("health.column.used", "Used"),
+		i18n.X("health.column.last_24h", "Last 24 hours"),
+	}
+}
 
 // healthSparkCol is the column drawn as a sparkline.
 const healthSparkCol = 9
@@ -66,15 +95,15 @@ func newHealthScreen(w *workspace) *healthScreen {
 	s := &healthScreen{w: w, countries: map[string]string{}}
 	var labels []string
 	for _, c := range healthChannels {
-		labels = append(labels, c.label)
+		labels = append(labels, c.label.String())
 	}
 	s.channel = widget.NewSelect(labels, func(string) { s.load() })
-	s.country = widget.NewSelect([]string{anyCountry}, func(string) { s.load() })
+	s.country = widget.NewSelect([]string{i18n.T(anyCountry)}, func(string) { s.load() })
 	// Set before the screen is built: load does nothing yet.
 	s.channel.SetSelectedIndex(0)
 	s.country.SetSelectedIndex(0)
-	s.refresh = widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), handler("refresh delivery health", s.load))
-	s.export = widget.NewButtonWithIcon("Export CSV…", theme.DocumentSaveIcon(), handler("export delivery health", s.onExport))
+	s.refresh = widget.NewButtonWithIcon(i18n.L("Refresh"), theme.ViewRefreshIcon(), handler("refresh delivery health", s.load))
+	s.export = widget.NewButtonWithIcon(i18n.X("health.export", "Export CSV…"), theme.DocumentSaveIcon(), handler("export delivery health", s.onExport))
 	s.export.Disable()
 	s.state = widget.NewLabel("")
 	s.state.Wrapping = fyne.TextWrapWord
@@ -116,7 +145,7 @@ func (s *healthScreen) newTable() *widget.Table {
 			l.Importance = imp
 			l.SetText(shown(text))
 		})
-	headedBy(t, healthColumns)
+	headedBy(t, healthColumnTitles())
 	em := theme.TextSize()
 	for i, w := range []float32{9, 9, 10.5, 6.5, 6.5, 4.5, 4, 6.5, 4, 10} { // "Chunghwa Telecom" whole at 1280
 		t.SetColumnWidth(i, w*em)
@@ -137,21 +166,22 @@ func healthCell(r data.HealthRow, col int) (string, widget.Importance) {
 		return phone.RegionName(r.Country), widget.MediumImportance
 	case 2:
 		if r.Network == "" {
-			return "not known", widget.MediumImportance
+			return i18n.X("health.network.not_known", "not known"), widget.MediumImportance
 		}
 		return r.Network, widget.MediumImportance
 	case 3:
 		return healthVerdictWords(hour.Verdict), verdictImportance(hour.Verdict)
 	case 4:
 		if hour.Suppressed || hour.DeliveryRate == nil {
-			return "under 5", widget.MediumImportance
+			return i18n.X("health.sends.under5", "under 5"), widget.MediumImportance
 		}
-		return fmt.Sprintf("%s of %d", words.Percent(*hour.DeliveryRate), hour.Sent), verdictImportance(hour.Verdict)
+		return i18n.L("{{.Rate}} of {{.Sent}}", i18n.M{"Rate": i18n.Percent(i18n.Current(), *hour.DeliveryRate), "Sent": hour.Sent}),
+			verdictImportance(hour.Verdict)
 	case 5:
 		if r.BaselineRate == nil {
 			return "—", widget.MediumImportance
 		}
-		return words.Percent(*r.BaselineRate), widget.MediumImportance
+		return i18n.Percent(i18n.Current(), *r.BaselineRate), widget.MediumImportance
 	case 6:
 		return fmt.Sprint(int64(math.Round(r.Impact))), widget.MediumImportance
 	case 7:
@@ -162,7 +192,7 @@ func healthCell(r data.HealthRow, col int) (string, widget.Importance) {
 		if hour.ConversionRate == nil {
 			return "—", widget.MediumImportance
 		}
-		return words.Percent(*hour.ConversionRate), widget.MediumImportance
+		return i18n.Percent(i18n.Current(), *hour.ConversionRate), widget.MediumImportance
 	}
 	return "", widget.MediumImportance
 }
@@ -172,13 +202,13 @@ func healthCell(r data.HealthRow, col int) (string, widget.Importance) {
 func healthVerdictWords(v string) string {
 	switch v {
 	case data.VerdictOutage:
-		return "OUTAGE"
+		return i18n.X("health.verdict.outage", "OUTAGE")
 	case data.VerdictDegraded:
-		return "degraded"
+		return i18n.X("health.verdict.degraded", "degraded")
 	case data.VerdictNormal:
-		return "normal"
+		return i18n.X("health.verdict.normal", "normal")
 	}
-	return "too few"
+	return i18n.X("health.verdict.too_few", "too few")
 }
 
 func verdictImportance(v string) widget.Importance {
@@ -197,14 +227,14 @@ func latencyWords(s *float64) string {
 	case s == nil:
 		return "—"
 	case *s < 90:
-		return fmt.Sprintf("%d s", int(math.Round(*s)))
+		return i18n.X("health.latency.seconds", "{{.Seconds}} s", i18n.M{"Seconds": int(math.Round(*s))})
 	}
-	return fmt.Sprintf("%d min", int(math.Round(*s/60)))
+	return i18n.X("health.latency.minutes", "{{.Minutes}} min", i18n.M{"Minutes": int(math.Round(*s / 60))})
 }
 
 func (s *healthScreen) build() fyne.CanvasObject {
 	if s.content == nil {
-		title := widget.NewLabelWithStyle("Delivery health: is it just one caller?", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		title := widget.NewLabelWithStyle(i18n.L("Delivery health: is it just one caller?"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		filters := container.NewHBox(s.channel, s.country, s.refresh, widget.NewSeparator(), s.export)
 		top := container.NewVBox(title, container.NewHScroll(filters), s.state, s.surges)
 		s.content = newBorder(top, nil, nil, nil, s.table)
@@ -229,13 +259,13 @@ func (s *healthScreen) load() {
 	}
 	q := s.filters()
 	wanted := s.gen.next()
-	s.state.SetText("Loading…")
+	s.state.SetText(i18n.X("health.loading", "Loading…"))
 	var h data.DeliveryHealth
 	s.w.run.run(job{name: "load delivery health", wanted: wanted,
 		work: func(ctx context.Context) (err error) { h, err = s.w.api.DeliveryHealth(ctx, q); return err },
 		done: func(err error) {
 			if err != nil {
-				s.state.SetText("Delivery health could not be loaded: " + Explain(err) + retryWords(err))
+				s.state.SetText(i18n.L("Delivery health could not be loaded: {{.Reason}}", i18n.M{"Reason": Explain(err)}) + retryWords(err))
 				s.content.Refresh()
 				return
 			}
@@ -255,15 +285,16 @@ func (s *healthScreen) show(h data.DeliveryHealth, q client.HealthQuery) {
 	} else {
 		s.export.Enable()
 	}
-	at := h.GeneratedAt.In(time.Local).Format("15:04")
+	at := i18n.Clock(h.GeneratedAt.In(time.Local))
 	switch {
 	case len(h.Rows) == 0:
-		s.state.SetText(fmt.Sprintf("No channel, country or network with 5 or more sends in the last 24 hours matches the filters (as of %s).", at))
+		s.state.SetText(i18n.L("No channel, country or network with 5 or more sends in the last 24 hours matches the filters (as of {{.Time}}).",
+			i18n.M{"Time": at}))
 	default:
-		s.state.SetText(fmt.Sprintf("%d rows as of %s, those that lost the most deliveries in the last hour first "+
+		s.state.SetText(i18n.N("{{.Count}} rows as of {{.Time}}, those that lost the most deliveries in the last hour first "+
 			"(Lost: sends × the drop below the usual rate, the 14 days before the last 24 hours; "+
 			"Used: codes whose sign-in step then passed within 10 minutes, where the backend knows). "+
-			"A verdict needs 20 sends in the hour; rows and hours under 5 sends are not shown.", len(h.Rows), at))
+			"A verdict needs 20 sends in the hour; rows and hours under 5 sends are not shown.", len(h.Rows), i18n.M{"Time": at}))
 	}
 	var lines []string
 	for _, g := range h.Surges {
@@ -276,12 +307,15 @@ func (s *healthScreen) show(h data.DeliveryHealth, q client.HealthQuery) {
 
 // surgeWords says one prefix surge.
 func surgeWords(g data.PrefixSurge) string {
-	where := ""
-	if g.Country != "" {
-		where = " (" + phone.RegionName(g.Country) + ")"
+	lang := i18n.Current()
+	m := i18n.M{"Prefix": g.Prefix, "Limit": i18n.Number(lang, float64(g.Threshold))}
+	if g.Country == "" {
+		return shownText(i18n.N("Possible SMS pumping to +{{.Prefix}}…: {{.Count}} codes never used in 24 hours, over the limit of {{.Limit}}.",
+			int(g.UnverifiedSends), m))
 	}
-	return shownText(fmt.Sprintf("Possible SMS pumping to +%s…%s: %d codes never used in 24 hours, over the limit of %d.",
-		g.Prefix, where, g.UnverifiedSends, g.Threshold))
+	m["Country"] = phone.RegionName(g.Country)
+	return shownText(i18n.N("Possible SMS pumping to +{{.Prefix}}… ({{.Country}}): {{.Count}} codes never used in 24 hours, over the limit of {{.Limit}}.",
+		int(g.UnverifiedSends), m))
 }
 
 // addCountries offers the countries of rows in the country filter. UI
@@ -306,13 +340,13 @@ func (s *healthScreen) addCountries(rows []data.HealthRow) {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	s.country.SetOptions(append([]string{anyCountry}, names...))
+	s.country.SetOptions(append([]string{i18n.T(anyCountry)}, names...))
 }
 
 // onExport writes what is shown as CSV into a folder the agent picks. A tap
 // handler.
 func (s *healthScreen) onExport() {
-	chooseExportFolder(s.w.win, "Export what Delivery health shows (CSV) into a folder", s.exportTo)
+	chooseExportFolder(s.w.win, i18n.L("Export what Delivery health shows (CSV) into a folder"), s.exportTo)
 }
 
 // exportTo writes the rows and surges on screen into dir. UI thread; the
@@ -324,14 +358,24 @@ func (s *healthScreen) exportTo(dir string) {
 		work: func(context.Context) (err error) { paths, err = writeHealthCSV(dir, h, q); return err },
 		done: func(err error) {
 			if err != nil {
-				s.state.SetText("The export was not written: " + Explain(err))
+				s.state.SetText(i18n.L("The export was not written: {{.Reason}}", i18n.M{"Reason": Explain(err)}))
 			} else {
+				// The audit's detail stays English, as every audit record's.
 				s.w.record("health_export", "", "", fmt.Sprintf("csv, %d rows, %d surges", len(h.Rows), len(h.Surges)))
-				s.state.SetText("Exported what is shown: " + strings.Join(paths, " and "))
+				s.state.SetText(exportedWords(paths))
 			}
 			s.content.Refresh()
 		},
 	})
+}
+
+// exportedWords says where the export went: the rows' file, and the surges'
+// when there are surges.
+func exportedWords(paths []string) string {
+	if len(paths) == 2 {
+		return i18n.L("Exported what is shown: {{.File}} and {{.Surges}}", i18n.M{"File": paths[0], "Surges": paths[1]})
+	}
+	return i18n.L("Exported what is shown: {{.File}}", i18n.M{"File": strings.Join(paths, ", ")})
 }
 
 // showHealth shows the delivery health screen in the main area, loaded
