@@ -1,0 +1,68 @@
+package app
+
+import (
+	"testing"
+
+	"fyne.io/fyne/v2/test"
+
+	"verifydesk/services/i18n"
+)
+
+// The console's language: --lang first, then the agent's choice in Settings,
+// then the computer's; a language the console lacks is refused on the
+// command line and ignored in the settings.
+func TestLanguageChoice(t *testing.T) {
+	t.Setenv("LANGUAGE", "")
+	t.Setenv("LC_ALL", "")
+	t.Setenv("LC_MESSAGES", "")
+	t.Setenv("LANG", "zh_TW.UTF-8")
+	for _, c := range []struct {
+		flag, setting string
+		want          i18n.Language
+	}{
+		{"", "", i18n.ChineseTraditional},
+		{"", "ru", i18n.Russian},
+		{"zh-CN", "ru", i18n.ChineseSimplified},
+		{"en", "ru", i18n.English},
+		{"", "tlh", i18n.ChineseTraditional},
+	} {
+		got, err := chooseLanguage(c.flag, c.setting)
+		if err != nil || got != c.want {
+			t.Errorf("--lang %q, setting %q: %s, %v; want %s", c.flag, c.setting, got, err, c.want)
+		}
+	}
+	if _, err := chooseLanguage("fr", ""); err == nil {
+		t.Error("--lang fr was accepted")
+	}
+	var errOut lockedBuffer
+	if _, status, ok := parseConsoleFlags([]string{"--lang", "klingon"}, Stdio{Err: &errOut}); ok || status != exitUsage {
+		t.Errorf("--lang klingon: ok %v, status %d", ok, status)
+	}
+}
+
+// The language chosen in Settings is kept for the next start; the computer's
+// is offered by name.
+func TestLanguageFromSettings(t *testing.T) {
+	a := test.NewTempApp(t)
+	c := newConsole(a, consoleOptions{backendURL: "https://auth.example.com"}, Stdio{Err: &lockedBuffer{}})
+	c.background = func(f func()) {}
+	c.createWindow()
+	t.Cleanup(c.stop)
+	if f := c.settingsForm(); f.Language != "" || f.SystemLanguage == "" {
+		t.Fatalf("a new console's form: language %q, system %q", f.Language, f.SystemLanguage)
+	}
+	f := c.settingsForm()
+	f.Language = string(i18n.Russian)
+	c.applySettings(f)
+	if got := (Settings{a.Preferences()}).Language(); got != "ru" {
+		t.Fatalf("stored %q, want ru", got)
+	}
+	if l, _ := chooseLanguage("", c.settings.Language()); l != i18n.Russian {
+		t.Errorf("the next start speaks %s", l)
+	}
+	f.Language = ""
+	c.applySettings(f)
+	if got := c.settings.Language(); got != "" {
+		t.Errorf("back to the computer's: stored %q", got)
+	}
+}
