@@ -2,6 +2,7 @@ package screens
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"strings"
 	"time"
@@ -13,6 +14,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
+	"verifydesk/services/i18n"
 	"verifydesk/services/phone"
 	"verifydesk/services/words"
 )
@@ -42,11 +44,11 @@ func newAccountHeader(w *workspace) *accountHeader {
 	h.contact.Selectable = true
 	h.badges = container.NewHBox()
 	h.limit = badge("", widget.MediumImportance)
-	h.openCase = badge("open case", widget.HighImportance)
+	h.openCase = badge(i18n.L("open case"), widget.HighImportance)
 	h.openCase.Hide()
-	h.revealPhone = widget.NewButtonWithIcon("Reveal phone…", theme.VisibilityIcon(), func() { h.onReveal("phone") })
-	h.revealEmail = widget.NewButtonWithIcon("Reveal email…", theme.VisibilityIcon(), func() { h.onReveal("email") })
-	h.refresh = widget.NewButtonWithIcon("Refresh", theme.ViewRefreshIcon(), w.refresh)
+	h.revealPhone = widget.NewButtonWithIcon(i18n.L("Reveal phone…"), theme.VisibilityIcon(), func() { h.onReveal("phone") })
+	h.revealEmail = widget.NewButtonWithIcon(i18n.L("Reveal email…"), theme.VisibilityIcon(), func() { h.onReveal("email") })
+	h.refresh = widget.NewButtonWithIcon(i18n.L("Refresh"), theme.ViewRefreshIcon(), w.refresh)
 	return h
 }
 
@@ -77,10 +79,10 @@ func (h *accountHeader) set(acct *data.Account) {
 func (h *accountHeader) showContact() {
 	number, email := h.acct.PhoneMasked, h.acct.EmailMasked
 	if v, ok := h.revealed["phone"]; ok {
-		number = phone.Readable(v) + " (revealed)" // grouped to read back
+		number = i18n.L("{{.Value}} (revealed)", i18n.M{"Value": phone.Readable(v)}) // grouped to read back
 	}
 	if v, ok := h.revealed["email"]; ok {
-		email = v + " (revealed)"
+		email = i18n.L("{{.Value}} (revealed)", i18n.M{"Value": v})
 	}
 	// Nothing to reveal once revealed, or when there is nothing on file.
 	showIf(h.revealPhone, h.acct.PhoneMasked != "" && h.revealed["phone"] == "")
@@ -92,7 +94,7 @@ func (h *accountHeader) showContact() {
 		}
 	}
 	if len(parts) == 0 {
-		parts = append(parts, "no phone or email on file")
+		parts = append(parts, i18n.L("no phone or email on file"))
 	}
 	h.contact.SetText(shown(strings.Join(parts, " · ")))
 }
@@ -115,7 +117,7 @@ func (h *accountHeader) setRateLimits(rl data.RateLimits, now time.Time) {
 		h.limit.Hide()
 		return
 	}
-	h.limit.set("rate-limited until "+relativeTime(*next, now, nil), widget.WarningImportance)
+	h.limit.set(i18n.L("rate-limited until {{.Time}}", i18n.M{"Time": relativeTime(*next, now, nil)}), widget.WarningImportance)
 	h.limit.Show()
 }
 
@@ -124,23 +126,23 @@ func accountBadges(a *data.Account) []fyne.CanvasObject {
 	var out []fyne.CanvasObject
 	switch {
 	case !a.TwoFactor.FeatureAvailable:
-		out = append(out, badge("2FA not rolled out yet", widget.WarningImportance))
+		out = append(out, badge(i18n.L("2FA not rolled out yet"), widget.WarningImportance))
 	case a.TwoFactor.Enabled:
-		out = append(out, badge("2FA on: "+words.Method(a.TwoFactor.Method), widget.SuccessImportance))
+		out = append(out, badge(i18n.L("2FA on: {{.Method}}", i18n.M{"Method": words.Method(a.TwoFactor.Method)}), widget.SuccessImportance))
 	default:
-		out = append(out, badge("2FA off", widget.WarningImportance))
+		out = append(out, badge(i18n.L("2FA off"), widget.WarningImportance))
 	}
-	out = append(out, badge(fmt.Sprintf("%d trusted device%s", a.TrustedDeviceCount, words.Plural(a.TrustedDeviceCount)), widget.MediumImportance))
+	out = append(out, badge(i18n.N("{{.Count}} trusted devices", a.TrustedDeviceCount), widget.MediumImportance))
 	if a.Lock.Locked {
-		out = append(out, badge("locked", widget.DangerImportance))
+		out = append(out, badge(i18n.X("account.locked", "locked"), widget.DangerImportance))
 	} else {
-		out = append(out, badge("not locked", widget.SuccessImportance))
+		out = append(out, badge(i18n.X("account.not_locked", "not locked"), widget.SuccessImportance))
 	}
 	if a.PhoneStoredForm == data.FormTrunk0 {
-		out = append(out, badge("number: trunk 0 stored", widget.WarningImportance))
+		out = append(out, badge(i18n.L("number: trunk 0 stored"), widget.WarningImportance))
 	}
 	if a.PhoneMasked != "" && !a.PhoneVerified {
-		out = append(out, badge("phone not verified", widget.WarningImportance))
+		out = append(out, badge(i18n.L("phone not verified"), widget.WarningImportance))
 	}
 	return out
 }
@@ -153,11 +155,15 @@ func (h *accountHeader) onReveal(field string) {
 		return
 	}
 	reason := newEscEntry(h.w.win)
-	reason.SetPlaceHolder("e.g. caller confirms the number on file")
+	reason.SetPlaceHolder(i18n.L("e.g. caller confirms the number on file"))
 	reason.Validator = revealReason(field)
-	items := []*widget.FormItem{widget.NewFormItem("Reason", reason)}
-	items[0].HintText = "Recorded in the audit log."
-	d := dialog.NewForm("Reveal the full "+field+"?", "Reveal", "Cancel", items, func(ok bool) {
+	items := []*widget.FormItem{widget.NewFormItem(i18n.L("Reason"), reason)}
+	items[0].HintText = i18n.L("Recorded in the audit log.")
+	title := i18n.L("Reveal the full phone?")
+	if field == "email" {
+		title = i18n.L("Reveal the full email?")
+	}
+	d := dialog.NewForm(title, i18n.L("Reveal"), i18n.L("Cancel"), items, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -175,7 +181,10 @@ func (h *accountHeader) onReveal(field string) {
 func revealReason(field string) func(string) error {
 	return func(s string) error {
 		if len(strings.Fields(s)) < 2 {
-			return fmt.Errorf("say why you need the full %s, in a few words", field)
+			if field == "email" {
+				return errors.New(i18n.L("say why you need the full email, in a few words"))
+			}
+			return errors.New(i18n.L("say why you need the full phone, in a few words"))
 		}
 		return nil
 	}
@@ -192,7 +201,7 @@ func (h *accountHeader) reveal(accountID, field, reason string) {
 		},
 		done: func(err error) {
 			if err != nil {
-				showEscapable(h.w.win, dialog.NewInformation("Not revealed", Explain(err), h.w.win))
+				showEscapable(h.w.win, dialog.NewInformation(i18n.L("Not revealed"), Explain(err), h.w.win))
 				return
 			}
 			if h.acct == nil || h.acct.ID != accountID {

@@ -10,6 +10,7 @@ import (
 	"verifydesk/data"
 	"verifydesk/services/client"
 	"verifydesk/services/geo"
+	"verifydesk/services/i18n"
 	"verifydesk/services/phone"
 )
 
@@ -22,7 +23,7 @@ func (w *workspace) passwordReset() {
 			w.showTab(i) // the action's way to its tab, not the agent's pick of one
 		}
 	}
-	w.notice("Choose how to send the password reset code, then press Resend code.")
+	w.notice(i18n.L("Choose how to send the password reset code, then press Resend code."))
 }
 
 // accountView is the account state a tab's load reads: the account on

@@ -16,6 +16,7 @@ import (
 	"verifydesk/data"
 	"verifydesk/services/cases"
 	"verifydesk/services/client"
+	"verifydesk/services/i18n"
 	"verifydesk/services/phone"
 	"verifydesk/services/words"
 )
@@ -23,9 +24,10 @@ import (
 // sensitiveAction is one action that needs the caller's identity checked first,
 // or a supervisor's approval.
 type sensitiveAction struct {
-	action  string            // data.Action*
-	title   string            // "Remove Pixel 7 from trusted devices"
-	explain string            // what happens to the customer
+	action string    // data.Action*
+	title  i18n.Text // "Remove Pixel 7 from trusted devices": on screen, and in English in the local audit
+	// explain is what happens to the customer, in the agent's language.
+	explain string
 	params  map[string]string // for an approval request
 	run     func(ctx context.Context, auth client.ActionAuth) (data.ActionResult, error)
 }
@@ -45,8 +47,8 @@ func (w *workspace) revokeSessions() {
 func (w *workspace) removeDeviceAction(acct *data.Account, deviceID, deviceName string) sensitiveAction {
 	return sensitiveAction{
 		action:  data.ActionRemoveDevice,
-		title:   fmt.Sprintf("Remove %q from trusted devices", words.Shown(deviceName, 40, false)),
-		explain: "The device is signed out at once and needs a verification code next time it signs in. The customer gets a security notice.",
+		title:   i18n.Msg("Remove {{.Device}} from trusted devices", i18n.M{"Device": fmt.Sprintf("%q", words.Shown(deviceName, 40, false))}),
+		explain: i18n.L("The device is signed out at once and needs a verification code next time it signs in. The customer gets a security notice."),
 		params:  map[string]string{"device_id": deviceID},
 		run: func(ctx context.Context, auth client.ActionAuth) (data.ActionResult, error) {
 			return w.api.RemoveDevice(ctx, acct.ID, deviceID, auth)
@@ -57,8 +59,8 @@ func (w *workspace) removeDeviceAction(acct *data.Account, deviceID, deviceName 
 func (w *workspace) revokeSessionsAction(acct *data.Account) sensitiveAction {
 	return sensitiveAction{
 		action:  data.ActionRevokeSessions,
-		title:   "Sign the account out everywhere",
-		explain: "Every device is signed out, trusted ones too. The customer gets a security notice and should change the password.",
+		title:   i18n.Msg("Sign the account out everywhere"),
+		explain: i18n.L("Every device is signed out, trusted ones too. The customer gets a security notice and should change the password."),
 		run: func(ctx context.Context, auth client.ActionAuth) (data.ActionResult, error) {
 			return w.api.RevokeSessions(ctx, acct.ID, auth)
 		},
@@ -74,7 +76,7 @@ func (w *workspace) disable2FA() {
 func (w *workspace) disable2FAAction(acct *data.Account) sensitiveAction {
 	return sensitiveAction{
 		action:  data.ActionDisable2FA,
-		title:   "Turn two-step verification off",
+		title:   i18n.Msg("Turn two-step verification off"),
 		explain: actionConsequence(data.ActionDisable2FA),
 		run: func(ctx context.Context, auth client.ActionAuth) (data.ActionResult, error) {
 			return w.api.Disable2FA(ctx, acct.ID, auth)
@@ -86,13 +88,15 @@ func (w *workspace) disable2FAAction(acct *data.Account) sensitiveAction {
 func (w *workspace) changeContactAction(acct *data.Account, field, v string) sensitiveAction {
 	change := data.ContactChange{Phone: v}
 	action, param := data.ActionChangePhone, "new_phone"
+	title := i18n.Msg("Change the phone to {{.Contact}}", i18n.M{"Contact": cases.MaskContact(v)})
 	if field == "email" {
 		change = data.ContactChange{Email: v}
 		action, param = data.ActionChangeEmail, "new_email"
+		title = i18n.Msg("Change the email to {{.Contact}}", i18n.M{"Contact": cases.MaskContact(v)})
 	}
 	return sensitiveAction{
 		action:  action,
-		title:   "Change the " + field + " to " + cases.MaskContact(v),
+		title:   title,
 		explain: actionConsequence(action),
 		params:  map[string]string{param: v},
 		run: func(ctx context.Context, auth client.ActionAuth) (data.ActionResult, error) {
@@ -112,34 +116,40 @@ func (w *workspace) changeContact(field string) {
 	entry := newEscEntry(w.win)
 	region := w.selectedRegion()
 	var value func() string
+	label := i18n.L("New email")
+	hint := i18n.L("Codes go there from now on; the old email gets a security notice.")
+	title := i18n.L("Change the email of {{.Name}}?", i18n.M{"Name": words.Shown(acct.Name, 40, false)})
 	if field == "phone" {
-		entry.SetPlaceHolder("the new number, e.g. +44 7911 123456")
+		label = i18n.L("New phone")
+		hint = i18n.L("Codes go there from now on; the old phone gets a security notice.")
+		title = i18n.L("Change the phone of {{.Name}}?", i18n.M{"Name": words.Shown(acct.Name, 40, false)})
+		entry.SetPlaceHolder(i18n.L("the new number, e.g. +44 7911 123456"))
 		entry.Validator = func(s string) error {
 			d := phone.Diagnose(region, s)
 			if !d.Valid || d.E164 == "" {
-				return errors.New("not a valid number in " + phone.RegionName(region) + ": type it with + and the country code")
+				return errors.New(i18n.L("not a valid number in {{.Region}}: type it with + and the country code", i18n.M{"Region": phone.RegionName(region)}))
 			}
 			if d.SMSCapable == phone.SMSNo {
-				return errors.New("this number cannot receive SMS codes (" + phone.TypeWords(d.Type) + ")")
+				return errors.New(i18n.L("this number cannot receive SMS codes ({{.Type}})", i18n.M{"Type": phone.TypeWords(d.Type)}))
 			}
 			return nil
 		}
 		value = func() string { return phone.Diagnose(region, entry.Text).E164 }
 	} else {
-		entry.SetPlaceHolder("the new email address")
+		entry.SetPlaceHolder(i18n.L("the new email address"))
 		entry.Validator = func(s string) error {
 			s = strings.TrimSpace(s)
 			at := strings.LastIndexByte(s, '@')
 			if at < 1 || !strings.Contains(s[at:], ".") || strings.ContainsAny(s, " \t<>") {
-				return errors.New("an email address looks like name@example.com")
+				return errors.New(i18n.L("an email address looks like name@example.com"))
 			}
 			return nil
 		}
 		value = func() string { return strings.ToLower(strings.TrimSpace(entry.Text)) }
 	}
-	item := widget.NewFormItem("New "+field, entry)
-	item.HintText = "Codes go there from now on; the old " + field + " gets a security notice."
-	d := dialog.NewForm("Change the "+field+" of "+words.Shown(acct.Name, 40, false)+"?", "Continue", "Cancel", []*widget.FormItem{item}, func(ok bool) {
+	item := widget.NewFormItem(label, entry)
+	item.HintText = hint
+	d := dialog.NewForm(title, i18n.L("Continue"), i18n.L("Cancel"), []*widget.FormItem{item}, func(ok bool) {
 		if !ok {
 			return
 		}
@@ -157,19 +167,19 @@ func (w *workspace) currentAccount() *data.Account { return w.account }
 // approve.
 func (w *workspace) requestApproval(acct *data.Account, act sensitiveAction) {
 	reason := newEscMultiLineEntry(w.win)
-	reason.SetPlaceHolder("why, and how you checked the caller")
+	reason.SetPlaceHolder(i18n.L("why, and how you checked the caller"))
 	reason.Validator = func(s string) error {
 		switch n := utf8.RuneCountInString(strings.TrimSpace(s)); {
 		case n < 10:
-			return fmt.Errorf("a supervisor needs the reason in a sentence")
+			return errors.New(i18n.L("a supervisor needs the reason in a sentence"))
 		case n > 500:
-			return fmt.Errorf("at most 500 characters (this is %d)", n)
+			return errors.New(i18n.L("at most 500 characters (this is {{.Length}})", i18n.M{"Length": i18n.Number(i18n.Current(), float64(n))}))
 		}
 		return nil
 	}
-	items := []*widget.FormItem{widget.NewFormItem("Reason", reason)}
-	items[0].HintText = "The supervisor sees it with the account; the request expires if nobody decides."
-	d := dialog.NewForm("Ask a supervisor: "+act.title, "Send request", "Cancel", items, func(ok bool) {
+	items := []*widget.FormItem{widget.NewFormItem(i18n.L("Reason"), reason)}
+	items[0].HintText = i18n.L("The supervisor sees it with the account; the request expires if nobody decides.")
+	d := dialog.NewForm(i18n.L("Ask a supervisor: {{.Action}}", i18n.M{"Action": act.title.String()}), i18n.L("Send request"), i18n.L("Cancel"), items, func(ok bool) {
 		if ok {
 			w.sendApproval(acct, act, strings.TrimSpace(reason.Text))
 		}
@@ -199,16 +209,16 @@ func (w *workspace) sendApproval(acct *data.Account, act sensitiveAction, reason
 				delete(w.approvalKeys, scope) // answered: a new ask is a new request
 			}
 			if err != nil {
-				title := "Request not sent"
+				title := i18n.L("Request not sent")
 				if !backendDecided(err) && (errors.Is(err, client.ErrNotConfirmed) || !client.Unreachable(err)) {
-					title = "Request not confirmed" // it may be on the backend: asking again will not make two
+					title = i18n.L("Request not confirmed") // it may be on the backend: asking again will not make two
 				}
 				showEscapable(w.win, dialog.NewInformation(title, Explain(err), w.win))
 				return
 			}
-			w.record("approval_request", acct.ID, req.CaseID, act.title)
+			w.record("approval_request", acct.ID, req.CaseID, act.title.InEnglish()) // the audit is in English
 			w.approvals.poll()
-			showEscapable(w.win, dialog.NewInformation("Request sent", "A supervisor will review it. The action runs when they approve; you will see it in the account.", w.win))
+			showEscapable(w.win, dialog.NewInformation(i18n.L("Request sent"), i18n.L("A supervisor will review it. The action runs when they approve; you will see it in the account."), w.win))
 		},
 	})
 }

@@ -10,6 +10,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
+	"verifydesk/services/i18n"
 	"verifydesk/services/words"
 )
 
@@ -36,12 +37,17 @@ type devicesPanel struct {
 	content  fyne.CanvasObject
 }
 
-var deviceColumns = []string{"Device", "Model", "System", "App", "Notifications", "Added", "Last seen", "Last IP", "Last place"}
+var deviceColumns = []string{i18n.Mark("Device"), i18n.Mark("Model"), i18n.Mark("System"), i18n.Mark("App"),
+	i18n.Mark("Notifications"), i18n.Mark("Added"), i18n.Mark("Last seen"), i18n.Mark("Last IP"), i18n.Mark("Last place")}
 
 func newDevicesPanel(src devicesSource, w tabHost, actions accountActions) *devicesPanel {
-	p := &devicesPanel{src: src, w: w, actions: actions, selected: -1, ls: newLoadState("Trusted devices")}
+	p := &devicesPanel{src: src, w: w, actions: actions, selected: -1, ls: newLoadState(i18n.L("Trusted devices"))}
 	// Widths fit the tab at 1280 wide, so the last place shows without scrolling.
-	p.table = textTable(deviceColumns, []int{8, 1},
+	columns := make([]string, len(deviceColumns))
+	for i, c := range deviceColumns {
+		columns[i] = i18n.T(c)
+	}
+	p.table = textTable(columns, []int{8, 1},
 		func() int { return len(p.rows) },
 		func(row, col int, l *widget.Label) {
 			l.SetText(p.cell(row, col))
@@ -52,27 +58,29 @@ func newDevicesPanel(src devicesSource, w tabHost, actions accountActions) *devi
 	p.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(p.rows) {
 			p.selected = id.Row
-			p.remove.SetText(fmt.Sprintf("Remove %q…", words.Shown(p.rows[id.Row].Name, 40, false)))
+			p.remove.SetText(i18n.L("Remove {{.Device}}…", i18n.M{"Device": fmt.Sprintf("%q", words.Shown(p.rows[id.Row].Name, 40, false))}))
 			p.remove.Enable()
 		}
 	}
-	p.remove = widget.NewButtonWithIcon("Remove selected device…", theme.DeleteIcon(), p.onRemove)
+	p.remove = widget.NewButtonWithIcon(i18n.L("Remove selected device…"), theme.DeleteIcon(), p.onRemove)
 	p.remove.Importance = widget.DangerImportance
 	p.remove.Disable()
-	p.revoke = widget.NewButtonWithIcon("Sign out everywhere…", theme.LogoutIcon(), func() { p.actions.revokeSessions() })
+	p.revoke = widget.NewButtonWithIcon(i18n.L("Sign out everywhere…"), theme.LogoutIcon(), func() { p.actions.revokeSessions() })
 	return p
 }
 
 func (p *devicesPanel) loadState() *loadState { return p.ls }
 
-func (p *devicesPanel) title() string { return "Devices" }
+// title is the tab's id (--tab, the preferences) in English; the tab bar
+// shows it with i18n.T.
+func (p *devicesPanel) title() string { return i18n.Mark("Devices") }
 
 // firstControl is the table: the agent picks the device, then removes it.
 func (p *devicesPanel) firstControl() fyne.Focusable { return p.table }
 
 func (p *devicesPanel) build() fyne.CanvasObject {
 	if p.content == nil {
-		help := widget.NewLabel("Trusted devices skip the verification code. Removing one signs it out at once: it needs a code the next time it signs in, and the customer gets a security notice. Check the caller's identity first. The last place comes from the device's last IP address and can be far from where it really was.")
+		help := widget.NewLabel(i18n.L("Trusted devices skip the verification code. Removing one signs it out at once: it needs a code the next time it signs in, and the customer gets a security notice. Check the caller's identity first. The last place comes from the device's last IP address and can be far from where it really was."))
 		help.Wrapping = fyne.TextWrapWord
 		p.content = newBorder(container.NewVBox(help, p.ls.label, container.NewHBox(p.remove, p.revoke)), nil, nil, nil, p.table)
 	}
@@ -85,7 +93,7 @@ func (p *devicesPanel) setAccount(acct *data.Account) {
 	p.selected = -1
 	p.table.UnselectAll()
 	p.table.Refresh()
-	p.remove.SetText("Remove selected device…")
+	p.remove.SetText(i18n.L("Remove selected device…"))
 	p.remove.Disable()
 }
 
@@ -107,7 +115,7 @@ func (p *devicesPanel) load(ctx context.Context, acct accountView) (func(), erro
 		p.selected = -1
 		p.table.UnselectAll()
 		p.table.Refresh()
-		p.remove.SetText("Remove selected device…")
+		p.remove.SetText(i18n.L("Remove selected device…"))
 		p.remove.Disable()
 		p.ls.label.SetText(devicesSummary(rows))
 	}, nil
@@ -116,7 +124,7 @@ func (p *devicesPanel) load(ctx context.Context, acct accountView) (func(), erro
 // devicesSummary says what matters for app-notification codes.
 func devicesSummary(rows []data.TrustedDevice) string {
 	if len(rows) == 0 {
-		return "No trusted devices: codes for new devices can only go by email."
+		return i18n.L("No trusted devices: codes for new devices can only go by email.")
 	}
 	off := 0
 	for _, d := range rows {
@@ -124,12 +132,12 @@ func devicesSummary(rows []data.TrustedDevice) string {
 			off++
 		}
 	}
-	s := fmt.Sprintf("%d trusted device%s.", len(rows), words.Plural(len(rows)))
+	s := i18n.N("{{.Count}} trusted devices.", len(rows))
 	switch {
 	case off == len(rows):
-		s += " Notifications are off on every one, so app-notification codes cannot arrive: ask the customer to allow notifications for the app and update it, or send the code by email."
+		s = acctSentences(s, i18n.L("Notifications are off on every one, so app-notification codes cannot arrive: ask the customer to allow notifications for the app and update it, or send the code by email."))
 	case off > 0:
-		s += fmt.Sprintf(" Notifications are off on %d of them: codes only show on the others.", off)
+		s = acctSentences(s, i18n.L("Notifications are off on {{.Off}} of them: codes only show on the others.", i18n.M{"Off": i18n.Number(i18n.Current(), float64(off))}))
 	}
 	return s
 }
@@ -148,9 +156,9 @@ func (p *devicesPanel) cell(row, col int) string {
 		return d.AppVersion
 	case 4:
 		if d.NotificationsAllowed {
-			return "allowed"
+			return i18n.X("device.notifications.allowed", "allowed")
 		}
-		return "off"
+		return i18n.X("device.notifications.off", "off")
 	case 5:
 		return relativeTime(d.AddedAt, now, nil)
 	case 6:

@@ -2,9 +2,10 @@ package screens
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -15,7 +16,7 @@ import (
 	"verifydesk/data"
 	"verifydesk/services/client"
 	"verifydesk/services/deliveries"
-	"verifydesk/services/words"
+	"verifydesk/services/i18n"
 )
 
 // identityFlow is the dialog that walks the agent through the identity check:
@@ -63,9 +64,9 @@ func (w *workspace) pushRefusal(acct *data.Account) (deliveries.Refusal, bool) {
 // startSensitive opens the identity-check dialog for act on acct.
 func (w *workspace) startSensitive(acct *data.Account, act sensitiveAction) *identityFlow {
 	f := &identityFlow{w: w, acct: acct, act: act}
-	intro := widget.NewLabel(act.explain + "\n\nFirst check that the caller owns the account: send a check code to a channel only the owner controls and ask the caller to read it back.")
+	intro := widget.NewLabel(act.explain + "\n\n" + i18n.L("First check that the caller owns the account: send a check code to a channel only the owner controls and ask the caller to read it back."))
 	intro.Wrapping = fyne.TextWrapWord
-	f.channels = []string{"App notification to their trusted devices", "Email to " + orNone(acct.EmailMasked)}
+	f.channels = []string{i18n.L("App notification to their trusted devices"), i18n.L("Email to {{.Email}}", i18n.M{"Email": orNone(acct.EmailMasked)})}
 	f.channel = widget.NewRadioGroup(f.channels, nil)
 	f.channel.Required = true
 	// The first channel that can carry the code, and why when it is not
@@ -73,32 +74,32 @@ func (w *workspace) startSensitive(acct *data.Account, act sensitiveAction) *ide
 	why := ""
 	f.channel.SetSelected(f.channels[0])
 	if r, refused := w.pushRefusal(acct); refused && acct.EmailMasked != "" {
-		f.channels[0] += " (cannot arrive)"
+		f.channels[0] = i18n.L("App notification to their trusted devices (cannot arrive)")
 		f.channel.Options = f.channels
 		f.channel.SetSelected(f.channels[1])
-		why = "Email is chosen: " + refusalWhy(r)
+		why = i18n.L("Email is chosen: {{.Why}}", i18n.M{"Why": refusalWhy(r)})
 	}
 	chosen := widget.NewLabel(why)
 	chosen.Wrapping = fyne.TextWrapWord
 	showIf(chosen, why != "")
 	// Masked as it is typed: a code on screen is a code someone else can read.
 	f.code = newEscPasswordEntry(w.win)
-	f.code.SetPlaceHolder("code the caller reads back")
+	f.code.SetPlaceHolder(i18n.L("code the caller reads back"))
 	f.code.Disable()
 	f.status = widget.NewLabel("")
 	f.status.Wrapping = fyne.TextWrapWord
-	f.send = widget.NewButton("Send check code", f.onSend)
-	f.verify = widget.NewButton("Verify and continue", f.onVerify)
+	f.send = widget.NewButton(i18n.L("Send check code"), f.onSend)
+	f.verify = widget.NewButton(i18n.L("Verify and continue"), f.onVerify)
 	f.verify.Importance = widget.HighImportance
 	f.verify.Disable()
-	f.approval = widget.NewButton("Caller cannot get a code: ask a supervisor…", func() {
+	f.approval = widget.NewButton(i18n.L("Caller cannot get a code: ask a supervisor…"), func() {
 		f.dlg.Hide()
 		w.requestApproval(acct, act)
 	})
-	cancel := widget.NewButton("Cancel", func() { f.dlg.Hide() })
+	cancel := widget.NewButton(i18n.L("Cancel"), func() { f.dlg.Hide() })
 	content := container.NewVBox(intro, f.channel, chosen, f.send, f.code, f.status,
 		container.NewHBox(cancel, f.approval, f.verify))
-	f.dlg = dialog.NewCustomWithoutButtons(act.title+"?", content, w.win)
+	f.dlg = dialog.NewCustomWithoutButtons(i18n.L("{{.Action}}?", i18n.M{"Action": act.title.String()}), content, w.win)
 	f.dlg.Resize(fyne.NewSize(36*theme.TextSize(), content.MinSize().Height))
 	// Nothing focused yet: Esc closes it (a focused button would swallow
 	// Esc), and Tab reaches the channel, then Send check code; the code field
@@ -114,7 +115,7 @@ func (f *identityFlow) onSend() {
 		ch = data.ChannelEmail
 	}
 	f.send.Disable()
-	f.status.SetText("Sending…")
+	f.status.SetText(i18n.L("Sending…"))
 	f.sendCheck(ch)
 }
 
@@ -137,14 +138,15 @@ func (f *identityFlow) checkSent(chk data.IdentityCheck, err error) {
 	{
 		f.send.Enable()
 		if err != nil {
-			f.status.SetText("Not sent: " + Explain(err))
+			f.status.SetText(i18n.L("Not sent: {{.Why}}", i18n.M{"Why": Explain(err)}))
 			return
 		}
 		f.checkID = chk.ID
-		f.send.SetText("Send a new check code")
+		f.send.SetText(i18n.L("Send a new check code"))
 		f.code.Enable()
 		f.verify.Enable()
-		f.status.SetText(fmt.Sprintf("Check code sent to %s. Ask the caller to read it back (%d tries).", chk.DestinationMasked, chk.AttemptsLeft))
+		f.status.SetText(i18n.L("Check code sent to {{.To}}. Ask the caller to read it back ({{.Tries}} tries).",
+			i18n.M{"To": chk.DestinationMasked, "Tries": i18n.Number(i18n.Current(), float64(chk.AttemptsLeft))}))
 		f.w.win.Canvas().Focus(f.code)
 	}
 }
@@ -152,11 +154,11 @@ func (f *identityFlow) checkSent(chk data.IdentityCheck, err error) {
 func (f *identityFlow) onVerify() {
 	typed := strings.TrimSpace(f.code.Text)
 	if f.proof == "" && (typed == "" || f.checkID == "") {
-		f.status.SetText("Enter the code the caller reads back.")
+		f.status.SetText(i18n.L("Enter the code the caller reads back."))
 		return
 	}
 	f.verify.Disable()
-	f.status.SetText("Checking…")
+	f.status.SetText(i18n.L("Checking…"))
 	id, proof := f.checkID, f.proof
 	f.verifyAndRun(id, typed, proof)
 }
@@ -197,11 +199,11 @@ func (f *identityFlow) ran(proof string, expiresAt time.Time, res data.ActionRes
 			f.verify.Enable()
 			if err == nil && !backendDecided(actionErr) {
 				// No answer: the action may have run. The local chain says so.
-				f.w.record(f.act.action, f.acct.ID, "", f.act.title+" (identity checked, outcome unknown)")
+				f.w.record(f.act.action, f.acct.ID, "", f.act.title.InEnglish()+" (identity checked, outcome unknown)") // the audit is in English
 			}
 			if err == nil {
-				f.verify.SetText("Try again")
-				f.failure = "The caller is verified, but the action did not go through: " + Explain(actionErr)
+				f.verify.SetText(i18n.L("Try again"))
+				f.failure = i18n.L("The caller is verified, but the action did not go through: {{.Why}}", i18n.M{"Why": Explain(actionErr)})
 				f.showProof()
 				return
 			}
@@ -209,7 +211,7 @@ func (f *identityFlow) ran(proof string, expiresAt time.Time, res data.ActionRes
 			return
 		}
 		f.dlg.Hide()
-		f.w.record(f.act.action, f.acct.ID, "", f.act.title+" (identity checked)")
+		f.w.record(f.act.action, f.acct.ID, "", f.act.title.InEnglish()+" (identity checked)") // the audit is in English
 		f.w.notice(actionDoneText(f.act, res))
 		f.w.refresh() // the action changed the account
 	}
@@ -223,12 +225,12 @@ func (f *identityFlow) showProof() {
 	now := f.w.cfg.now()
 	if f.proof == "" || !f.proofExpires.After(now) {
 		f.proof = ""
-		f.verify.SetText("Verify and continue")
-		f.status.SetText(f.failure + " The identity check has expired: send a new check code.")
+		f.verify.SetText(i18n.L("Verify and continue"))
+		f.status.SetText(acctSentences(f.failure, i18n.L("The identity check has expired: send a new check code.")))
 		return
 	}
-	f.status.SetText(fmt.Sprintf("%s\nThe identity check is valid for %s more, for this one action (%s) on this account.",
-		f.failure, countdown(f.proofExpires.Sub(now)), strings.ToLower(f.act.title[:1])+f.act.title[1:]))
+	f.status.SetText(f.failure + "\n" + i18n.L("The identity check is valid for {{.Time}} more, for this one action ({{.Action}}) on this account.",
+		i18n.M{"Time": countdown(f.proofExpires.Sub(now)), "Action": lowerInitial(f.act.title.String())}))
 	gen := f.tickGen
 	f.w.run.later(time.Second, "proof countdown", func() {
 		if gen == f.tickGen {
@@ -238,12 +240,38 @@ func (f *identityFlow) showProof() {
 }
 
 func actionDoneText(act sensitiveAction, res data.ActionResult) string {
-	s := act.title + ": done."
+	s := i18n.L("{{.Action}}: done.", i18n.M{"Action": act.title.String()})
 	if res.SessionsRevoked > 0 {
-		s += fmt.Sprintf(" %d session%s signed out.", res.SessionsRevoked, words.Plural(res.SessionsRevoked))
+		s = acctSentences(s, i18n.N("{{.Count}} sessions signed out.", res.SessionsRevoked))
 	}
 	if res.NoticeDeliveryID != "" {
-		s += " The customer was sent a security notice."
+		s = acctSentences(s, i18n.L("The customer was sent a security notice."))
 	}
 	return s
+}
+
+// lowerInitial is s with its first letter in lower case, for a title inside
+// a sentence ("Remove …" becomes "remove …"); a letter of any script.
+func lowerInitial(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || r == utf8.RuneError {
+		return s
+	}
+	return string(unicode.ToLower(r)) + s[n:]
+}
+
+// acctSentences joins sentences as the agent's language does: with a space,
+// or none in Chinese (a full stop "。" ends the sentence before).
+func acctSentences(parts ...string) string {
+	sep := " "
+	if l := i18n.Current(); l == i18n.ChineseTraditional || l == i18n.ChineseSimplified {
+		sep = ""
+	}
+	var out []string
+	for _, p := range parts {
+		if p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
 }

@@ -2,7 +2,6 @@ package screens
 
 import (
 	"context"
-	"fmt"
 	"strings"
 	"time"
 
@@ -12,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
+	"verifydesk/services/i18n"
 	"verifydesk/services/words"
 )
 
@@ -32,20 +32,24 @@ type overviewPanel struct {
 }
 
 // The overview's two columns: who and how to reach them; how they sign in.
+// Each row is named in English (the key of values) and shown in the agent's
+// language.
 var (
-	overviewContact  = []string{"App", "Name", "Customer's country", "Customer's time zone", "Phone", "Phone verified", "Email", "Email verified", "Created"}
-	overviewSecurity = []string{"Two-step verification", "Trusted devices", "Password set", "Linked sign-ins", "Lock"}
+	overviewContact = []string{i18n.Mark("App"), i18n.Mark("Name"), i18n.Mark("Customer's country"), i18n.Mark("Customer's time zone"),
+		i18n.Mark("Phone"), i18n.Mark("Phone verified"), i18n.Mark("Email"), i18n.Mark("Email verified"), i18n.Mark("Created")}
+	overviewSecurity = []string{i18n.Mark("Two-step verification"), i18n.Mark("Trusted devices"), i18n.Mark("Password set"),
+		i18n.Mark("Linked sign-ins"), i18n.Mark("Lock")}
 )
 
 func newOverviewPanel(api API, w tabHost) *overviewPanel {
-	p := &overviewPanel{api: api, w: w, values: map[string]*widget.Label{}, ls: newLoadState("The send limits")}
+	p := &overviewPanel{api: api, w: w, values: map[string]*widget.Label{}, ls: newLoadState(i18n.L("The send limits"))}
 	for i, rows := range [][]string{overviewContact, overviewSecurity} {
 		p.forms[i] = widget.NewForm()
 		for _, r := range rows {
 			l := widget.NewLabel("")
 			l.Wrapping = fyne.TextWrapWord
 			p.values[r] = l
-			p.forms[i].Append(r, l)
+			p.forms[i].Append(i18n.T(r), l)
 		}
 	}
 	p.limits = widget.NewLabel("")
@@ -58,17 +62,19 @@ func newOverviewPanel(api API, w tabHost) *overviewPanel {
 
 func (p *overviewPanel) loadState() *loadState { return p.ls }
 
-func (p *overviewPanel) title() string { return "Overview" }
+// title is the tab's id (--tab, the preferences) in English; the tab bar
+// shows it with i18n.T.
+func (p *overviewPanel) title() string { return i18n.Mark("Overview") }
 
 func (p *overviewPanel) build() fyne.CanvasObject {
 	if p.content == nil {
-		lim := widget.NewLabelWithStyle("Send limits", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-		ways := widget.NewLabelWithStyle("Other ways in", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		lim := widget.NewLabelWithStyle(i18n.L("Send limits"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		ways := widget.NewLabelWithStyle(i18n.L("Other ways in"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		// The account's sensitive changes: each through the identity check or
 		// a supervisor, each saying what it does to the customer first.
-		p.off2FA = widget.NewButtonWithIcon("Turn 2FA off…", theme.WarningIcon(), p.w.disable2FA)
-		changePhone := widget.NewButtonWithIcon("Change phone…", theme.DocumentCreateIcon(), func() { p.w.changeContact("phone") })
-		changeEmail := widget.NewButtonWithIcon("Change email…", theme.DocumentCreateIcon(), func() { p.w.changeContact("email") })
+		p.off2FA = widget.NewButtonWithIcon(i18n.L("Turn 2FA off…"), theme.WarningIcon(), p.w.disable2FA)
+		changePhone := widget.NewButtonWithIcon(i18n.L("Change phone…"), theme.DocumentCreateIcon(), func() { p.w.changeContact("phone") })
+		changeEmail := widget.NewButtonWithIcon(i18n.L("Change email…"), theme.DocumentCreateIcon(), func() { p.w.changeContact("email") })
 		changes := container.NewHBox(p.off2FA, changePhone, changeEmail)
 		right := container.NewVBox(p.forms[1], changes, widget.NewSeparator(), ways, p.ways)
 		p.content = container.NewVScroll(container.NewVBox(container.NewGridWithColumns(2, p.forms[0], right),
@@ -89,38 +95,38 @@ func (p *overviewPanel) setAccount(acct *data.Account) {
 func (p *overviewPanel) show(a data.Account) {
 	yesNo := func(b bool) string {
 		if b {
-			return "yes"
+			return i18n.L("yes")
 		}
-		return "no"
+		return i18n.L("no")
 	}
-	twoFA := "off"
+	twoFA := i18n.X("overview.2fa.off", "off")
 	switch {
 	case !a.TwoFactor.FeatureAvailable:
-		twoFA = "not available for this account yet: the feature is rolled out to accounts in batches and needs no app update. Ask the customer to wait for it to appear under Login Security."
+		twoFA = i18n.L("not available for this account yet: the feature is rolled out to accounts in batches and needs no app update. Ask the customer to wait for it to appear under Login Security.")
 	case a.TwoFactor.Enabled:
-		twoFA = "on; new devices verify by " + words.Method(a.TwoFactor.Method)
+		twoFA = i18n.L("on; new devices verify by {{.Method}}", i18n.M{"Method": words.Method(a.TwoFactor.Method)})
 	}
 	lock := words.Lock(a.Lock, func(t time.Time) string { return relativeTime(t, p.w.now(), nil) })
-	linked := "none"
+	linked := i18n.L("none")
 	if len(a.LinkedLogins) > 0 {
 		linked = strings.Join(a.LinkedLogins, ", ")
 	}
 	phoneText := a.PhoneMasked
 	if a.PhoneStoredForm == data.FormTrunk0 {
-		phoneText += " (stored in the legacy form with the trunk 0 after the country code)"
+		phoneText = i18n.L("{{.Phone}} (stored in the legacy form with the trunk 0 after the country code)", i18n.M{"Phone": a.PhoneMasked})
 	}
 	vals := map[string]string{
 		"App": a.App, "Name": a.Name, "Customer's country": countryName(a.Region), "Customer's time zone": a.TimeZone,
 		"Phone": orNone(phoneText), "Phone verified": yesNo(a.PhoneVerified), "Email": orNone(a.EmailMasked),
 		"Email verified": yesNo(a.EmailVerified), "Two-step verification": twoFA,
-		"Trusted devices": fmt.Sprint(a.TrustedDeviceCount), "Password set": yesNo(a.PasswordSet),
+		"Trusted devices": i18n.Number(i18n.Current(), float64(a.TrustedDeviceCount)), "Password set": yesNo(a.PasswordSet),
 		"Linked sign-ins": linked, "Lock": lock, "Created": relativeTime(a.CreatedAt, p.w.now(), nil),
 	}
 	for k, v := range vals {
 		p.values[k].SetText(shownText(v))
 	}
 	p.ways.SetText(otherWaysIn(a))
-	p.ids.SetText(shown(idsLine("account " + a.ID)))
+	p.ids.SetText(shown(idsLine(i18n.L("account {{.ID}}", i18n.M{"ID": a.ID}))))
 	if p.off2FA != nil {
 		showIf(p.off2FA, a.TwoFactor.Enabled)
 	}
@@ -128,7 +134,7 @@ func (p *overviewPanel) show(a data.Account) {
 
 func orNone(s string) string {
 	if s == "" {
-		return "none on file"
+		return i18n.L("none on file")
 	}
 	return s
 }
@@ -138,23 +144,23 @@ func orNone(s string) string {
 func otherWaysIn(a data.Account) string {
 	var ways []string
 	if a.PasswordSet {
-		ways = append(ways, "sign in with the password (a password is set)")
+		ways = append(ways, i18n.L("sign in with the password (a password is set)"))
 	}
 	if a.EmailMasked != "" && a.EmailVerified {
-		ways = append(ways, "a code by email to "+a.EmailMasked)
+		ways = append(ways, i18n.L("a code by email to {{.Email}}", i18n.M{"Email": a.EmailMasked}))
 	}
 	switch {
 	case !a.TwoFactor.Enabled || a.TrustedDeviceCount == 0:
 	case a.TrustedDeviceCount == 1:
-		ways = append(ways, "a code by app notification on the trusted device")
+		ways = append(ways, i18n.L("a code by app notification on the trusted device"))
 	default:
-		ways = append(ways, fmt.Sprintf("a code by app notification on one of the %d trusted devices", a.TrustedDeviceCount))
+		ways = append(ways, i18n.N("a code by app notification on one of the {{.Count}} trusted devices", a.TrustedDeviceCount))
 	}
 	for _, l := range a.LinkedLogins {
-		ways = append(ways, "sign in with "+l)
+		ways = append(ways, i18n.L("sign in with {{.Login}}", i18n.M{"Login": l}))
 	}
 	if len(ways) == 0 {
-		return "None: the account has no password, verified email or linked sign-in. Suggest setting a password once the customer is in."
+		return i18n.L("None: the account has no password, verified email or linked sign-in. Suggest setting a password once the customer is in.")
 	}
 	return "• " + strings.Join(ways, "\n• ")
 }
@@ -178,19 +184,35 @@ func (p *overviewPanel) load(ctx context.Context, acct accountView) (func(), err
 // 5 this hour, next allowed at 14:05".
 func limitsText(rl data.RateLimits, now time.Time) string {
 	if len(rl.Limits) == 0 {
-		return "No codes sent recently: every channel is within its limits."
+		return i18n.L("No codes sent recently: every channel is within its limits.")
 	}
 	var lines []string
 	for _, l := range rl.Limits {
 		var used []string
 		for _, w := range l.Windows {
-			used = append(used, fmt.Sprintf("%d of %d this %s", w.Used, w.Limit, w.Window))
+			used = append(used, limitUsed(w))
 		}
-		line := fmt.Sprintf("%s to %s (%s): %s", words.Method(l.Channel), l.DestinationMasked, l.Purpose, strings.Join(used, ", "))
+		line := i18n.L("{{.Channel}} to {{.To}} ({{.Purpose}}): {{.Used}}", i18n.M{
+			"Channel": words.Method(l.Channel), "To": l.DestinationMasked, "Purpose": l.Purpose, "Used": strings.Join(used, i18n.X("overview.limit.separator", ", "))})
 		if l.Blocked && l.NextAllowedAt != nil {
-			line += ". Too many requests: next allowed at " + relativeTime(*l.NextAllowedAt, now, nil)
+			line = i18n.L("{{.Limit}}. Too many requests: next allowed at {{.Time}}", i18n.M{"Limit": line, "Time": relativeTime(*l.NextAllowedAt, now, nil)})
 		}
 		lines = append(lines, line)
 	}
 	return strings.Join(lines, "\n")
+}
+
+// limitUsed words one window of a send limit: "5 of 5 this hour".
+func limitUsed(w data.LimitWindow) string {
+	d := i18n.M{"Used": i18n.Number(i18n.Current(), float64(w.Used)), "Limit": i18n.Number(i18n.Current(), float64(w.Limit))}
+	switch w.Window {
+	case "minute":
+		return i18n.X("overview.limit.minute", "{{.Used}} of {{.Limit}} this minute", d)
+	case "hour":
+		return i18n.X("overview.limit.hour", "{{.Used}} of {{.Limit}} this hour", d)
+	case "day":
+		return i18n.X("overview.limit.day", "{{.Used}} of {{.Limit}} this day", d)
+	}
+	d["Window"] = w.Window // a window the console has no words for: the backend's
+	return i18n.X("overview.limit.other", "{{.Used}} of {{.Limit}} this {{.Window}}", d)
 }
