@@ -112,7 +112,8 @@ func (b *casesBrowser) namesChanged() { b.table.Refresh() }
 
 func categoryTitle(id string) string {
 	if c, ok := cases.LookupCategory(id); ok {
-		return c.Title
+		title, _ := cases.CategoryIn(i18n.Agent(), c.ID, c.Title, c.CustomerSays)
+		return title
 	}
 	return id
 }

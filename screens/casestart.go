@@ -22,10 +22,11 @@ func (p *casePanel) startView() fyne.CanvasObject {
 	ids := map[string]string{}
 	selected := ""
 	for _, c := range cases.Categories() {
-		titles = append(titles, c.Title)
-		ids[c.Title] = c.ID
+		title, _ := cases.CategoryIn(i18n.Agent(), c.ID, c.Title, c.CustomerSays)
+		titles = append(titles, title)
+		ids[title] = c.ID
 		if c.ID == suggested {
-			selected = c.Title
+			selected = title
 		}
 	}
 	category := widget.NewSelect(titles, nil)

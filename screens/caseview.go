@@ -48,7 +48,8 @@ var stepStates = []struct{ id, words string }{
 func (p *casePanel) caseView() fyne.CanvasObject {
 	c := p.rec.Case
 	cat, _ := cases.LookupCategory(c.Category)
-	title := widget.NewLabelWithStyle(fmt.Sprintf("%s · %s", cat.Title, casework.ShortID(c.ID)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	catTitle, _ := cases.CategoryIn(i18n.Agent(), cat.ID, cat.Title, cat.CustomerSays)
+	title := widget.NewLabelWithStyle(fmt.Sprintf("%s · %s", catTitle, casework.ShortID(c.ID)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	var options []string
 	for _, s := range caseStatuses {
 		options = append(options, i18n.T(s.words))
@@ -81,10 +82,17 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 	p.saveInfo = widget.NewLabel("")
 	p.saveInfo.Wrapping = fyne.TextWrapWord
 
-	// The checklist: each step's state, and why the evidence set it.
-	list := container.NewVBox(widget.NewLabelWithStyle(i18n.L("Checklist from the help page"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	// The checklist: each step's state, and why the evidence set it; in the
+	// customer's language too, beside, when it is not the agent's.
+	cust := p.customer()
+	heading := fyne.CanvasObject(widget.NewLabelWithStyle(i18n.L("Checklist from the help page"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	if cust != nil {
+		heading = container.NewGridWithColumns(2, heading, widget.NewLabelWithStyle(
+			i18n.L("For the customer, in {{.Language}}", i18n.M{"Language": cust.Language().Name()}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+	}
+	list := container.NewVBox(p.languageRow(), heading)
 	for i := range p.steps {
-		list.Add(p.stepRow(i))
+		list.Add(p.stepRow(i, cust))
 	}
 
 	// The escalation fields the pages ask support to collect.
@@ -95,7 +103,7 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 		e := wheelThrough(widget.NewEntry())
 		e.SetText(p.esc.Get(id))
 		p.fields[id] = e
-		form.Append(def.Label, e)
+		form.Append(cases.FieldIn(i18n.Agent(), id, def.Label), e)
 	}
 	saveFields := widget.NewButtonWithIcon(i18n.L("Save the escalation fields"), theme.DocumentSaveIcon(), p.onSaveFields)
 
@@ -175,8 +183,9 @@ func fieldDef(id string) cases.FieldDef {
 }
 
 // stepRow is one checklist step: its state (a choice the agent ticks), its
-// text, and the evidence's reason when it pre-filled the step.
-func (p *casePanel) stepRow(i int) fyne.CanvasObject {
+// text, and the evidence's reason when it pre-filled the step; with cust,
+// the step in the customer's language beside it.
+func (p *casePanel) stepRow(i int, cust *i18n.Localizer) fyne.CanvasObject {
 	s := p.steps[i]
 	var options []string
 	for _, st := range stepStates {
@@ -197,7 +206,7 @@ func (p *casePanel) stepRow(i int) fyne.CanvasObject {
 			}
 		}
 	}
-	text := widget.NewLabel(shownText(s.Text))
+	text := widget.NewLabel(shownText(cases.StepIn(i18n.Agent(), s.ID, s.Text)))
 	text.Wrapping = fyne.TextWrapWord
 	items := []fyne.CanvasObject{text}
 	if s.Reason != "" {
@@ -208,7 +217,11 @@ func (p *casePanel) stepRow(i int) fyne.CanvasObject {
 		items = append(items, why)
 	}
 	cell := container.NewGridWrap(fyne.NewSize(9*theme.TextSize(), state.MinSize().Height), state)
-	return newBorder(nil, nil, container.NewVBox(cell), nil, container.NewVBox(items...))
+	body := fyne.CanvasObject(container.NewVBox(items...))
+	if cust != nil {
+		body = container.NewGridWithColumns(2, body, forCustomer(cases.StepIn(cust, s.ID, s.Text)))
+	}
+	return newBorder(nil, nil, container.NewVBox(cell), nil, body)
 }
 
 func (p *casePanel) onSaveFields() {

@@ -9,6 +9,7 @@ import (
 	"unicode"
 
 	"verifydesk/data"
+	"verifydesk/services/i18n"
 	"verifydesk/services/logins"
 	"verifydesk/services/words"
 )
@@ -38,6 +39,7 @@ func ExportMarkdown(pkg Package) []byte {
 		{"Account", code(c.AccountID)},
 		{"Customer contact", orDash(code(c.CustomerContact))},
 		{"Contact channel", orDash(md(c.Channel))},
+		{"Customer's language", md(customerLanguageCell(p))},
 		{"Agent", orDash(code(c.AgentID))},
 		{"Opened", timeCell(c.CreatedAt)},
 		{"Updated", timeCell(c.UpdatedAt)},
@@ -65,6 +67,14 @@ func ExportMarkdown(pkg Package) []byte {
 			rows = append(rows, []string{code(s.ID), md(s.Text), stateLabel(s.State), orDash(md(evidenceCell(s))), orDash(md(sourcesCell(s.Sources)))})
 		}
 		w.table([]string{"Step", "What to do", "State", "What the evidence shows", "Help page"}, rows)
+		if lang := packageLanguage(p); lang != i18n.English {
+			// What the agent read to the customer, as the customer heard it.
+			w.sub("For the customer, in " + lang.Name())
+			cust := i18n.In(lang)
+			for i, s := range steps {
+				w.line(fmt.Sprintf("%d. %s", i+1, md(StepIn(cust, s.ID, s.Text))))
+			}
+		}
 	}
 
 	w.heading("Escalation")
@@ -541,4 +551,24 @@ func sourcesCell(ss []Source) string {
 		parts = append(parts, p)
 	}
 	return strings.Join(parts, "; ")
+}
+
+// packageLanguage is the language the case was spoken in with the customer.
+func packageLanguage(p Package) i18n.Language {
+	var acct data.Account
+	if p.Snapshot.Account != nil {
+		acct = *p.Snapshot.Account
+	}
+	return CustomerLanguage(p.Case, acct)
+}
+
+// customerLanguageCell names the case's customer language and whether the
+// agent chose it or the account suggested it.
+func customerLanguageCell(p Package) string {
+	lang := packageLanguage(p)
+	how := "suggested by the account"
+	if p.Case.CustomerLanguage != "" {
+		how = "chosen on the case"
+	}
+	return fmt.Sprintf("%s (%s, %s)", lang.Name(), lang, how)
 }

@@ -1,0 +1,82 @@
+package screens
+
+import (
+	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/widget"
+
+	"verifydesk/data"
+	"verifydesk/services/cases"
+	"verifydesk/services/i18n"
+)
+
+// customerLanguage is the language the case is spoken in with the customer:
+// the one chosen on it, else the account's suggestion. UI thread.
+func (p *casePanel) customerLanguage() i18n.Language {
+	var acct data.Account
+	if p.acct != nil {
+		acct = *p.acct
+	}
+	return cases.CustomerLanguage(p.rec.Case, acct)
+}
+
+// customer is the customer's localizer when it differs from the agent's,
+// else nil: what the agent reads to the customer then shows beside the
+// agent's own words.
+func (p *casePanel) customer() *i18n.Localizer {
+	if l := p.customerLanguage(); l != i18n.Current() {
+		return i18n.In(l)
+	}
+	return nil
+}
+
+// languageRow is the case's customer language: a choice, and why it is the
+// one it is. A change is a patch like any other (queued when offline).
+func (p *casePanel) languageRow() fyne.CanvasObject {
+	langs := i18n.Languages
+	names := make([]string, len(langs))
+	for i, l := range langs {
+		names[i] = l.Name()
+	}
+	pick := widget.NewSelect(names, nil)
+	current := p.customerLanguage()
+	for i, l := range langs {
+		if l == current {
+			pick.SetSelectedIndex(i)
+		}
+	}
+	var why string
+	if p.rec.Case.CustomerLanguage == "" {
+		var acct data.Account
+		if p.acct != nil {
+			acct = *p.acct
+		}
+		_, reason := cases.SuggestedLanguage(acct)
+		why = i18n.L("Suggested: {{.Reason}}.", i18n.M{"Reason": reason.String()})
+	} else {
+		why = i18n.L("Chosen on this case.")
+	}
+	pick.OnChanged = func(string) {
+		i := pick.SelectedIndex()
+		if i < 0 || langs[i] == p.customerLanguage() {
+			return
+		}
+		tag := string(langs[i])
+		p.saveAs(data.CasePatch{CustomerLanguage: &tag}, "customer language "+tag,
+			i18n.L("the customer's language ({{.Language}})", i18n.M{"Language": langs[i].Name()}))
+	}
+	hint := widget.NewLabel(why)
+	hint.TextStyle = fyne.TextStyle{Italic: true}
+	hint.Truncation = fyne.TextTruncateEllipsis
+	return newBorder(nil, nil, container.NewHBox(widget.NewLabel(i18n.L("Customer's language:")), pick), nil, hint)
+}
+
+// forCustomer is a text the agent reads or pastes to the customer, in the
+// customer's language: selectable, to copy.
+func forCustomer(text string) *widget.Label {
+	l := widget.NewLabel(shownText(text))
+	l.Wrapping = fyne.TextWrapWord
+	l.Selectable = true
+	l.Importance = widget.HighImportance
+	return l
+}
