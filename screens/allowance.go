@@ -11,6 +11,7 @@ import (
 	"verifydesk/data"
 	"verifydesk/services/client"
 	"verifydesk/services/deliveries"
+	"verifydesk/services/i18n"
 	"verifydesk/services/words"
 )
 
@@ -41,11 +42,11 @@ func (p *codesPanel) showAllowance() {
 		// The one connection state: no allowance is known while the backend
 		// cannot be reached, and nothing can be sent.
 		p.allowance.Importance = widget.WarningImportance
-		p.allowance.SetText("The auth backend cannot be reached: no code can be sent now. The console checks every few seconds and says when it answers.")
+		p.allowance.SetText(i18n.L("The auth backend cannot be reached: no code can be sent now. The console checks every few seconds and says when it answers."))
 		p.resend.Disable()
 		return
 	}
-	ch, purpose := p.selectedChannel(), p.purpose.Selected
+	ch, purpose := p.selectedChannel(), p.selectedPurpose()
 	if r, ok := p.refused[ch]; ok {
 		p.allowance.Importance = widget.WarningImportance
 		p.allowance.SetText(refusalText(r, p.workingChannels(ch)))
@@ -55,7 +56,7 @@ func (p *codesPanel) showAllowance() {
 	if p.rl == nil {
 		text := ""
 		if p.rlErr != nil {
-			text = "The send limits could not be loaded: " + Explain(p.rlErr)
+			text = i18n.L("The send limits could not be loaded: {{.Reason}}", i18n.M{"Reason": Explain(p.rlErr)})
 		}
 		p.allowance.Importance = widget.MediumImportance
 		p.allowance.SetText(text)
@@ -124,13 +125,31 @@ func refusalText(r deliveries.Refusal, instead []string) string {
 	why, fix := refusalParts(r)
 	switch {
 	case len(instead) > 0 && fix != "":
-		return why + " Send the code by " + strings.Join(instead, " or ") + " instead, or " + fix + "."
+		return i18n.L("{{.Why}} Send the code by {{.Channels}} instead, or {{.Fix}}.", i18n.M{"Why": why, "Channels": codesOrList(instead), "Fix": fix})
 	case len(instead) > 0:
-		return why + " Send the code by " + strings.Join(instead, " or ") + " instead."
+		return i18n.L("{{.Why}} Send the code by {{.Channels}} instead.", i18n.M{"Why": why, "Channels": codesOrList(instead)})
 	case fix != "":
-		return why + " No other channel can carry a code either: " + fix + "."
+		return i18n.L("{{.Why}} No other channel can carry a code either: {{.Fix}}.", i18n.M{"Why": why, "Fix": fix})
 	}
-	return why + " No other channel can carry a code either."
+	return i18n.L("{{.Why}} No other channel can carry a code either.", i18n.M{"Why": why})
+}
+
+// codesOrList is "email or app notification".
+func codesOrList(items []string) string {
+	out := ""
+	for i, it := range items {
+		if i == 0 {
+			out = it
+			continue
+		}
+		out = i18n.L("{{.First}} or {{.Next}}", i18n.M{"First": out, "Next": it})
+	}
+	return out
+}
+
+// codesList is "Pixel 6, iPad": names in a list.
+func codesList(items []string) string {
+	return strings.Join(items, i18n.X("codes.list.separator", ", "))
 }
 
 // refusalParts says why a channel cannot carry a code, and what the customer
@@ -138,23 +157,25 @@ func refusalText(r deliveries.Refusal, instead []string) string {
 func refusalParts(r deliveries.Refusal) (why, fix string) {
 	switch r.Reason {
 	case deliveries.NoEmail:
-		why = "No email on file for this account: a code cannot go by email."
+		why = i18n.L("No email on file for this account: a code cannot go by email.")
 	case deliveries.NoPhone:
-		why = "No phone number on file for this account: a code cannot go by SMS."
+		why = i18n.L("No phone number on file for this account: a code cannot go by SMS.")
 	case deliveries.NotMobile:
-		what := "the number is a landline or another number that cannot receive SMS"
+		what := i18n.L("the number is a landline or another number that cannot receive SMS")
 		if r.Last.ProviderError == data.ProviderVoIPRefused {
-			what = "the number is a virtual (VoIP) number, which cannot receive verification codes"
+			what = i18n.L("the number is a virtual (VoIP) number, which cannot receive verification codes")
 		}
-		why = fmt.Sprintf("SMS cannot reach %s: %s; the provider refused the last SMS to it.", r.Last.DestinationMasked, what)
-		fix = "have the customer change the number on the account to a mobile number"
+		why = i18n.L("SMS cannot reach {{.Number}}: {{.What}}; the provider refused the last SMS to it.",
+			i18n.M{"Number": r.Last.DestinationMasked, "What": what})
+		fix = i18n.L("have the customer change the number on the account to a mobile number")
 	case deliveries.NoTrustedDevice:
-		why = "No trusted device: an app notification has nowhere to go."
+		why = i18n.L("No trusted device: an app notification has nowhere to go.")
 	case deliveries.NotificationsOff:
-		why = fmt.Sprintf("Notifications are off on every trusted device (%s): an app notification cannot arrive.", strings.Join(r.Devices, ", "))
-		fix = "have the customer allow notifications for the app on one of them"
+		why = i18n.L("Notifications are off on every trusted device ({{.Devices}}): an app notification cannot arrive.",
+			i18n.M{"Devices": codesList(r.Devices)})
+		fix = i18n.L("have the customer allow notifications for the app on one of them")
 	default:
-		why = "A code cannot go by " + words.Method(r.Channel) + " to this account."
+		why = i18n.L("A code cannot go by {{.Channel}} to this account.", i18n.M{"Channel": words.Method(r.Channel)})
 	}
 	return why, fix
 }
@@ -162,27 +183,43 @@ func refusalParts(r deliveries.Refusal) (why, fix string) {
 // allowanceText is "SMS for login: 1 of 1 this minute, 3 of 5 this hour.
 // Next possible in 0:42 (at 14:05)."
 func allowanceText(a deliveries.Allowance, ok bool, channel, purpose string, now time.Time) string {
-	head := channel + " for " + strings.ReplaceAll(purpose, "_", " ") + ": "
+	m := i18n.M{"Channel": channel, "Purpose": deliveryPurposeWords(purpose)}
 	if !ok {
-		return head + "nothing sent recently, within every limit. A code can be sent now."
+		return i18n.L("{{.Channel}} for {{.Purpose}}: nothing sent recently, within every limit. A code can be sent now.", m)
 	}
 	var used []string
 	for _, w := range a.Windows {
-		used = append(used, fmt.Sprintf("%d of %d this %s", w.Used, w.Limit, w.Window))
+		used = append(used, windowUse(w))
 	}
-	text := head + strings.Join(used, ", ") + "."
+	m["Used"] = strings.Join(used, i18n.X("codes.limits.separator", ", "))
 	if !a.Blocked(now) {
-		return text + " A code can be sent now."
+		return i18n.L("{{.Channel}} for {{.Purpose}}: {{.Used}}. A code can be sent now.", m)
 	}
-	return text + fmt.Sprintf(" Send limit reached: next possible in %s (at %s). Sending more now would only delay the customer further.",
-		countdown(a.NextAt.Sub(now)), a.NextAt.In(time.Local).Format("15:04:05"))
+	m["Wait"], m["At"] = countdown(a.NextAt.Sub(now)), a.NextAt.In(time.Local).Format("15:04:05")
+	return i18n.L("{{.Channel}} for {{.Purpose}}: {{.Used}}. Send limit reached: next possible in {{.Wait}} (at {{.At}}). "+
+		"Sending more now would only delay the customer further.", m)
+}
+
+// windowUse is one send limit's count: "3 of 5 this hour".
+func windowUse(w data.LimitWindow) string {
+	m := i18n.M{"Used": w.Used, "Limit": w.Limit}
+	switch w.Window {
+	case "minute":
+		return i18n.L("{{.Used}} of {{.Limit}} this minute", m)
+	case "hour":
+		return i18n.L("{{.Used}} of {{.Limit}} this hour", m)
+	case "day":
+		return i18n.L("{{.Used}} of {{.Limit}} this day", m)
+	}
+	m["Window"] = w.Window
+	return i18n.L("{{.Used}} of {{.Limit}} this {{.Window}}", m)
 }
 
 // countdown is "0:42", or "1 h 05 min" for long waits.
 func countdown(d time.Duration) string {
 	secs := int((d + time.Second - 1) / time.Second)
 	if secs >= 3600 {
-		return fmt.Sprintf("%d h %02d min", secs/3600, secs%3600/60)
+		return i18n.L("{{.Hours}} h {{.Minutes}} min", i18n.M{"Hours": secs / 3600, "Minutes": fmt.Sprintf("%02d", secs%3600/60)})
 	}
 	return fmt.Sprintf("%d:%02d", secs/60, secs%60)
 }

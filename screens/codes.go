@@ -12,6 +12,7 @@ import (
 	"verifydesk/data"
 	"verifydesk/services/client"
 	"verifydesk/services/deliveries"
+	"verifydesk/services/i18n"
 )
 
 // codesSource is what the Codes tab asks of the backend.
@@ -76,16 +77,23 @@ type codesPanel struct {
 	content   fyne.CanvasObject
 }
 
-var codeColumns = []string{"Sent", "Channel", "To", "Purpose", "Asked by", "Status", "What happened", "Sender"}
+// codeColumns are the delivery log's column titles, in English: shown
+// through i18n.T (codesTitles).
+var codeColumns = []string{i18n.Mark("Sent"), i18n.Mark("Channel"), i18n.Mark("To"), i18n.Mark("Purpose"),
+	i18n.Mark("Asked by"), i18n.Mark("Status"), i18n.Mark("What happened"), i18n.Mark("Sender")}
 
-// codeChannels are the resend choices, in the order shown.
+// codeChannels are the resend choices, in the order shown; label is the
+// English, shown through i18n.T.
 var codeChannels = []struct{ label, channel string }{
-	{"SMS", data.ChannelSMS}, {"Email", data.ChannelEmail}, {"App notification", data.ChannelAppPush},
+	{i18n.Mark("SMS"), data.ChannelSMS}, {i18n.Mark("Email"), data.ChannelEmail}, {i18n.Mark("App notification"), data.ChannelAppPush},
 }
 
+// codePurposes are the resend's purposes, in the order offered.
+var codePurposes = []string{data.PurposeLogin, data.PurposeNewDevice, data.PurposeResetPassword, data.PurposeRegister, data.PurposeEnable2FA}
+
 func newCodesPanel(src codesSource, w tabHost) *codesPanel {
-	p := &codesPanel{src: src, w: w, ls: newLoadState("The delivery log")}
-	p.table = textTable(codeColumns, []int{6, 7},
+	p := &codesPanel{src: src, w: w, ls: newLoadState(i18n.L("The delivery log"))}
+	p.table = textTable(codesTitles(codeColumns), []int{6, 7},
 		func() int { return len(p.rows) },
 		func(row, col int, l *widget.Label) {
 			l.SetText(p.cell(row, col))
@@ -98,15 +106,15 @@ func newCodesPanel(src codesSource, w tabHost) *codesPanel {
 			p.detail.SetText(shownText(deliveryDetail(p.rows[id.Row])))
 		}
 	}
-	p.detail = widget.NewLabel("Select a delivery to see what its status means and what the customer can do.")
+	p.detail = widget.NewLabel(i18n.L("Select a delivery to see what its status means and what the customer can do."))
 	p.detail.Wrapping = fyne.TextWrapWord
 	var labels []string
 	for _, c := range codeChannels {
-		labels = append(labels, c.label)
+		labels = append(labels, i18n.T(c.label))
 	}
 	p.allowance = widget.NewLabel("")
 	p.allowance.Wrapping = fyne.TextWrapWord
-	p.resend = widget.NewButtonWithIcon("Resend code", theme.MailSendIcon(), handler("press Resend", p.onResend))
+	p.resend = widget.NewButtonWithIcon(i18n.L("Resend code"), theme.MailSendIcon(), handler("press Resend", p.onResend))
 	changed := func(string) { p.showAllowance() }
 	p.channel = widget.NewSelect(labels, func(string) {
 		if !p.choosing {
@@ -118,30 +126,34 @@ func newCodesPanel(src codesSource, w tabHost) *codesPanel {
 	p.choosing = true
 	p.channel.SetSelected(labels[0])
 	p.choosing = false
-	p.form = widget.NewSelect([]string{formWithout0, formWith0}, func(string) { p.showForm() })
-	p.form.PlaceHolder = formWithout0 // as wide as the longest choice
+	p.form = widget.NewSelect([]string{i18n.T(formWithout0), i18n.T(formWith0)}, func(string) { p.showForm() })
+	p.form.PlaceHolder = codesLongest(p.form.Options) // as wide as the longest choice
 	p.form.Hide()
 	p.formNote = widget.NewLabel("")
 	p.formNote.Wrapping = fyne.TextWrapWord
 	p.formNote.Hide()
-	p.purpose = widget.NewSelect([]string{data.PurposeLogin, data.PurposeNewDevice, data.PurposeResetPassword, data.PurposeRegister, data.PurposeEnable2FA}, changed)
-	p.purpose.SetSelected(data.PurposeLogin)
+	var purposes []string
+	for _, pu := range codePurposes {
+		purposes = append(purposes, deliveryPurposeLabel(pu))
+	}
+	p.purpose = widget.NewSelect(purposes, changed)
+	p.purpose.SetSelected(deliveryPurposeLabel(data.PurposeLogin))
 	p.result = widget.NewLabel("")
 	p.result.Wrapping = fyne.TextWrapWord
 	p.healthSpark = newSparkline(8)
 	p.healthSpark.Hide()
 	p.chart = newDeliveryChart()
-	p.chartSpan = widget.NewRadioGroup([]string{chartDay, chartWeek}, func(string) { p.showChart() })
+	p.chartSpan = widget.NewRadioGroup([]string{i18n.T(chartDay), i18n.T(chartWeek)}, func(string) { p.showChart() })
 	p.chartSpan.Horizontal = true
 	p.chartSpan.Required = true
-	p.chartSpan.SetSelected(chartDay)
+	p.chartSpan.SetSelected(i18n.T(chartDay))
 	return p
 }
 
-// The chart's spans.
-const (
-	chartDay  = "Last day"
-	chartWeek = "Last week"
+// The chart's spans, in English: shown through i18n.T.
+var (
+	chartDay  = i18n.Mark("Last day")
+	chartWeek = i18n.Mark("Last week")
 )
 
 // showChart counts the log's deliveries for the chosen span. UI thread.
@@ -150,7 +162,7 @@ func (p *codesPanel) showChart() {
 		return
 	}
 	now := p.w.now()
-	if p.chartSpan.Selected == chartWeek {
+	if p.chartSpan.Selected == i18n.T(chartWeek) {
 		p.chart.set(deliveries.Histogram(p.rows, now, 24*time.Hour, 7), weekLabels)
 		return
 	}
@@ -159,17 +171,20 @@ func (p *codesPanel) showChart() {
 
 func (p *codesPanel) loadState() *loadState { return p.ls }
 
-func (p *codesPanel) title() string { return "Codes" }
+// title is the tab's English title, its id too (--tab, the last tab
+// remembered): shown through i18n.T.
+func (p *codesPanel) title() string { return i18n.Mark("Codes") }
 
 func (p *codesPanel) firstControl() fyne.Focusable { return p.channel }
 
 func (p *codesPanel) build() fyne.CanvasObject {
 	if p.content == nil {
-		resendRow := container.NewHBox(widget.NewLabel("Resend by"), p.channel, p.form, widget.NewLabel("for"), p.purpose, p.resend)
+		resendRow := container.NewHBox(widget.NewLabel(i18n.L("Resend by")), p.channel, p.form,
+			widget.NewLabel(i18n.X("codes.resend.for", "for")), p.purpose, p.resend)
 		left := container.NewVBox(newBorder(nil, nil, nil, p.healthSpark, p.ls.label), resendRow, p.formNote, p.allowance, p.result)
 		// Two lines of its own, not wrapped: a wrapped label asks for one
 		// line's height and the border cut the second off.
-		legend := widget.NewLabel("Green delivered, grey waiting,\nred ✗ did not arrive.")
+		legend := widget.NewLabel(i18n.L("Green delivered, grey waiting,\nred ✗ did not arrive."))
 		chart := newBorder(p.chartSpan, legend, nil, nil, p.chart)
 		// The chart sits beside the resend, as tall as it: the table below
 		// keeps the height.
@@ -194,12 +209,22 @@ func (p *codesPanel) setAccount(acct *data.Account) {
 	p.showForm()
 	p.healthSpark.Hide()
 	p.showAllowance()
-	p.detail.SetText("Select a delivery to see what its status means and what the customer can do.")
+	p.detail.SetText(i18n.L("Select a delivery to see what its status means and what the customer can do."))
 }
 
 // usePurpose preselects the purpose of the next resend (the Activity tab leads
 // here for a password reset). UI thread.
-func (p *codesPanel) usePurpose(purpose string) { p.purpose.SetSelected(purpose) }
+func (p *codesPanel) usePurpose(purpose string) { p.purpose.SetSelected(deliveryPurposeLabel(purpose)) }
+
+// selectedPurpose is the purpose the resend row names, as the backend has it.
+func (p *codesPanel) selectedPurpose() string {
+	for _, pu := range codePurposes {
+		if deliveryPurposeLabel(pu) == p.purpose.Selected {
+			return pu
+		}
+	}
+	return p.purpose.Selected
+}
 
 func (p *codesPanel) load(ctx context.Context, acct accountView) (func(), error) {
 	rows, err := p.src.Deliveries(ctx, acct.ID)
@@ -226,7 +251,7 @@ func (p *codesPanel) load(ctx context.Context, acct accountView) (func(), error)
 		p.rows = rows
 		p.table.Refresh()
 		p.showChart()
-		summary := "No codes sent in the last 30 days."
+		summary := i18n.L("No codes sent in the last 30 days.")
 		if len(rows) > 0 {
 			summary = deliverySummary(rows, p.w.now())
 		}
@@ -235,7 +260,7 @@ func (p *codesPanel) load(ctx context.Context, acct accountView) (func(), error)
 		}
 		if health != "" && healthOf != nil {
 			p.healthSpark.set(healthOf.HourlyRate, healthOf.BaselineRate)
-			p.healthSpark.setCaption("24 hours, all callers")
+			p.healthSpark.setCaption(i18n.L("24 hours, all callers"))
 			p.healthSpark.Show()
 		} else {
 			p.healthSpark.Hide()
@@ -263,7 +288,7 @@ func (p *codesPanel) load(ctx context.Context, acct accountView) (func(), error)
 // selectedChannel is the channel the resend row names.
 func (p *codesPanel) selectedChannel() string {
 	for _, c := range codeChannels {
-		if c.label == p.channel.Selected {
+		if i18n.T(c.label) == p.channel.Selected {
 			return c.channel
 		}
 	}
@@ -277,12 +302,12 @@ func (p *codesPanel) onResend() {
 	if p.acct == nil {
 		return
 	}
-	req := data.ResendRequest{Channel: p.selectedChannel(), Purpose: p.purpose.Selected}
+	req := data.ResendRequest{Channel: p.selectedChannel(), Purpose: p.selectedPurpose()}
 	if req.Channel == data.ChannelSMS && p.hasForms {
 		req.Form = p.selectedForm()
 	}
 	p.resend.Disable()
-	p.result.SetText("Sending…")
+	p.result.SetText(i18n.L("Sending…"))
 	p.w.sendResend(p.acct.ID, req)
 }
 

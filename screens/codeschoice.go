@@ -1,29 +1,29 @@
 package screens
 
 import (
-	"fmt"
-
 	"verifydesk/data"
 	"verifydesk/services/deliveries"
+	"verifydesk/services/i18n"
 	"verifydesk/services/words"
 )
 
 // The resend row's number forms, short: the note under it says them in full.
-const (
-	formWithout0 = "without the 0"
-	formWith0    = "with the 0"
+// In English: shown through i18n.T.
+var (
+	formWithout0 = i18n.Mark("without the 0")
+	formWith0    = i18n.Mark("with the 0")
 )
 
 func formChoiceLabel(form string) string {
 	if form == data.FormTrunk0 {
-		return formWith0
+		return i18n.T(formWith0)
 	}
-	return formWithout0
+	return i18n.T(formWithout0)
 }
 
 // selectedForm is the number form the resend row names.
 func (p *codesPanel) selectedForm() string {
-	if p.form.Selected == formWith0 {
+	if p.form.Selected == i18n.T(formWith0) {
 		return data.FormTrunk0
 	}
 	return data.FormE164
@@ -40,18 +40,18 @@ func (p *codesPanel) chooseChannel() {
 	r, refused := p.refused[first.channel]
 	if !refused {
 		p.chosen = ""
-		p.setChannel(first.label)
+		p.setChannel(i18n.T(first.label))
 		return
 	}
 	for _, c := range codeChannels[1:] {
 		if _, no := p.refused[c.channel]; !no {
-			p.chosen = fmt.Sprintf("%s is chosen: %s", c.label, refusalWhy(r))
-			p.setChannel(c.label)
+			p.chosen = i18n.L("{{.Channel}} is chosen: {{.Why}}", i18n.M{"Channel": i18n.T(c.label), "Why": refusalWhy(r)})
+			p.setChannel(i18n.T(c.label))
 			return
 		}
 	}
 	p.chosen = ""
-	p.setChannel(first.label) // none can: the allowance says why
+	p.setChannel(i18n.T(first.label)) // none can: the allowance says why
 }
 
 // setChannel selects the channel for the agent, which is not the agent's
@@ -89,17 +89,17 @@ func formNote(c deliveries.FormChoice, chosen string) string {
 	var why string
 	switch {
 	case c.Sent == 0 && c.OtherSent == 0:
-		why = "no SMS went to either form in the last 30 days; carriers route numbers without the trunk 0"
+		why = i18n.L("no SMS went to either form in the last 30 days; carriers route numbers without the trunk 0")
 	case c.Sent == 0:
-		why = fmt.Sprintf("%s: %d of %d delivered in the last 30 days; carriers route numbers without the trunk 0",
-			other, c.OtherDelivered, c.OtherSent)
+		why = i18n.L("{{.Other}}: {{.Delivered}} of {{.Sent}} delivered in the last 30 days; carriers route numbers without the trunk 0",
+			i18n.M{"Other": other, "Delivered": c.OtherDelivered, "Sent": c.OtherSent})
 	default:
-		why = fmt.Sprintf("%d of %d delivered in the last 30 days, %s %d of %d",
-			c.Delivered, c.Sent, other, c.OtherDelivered, c.OtherSent)
+		why = i18n.L("{{.Delivered}} of {{.Sent}} delivered in the last 30 days, {{.Other}} {{.OtherDelivered}} of {{.OtherSent}}",
+			i18n.M{"Delivered": c.Delivered, "Sent": c.Sent, "Other": other, "OtherDelivered": c.OtherDelivered, "OtherSent": c.OtherSent})
 	}
-	suggested := "SMS to the number " + words.Form(c.Form) + " suggested: " + why + "."
+	suggested := i18n.L("SMS to the number {{.Form}} suggested: {{.Why}}.", i18n.M{"Form": words.Form(c.Form), "Why": why})
 	if chosen != c.Form {
-		return suggested + " You chose " + words.Form(chosen) + "."
+		return i18n.L("{{.Suggested}} You chose {{.Form}}.", i18n.M{"Suggested": suggested, "Form": words.Form(chosen)})
 	}
 	return suggested
 }

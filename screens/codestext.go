@@ -1,12 +1,12 @@
 package screens
 
 import (
-	"fmt"
 	"strings"
 	"time"
 
 	"verifydesk/data"
 	"verifydesk/services/deliveries"
+	"verifydesk/services/i18n"
 	"verifydesk/services/words"
 )
 
@@ -20,27 +20,24 @@ func (p *codesPanel) cell(row, col int) string {
 	case 2:
 		to := d.DestinationMasked
 		if d.DestinationForm == data.FormTrunk0 {
-			to += " (with 0)"
+			to = i18n.L("{{.To}} (with 0)", i18n.M{"To": to})
 		}
 		return to
 	case 3:
-		return strings.ReplaceAll(d.Purpose, "_", " ")
+		return deliveryPurposeWords(d.Purpose)
 	case 4:
-		if d.RequestedBy == data.RequesterAgent {
-			return "agent"
-		}
-		return d.RequestedBy
+		return deliveryRequesterWords(d.RequestedBy)
 	case 5:
-		return d.Status
+		return deliveryStatusWords(d.Status)
 	case 6:
 		if pe, ok := data.ProviderErrors[d.ProviderError]; ok {
 			return pe.Meaning
 		}
 		if d.ProviderError != "" {
-			return "provider error " + d.ProviderError
+			return i18n.L("provider error {{.Code}}", i18n.M{"Code": d.ProviderError})
 		}
 		if d.NetworkReached != "" {
-			return "reached " + d.NetworkReached
+			return i18n.L("reached {{.Network}}", i18n.M{"Network": d.NetworkReached})
 		}
 		return ""
 	case 7:
@@ -49,13 +46,95 @@ func (p *codesPanel) cell(row, col int) string {
 	return ""
 }
 
+// codesTitles is titles, written with i18n.Mark, in the agent's language: a
+// table's column titles.
+func codesTitles(titles []string) []string {
+	out := make([]string, len(titles))
+	for i, t := range titles {
+		out[i] = i18n.T(t)
+	}
+	return out
+}
+
+// codesLongest is the longest of texts, in characters.
+func codesLongest(texts []string) string {
+	out := ""
+	for _, t := range texts {
+		if len([]rune(t)) > len([]rune(out)) {
+			out = t
+		}
+	}
+	return out
+}
+
+// deliveryPurposeLabel names a purpose as the resend row offers it: in English the
+// backend's word ("reset_password").
+func deliveryPurposeLabel(purpose string) string {
+	switch purpose {
+	case data.PurposeLogin:
+		return i18n.X("codes.purpose.login", "login")
+	case data.PurposeRegister:
+		return i18n.X("codes.purpose.register", "register")
+	case data.PurposeResetPassword:
+		return i18n.X("codes.purpose.reset_password", "reset_password")
+	case data.PurposeEnable2FA:
+		return i18n.X("codes.purpose.enable_2fa", "enable_2fa")
+	case data.PurposeNewDevice:
+		return i18n.X("codes.purpose.new_device", "new_device")
+	case data.PurposeIdentityCheck:
+		return i18n.X("codes.purpose.identity_check", "identity_check")
+	case data.PurposeSecurityNotice:
+		return i18n.X("codes.purpose.security_notice", "security_notice")
+	}
+	return purpose
+}
+
+// deliveryPurposeWords names a purpose in a sentence: "reset password".
+func deliveryPurposeWords(purpose string) string {
+	return strings.ReplaceAll(deliveryPurposeLabel(purpose), "_", " ")
+}
+
+// deliveryStatusWords names a delivery's status: "delivered"; one the console does
+// not know as the backend says it.
+func deliveryStatusWords(status string) string {
+	switch status {
+	case data.StatusQueued:
+		return i18n.X("codes.status.queued", "queued")
+	case data.StatusSent:
+		return i18n.X("codes.status.sent", "sent")
+	case data.StatusDelivered:
+		return i18n.X("codes.status.delivered", "delivered")
+	case data.StatusUndelivered:
+		return i18n.X("codes.status.undelivered", "undelivered")
+	case data.StatusFailed:
+		return i18n.X("codes.status.failed", "failed")
+	case data.StatusBounced:
+		return i18n.X("codes.status.bounced", "bounced")
+	}
+	return status
+}
+
+// deliveryRequesterWords names who asked for a delivery: "agent".
+func deliveryRequesterWords(by string) string {
+	switch by {
+	case data.RequesterAgent:
+		return i18n.X("codes.requester.agent", "agent")
+	case data.RequesterUser:
+		return i18n.X("codes.requester.user", "user")
+	case data.RequesterSystem:
+		return i18n.X("codes.requester.system", "system")
+	}
+	return by
+}
+
 // deliverySummary is the one line an agent reads first: how many arrived.
 func deliverySummary(rows []data.Delivery, now time.Time) string {
 	c := deliveries.CountAt(rows, now)
 	// One line: what each delivery means is in the table and below it.
-	s := fmt.Sprintf("%d sent in the last 30 days: %d delivered, %d did not arrive.", c.Total, c.Delivered, c.Failed)
+	s := i18n.N("{{.Count}} sent in the last 30 days: {{.Delivered}} delivered, {{.Failed}} did not arrive.", c.Total,
+		i18n.M{"Delivered": c.Delivered, "Failed": c.Failed})
 	if last := rows[0]; last.Status != data.StatusDelivered {
-		s += " The latest is " + last.Status + "."
+		s = i18n.L("{{.Summary}} The latest is {{.Status}}.", i18n.M{"Summary": s, "Status": deliveryStatusWords(last.Status)})
 	}
 	return s
 }
@@ -64,25 +143,30 @@ func deliverySummary(rows []data.Delivery, now time.Time) string {
 // pages, and the sender the customer should look for.
 func deliveryDetail(d data.Delivery) string {
 	var b strings.Builder
-	fmt.Fprintf(&b, "%s to %s, %s, status %s.\n", words.Method(d.Channel), d.DestinationMasked, strings.ReplaceAll(d.Purpose, "_", " "), d.Status)
+	b.WriteString(i18n.L("{{.Channel}} to {{.To}}, {{.Purpose}}, status {{.Status}}.", i18n.M{
+		"Channel": words.Method(d.Channel), "To": d.DestinationMasked, "Purpose": deliveryPurposeWords(d.Purpose), "Status": deliveryStatusWords(d.Status)}) + "\n")
 	if pe, ok := data.ProviderErrors[d.ProviderError]; ok {
-		fmt.Fprintf(&b, "\nWhat happened: %s\nWhat the customer can do: %s\n", pe.Meaning, pe.Advice)
+		b.WriteString("\n" + i18n.L("What happened: {{.Meaning}}", i18n.M{"Meaning": pe.Meaning}) +
+			"\n" + i18n.L("What the customer can do: {{.Advice}}", i18n.M{"Advice": pe.Advice}) + "\n")
 	}
 	if d.NetworkReached != "" {
-		fmt.Fprintf(&b, "\nThe provider reached the network %s. If that is not the carrier the number was issued by (Phone check tab), the number was ported; after a recent port SMS can take a day to work again.\n", d.NetworkReached)
+		b.WriteString("\n" + i18n.L("The provider reached the network {{.Network}}. If that is not the carrier the number was issued by (Phone check tab), "+
+			"the number was ported; after a recent port SMS can take a day to work again.", i18n.M{"Network": d.NetworkReached}) + "\n")
 	}
 	if d.Sender != "" {
 		switch d.SenderKind {
 		case "email":
-			fmt.Fprintf(&b, "\nThe email comes from %s: ask the customer to check Spam/Junk and add it to safe senders.\n", d.Sender)
+			b.WriteString("\n" + i18n.L("The email comes from {{.Sender}}: ask the customer to check Spam/Junk and add it to safe senders.",
+				i18n.M{"Sender": d.Sender}) + "\n")
 		case "app":
-			b.WriteString("\nIt arrives as an app notification on the trusted devices: notifications must be allowed for the app.\n")
+			b.WriteString("\n" + i18n.L("It arrives as an app notification on the trusted devices: notifications must be allowed for the app.") + "\n")
 		default:
-			fmt.Fprintf(&b, "\nThe SMS comes from %s: ask the customer to check their spam filter, blocked senders and security apps for it.\n", d.Sender)
+			b.WriteString("\n" + i18n.L("The SMS comes from {{.Sender}}: ask the customer to check their spam filter, blocked senders and security apps for it.",
+				i18n.M{"Sender": d.Sender}) + "\n")
 		}
 	}
 	if d.Status == data.StatusQueued || d.Status == data.StatusSent {
-		b.WriteString("\nSMS can be delayed by network congestion: wait 5-10 minutes before sending another; repeated requests trigger the send limits.\n")
+		b.WriteString("\n" + i18n.L("SMS can be delayed by network congestion: wait 5-10 minutes before sending another; repeated requests trigger the send limits.") + "\n")
 	}
 	return b.String()
 }

@@ -2,7 +2,7 @@ package screens
 
 import (
 	"context"
-	"fmt"
+	"strconv"
 	"strings"
 	"time"
 
@@ -13,6 +13,7 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/services/deliveries"
+	"verifydesk/services/i18n"
 	"verifydesk/services/phone"
 )
 
@@ -21,7 +22,10 @@ type phoneCheckSource interface {
 	Deliveries(ctx context.Context, accountID string) ([]data.Delivery, error)
 }
 
-var formColumns = []string{"Sent to", "Codes sent", "Delivered", "Failed", "Last status", "Last sent", "Network reached"}
+// formColumns are the forms table's column titles, in English: shown
+// through i18n.T (codesTitles).
+var formColumns = []string{i18n.Mark("Sent to"), i18n.Mark("Codes sent"), i18n.Mark("Delivered"), i18n.Mark("Failed"),
+	i18n.Mark("Last status"), i18n.Mark("Last sent"), i18n.Mark("Network reached")}
 
 // phoneCheckPanel is the Phone check tab: the customer's typed number and its
 // diagnosis beside the account's stored number, and the SMS deliveries made to
@@ -54,7 +58,7 @@ type phoneCheckPanel struct {
 
 // newPhoneCheckPanel builds the tab's widgets; it does no I/O.
 func newPhoneCheckPanel(src phoneCheckSource) *phoneCheckPanel {
-	p := &phoneCheckPanel{src: src, now: time.Now, ls: newLoadState("The SMS deliveries"), onScreen: true} // a workspace says otherwise
+	p := &phoneCheckPanel{src: src, now: time.Now, ls: newLoadState(i18n.L("The SMS deliveries")), onScreen: true} // a workspace says otherwise
 	p.typed = widget.NewLabel("")
 	p.typed.Wrapping = fyne.TextWrapWord
 	p.worst = badge("", widget.MediumImportance)
@@ -68,7 +72,7 @@ func newPhoneCheckPanel(src phoneCheckSource) *phoneCheckPanel {
 	p.ported = badge("", widget.WarningImportance)
 
 	// Widths fit the tab at 1280 wide: the network reached shows without scrolling.
-	p.table = textTable(formColumns, []int{4, 6},
+	p.table = textTable(codesTitles(formColumns), []int{4, 6},
 		func() int { return len(p.rows) },
 		func(row, col int, l *widget.Label) {
 			if col >= 1 && col <= 3 {
@@ -84,7 +88,9 @@ func newPhoneCheckPanel(src phoneCheckSource) *phoneCheckPanel {
 	return p
 }
 
-func (p *phoneCheckPanel) title() string { return "Phone check" }
+// title is the tab's English title, its id too (--tab, the last tab
+// remembered): shown through i18n.T.
+func (p *phoneCheckPanel) title() string { return i18n.Mark("Phone check") }
 
 func (p *phoneCheckPanel) firstControl() fyne.Focusable { return p.table }
 
@@ -100,14 +106,14 @@ func (p *phoneCheckPanel) build() fyne.CanvasObject {
 	// Findings come before the number's details: what is wrong and what to
 	// type is what the agent reads out first.
 	typedCard := container.NewVBox(
-		container.NewHBox(heading("What the customer typed"), p.worst),
+		container.NewHBox(heading(i18n.L("What the customer typed")), p.worst),
 		p.typed, p.findings, widget.NewSeparator(), p.number)
 	storedCard := container.NewVBox(
-		container.NewHBox(heading("Number on the account"), p.storedTag),
+		container.NewHBox(heading(i18n.L("Number on the account")), p.storedTag),
 		p.stored)
 	top := container.NewGridWithColumns(2, typedCard, storedCard)
 	deliveries := newBorder(
-		container.NewVBox(widget.NewSeparator(), heading("SMS codes sent to each form of the number"), p.ls.label),
+		container.NewVBox(widget.NewSeparator(), heading(i18n.L("SMS codes sent to each form of the number")), p.ls.label),
 		container.NewVBox(p.detail, container.NewHBox(p.ported), p.network),
 		nil, nil, withRows(p.table, 2))
 	split := container.NewVSplit(container.NewVScroll(top), deliveries)
@@ -124,7 +130,7 @@ func (p *phoneCheckPanel) setAccount(acct *data.Account) {
 	p.table.Refresh()
 	p.detail.SetText("")
 	if acct == nil {
-		p.ls.label.SetText("Search for the caller's account to see the codes sent to their number.")
+		p.ls.label.SetText(i18n.L("Search for the caller's account to see the codes sent to their number."))
 	}
 	p.render()
 }
@@ -190,7 +196,7 @@ func (p *phoneCheckPanel) load(ctx context.Context, acct accountView) (func(), e
 		p.rows = rows
 		p.table.Refresh()
 		if len(rows) == 0 {
-			p.ls.label.SetText("No SMS sent to this number in the last 30 days.")
+			p.ls.label.SetText(i18n.L("No SMS sent to this number in the last 30 days."))
 		} else {
 			p.ls.label.SetText(formsSummary(rows))
 		}
@@ -204,23 +210,24 @@ func (p *phoneCheckPanel) showTyped() {
 	p.findings.Objects = nil
 	d := p.diag
 	if d == nil {
-		p.typed.SetText("Type the number in the search field exactly as the customer typed it in the app, with the country they chose, to see what is wrong with it.")
+		p.typed.SetText(i18n.L("Type the number in the search field exactly as the customer typed it in the app, with the country they chose, " +
+			"to see what is wrong with it."))
 		p.worst.Hide()
 		p.relayout()
 		return
 	}
-	chosen := "no country chosen"
+	chosen := i18n.L("no country chosen")
 	if d.InputRegion != "" {
-		chosen = phone.RegionName(d.InputRegion) + " chosen"
+		chosen = i18n.L("{{.Region}} chosen", i18n.M{"Region": phone.RegionName(d.InputRegion)})
 	}
-	p.typed.SetText(fmt.Sprintf("%q (%s)", d.Input, chosen))
+	p.typed.SetText(i18n.L("{{.Typed}} ({{.Chosen}})", i18n.M{"Typed": strconv.Quote(d.Input), "Chosen": chosen}))
 	switch d.Worst() {
 	case phone.SeverityError:
-		p.worst.set("will not work", widget.DangerImportance)
+		p.worst.set(i18n.L("will not work"), widget.DangerImportance)
 	case phone.SeverityWarning:
-		p.worst.set("needs changes", widget.WarningImportance)
+		p.worst.set(i18n.L("needs changes"), widget.WarningImportance)
 	default:
-		p.worst.set("typed correctly", widget.SuccessImportance)
+		p.worst.set(i18n.L("typed correctly"), widget.SuccessImportance)
 	}
 	p.worst.Show()
 	kv := func(k, v string) {
@@ -233,26 +240,26 @@ func (p *phoneCheckPanel) showTyped() {
 		p.number.Add(val)
 	}
 	if d.Valid {
-		kv("E.164", d.E164)
-		kv("National", d.National)
-		kv("International", d.International)
-		kv("Type", phone.TypeWords(d.Type)+" in "+phone.RegionName(d.Region))
+		kv("E.164", d.E164) // a standard's name, the same in every language
+		kv(i18n.X("phonecheck.national", "National"), d.National)
+		kv(i18n.X("phonecheck.international", "International"), d.International)
+		kv(i18n.X("phonecheck.type", "Type"), i18n.L("{{.Type}} in {{.Region}}", i18n.M{"Type": phone.TypeWords(d.Type), "Region": phone.RegionName(d.Region)}))
 		carrier := d.Carrier
 		if carrier == "" {
-			carrier = "not known from the numbering plan"
+			carrier = i18n.L("not known from the numbering plan")
 		}
-		kv("Original carrier", carrier)
-		kv("Can get SMS", smsLabel(d.SMSCapable))
-		kv("Type in the app", d.AppEntry+"  (after choosing "+phone.RegionName(d.Region)+")")
-		kv("With the trunk 0", d.AppEntryWithTrunk)
+		kv(i18n.L("Original carrier"), carrier)
+		kv(i18n.L("Can get SMS"), smsLabel(d.SMSCapable))
+		kv(i18n.L("Type in the app"), i18n.L("{{.Entry}}  (after choosing {{.Region}})", i18n.M{"Entry": d.AppEntry, "Region": phone.RegionName(d.Region)}))
+		kv(i18n.L("With the trunk 0"), d.AppEntryWithTrunk)
 	} else {
-		kv("Number", "not a valid phone number as typed")
+		kv(i18n.X("phonecheck.number", "Number"), i18n.L("not a valid phone number as typed"))
 	}
 	for _, f := range d.Findings {
 		p.findings.Add(findingRow(f))
 	}
 	if len(d.Findings) == 0 {
-		p.findings.Add(widget.NewLabel("Nothing to correct: this is how the app wants the number."))
+		p.findings.Add(widget.NewLabel(i18n.L("Nothing to correct: this is how the app wants the number.")))
 	}
 	p.relayout()
 }
@@ -270,9 +277,9 @@ func (p *phoneCheckPanel) showStored() {
 	a := p.acct
 	if a == nil || a.PhoneMasked == "" {
 		if a == nil {
-			p.stored.SetText("No account open.")
+			p.stored.SetText(i18n.L("No account open."))
 		} else {
-			p.stored.SetText("This account has no phone number.")
+			p.stored.SetText(i18n.L("This account has no phone number."))
 		}
 		p.storedTag.Hide()
 		p.relayout()
@@ -284,17 +291,18 @@ func (p *phoneCheckPanel) showStored() {
 		b.WriteString(" · " + phone.RegionName(a.PhoneRegion))
 	}
 	if a.PhoneVerified {
-		b.WriteString(" · verified")
+		b.WriteString(" · " + i18n.X("phonecheck.verified", "verified"))
 	} else {
-		b.WriteString(" · not verified")
+		b.WriteString(" · " + i18n.X("phonecheck.not_verified", "not verified"))
 	}
 	switch a.PhoneStoredForm {
 	case data.FormTrunk0:
-		b.WriteString("\nStored with the trunk 0 after the country code (legacy form). Some networks do not deliver to this form: compare the deliveries below.")
-		p.storedTag.set("trunk 0 stored", widget.WarningImportance)
+		b.WriteString("\n" + i18n.L("Stored with the trunk 0 after the country code (legacy form). "+
+			"Some networks do not deliver to this form: compare the deliveries below."))
+		p.storedTag.set(i18n.L("trunk 0 stored"), widget.WarningImportance)
 		p.storedTag.Show()
 	default:
-		b.WriteString("\nStored in the international (E.164) form.")
+		b.WriteString("\n" + i18n.L("Stored in the international (E.164) form."))
 		p.storedTag.set("E.164", widget.SuccessImportance)
 		p.storedTag.Show()
 	}
@@ -316,14 +324,16 @@ func (p *phoneCheckPanel) showNetwork() {
 	case p.acct == nil:
 		p.network.SetText("")
 	case reached == "":
-		p.network.SetText("The SMS provider has not reported which network it reached for this number.")
+		p.network.SetText(i18n.L("The SMS provider has not reported which network it reached for this number."))
 	case carrier == "":
-		p.network.SetText("The SMS provider reached " + reached + ". Type the customer's number in the search field to compare with the carrier it was first given to.")
+		p.network.SetText(i18n.L("The SMS provider reached {{.Network}}. Type the customer's number in the search field to compare with the carrier it was first given to.",
+			i18n.M{"Network": reached}))
 	case !porting.Ported:
-		p.network.SetText("The SMS provider reached " + reached + ", the carrier the number was first given to: not ported.")
+		p.network.SetText(i18n.L("The SMS provider reached {{.Network}}, the carrier the number was first given to: not ported.", i18n.M{"Network": reached}))
 	default:
-		p.network.SetText("The SMS provider reached " + reached + ", but the number was first given to " + carrier + ": the number was ported to another network. A recently ported number can take a day to receive SMS again.")
-		p.ported.set("ported", widget.WarningImportance)
+		p.network.SetText(i18n.L("The SMS provider reached {{.Network}}, but the number was first given to {{.Carrier}}: the number was ported to another network. "+
+			"A recently ported number can take a day to receive SMS again.", i18n.M{"Network": reached, "Carrier": carrier}))
+		p.ported.set(i18n.X("phonecheck.ported", "ported"), widget.WarningImportance)
 		p.ported.Show()
 	}
 	p.relayout()
@@ -337,7 +347,8 @@ func (p *phoneCheckPanel) onSelectForm(row int) {
 		return
 	}
 	r := p.rows[row]
-	text := fmt.Sprintf("%s (%s): last code %s %s.", formLabel(r.Form), r.To, r.Last.Status, relativeTime(r.Last.RequestedAt, p.now(), nil))
+	text := i18n.L("{{.Form}} ({{.To}}): last code {{.Status}} {{.When}}.", i18n.M{
+		"Form": formLabel(r.Form), "To": r.To, "Status": deliveryStatusWords(r.Last.Status), "When": relativeTime(r.Last.RequestedAt, p.now(), nil)})
 	if pe, ok := data.ProviderErrors[r.Last.ProviderError]; ok {
 		text += " " + pe.Meaning + " " + pe.Advice
 	}

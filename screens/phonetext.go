@@ -1,7 +1,6 @@
 package screens
 
 import (
-	"fmt"
 	"strconv"
 	"strings"
 
@@ -10,6 +9,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/services/deliveries"
+	"verifydesk/services/i18n"
 	"verifydesk/services/phone"
 	"verifydesk/services/words"
 )
@@ -28,31 +28,31 @@ func findingRow(f phone.Finding) fyne.CanvasObject {
 func severityBadge(sev string) *badgeWidget {
 	switch sev {
 	case phone.SeverityError:
-		return badge("error", widget.DangerImportance)
+		return badge(i18n.X("phonecheck.severity.error", "error"), widget.DangerImportance)
 	case phone.SeverityWarning:
-		return badge("warning", widget.WarningImportance)
+		return badge(i18n.X("phonecheck.severity.warning", "warning"), widget.WarningImportance)
 	}
-	return badge("info", widget.MediumImportance)
+	return badge(i18n.X("phonecheck.severity.info", "info"), widget.MediumImportance)
 }
 
 // formsSummary is the sentence an agent reads first: which form works.
 func formsSummary(rows []deliveries.FormStats) string {
 	var parts []string
 	for _, r := range rows {
-		parts = append(parts, fmt.Sprintf("%s: %d of %d delivered", formLabel(r.Form), r.Delivered, r.Sent))
+		parts = append(parts, i18n.L("{{.Form}}: {{.Delivered}} of {{.Sent}} delivered", i18n.M{"Form": formLabel(r.Form), "Delivered": r.Delivered, "Sent": r.Sent}))
 	}
-	s := strings.Join(parts, "; ") + "."
+	s := i18n.L("{{.Forms}}.", i18n.M{"Forms": strings.Join(parts, i18n.X("phonecheck.forms.separator", "; "))})
 	var good, bad string
 	for _, r := range rows {
 		if r.Delivered > 0 && good == "" {
-			good = formLabel(r.Form)
+			good = words.Form(r.Form) // as formLabel, not capitalised
 		}
 		if r.Delivered == 0 && r.Failed > 0 && bad == "" {
-			bad = formLabel(r.Form)
+			bad = words.Form(r.Form)
 		}
 	}
 	if good != "" && bad != "" {
-		s += " Codes arrive " + strings.ToLower(good[:1]) + good[1:] + " and fail " + strings.ToLower(bad[:1]) + bad[1:] + "."
+		s = i18n.L("{{.Summary}} Codes arrive {{.Good}} and fail {{.Bad}}.", i18n.M{"Summary": s, "Good": good, "Bad": bad})
 	}
 	return s
 }
@@ -74,14 +74,14 @@ func (p *phoneCheckPanel) cell(row, col int) string {
 		return strconv.Itoa(r.Failed)
 	case 4:
 		if r.LastReason != "" {
-			return r.Last.Status + ": " + r.LastReason
+			return i18n.L("{{.Status}}: {{.Reason}}", i18n.M{"Status": deliveryStatusWords(r.Last.Status), "Reason": r.LastReason})
 		}
-		return r.Last.Status
+		return deliveryStatusWords(r.Last.Status)
 	case 5:
 		return relativeTime(r.Last.RequestedAt, p.now(), nil)
 	case 6:
 		if r.Network == "" {
-			return "not reported"
+			return i18n.L("not reported")
 		}
 		return r.Network
 	}
@@ -91,11 +91,11 @@ func (p *phoneCheckPanel) cell(row, col int) string {
 func smsLabel(s string) string {
 	switch s {
 	case phone.SMSYes:
-		return "yes"
+		return i18n.X("phonecheck.sms.yes", "yes")
 	case phone.SMSNo:
-		return "no"
+		return i18n.X("phonecheck.sms.no", "no")
 	}
-	return "not known: ask whether it is a mobile"
+	return i18n.L("not known: ask whether it is a mobile")
 }
 
 // formLabel is a number form as the forms table names it: "Without the 0

@@ -3,11 +3,11 @@ package screens
 import (
 	"context"
 	"errors"
-	"fmt"
 	"time"
 
 	"verifydesk/data"
 	"verifydesk/services/client"
+	"verifydesk/services/i18n"
 	"verifydesk/services/words"
 )
 
@@ -55,26 +55,29 @@ func (w *workspace) resendDone(accountID string, pr *pendingResend, res data.Res
 		w.forgetResend(accountID, pr)
 		d := res.Delivery
 		w.record("resend", accountID, "", d.Channel+" "+d.Purpose+" "+d.ID)
-		msg := fmt.Sprintf("Sent: %s to %s (%s). Tell the customer to look for a message from %s and to wait a few minutes before asking again.", words.Method(d.Channel), d.DestinationMasked, d.Status, d.Sender)
+		msg := i18n.L("Sent: {{.Channel}} to {{.To}} ({{.Status}}). Tell the customer to look for a message from {{.Sender}} and to wait a few minutes before asking again.",
+			i18n.M{"Channel": words.Method(d.Channel), "To": d.DestinationMasked, "Status": deliveryStatusWords(d.Status), "Sender": d.Sender})
 		if res.Replayed {
-			msg = "Sent: the backend had already sent it (" + words.Method(d.Channel) + " to " + d.DestinationMasked + "); nothing new was sent."
+			msg = i18n.L("Sent: the backend had already sent it ({{.Channel}} to {{.To}}); nothing new was sent.",
+				i18n.M{"Channel": words.Method(d.Channel), "To": d.DestinationMasked})
 		}
 		w.codes.resendDone(accountID, msg, true)
 	case backendDecided(err):
 		w.forgetResend(accountID, pr) // refused: a new press is a new resend
-		w.codes.resendDone(accountID, "Not sent: "+Explain(err), false)
+		w.codes.resendDone(accountID, i18n.L("Not sent: {{.Reason}}", i18n.M{"Reason": Explain(err)}), false)
 	default:
 		// No answer, or one that could not be read: the code may be on its
 		// way. The key stays with the account.
 		w.record("resend", accountID, "", req.Channel+" "+req.Purpose+" outcome unknown")
 		why := Explain(err)
 		if !errors.Is(err, client.ErrNotConfirmed) {
-			why = "Not confirmed: " + why
+			why = i18n.L("Not confirmed: {{.Reason}}", i18n.M{"Reason": why})
 		}
-		msg := why + " Press Resend code again: it will not send a second code."
+		msg := i18n.L("{{.Reason}} Press Resend code again: it will not send a second code.", i18n.M{"Reason": why})
 		if client.Unreachable(err) {
-			msg = "Not confirmed: the backend may have sent the code, but no answer came (" + errorClass(err) +
-				"). The console sends it again by itself when the backend answers, with the same request: the customer gets one code."
+			msg = i18n.L("Not confirmed: the backend may have sent the code, but no answer came ({{.Failure}}). "+
+				"The console sends it again by itself when the backend answers, with the same request: the customer gets one code.",
+				i18n.M{"Failure": failureWords(err)})
 		}
 		w.codes.resendDone(accountID, msg, false)
 	}
@@ -96,12 +99,27 @@ func (w *workspace) retryResends() {
 	for accountID, pr := range w.resends {
 		if now.Sub(pr.since) > resendRetryWithin {
 			delete(w.resends, accountID)
-			w.codes.resendDone(accountID, "A resend whose answer was lost is no longer tried again (over 10 minutes): check the delivery log, and press Resend code if the customer still waits.", false)
+			w.codes.resendDone(accountID, i18n.L("A resend whose answer was lost is no longer tried again (over 10 minutes): "+
+				"check the delivery log, and press Resend code if the customer still waits."), false)
 			continue
 		}
-		w.codes.resendDone(accountID, "The backend answers again: sending the code that was not confirmed, with the same request…", false)
+		w.codes.resendDone(accountID, i18n.L("The backend answers again: sending the code that was not confirmed, with the same request…"), false)
 		w.sendResend(accountID, pr.req)
 	}
+}
+
+// failureWords names what kind of failure err is, as errorClass does for
+// the log, in the agent's language.
+func failureWords(err error) string {
+	switch errorClass(err) {
+	case "circuit open":
+		return i18n.X("codes.failure.circuit_open", "circuit open")
+	case "timeout":
+		return i18n.X("codes.failure.timeout", "timeout")
+	case "unreachable":
+		return i18n.X("codes.failure.unreachable", "unreachable")
+	}
+	return i18n.X("codes.failure.other", "other")
 }
 
 // pendingResendKey is the key of accountID's pending resend, or "". UI
