@@ -80,3 +80,29 @@ func forCustomer(text string) *widget.Label {
 	l.Importance = widget.HighImportance
 	return l
 }
+
+// customer is the customer's localizer when it is not the agent's, else nil:
+// the language of the account's case on the Case tab, else the one the
+// account suggests. UI thread.
+func (w *workspace) customer() *i18n.Localizer {
+	if w.account == nil {
+		return nil
+	}
+	if p := w.casePanel; p != nil && p.rec != nil && p.rec.Case.AccountID == w.account.ID {
+		return p.customer()
+	}
+	l, _ := cases.SuggestedLanguage(*w.account)
+	if l == i18n.Current() {
+		return nil
+	}
+	return i18n.In(l)
+}
+
+// inCustomerLanguage is text for the customer followed, when the customer's
+// language is not the agent's, by the same in the customer's language.
+func inCustomerLanguage(text string, cust *i18n.Localizer, theirs string) string {
+	if cust == nil {
+		return text
+	}
+	return text + "\n" + i18n.L("In {{.Language}}: {{.Text}}", i18n.M{"Language": cust.Language().Name(), "Text": theirs})
+}

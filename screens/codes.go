@@ -103,7 +103,7 @@ func newCodesPanel(src codesSource, w tabHost) *codesPanel {
 		})
 	p.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(p.rows) {
-			p.detail.SetText(shownText(deliveryDetail(p.rows[id.Row])))
+			p.detail.SetText(shownText(deliveryDetail(p.rows[id.Row], p.w.customer())))
 		}
 	}
 	p.detail = widget.NewLabel(i18n.L("Select a delivery to see what its status means and what the customer can do."))

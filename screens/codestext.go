@@ -31,7 +31,7 @@ func (p *codesPanel) cell(row, col int) string {
 		return deliveryStatusWords(d.Status)
 	case 6:
 		if pe, ok := data.ProviderErrors[d.ProviderError]; ok {
-			return pe.Meaning
+			return i18n.T(pe.Meaning)
 		}
 		if d.ProviderError != "" {
 			return i18n.L("provider error {{.Code}}", i18n.M{"Code": d.ProviderError})
@@ -140,14 +140,19 @@ func deliverySummary(rows []data.Delivery, now time.Time) string {
 }
 
 // deliveryDetail explains one delivery: its meaning, the advice from the help
-// pages, and the sender the customer should look for.
-func deliveryDetail(d data.Delivery) string {
+// pages (in the customer's language too, with cust), and the sender the
+// customer should look for.
+func deliveryDetail(d data.Delivery, cust *i18n.Localizer) string {
 	var b strings.Builder
 	b.WriteString(i18n.L("{{.Channel}} to {{.To}}, {{.Purpose}}, status {{.Status}}.", i18n.M{
 		"Channel": words.Method(d.Channel), "To": d.DestinationMasked, "Purpose": deliveryPurposeWords(d.Purpose), "Status": deliveryStatusWords(d.Status)}) + "\n")
 	if pe, ok := data.ProviderErrors[d.ProviderError]; ok {
-		b.WriteString("\n" + i18n.L("What happened: {{.Meaning}}", i18n.M{"Meaning": pe.Meaning}) +
-			"\n" + i18n.L("What the customer can do: {{.Advice}}", i18n.M{"Advice": pe.Advice}) + "\n")
+		var theirs string
+		if cust != nil {
+			theirs = cust.T(pe.Advice)
+		}
+		b.WriteString("\n" + i18n.L("What happened: {{.Meaning}}", i18n.M{"Meaning": i18n.T(pe.Meaning)}) +
+			"\n" + inCustomerLanguage(i18n.L("What the customer can do: {{.Advice}}", i18n.M{"Advice": i18n.T(pe.Advice)}), cust, theirs) + "\n")
 	}
 	if d.NetworkReached != "" {
 		b.WriteString("\n" + i18n.L("The provider reached the network {{.Network}}. If that is not the carrier the number was issued by (Phone check tab), "+

@@ -192,6 +192,9 @@ type tabHost interface {
 	sendResend(accountID string, req data.ResendRequest)
 	changeContact(field string)
 	disable2FA()
+	// customer is the customer's localizer when the customer's language is
+	// not the agent's, else nil: the open case's, else the account's.
+	customer() *i18n.Localizer
 }
 
 var _ tabHost = (*workspace)(nil)

@@ -350,7 +350,7 @@ func (p *phoneCheckPanel) onSelectForm(row int) {
 	text := i18n.L("{{.Form}} ({{.To}}): last code {{.Status}} {{.When}}.", i18n.M{
 		"Form": formLabel(r.Form), "To": r.To, "Status": deliveryStatusWords(r.Last.Status), "When": relativeTime(r.Last.RequestedAt, p.now(), nil)})
 	if pe, ok := data.ProviderErrors[r.Last.ProviderError]; ok {
-		text += " " + pe.Meaning + " " + pe.Advice
+		text += " " + i18n.T(pe.Meaning) + " " + i18n.T(pe.Advice)
 	}
 	p.detail.SetText(shownText(text))
 	p.relayout()
