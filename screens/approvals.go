@@ -2,7 +2,7 @@ package screens
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"strings"
 	"time"
 
@@ -15,6 +15,7 @@ import (
 	"verifydesk/data"
 	"verifydesk/services/casework"
 	"verifydesk/services/client"
+	"verifydesk/services/i18n"
 )
 
 // approvalsPoll is how often the top bar's count and an agent's own requests
@@ -78,20 +79,20 @@ func newApprovals(w *workspace) *approvals {
 	a.card.Hide()
 	a.comment = widget.NewMultiLineEntry()
 	a.comment.SetMinRowsVisible(2)
-	a.comment.SetPlaceHolder("Your comment, recorded with the decision (required)")
+	a.comment.SetPlaceHolder(i18n.L("Your comment, recorded with the decision (required)"))
 	a.comment.Wrapping = fyne.TextWrapWord
 	a.comment.SetMinRowsVisible(2)
 	a.comment.Validator = func(s string) error {
 		if len(strings.Fields(s)) < 2 {
-			return fmt.Errorf("say why, in a few words: it goes to the audit")
+			return errors.New(i18n.L("say why, in a few words: it goes to the audit"))
 		}
 		return nil
 	}
 	a.status = widget.NewLabel("")
 	a.status.Wrapping = fyne.TextWrapWord
-	a.approve = widget.NewButtonWithIcon("Approve and run it", theme.ConfirmIcon(), func() { a.decide(true) })
+	a.approve = widget.NewButtonWithIcon(i18n.L("Approve and run it"), theme.ConfirmIcon(), func() { a.decide(true) })
 	a.approve.Importance = widget.DangerImportance
-	a.reject = widget.NewButtonWithIcon("Reject", theme.CancelIcon(), func() { a.decide(false) })
+	a.reject = widget.NewButtonWithIcon(i18n.X("approval.reject", "Reject"), theme.CancelIcon(), func() { a.decide(false) })
 	return a
 }
 
@@ -99,17 +100,18 @@ func (a *approvals) supervisor() bool { return a.w.agent.Role == data.RoleSuperv
 
 func (a *approvals) buttonText() string {
 	if a.supervisor() {
-		return fmt.Sprintf("Approvals (%d)", a.count)
+		return i18n.L("Approvals ({{.Count}})", i18n.M{"Count": a.count})
 	}
-	return fmt.Sprintf("My requests (%d)", a.count)
+	return i18n.L("My requests ({{.Count}})", i18n.M{"Count": a.count})
 }
 
 // rowText is one request in the queue: what, on which account, who asked, when.
 func (a *approvals) rowText(ap data.Approval) string {
 	now := a.w.cfg.now()
-	s := fmt.Sprintf("%s · %s\nasked by %s %s", actionTitle(ap.Action, ap.Params), approvalCustomer(ap), a.w.agentName(ap.RequestedBy), relativeTime(ap.RequestedAt, now, nil))
+	s := i18n.L("{{.Action}} · {{.Customer}}\nasked by {{.Agent}} {{.When}}", i18n.M{"Action": actionTitle(ap.Action, ap.Params),
+		"Customer": approvalCustomer(ap), "Agent": a.w.agentName(ap.RequestedBy), "When": relativeTime(ap.RequestedAt, now, nil)})
 	if ap.Status != data.ApprovalPending {
-		s += " · " + ap.Status
+		s += " · " + approvalStatusWords(ap.Status)
 	}
 	return s
 }
@@ -117,11 +119,11 @@ func (a *approvals) rowText(ap data.Approval) string {
 // build is the queue for the left column.
 func (a *approvals) build() fyne.CanvasObject {
 	if a.content == nil {
-		title := "Approvals waiting"
+		title := i18n.L("Approvals waiting")
 		if !a.supervisor() {
-			title = "My requests"
+			title = i18n.L("My requests")
 		}
-		back := widget.NewButtonWithIcon("Back to cases", theme.NavigateBackIcon(), a.w.showLists)
+		back := widget.NewButtonWithIcon(i18n.L("Back to cases"), theme.NavigateBackIcon(), a.w.showLists)
 		back.Importance = widget.LowImportance
 		head := container.NewVBox(back, widget.NewLabelWithStyle(title, fyne.TextAlignLeading, fyne.TextStyle{Bold: true}), a.note)
 		a.content = newBorder(head, nil, nil, nil, a.list)
@@ -143,13 +145,13 @@ func (a *approvals) loadQueue() {
 	if !a.supervisor() {
 		q = client.ApprovalQuery{RequestedBy: a.w.agent.ID, Limit: 50}
 	}
-	a.note.SetText("Loading…")
+	a.note.SetText(i18n.L("Loading…"))
 	var rows []data.Approval
 	a.w.run.run(job{name: "load approvals", wanted: wanted,
 		work: func(ctx context.Context) (err error) { rows, err = a.w.api.ListApprovals(ctx, q); return err },
 		done: func(err error) {
 			if err != nil {
-				a.note.SetText("The requests could not be loaded: " + Explain(err) + retryWords(err))
+				a.note.SetText(i18n.L("The requests could not be loaded: {{.Error}}", i18n.M{"Error": Explain(err) + retryWords(err)}))
 				return
 			}
 			a.rows = rows
@@ -157,11 +159,11 @@ func (a *approvals) loadQueue() {
 			a.list.Refresh()
 			switch {
 			case len(rows) == 0 && a.supervisor():
-				a.note.SetText("Nothing waits for a decision.")
+				a.note.SetText(i18n.L("Nothing waits for a decision."))
 			case len(rows) == 0:
-				a.note.SetText("You have not asked for any approval.")
+				a.note.SetText(i18n.L("You have not asked for any approval."))
 			default:
-				a.note.SetText("Pick one to decide it.")
+				a.note.SetText(i18n.L("Pick one to decide it."))
 			}
 			if a.supervisor() {
 				a.setCount(len(rows))
@@ -250,25 +252,25 @@ func (a *approvals) showCard() {
 		return
 	}
 	now := a.w.cfg.now()
-	when := "asked " + relativeTime(ap.RequestedAt, now, nil)
+	when := []string{i18n.L("asked {{.When}}", i18n.M{"When": relativeTime(ap.RequestedAt, now, nil)})}
 	if ap.CaseID != "" {
-		when += ", case " + casework.ShortID(ap.CaseID)
+		when = append(when, i18n.X("approval.card.case", "case {{.Case}}", i18n.M{"Case": casework.ShortID(ap.CaseID)}))
 	}
 	switch {
+	case ap.Status != data.ApprovalPending && ap.DecidedBy != "":
+		when = append(when, i18n.L("{{.Status}} by {{.Agent}}", i18n.M{"Status": approvalStatusWords(ap.Status), "Agent": a.w.agentName(ap.DecidedBy)}))
 	case ap.Status != data.ApprovalPending:
-		when += ", " + ap.Status
-		if ap.DecidedBy != "" {
-			when += " by " + a.w.agentName(ap.DecidedBy)
-		}
+		when = append(when, approvalStatusWords(ap.Status))
 	case !ap.ExpiresAt.IsZero() && ap.ExpiresAt.After(now):
-		when += ", expires in " + countdown(ap.ExpiresAt.Sub(now))
+		when = append(when, i18n.L("expires in {{.Time}}", i18n.M{"Time": countdown(ap.ExpiresAt.Sub(now))}))
 	case !ap.ExpiresAt.IsZero():
-		when += ", expired"
+		when = append(when, i18n.X("approval.card.expired", "expired"))
 	}
-	title := widget.NewLabelWithStyle(shownText(fmt.Sprintf("%s asks: %s (%s)", a.w.agentName(ap.RequestedBy), actionTitle(ap.Action, ap.Params), when)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+	title := widget.NewLabelWithStyle(shownText(i18n.L("{{.Agent}} asks: {{.Action}} ({{.When}})", i18n.M{"Agent": a.w.agentName(ap.RequestedBy),
+		"Action": actionTitle(ap.Action, ap.Params), "When": strings.Join(when, i18n.X("approval.card.separator", ", "))})), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	title.Wrapping = fyne.TextWrapWord
 	// Reason and consequence in one paragraph: the account below keeps the room.
-	info := widget.NewLabel(shownText("Reason: " + ap.Reason + " — " + actionConsequence(ap.Action)))
+	info := widget.NewLabel(shownText(i18n.L("Reason: {{.Reason}} — {{.Consequence}}", i18n.M{"Reason": ap.Reason, "Consequence": actionConsequence(ap.Action)})))
 	info.Wrapping = fyne.TextWrapWord
 	ids := idLabel(approvalIDs(*ap))
 	request := container.NewVBox(title, info, ids)
@@ -276,10 +278,10 @@ func (a *approvals) showCard() {
 	switch {
 	case ap.Status != data.ApprovalPending:
 	case !a.supervisor():
-		request.Add(widget.NewLabel("Waiting for a supervisor."))
+		request.Add(widget.NewLabel(i18n.L("Waiting for a supervisor.")))
 	case ap.RequestedBy == a.w.agent.ID:
 		// The backend refuses it too; the console does not offer it.
-		request.Add(widget.NewLabel("You asked for this yourself: another supervisor decides."))
+		request.Add(widget.NewLabel(i18n.L("You asked for this yourself: another supervisor decides.")))
 	default:
 		// The decision beside the request, not under it: the card stays
 		// short enough for the account's header to show whole below it.
@@ -303,13 +305,13 @@ func (a *approvals) decide(approve bool) {
 		return
 	}
 	if a.comment.Validate() != nil {
-		a.say("Write a comment first, in a few words: it goes to the audit with your decision.")
+		a.say(i18n.L("Write a comment first, in a few words: it goes to the audit with your decision."))
 		return
 	}
 	note := strings.TrimSpace(a.comment.Text)
 	a.approve.Disable()
 	a.reject.Disable()
-	a.say("Sending the decision…")
+	a.say(i18n.L("Sending the decision…"))
 	id := ap.ID
 	var got data.Approval
 	a.w.run.run(job{name: "decide an approval",
@@ -328,16 +330,17 @@ func (a *approvals) decide(approve bool) {
 				return
 			}
 			if err != nil {
-				a.say("Not decided: " + Explain(err))
+				a.say(i18n.L("Not decided: {{.Error}}", i18n.M{"Error": Explain(err)}))
 				return
 			}
 			a.current = &got
-			a.w.record("approval_"+got.Status, got.AccountID, got.CaseID, got.ID+" "+actionTitle(got.Action, got.Params))
+			// The audit's detail stays in English, whoever reads it later.
+			a.w.record("approval_"+got.Status, got.AccountID, got.CaseID, got.ID+" "+actionTitleIn(i18n.In(i18n.English), got.Action, got.Params))
 			a.showCard()
 			if got.Status == data.ApprovalApproved {
-				a.say("Approved: " + actionTitle(got.Action, got.Params) + " was done." + resultWords(got.Result))
+				a.say(auditSentences(i18n.L("Approved: {{.Action}} was done.", i18n.M{"Action": actionTitle(got.Action, got.Params)}), resultWords(got.Result)))
 			} else {
-				a.say("Rejected. " + a.w.agentName(got.RequestedBy) + " sees your comment.")
+				a.say(i18n.L("Rejected. {{.Agent}} sees your comment.", i18n.M{"Agent": a.w.agentName(got.RequestedBy)}))
 			}
 			a.w.refresh()
 			a.loadQueue()

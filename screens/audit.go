@@ -2,7 +2,7 @@ package screens
 
 import (
 	"context"
-	"fmt"
+	"errors"
 	"regexp"
 	"sort"
 	"strings"
@@ -17,6 +17,7 @@ import (
 	"verifydesk/services/auditlog"
 	"verifydesk/services/casework"
 	"verifydesk/services/client"
+	"verifydesk/services/i18n"
 	"verifydesk/services/words"
 )
 
@@ -53,67 +54,191 @@ type auditScreen struct {
 	content fyne.CanvasObject
 }
 
-// auditColumns: the Account column is headed "Account id": the audit is
-// where whoever needs an account's id finds it (its filter takes one).
-var auditColumns = []string{"Time", "Agent", "Action", "Account id", "Outcome", "Reason", "Detail"}
+// auditColumns are the table's headers, in the agent's language: the Account
+// column is headed "Account id": the audit is where whoever needs an
+// account's id finds it (its filter takes one).
+func auditColumns() []string {
+	return []string{i18n.X("audit.column.time", "Time"), i18n.X("audit.column.agent", "Agent"),
+		i18n.X("audit.column.action", "Action"), i18n.X("audit.column.account", "Account id"),
+		i18n.X("audit.column.outcome", "Outcome"), i18n.X("audit.column.reason", "Reason"),
+		i18n.X("audit.column.detail", "Detail")}
+}
 
-// auditActions are the actions the filter offers; the backend records these.
-var auditActions = []string{"any action", "sign_in", "sign_out", "search_accounts", "view_account", "reveal",
+// auditActions are the actions the filter offers, after its "any action":
+// the codes the backend records (identifiers, never translated).
+var auditActions = []string{"", "sign_in", "sign_out", "search_accounts", "view_account", "reveal",
 	"list_deliveries", "resend_code", "list_devices", "remove_device", "revoke_sessions", "disable_2fa",
 	"change_contact", "identity_check_start", "identity_check_verify", "approval_request", "approval_decide",
 	"view_login_activity", "view_rate_limits", "case_create", "case_update", "case_note", "case_view"}
 
-var auditOutcomes = []string{"any outcome", data.AuditOK, data.AuditDenied, data.AuditFailed}
+// auditOutcomes are the outcomes the filter offers, after its "any outcome":
+// the backend's values.
+var auditOutcomes = []string{"", data.AuditOK, data.AuditDenied, data.AuditFailed}
 
-// auditActionWords are auditActions as the filter shows them.
+// auditActionWords are auditActions as the filter shows them; the filter
+// maps the one picked back to its code by its place.
 func auditActionWords() []string {
-	out := []string{auditActions[0]}
+	out := []string{i18n.L("any action")}
 	for _, a := range auditActions[1:] {
-		out = append(out, words.AuditAction(a))
+		out = append(out, auditActionText(a))
 	}
 	return out
+}
+
+// auditOutcomeWords are auditOutcomes as the filter shows them.
+func auditOutcomeWords() []string {
+	return []string{i18n.L("any outcome"), i18n.X("audit.filter.ok", "ok"),
+		i18n.X("audit.filter.denied", "denied"), i18n.X("audit.filter.failed", "failed")}
+}
+
+// auditActionText names an audit action in the agent's language; the English
+// is words.AuditAction's. An action without words reads as words.AuditAction
+// has it (its code with spaces).
+func auditActionText(action string) string {
+	switch action {
+	case "sign_in":
+		return i18n.X("audit.action.sign_in", "signed in")
+	case "sign_out":
+		return i18n.X("audit.action.sign_out", "signed out")
+	case "search_accounts":
+		return i18n.X("audit.action.search_accounts", "searched accounts")
+	case "view_account":
+		return i18n.X("audit.action.view_account", "viewed an account")
+	case "reveal":
+		return i18n.X("audit.action.reveal", "revealed a contact")
+	case "list_deliveries":
+		return i18n.X("audit.action.list_deliveries", "read the delivery log")
+	case "resend_code":
+		return i18n.X("audit.action.resend_code", "resent a code")
+	case "list_devices":
+		return i18n.X("audit.action.list_devices", "read the trusted devices")
+	case "remove_device":
+		return i18n.X("audit.action.remove_device", "removed a trusted device")
+	case "revoke_sessions":
+		return i18n.X("audit.action.revoke_sessions", "signed the account out everywhere")
+	case "disable_2fa":
+		return i18n.X("audit.action.disable_2fa", "turned two-step verification off")
+	case "change_contact":
+		return i18n.X("audit.action.change_contact", "changed a contact")
+	case "identity_check_start":
+		return i18n.X("audit.action.identity_check_start", "identity check started")
+	case "identity_check_verify":
+		return i18n.X("audit.action.identity_check_verify", "identity check verified")
+	case "approval_request":
+		return i18n.X("audit.action.approval_request", "asked for approval")
+	case "approval_decide":
+		return i18n.X("audit.action.approval_decide", "decided an approval")
+	case "approval_approved":
+		return i18n.X("audit.action.approval_approved", "approved a request")
+	case "approval_rejected":
+		return i18n.X("audit.action.approval_rejected", "rejected a request")
+	case "view_login_activity":
+		return i18n.X("audit.action.view_login_activity", "read the login activity")
+	case "view_rate_limits":
+		return i18n.X("audit.action.view_rate_limits", "read the send limits")
+	case "case_create":
+		return i18n.X("audit.action.case_create", "opened a case")
+	case "case_update":
+		return i18n.X("audit.action.case_update", "updated a case")
+	case "case_note":
+		return i18n.X("audit.action.case_note", "added a case note")
+	case "case_view":
+		return i18n.X("audit.action.case_view", "viewed a case")
+	case "case_list":
+		return i18n.X("audit.action.case_list", "listed cases")
+	case "audit_chain_head":
+		return i18n.X("audit.action.audit_chain_head", "recorded the audit chain")
+	case "audit_denied":
+		return i18n.X("audit.action.audit_denied", "was refused")
+	case "audit_export":
+		return i18n.X("audit.action.audit_export", "exported the audit")
+	case "demo_inbox":
+		return i18n.X("audit.action.demo_inbox", "read the demo inbox")
+	case "case_attachment":
+		return i18n.X("audit.action.case_attachment", "attached a file to a case")
+	case "case_conflict":
+		return i18n.X("audit.action.case_conflict", "settled a case conflict")
+	case "case_export":
+		return i18n.X("audit.action.case_export", "exported a case")
+	}
+	return words.AuditAction(action)
+}
+
+// auditOutcomeText says how an audited call ended, in the agent's language:
+// words.AuditOutcome's words ("done", "refused: not found", "failed").
+func auditOutcomeText(outcome string, status int) string {
+	if outcome == "" {
+		outcome = data.AuditOutcome(status)
+	}
+	switch outcome {
+	case data.AuditOK:
+		return i18n.X("audit.outcome.done", "done")
+	case data.AuditDenied:
+		if status == 404 {
+			return i18n.X("audit.outcome.not_found", "refused: not found")
+		}
+		if status == 429 {
+			return i18n.X("audit.outcome.too_many", "refused: too many")
+		}
+		return i18n.X("audit.outcome.refused", "refused")
+	case data.AuditFailed:
+		return i18n.X("audit.outcome.failed", "failed")
+	}
+	return words.AuditOutcome(outcome, status)
+}
+
+// badTimeWords is auditlog.ErrBadTime's text in the agent's language.
+func badTimeWords() string {
+	return i18n.L("write a date as 2026-12-01, or a date and time as 2026-12-01 14:05")
+}
+
+// sayBadTime says a time filter cannot be read. UI thread.
+func (s *auditScreen) sayBadTime() {
+	s.state.SetText(i18n.L("A time filter cannot be read: {{.Hint}}.", i18n.M{"Hint": badTimeWords()}))
 }
 
 func newAuditScreen(w *workspace) *auditScreen {
 	s := &auditScreen{w: w}
 	s.agent = widget.NewSelectEntry(nil)
-	s.agent.SetPlaceHolder("agent (all)")
+	s.agent.SetPlaceHolder(i18n.L("agent (all)"))
 	if w.agent.Role != data.RoleSupervisor {
 		s.agent.SetText(w.agentName(w.agent.ID)) // an agent reads their own entries only
 		s.agent.Disable()
 	}
 	s.namesChanged()
 	s.account = widget.NewEntry()
-	s.account.SetPlaceHolder("account id (all)")
+	s.account.SetPlaceHolder(i18n.L("account id (all)"))
 	s.action = widget.NewSelect(auditActionWords(), nil)
 	s.action.SetSelectedIndex(0)
-	s.outcome = widget.NewSelect(auditOutcomes, nil)
+	s.outcome = widget.NewSelect(auditOutcomeWords(), nil)
 	s.outcome.SetSelectedIndex(0)
 	s.from = widget.NewEntry()
-	s.from.SetPlaceHolder("from 2026-12-01")
+	s.from.SetPlaceHolder(i18n.L("from 2026-12-01"))
 	s.until = widget.NewEntry()
-	s.until.SetPlaceHolder("until 2026-12-01 18:00")
+	s.until.SetPlaceHolder(i18n.L("until 2026-12-01 18:00"))
 	for _, e := range []*widget.Entry{s.from, s.until} {
 		end := e == s.until
 		e.Validator = func(text string) error {
-			_, err := auditlog.ParseTime(text, time.Local, end)
-			return err
+			if _, err := auditlog.ParseTime(text, time.Local, end); err != nil {
+				return errors.New(badTimeWords())
+			}
+			return nil
 		}
 	}
 	for _, e := range []*widget.Entry{&s.agent.Entry, s.account, s.from, s.until} {
 		e.OnSubmitted = func(string) { s.onApply() }
 	}
-	s.apply = widget.NewButtonWithIcon("Show", theme.SearchIcon(), s.onApply)
-	s.newer = widget.NewButtonWithIcon("Newer", theme.NavigateBackIcon(), s.onNewer)
-	s.older = widget.NewButtonWithIcon("Older", theme.NavigateNextIcon(), s.onOlder)
-	s.exportCSV = widget.NewButtonWithIcon("Export CSV…", theme.DocumentSaveIcon(), func() { s.onExport("csv") })
-	s.exportJSONL = widget.NewButtonWithIcon("Export JSON lines…", theme.DocumentSaveIcon(), func() { s.onExport("jsonl") })
-	s.verify = widget.NewButtonWithIcon("Verify this console's own audit chain", theme.ConfirmIcon(), s.onVerify)
+	s.apply = widget.NewButtonWithIcon(i18n.X("audit.show", "Show"), theme.SearchIcon(), s.onApply)
+	s.newer = widget.NewButtonWithIcon(i18n.X("audit.newer", "Newer"), theme.NavigateBackIcon(), s.onNewer)
+	s.older = widget.NewButtonWithIcon(i18n.X("audit.older", "Older"), theme.NavigateNextIcon(), s.onOlder)
+	s.exportCSV = widget.NewButtonWithIcon(i18n.L("Export CSV…"), theme.DocumentSaveIcon(), func() { s.onExport("csv") })
+	s.exportJSONL = widget.NewButtonWithIcon(i18n.L("Export JSON lines…"), theme.DocumentSaveIcon(), func() { s.onExport("jsonl") })
+	s.verify = widget.NewButtonWithIcon(i18n.L("Verify this console's own audit chain"), theme.ConfirmIcon(), s.onVerify)
 	s.verdict = widget.NewLabel("")
 	s.verdict.Wrapping = fyne.TextWrapWord
 	s.state = widget.NewLabel("")
 	s.state.Wrapping = fyne.TextWrapWord
-	s.table = textTable(auditColumns, []int{6, 5},
+	s.table = textTable(auditColumns(), []int{6, 5},
 		func() int { return len(s.rows) },
 		func(row, col int, l *widget.Label) {
 			e := s.rows[row]
@@ -123,7 +248,7 @@ func newAuditScreen(w *workspace) *auditScreen {
 			case 1:
 				l.SetText(w.agentName(e.AgentID))
 			case 2:
-				l.SetText(words.AuditAction(e.Action))
+				l.SetText(auditActionText(e.Action))
 			case 3:
 				l.SetText(e.AccountID)
 			case 4:
@@ -131,7 +256,7 @@ func newAuditScreen(w *workspace) *auditScreen {
 				if o == "" {
 					o = data.AuditOutcome(e.Status)
 				}
-				l.SetText(words.AuditOutcome(o, e.Status))
+				l.SetText(auditOutcomeText(o, e.Status))
 				switch o {
 				case data.AuditDenied:
 					l.Importance = widget.WarningImportance
@@ -181,7 +306,7 @@ func (s *auditScreen) namesChanged() {
 
 func (s *auditScreen) build() fyne.CanvasObject {
 	if s.content == nil {
-		title := widget.NewLabelWithStyle("Audit of the auth backend", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+		title := widget.NewLabelWithStyle(i18n.L("Audit of the auth backend"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 		grid := func(o fyne.CanvasObject, ems float32) fyne.CanvasObject {
 			return container.NewGridWrap(fyne.NewSize(ems*theme.TextSize(), o.MinSize().Height), o)
 		}
@@ -205,10 +330,10 @@ func (s *auditScreen) filters() (client.AuditQuery, bool) {
 	q := client.AuditQuery{AgentID: s.w.agentByName(s.agent.Text), AccountID: strings.TrimSpace(s.account.Text),
 		Since: since, Until: until, Limit: auditPageSize}
 	if s.action.SelectedIndex() > 0 {
-		q.Action = words.AuditActionCode(s.action.Selected)
+		q.Action = auditActions[s.action.SelectedIndex()]
 	}
 	if s.outcome.SelectedIndex() > 0 {
-		q.Outcome = s.outcome.Selected
+		q.Outcome = auditOutcomes[s.outcome.SelectedIndex()]
 	}
 	return q, true
 }
@@ -218,7 +343,7 @@ func (s *auditScreen) onApply() {
 	if !ok {
 		_ = s.from.Validate()
 		_ = s.until.Validate()
-		s.state.SetText("A time filter cannot be read: " + auditlog.ErrBadTime.Error() + ".")
+		s.sayBadTime()
 		return
 	}
 	s.query = q
@@ -247,7 +372,7 @@ func (s *auditScreen) load() {
 	wanted := s.gen.next()
 	q := s.query
 	q.Cursor = s.cursors[len(s.cursors)-1]
-	s.state.SetText("Loading…")
+	s.state.SetText(i18n.L("Loading…"))
 	s.newer.Disable()
 	s.older.Disable()
 	var page data.AuditList
@@ -255,7 +380,7 @@ func (s *auditScreen) load() {
 		work: func(ctx context.Context) (err error) { page, err = s.w.api.AuditPage(ctx, q); return err },
 		done: func(err error) {
 			if err != nil {
-				s.state.SetText("The audit could not be loaded: " + Explain(err) + retryWords(err))
+				s.state.SetText(i18n.L("The audit could not be loaded: {{.Error}}", i18n.M{"Error": Explain(err) + retryWords(err)}))
 				showIf(s.newer, true)
 				if len(s.cursors) > 1 {
 					s.newer.Enable()
@@ -268,11 +393,11 @@ func (s *auditScreen) load() {
 			n := len(s.cursors)
 			switch {
 			case len(s.rows) == 0 && s.next == "":
-				s.state.SetText("No entries match the filters.")
+				s.state.SetText(i18n.L("No entries match the filters."))
 			case len(s.rows) == 0:
-				s.state.SetText(fmt.Sprintf("Page %d: no entries on this page; older ones may match (Older).", n))
+				s.state.SetText(i18n.L("Page {{.Page}}: no entries on this page; older ones may match (Older).", i18n.M{"Page": n}))
 			default:
-				s.state.SetText(fmt.Sprintf("Page %d: %d entries, newest first.", n, len(s.rows)))
+				s.state.SetText(i18n.N("Page {{.Page}}: {{.Count}} entries, newest first.", len(s.rows), i18n.M{"Page": n}))
 			}
 			if n > 1 {
 				s.newer.Enable()

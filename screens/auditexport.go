@@ -6,13 +6,17 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"strconv"
+	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
 
 	"verifydesk/data"
+	"verifydesk/data/cache"
 	"verifydesk/services/auditlog"
 	"verifydesk/services/client"
+	"verifydesk/services/i18n"
 )
 
 // auditExportMax bounds one export: every page of what the filters show, up
@@ -24,7 +28,7 @@ const auditExportMax = 200000
 func (s *auditScreen) onExport(format string) {
 	q, ok := s.filters()
 	if !ok {
-		s.state.SetText("A time filter cannot be read: " + auditlog.ErrBadTime.Error() + ".")
+		s.sayBadTime()
 		return
 	}
 	d := dialog.NewFileSave(func(wc fyne.URIWriteCloser, err error) {
@@ -41,7 +45,7 @@ func (s *auditScreen) onExport(format string) {
 // readable by the agent alone (as the CLI's exports are), every CSV cell
 // neutralised (auditlog.WriteCSV). UI thread; the work runs off it.
 func (s *auditScreen) export(q client.AuditQuery, format string, wc fyne.URIWriteCloser) {
-	s.state.SetText("Exporting…")
+	s.state.SetText(i18n.L("Exporting…"))
 	var n int
 	s.w.run.run(job{name: "export the audit", timeout: 10 * backendTimeout,
 		work: func(ctx context.Context) (err error) {
@@ -58,11 +62,11 @@ func (s *auditScreen) export(q client.AuditQuery, format string, wc fyne.URIWrit
 		},
 		done: func(err error) {
 			if err != nil {
-				s.state.SetText("The export did not finish: " + Explain(err))
+				s.state.SetText(i18n.L("The export did not finish: {{.Error}}", i18n.M{"Error": Explain(err)}))
 				return
 			}
-			s.w.record("audit_export", "", "", fmt.Sprintf("%s, %d entries", format, n))
-			s.state.SetText(fmt.Sprintf("Exported %d entries to %s.", n, wc.URI().Path()))
+			s.w.record("audit_export", "", "", fmt.Sprintf("%s, %d entries", format, n)) // the audit's detail: English
+			s.state.SetText(i18n.N("Exported {{.Count}} entries to {{.Path}}.", n, i18n.M{"Path": wc.URI().Path()}))
 		},
 	})
 }
@@ -73,10 +77,10 @@ func (s *auditScreen) export(q client.AuditQuery, format string, wc fyne.URIWrit
 func (s *auditScreen) onVerify() {
 	rec := s.w.cfg.Audit
 	if !rec.HasLog() {
-		s.verdict.SetText("This console keeps no local audit (no cache).")
+		s.verdict.SetText(i18n.L("This console keeps no local audit (no cache)."))
 		return
 	}
-	s.verdict.SetText("Verifying…")
+	s.verdict.SetText(i18n.L("Verifying…"))
 	var v auditlog.Verdict
 	s.w.run.run(job{name: "verify the local audit",
 		work: func(ctx context.Context) error {
@@ -90,20 +94,55 @@ func (s *auditScreen) onVerify() {
 // verdictWords says what the chain check found.
 func verdictWords(v auditlog.Verdict) string {
 	res, server, headErr := v.Result, v.Server, v.HeadErr
-	against := " The backend's record of this console was checked too."
+	against := i18n.L("The backend's record of this console was checked too.")
 	switch {
 	case server == nil && errors.Is(headErr, client.ErrNotFound):
-		against = " The backend has no record of this console's chain yet."
+		against = i18n.L("The backend has no record of this console's chain yet.")
 	case server == nil:
-		against = " The backend's record could not be read (" + Explain(headErr) + "): a cut-off tail would not be found."
+		against = i18n.L("The backend's record could not be read ({{.Error}}): a cut-off tail would not be found.", i18n.M{"Error": Explain(headErr)})
 	}
 	switch {
 	case res.Err != nil:
-		return "The local audit could not be read: " + Explain(res.Err)
+		return i18n.L("The local audit could not be read: {{.Error}}", i18n.M{"Error": Explain(res.Err)})
 	case res.Broken != nil:
-		return fmt.Sprintf("BROKEN at entry %d: %s (%s). %d entries before it are intact.", res.Broken.Seq, res.Broken.Kind, res.Broken.Detail, res.Count) + against
+		// The break's detail is the cache's own words (as the CLI prints them).
+		return auditSentences(i18n.L("BROKEN at entry {{.Entry}}: {{.Kind}} ({{.Detail}}).",
+			i18n.M{"Entry": strconv.FormatUint(res.Broken.Seq, 10), "Kind": breakKindWords(res.Broken.Kind), "Detail": res.Broken.Detail}),
+			i18n.N("{{.Count}} entries before it are intact.", int(res.Count)), against)
 	}
-	return fmt.Sprintf("Intact: %d entries, each holding the hash of the one before.", res.Count) + against
+	return auditSentences(i18n.N("Intact: {{.Count}} entries, each holding the hash of the one before.", int(res.Count)), against)
+}
+
+// breakKindWords names a kind of break in the chain (cache.Break*) in the
+// agent's language.
+func breakKindWords(kind string) string {
+	switch kind {
+	case cache.BreakChanged:
+		return i18n.X("audit.break.changed", "changed")
+	case cache.BreakMissing:
+		return i18n.X("audit.break.missing", "missing")
+	case cache.BreakOutOfOrder:
+		return i18n.X("audit.break.out_of_order", "out of order")
+	case cache.BreakTailCut:
+		return i18n.X("audit.break.tail_cut", "tail cut")
+	}
+	return kind
+}
+
+// auditSentences joins sentences the way the agent's language does: a space
+// between them, none in Chinese. Empty ones are left out.
+func auditSentences(s ...string) string {
+	sep := " "
+	if l := i18n.Current(); l == i18n.ChineseTraditional || l == i18n.ChineseSimplified {
+		sep = ""
+	}
+	var out []string
+	for _, x := range s {
+		if x = strings.TrimSpace(x); x != "" {
+			out = append(out, x)
+		}
+	}
+	return strings.Join(out, sep)
 }
 
 // auditPager is what an export needs of the backend.
