@@ -34,6 +34,7 @@ var screenshotScreens = []struct{ name, summary string }{
 	{"activity", "Activity: a flagged login abroad on the map"},
 	{"phone", "Phone check of a number typed the old way"},
 	{"case", "Case: a started case with its checklist"},
+	{"customer", "Case of a Taiwanese customer: the checklist in their language beside the agent's"},
 	{"approvals", "a supervisor's approvals queue with a request open"},
 	{"audit", "a supervisor's audit screen"},
 	{"settings", "the Settings dialog over an account's Codes"},

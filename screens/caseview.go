@@ -2,9 +2,11 @@ package screens
 
 import (
 	"fmt"
+	"image/color"
 	"strings"
 
 	"fyne.io/fyne/v2"
+	"fyne.io/fyne/v2/canvas"
 	"fyne.io/fyne/v2/container"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -87,8 +89,11 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 	cust := p.customer()
 	heading := fyne.CanvasObject(widget.NewLabelWithStyle(i18n.L("Checklist from the help page"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	if cust != nil {
-		heading = container.NewGridWithColumns(2, heading, widget.NewLabelWithStyle(
-			i18n.L("For the customer, in {{.Language}}", i18n.M{"Language": cust.Language().Name()}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
+		// Two columns, each headed, past the steps' states.
+		room := canvas.NewRectangle(color.Transparent)
+		room.SetMinSize(fyne.NewSize(stepStateWidth(), 1))
+		heading = newBorder(nil, nil, room, nil, container.NewGridWithColumns(2, heading, widget.NewLabelWithStyle(
+			i18n.L("For the customer, in {{.Language}}", i18n.M{"Language": cust.Language().Name()}), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})))
 	}
 	list := container.NewVBox(p.languageRow(), heading)
 	for i := range p.steps {
@@ -216,13 +221,16 @@ func (p *casePanel) stepRow(i int, cust *i18n.Localizer) fyne.CanvasObject {
 		why.TextStyle = fyne.TextStyle{Italic: true}
 		items = append(items, why)
 	}
-	cell := container.NewGridWrap(fyne.NewSize(9*theme.TextSize(), state.MinSize().Height), state)
+	cell := container.NewGridWrap(fyne.NewSize(stepStateWidth(), state.MinSize().Height), state)
 	body := fyne.CanvasObject(container.NewVBox(items...))
 	if cust != nil {
 		body = container.NewGridWithColumns(2, body, forCustomer(cases.StepIn(cust, s.ID, s.Text)))
 	}
 	return newBorder(nil, nil, container.NewVBox(cell), nil, body)
 }
+
+// stepStateWidth is the width of a step's state choice.
+func stepStateWidth() float32 { return 9 * theme.TextSize() }
 
 func (p *casePanel) onSaveFields() {
 	esc := p.esc

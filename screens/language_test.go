@@ -1,6 +1,7 @@
 package screens
 
 import (
+	"context"
 	"regexp"
 	"sort"
 	"strings"
@@ -8,9 +9,13 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
+	"fyne.io/fyne/v2/test"
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/backend/backendtest"
+	"verifydesk/data"
+	"verifydesk/services/cases"
+	"verifydesk/services/client"
 	"verifydesk/services/i18n"
 )
 
@@ -42,8 +47,9 @@ func TestLongerLanguagesFit(t *testing.T) {
 }
 
 // englishWords are words an English sentence of the console's own would
-// have; data (names, places, what a provider said) seldom has them.
-var englishWords = regexp.MustCompile(`(?i)\b(the|to|is|are|not|and|or|of|for|with|this|that|from|was|has|have|no|none|open|show|search|sign|cases?|codes?|account|customer|agent|number|phone|email|devices?|activity|notes?|status|save|cancel|resend|reveal|refresh|export|settings|loading|back|next|check)\b`)
+// have; data (names, places, what a provider said) seldom has them. A word
+// in an address or a name with a hyphen ("no-reply@") is not one.
+var englishWords = regexp.MustCompile(`(?i)(?:^|[\s(])(the|to|is|are|not|and|or|of|for|with|this|that|from|was|has|have|no|none|open|show|search|sign|cases?|codes?|account|customer|agent|number|phone|email|devices?|activity|notes?|status|save|cancel|resend|reveal|refresh|export|settings|loading|back|next|check)(?:$|[\s,.:;)!?])`)
 
 // untranslated is the English words of s outside the pseudo-locale's ⟦ ⟧:
 // a wrapped text's lines each have a part of it.
@@ -67,7 +73,11 @@ func untranslated(s string) string {
 			}
 		}
 	}
-	return strings.Join(englishWords.FindAllString(outside.String(), -1), " ")
+	var words []string
+	for _, m := range englishWords.FindAllStringSubmatch(outside.String(), -1) {
+		words = append(words, m[1])
+	}
+	return strings.Join(words, " ")
 }
 
 // shownEnglish is every text on screen under o that the pseudo-locale did
@@ -130,4 +140,105 @@ func TestNothingLeftInEnglish(t *testing.T) {
 		sort.Strings(lines)
 		t.Errorf("%d texts on screen are not translated:\n%s", len(found), strings.Join(lines, "\n"))
 	}
+}
+
+// A Taiwanese customer served by an English-speaking agent: the case opens
+// in the customer's language, suggested from their app; the checklist shows
+// each step beside in Traditional Chinese; the Codes tab's advice too. The
+// agent changes the case to Russian: the backend keeps it, and the steps
+// follow. An agent who speaks the customer's language sees one column.
+func TestCustomerLanguageOnACase(t *testing.T) {
+	inLanguage(t, i18n.English)
+	srv := backendtest.New(t)
+	u, w := newTestUI(t, srv)
+	w.Resize(fyne.NewSize(1280, 800))
+	u.SubmitSignIn()
+	search(t, u, "TW", "0936 123 456")
+	ws := u.work
+	if ws.account == nil || ws.account.ID != "acc_1001" {
+		t.Fatalf("acc_1001 not opened:\n%s", screenText(w.Content()))
+	}
+	p := ws.casePanel
+	ws.tabs.SelectIndex(len(ws.panels) - 1)
+	test.Tap(findButton(t, p.build(), "Start the case"))
+	if p.rec == nil {
+		t.Fatalf("no case started:\n%s", screenText(p.build()))
+	}
+	zh := i18n.In(i18n.ChineseTraditional)
+	step := p.steps[0]
+	theirs := cases.StepIn(zh, step.ID, step.Text)
+	if theirs == step.Text {
+		t.Fatalf("step %s has no Traditional Chinese text", step.ID)
+	}
+	s := screenText(p.build())
+	for _, want := range []string{"Customer's language:", "繁體中文", "Suggested: the customer's app runs in 繁體中文.", "For the customer, in 繁體中文", firstLine(theirs), firstLine(step.Text)} {
+		if !strings.Contains(s, want) {
+			t.Errorf("the Case tab lacks %q:\n%s", want, s)
+		}
+	}
+
+	// The Codes tab's advice for a failed delivery, in both languages.
+	codes := ws.codes
+	for i, d := range codes.rows {
+		if pe, ok := data.ProviderErrors[d.ProviderError]; ok {
+			codes.table.Select(widget.TableCellID{Row: i, Col: 0})
+			if got := codes.detail.Text; !strings.Contains(got, "In 繁體中文: "+zh.T(pe.Advice)) {
+				t.Errorf("the delivery's advice is not in the customer's language:\n%s", got)
+			}
+			break
+		}
+	}
+
+	// The agent speaks Russian with the customer instead.
+	pick := findSelectWith(t, p.build(), "繁體中文")
+	pick.SetSelected(i18n.Russian.Name())
+	c := client.New(srv.URL, client.Options{})
+	if _, err := c.SignIn(context.Background(), "ana", "demo"); err != nil {
+		t.Fatal(err)
+	}
+	got, err := c.Case(context.Background(), p.rec.Case.ID)
+	if err != nil || got.CustomerLanguage != "ru" {
+		t.Fatalf("the backend keeps %q (%v), want ru", got.CustomerLanguage, err)
+	}
+	p.show()
+	s = screenText(p.build())
+	if ru := cases.StepIn(i18n.In(i18n.Russian), step.ID, step.Text); !strings.Contains(s, firstLine(ru)) || !strings.Contains(s, "Chosen on this case.") {
+		t.Errorf("after choosing Russian the steps are not in it:\n%s", s)
+	}
+
+	// An agent who speaks Traditional Chinese with a Traditional Chinese
+	// customer: one column.
+	hant := "zh-Hant"
+	if _, err := c.UpdateCase(context.Background(), p.rec.Case.ID, data.CasePatch{Version: got.Version, CustomerLanguage: &hant}); err != nil {
+		t.Fatal(err)
+	}
+	inLanguage(t, i18n.ChineseTraditional)
+	ws.startLoad(p)
+	if s := screenText(p.build()); strings.Contains(s, "給客戶") || !strings.Contains(s, firstLine(theirs)) {
+		t.Errorf("one language, yet two columns (or not the agent's):\n%s", s)
+	}
+}
+
+// firstLine is the start of a text as a wrapped label's first line shows it.
+func firstLine(s string) string {
+	r := []rune(s)
+	if len(r) > 12 {
+		r = r[:12]
+	}
+	return string(r)
+}
+
+// findSelectWith is the select under o showing selected.
+func findSelectWith(t *testing.T, o fyne.CanvasObject, selected string) *widget.Select {
+	t.Helper()
+	var found *widget.Select
+	walkObjects(o, func(o fyne.CanvasObject) {
+		if s, ok := o.(*widget.Select); ok && s.Selected == selected {
+			found = s
+		}
+	})
+	if found == nil {
+		t.Fatalf("no choice showing %q:\n%s", selected, screenText(o))
+	}
+	return found
 }
