@@ -12,6 +12,7 @@ import (
 	"verifydesk/data"
 	"verifydesk/services/cases"
 	"verifydesk/services/client"
+	"verifydesk/services/i18n"
 )
 
 // demoPackage is the Taiwanese customer's case: the phone check holds the
@@ -42,6 +43,21 @@ func demoPackage(t *testing.T) (cases.Package, cases.Evidence) {
 	return p, ev
 }
 
+// withoutTexts is p without its phone findings' texts to be said in another
+// language (MessageText, AdviceText): they are for the screen, not the JSON,
+// whose English Message and Advice they repeat.
+func withoutTexts(p cases.Package) cases.Package {
+	if d := p.Snapshot.PhoneDiagnosis; d != nil {
+		c := *d
+		c.Findings = append(d.Findings[:0:0], d.Findings...)
+		for i := range c.Findings {
+			c.Findings[i].MessageText, c.Findings[i].AdviceText = i18n.Text{}, i18n.Text{}
+		}
+		p.Snapshot.PhoneDiagnosis = &c
+	}
+	return p
+}
+
 // fullForms are the ways the customer's number can be written in full.
 var fullForms = []string{"936123456", "936 123 456", "0936-123-456", "+886936123456", "meiling.chen"}
 
@@ -60,7 +76,7 @@ func TestExportJSONRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatalf("ImportJSON: %v", err)
 	}
-	if want := p.Masked(); !reflect.DeepEqual(got, want) {
+	if want := withoutTexts(p.Masked()); !reflect.DeepEqual(got, want) {
 		gb, _ := json.Marshal(got)
 		wb, _ := json.Marshal(want)
 		t.Errorf("import(export(p)) != p.Masked()\n got %s\nwant %s", gb, wb)
@@ -81,7 +97,7 @@ func TestExportJSONRoundTrip(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if !reflect.DeepEqual(got, p) {
+	if !reflect.DeepEqual(got, withoutTexts(p)) {
 		t.Error("a fully revealed package does not round-trip unchanged")
 	}
 	if !bytes.Contains(b, []byte(`"e164": "+886936123456"`)) || !bytes.Contains(b, []byte("meiling.chen@example.com")) {

@@ -10,6 +10,7 @@ import (
 	"unicode"
 
 	"verifydesk/data"
+	"verifydesk/services/i18n"
 )
 
 // Sentinel errors. Every error a Client method returns wraps exactly one of these
@@ -224,12 +225,17 @@ func Unreachable(err error) bool {
 	return errors.Is(err, ErrOffline) || errors.Is(err, ErrTimeout)
 }
 
-// Explain turns any error into a short sentence an agent can act on. It never
-// returns Go error text; backend messages are quoted only where they carry the
-// reason the agent needs (a refused channel, a refused input), cleaned and cut
-// short. Times are shown in loc (the agent's zone; nil means time.Local).
-// Explain(nil) is "".
-func Explain(err error, loc *time.Location) string {
+// Explain turns any error into a short sentence an agent can act on, in the
+// agent's language. It never returns Go error text; backend messages are
+// quoted only where they carry the reason the agent needs (a refused
+// channel, a refused input), cleaned and cut short, as the backend wrote
+// them. Times are shown in loc (the agent's zone; nil means time.Local).
+// Explain(nil) is "". The errors' own Error texts stay English, for logs.
+func Explain(err error, loc *time.Location) string { return ExplainIn(i18n.Agent(), err, loc) }
+
+// ExplainIn is Explain in l's language: i18n.In(i18n.English) for a text
+// that is stored or logged and read whatever the agent's language.
+func ExplainIn(l *i18n.Localizer, err error, loc *time.Location) string {
 	if err == nil {
 		return ""
 	}
@@ -243,82 +249,80 @@ func Explain(err error, loc *time.Location) string {
 	switch {
 	case errors.As(err, &nc):
 		if nc.SafeToRepeat {
-			return "Not confirmed: the auth backend may have done it, but its answer was lost. Try again: it will not be done twice."
+			return l.L("Not confirmed: the auth backend may have done it, but its answer was lost. Try again: it will not be done twice.")
 		}
-		return "Not confirmed: the auth backend may have done it, but its answer was lost. Check before you try again."
+		return l.L("Not confirmed: the auth backend may have done it, but its answer was lost. Check before you try again.")
 	case errors.Is(err, context.Canceled):
-		return "Cancelled."
+		return l.X("client.cancelled", "Cancelled.")
 	case errors.Is(err, ErrCircuitOpen):
-		return "The auth backend is not answering. The console will try again in a few seconds."
+		return l.L("The auth backend is not answering. The console will try again in a few seconds.")
 	case errors.As(err, &te):
 		secs := int(te.after.Round(time.Second) / time.Second)
 		if secs < 1 {
 			secs = 1
 		}
-		return fmt.Sprintf("The auth backend did not answer in %d s.", secs)
+		return l.L("The auth backend did not answer in {{.Seconds}} s.", i18n.M{"Seconds": secs})
 	case errors.Is(err, ErrTimeout), errors.Is(err, context.DeadlineExceeded):
-		return "The auth backend did not answer in time."
+		return l.L("The auth backend did not answer in time.")
 	case errors.Is(err, ErrOffline):
-		return "Cannot reach the auth backend. Check the network or the backend address in Settings."
+		return l.L("Cannot reach the auth backend. Check the network or the backend address in Settings.")
 	case errors.As(err, &rl):
-		return explainRateLimit(rl, loc)
+		return explainRateLimit(l, rl, loc)
 	case errors.Is(err, ErrRateLimited):
-		return "Too many requests: try again later."
+		return l.X("client.too_many_requests", "Too many requests: try again later.")
 	case errors.Is(err, ErrSSORefused):
-		return withReason("Single sign-on did not sign you in:", err)
+		return withReason(l.L("Single sign-on did not sign you in:"), err)
 	case errors.Is(err, ErrBadCredentials):
-		return "Wrong username or password."
+		return l.X("client.bad_credentials", "Wrong username or password.")
 	case errors.Is(err, ErrUnauthorized):
-		return "Your session ended: sign in again."
+		return l.L("Your session ended: sign in again.")
 	case errors.Is(err, ErrIdentityRequired):
-		return "Check the caller's identity first."
+		return l.L("Check the caller's identity first.")
 	case errors.Is(err, ErrLocked):
-		return explainLocked(err, loc)
+		return explainLocked(l, err, loc)
 	case errors.Is(err, ErrWrongCode):
 		if n, ok := detailInt(err, "attempts_left"); ok {
-			if n == 1 {
-				return "Wrong code: 1 try left."
-			}
-			return fmt.Sprintf("Wrong code: %d tries left.", n)
+			return l.XN("client.wrong_code_tries", "Wrong code: {{.Count}} tries left.", n)
 		}
-		return "Wrong code."
+		return l.X("client.wrong_code", "Wrong code.")
 	case errors.Is(err, ErrSelfApproval):
-		return "You asked for this yourself: another supervisor must decide it."
+		return l.L("You asked for this yourself: another supervisor must decide it.")
 	case errors.Is(err, ErrForbidden):
-		return "You are not allowed to do this."
+		return l.X("client.forbidden", "You are not allowed to do this.")
 	case errors.Is(err, ErrApprovalExpired):
-		return "This request expired before anyone decided it: the agent must ask again."
+		return l.L("This request expired before anyone decided it: the agent must ask again.")
 	case errors.Is(err, ErrNotFound):
-		return "Not found."
+		return l.X("client.not_found", "Not found.")
 	case errors.Is(err, ErrConflict):
-		return withReason("This was changed or decided in the meantime: reload and try again.", err)
+		return withReason(l.L("This was changed or decided in the meantime: reload and try again."), err)
 	case errors.Is(err, ErrChannelUnavailable):
-		return withReason("This channel cannot be used for this account.", err)
+		return withReason(l.L("This channel cannot be used for this account."), err)
 	case errors.Is(err, ErrBadRequest):
-		return withReason("The auth backend refused the request.", err)
+		return withReason(l.L("The auth backend refused the request."), err)
 	case errors.Is(err, ErrServer):
-		return "The auth backend had an internal error. Try again in a moment."
+		return l.L("The auth backend had an internal error. Try again in a moment.")
 	case errors.Is(err, ErrRedirect):
-		return "The auth backend sent the console to another address, which it does not follow. Check the backend address in Settings (https:// or another host?)."
+		return l.L("The auth backend sent the console to another address, which it does not follow. Check the backend address in Settings (https:// or another host?).")
 	case errors.As(err, &ba):
-		return "The auth backend sent an answer that cannot be right (" + ba.Problem + "), so the console does not show it."
+		// The problem is the client's own words for the field and its value.
+		return l.L("The auth backend sent an answer that cannot be right ({{.Problem}}), so the console does not show it.", i18n.M{"Problem": ba.Problem})
 	case errors.Is(err, ErrBadResponse):
-		return "The auth backend sent an answer the console cannot read."
+		return l.L("The auth backend sent an answer the console cannot read.")
 	default:
-		return "Something went wrong. Try again."
+		return l.X("client.something_wrong", "Something went wrong. Try again.")
 	}
 }
 
-func explainLocked(err error, loc *time.Location) string {
+func explainLocked(l *i18n.Localizer, err error, loc *time.Location) string {
 	var ae *APIError
 	if errors.As(err, &ae) {
 		if s, ok := ae.Body.Details["until"].(string); ok {
 			if t, perr := time.Parse(time.RFC3339, s); perr == nil {
-				return "Too many wrong codes: identity checks are locked until " + clock(t, loc) + "."
+				return l.L("Too many wrong codes: identity checks are locked until {{.Time}}.", i18n.M{"Time": clock(l, t, loc)})
 			}
 		}
 	}
-	return "Too many wrong codes: start a new identity check later."
+	return l.L("Too many wrong codes: start a new identity check later.")
 }
 
 // detailInt reads a number from the error body's details.
@@ -335,30 +339,34 @@ func detailInt(err error, key string) (int, bool) {
 }
 
 // clock shows t in loc as "14:05", or "14:05 on Mon 2 Jan" when t is not
-// today, rounded up to the minute so the time shown is never too early.
-func clock(t time.Time, loc *time.Location) string {
+// today (in l's language), rounded up to the minute so the time shown is
+// never too early.
+func clock(l *i18n.Localizer, t time.Time, loc *time.Location) string {
 	u := t.In(loc)
 	if u.Second() > 0 || u.Nanosecond() > 0 {
 		u = u.Truncate(time.Minute).Add(time.Minute)
 	}
 	if sameDay(u, time.Now().In(loc)) {
-		return u.Format("15:04")
+		return i18n.Clock(u)
 	}
-	return u.Format("15:04 on Mon 2 Jan")
+	day := u.Format("Mon 2 Jan")
+	if l.Language() != i18n.English {
+		day = i18n.Day(l.Language(), u)
+	}
+	return l.X("client.time_on_day", "{{.Time}} on {{.Day}}", i18n.M{"Time": i18n.Clock(u), "Day": day})
 }
 
-func explainRateLimit(rl *RateLimitError, loc *time.Location) string {
-	subject := "Too many requests: try again"
-	if rl.sends {
-		subject = "Too many codes: the next one can be sent"
-	}
+func explainRateLimit(l *i18n.Localizer, rl *RateLimitError, loc *time.Location) string {
 	if rl.Until.IsZero() {
 		if rl.sends {
-			return "Too many codes: wait before sending another."
+			return l.L("Too many codes: wait before sending another.")
 		}
-		return "Too many requests: try again later."
+		return l.X("client.too_many_requests", "Too many requests: try again later.")
 	}
-	return fmt.Sprintf("%s at %s.", subject, clock(rl.Until, loc))
+	if rl.sends {
+		return l.L("Too many codes: the next one can be sent at {{.Time}}.", i18n.M{"Time": clock(l, rl.Until, loc)})
+	}
+	return l.L("Too many requests: try again at {{.Time}}.", i18n.M{"Time": clock(l, rl.Until, loc)})
 }
 
 // withReason appends the backend's message when the error carries one, so the

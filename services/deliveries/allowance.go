@@ -1,9 +1,13 @@
 package deliveries
 
 import (
+	"fmt"
+	"strings"
 	"time"
 
 	"verifydesk/data"
+	"verifydesk/services/i18n"
+	"verifydesk/services/words"
 )
 
 // Allowance is what the send limits still allow for one channel and purpose:
@@ -38,4 +42,74 @@ func AllowanceFor(rl data.RateLimits, channel, purpose string) (Allowance, bool)
 		}
 	}
 	return best, found
+}
+
+// Text says what the send limits allow for channel and purpose at now, for
+// the agent, who may read it to the customer: "SMS for login: 1 of 1 this
+// minute, 3 of 5 this hour. Send limit reached: next possible in 0:42 (at
+// 14:05:00). ..."; ok is AllowanceFor's (false: nothing sent recently). The
+// time is in the local zone.
+func (a Allowance) Text(ok bool, channelCode, purposeCode string, now time.Time) i18n.Text {
+	m := i18n.M{"Channel": channel(channelCode), "Purpose": purpose(purposeCode)}
+	if !ok {
+		return i18n.XMsg("deliveries.allowance.nothing_sent",
+			"{{.Channel}} for {{.Purpose}}: nothing sent recently, within every limit. A code can be sent now.", m)
+	}
+	m["Used"] = windows(a.Windows)
+	if !a.Blocked(now) {
+		return i18n.XMsg("deliveries.allowance.free", "{{.Channel}} for {{.Purpose}}: {{.Used}}. A code can be sent now.", m)
+	}
+	m["Wait"] = countdown(a.NextAt.Sub(now))
+	m["At"] = a.NextAt.In(time.Local).Format("15:04:05")
+	return i18n.XMsg("deliveries.allowance.blocked",
+		"{{.Channel}} for {{.Purpose}}: {{.Used}}. Send limit reached: next possible in {{.Wait}} (at {{.At}}). Sending more now would only delay the customer further.", m)
+}
+
+// purpose is what a code is sent for, in words: "reset password".
+type purpose string
+
+func (p purpose) String() string { return p.In(i18n.English) }
+
+// In is the purpose in lang.
+func (p purpose) In(lang i18n.Language) string { return words.PurposeIn(lang, string(p)) }
+
+// windows are the send-limit windows' use: "1 of 1 this minute, 3 of 5 this
+// hour".
+type windows []data.LimitWindow
+
+func (ws windows) String() string { return ws.In(i18n.English) }
+
+// In says the windows' use in lang.
+func (ws windows) In(lang i18n.Language) string {
+	l := i18n.In(lang)
+	used := make([]string, len(ws))
+	for i, w := range ws {
+		m := i18n.M{"Used": w.Used, "Limit": w.Limit, "Window": w.Window}
+		switch w.Window {
+		case "minute":
+			used[i] = l.X("deliveries.window.minute", "{{.Used}} of {{.Limit}} this minute", m)
+		case "hour":
+			used[i] = l.X("deliveries.window.hour", "{{.Used}} of {{.Limit}} this hour", m)
+		case "day":
+			used[i] = l.X("deliveries.window.day", "{{.Used}} of {{.Limit}} this day", m)
+		default:
+			used[i] = l.X("deliveries.window.other", "{{.Used}} of {{.Limit}} this {{.Window}}", m)
+		}
+	}
+	return strings.Join(used, words.ListSeparator(lang))
+}
+
+// countdown is a wait: "0:42", or "1 h 05 min" for long waits.
+type countdown time.Duration
+
+func (d countdown) String() string { return d.In(i18n.English) }
+
+// In says the wait in lang.
+func (d countdown) In(lang i18n.Language) string {
+	secs := int((time.Duration(d) + time.Second - 1) / time.Second)
+	if secs >= 3600 {
+		return i18n.In(lang).X("deliveries.countdown.hours", "{{.Hours}} h {{.Minutes}} min",
+			i18n.M{"Hours": secs / 3600, "Minutes": fmt.Sprintf("%02d", secs%3600/60)})
+	}
+	return fmt.Sprintf("%d:%02d", secs/60, secs%60)
 }

@@ -1,6 +1,12 @@
 package deliveries
 
-import "verifydesk/data"
+import (
+	"strings"
+
+	"verifydesk/data"
+	"verifydesk/services/i18n"
+	"verifydesk/services/words"
+)
 
 // Why a channel cannot carry a code at all (Refusal.Reason). They mirror the
 // backend's 422 channel_unavailable answers, so the console can say so before
@@ -81,3 +87,105 @@ func PushRefusal(devices []data.TrustedDevice) (Refusal, bool) {
 	}
 	return Refusal{Channel: data.ChannelAppPush, Reason: NotificationsOff, Devices: names}, true
 }
+
+// Why says why the channel cannot carry a code, for the agent, who may read
+// it to the customer: "No trusted device: an app notification has nowhere to
+// go." It is said in the language chosen when shown (i18n.Text).
+func (r Refusal) Why() i18n.Text {
+	switch r.Reason {
+	case NoEmail:
+		return i18n.XMsg("deliveries.refusal.no_email", "No email on file for this account: a code cannot go by email.")
+	case NoPhone:
+		return i18n.XMsg("deliveries.refusal.no_phone", "No phone number on file for this account: a code cannot go by SMS.")
+	case NotMobile:
+		if r.Last.ProviderError == data.ProviderVoIPRefused {
+			return i18n.XMsg("deliveries.refusal.voip",
+				"SMS cannot reach {{.To}}: the number is a virtual (VoIP) number, which cannot receive verification codes; the provider refused the last SMS to it.",
+				i18n.M{"To": r.Last.DestinationMasked})
+		}
+		return i18n.XMsg("deliveries.refusal.not_mobile",
+			"SMS cannot reach {{.To}}: the number is a landline or another number that cannot receive SMS; the provider refused the last SMS to it.",
+			i18n.M{"To": r.Last.DestinationMasked})
+	case NoTrustedDevice:
+		return i18n.XMsg("deliveries.refusal.no_trusted_device", "No trusted device: an app notification has nowhere to go.")
+	case NotificationsOff:
+		return i18n.XMsg("deliveries.refusal.notifications_off",
+			"Notifications are off on every trusted device ({{.Devices}}): an app notification cannot arrive.",
+			i18n.M{"Devices": strings.Join(r.Devices, ", ")})
+	}
+	return i18n.XMsg("deliveries.refusal.other", "A code cannot go by {{.Channel}} to this account.",
+		i18n.M{"Channel": channel(r.Channel)})
+}
+
+// Fix is what the customer can change so that the channel works ("have the
+// customer allow notifications for the app on one of them"), a zero Text
+// when nothing.
+func (r Refusal) Fix() i18n.Text {
+	switch r.Reason {
+	case NotMobile:
+		return i18n.XMsg("deliveries.fix.not_mobile", "have the customer change the number on the account to a mobile number")
+	case NotificationsOff:
+		return i18n.XMsg("deliveries.fix.notifications_off", "have the customer allow notifications for the app on one of them")
+	}
+	return i18n.Text{}
+}
+
+// Text says why the channel cannot carry a code and what the agent can do
+// instead: send by the channels instead (data.ChannelEmail, ...; those that
+// work), or what the customer can change.
+func (r Refusal) Text(instead []string) i18n.Text {
+	why, fix := text{r.Why()}, r.Fix()
+	switch {
+	case len(instead) > 0 && fix.Key != "":
+		return i18n.XMsg("deliveries.refusal.instead_or_fix", "{{.Why}} Send the code by {{.Channels}} instead, or {{.Fix}}.",
+			i18n.M{"Why": why, "Channels": channels(instead), "Fix": text{fix}})
+	case len(instead) > 0:
+		return i18n.XMsg("deliveries.refusal.instead", "{{.Why}} Send the code by {{.Channels}} instead.",
+			i18n.M{"Why": why, "Channels": channels(instead)})
+	case fix.Key != "":
+		return i18n.XMsg("deliveries.refusal.only_fix", "{{.Why}} No other channel can carry a code either: {{.Fix}}.",
+			i18n.M{"Why": why, "Fix": text{fix}})
+	}
+	return i18n.XMsg("deliveries.refusal.nothing", "{{.Why}} No other channel can carry a code either.", i18n.M{"Why": why})
+}
+
+// The words a Text's data holds that are words themselves (a channel, a
+// list of channels, another Text) are said in the language the Text is shown
+// in: each is a value whose String is the English, which the English
+// template prints ({{.Channel}}), and whose In says it in another language,
+// which a translation calls with its own ({{.Channel.In `ru`}}).
+
+// channel is a channel in words: "app notification".
+type channel string
+
+func (c channel) String() string { return c.In(i18n.English) }
+
+// In is the channel's name in lang.
+func (c channel) In(lang i18n.Language) string { return words.MethodIn(lang, string(c)) }
+
+// channels are channels one of which will do: "email or app notification".
+type channels []string
+
+func (cs channels) String() string { return cs.In(i18n.English) }
+
+// In names the channels in lang.
+func (cs channels) In(lang i18n.Language) string {
+	l := i18n.In(lang)
+	out := ""
+	for i, c := range cs {
+		if i == 0 {
+			out = words.MethodIn(lang, c)
+			continue
+		}
+		out = l.X("deliveries.or", "{{.Items}} or {{.Last}}", i18n.M{"Items": out, "Last": words.MethodIn(lang, c)})
+	}
+	return out
+}
+
+// text is a Text inside another's data.
+type text struct{ t i18n.Text }
+
+func (t text) String() string { return t.t.InEnglish() }
+
+// In is the text in lang.
+func (t text) In(lang i18n.Language) string { return t.t.In(i18n.In(lang)) }

@@ -10,6 +10,8 @@ import (
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/language"
 	"golang.org/x/text/language/display"
+
+	"verifydesk/services/i18n"
 )
 
 // RegionInfo is one entry of the country picker.
@@ -204,6 +206,47 @@ func RegionName(code string) string {
 		return rd.name
 	}
 	return code
+}
+
+// regionNameOverridesIn are regionNameOverrides in the other languages.
+var regionNameOverridesIn = map[i18n.Language]map[string]string{
+	i18n.ChineseTraditional: {"HK": "香港", "MO": "澳門", "PS": "巴勒斯坦"},
+	i18n.ChineseSimplified:  {"HK": "香港", "MO": "澳门", "PS": "巴勒斯坦"},
+	i18n.Russian:            {"HK": "Гонконг", "MO": "Макао", "PS": "Палестина"},
+}
+
+var (
+	namersOnce sync.Once
+	namers     map[i18n.Language]display.Namer
+)
+
+// RegionNameIn is the name of a region code in lang, from CLDR ("TW" ->
+// "台灣" in Traditional Chinese, "台湾" in Simplified, "Тайвань" in
+// Russian); the English RegionName in English, in a language CLDR is not
+// asked for, or for a region it has no name for; the code itself when it is
+// not a known region.
+func RegionNameIn(lang i18n.Language, code string) string {
+	rd := lookupRegion(code)
+	if rd == nil {
+		return code
+	}
+	if n, ok := regionNameOverridesIn[lang][rd.code]; ok {
+		return n
+	}
+	namersOnce.Do(func() {
+		namers = map[i18n.Language]display.Namer{}
+		for _, l := range []i18n.Language{i18n.ChineseTraditional, i18n.ChineseSimplified, i18n.Russian} {
+			namers[l] = display.Regions(l.Tag())
+		}
+	})
+	if namer := namers[lang]; namer != nil {
+		if reg, err := language.ParseRegion(rd.code); err == nil {
+			if n := namer.Name(reg); n != "" {
+				return n
+			}
+		}
+	}
+	return rd.name
 }
 
 // splitCallingCode takes a country calling code off the front of digits the way

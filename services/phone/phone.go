@@ -20,6 +20,8 @@ import (
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
+
+	"verifydesk/services/i18n"
 )
 
 // Severities of a finding, worst first.
@@ -56,11 +58,37 @@ const (
 type Finding struct {
 	Code     string `json:"code"`     // one of the Code constants, stable
 	Severity string `json:"severity"` // error, warning or info
-	Message  string `json:"message"`  // what is wrong, in plain words
-	Advice   string `json:"advice"`   // what to tell the customer to do
+	Message  string `json:"message"`  // what is wrong, in plain words, in English
+	Advice   string `json:"advice"`   // what to tell the customer to do, in English
 	// Regions lists the regions a VALID_IN_OTHER_REGION or OTHER_COUNTRY_CODE
 	// finding points at.
 	Regions []string `json:"regions,omitempty"`
+
+	// MessageText and AdviceText are Message and Advice to be said in a
+	// language chosen when shown: the agent's (String), or the customer's
+	// for the advice the agent reads out (In). Message and Advice are their
+	// English. A finding read back from JSON has none: MessageIn and
+	// AdviceIn fall back to the English.
+	MessageText i18n.Text `json:"-"`
+	AdviceText  i18n.Text `json:"-"`
+}
+
+// MessageIn is the finding's message in l's language; i18n.Agent() for the
+// agent's.
+func (f Finding) MessageIn(l *i18n.Localizer) string {
+	if f.MessageText.Key == "" {
+		return f.Message
+	}
+	return f.MessageText.In(l)
+}
+
+// AdviceIn is the finding's advice in l's language: the customer's, when
+// the agent reads it out.
+func (f Finding) AdviceIn(l *i18n.Localizer) string {
+	if f.AdviceText.Key == "" {
+		return f.Advice
+	}
+	return f.AdviceText.In(l)
 }
 
 // Diagnosis is everything Diagnose found out about one input.
@@ -212,9 +240,9 @@ func Diagnose(region, raw string) (d Diagnosis) {
 		// bug there must cost one diagnosis, not the agent's console.
 		if r := recover(); r != nil {
 			d = Diagnosis{Input: raw, InputRegion: d.InputRegion, Type: TypeUnknown, SMSCapable: SMSUnknown}
-			d.Findings = []Finding{{Code: CodeInvalidNumber, Severity: SeverityError,
-				Message: "This number could not be checked.",
-				Advice:  "Read the number back to the customer digit by digit and check the country."}}
+			d.Findings = []Finding{newFinding(CodeInvalidNumber, SeverityError,
+				i18n.Msg("This number could not be checked."),
+				i18n.Msg("Read the number back to the customer digit by digit and check the country."))}
 		}
 	}()
 	picked := lookupRegion(d.InputRegion)
@@ -480,48 +508,70 @@ func typeName(t phonenumbers.PhoneNumberType) string {
 	return TypeUnknown
 }
 
-// TypeWords is how a number type is said to a customer: "a landline number".
-func TypeWords(t string) string {
+// TypeWords is how a number type is said to a customer, in the agent's
+// language: "a landline number".
+func TypeWords(t string) string { return typeWords(i18n.Agent(), t) }
+
+// TypeWordsIn is TypeWords in lang (the customer's language).
+func TypeWordsIn(lang i18n.Language, t string) string { return typeWords(i18n.In(lang), t) }
+
+func typeWords(l *i18n.Localizer, t string) string {
 	switch t {
 	case TypeTollFree:
-		return "a toll-free number"
+		return l.X("phone.type.toll_free", "a toll-free number")
 	case TypePremiumRate:
-		return "a premium-rate number"
+		return l.X("phone.type.premium_rate", "a premium-rate number")
 	case TypeSharedCost:
-		return "a shared-cost number"
+		return l.X("phone.type.shared_cost", "a shared-cost number")
 	case TypePersonalNumber:
-		return "a personal (follow-me) number"
+		return l.X("phone.type.personal_number", "a personal (follow-me) number")
 	case TypePager:
-		return "a pager number"
+		return l.X("phone.type.pager", "a pager number")
 	case TypeUAN:
-		return "a company number (UAN)"
+		return l.X("phone.type.uan", "a company number (UAN)")
 	case TypeVoicemail:
-		return "a voicemail access number"
+		return l.X("phone.type.voicemail", "a voicemail access number")
 	case TypeMobile:
-		return "a mobile number"
+		return l.X("phone.type.mobile", "a mobile number")
 	case TypeFixedLine:
-		return "a landline number"
+		return l.X("phone.type.fixed_line", "a landline number")
 	case TypeFixedLineOrMobile:
-		return "a mobile or landline number"
+		return l.X("phone.type.fixed_line_or_mobile", "a mobile or landline number")
 	case TypeVoIP:
-		return "an internet (VoIP) number"
+		return l.X("phone.type.voip", "an internet (VoIP) number")
 	}
-	return "a number of unknown type"
+	return l.X("phone.type.unknown", "a number of unknown type")
 }
 
-// planName names a region for a sentence: "Taiwan".
-func planName(code string) string {
-	if code == "" {
-		return "the chosen country"
+// SMSWords says whether a number can get an SMS (Diagnosis.SMSCapable), in
+// the agent's language: "yes", "no", "not known: ask whether it is a mobile".
+func SMSWords(capable string) string {
+	switch capable {
+	case SMSYes:
+		return i18n.X("phone.sms.yes", "yes")
+	case SMSNo:
+		return i18n.X("phone.sms.no", "no")
 	}
-	return RegionName(code)
+	return i18n.X("phone.sms.unknown", "not known: ask whether it is a mobile")
+}
+
+// planNameIn names a region for a sentence in lang: "Taiwan".
+func planNameIn(lang i18n.Language, code string) string {
+	if code == "" {
+		return localizer(lang).X("phone.chosen_country", "the chosen country")
+	}
+	return RegionNameIn(lang, code)
 }
 
 // RegionLabel names a region with its calling code, "United Kingdom (+44)", as
-// the country picker shows it; an unknown code is returned as it is.
-func RegionLabel(code string) string {
+// the country picker shows it; an unknown code is returned as it is. The
+// name is English (RegionLabelIn for another language).
+func RegionLabel(code string) string { return RegionLabelIn(i18n.English, code) }
+
+// RegionLabelIn is RegionLabel with the region's name in lang: "英國 (+44)".
+func RegionLabelIn(lang i18n.Language, code string) string {
 	if p := getPlans().byRegion[code]; p != nil {
-		return fmt.Sprintf("%s (+%d)", p.name, p.cc)
+		return fmt.Sprintf("%s (+%d)", RegionNameIn(lang, code), p.cc)
 	}
 	return code
 }

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"unicode"
 	"unicode/utf8"
+
+	"verifydesk/services/i18n"
 )
 
 // Shown is text from outside (the backend, a file, a cached case) made safe
@@ -23,7 +25,7 @@ import (
 //     U+200D) stay: they reorder nothing.
 //   - A byte that is not UTF-8 is U+FFFD.
 //   - Past max characters (max > 0) the text is cut, with how much more
-//     there was: "…(+9,980 characters)".
+//     there was, in the agent's language: "…(+9,980 characters)".
 func Shown(s string, max int, lines bool) string {
 	if fine(s, max, lines) {
 		return s
@@ -34,7 +36,7 @@ func Shown(s string, max int, lines bool) string {
 		piece := shownRune(s, i, r, lines)
 		if max > 0 && n+utf8.RuneCountInString(piece) > max {
 			rest := utf8.RuneCountInString(s[i:])
-			fmt.Fprintf(&b, "…(+%s character%s)", Thousands(float64(rest)), Plural(rest))
+			b.WriteString(i18n.N("…(+{{.Count}} characters)", rest))
 			break
 		}
 		n += utf8.RuneCountInString(piece)

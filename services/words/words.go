@@ -1,21 +1,27 @@
 // Package words holds the console's words for what the backend says in
 // codes: the channel a code went by, a case's status, a number's stored form,
 // a login's flags, counts. One of each, for the screens, the CLI and the
-// exports alike, so the same thing reads the same everywhere.
+// exports alike, so the same thing reads the same everywhere. Each is said in
+// the agent's language (i18n); the ...In functions say it in another (the
+// customer's).
 package words
 
 import (
-	"fmt"
-	"math"
-	"strconv"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"verifydesk/data"
+	"verifydesk/services/i18n"
 	"verifydesk/services/logins"
 )
 
 // Plural is "s" unless n is 1: fmt.Sprintf("%d case%s", n, Plural(n)).
+//
+// Deprecated: English only. Say a count with i18n.N("{{.Count}} cases", n),
+// which has every language's plural forms; Plural stays for the callers not
+// converted yet.
 func Plural(n int) string {
 	if n == 1 {
 		return ""
@@ -25,48 +31,72 @@ func Plural(n int) string {
 
 // Method names a 2FA method or a channel: "SMS", "email", "app
 // notification"; "none" for no method.
-func Method(m string) string {
+func Method(m string) string { return method(i18n.Agent(), m) }
+
+// MethodIn is Method in lang (the customer's language).
+func MethodIn(lang i18n.Language, m string) string { return method(i18n.In(lang), m) }
+
+func method(l *i18n.Localizer, m string) string {
 	switch m {
 	case data.ChannelAppPush:
-		return "app notification"
+		return l.X("words.method.app_push", "app notification")
 	case data.ChannelEmail:
-		return "email"
+		return l.X("words.method.email", "email")
 	case data.ChannelSMS:
-		return "SMS"
+		return l.X("words.method.sms", "SMS")
 	case "":
-		return "none"
+		return l.X("words.method.none", "none")
 	}
 	return m
 }
 
-// Percent is a rate from 0 to 1 as a whole percentage: 0.126 -> "13%".
-func Percent(r float64) string { return fmt.Sprintf("%d%%", int(math.Round(100*r))) }
+// Purpose names what a code was sent for: "login", "reset password". A
+// purpose without words reads with spaces for its underscores.
+func Purpose(p string) string { return purpose(i18n.Agent(), p) }
 
-// Thousands is v rounded, with a comma every three digits: "12,345".
-func Thousands(v float64) string {
-	n := int64(math.Round(v))
-	neg := n < 0
-	if neg {
-		n = -n
+// PurposeIn is Purpose in lang (the customer's language).
+func PurposeIn(lang i18n.Language, p string) string { return purpose(i18n.In(lang), p) }
+
+func purpose(l *i18n.Localizer, p string) string {
+	switch p {
+	case data.PurposeLogin:
+		return l.X("words.purpose.login", "login")
+	case data.PurposeRegister:
+		return l.X("words.purpose.register", "register")
+	case data.PurposeResetPassword:
+		return l.X("words.purpose.reset_password", "reset password")
+	case data.PurposeEnable2FA:
+		return l.X("words.purpose.enable_2fa", "enable 2fa")
+	case data.PurposeNewDevice:
+		return l.X("words.purpose.new_device", "new device")
+	case data.PurposeIdentityCheck:
+		return l.X("words.purpose.identity_check", "identity check")
+	case data.PurposeSecurityNotice:
+		return l.X("words.purpose.security_notice", "security notice")
 	}
-	s := strconv.FormatInt(n, 10)
-	for i := len(s) - 3; i > 0; i -= 3 {
-		s = s[:i] + "," + s[i:]
-	}
-	if neg {
-		s = "-" + s
-	}
-	return s
+	return strings.ReplaceAll(p, "_", " ")
 }
+
+// Percent is a rate from 0 to 1 as a whole percentage in the agent's
+// language: 0.126 -> "13%" (Russian "13 %").
+func Percent(r float64) string { return i18n.Percent(i18n.Current(), r) }
+
+// Thousands is v rounded, grouped in the agent's language: "12,345"
+// (Russian "12 345").
+func Thousands(v float64) string { return i18n.Number(i18n.Current(), v) }
 
 // CaseStatus names a case's status: "open", "waiting on customer",
 // "escalated", "resolved".
 func CaseStatus(s string) string {
 	switch s {
 	case data.CaseWaiting:
-		return "waiting on customer"
-	case "":
-		return "open"
+		return i18n.X("words.status.waiting_on_customer", "waiting on customer")
+	case data.CaseOpen, "":
+		return i18n.X("words.status.open", "open")
+	case data.CaseEscalated:
+		return i18n.X("words.status.escalated", "escalated")
+	case data.CaseResolved:
+		return i18n.X("words.status.resolved", "resolved")
 	}
 	return s
 }
@@ -76,11 +106,11 @@ func CaseStatus(s string) string {
 func Form(form string) string {
 	switch form {
 	case data.FormE164:
-		return "without the 0 (E.164)"
+		return i18n.X("words.form.e164", "without the 0 (E.164)")
 	case data.FormTrunk0:
-		return "with the trunk 0 (legacy)"
+		return i18n.X("words.form.trunk_0", "with the trunk 0 (legacy)")
 	}
-	return "form " + form
+	return i18n.X("words.form.other", "form {{.Form}}", i18n.M{"Form": form})
 }
 
 // LoginFlags says why a login stands out: "new country, new device,
@@ -88,58 +118,73 @@ func Form(form string) string {
 func LoginFlags(e logins.Event) string {
 	var f []string
 	if e.NewCountry {
-		f = append(f, "new country")
+		f = append(f, i18n.X("words.login.new_country", "new country"))
 	}
 	if e.NewDevice {
-		f = append(f, "new device")
+		f = append(f, i18n.X("words.login.new_device", "new device"))
 	}
 	if e.ImpossibleTravel {
-		f = append(f, "impossible travel")
+		f = append(f, i18n.X("words.login.impossible_travel", "impossible travel"))
 	}
-	return strings.Join(f, ", ")
+	return strings.Join(f, ListSeparator(i18n.Current()))
 }
 
-// Capital is s with its first letter upper case (a table's label).
+// ListSeparator is what separates the items of a list in lang: ", "; the
+// ideographic comma "、" in Chinese.
+func ListSeparator(lang i18n.Language) string {
+	switch lang {
+	case i18n.ChineseTraditional, i18n.ChineseSimplified:
+		return "、"
+	}
+	return ", "
+}
+
+// Capital is s with its first letter upper case (a table's label); a
+// language without case (Chinese) is left as it is.
 func Capital(s string) string {
-	if s == "" {
+	r, n := utf8.DecodeRuneInString(s)
+	if n == 0 || r == utf8.RuneError {
 		return s
 	}
-	return strings.ToUpper(s[:1]) + s[1:]
+	return string(unicode.ToUpper(r)) + s[n:]
 }
 
 // Lock says whether an account is locked, why and until when ("locked: too
-// many wrong passwords until 14:05"); when words the end time.
+// many wrong passwords until 14:05"); when words the end time. The reason is
+// the backend's, as it gave it.
 func Lock(l data.Lock, when func(time.Time) string) string {
-	if !l.Locked {
-		return "not locked"
+	switch {
+	case !l.Locked:
+		return i18n.X("words.lock.not_locked", "not locked")
+	case l.Reason != "" && l.Until != nil:
+		return i18n.X("words.lock.reason_until", "locked: {{.Reason}} until {{.Until}}",
+			i18n.M{"Reason": l.Reason, "Until": when(*l.Until)})
+	case l.Reason != "":
+		return i18n.X("words.lock.reason", "locked: {{.Reason}}", i18n.M{"Reason": l.Reason})
+	case l.Until != nil:
+		return i18n.X("words.lock.until", "locked until {{.Until}}", i18n.M{"Until": when(*l.Until)})
 	}
-	s := "locked"
-	if l.Reason != "" {
-		s += ": " + l.Reason
-	}
-	if l.Until != nil {
-		s += " until " + when(*l.Until)
-	}
-	return s
+	return i18n.X("words.lock.locked", "locked")
 }
 
-// auditActions are the words for the actions the backend's audit records.
+// auditActions are the words for the actions the backend's audit records
+// (keys said with i18n.T where shown).
 var auditActions = map[string]string{
-	"sign_in": "signed in", "sign_out": "signed out", "search_accounts": "searched accounts",
-	"view_account": "viewed an account", "reveal": "revealed a contact",
-	"list_deliveries": "read the delivery log", "resend_code": "resent a code",
-	"list_devices": "read the trusted devices", "remove_device": "removed a trusted device",
-	"revoke_sessions": "signed the account out everywhere", "disable_2fa": "turned two-step verification off",
-	"change_contact": "changed a contact", "identity_check_start": "identity check started",
-	"identity_check_verify": "identity check verified", "approval_request": "asked for approval",
-	"approval_decide": "decided an approval", "approval_approved": "approved a request",
-	"approval_rejected": "rejected a request", "view_login_activity": "read the login activity",
-	"view_rate_limits": "read the send limits", "case_create": "opened a case", "case_update": "updated a case",
-	"case_note": "added a case note", "case_view": "viewed a case", "case_list": "listed cases",
-	"audit_chain_head": "recorded the audit chain", "audit_denied": "was refused",
-	"audit_export": "exported the audit", "demo_inbox": "read the demo inbox",
-	"case_attachment": "attached a file to a case", "case_conflict": "settled a case conflict",
-	"case_export": "exported a case",
+	"sign_in": i18n.Mark("signed in"), "sign_out": i18n.Mark("signed out"), "search_accounts": i18n.Mark("searched accounts"),
+	"view_account": i18n.Mark("viewed an account"), "reveal": i18n.Mark("revealed a contact"),
+	"list_deliveries": i18n.Mark("read the delivery log"), "resend_code": i18n.Mark("resent a code"),
+	"list_devices": i18n.Mark("read the trusted devices"), "remove_device": i18n.Mark("removed a trusted device"),
+	"revoke_sessions": i18n.Mark("signed the account out everywhere"), "disable_2fa": i18n.Mark("turned two-step verification off"),
+	"change_contact": i18n.Mark("changed a contact"), "identity_check_start": i18n.Mark("identity check started"),
+	"identity_check_verify": i18n.Mark("identity check verified"), "approval_request": i18n.Mark("asked for approval"),
+	"approval_decide": i18n.Mark("decided an approval"), "approval_approved": i18n.Mark("approved a request"),
+	"approval_rejected": i18n.Mark("rejected a request"), "view_login_activity": i18n.Mark("read the login activity"),
+	"view_rate_limits": i18n.Mark("read the send limits"), "case_create": i18n.Mark("opened a case"), "case_update": i18n.Mark("updated a case"),
+	"case_note": i18n.Mark("added a case note"), "case_view": i18n.Mark("viewed a case"), "case_list": i18n.Mark("listed cases"),
+	"audit_chain_head": i18n.Mark("recorded the audit chain"), "audit_denied": i18n.Mark("was refused"),
+	"audit_export": i18n.Mark("exported the audit"), "demo_inbox": i18n.Mark("read the demo inbox"),
+	"case_attachment": i18n.Mark("attached a file to a case"), "case_conflict": i18n.Mark("settled a case conflict"),
+	"case_export": i18n.Mark("exported a case"),
 }
 
 // AuditAction names an audit action in words: "identity_check_verify" is
@@ -147,19 +192,40 @@ var auditActions = map[string]string{
 // its underscores.
 func AuditAction(action string) string {
 	if w, ok := auditActions[action]; ok {
-		return w
+		return i18n.T(w)
 	}
 	return strings.ReplaceAll(action, "_", " ")
 }
 
 // AuditActionCode is the action AuditAction named words, or words itself.
+// Words in English are understood as well as in the agent's language (or
+// any of the console's languages): a filter typed or saved in either finds
+// the same action.
 func AuditActionCode(words string) string {
 	for code, w := range auditActions {
 		if w == words {
 			return code
 		}
 	}
+	for _, l := range append([]*i18n.Localizer{i18n.Agent()}, localizers()...) {
+		for code, w := range auditActions {
+			if l.T(w) == words {
+				return code
+			}
+		}
+	}
 	return words
+}
+
+// localizers are the console's languages but English.
+func localizers() []*i18n.Localizer {
+	var out []*i18n.Localizer
+	for _, lang := range i18n.Languages {
+		if lang != i18n.English {
+			out = append(out, i18n.In(lang))
+		}
+	}
+	return out
 }
 
 // AuditOutcome says how an audited call ended, in words: "done", "refused"
@@ -171,17 +237,17 @@ func AuditOutcome(outcome string, status int) string {
 	}
 	switch outcome {
 	case data.AuditOK:
-		return "done"
+		return i18n.X("words.outcome.done", "done")
 	case data.AuditDenied:
 		if status == 404 {
-			return "refused: not found"
+			return i18n.X("words.outcome.not_found", "refused: not found")
 		}
 		if status == 429 {
-			return "refused: too many"
+			return i18n.X("words.outcome.too_many", "refused: too many")
 		}
-		return "refused"
+		return i18n.X("words.outcome.refused", "refused")
 	case data.AuditFailed:
-		return "failed"
+		return i18n.X("words.outcome.failed", "failed")
 	}
 	return outcome
 }
