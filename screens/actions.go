@@ -127,7 +127,7 @@ func (w *workspace) changeContact(field string) {
 		entry.Validator = func(s string) error {
 			d := phone.Diagnose(region, s)
 			if !d.Valid || d.E164 == "" {
-				return errors.New(i18n.L("not a valid number in {{.Region}}: type it with + and the country code", i18n.M{"Region": phone.RegionName(region)}))
+				return errors.New(i18n.L("not a valid number in {{.Region}}: type it with + and the country code", i18n.M{"Region": phone.RegionNameIn(i18n.Current(), region)}))
 			}
 			if d.SMSCapable == phone.SMSNo {
 				return errors.New(i18n.L("this number cannot receive SMS codes ({{.Type}})", i18n.M{"Type": phone.TypeWords(d.Type)}))

@@ -201,20 +201,20 @@ func TestRefusalTextSaysWhatToDoInstead(t *testing.T) {
 		instead []string
 		want    string
 	}{
-		{deliveries.Refusal{Channel: data.ChannelEmail, Reason: deliveries.NoEmail}, []string{"SMS"},
+		{deliveries.Refusal{Channel: data.ChannelEmail, Reason: deliveries.NoEmail}, []string{data.ChannelSMS},
 			"No email on file for this account: a code cannot go by email. Send the code by SMS instead."},
-		{deliveries.Refusal{Channel: data.ChannelSMS, Reason: deliveries.NoPhone}, []string{"email", "app notification"},
+		{deliveries.Refusal{Channel: data.ChannelSMS, Reason: deliveries.NoPhone}, []string{data.ChannelEmail, data.ChannelAppPush},
 			"No phone number on file for this account: a code cannot go by SMS. Send the code by email or app notification instead."},
 		{deliveries.Refusal{Channel: data.ChannelAppPush, Reason: deliveries.NoTrustedDevice}, nil,
 			"No trusted device: an app notification has nowhere to go. No other channel can carry a code either."},
 		{landline, nil,
 			"SMS cannot reach +44 2*** *** 567: the number is a landline or another number that cannot receive SMS; the provider refused the last SMS to it. " +
 				"No other channel can carry a code either: have the customer change the number on the account to a mobile number."},
-		{deliveries.Refusal{Channel: data.ChannelAppPush, Reason: deliveries.NotificationsOff, Devices: []string{"Pixel 6", "iPad"}}, []string{"email"},
+		{deliveries.Refusal{Channel: data.ChannelAppPush, Reason: deliveries.NotificationsOff, Devices: []string{"Pixel 6", "iPad"}}, []string{data.ChannelEmail},
 			"Notifications are off on every trusted device (Pixel 6, iPad): an app notification cannot arrive. " +
 				"Send the code by email instead, or have the customer allow notifications for the app on one of them."},
 	} {
-		if got := refusalText(c.r, c.instead); got != c.want {
+		if got := c.r.Text(c.instead).String(); got != c.want {
 			t.Errorf("%s:\n got %q\nwant %q", c.r.Reason, got, c.want)
 		}
 	}

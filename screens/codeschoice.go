@@ -105,7 +105,4 @@ func formNote(c deliveries.FormChoice, chosen string) string {
 }
 
 // refusalWhy says in a sentence why a channel cannot carry a code.
-func refusalWhy(r deliveries.Refusal) string {
-	why, _ := refusalParts(r)
-	return why
-}
+func refusalWhy(r deliveries.Refusal) string { return r.Why().String() }

@@ -271,5 +271,5 @@ func countryName(code string) string {
 	if code == "" {
 		return i18n.L("not known")
 	}
-	return phone.RegionName(code)
+	return phone.RegionNameIn(i18n.Current(), code)
 }

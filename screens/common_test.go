@@ -38,15 +38,15 @@ func TestAllowanceTextCountsDown(t *testing.T) {
 	now := time.Date(2026, 11, 24, 14, 0, 0, 0, time.Local)
 	a := deliveries.Allowance{Windows: []data.LimitWindow{{Window: "minute", Limit: 1, Used: 1}, {Window: "hour", Limit: 5, Used: 2}},
 		NextAt: now.Add(42 * time.Second)}
-	got := allowanceText(a, true, "SMS", data.PurposeLogin, now)
+	got := a.Text(true, data.ChannelSMS, data.PurposeLogin, now).String()
 	want := "SMS for login: 1 of 1 this minute, 2 of 5 this hour. Send limit reached: next possible in 0:42 (at 14:00:42)."
 	if !strings.HasPrefix(got, want) {
 		t.Errorf("got %q\nwant %q…", got, want)
 	}
-	if got := allowanceText(a, true, "SMS", data.PurposeLogin, now.Add(41*time.Second)); !strings.Contains(got, "in 0:01") {
+	if got := a.Text(true, data.ChannelSMS, data.PurposeLogin, now.Add(41*time.Second)).String(); !strings.Contains(got, "in 0:01") {
 		t.Errorf("a second before: %q", got)
 	}
-	if got := allowanceText(a, true, "SMS", data.PurposeLogin, now.Add(42*time.Second)); !strings.HasSuffix(got, "A code can be sent now.") {
+	if got := a.Text(true, data.ChannelSMS, data.PurposeLogin, now.Add(42*time.Second)).String(); !strings.HasSuffix(got, "A code can be sent now.") {
 		t.Errorf("once free: %q", got)
 	}
 	if got := countdown(90 * time.Minute); got != "1 h 30 min" {

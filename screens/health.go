@@ -44,7 +44,7 @@ func healthLine(h data.DeliveryHealth, network string, planned bool) (text strin
 	if !found {
 		return "", widget.MediumImportance, nil, false
 	}
-	country := phone.RegionName(row.Country)
+	country := phone.RegionNameIn(i18n.Current(), row.Country)
 	where := i18n.L("SMS to {{.Network}} ({{.Country}})", i18n.M{"Network": shown(row.Network), "Country": country})
 	switch {
 	case network == "" || row.Network == "":

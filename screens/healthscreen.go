@@ -163,7 +163,7 @@ func healthCell(r data.HealthRow, col int) (string, widget.Importance) {
 		if r.Country == "" {
 			return "—", widget.MediumImportance
 		}
-		return phone.RegionName(r.Country), widget.MediumImportance
+		return phone.RegionNameIn(i18n.Current(), r.Country), widget.MediumImportance
 	case 2:
 		if r.Network == "" {
 			return i18n.X("health.network.not_known", "not known"), widget.MediumImportance
@@ -313,7 +313,7 @@ func surgeWords(g data.PrefixSurge) string {
 		return shownText(i18n.N("Possible SMS pumping to +{{.Prefix}}…: {{.Count}} codes never used in 24 hours, over the limit of {{.Limit}}.",
 			int(g.UnverifiedSends), m))
 	}
-	m["Country"] = phone.RegionName(g.Country)
+	m["Country"] = phone.RegionNameIn(i18n.Current(), g.Country)
 	return shownText(i18n.N("Possible SMS pumping to +{{.Prefix}}… ({{.Country}}): {{.Count}} codes never used in 24 hours, over the limit of {{.Limit}}.",
 		int(g.UnverifiedSends), m))
 }
@@ -326,7 +326,7 @@ func (s *healthScreen) addCountries(rows []data.HealthRow) {
 		if r.Country == "" {
 			continue
 		}
-		name := shown(phone.RegionName(r.Country))
+		name := shown(phone.RegionNameIn(i18n.Current(), r.Country))
 		if _, ok := s.countries[name]; !ok {
 			s.countries[name] = r.Country
 			added = true

@@ -34,6 +34,9 @@ var formColumns = []string{i18n.Mark("Sent to"), i18n.Mark("Codes sent"), i18n.M
 type phoneCheckPanel struct {
 	src phoneCheckSource
 	now func() time.Time
+	// customer is the customer's localizer, nil when it is the agent's
+	// (tabHost.customer); nil itself before a workspace sets it.
+	customerOf func() *i18n.Localizer
 
 	ls   *loadState
 	acct *data.Account
@@ -54,6 +57,14 @@ type phoneCheckPanel struct {
 	network   *widget.Label
 	ported    *badgeWidget
 	content   fyne.CanvasObject
+}
+
+// customer is the customer's localizer when it is not the agent's, else nil.
+func (p *phoneCheckPanel) customer() *i18n.Localizer {
+	if p.customerOf == nil {
+		return nil
+	}
+	return p.customerOf()
 }
 
 // newPhoneCheckPanel builds the tab's widgets; it does no I/O.
@@ -218,7 +229,7 @@ func (p *phoneCheckPanel) showTyped() {
 	}
 	chosen := i18n.L("no country chosen")
 	if d.InputRegion != "" {
-		chosen = i18n.L("{{.Region}} chosen", i18n.M{"Region": phone.RegionName(d.InputRegion)})
+		chosen = i18n.L("{{.Region}} chosen", i18n.M{"Region": phone.RegionNameIn(i18n.Current(), d.InputRegion)})
 	}
 	p.typed.SetText(i18n.L("{{.Typed}} ({{.Chosen}})", i18n.M{"Typed": strconv.Quote(d.Input), "Chosen": chosen}))
 	switch d.Worst() {
@@ -243,20 +254,20 @@ func (p *phoneCheckPanel) showTyped() {
 		kv("E.164", d.E164) // a standard's name, the same in every language
 		kv(i18n.X("phonecheck.national", "National"), d.National)
 		kv(i18n.X("phonecheck.international", "International"), d.International)
-		kv(i18n.X("phonecheck.type", "Type"), i18n.L("{{.Type}} in {{.Region}}", i18n.M{"Type": phone.TypeWords(d.Type), "Region": phone.RegionName(d.Region)}))
+		kv(i18n.X("phonecheck.type", "Type"), i18n.L("{{.Type}} in {{.Region}}", i18n.M{"Type": phone.TypeWords(d.Type), "Region": phone.RegionNameIn(i18n.Current(), d.Region)}))
 		carrier := d.Carrier
 		if carrier == "" {
 			carrier = i18n.L("not known from the numbering plan")
 		}
 		kv(i18n.L("Original carrier"), carrier)
-		kv(i18n.L("Can get SMS"), smsLabel(d.SMSCapable))
-		kv(i18n.L("Type in the app"), i18n.L("{{.Entry}}  (after choosing {{.Region}})", i18n.M{"Entry": d.AppEntry, "Region": phone.RegionName(d.Region)}))
+		kv(i18n.L("Can get SMS"), phone.SMSWords(d.SMSCapable))
+		kv(i18n.L("Type in the app"), i18n.L("{{.Entry}}  (after choosing {{.Region}})", i18n.M{"Entry": d.AppEntry, "Region": phone.RegionNameIn(i18n.Current(), d.Region)}))
 		kv(i18n.L("With the trunk 0"), d.AppEntryWithTrunk)
 	} else {
 		kv(i18n.X("phonecheck.number", "Number"), i18n.L("not a valid phone number as typed"))
 	}
 	for _, f := range d.Findings {
-		p.findings.Add(findingRow(f))
+		p.findings.Add(findingRow(f, p.customer()))
 	}
 	if len(d.Findings) == 0 {
 		p.findings.Add(widget.NewLabel(i18n.L("Nothing to correct: this is how the app wants the number.")))
@@ -288,7 +299,7 @@ func (p *phoneCheckPanel) showStored() {
 	var b strings.Builder
 	b.WriteString(a.PhoneMasked)
 	if a.PhoneRegion != "" {
-		b.WriteString(" · " + phone.RegionName(a.PhoneRegion))
+		b.WriteString(" · " + phone.RegionNameIn(i18n.Current(), a.PhoneRegion))
 	}
 	if a.PhoneVerified {
 		b.WriteString(" · " + i18n.X("phonecheck.verified", "verified"))

@@ -15,14 +15,20 @@ import (
 )
 
 // findingRow is one finding: its severity as a word on a theme colour, the
-// message and the advice to read out. Findings sit in a VBox rather than a
-// List: there are at most a handful and each wraps to its own height.
-func findingRow(f phone.Finding) fyne.CanvasObject {
-	msg := widget.NewLabelWithStyle(f.Message, fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
+// message and the advice to read out, and the advice in the customer's
+// language too when it is not the agent's (cust). Findings sit in a VBox
+// rather than a List: there are at most a handful and each wraps to its own
+// height.
+func findingRow(f phone.Finding, cust *i18n.Localizer) fyne.CanvasObject {
+	msg := widget.NewLabelWithStyle(f.MessageIn(i18n.Agent()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	msg.Wrapping = fyne.TextWrapWord
-	adv := widget.NewLabel(f.Advice)
+	adv := widget.NewLabel(f.AdviceIn(i18n.Agent()))
 	adv.Wrapping = fyne.TextWrapWord
-	return newBorder(nil, nil, container.NewVBox(severityBadge(f.Severity)), nil, container.NewVBox(msg, adv))
+	lines := container.NewVBox(msg, adv)
+	if cust != nil {
+		lines.Add(forCustomer(i18n.L("In {{.Language}}: {{.Text}}", i18n.M{"Language": cust.Language().Name(), "Text": f.AdviceIn(cust)})))
+	}
+	return newBorder(nil, nil, container.NewVBox(severityBadge(f.Severity)), nil, lines)
 }
 
 func severityBadge(sev string) *badgeWidget {
@@ -74,7 +80,7 @@ func (p *phoneCheckPanel) cell(row, col int) string {
 		return strconv.Itoa(r.Failed)
 	case 4:
 		if r.LastReason != "" {
-			return i18n.L("{{.Status}}: {{.Reason}}", i18n.M{"Status": deliveryStatusWords(r.Last.Status), "Reason": r.LastReason})
+			return i18n.L("{{.Status}}: {{.Reason}}", i18n.M{"Status": deliveryStatusWords(r.Last.Status), "Reason": i18n.T(r.LastReason)})
 		}
 		return deliveryStatusWords(r.Last.Status)
 	case 5:
@@ -86,16 +92,6 @@ func (p *phoneCheckPanel) cell(row, col int) string {
 		return r.Network
 	}
 	return ""
-}
-
-func smsLabel(s string) string {
-	switch s {
-	case phone.SMSYes:
-		return i18n.X("phonecheck.sms.yes", "yes")
-	case phone.SMSNo:
-		return i18n.X("phonecheck.sms.no", "no")
-	}
-	return i18n.L("not known: ask whether it is a mobile")
 }
 
 // formLabel is a number form as the forms table names it: "Without the 0

@@ -43,7 +43,7 @@ func (p *regionPicker) showCode() {
 		p.button.SetText(i18n.L("Country"))
 		return
 	}
-	p.button.SetText(phone.RegionLabel(p.code))
+	p.button.SetText(phone.RegionLabelIn(i18n.Current(), p.code))
 }
 
 // set picks code without telling onChange (a program's choice, not the agent's).
@@ -76,7 +76,7 @@ func (p *regionPicker) open() {
 		func() int { return len(p.matches) },
 		func() fyne.CanvasObject { return widget.NewLabel("template") },
 		func(id widget.ListItemID, o fyne.CanvasObject) {
-			o.(*widget.Label).SetText(phone.RegionLabel(p.matches[id].Code))
+			o.(*widget.Label).SetText(phone.RegionLabelIn(i18n.Current(), p.matches[id].Code))
 		})
 	p.list.OnSelected = func(id widget.ListItemID) {
 		if id >= 0 && id < len(p.matches) {

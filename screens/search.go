@@ -100,7 +100,7 @@ func searchHintIn(q query, l *i18n.Localizer) string {
 
 // findingWords is what a phone finding says, in l's language as far as the
 // phone package words it.
-func findingWords(f phone.Finding, _ *i18n.Localizer) string { return f.Message }
+func findingWords(f phone.Finding, l *i18n.Localizer) string { return f.MessageIn(l) }
 
 // formOnlyFindings are about how the customer's app form wants the number
 // (digits only, no country code): in the agent's search field a + and the

@@ -165,6 +165,7 @@ func (w *workspace) build() fyne.CanvasObject {
 	w.header = newAccountHeader(w)
 	w.overview = newOverviewPanel(w.api, w)
 	w.phone = newPhoneCheckPanel(w.api)
+	w.phone.customerOf = w.customer
 	w.activity = newActivityPanel(w.api, w.cfg.Locator, w, w.win)
 	// The tabs share the window's clock and background runner.
 	w.activity.run, w.activity.now = w.run.run, w.cfg.now

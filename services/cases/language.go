@@ -5,6 +5,7 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/services/i18n"
+	"verifydesk/services/phone"
 )
 
 // languageOfRegion is the language the console speaks to customers of a
@@ -25,7 +26,7 @@ func SuggestedLanguage(a data.Account) (lang i18n.Language, why i18n.Text) {
 		return l, i18n.Msg("the customer's app runs in {{.Language}}", i18n.M{"Language": l.Name()})
 	}
 	if l, ok := languageOfRegion[strings.ToUpper(a.Region)]; ok {
-		return l, i18n.Msg("the account is in {{.Country}}", i18n.M{"Country": a.Region})
+		return l, i18n.Msg("the account is in {{.Country}}", i18n.M{"Country": phone.RegionNameIn(i18n.Current(), a.Region)})
 	}
 	return i18n.English, i18n.Msg("neither the customer's app nor the account's country names another language")
 }

@@ -9,6 +9,7 @@ import (
 	"github.com/nyaruka/phonenumbers"
 
 	"verifydesk/data"
+	"verifydesk/services/i18n"
 )
 
 // Masked returns the package as it is exported: phone numbers and email
@@ -41,6 +42,9 @@ func (p Package) Masked() Package {
 		c.Findings = slices.Clone(c.Findings)
 		for i := range c.Findings {
 			c.Findings[i].Message, c.Findings[i].Advice = m.text(c.Findings[i].Message), m.text(c.Findings[i].Advice)
+			// The texts' data holds the digits typed: only the masked
+			// English is left (MessageIn and AdviceIn fall back to it).
+			c.Findings[i].MessageText, c.Findings[i].AdviceText = i18n.Text{}, i18n.Text{}
 		}
 		p.Snapshot.PhoneDiagnosis = &c
 	}

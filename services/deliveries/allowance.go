@@ -59,7 +59,7 @@ func (a Allowance) Text(ok bool, channelCode, purposeCode string, now time.Time)
 	if !a.Blocked(now) {
 		return i18n.XMsg("deliveries.allowance.free", "{{.Channel}} for {{.Purpose}}: {{.Used}}. A code can be sent now.", m)
 	}
-	m["Wait"] = countdown(a.NextAt.Sub(now))
+	m["Wait"] = Countdown(a.NextAt.Sub(now))
 	m["At"] = a.NextAt.In(time.Local).Format("15:04:05")
 	return i18n.XMsg("deliveries.allowance.blocked",
 		"{{.Channel}} for {{.Purpose}}: {{.Used}}. Send limit reached: next possible in {{.Wait}} (at {{.At}}). Sending more now would only delay the customer further.", m)
@@ -99,13 +99,13 @@ func (ws windows) In(lang i18n.Language) string {
 	return strings.Join(used, words.ListSeparator(lang))
 }
 
-// countdown is a wait: "0:42", or "1 h 05 min" for long waits.
-type countdown time.Duration
+// Countdown is a wait: "0:42", or "1 h 05 min" for long waits.
+type Countdown time.Duration
 
-func (d countdown) String() string { return d.In(i18n.English) }
+func (d Countdown) String() string { return d.In(i18n.English) }
 
 // In says the wait in lang.
-func (d countdown) In(lang i18n.Language) string {
+func (d Countdown) In(lang i18n.Language) string {
 	secs := int((time.Duration(d) + time.Second - 1) / time.Second)
 	if secs >= 3600 {
 		return i18n.In(lang).X("deliveries.countdown.hours", "{{.Hours}} h {{.Minutes}} min",

@@ -27,7 +27,8 @@ type FormStats struct {
 	Network   string        // the network the provider last reported reaching
 	NetworkAt time.Time     // when it reported that
 	// LastReason is what the latest delivery's provider error means
-	// (data.ProviderErrors), empty when there was none.
+	// (data.ProviderErrors), empty when there was none: an English key, shown
+	// with i18n.T.
 	LastReason string
 }
 

@@ -3,6 +3,8 @@ package phone
 import (
 	"fmt"
 	"strings"
+
+	"verifydesk/services/i18n"
 )
 
 // Text renders the diagnosis for people (the CLI's --format text): the number,
@@ -15,7 +17,7 @@ func (d Diagnosis) Text() string {
 	}
 	fmt.Fprintf(&b, "Input:       %q (%s)\n", d.Input, picked)
 	if d.Valid {
-		fmt.Fprintf(&b, "Number:      %s, %s in %s\n", d.E164, TypeWords(d.Type), RegionName(d.Region))
+		fmt.Fprintf(&b, "Number:      %s, %s in %s\n", d.E164, TypeWordsIn(i18n.English, d.Type), RegionName(d.Region))
 		fmt.Fprintf(&b, "Formats:     national %s, international %s\n", d.National, d.International)
 		carrier := d.Carrier
 		if carrier == "" {
