@@ -56,7 +56,9 @@ var knownFields = []string{
 	FieldOSVersion, FieldStepsTried, FieldAppLogs, FieldSettingsPhotos,
 }
 
-// ErrCatalog is wrapped by every error of a malformed checklists file.
+// ErrCatalog is wrapped by every error of a malformed checklists file. Its
+// words are not translated: a malformed embedded file stops the program at
+// start (mustParse) and fails TestBuiltinCatalog, for the developers.
 var ErrCatalog = errors.New("checklists file is malformed")
 
 const catalogFormat, catalogVersion = "verifydesk-checklists", 1
@@ -259,7 +261,9 @@ func Pages() []Page { return slices.Clone(builtin.Pages) }
 // label and sources.
 func EscalationFieldDefs() []FieldDef { return slices.Clone(builtin.Fields) }
 
-// categoryTitle is the title of a category id, or the id itself.
+// categoryTitle is the title of a category id, or the id itself. It stays in
+// English: the escalation export (markdown.go) is read by the escalation team
+// in English; screens say a category in a language with CategoryIn.
 func categoryTitle(id string) string {
 	if c, ok := LookupCategory(id); ok {
 		return c.Title

@@ -8,6 +8,7 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/services/deliveries"
+	"verifydesk/services/i18n"
 	"verifydesk/services/phone"
 	"verifydesk/services/words"
 )
@@ -50,7 +51,8 @@ var findingState = map[string]string{
 var validStates = map[string]bool{StateTodo: true, StateDone: true, StateSkipped: true, StateFailed: true}
 
 // ErrUnknownCategory is returned for a category id that is not a row of SPEC
-// section 3.
+// section 3. Its words are not translated: category ids come from the catalog
+// itself, so it names a defect of the code, compared with errors.Is.
 var ErrUnknownCategory = errors.New("unknown case category")
 
 // Step is one checklist step of a case: the contract's data.ChecklistStep plus
@@ -106,7 +108,8 @@ func ApplyStates(steps []Step, stored []data.ChecklistStep) []Step {
 
 // NewChecklist builds the checklist of a category with each step's state from
 // the evidence: steps the evidence answers carry a Finding, the state it implies
-// and a Reason; the others are todo. The steps come in the help page's order.
+// and a Reason, in the agent's language of the moment (i18n.Agent); the others
+// are todo. The steps come in the help page's order.
 // An unknown category is ErrUnknownCategory.
 func NewChecklist(category string, ev Evidence) ([]Step, error) {
 	cat, ok := LookupCategory(category)
@@ -131,7 +134,8 @@ func NewChecklist(category string, ev Evidence) ([]Step, error) {
 }
 
 // StepsTried is the escalation's "steps already tried": the steps done or
-// failed, one per line, with what happened.
+// failed, one per line, with what happened. It stays in English: it fills the
+// escalation package (export.go), which the escalation team reads in English.
 func StepsTried(steps []Step) string {
 	var b strings.Builder
 	for _, s := range steps {
@@ -172,9 +176,9 @@ var checks = map[string]check{
 	"fallback_password":  checkFallbackPassword,
 	"linked_logins":      checkLinkedLogins,
 	"email_fallback":     checkEmailFallback,
-	"typed_characters":   diagCheck("The customer typed digits only.", phone.CodeLetters, phone.CodeNonASCIIDigits, phone.CodeSeparators, phone.CodePlusSign),
-	"typed_country_code": diagCheck("No country code was typed in front of the number.", phone.CodeCountryCodeTyped, phone.CodeOtherCountryCode, phone.CodeValidInOtherRegion),
-	"typed_trunk":        diagCheck("No trunk 0 was typed in front of the number.", phone.CodeTrunkPrefix, phone.CodeTrunkAfterCountryCode),
+	"typed_characters":   diagCheck(i18n.Mark("The customer typed digits only."), phone.CodeLetters, phone.CodeNonASCIIDigits, phone.CodeSeparators, phone.CodePlusSign),
+	"typed_country_code": diagCheck(i18n.Mark("No country code was typed in front of the number."), phone.CodeCountryCodeTyped, phone.CodeOtherCountryCode, phone.CodeValidInOtherRegion),
+	"typed_trunk":        diagCheck(i18n.Mark("No trunk 0 was typed in front of the number."), phone.CodeTrunkPrefix, phone.CodeTrunkAfterCountryCode),
 	"number_valid":       checkNumberValid,
 	"number_type":        checkNumberType,
 	"trunk_forms":        checkTrunkForms,
@@ -214,72 +218,101 @@ func findingsText(d *phone.Diagnosis, codes ...string) string {
 }
 
 // diagCheck is a check answered by the phone diagnosis alone: any of the codes
-// is the cause; none of them, on a diagnosis, rules the step out.
+// is the cause; none of them, on a diagnosis, rules the step out. clear is
+// marked with i18n.Mark (the checks table is built before any language is
+// chosen) and said in the checklist's language.
 func diagCheck(clear string, codes ...string) check {
 	return func(f *facts, _ StepDef) (string, string) {
 		if f.diag == nil {
 			return "", ""
 		}
 		if t := findingsText(f.diag, codes...); t != "" {
-			return FindingCause, "Phone check of what the customer typed (" + f.diag.Input + "): " + t
+			return FindingCause, f.lc.L("Phone check of what the customer typed ({{.Input}}): {{.Findings}}", i18n.M{"Input": f.diag.Input, "Findings": t})
 		}
-		return FindingRuledOut, "Phone check of what the customer typed: " + clear
+		return FindingRuledOut, f.lc.L("Phone check of what the customer typed: {{.Result}}", i18n.M{"Result": f.lc.T(clear)})
 	}
 }
 
+// phoneCheck is a reason quoting the phone check's findings.
+func phoneCheck(lc *i18n.Localizer, findings string) string {
+	return lc.L("Phone check: {{.Findings}}", i18n.M{"Findings": findings})
+}
+
 func checkCountryCode(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	if d := f.diag; d != nil {
 		if t := findingsText(d, phone.CodeCountryCodeTyped, phone.CodeOtherCountryCode, phone.CodeValidInOtherRegion); t != "" {
-			return FindingCause, "Phone check: " + t
+			return FindingCause, phoneCheck(lc, t)
 		}
 		if !d.Valid {
-			return FindingCause, "Phone check: what the customer typed is not a valid number for " + regionWords(d.InputRegion) + ". " +
-				findingsText(d, phone.CodeTooShort, phone.CodeTooLong, phone.CodeInvalidNumber, phone.CodeLetters)
+			return FindingCause, lc.L("Phone check: what the customer typed is not a valid number for {{.Region}}. {{.Findings}}", i18n.M{
+				"Region":   regionWordsIn(lc, d.InputRegion),
+				"Findings": findingsText(d, phone.CodeTooShort, phone.CodeTooLong, phone.CodeInvalidNumber, phone.CodeLetters)})
 		}
-		return FindingRuledOut, fmt.Sprintf("Phone check: a valid %s number; the country code is right.", regionWords(d.Region))
+		return FindingRuledOut, lc.L("Phone check: a valid {{.Region}} number; the country code is right.", i18n.M{"Region": regionWordsIn(lc, d.Region)})
 	}
 	if d := f.lastSMS; d != nil && d.ProviderError == data.ProviderUnknownNumber && d.DestinationForm != data.FormTrunk0 {
-		return FindingCause, fmt.Sprintf("The carrier says the number does not exist (%s, last SMS %s): check the country code and the number with the customer.", d.ProviderError, when(d.RequestedAt))
+		return FindingCause, lc.L("The carrier says the number does not exist ({{.Error}}, last SMS {{.When}}): check the country code and the number with the customer.",
+			i18n.M{"Error": d.ProviderError, "When": whenIn(lc, d.RequestedAt)})
 	}
 	if s := f.e164; s != nil && s.Delivered > 0 {
-		return FindingRuledOut, fmt.Sprintf("%d of %d SMS to the number on file (%s) arrived in the last 30 days: the number and its country code are right.",
-			s.Delivered, s.Sent, s.To)
+		return FindingRuledOut, lc.L("{{.Delivered}} of {{.Sent}} SMS to the number on file ({{.To}}) arrived in the last 30 days: the number and its country code are right.",
+			i18n.M{"Delivered": s.Delivered, "Sent": s.Sent, "To": s.To})
 	}
 	return "", ""
 }
 
+// lastSMS is the subject of an outcome sentence about the newest SMS.
+func lastSMS(lc *i18n.Localizer) string { return lc.X("evidence.the_last_sms", "The last SMS") }
+
 func checkSignal(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	d := f.lastSMS
 	switch {
 	case d == nil:
 		return "", ""
 	case d.ProviderError == data.ProviderUnreachable:
-		return FindingCause, outcome("The last SMS", d)
+		return FindingCause, outcomeIn(lc, lastSMS(lc), d)
 	case d.Status == data.StatusDelivered:
-		return FindingRuledOut, fmt.Sprintf("The last SMS (%s) was delivered: the phone had signal then.", when(d.RequestedAt))
+		return FindingRuledOut, lc.L("The last SMS ({{.When}}) was delivered: the phone had signal then.", i18n.M{"When": whenIn(lc, d.RequestedAt)})
 	}
 	return "", ""
 }
 
+// limitWords is a send limit that is full: "5 of 5 this hour".
+func limitWords(lc *i18n.Localizer, w data.LimitWindow) string {
+	m := i18n.M{"Used": w.Used, "Limit": w.Limit, "Window": w.Window}
+	switch w.Window {
+	case "minute":
+		return lc.L("{{.Used}} of {{.Limit}} this minute", m)
+	case "hour":
+		return lc.L("{{.Used}} of {{.Limit}} this hour", m)
+	case "day":
+		return lc.L("{{.Used}} of {{.Limit}} this day", m)
+	}
+	return lc.L("{{.Used}} of {{.Limit}} this {{.Window}}", m)
+}
+
 func checkSendPacing(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	if len(f.blocked) > 0 {
 		l := f.blocked[0]
 		var full []string
 		for _, w := range l.Windows {
 			if w.Used >= w.Limit && w.Limit > 0 {
-				full = append(full, fmt.Sprintf("%d of %d this %s", w.Used, w.Limit, w.Window))
+				full = append(full, limitWords(lc, w))
 			}
-		}
-		next := "later"
-		if l.NextAllowedAt != nil {
-			next = "at " + when(*l.NextAllowedAt)
 		}
 		used := ""
 		if len(full) > 0 {
-			used = " (" + joinAnd(full) + ")"
+			used = lc.X("evidence.limits_full", " ({{.Limits}})", i18n.M{"Limits": joinAndIn(lc, full)})
 		}
-		return FindingCause, fmt.Sprintf("The send limit for %s is reached%s: the next code can go %s. Ask the customer to wait and not to request again before then.",
-			l.DestinationMasked, used, next)
+		m := i18n.M{"Destination": l.DestinationMasked, "Full": used}
+		if l.NextAllowedAt != nil {
+			m["When"] = whenIn(lc, *l.NextAllowedAt)
+			return FindingCause, lc.L("The send limit for {{.Destination}} is reached{{.Full}}: the next code can go at {{.When}}. Ask the customer to wait and not to request again before then.", m)
+		}
+		return FindingCause, lc.L("The send limit for {{.Destination}} is reached{{.Full}}: the next code can go later. Ask the customer to wait and not to request again before then.", m)
 	}
 	// The codes of one channel: SMS when there are any, the channel of the
 	// newest code otherwise.
@@ -309,7 +342,8 @@ func checkSendPacing(f *facts, _ StepDef) (string, string) {
 	if len(burst) == 1 {
 		if newest.Status == data.StatusQueued || newest.Status == data.StatusSent && newest.ProviderError == "" {
 			if age := f.now.Sub(newest.RequestedAt); age < pendingFor {
-				return FindingHint, fmt.Sprintf("The last code went %s ago (%s): give it up to 10 minutes before asking for another.", minutes(age), when(newest.RequestedAt))
+				return FindingHint, lc.L("The last code went {{.Ago}} ago ({{.When}}): give it up to 10 minutes before asking for another.",
+					i18n.M{"Ago": minutesIn(lc, age), "When": whenIn(lc, newest.RequestedAt)})
 			}
 		}
 		return "", ""
@@ -319,7 +353,7 @@ func checkSendPacing(f *facts, _ StepDef) (string, string) {
 	for i := 0; i+1 < len(burst); i++ {
 		g := burst[i].RequestedAt.Sub(burst[i+1].RequestedAt)
 		shortest = min(shortest, g)
-		gaps = append(gaps, minutes(g))
+		gaps = append(gaps, minutesIn(lc, g))
 	}
 	for _, c := range burst {
 		if !c.Failed() {
@@ -328,16 +362,18 @@ func checkSendPacing(f *facts, _ StepDef) (string, string) {
 	}
 	span := newest.RequestedAt.Sub(burst[len(burst)-1].RequestedAt)
 	if shortest < minWait {
-		return FindingCause, fmt.Sprintf("%d codes were requested within %s (the closest %s apart): ask the customer to wait 5-10 minutes for a code before asking again, or the limits block sending.",
-			len(burst), minutes(span), minutes(shortest))
+		return FindingCause, lc.N("{{.Count}} codes were requested within {{.Span}} (the closest {{.Shortest}} apart): ask the customer to wait 5-10 minutes for a code before asking again, or the limits block sending.",
+			len(burst), i18n.M{"Span": minutesIn(lc, span), "Shortest": minutesIn(lc, shortest)})
 	}
 	if allFailed {
-		return FindingTried, fmt.Sprintf("The customer already waited between requests: %d codes, %s apart, and none arrived.", len(burst), joinAnd(gaps))
+		return FindingTried, lc.N("The customer already waited between requests: {{.Count}} codes, {{.Gaps}} apart, and none arrived.",
+			len(burst), i18n.M{"Gaps": joinAndIn(lc, gaps)})
 	}
 	return "", ""
 }
 
 func checkSMSSender(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	d := f.lastSMS
 	if d == nil {
 		d = f.lastSMSEver
@@ -346,86 +382,92 @@ func checkSMSSender(f *facts, _ StepDef) (string, string) {
 		return "", ""
 	}
 	if d.ProviderError == data.ProviderCarrierFiltered {
-		return FindingCause, fmt.Sprintf("The carrier filtered the last SMS (%s) as spam: ask the customer to look for messages from %s in the spam and block lists and to unblock it.",
-			when(d.RequestedAt), senderWords(d))
+		return FindingCause, lc.L("The carrier filtered the last SMS ({{.When}}) as spam: ask the customer to look for messages from {{.Sender}} in the spam and block lists and to unblock it.",
+			i18n.M{"When": whenIn(lc, d.RequestedAt), "Sender": senderWords(lc, d)})
 	}
-	return FindingHint, fmt.Sprintf("Codes come from %s: that is the sender to look for and unblock.", senderWords(d))
+	return FindingHint, lc.L("Codes come from {{.Sender}}: that is the sender to look for and unblock.", i18n.M{"Sender": senderWords(lc, d)})
 }
 
 func checkLineStatus(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	d := f.lastSMS
 	if d == nil {
 		return "", ""
 	}
 	if d.ProviderError == data.ProviderUnreachable {
 		if e := f.roamingLogin(); e != nil {
-			return FindingCause, fmt.Sprintf("The last SMS (%s) was undelivered: the handset could not be reached. The newest sign-in (%s) came from %s while the account is in %s: the customer is probably roaming, and their plan may not pass SMS abroad.",
-				when(d.RequestedAt), when(e.At), place(e.Location), regionWords(f.acct.Region))
+			return FindingCause, lc.L("The last SMS ({{.When}}) was undelivered: the handset could not be reached. The newest sign-in ({{.SignIn}}) came from {{.Place}} while the account is in {{.Region}}: the customer is probably roaming, and their plan may not pass SMS abroad.",
+				i18n.M{"When": whenIn(lc, d.RequestedAt), "SignIn": whenIn(lc, e.At), "Place": placeIn(lc, e.Location), "Region": regionWordsIn(lc, f.acct.Region)})
 		}
-		return FindingCause, fmt.Sprintf("The last SMS (%s) was undelivered: the handset could not be reached, so the line may be off, suspended or roaming.", when(d.RequestedAt))
+		return FindingCause, lc.L("The last SMS ({{.When}}) was undelivered: the handset could not be reached, so the line may be off, suspended or roaming.",
+			i18n.M{"When": whenIn(lc, d.RequestedAt)})
 	}
 	if d.Status == data.StatusDelivered {
-		return FindingRuledOut, fmt.Sprintf("The last SMS (%s) was delivered: the line was working then.", when(d.RequestedAt))
+		return FindingRuledOut, lc.L("The last SMS ({{.When}}) was delivered: the line was working then.", i18n.M{"When": whenIn(lc, d.RequestedAt)})
 	}
 	return "", ""
 }
 
 func checkCarrierBlock(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	d := f.lastSMS
 	if d == nil {
 		return "", ""
 	}
 	switch {
 	case d.ProviderError == data.ProviderCarrierFiltered || d.ProviderError == data.ProviderUnknownError:
-		net := ""
+		what := lastSMS(lc)
 		if d.NetworkReached != "" {
-			net = " on " + d.NetworkReached
+			what = lc.L("The last SMS on {{.Network}}", i18n.M{"Network": d.NetworkReached})
 		}
-		return FindingCause, outcome("The last SMS"+net, d) + " The carrier is the one who can tell why."
+		return FindingCause, lc.L("{{.Outcome}} The carrier is the one who can tell why.", i18n.M{"Outcome": outcomeIn(lc, what, d)})
 	case d.Status == data.StatusDelivered:
-		return FindingRuledOut, fmt.Sprintf("The last SMS (%s) was delivered: the carrier passes the messages.", when(d.RequestedAt))
+		return FindingRuledOut, lc.L("The last SMS ({{.When}}) was delivered: the carrier passes the messages.", i18n.M{"When": whenIn(lc, d.RequestedAt)})
 	case d.SenderKind == "short_code":
-		return FindingHint, fmt.Sprintf("Codes come from %s: the customer can ask the carrier to allow short numbers and enterprise senders.", senderWords(d))
+		return FindingHint, lc.L("Codes come from {{.Sender}}: the customer can ask the carrier to allow short numbers and enterprise senders.",
+			i18n.M{"Sender": senderWords(lc, d)})
 	}
 	return "", ""
 }
 
 func checkPorted(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	if f.network == "" {
 		return "", ""
 	}
 	if carrier := f.plannedCarrier(); carrier != "" {
 		if p := f.porting(carrier); p.Ported {
-			return FindingCause, fmt.Sprintf("The SMS provider reached %s (%s), but the number was first given to %s: the number was ported. A recently ported number can take a day to receive SMS again.",
-				p.Reached, when(f.networkAt), carrier)
+			return FindingCause, lc.L("The SMS provider reached {{.Network}} ({{.When}}), but the number was first given to {{.Carrier}}: the number was ported. A recently ported number can take a day to receive SMS again.",
+				i18n.M{"Network": p.Reached, "When": whenIn(lc, f.networkAt), "Carrier": carrier})
 		}
 		if f.prevNetwork == nil {
-			return FindingRuledOut, fmt.Sprintf("The SMS provider reaches %s, the carrier the number was first given to: not ported.", f.network)
+			return FindingRuledOut, lc.L("The SMS provider reaches {{.Network}}, the carrier the number was first given to: not ported.", i18n.M{"Network": f.network})
 		}
 	}
 	if p := f.prevNetwork; p != nil {
-		return FindingCause, fmt.Sprintf("The SMS provider reached %s until %s and %s since %s: the number moved to another network. A recently ported number can take a day to receive SMS again.",
-			p.NetworkReached, when(p.RequestedAt), f.network, when(f.networkAt))
+		return FindingCause, lc.L("The SMS provider reached {{.Before}} until {{.Until}} and {{.Network}} since {{.Since}}: the number moved to another network. A recently ported number can take a day to receive SMS again.",
+			i18n.M{"Before": p.NetworkReached, "Until": whenIn(lc, p.RequestedAt), "Network": f.network, "Since": whenIn(lc, f.networkAt)})
 	}
 	return "", ""
 }
 
 // ways lists the ways in the account has besides a code, for the fallbacks.
 func (f *facts) ways() (password, linked, email string) {
+	lc := f.lc
 	a := f.acct
 	if a == nil {
 		return "", "", ""
 	}
 	if a.PasswordSet {
-		password = "a password"
+		password = lc.X("evidence.way.password", "a password")
 	}
 	if len(a.LinkedLogins) > 0 {
-		linked = "a linked " + joinAnd(titleAll(a.LinkedLogins)) + " sign-in"
+		linked = lc.L("a linked {{.Logins}} sign-in", i18n.M{"Logins": joinAndIn(lc, titleAll(a.LinkedLogins))})
 	}
 	if a.EmailMasked != "" {
-		email = "the email " + a.EmailMasked
+		email = lc.L("the email {{.Email}}", i18n.M{"Email": a.EmailMasked})
 		if !a.EmailVerified {
-			email += " (not verified)"
+			email = lc.L("the email {{.Email}} (not verified)", i18n.M{"Email": a.EmailMasked})
 		}
 	}
 	return password, linked, email
@@ -447,6 +489,7 @@ func titleAll(ss []string) []string {
 }
 
 func checkFallback(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	if f.acct == nil {
 		return "", ""
 	}
@@ -458,104 +501,123 @@ func checkFallback(f *facts, _ StepDef) (string, string) {
 		}
 	}
 	if len(have) == 0 {
-		return FindingNotApplicable, "The account has no password, linked sign-in or email: a code is its only way in."
+		return FindingNotApplicable, lc.L("The account has no password, linked sign-in or email: a code is its only way in.")
 	}
-	return FindingHint, "The account has " + joinAnd(have) + "."
+	return FindingHint, lc.L("The account has {{.Ways}}.", i18n.M{"Ways": joinAndIn(lc, have)})
 }
 
 func checkFallbackPassword(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	if f.acct == nil {
 		return "", ""
 	}
 	if f.acct.PasswordSet {
-		return FindingHint, "A password is set on the account: the customer can sign in with it."
+		return FindingHint, lc.L("A password is set on the account: the customer can sign in with it.")
 	}
-	return FindingNotApplicable, "No password is set on the account."
+	return FindingNotApplicable, lc.L("No password is set on the account.")
 }
 
 func checkLinkedLogins(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	if f.acct == nil {
 		return "", ""
 	}
 	if len(f.acct.LinkedLogins) > 0 {
-		return FindingHint, "Linked sign-in: " + joinAnd(titleAll(f.acct.LinkedLogins)) + "."
+		return FindingHint, lc.L("Linked sign-in: {{.Logins}}.", i18n.M{"Logins": joinAndIn(lc, titleAll(f.acct.LinkedLogins))})
 	}
-	return FindingNotApplicable, "No third-party sign-in is linked to the account."
+	return FindingNotApplicable, lc.L("No third-party sign-in is linked to the account.")
+}
+
+// lastEmailOne is the subject of an outcome sentence about the newest email,
+// after a sentence about emails.
+func lastEmailOne(lc *i18n.Localizer) string {
+	return lc.X("evidence.the_last_email_one", "The last one")
 }
 
 func checkEmailFallback(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	if f.acct == nil {
 		return "", ""
 	}
 	if f.acct.EmailMasked == "" {
-		return FindingNotApplicable, "No email address is on file."
+		return FindingNotApplicable, lc.L("No email address is on file.")
 	}
 	if d := f.lastEmail; d != nil && d.Failed() {
-		return FindingTried, "Email codes do not arrive either. " + outcome("The last one", d)
+		return FindingTried, lc.L("Email codes do not arrive either. {{.Outcome}}", i18n.M{"Outcome": outcomeIn(lc, lastEmailOne(lc), d)})
 	}
 	_, _, e := f.ways()
-	return FindingHint, "On file: " + e + "."
+	return FindingHint, lc.L("On file: {{.Email}}.", i18n.M{"Email": e})
 }
 
 func checkNumberValid(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	d := f.diag
 	if d == nil {
 		return "", ""
 	}
 	if t := findingsText(d, phone.CodeTooShort, phone.CodeTooLong, phone.CodeInvalidNumber, phone.CodeLetters, phone.CodeValidInOtherRegion); t != "" {
-		return FindingCause, "Phone check: " + t
+		return FindingCause, phoneCheck(lc, t)
 	}
 	if d.Valid {
-		return FindingRuledOut, fmt.Sprintf("Phone check: a complete, valid %s number.", regionWords(d.Region))
+		return FindingRuledOut, lc.L("Phone check: a complete, valid {{.Region}} number.", i18n.M{"Region": regionWordsIn(lc, d.Region)})
 	}
 	return "", ""
 }
 
 func checkNumberType(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	if d := f.diag; d != nil {
 		if t := findingsText(d, phone.CodeVoIP, phone.CodeLandline, phone.CodeNotMobile); t != "" {
-			return FindingCause, "Phone check: " + t
+			return FindingCause, phoneCheck(lc, t)
 		}
 	}
 	if d := f.lastSMSEver; d != nil && (d.ProviderError == data.ProviderVoIPRefused || d.ProviderError == data.ProviderLandline) {
-		return FindingCause, outcome("The SMS", d)
+		return FindingCause, outcomeIn(lc, lc.X("evidence.the_sms", "The SMS"), d)
 	}
 	if d := f.diag; d != nil {
 		switch {
 		case d.Type == phone.TypeMobile:
-			carrier := ""
 			if d.Carrier != "" {
-				carrier = ", first given to " + d.Carrier
+				return FindingRuledOut, lc.L("Phone check: a mobile number, first given to {{.Carrier}}.", i18n.M{"Carrier": d.Carrier})
 			}
-			return FindingRuledOut, "Phone check: a mobile number" + carrier + "."
+			return FindingRuledOut, lc.L("Phone check: a mobile number.")
 		case d.Has(phone.CodeMobileOrLandline):
-			return FindingHint, "Phone check: " + findingsText(d, phone.CodeMobileOrLandline)
+			return FindingHint, phoneCheck(lc, findingsText(d, phone.CodeMobileOrLandline))
 		}
 	}
 	return "", ""
 }
 
-func formWords(form string) string { return "the number " + words.Form(form) }
+// formWords is a number in a form, as services/words names the form.
+func formWords(lc *i18n.Localizer, form string) string {
+	return lc.L("the number {{.Form}}", i18n.M{"Form": words.Form(form)})
+}
 
 func checkTrunkForms(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	e, t := f.e164, f.trunk0
 	stored := ""
 	if f.acct != nil && f.acct.PhoneStoredForm == data.FormTrunk0 {
-		stored = " The number is stored with the 0 after the country code."
+		stored = lc.X("evidence.stored_with_0", " The number is stored with the 0 after the country code.")
 	}
 	counts := func(s *deliveries.FormStats) string {
-		return fmt.Sprintf("codes to %s (%s) arrived %d of %d times", formWords(s.Form), s.To, s.Delivered, s.Sent)
+		return lc.L("codes to {{.Number}} ({{.To}}) arrived {{.Delivered}} of {{.Sent}} times",
+			i18n.M{"Number": formWords(lc, s.Form), "To": s.To, "Delivered": s.Delivered, "Sent": s.Sent})
 	}
 	switch {
 	case t != nil && e != nil && t.Delivered == 0 && t.Failed > 0 && e.Delivered > 0:
-		return FindingCause, "In the last 30 days " + counts(t) + ", while " + counts(e) + ": send to the number without the 0." + stored
+		return FindingCause, lc.L("In the last 30 days {{.Failing}}, while {{.Working}}: send to the number without the 0.{{.Stored}}",
+			i18n.M{"Failing": counts(t), "Working": counts(e), "Stored": stored})
 	case t != nil && e != nil && e.Delivered == 0 && e.Failed > 0 && t.Delivered > 0:
-		return FindingCause, "In the last 30 days " + counts(e) + ", while " + counts(t) + ": this network needs the 0." + stored
+		return FindingCause, lc.L("In the last 30 days {{.Failing}}, while {{.Working}}: this network needs the 0.{{.Stored}}",
+			i18n.M{"Failing": counts(e), "Working": counts(t), "Stored": stored})
 	case t != nil && t.Delivered == 0 && t.Failed > 0:
-		return FindingCause, "In the last 30 days " + counts(t) + ": try the number without the 0." + stored
+		return FindingCause, lc.L("In the last 30 days {{.Failing}}: try the number without the 0.{{.Stored}}",
+			i18n.M{"Failing": counts(t), "Stored": stored})
 	}
 	if d := f.diag; d != nil && d.Valid && d.AppEntryWithTrunk != "" {
-		return FindingHint, fmt.Sprintf("The two forms to try in the app: %s (without the 0) and %s (with the 0).%s", d.AppEntry, d.AppEntryWithTrunk, stored)
+		return FindingHint, lc.L("The two forms to try in the app: {{.Without}} (without the 0) and {{.With}} (with the 0).{{.Stored}}",
+			i18n.M{"Without": d.AppEntry, "With": d.AppEntryWithTrunk, "Stored": stored})
 	}
 	if stored != "" {
 		return FindingHint, strings.TrimSpace(stored)
@@ -564,51 +626,57 @@ func checkTrunkForms(f *facts, _ StepDef) (string, string) {
 }
 
 func checkEmailDelivery(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	d := f.lastEmail
-	switch {
-	case d == nil:
+	if d == nil {
 		return "", ""
+	}
+	last := func() string { return outcomeIn(lc, lc.X("evidence.the_last_email", "The last email"), d) }
+	switch {
 	case d.Status == data.StatusBounced || d.Status == data.StatusFailed:
-		return FindingNotApplicable, outcome("The last email", d) + " It is not in Spam either; check the address instead."
+		return FindingNotApplicable, lc.L("{{.Outcome}} It is not in Spam either; check the address instead.", i18n.M{"Outcome": last()})
 	case d.ProviderError == data.ProviderEmailDeferred:
-		return FindingCause, outcome("The last email", d) + " Ask the customer to check Spam/Junk and to make room in the mailbox."
+		return FindingCause, lc.L("{{.Outcome}} Ask the customer to check Spam/Junk and to make room in the mailbox.", i18n.M{"Outcome": last()})
 	case d.Status == data.StatusDelivered:
-		return FindingHint, fmt.Sprintf("The last code email (%s) was delivered to %s: if it is not in the inbox, it is in Spam/Junk.", when(d.RequestedAt), d.DestinationMasked)
+		return FindingHint, lc.L("The last code email ({{.When}}) was delivered to {{.To}}: if it is not in the inbox, it is in Spam/Junk.",
+			i18n.M{"When": whenIn(lc, d.RequestedAt), "To": d.DestinationMasked})
 	}
 	return "", ""
 }
 
 func checkEmailOnFile(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	if f.acct == nil {
 		return "", ""
 	}
 	a := f.acct
 	if a.EmailMasked == "" {
-		return FindingCause, "No email address is on file."
+		return FindingCause, lc.L("No email address is on file.")
 	}
 	if d := f.lastEmail; d != nil && d.ProviderError == data.ProviderEmailBounced {
-		return FindingCause, "Emails to " + a.EmailMasked + " bounce. " + outcome("The last one", d) + " Confirm the address with the customer; it may be mistyped or closed."
+		return FindingCause, lc.L("Emails to {{.Email}} bounce. {{.Outcome}} Confirm the address with the customer; it may be mistyped or closed.",
+			i18n.M{"Email": a.EmailMasked, "Outcome": outcomeIn(lc, lastEmailOne(lc), d)})
 	}
-	v := "verified"
 	if !a.EmailVerified {
-		v = "not verified"
+		return FindingHint, lc.L("The address on file is {{.Email}} (not verified).", i18n.M{"Email": a.EmailMasked})
 	}
-	return FindingHint, fmt.Sprintf("The address on file is %s (%s).", a.EmailMasked, v)
+	return FindingHint, lc.L("The address on file is {{.Email}} (verified).", i18n.M{"Email": a.EmailMasked})
 }
 
 func checkEmailSender(f *facts, _ StepDef) (string, string) {
 	if d := f.lastEmail; d != nil && d.Sender != "" {
-		return FindingHint, "Code emails come from " + d.Sender + "."
+		return FindingHint, f.lc.L("Code emails come from {{.Sender}}.", i18n.M{"Sender": d.Sender})
 	}
 	return "", ""
 }
 
 func checkPushFallback(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	if len(f.devices) == 0 {
 		if f.acct == nil {
 			return "", ""
 		}
-		return FindingNotApplicable, "The account has no trusted device to notify."
+		return FindingNotApplicable, lc.L("The account has no trusted device to notify.")
 	}
 	var on, off []string
 	for _, d := range f.devices {
@@ -619,17 +687,18 @@ func checkPushFallback(f *facts, _ StepDef) (string, string) {
 		}
 	}
 	if len(on) == 0 {
-		return FindingNotApplicable, "No trusted device allows notifications (" + joinAnd(off) + " has them off)."
+		return FindingNotApplicable, lc.L("No trusted device allows notifications ({{.Devices}} has them off).", i18n.M{"Devices": joinAndIn(lc, off)})
 	}
-	return FindingHint, "Trusted devices that allow notifications: " + joinAnd(on) + "."
+	return FindingHint, lc.L("Trusted devices that allow notifications: {{.Devices}}.", i18n.M{"Devices": joinAndIn(lc, on)})
 }
 
 func checkNotifications(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	if len(f.devices) == 0 {
 		if f.acct == nil {
 			return "", ""
 		}
-		return FindingCause, "The account has no trusted device to notify: send the code by email."
+		return FindingCause, lc.L("The account has no trusted device to notify: send the code by email.")
 	}
 	var off, on []string
 	for _, d := range f.devices {
@@ -639,17 +708,19 @@ func checkNotifications(f *facts, _ StepDef) (string, string) {
 			off = append(off, d.Name)
 		}
 	}
-	refused := ""
-	if d := f.lastPush; d != nil && d.ProviderError == data.ProviderPushNotifDisabled {
-		refused = fmt.Sprintf(" The last notification (%s, to %s) was refused for that reason.", when(d.RequestedAt), d.DestinationMasked)
-	}
 	if len(off) > 0 {
-		return FindingCause, "Notifications are off for the app on " + joinAnd(off) + "." + refused
+		m := i18n.M{"Devices": joinAndIn(lc, off)}
+		if d := f.lastPush; d != nil && d.ProviderError == data.ProviderPushNotifDisabled {
+			m["When"], m["To"] = whenIn(lc, d.RequestedAt), d.DestinationMasked
+			return FindingCause, lc.L("Notifications are off for the app on {{.Devices}}. The last notification ({{.When}}, to {{.To}}) was refused for that reason.", m)
+		}
+		return FindingCause, lc.L("Notifications are off for the app on {{.Devices}}.", m)
 	}
-	return FindingRuledOut, "Notifications are allowed on every trusted device (" + joinAnd(on) + ")."
+	return FindingRuledOut, lc.L("Notifications are allowed on every trusted device ({{.Devices}}).", i18n.M{"Devices": joinAndIn(lc, on)})
 }
 
 func checkPushResend(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	var failed []*data.Delivery
 	for _, d := range f.recent {
 		if d.Channel == data.ChannelAppPush && d.Failed() {
@@ -659,43 +730,49 @@ func checkPushResend(f *facts, _ StepDef) (string, string) {
 	if len(failed) < 2 {
 		return "", ""
 	}
-	return FindingTried, fmt.Sprintf("%d notifications were already sent and failed. %s Resending will not help until that is fixed.",
-		len(failed), outcome("The last one", failed[0]))
+	return FindingTried, lc.N("{{.Count}} notifications were already sent and failed. {{.Outcome}} Resending will not help until that is fixed.",
+		len(failed), i18n.M{"Outcome": outcomeIn(lc, lc.X("evidence.the_last_notification_one", "The last one"), failed[0])})
 }
 
 func checkDeviceOnline(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	if len(f.devices) == 0 {
 		return "", ""
 	}
 	d := f.devices[0]
 	if f.now.Sub(d.LastSeenAt) <= onlineWindow {
-		return FindingRuledOut, fmt.Sprintf("%s was online %s ago (%s).", d.Name, minutes(f.now.Sub(d.LastSeenAt)), when(d.LastSeenAt))
+		return FindingRuledOut, lc.L("{{.Device}} was online {{.Ago}} ago ({{.When}}).",
+			i18n.M{"Device": d.Name, "Ago": minutesIn(lc, f.now.Sub(d.LastSeenAt)), "When": whenIn(lc, d.LastSeenAt)})
 	}
-	return FindingHint, fmt.Sprintf("The trusted device seen last, %s, was last online %s (%s): ask the customer to check it is connected.", d.Name, daysAgo(d.LastSeenAt, f.now), when(d.LastSeenAt))
+	return FindingHint, lc.L("The trusted device seen last, {{.Device}}, was last online {{.Ago}} ({{.When}}): ask the customer to check it is connected.",
+		i18n.M{"Device": d.Name, "Ago": daysAgoIn(lc, d.LastSeenAt, f.now), "When": whenIn(lc, d.LastSeenAt)})
 }
 
 func checkAppVersion(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	if len(f.devices) == 0 || f.latestVersion == "" {
 		return "", ""
 	}
 	var old []string
 	for _, d := range f.devices {
 		if compareVersions(d.AppVersion, f.latestVersion) < 0 {
-			old = append(old, fmt.Sprintf("%s runs %s", d.Name, d.AppVersion))
+			old = append(old, lc.L("{{.Device}} runs {{.Version}}", i18n.M{"Device": d.Name, "Version": d.AppVersion}))
 		}
 	}
 	if len(old) > 0 {
-		return FindingCause, fmt.Sprintf("%s; %s is in use on this account (%s): ask the customer to update the app.", joinAnd(old), f.latestVersion, f.latestWhere)
+		return FindingCause, lc.L("{{.Old}}; {{.Latest}} is in use on this account ({{.Where}}): ask the customer to update the app.",
+			i18n.M{"Old": joinAndIn(lc, old), "Latest": f.latestVersion, "Where": f.latestWhere})
 	}
-	return FindingRuledOut, fmt.Sprintf("Every trusted device runs %s, the newest version seen on this account.", f.latestVersion)
+	return FindingRuledOut, lc.L("Every trusted device runs {{.Version}}, the newest version seen on this account.", i18n.M{"Version": f.latestVersion})
 }
 
 func checkCodeRequester(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	if len(f.suspectCodes) == 0 {
 		if len(f.events) == 0 {
 			return "", ""
 		}
-		return FindingHint, "No code of the last 7 days was asked for by an unknown device from a new country: go through the login activity with the customer."
+		return FindingHint, lc.L("No code of the last 7 days was asked for by an unknown device from a new country: go through the login activity with the customer.")
 	}
 	// One sentence per device, oldest device first.
 	var parts []string
@@ -705,7 +782,7 @@ func checkCodeRequester(f *facts, _ StepDef) (string, string) {
 		for i := range f.suspectCodes {
 			c := &f.suspectCodes[i]
 			if deviceKey(c.ev) == dev {
-				times = append(times, when(c.d.RequestedAt))
+				times = append(times, whenIn(lc, c.d.RequestedAt))
 				if first == nil {
 					first = c
 				}
@@ -715,55 +792,59 @@ func checkCodeRequester(f *facts, _ StepDef) (string, string) {
 			continue
 		}
 		flag := f.suspects[dev]
-		parts = append(parts, fmt.Sprintf("%d code(s) reached the customer (%s) for sign-ins from %s in %s (%s), which is not a trusted device: %s.",
-			len(times), first.d.DestinationMasked, deviceWords(first.ev), place(first.ev.Location), flagWords(flag), joinAnd(times)))
+		parts = append(parts, lc.N("{{.Count}} code(s) reached the customer ({{.To}}) for sign-ins from {{.Device}} in {{.Place}} ({{.Flags}}), which is not a trusted device: {{.Times}}.",
+			len(times), i18n.M{"To": first.d.DestinationMasked, "Device": deviceWordsIn(lc, first.ev), "Place": placeIn(lc, first.ev.Location),
+				"Flags": flagWordsIn(lc, flag), "Times": joinAndIn(lc, times)}))
 	}
 	return FindingCause, strings.Join(parts, " ")
 }
 
 func checkStrangerStopped(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	if len(f.suspectOrder) == 0 {
 		return "", ""
 	}
 	var in, stopped, past []string
 	for _, dev := range f.suspectOrder {
 		e, o := f.suspects[dev], f.outcomes[dev]
-		name := deviceWords(e)
+		name := deviceWordsIn(lc, e)
 		switch {
 		case o[data.Outcome2FAPassed] > 0 || o[data.Outcome2FASkipped] > 0:
 			in = append(in, name)
 		case o[data.Outcome2FAFailed] > 0 || o[data.OutcomeBlocked] > 0:
 			var how []string
 			if n := o[data.Outcome2FAFailed]; n > 0 {
-				how = append(how, "failed the second step "+times(n))
+				how = append(how, lc.L("failed the second step {{.Times}}", i18n.M{"Times": times(lc, n)}))
 			}
 			if n := o[data.OutcomeBlocked]; n > 0 {
-				how = append(how, "was blocked "+times(n))
+				how = append(how, lc.L("was blocked {{.Times}}", i18n.M{"Times": times(lc, n)}))
 			}
-			stopped = append(stopped, name+" "+joinAnd(how)+" and never passed")
+			stopped = append(stopped, lc.L("{{.Device}} {{.What}} and never passed", i18n.M{"Device": name, "What": joinAndIn(lc, how)}))
 		case o[data.OutcomePasswordOK] > 0:
 			past = append(past, name)
 		}
 	}
 	switch {
 	case len(in) > 0:
-		return FindingCause, joinAnd(in) + " got past the second step: it is signed in. Sign out all sessions, and have the customer change the password now."
+		return FindingCause, lc.L("{{.Devices}} got past the second step: it is signed in. Sign out all sessions, and have the customer change the password now.",
+			i18n.M{"Devices": joinAndIn(lc, in)})
 	case len(past) > 0:
-		return FindingCause, joinAnd(past) + " signed in with the right password: someone else knows it. Have the customer change it now."
+		return FindingCause, lc.L("{{.Devices}} signed in with the right password: someone else knows it. Have the customer change it now.",
+			i18n.M{"Devices": joinAndIn(lc, past)})
 	case len(stopped) > 0:
-		return FindingRuledOut, strings.Join(stopped, "; ") + ": the stranger did not get in."
+		return FindingRuledOut, lc.L("{{.Devices}}: the stranger did not get in.", i18n.M{"Devices": strings.Join(stopped, lc.X("evidence.list_semicolon", "; "))})
 	}
 	return "", ""
 }
 
-func times(n int) string {
+func times(lc *i18n.Localizer, n int) string {
 	switch n {
 	case 1:
-		return "once"
+		return lc.X("evidence.once", "once")
 	case 2:
-		return "twice"
+		return lc.X("evidence.twice", "twice")
 	}
-	return fmt.Sprintf("%d times", n)
+	return lc.XN("evidence.times", "{{.Count}} times", n)
 }
 
 func checkPasswordChanged(f *facts, _ StepDef) (string, string) {
@@ -771,29 +852,31 @@ func checkPasswordChanged(f *facts, _ StepDef) (string, string) {
 		return "", ""
 	}
 	d := f.resetAfter[0]
-	return FindingRuledOut, fmt.Sprintf("A password-reset code reached the customer at %s, after the unknown sign-in.", when(d.RequestedAt))
+	return FindingRuledOut, f.lc.L("A password-reset code reached the customer at {{.When}}, after the unknown sign-in.", i18n.M{"When": whenIn(f.lc, d.RequestedAt)})
 }
 
 func checkUnknownTrusted(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	if len(f.devices) == 0 {
 		return "", ""
 	}
 	var names []string
 	for _, d := range f.devices {
-		names = append(names, fmt.Sprintf("%s (%s, seen %s)", d.Name, d.Model, when(d.LastSeenAt)))
+		names = append(names, lc.L("{{.Name}} ({{.Model}}, seen {{.When}})", i18n.M{"Name": d.Name, "Model": d.Model, "When": whenIn(lc, d.LastSeenAt)}))
 	}
-	list := "Trusted devices: " + strings.Join(names, "; ") + "."
+	list := lc.L("Trusted devices: {{.Devices}}.", i18n.M{"Devices": strings.Join(names, lc.X("evidence.list_semicolon", "; "))})
 	var unknown []string
 	for _, dev := range f.suspectOrder {
-		unknown = append(unknown, deviceWords(f.suspects[dev]))
+		unknown = append(unknown, deviceWordsIn(lc, f.suspects[dev]))
 	}
 	if len(unknown) > 0 {
-		return FindingHint, joinAnd(unknown) + " is not among them: nothing of the stranger's to remove. " + list
+		return FindingHint, lc.L("{{.Devices}} is not among them: nothing of the stranger's to remove. {{.List}}", i18n.M{"Devices": joinAndIn(lc, unknown), "List": list})
 	}
 	return FindingHint, list
 }
 
 func checkIPLocation(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	var e = f.farMobile
 	if len(f.flagged) > 0 && (e == nil || f.flagged[0].At.After(e.At)) {
 		e = f.flagged[0]
@@ -804,106 +887,114 @@ func checkIPLocation(f *facts, _ StepDef) (string, string) {
 	l := e.Location
 	net := l.ASOrg
 	if net == "" {
-		net = "network unknown"
+		net = lc.X("evidence.network_unknown", "network unknown")
 	}
+	m := i18n.M{"When": whenIn(lc, e.At), "Network": net, "Place": placeIn(lc, l)}
 	switch l.NetworkKind {
 	case "hosting":
-		return FindingCause, fmt.Sprintf("The sign-in of %s came through a hosting or VPN network (%s) placed in %s: not a home or mobile provider, so the place says little and the device deserves a look.",
-			when(e.At), net, place(l))
+		return FindingCause, lc.L("The sign-in of {{.When}} came through a hosting or VPN network ({{.Network}}) placed in {{.Place}}: not a home or mobile provider, so the place says little and the device deserves a look.", m)
 	case "mobile":
-		dist := ""
+		m["Far"] = ""
 		if e.FromPrevious {
-			dist = fmt.Sprintf(", %s km from the sign-in before", words.Thousands(e.DistanceKM))
+			m["Far"] = lc.X("evidence.km_from_before", ", {{.Distance}} km from the sign-in before", i18n.M{"Distance": i18n.Number(lc.Language(), e.DistanceKM)})
 		}
-		return FindingHint, fmt.Sprintf("The sign-in of %s was on mobile data (%s) and is placed in %s%s: mobile data is often located far from the phone.",
-			when(e.At), net, place(l), dist)
+		return FindingHint, lc.L("The sign-in of {{.When}} was on mobile data ({{.Network}}) and is placed in {{.Place}}{{.Far}}: mobile data is often located far from the phone.", m)
 	}
-	acc := ""
+	m["Accuracy"] = ""
 	if l.AccuracyKM > 0 {
-		acc = fmt.Sprintf(" within about %d km", l.AccuracyKM)
+		m["Accuracy"] = lc.X("evidence.within_km", " within about {{.Distance}} km", i18n.M{"Distance": l.AccuracyKM})
 	}
-	return FindingHint, fmt.Sprintf("The sign-in of %s is placed in %s%s (%s), from its IP address %s.", when(e.At), place(l), acc, net, e.IP)
+	m["IP"] = e.IP
+	return FindingHint, lc.L("The sign-in of {{.When}} is placed in {{.Place}}{{.Accuracy}} ({{.Network}}), from its IP address {{.IP}}.", m)
 }
 
 func checkFlaggedLogins(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	if len(f.flagged) == 0 {
 		if e := f.farMobile; e != nil {
-			return FindingHint, fmt.Sprintf("The far-away sign-in: %s at %s, placed in %s.", deviceWords(e), when(e.At), place(e.Location))
+			return FindingHint, lc.L("The far-away sign-in: {{.Device}} at {{.When}}, placed in {{.Place}}.",
+				i18n.M{"Device": deviceWordsIn(lc, e), "When": whenIn(lc, e.At), "Place": placeIn(lc, e.Location)})
 		}
 		if len(f.events) == 0 {
 			return "", ""
 		}
-		return FindingHint, "No sign-in of the last 30 days is from a new country or impossibly far from the one before."
+		return FindingHint, lc.L("No sign-in of the last 30 days is from a new country or impossibly far from the one before.")
 	}
 	var parts []string
 	for i, e := range f.flagged {
 		if i == 3 {
-			parts = append(parts, fmt.Sprintf("and %d more", len(f.flagged)-3))
+			parts = append(parts, lc.XN("evidence.and_more", "and {{.Count}} more", len(f.flagged)-3))
 			break
 		}
-		parts = append(parts, fmt.Sprintf("%s at %s in %s (%s)", deviceWords(e), when(e.At), place(e.Location), flagWords(e)))
+		parts = append(parts, lc.L("{{.Device}} at {{.When}} in {{.Place}} ({{.Flags}})",
+			i18n.M{"Device": deviceWordsIn(lc, e), "When": whenIn(lc, e.At), "Place": placeIn(lc, e.Location), "Flags": flagWordsIn(lc, e)}))
 	}
-	return FindingHint, "Flagged sign-ins: " + strings.Join(parts, "; ") + "."
+	return FindingHint, lc.L("Flagged sign-ins: {{.SignIns}}.", i18n.M{"SignIns": strings.Join(parts, lc.X("evidence.list_semicolon", "; "))})
 }
 
 func checkStaleDevices(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	if len(f.devices) == 0 {
 		if f.acct == nil {
 			return "", ""
 		}
-		return FindingNotApplicable, "The account has no trusted device."
+		return FindingNotApplicable, lc.L("The account has no trusted device.")
 	}
 	var stale, all []string
 	for _, d := range f.devices {
-		s := fmt.Sprintf("%s (%s) last seen %s (%s) from %s", d.Name, d.Model, daysAgo(d.LastSeenAt, f.now), when(d.LastSeenAt), d.LastIP)
+		s := lc.L("{{.Name}} ({{.Model}}) last seen {{.Ago}} ({{.When}}) from {{.IP}}",
+			i18n.M{"Name": d.Name, "Model": d.Model, "Ago": daysAgoIn(lc, d.LastSeenAt, f.now), "When": whenIn(lc, d.LastSeenAt), "IP": d.LastIP})
 		all = append(all, s)
 		if f.now.Sub(d.LastSeenAt) >= staleDevice {
 			stale = append(stale, s)
 		}
 	}
+	semi := lc.X("evidence.list_semicolon", "; ")
 	if len(stale) > 0 {
-		return FindingHint, "Not seen for a month or more: " + strings.Join(stale, "; ") + "."
+		return FindingHint, lc.L("Not seen for a month or more: {{.Devices}}.", i18n.M{"Devices": strings.Join(stale, semi)})
 	}
-	return FindingHint, "Trusted devices: " + strings.Join(all, "; ") + "."
+	return FindingHint, lc.L("Trusted devices: {{.Devices}}.", i18n.M{"Devices": strings.Join(all, semi)})
 }
 
 func checkTwoFAOn(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	if f.acct == nil {
 		return "", ""
 	}
 	t := f.acct.TwoFactor
 	switch {
 	case t.Enabled:
-		return FindingRuledOut, "Two-step verification is on (by " + words.Method(t.Method) + ")."
+		return FindingRuledOut, lc.L("Two-step verification is on (by {{.Method}}).", i18n.M{"Method": words.Method(t.Method)})
 	case !t.FeatureAvailable:
-		return FindingNotApplicable, "Two-step verification has not reached this account yet."
+		return FindingNotApplicable, lc.L("Two-step verification has not reached this account yet.")
 	}
-	return FindingCause, "Two-step verification is off: suggest turning it on (Me > Account > Login Security)."
+	return FindingCause, lc.L("Two-step verification is off: suggest turning it on (Me > Account > Login Security).")
 }
 
 func checkTwoFAFeature(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	if f.acct == nil {
 		return "", ""
 	}
 	t := f.acct.TwoFactor
 	if !t.FeatureAvailable {
-		return FindingCause, "Two-step verification has not been rolled out to this account yet."
+		return FindingCause, lc.L("Two-step verification has not been rolled out to this account yet.")
 	}
-	state := "off"
 	if t.Enabled {
-		state = "on, by " + words.Method(t.Method)
+		return FindingRuledOut, lc.L("Two-step verification is available on this account (now on, by {{.Method}}).", i18n.M{"Method": words.Method(t.Method)})
 	}
-	return FindingRuledOut, "Two-step verification is available on this account (now " + state + ")."
+	return FindingRuledOut, lc.L("Two-step verification is available on this account (now off).")
 }
 
 func checkRolloutWait(f *facts, _ StepDef) (string, string) {
+	lc := f.lc
 	if f.acct == nil {
 		return "", ""
 	}
 	if f.acct.TwoFactor.FeatureAvailable {
-		return FindingNotApplicable, "The feature is already available: nothing to wait for."
+		return FindingNotApplicable, lc.L("The feature is already available: nothing to wait for.")
 	}
-	return FindingHint, "Not rolled out yet: nothing to install; it arrives with no app update."
+	return FindingHint, lc.L("Not rolled out yet: nothing to install; it arrives with no app update.")
 }
 
 func checkEscalationFieldKnown(f *facts, def StepDef) (string, string) {
@@ -911,5 +1002,5 @@ func checkEscalationFieldKnown(f *facts, def StepDef) (string, string) {
 	if v == "" {
 		return "", ""
 	}
-	return FindingRuledOut, "Known to the console: " + v + "."
+	return FindingRuledOut, f.lc.L("Known to the console: {{.Value}}.", i18n.M{"Value": v})
 }

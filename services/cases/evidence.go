@@ -6,11 +6,13 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"verifydesk/data"
 	"verifydesk/services/deliveries"
 	"verifydesk/services/geo"
+	"verifydesk/services/i18n"
 	"verifydesk/services/logins"
 	"verifydesk/services/phone"
 	"verifydesk/services/words"
@@ -86,7 +88,10 @@ type suspectCode struct {
 // facts is the evidence digested once: every check and rule reads it instead of
 // walking the deliveries again, which keeps a 10k-delivery account cheap.
 type facts struct {
-	now  time.Time
+	now time.Time
+	// lc says the reasons: in the agent's language when the facts are
+	// digested, the moment the checklist is built.
+	lc   *i18n.Localizer
 	acct *data.Account
 	diag *phone.Diagnosis // nil when none was run or nothing was typed
 	// health is the customer's network's delivery for everyone; nil when
@@ -125,7 +130,7 @@ type facts struct {
 }
 
 func newFacts(ev Evidence) *facts {
-	f := &facts{now: ev.Now, acct: ev.Account, health: ev.Health,
+	f := &facts{now: ev.Now, lc: i18n.Agent(), acct: ev.Account, health: ev.Health,
 		trusted: map[string]*data.TrustedDevice{}, suspects: map[string]*logins.Event{}, outcomes: map[string]map[string]int{}}
 	if f.now.IsZero() {
 		f.now = time.Now()
@@ -465,34 +470,52 @@ func (f *facts) roamingLogin() *logins.Event {
 
 // Words for reasons. Times are absolute (UTC) because reasons are stored with
 // the case and read later; "62 minutes ago" would be wrong by then.
+//
+// Each comes in two forms: the one with a localizer (whenIn, outcomeIn, ...),
+// which the checklist's reasons use, in the agent's language of the moment
+// the checklist is built (facts.lc); and the plain one, in English, which
+// the escalation export (markdown.go: read by the escalation team, in
+// English), the category suggestion and the network's health (suggest.go,
+// health.go) use as they did.
+
+// english is the localizer of the plain forms.
+var english = sync.OnceValue(func() *i18n.Localizer { return i18n.In(i18n.English) })
+
+// whenIn is a time as "2 Jan 15:04 UTC" in English, in lc's language.
+func whenIn(lc *i18n.Localizer, t time.Time) string {
+	return i18n.DayTime(lc.Language(), t.UTC()) + " UTC"
+}
 
 func when(t time.Time) string { return t.UTC().Format("2 Jan 15:04 UTC") }
 
-func daysAgo(t, now time.Time) string {
+func daysAgoIn(lc *i18n.Localizer, t, now time.Time) string {
 	d := int(now.Sub(t).Hours() / 24)
-	switch {
-	case d <= 0:
-		return "today"
-	case d == 1:
-		return "1 day ago"
+	if d <= 0 {
+		return lc.X("evidence.today", "today")
 	}
-	return fmt.Sprintf("%d days ago", d)
+	return lc.XN("evidence.days_ago", "{{.Count}} days ago", d)
 }
 
-func minutes(d time.Duration) string {
+func daysAgo(t, now time.Time) string { return daysAgoIn(english(), t, now) }
+
+func minutesIn(lc *i18n.Localizer, d time.Duration) string {
 	m := int(d.Round(time.Minute).Minutes())
 	switch {
 	case d < time.Minute:
-		return fmt.Sprintf("%d seconds", int(d.Seconds()))
-	case m == 1:
-		return "1 minute"
+		return lc.X("evidence.seconds", "{{.Seconds}} seconds", i18n.M{"Seconds": int(d.Seconds())})
 	case m < 120:
-		return fmt.Sprintf("%d minutes", m)
+		return lc.XN("evidence.minutes", "{{.Count}} minutes", m)
 	}
-	return fmt.Sprintf("%.1f hours", d.Hours())
+	h := fmt.Sprintf("%.1f", d.Hours())
+	if lc.Language() == i18n.Russian {
+		h = strings.Replace(h, ".", ",", 1)
+	}
+	return lc.X("evidence.hours", "{{.Hours}} hours", i18n.M{"Hours": h})
 }
 
-func place(l geo.Location) string {
+func minutes(d time.Duration) string { return minutesIn(english(), d) }
+
+func placeIn(lc *i18n.Localizer, l geo.Location) string {
 	switch {
 	case l.City != "" && l.Country != "":
 		return l.City + ", " + l.Country
@@ -501,10 +524,12 @@ func place(l geo.Location) string {
 	case l.IP != "":
 		return l.IP
 	}
-	return "an unknown place"
+	return lc.X("evidence.unknown_place", "an unknown place")
 }
 
-func deviceWords(e *logins.Event) string {
+func place(l geo.Location) string { return placeIn(english(), l) }
+
+func deviceWordsIn(lc *i18n.Localizer, e *logins.Event) string {
 	switch {
 	case e.DeviceName != "" && e.DeviceModel != "" && e.DeviceModel != e.DeviceName:
 		return e.DeviceName + " (" + e.DeviceModel + ")"
@@ -513,84 +538,111 @@ func deviceWords(e *logins.Event) string {
 	case e.DeviceModel != "":
 		return e.DeviceModel
 	}
-	return "an unnamed device"
+	return lc.X("evidence.unnamed_device", "an unnamed device")
 }
 
-func flagWords(e *logins.Event) string {
+func deviceWords(e *logins.Event) string { return deviceWordsIn(english(), e) }
+
+// flagWordsIn is the login's flags (words.LoginFlags, whose words are
+// services/words') with the speed of an impossible travel.
+func flagWordsIn(lc *i18n.Localizer, e *logins.Event) string {
 	f := words.LoginFlags(*e)
 	if e.ImpossibleTravel {
-		f += fmt.Sprintf(" (%s km/h)", words.Thousands(e.SpeedKMH))
+		return lc.X("evidence.flags_speed", "{{.Flags}} ({{.Speed}} km/h)", i18n.M{"Flags": f, "Speed": i18n.Number(lc.Language(), e.SpeedKMH)})
 	}
 	return f
 }
 
-func senderWords(d *data.Delivery) string {
+func flagWords(e *logins.Event) string { return flagWordsIn(english(), e) }
+
+func senderWords(lc *i18n.Localizer, d *data.Delivery) string {
 	switch d.SenderKind {
 	case "short_code":
-		return "the short number " + d.Sender
+		return lc.L("the short number {{.Sender}}", i18n.M{"Sender": d.Sender})
 	case "sender_id":
-		return "the sender name " + d.Sender
-	case "email":
-		return d.Sender
+		return lc.L("the sender name {{.Sender}}", i18n.M{"Sender": d.Sender})
 	}
 	return d.Sender
 }
 
-func meaning(code string) string {
+// meaningIn is what a provider error means: data.ProviderErrors' words (in
+// English: the data package's table is not translated), or that the provider
+// reported an unknown one.
+func meaningIn(lc *i18n.Localizer, code string) string {
 	if pe, ok := data.ProviderErrors[code]; ok {
 		return pe.Meaning
 	}
 	if code != "" {
-		return "The provider reported error " + code + "."
+		return lc.L("The provider reported error {{.Code}}.", i18n.M{"Code": code})
 	}
 	return ""
 }
 
-// statusPhrase is the verb phrase of a delivery's status: "was undelivered",
-// "bounced", "was deferred".
-func statusPhrase(d *data.Delivery) string {
+func meaning(code string) string { return meaningIn(english(), code) }
+
+// statusPhraseIn is the verb phrase of a delivery's status: "was undelivered",
+// "bounced", "was deferred"; what it says it of is outcomeIn's What.
+func statusPhraseIn(lc *i18n.Localizer, d *data.Delivery) string {
 	if d.ProviderError == data.ProviderEmailDeferred {
-		return "was deferred"
+		return lc.X("evidence.status.deferred", "was deferred")
 	}
 	switch d.Status {
 	case data.StatusBounced:
-		return "bounced"
+		return lc.X("evidence.status.bounced", "bounced")
 	case data.StatusFailed:
-		return "failed"
+		return lc.X("evidence.status.failed", "failed")
 	case data.StatusQueued:
-		return "is still queued"
+		return lc.X("evidence.status.queued", "is still queued")
 	case "":
-		return "has no status"
+		return lc.X("evidence.status.none", "has no status")
+	case data.StatusDelivered:
+		return lc.X("evidence.status.delivered", "was delivered")
+	case data.StatusSent:
+		return lc.X("evidence.status.sent", "was sent")
+	case data.StatusUndelivered:
+		return lc.X("evidence.status.undelivered", "was undelivered")
 	}
-	return "was " + d.Status
+	return lc.X("evidence.status.other", "was {{.Status}}", i18n.M{"Status": d.Status})
 }
 
-// outcome says what happened to a delivery: "The last SMS (1 Dec 09:41 UTC)
-// was undelivered (30003). The handset could not be reached (...)."
-func outcome(what string, d *data.Delivery) string {
-	s := fmt.Sprintf("%s (%s) %s", what, when(d.RequestedAt), statusPhrase(d))
+func statusPhrase(d *data.Delivery) string { return statusPhraseIn(english(), d) }
+
+// outcomeIn says what happened to a delivery: "The last SMS (1 Dec 09:41 UTC)
+// was undelivered (30003). The handset could not be reached (...)."; what is
+// already in lc's language.
+func outcomeIn(lc *i18n.Localizer, what string, d *data.Delivery) string {
+	m := i18n.M{"What": what, "When": whenIn(lc, d.RequestedAt), "Status": statusPhraseIn(lc, d), "Error": d.ProviderError}
+	s := lc.L("{{.What}} ({{.When}}) {{.Status}}.", m)
 	if d.ProviderError != "" {
-		s += " (" + d.ProviderError + ")"
+		s = lc.L("{{.What}} ({{.When}}) {{.Status}} ({{.Error}}).", m)
 	}
-	if m := meaning(d.ProviderError); m != "" {
-		return s + ". " + m
+	if mn := meaningIn(lc, d.ProviderError); mn != "" {
+		return s + " " + mn
 	}
-	return s + "."
+	return s
 }
 
-func regionWords(code string) string {
+func outcome(what string, d *data.Delivery) string { return outcomeIn(english(), what, d) }
+
+// regionWordsIn is a country as phone.RegionLabel names it ("Taiwan (+886)").
+func regionWordsIn(lc *i18n.Localizer, code string) string {
 	if code == "" {
-		return "an unknown country"
+		return lc.X("evidence.unknown_country", "an unknown country")
 	}
 	return phone.RegionLabel(code)
 }
 
-func joinAnd(items []string) string {
+func regionWords(code string) string { return regionWordsIn(english(), code) }
+
+func joinAndIn(lc *i18n.Localizer, items []string) string {
 	switch len(items) {
 	case 0:
 		return ""
 	case 1:
 		return items[0]
 	}
-	return strings.Join(items[:len(items)-1], ", ") + " and " + items[len(items)-1]
+	n := len(items) - 1
+	return lc.X("evidence.list_and", "{{.List}} and {{.Last}}", i18n.M{"List": strings.Join(items[:n], lc.X("evidence.list_comma", ", ")), "Last": items[n]})
 }
+
+func joinAnd(items []string) string { return joinAndIn(english(), items) }
