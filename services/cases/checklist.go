@@ -205,12 +205,12 @@ var checks = map[string]check{
 
 // findingsText joins the diagnosis findings with these codes: message, then
 // advice, as the phone check shows them.
-func findingsText(d *phone.Diagnosis, codes ...string) string {
+func findingsText(lc *i18n.Localizer, d *phone.Diagnosis, codes ...string) string {
 	var parts []string
 	for _, fd := range d.Findings {
 		for _, c := range codes {
 			if fd.Code == c {
-				parts = append(parts, strings.TrimSpace(fd.Message+" "+fd.Advice))
+				parts = append(parts, strings.TrimSpace(fd.MessageIn(lc)+" "+fd.AdviceIn(lc)))
 			}
 		}
 	}
@@ -226,7 +226,7 @@ func diagCheck(clear string, codes ...string) check {
 		if f.diag == nil {
 			return "", ""
 		}
-		if t := findingsText(f.diag, codes...); t != "" {
+		if t := findingsText(f.lc, f.diag, codes...); t != "" {
 			return FindingCause, f.lc.L("Phone check of what the customer typed ({{.Input}}): {{.Findings}}", i18n.M{"Input": f.diag.Input, "Findings": t})
 		}
 		return FindingRuledOut, f.lc.L("Phone check of what the customer typed: {{.Result}}", i18n.M{"Result": f.lc.T(clear)})
@@ -241,13 +241,13 @@ func phoneCheck(lc *i18n.Localizer, findings string) string {
 func checkCountryCode(f *facts, _ StepDef) (string, string) {
 	lc := f.lc
 	if d := f.diag; d != nil {
-		if t := findingsText(d, phone.CodeCountryCodeTyped, phone.CodeOtherCountryCode, phone.CodeValidInOtherRegion); t != "" {
+		if t := findingsText(f.lc, d, phone.CodeCountryCodeTyped, phone.CodeOtherCountryCode, phone.CodeValidInOtherRegion); t != "" {
 			return FindingCause, phoneCheck(lc, t)
 		}
 		if !d.Valid {
 			return FindingCause, lc.L("Phone check: what the customer typed is not a valid number for {{.Region}}. {{.Findings}}", i18n.M{
 				"Region":   regionWordsIn(lc, d.InputRegion),
-				"Findings": findingsText(d, phone.CodeTooShort, phone.CodeTooLong, phone.CodeInvalidNumber, phone.CodeLetters)})
+				"Findings": findingsText(f.lc, d, phone.CodeTooShort, phone.CodeTooLong, phone.CodeInvalidNumber, phone.CodeLetters)})
 		}
 		return FindingRuledOut, lc.L("Phone check: a valid {{.Region}} number; the country code is right.", i18n.M{"Region": regionWordsIn(lc, d.Region)})
 	}
@@ -555,7 +555,7 @@ func checkNumberValid(f *facts, _ StepDef) (string, string) {
 	if d == nil {
 		return "", ""
 	}
-	if t := findingsText(d, phone.CodeTooShort, phone.CodeTooLong, phone.CodeInvalidNumber, phone.CodeLetters, phone.CodeValidInOtherRegion); t != "" {
+	if t := findingsText(f.lc, d, phone.CodeTooShort, phone.CodeTooLong, phone.CodeInvalidNumber, phone.CodeLetters, phone.CodeValidInOtherRegion); t != "" {
 		return FindingCause, phoneCheck(lc, t)
 	}
 	if d.Valid {
@@ -567,7 +567,7 @@ func checkNumberValid(f *facts, _ StepDef) (string, string) {
 func checkNumberType(f *facts, _ StepDef) (string, string) {
 	lc := f.lc
 	if d := f.diag; d != nil {
-		if t := findingsText(d, phone.CodeVoIP, phone.CodeLandline, phone.CodeNotMobile); t != "" {
+		if t := findingsText(f.lc, d, phone.CodeVoIP, phone.CodeLandline, phone.CodeNotMobile); t != "" {
 			return FindingCause, phoneCheck(lc, t)
 		}
 	}
@@ -582,7 +582,7 @@ func checkNumberType(f *facts, _ StepDef) (string, string) {
 			}
 			return FindingRuledOut, lc.L("Phone check: a mobile number.")
 		case d.Has(phone.CodeMobileOrLandline):
-			return FindingHint, phoneCheck(lc, findingsText(d, phone.CodeMobileOrLandline))
+			return FindingHint, phoneCheck(lc, findingsText(f.lc, d, phone.CodeMobileOrLandline))
 		}
 	}
 	return "", ""

@@ -565,12 +565,11 @@ func senderWords(lc *i18n.Localizer, d *data.Delivery) string {
 	return d.Sender
 }
 
-// meaningIn is what a provider error means: data.ProviderErrors' words (in
-// English: the data package's table is not translated), or that the provider
-// reported an unknown one.
+// meaningIn is what a provider error means: data.ProviderErrors' words, or
+// that the provider reported an unknown one.
 func meaningIn(lc *i18n.Localizer, code string) string {
 	if pe, ok := data.ProviderErrors[code]; ok {
-		return pe.Meaning
+		return lc.T(pe.Meaning)
 	}
 	if code != "" {
 		return lc.L("The provider reported error {{.Code}}.", i18n.M{"Code": code})
@@ -629,7 +628,7 @@ func regionWordsIn(lc *i18n.Localizer, code string) string {
 	if code == "" {
 		return lc.X("evidence.unknown_country", "an unknown country")
 	}
-	return phone.RegionLabel(code)
+	return phone.RegionLabelIn(lc.Language(), code)
 }
 
 func regionWords(code string) string { return regionWordsIn(english(), code) }

@@ -1,12 +1,11 @@
 package cases
 
 import (
-	"fmt"
 	"time"
 
 	"verifydesk/data"
+	"verifydesk/services/i18n"
 	"verifydesk/services/phone"
-	"verifydesk/services/words"
 )
 
 // NetworkHealth is how SMS to the customer's network delivered for everyone
@@ -90,36 +89,53 @@ func (n *NetworkHealth) Down() bool {
 	return n != nil && (n.Verdict == data.VerdictOutage || n.Verdict == data.VerdictDegraded)
 }
 
-// Words says it in a sentence: "SMS to JT (Guernsey) is in an outage: 12% of
-// 86 delivered in the last hour, usually 97% (7 Dec 08:15 UTC)."
-func (n *NetworkHealth) Words() string {
-	where := "SMS to " + orWords(n.Network, "an unnamed network")
+// Words says it in a sentence, in English (the export): "SMS to JT
+// (Guernsey) is in an outage: 12% of 86 delivered in the last hour, usually
+// 97% (7 Dec 08:15 UTC)."
+func (n *NetworkHealth) Words() string { return n.WordsIn(english()) }
+
+// WordsIn says it in lc's language.
+func (n *NetworkHealth) WordsIn(lc *i18n.Localizer) string {
+	lang := lc.Language()
+	m := i18n.M{"Network": n.Network, "When": whenIn(lc, n.At), "Sent": n.Sent}
+	var where string
 	if n.Country != "" {
-		where += " (" + phone.RegionName(n.Country) + ")"
+		m["Country"] = phone.RegionNameIn(lang, n.Country)
+	}
+	switch {
+	case n.Network == "" && n.Country != "":
+		where = lc.X("health.unnamed_country", "SMS to an unnamed network ({{.Country}})", m)
+	case n.Network == "":
+		where = lc.X("health.unnamed", "SMS to an unnamed network")
+	case n.Country != "":
+		where = lc.X("health.where_country", "SMS to {{.Network}} ({{.Country}})", m)
+	default:
+		where = lc.X("health.where", "SMS to {{.Network}}", m)
 	}
 	if !n.Reached {
-		where += ", the worst network of the customer's country (theirs is not known),"
+		where = lc.X("health.worst", "{{.Where}}, the worst network of the customer's country (theirs is not known),", i18n.M{"Where": where})
 	}
-	state := map[string]string{data.VerdictOutage: "is in an outage", data.VerdictDegraded: "is degraded",
-		data.VerdictNormal: "delivers normally"}[n.Verdict]
-	if state == "" {
-		return where + " had too few sends in the last hour to say how it delivers (" + when(n.At) + ")."
+	m["Where"] = where
+	var s string
+	switch n.Verdict {
+	case data.VerdictOutage:
+		s = lc.X("health.outage", "{{.Where}} is in an outage", m)
+	case data.VerdictDegraded:
+		s = lc.X("health.degraded", "{{.Where}} is degraded", m)
+	case data.VerdictNormal:
+		s = lc.X("health.normal", "{{.Where}} delivers normally", m)
+	default:
+		return lc.X("health.too_few", "{{.Where}} had too few sends in the last hour to say how it delivers ({{.When}}).", m)
 	}
-	s := where + " " + state
 	if n.Rate != nil {
-		s += fmt.Sprintf(": %s of %d delivered in the last hour", words.Percent(*n.Rate), n.Sent)
+		m["Rate"], m["State"] = i18n.Percent(lang, *n.Rate), s
+		s = lc.X("health.rate", "{{.State}}: {{.Rate}} of {{.Sent}} delivered in the last hour", m)
 	}
 	if n.UsualRate != nil {
-		s += ", usually " + words.Percent(*n.UsualRate)
+		m["Usual"], m["State"] = i18n.Percent(lang, *n.UsualRate), s
+		s = lc.X("health.usual", "{{.State}}, usually {{.Usual}}", m)
 	}
-	return s + " (" + when(n.At) + ")."
-}
-
-func orWords(s, none string) string {
-	if s == "" {
-		return none
-	}
-	return s
+	return lc.X("health.when", "{{.State}} ({{.When}}).", i18n.M{"State": s, "When": m["When"]})
 }
 
 func lastHour(r data.HealthRow) data.HealthWindow {
@@ -155,9 +171,11 @@ func (f *facts) networkDown(id string) (finding, reason string, ok bool) {
 	}
 	switch {
 	case phoneSteps[id]:
-		return FindingNotTheCause, "Not the cause: " + f.health.Words() + " The network fails for everyone, not this phone.", true
+		return FindingNotTheCause, f.lc.L("Not the cause: {{.Health}} The network fails for everyone, not this phone.",
+			i18n.M{"Health": f.health.WordsIn(f.lc)}), true
 	case id == "sms.fallback" && f.acct != nil && f.acct.EmailMasked != "":
-		return FindingCause, "Send the code by email to " + f.acct.EmailMasked + ": " + f.health.Words(), true
+		return FindingCause, f.lc.L("Send the code by email to {{.Email}}: {{.Health}}",
+			i18n.M{"Email": f.acct.EmailMasked, "Health": f.health.WordsIn(f.lc)}), true
 	}
 	return "", "", false
 }
@@ -168,9 +186,10 @@ func matchNetworkDown(f *facts) (string, bool) {
 	if !f.health.Down() || f.lastSMS == nil || !(f.lastSMS.Failed() || f.lastSMS.Status == data.StatusSent || f.lastSMS.Status == data.StatusQueued) {
 		return "", false
 	}
-	next := " Wait for the network to recover."
+	m := i18n.M{"Health": f.health.WordsIn(f.lc), "Last": outcomeIn(f.lc, lastSMS(f.lc), f.lastSMS)}
 	if f.acct != nil && f.acct.EmailMasked != "" {
-		next = " Send the code by email instead (" + f.acct.EmailMasked + "), or wait for the network to recover."
+		m["Email"] = f.acct.EmailMasked
+		return f.lc.L("{{.Health}} A network problem, not the customer's phone. {{.Last}} Send the code by email instead ({{.Email}}), or wait for the network to recover.", m), true
 	}
-	return f.health.Words() + " A network problem, not the customer's phone. " + outcome("The last SMS", f.lastSMS) + next, true
+	return f.lc.L("{{.Health}} A network problem, not the customer's phone. {{.Last}} Wait for the network to recover.", m), true
 }
