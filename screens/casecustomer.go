@@ -71,10 +71,16 @@ func (p *casePanel) languageRow() fyne.CanvasObject {
 	return newBorder(nil, nil, container.NewHBox(widget.NewLabel(i18n.L("Customer's language:")), pick), nil, hint)
 }
 
+// customerLabel is a text in the customer's language: what the agent reads
+// or pastes to the customer.
+type customerLabel struct{ widget.Label }
+
 // forCustomer is a text the agent reads or pastes to the customer, in the
 // customer's language: selectable, to copy.
-func forCustomer(text string) *widget.Label {
-	l := widget.NewLabel(shownText(text))
+func forCustomer(text string) *customerLabel {
+	l := &customerLabel{}
+	l.ExtendBaseWidget(l)
+	l.SetText(shownText(text))
 	l.Wrapping = fyne.TextWrapWord
 	l.Selectable = true
 	l.Importance = widget.HighImportance

@@ -33,6 +33,7 @@ func DecodeSnapshot(cs Snapshot, base cases.Evidence) cases.Evidence {
 	_ = json.Unmarshal(orNull(cs.Devices), &s.Devices)
 	_ = json.Unmarshal(orNull(cs.LoginEvents), &s.Logins)
 	_ = json.Unmarshal(orNull(cs.PhoneDiagnosis), &s.PhoneDiagnosis)
+	s.PhoneDiagnosis.Reword() // its findings in the agent's language again
 	_ = json.Unmarshal(orNull(cs.DeliveryHealth), &s.DeliveryHealth)
 	ev := s.Evidence()
 	if ev.Account == nil {

@@ -151,9 +151,8 @@ func (r Refusal) Text(instead []string) i18n.Text {
 
 // The words a Text's data holds that are words themselves (a channel, a
 // list of channels, another Text) are said in the language the Text is shown
-// in: each is a value whose String is the English, which the English
-// template prints ({{.Channel}}), and whose In says it in another language,
-// which a translation calls with its own ({{.Channel.In `ru`}}).
+// in: each is an i18n.Localized, which i18n says in the text's language
+// before it fills the template ({{.Channel}} in every language).
 
 // channel is a channel in words: "app notification".
 type channel string

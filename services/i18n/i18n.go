@@ -255,7 +255,7 @@ func (l *Localizer) T(key string, data ...any) string { return l.say(key, key, n
 func (l *Localizer) say(key, fallback string, count *int, data []any) string {
 	var d any
 	if len(data) > 0 {
-		d = data[0]
+		d = l.resolve(data[0])
 	}
 	if count != nil {
 		m := M{}
@@ -277,6 +277,41 @@ func (l *Localizer) say(key, fallback string, count *int, data []any) string {
 		}
 	}
 	return s
+}
+
+// Localized is a value in a template's data that is a word itself (a
+// country, a channel): it is said in the language of the text it fills.
+type Localized interface {
+	In(Language) string
+}
+
+// resolve says the words in a template's data in l's language: a Localized
+// value, or a Text, becomes its string there.
+func (l *Localizer) resolve(d any) any {
+	m, ok := d.(M)
+	if !ok {
+		return d
+	}
+	var out M
+	for k, v := range m {
+		var s string
+		switch v := v.(type) {
+		case Text:
+			s = v.In(l)
+		case Localized:
+			s = v.In(l.lang)
+		default:
+			continue
+		}
+		if out == nil {
+			out = maps.Clone(m)
+		}
+		out[k] = s
+	}
+	if out == nil {
+		return m
+	}
+	return out
 }
 
 func english(text string, data any) string {

@@ -129,3 +129,28 @@ func TestPseudoLocaleKeepsTemplatesAndIsLonger(t *testing.T) {
 		t.Errorf("pseudo plural = %q", got)
 	}
 }
+
+// country is a word that is said in the language of the text it fills.
+type country string
+
+func (c country) In(l Language) string {
+	if l == Russian {
+		return map[country]string{"TW": "Тайвань"}[c]
+	}
+	return map[country]string{"TW": "Taiwan"}[c]
+}
+
+func TestWordsInDataFollowTheText(t *testing.T) {
+	fsys := fstest.MapFS{
+		"t/a.en.json": {Data: []byte(`{"Choose {{.Country}}.": "Choose {{.Country}}.", "{{.Why}} Try again.": "{{.Why}} Try again."}`)},
+		"t/a.ru.json": {Data: []byte(`{"Choose {{.Country}}.": "Выберите {{.Country}}.", "{{.Why}} Try again.": "{{.Why}} Повторите."}`)},
+	}
+	c := Load(fsys, "t").Catalog
+	txt := Msg("{{.Why}} Try again.", M{"Why": Msg("Choose {{.Country}}.", M{"Country": country("TW")})})
+	if got := txt.In(c.In(Russian)); got != "Выберите Тайвань. Повторите." {
+		t.Errorf("in Russian: %q", got)
+	}
+	if got := txt.In(c.In(English)); got != "Choose Taiwan. Try again." {
+		t.Errorf("in English: %q", got)
+	}
+}

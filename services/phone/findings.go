@@ -74,10 +74,9 @@ func localizer(lang i18n.Language) *i18n.Localizer {
 
 // The words a finding's text holds that are words themselves (a country, a
 // number type, a list) are said in the language the text is shown in, not
-// in English: each is a value whose String is the English, which the English
-// template prints ({{.Country}}), and whose In says it in another language,
-// which a translation calls with its own ({{.Country.In `ru`}}). They are
-// plain values, so two diagnoses of the same input are equal.
+// in English: each is an i18n.Localized, which i18n says in the text's
+// language before it fills the template ({{.Country}} in every language).
+// They are plain values, so two diagnoses of the same input are equal.
 
 // place is a region a finding names: "Taiwan"; with label, as the country
 // list shows it: "Taiwan (+886)".

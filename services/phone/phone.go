@@ -67,8 +67,8 @@ type Finding struct {
 	// MessageText and AdviceText are Message and Advice to be said in a
 	// language chosen when shown: the agent's (String), or the customer's
 	// for the advice the agent reads out (In). Message and Advice are their
-	// English. A finding read back from JSON has none: MessageIn and
-	// AdviceIn fall back to the English.
+	// English. A finding read back from JSON has none (Reword gives them
+	// back); without them MessageIn and AdviceIn fall back to the English.
 	MessageText i18n.Text `json:"-"`
 	AdviceText  i18n.Text `json:"-"`
 }
@@ -89,6 +89,25 @@ func (f Finding) AdviceIn(l *i18n.Localizer) string {
 		return f.Advice
 	}
 	return f.AdviceText.In(l)
+}
+
+// Reword gives the findings of a diagnosis read back from JSON (a case's
+// snapshot) their texts again, by diagnosing the same input: a finding whose
+// English is as it was gets the texts of the same finding now. A masked
+// diagnosis (its input and words changed) keeps its English.
+func (d *Diagnosis) Reword() {
+	if d == nil || d.Input == "" {
+		return
+	}
+	fresh := Diagnose(d.InputRegion, d.Input)
+	for i, f := range d.Findings {
+		for _, g := range fresh.Findings {
+			if f.MessageText.Key == "" && g.Code == f.Code && g.Message == f.Message && g.Advice == f.Advice {
+				d.Findings[i].MessageText, d.Findings[i].AdviceText = g.MessageText, g.AdviceText
+				break
+			}
+		}
+	}
 }
 
 // Diagnosis is everything Diagnose found out about one input.

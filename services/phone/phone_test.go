@@ -1,6 +1,8 @@
 package phone
 
 import (
+	"encoding/json"
+	"reflect"
 	"slices"
 	"strings"
 	"testing"
@@ -357,5 +359,36 @@ func TestReadableGroupsWhatIsStored(t *testing.T) {
 		if got := Readable(in); got != want {
 			t.Errorf("Readable(%q) = %q, want %q", in, got, want)
 		}
+	}
+}
+
+// A diagnosis read back from JSON (a case's snapshot) gets its findings'
+// texts back, to be said in any language; a masked one keeps its English.
+func TestRewordAfterJSON(t *testing.T) {
+	d := Diagnose("TW", "0936-123-456")
+	if len(d.Findings) == 0 {
+		t.Fatal("no findings to test with")
+	}
+	b, err := json.Marshal(d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var back Diagnosis
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if back.Findings[0].MessageText.Key != "" {
+		t.Fatal("texts survived JSON: the test does not test Reword")
+	}
+	back.Reword()
+	for i, f := range back.Findings {
+		if !reflect.DeepEqual(f.MessageText, d.Findings[i].MessageText) || !reflect.DeepEqual(f.AdviceText, d.Findings[i].AdviceText) {
+			t.Errorf("finding %s: texts not given back", f.Code)
+		}
+	}
+	masked := Diagnosis{Input: "09** *** 456", InputRegion: "TW", Findings: []Finding{{Code: d.Findings[0].Code, Message: "masked words"}}}
+	masked.Reword()
+	if masked.Findings[0].MessageText.Key != "" {
+		t.Error("a masked finding got texts that are not its words")
 	}
 }
