@@ -179,8 +179,10 @@ func (p *codesPanel) firstControl() fyne.Focusable { return p.channel }
 
 func (p *codesPanel) build() fyne.CanvasObject {
 	if p.content == nil {
-		resendRow := container.NewHBox(widget.NewLabel(i18n.L("Resend by")), p.channel, p.form,
-			widget.NewLabel(i18n.X("codes.resend.for", "for")), p.purpose, p.resend)
+		// Its parts wrap to a second line when a language's words are too
+		// long for one (a label stays with its choice).
+		resendRow := newFlow(container.NewHBox(widget.NewLabel(i18n.L("Resend by")), p.channel), p.form,
+			container.NewHBox(widget.NewLabel(i18n.X("codes.resend.for", "for")), p.purpose), p.resend)
 		left := container.NewVBox(newBorder(nil, nil, nil, p.healthSpark, p.ls.label), resendRow, p.formNote, p.allowance, p.result)
 		// Two lines of its own, not wrapped: a wrapped label asks for one
 		// line's height and the border cut the second off.
@@ -189,7 +191,9 @@ func (p *codesPanel) build() fyne.CanvasObject {
 		// The chart sits beside the resend, as tall as it: the table below
 		// keeps the height.
 		top := container.NewVBox(newBorder(nil, nil, nil, chart, left), widget.NewSeparator())
-		split := container.NewVSplit(withRows(p.table, 2), container.NewVScroll(p.detail))
+		// At the smallest window (a long language at scale 1.5) the table
+		// keeps one row and its header; any more height goes to it.
+		split := container.NewVSplit(withRows(p.table, 1), container.NewVScroll(p.detail))
 		split.Offset = 0.75
 		p.content = newBorder(top, nil, nil, nil, split)
 	}
@@ -203,6 +207,7 @@ func (p *codesPanel) setAccount(acct *data.Account) {
 	p.table.Refresh()
 	p.showChart()
 	p.result.SetText("")
+	p.result.Hide() // no line of its own until a resend says something
 	p.rl, p.rlErr, p.refused = nil, nil, nil
 	p.health = ""
 	p.picked, p.chosen, p.hasForms = false, "", false
@@ -308,6 +313,7 @@ func (p *codesPanel) onResend() {
 	}
 	p.resend.Disable()
 	p.result.SetText(i18n.L("Sending…"))
+	p.result.Show()
 	p.w.sendResend(p.acct.ID, req)
 }
 
@@ -318,6 +324,7 @@ func (p *codesPanel) resendDone(accountID, text string, sent bool) {
 		return // the agent moved on; the next account keeps its own state
 	}
 	p.result.SetText(text)
+	showIf(p.result, text != "")
 	p.showAllowance()
 	if sent {
 		p.w.startLoad(p)

@@ -82,6 +82,9 @@ func (w *workspace) installShortcuts() {
 	}
 	menus[menuAccount].Items = append(menus[menuAccount].Items, fyne.NewMenuItemSeparator(),
 		fyne.NewMenuItem(i18n.L("Cases on this computer"), w.showCases), fyne.NewMenuItem(i18n.X("menu.audit", "Audit"), w.showAudit))
+	if w.cfg.OnSettings != nil {
+		menus[menuAccount].Items = append(menus[menuAccount].Items, fyne.NewMenuItemSeparator(), fyne.NewMenuItem(i18n.L("Settings…"), w.cfg.OnSettings))
+	}
 	// macOS makes a menu named "Help" in English its help menu, with a search
 	// field; a translated one is an ordinary menu, the last one all the same.
 	help := fyne.NewMenu(i18n.X("menu.help", "Help"), fyne.NewMenuItem(i18n.L("Keyboard shortcuts"), w.showShortcuts))

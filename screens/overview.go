@@ -11,6 +11,7 @@ import (
 	"fyne.io/fyne/v2/widget"
 
 	"verifydesk/data"
+	"verifydesk/services/deliveries"
 	"verifydesk/services/i18n"
 	"verifydesk/services/words"
 )
@@ -75,7 +76,7 @@ func (p *overviewPanel) build() fyne.CanvasObject {
 		p.off2FA = widget.NewButtonWithIcon(i18n.L("Turn 2FA off…"), theme.WarningIcon(), p.w.disable2FA)
 		changePhone := widget.NewButtonWithIcon(i18n.L("Change phone…"), theme.DocumentCreateIcon(), func() { p.w.changeContact("phone") })
 		changeEmail := widget.NewButtonWithIcon(i18n.L("Change email…"), theme.DocumentCreateIcon(), func() { p.w.changeContact("email") })
-		changes := container.NewHBox(p.off2FA, changePhone, changeEmail)
+		changes := newFlow(p.off2FA, changePhone, changeEmail)
 		right := container.NewVBox(p.forms[1], changes, widget.NewSeparator(), ways, p.ways)
 		p.content = container.NewVScroll(container.NewVBox(container.NewGridWithColumns(2, p.forms[0], right),
 			widget.NewSeparator(), lim, p.ls.label, p.limits, p.ids))
@@ -180,39 +181,23 @@ func (p *overviewPanel) load(ctx context.Context, acct accountView) (func(), err
 	}, nil
 }
 
-// limitsText words the send-limit state: "SMS to +44 7*** ***456 (login): 5 of
-// 5 this hour, next allowed at 14:05".
+// limitsText words the send-limit state, each limit on two lines: "SMS to
+// +44 7*** ***456 (login):" and "5 of 5 this hour, next allowed at 14:05".
 func limitsText(rl data.RateLimits, now time.Time) string {
 	if len(rl.Limits) == 0 {
 		return i18n.L("No codes sent recently: every channel is within its limits.")
 	}
 	var lines []string
 	for _, l := range rl.Limits {
-		var used []string
-		for _, w := range l.Windows {
-			used = append(used, limitUsed(w))
-		}
-		line := i18n.L("{{.Channel}} to {{.To}} ({{.Purpose}}): {{.Used}}", i18n.M{
-			"Channel": words.Method(l.Channel), "To": l.DestinationMasked, "Purpose": l.Purpose, "Used": strings.Join(used, i18n.X("overview.limit.separator", ", "))})
+		// Where, then how much on a line of its own: one line of both is
+		// wider than the tab in longer languages.
+		lines = append(lines, i18n.L("{{.Channel}} to {{.To}} ({{.Purpose}}):", i18n.M{
+			"Channel": words.Method(l.Channel), "To": l.DestinationMasked, "Purpose": words.Purpose(l.Purpose)}))
+		used := deliveries.WindowsUse(i18n.Agent(), l.Windows)
 		if l.Blocked && l.NextAllowedAt != nil {
-			line = i18n.L("{{.Limit}}. Too many requests: next allowed at {{.Time}}", i18n.M{"Limit": line, "Time": relativeTime(*l.NextAllowedAt, now, nil)})
+			used = i18n.L("{{.Limit}}. Too many requests: next allowed at {{.Time}}", i18n.M{"Limit": used, "Time": relativeTime(*l.NextAllowedAt, now, nil)})
 		}
-		lines = append(lines, line)
+		lines = append(lines, "    "+used)
 	}
 	return strings.Join(lines, "\n")
-}
-
-// limitUsed words one window of a send limit: "5 of 5 this hour".
-func limitUsed(w data.LimitWindow) string {
-	d := i18n.M{"Used": i18n.Number(i18n.Current(), float64(w.Used)), "Limit": i18n.Number(i18n.Current(), float64(w.Limit))}
-	switch w.Window {
-	case "minute":
-		return i18n.X("overview.limit.minute", "{{.Used}} of {{.Limit}} this minute", d)
-	case "hour":
-		return i18n.X("overview.limit.hour", "{{.Used}} of {{.Limit}} this hour", d)
-	case "day":
-		return i18n.X("overview.limit.day", "{{.Used}} of {{.Limit}} this day", d)
-	}
-	d["Window"] = w.Window // a window the console has no words for: the backend's
-	return i18n.X("overview.limit.other", "{{.Used}} of {{.Limit}} this {{.Window}}", d)
 }

@@ -50,6 +50,8 @@ func (w *workspace) buildTopBar() fyne.CanvasObject {
 	if w.cfg.OnSettings != nil {
 		right = append(right, widget.NewButtonWithIcon(i18n.L("Settings"), theme.SettingsIcon(), w.cfg.OnSettings))
 	}
+	// In a language whose words are longer than the bar is wide, these go
+	// on a line of their own below the search (newBar).
 	right = append(right, widget.NewButtonWithIcon(i18n.L("Sign out"), theme.LogoutIcon(), w.onSignOut))
 
 	// Wide enough for "United Kingdom (+44)" so the picked country stays readable.
@@ -58,7 +60,6 @@ func (w *workspace) buildTopBar() fyne.CanvasObject {
 	// at its smallest (a border gives its middle only what is left), and the
 	// top bar still fits 1280 units with the Settings button.
 	searchRow := newBorder(nil, nil, regionBox, go_, atLeast(w.search, fyne.NewSize(12*theme.TextSize(), 0)))
-	bar := newBorder(nil, nil, nil, container.NewHBox(right...), searchRow)
 	hintRow := fyne.CanvasObject(w.searchHint)
 	if w.agent.Role == data.RoleSupervisor {
 		// Delivery health for everyone's codes, a supervisor's view (agents
@@ -69,7 +70,7 @@ func (w *workspace) buildTopBar() fyne.CanvasObject {
 		health.Importance = widget.LowImportance
 		hintRow = newBorder(nil, nil, nil, health, w.searchHint)
 	}
-	return container.NewVBox(bar, hintRow, widget.NewSeparator())
+	return container.NewVBox(newBar(searchRow, container.NewHBox(right...), hintRow), widget.NewSeparator())
 }
 
 // roleInWords is an agent's role as the top bar shows it, in the agent's

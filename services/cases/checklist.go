@@ -279,20 +279,6 @@ func checkSignal(f *facts, _ StepDef) (string, string) {
 	return "", ""
 }
 
-// limitWords is a send limit that is full: "5 of 5 this hour".
-func limitWords(lc *i18n.Localizer, w data.LimitWindow) string {
-	m := i18n.M{"Used": w.Used, "Limit": w.Limit, "Window": w.Window}
-	switch w.Window {
-	case "minute":
-		return lc.L("{{.Used}} of {{.Limit}} this minute", m)
-	case "hour":
-		return lc.L("{{.Used}} of {{.Limit}} this hour", m)
-	case "day":
-		return lc.L("{{.Used}} of {{.Limit}} this day", m)
-	}
-	return lc.L("{{.Used}} of {{.Limit}} this {{.Window}}", m)
-}
-
 func checkSendPacing(f *facts, _ StepDef) (string, string) {
 	lc := f.lc
 	if len(f.blocked) > 0 {
@@ -300,7 +286,7 @@ func checkSendPacing(f *facts, _ StepDef) (string, string) {
 		var full []string
 		for _, w := range l.Windows {
 			if w.Used >= w.Limit && w.Limit > 0 {
-				full = append(full, limitWords(lc, w))
+				full = append(full, deliveries.WindowUse(lc, w))
 			}
 		}
 		used := ""

@@ -80,23 +80,32 @@ type windows []data.LimitWindow
 func (ws windows) String() string { return ws.In(i18n.English) }
 
 // In says the windows' use in lang.
-func (ws windows) In(lang i18n.Language) string {
-	l := i18n.In(lang)
+func (ws windows) In(lang i18n.Language) string { return WindowsUse(i18n.In(lang), ws) }
+
+// WindowsUse is the use of send-limit windows in l's language: "1 of 1 this
+// minute, 3 of 5 this hour".
+func WindowsUse(l *i18n.Localizer, ws []data.LimitWindow) string {
 	used := make([]string, len(ws))
 	for i, w := range ws {
-		m := i18n.M{"Used": w.Used, "Limit": w.Limit, "Window": w.Window}
-		switch w.Window {
-		case "minute":
-			used[i] = l.X("deliveries.window.minute", "{{.Used}} of {{.Limit}} this minute", m)
-		case "hour":
-			used[i] = l.X("deliveries.window.hour", "{{.Used}} of {{.Limit}} this hour", m)
-		case "day":
-			used[i] = l.X("deliveries.window.day", "{{.Used}} of {{.Limit}} this day", m)
-		default:
-			used[i] = l.X("deliveries.window.other", "{{.Used}} of {{.Limit}} this {{.Window}}", m)
-		}
+		used[i] = WindowUse(l, w)
 	}
-	return strings.Join(used, words.ListSeparator(lang))
+	return strings.Join(used, words.ListSeparator(l.Language()))
+}
+
+// WindowUse is one send-limit window's use in l's language: "3 of 5 this
+// hour".
+func WindowUse(l *i18n.Localizer, w data.LimitWindow) string {
+	lang := l.Language()
+	m := i18n.M{"Used": i18n.Number(lang, float64(w.Used)), "Limit": i18n.Number(lang, float64(w.Limit)), "Window": w.Window}
+	switch w.Window {
+	case "minute":
+		return l.X("deliveries.window.minute", "{{.Used}} of {{.Limit}} this minute", m)
+	case "hour":
+		return l.X("deliveries.window.hour", "{{.Used}} of {{.Limit}} this hour", m)
+	case "day":
+		return l.X("deliveries.window.day", "{{.Used}} of {{.Limit}} this day", m)
+	}
+	return l.X("deliveries.window.other", "{{.Used}} of {{.Limit}} this {{.Window}}", m) // a window with no words: the backend's
 }
 
 // Countdown is a wait: "0:42", or "1 h 05 min" for long waits.
