@@ -126,7 +126,7 @@ func newActivityPanel(src activitySource, loc *geo.Locator, actions activityActi
 	}
 
 	p.demoNote = widget.NewLabel(i18n.L("Locations are demo data: the demo database places the documentation addresses in real cities."))
-	p.demoNote.Wrapping = fyne.TextWrapWord
+	p.demoNote.Wrapping = wordWrap()
 	p.demoNote.Importance = widget.WarningImportance
 	if !loc.Demo() {
 		p.demoNote.Hide()
@@ -142,7 +142,7 @@ func newActivityPanel(src activitySource, loc *geo.Locator, actions activityActi
 	p.maxSpeed.OnChanged = p.onMaxSpeedChanged
 
 	p.detail = widget.NewLabel(i18n.L("Select a login to see how far it was from the one before."))
-	p.detail.Wrapping = fyne.TextWrapWord
+	p.detail.Wrapping = wordWrap()
 	p.remove = widget.NewButtonWithIcon(i18n.L("Remove this device…"), theme.DeleteIcon(), p.onRemoveDevice)
 	p.remove.Importance = widget.DangerImportance
 	p.revoke = widget.NewButtonWithIcon(i18n.L("Sign out everywhere…"), theme.LogoutIcon(), p.onRevokeSessions)

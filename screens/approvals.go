@@ -54,7 +54,7 @@ func newApprovals(w *workspace) *approvals {
 	a := &approvals{w: w, outcomes: map[string]string{}}
 	a.button = widget.NewButtonWithIcon(a.buttonText(), theme.ConfirmIcon(), a.openQueue)
 	a.note = widget.NewLabel("")
-	a.note.Wrapping = fyne.TextWrapWord
+	a.note.Wrapping = wordWrap()
 	a.list = widget.NewList(
 		func() int { return len(a.rows) },
 		func() fyne.CanvasObject {
@@ -80,7 +80,7 @@ func newApprovals(w *workspace) *approvals {
 	a.comment = widget.NewMultiLineEntry()
 	a.comment.SetMinRowsVisible(2)
 	a.comment.SetPlaceHolder(i18n.L("Your comment, recorded with the decision (required)"))
-	a.comment.Wrapping = fyne.TextWrapWord
+	a.comment.Wrapping = wordWrap()
 	a.comment.SetMinRowsVisible(2)
 	a.comment.Validator = func(s string) error {
 		if len(strings.Fields(s)) < 2 {
@@ -89,7 +89,7 @@ func newApprovals(w *workspace) *approvals {
 		return nil
 	}
 	a.status = widget.NewLabel("")
-	a.status.Wrapping = fyne.TextWrapWord
+	a.status.Wrapping = wordWrap()
 	a.approve = widget.NewButtonWithIcon(i18n.L("Approve and run it"), theme.ConfirmIcon(), func() { a.decide(true) })
 	a.approve.Importance = widget.DangerImportance
 	a.reject = widget.NewButtonWithIcon(i18n.X("approval.reject", "Reject"), theme.CancelIcon(), func() { a.decide(false) })
@@ -268,10 +268,10 @@ func (a *approvals) showCard() {
 	}
 	title := widget.NewLabelWithStyle(shownText(i18n.L("{{.Agent}} asks: {{.Action}} ({{.When}})", i18n.M{"Agent": a.w.agentName(ap.RequestedBy),
 		"Action": actionTitle(ap.Action, ap.Params), "When": strings.Join(when, i18n.X("approval.card.separator", ", "))})), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	title.Wrapping = fyne.TextWrapWord
+	title.Wrapping = wordWrap()
 	// Reason and consequence in one paragraph: the account below keeps the room.
 	info := widget.NewLabel(shownText(i18n.L("Reason: {{.Reason}} — {{.Consequence}}", i18n.M{"Reason": ap.Reason, "Consequence": actionConsequence(ap.Action)})))
-	info.Wrapping = fyne.TextWrapWord
+	info.Wrapping = wordWrap()
 	ids := idLabel(approvalIDs(*ap))
 	request := container.NewVBox(title, info, ids)
 	var body fyne.CanvasObject = request

@@ -235,9 +235,9 @@ func newAuditScreen(w *workspace) *auditScreen {
 	s.exportJSONL = widget.NewButtonWithIcon(i18n.L("Export JSON lines…"), theme.DocumentSaveIcon(), func() { s.onExport("jsonl") })
 	s.verify = widget.NewButtonWithIcon(i18n.L("Verify this console's own audit chain"), theme.ConfirmIcon(), s.onVerify)
 	s.verdict = widget.NewLabel("")
-	s.verdict.Wrapping = fyne.TextWrapWord
+	s.verdict.Wrapping = wordWrap()
 	s.state = widget.NewLabel("")
-	s.state.Wrapping = fyne.TextWrapWord
+	s.state.Wrapping = wordWrap()
 	s.table = textTable(auditColumns(), []int{6, 5},
 		func() int { return len(s.rows) },
 		func(row, col int, l *widget.Label) {

@@ -32,7 +32,7 @@ func (p *casePanel) conflictBox() fyne.CanvasObject {
 				i18n.M{"What": what, "Status": statusWords(it.Conflict.Status)})
 		}
 		l := widget.NewLabel(text)
-		l.Wrapping = fyne.TextWrapWord
+		l.Wrapping = wordWrap()
 		l.Importance = widget.WarningImportance
 		mine := widget.NewButton(i18n.L("Apply mine again"), func() { p.settle(it, true) })
 		theirs := widget.NewButton(i18n.L("Keep the backend's"), func() { p.settle(it, false) })

@@ -76,12 +76,12 @@ func (p *casePanel) languageRow() fyne.CanvasObject {
 type customerLabel struct{ widget.Label }
 
 // forCustomer is a text the agent reads or pastes to the customer, in the
-// customer's language: selectable, to copy.
-func forCustomer(text string) *customerLabel {
+// customer's language (lang): selectable, to copy.
+func forCustomer(text string, lang i18n.Language) *customerLabel {
 	l := &customerLabel{}
 	l.ExtendBaseWidget(l)
 	l.SetText(shownText(text))
-	l.Wrapping = fyne.TextWrapWord
+	l.Wrapping = wrapIn(lang)
 	l.Selectable = true
 	l.Importance = widget.HighImportance
 	return l

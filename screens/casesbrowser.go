@@ -64,7 +64,7 @@ func newCasesBrowser(w *workspace) *casesBrowser {
 	b.age = widget.NewSelect(ages, func(string) { b.refresh() })
 	b.age.Selected = ages[0]
 	b.state = widget.NewLabel("")
-	b.state.Wrapping = fyne.TextWrapWord
+	b.state.Wrapping = wordWrap()
 	var columns []string
 	for _, c := range caseColumns {
 		columns = append(columns, i18n.T(c))

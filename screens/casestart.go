@@ -57,7 +57,7 @@ func (p *casePanel) startView() fyne.CanvasObject {
 		intro += "\n" + i18n.L("Suggested from what the console sees: {{.Why}}", i18n.M{"Why": shownText(why)})
 	}
 	info := widget.NewLabel(intro)
-	info.Wrapping = fyne.TextWrapWord
+	info.Wrapping = wordWrap()
 	start := widget.NewButtonWithIcon(i18n.L("Start the case"), theme.ContentAddIcon(), nil)
 	p.startButton = start
 	start.Importance = widget.HighImportance

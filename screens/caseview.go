@@ -80,9 +80,9 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 	// did (a note added, a field saved) and starts empty.
 	opened := widget.NewLabel(shown(i18n.L("Opened {{.When}} by {{.Agent}}.",
 		i18n.M{"When": relativeTime(c.CreatedAt, p.w.now(), nil), "Agent": p.w.agentName(c.AgentID)})))
-	opened.Wrapping = fyne.TextWrapWord
+	opened.Wrapping = wordWrap()
 	p.saveInfo = widget.NewLabel("")
-	p.saveInfo.Wrapping = fyne.TextWrapWord
+	p.saveInfo.Wrapping = wordWrap()
 
 	// The checklist: each step's state, and why the evidence set it; in the
 	// customer's language too, beside, when it is not the agent's.
@@ -116,7 +116,7 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 	notes := container.NewVBox(widget.NewLabelWithStyle(i18n.L("Notes"), fyne.TextAlignLeading, fyne.TextStyle{Bold: true}))
 	for _, n := range c.Notes {
 		l := widget.NewLabel(shownText(fmt.Sprintf("%s · %s: %s", relativeTime(n.At, p.w.now(), nil), p.w.agentName(n.AuthorID), notePreview(n.Text))))
-		l.Wrapping = fyne.TextWrapWord
+		l.Wrapping = wordWrap()
 		notes.Add(l)
 	}
 	if len(c.Notes) == 0 {
@@ -130,7 +130,7 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 	p.note = widget.NewMultiLineEntry()
 	p.note.SetText(typed)
 	p.note.SetPlaceHolder(i18n.L("What the customer said, what you did"))
-	p.note.Wrapping = fyne.TextWrapWord
+	p.note.Wrapping = wordWrap()
 	p.note.SetMinRowsVisible(2)
 	p.addNote = widget.NewButtonWithIcon(i18n.L("Add note"), theme.ContentAddIcon(), handler("add a note", p.onAddNote))
 	export := widget.NewButtonWithIcon(i18n.L("Export escalation package…"), theme.DocumentSaveIcon(), p.onExport)
@@ -212,11 +212,11 @@ func (p *casePanel) stepRow(i int, cust *i18n.Localizer) fyne.CanvasObject {
 		}
 	}
 	text := widget.NewLabel(shownText(cases.StepIn(i18n.Agent(), s.ID, s.Text)))
-	text.Wrapping = fyne.TextWrapWord
+	text.Wrapping = wordWrap()
 	items := []fyne.CanvasObject{text}
 	if s.Reason != "" {
 		why := widget.NewLabel(shownText(i18n.L("Why: {{.Reason}}", i18n.M{"Reason": s.Reason})))
-		why.Wrapping = fyne.TextWrapWord
+		why.Wrapping = wordWrap()
 		// Italic, not the low-importance grey: the reason is read too.
 		why.TextStyle = fyne.TextStyle{Italic: true}
 		items = append(items, why)
@@ -224,13 +224,20 @@ func (p *casePanel) stepRow(i int, cust *i18n.Localizer) fyne.CanvasObject {
 	cell := container.NewGridWrap(fyne.NewSize(stepStateWidth(), state.MinSize().Height), state)
 	body := fyne.CanvasObject(container.NewVBox(items...))
 	if cust != nil {
-		body = container.NewGridWithColumns(2, body, forCustomer(cases.StepIn(cust, s.ID, s.Text)))
+		body = container.NewGridWithColumns(2, body, forCustomer(cases.StepIn(cust, s.ID, s.Text), cust.Language()))
 	}
 	return newBorder(nil, nil, container.NewVBox(cell), nil, body)
 }
 
-// stepStateWidth is the width of a step's state choice.
-func stepStateWidth() float32 { return 9 * theme.TextSize() }
+// stepStateWidth is the width of a step's state choice: its longest word
+// whole ("не относится"), with the choice's arrow.
+func stepStateWidth() float32 {
+	w := 9 * theme.TextSize()
+	for _, st := range stepStates {
+		w = fyne.Max(w, fyne.MeasureText(i18n.T(st.words), theme.TextSize(), fyne.TextStyle{}).Width+4*theme.TextSize())
+	}
+	return w
+}
 
 func (p *casePanel) onSaveFields() {
 	esc := p.esc

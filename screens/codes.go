@@ -107,13 +107,13 @@ func newCodesPanel(src codesSource, w tabHost) *codesPanel {
 		}
 	}
 	p.detail = widget.NewLabel(i18n.L("Select a delivery to see what its status means and what the customer can do."))
-	p.detail.Wrapping = fyne.TextWrapWord
+	p.detail.Wrapping = wordWrap()
 	var labels []string
 	for _, c := range codeChannels {
 		labels = append(labels, i18n.T(c.label))
 	}
 	p.allowance = widget.NewLabel("")
-	p.allowance.Wrapping = fyne.TextWrapWord
+	p.allowance.Wrapping = wordWrap()
 	p.resend = widget.NewButtonWithIcon(i18n.L("Resend code"), theme.MailSendIcon(), handler("press Resend", p.onResend))
 	changed := func(string) { p.showAllowance() }
 	p.channel = widget.NewSelect(labels, func(string) {
@@ -130,7 +130,7 @@ func newCodesPanel(src codesSource, w tabHost) *codesPanel {
 	p.form.PlaceHolder = codesLongest(p.form.Options) // as wide as the longest choice
 	p.form.Hide()
 	p.formNote = widget.NewLabel("")
-	p.formNote.Wrapping = fyne.TextWrapWord
+	p.formNote.Wrapping = wordWrap()
 	p.formNote.Hide()
 	var purposes []string
 	for _, pu := range codePurposes {
@@ -139,7 +139,7 @@ func newCodesPanel(src codesSource, w tabHost) *codesPanel {
 	p.purpose = widget.NewSelect(purposes, changed)
 	p.purpose.SetSelected(deliveryPurposeLabel(data.PurposeLogin))
 	p.result = widget.NewLabel("")
-	p.result.Wrapping = fyne.TextWrapWord
+	p.result.Wrapping = wordWrap()
 	p.healthSpark = newSparkline(8)
 	p.healthSpark.Hide()
 	p.chart = newDeliveryChart()

@@ -89,7 +89,7 @@ const (
 func emptyState(text string) fyne.CanvasObject {
 	l := widget.NewLabel(text)
 	l.Alignment = fyne.TextAlignCenter
-	l.Wrapping = fyne.TextWrapWord
+	l.Wrapping = wordWrap()
 	// Not container.NewCenter: a wrapping label there gets its minimum width and
 	// breaks after every letter. Spacers centre it vertically at full width.
 	return container.NewVBox(layout.NewSpacer(), l, layout.NewSpacer())
@@ -272,4 +272,17 @@ func countryName(code string) string {
 		return i18n.L("not known")
 	}
 	return phone.RegionNameIn(i18n.Current(), code)
+}
+
+// wordWrap is how a long text wraps in the agent's language.
+func wordWrap() fyne.TextWrap { return wrapIn(i18n.Current()) }
+
+// wrapIn is how a long text wraps in lang: at spaces; Chinese has none
+// between words, so at any character (at a space only, a line ends early
+// before each run of Chinese).
+func wrapIn(lang i18n.Language) fyne.TextWrap {
+	if lang == i18n.ChineseTraditional || lang == i18n.ChineseSimplified {
+		return fyne.TextWrapBreak
+	}
+	return fyne.TextWrapWord
 }

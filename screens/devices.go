@@ -81,7 +81,7 @@ func (p *devicesPanel) firstControl() fyne.Focusable { return p.table }
 func (p *devicesPanel) build() fyne.CanvasObject {
 	if p.content == nil {
 		help := widget.NewLabel(i18n.L("Trusted devices skip the verification code. Removing one signs it out at once: it needs a code the next time it signs in, and the customer gets a security notice. Check the caller's identity first. The last place comes from the device's last IP address and can be far from where it really was."))
-		help.Wrapping = fyne.TextWrapWord
+		help.Wrapping = wordWrap()
 		p.content = newBorder(container.NewVBox(help, p.ls.label, container.NewHBox(p.remove, p.revoke)), nil, nil, nil, p.table)
 	}
 	return p.content

@@ -72,7 +72,7 @@ func newEscPasswordEntry(win fyne.Window) *escEntry {
 func newEscMultiLineEntry(win fyne.Window) *escEntry {
 	e := newEscEntry(win)
 	e.MultiLine = true
-	e.Wrapping = fyne.TextWrapWord
+	e.Wrapping = wordWrap()
 	return e
 }
 

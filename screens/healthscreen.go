@@ -106,9 +106,9 @@ func newHealthScreen(w *workspace) *healthScreen {
 	s.export = widget.NewButtonWithIcon(i18n.X("health.export", "Export CSV…"), theme.DocumentSaveIcon(), handler("export delivery health", s.onExport))
 	s.export.Disable()
 	s.state = widget.NewLabel("")
-	s.state.Wrapping = fyne.TextWrapWord
+	s.state.Wrapping = wordWrap()
 	s.surges = widget.NewLabel("")
-	s.surges.Wrapping = fyne.TextWrapWord
+	s.surges.Wrapping = wordWrap()
 	s.surges.Importance = widget.DangerImportance
 	s.surges.Hide()
 	s.table = s.newTable()

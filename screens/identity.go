@@ -65,7 +65,7 @@ func (w *workspace) pushRefusal(acct *data.Account) (deliveries.Refusal, bool) {
 func (w *workspace) startSensitive(acct *data.Account, act sensitiveAction) *identityFlow {
 	f := &identityFlow{w: w, acct: acct, act: act}
 	intro := widget.NewLabel(act.explain + "\n\n" + i18n.L("First check that the caller owns the account: send a check code to a channel only the owner controls and ask the caller to read it back."))
-	intro.Wrapping = fyne.TextWrapWord
+	intro.Wrapping = wordWrap()
 	f.channels = []string{i18n.L("App notification to their trusted devices"), i18n.L("Email to {{.Email}}", i18n.M{"Email": orNone(acct.EmailMasked)})}
 	f.channel = widget.NewRadioGroup(f.channels, nil)
 	f.channel.Required = true
@@ -80,14 +80,14 @@ func (w *workspace) startSensitive(acct *data.Account, act sensitiveAction) *ide
 		why = i18n.L("Email is chosen: {{.Why}}", i18n.M{"Why": refusalWhy(r)})
 	}
 	chosen := widget.NewLabel(why)
-	chosen.Wrapping = fyne.TextWrapWord
+	chosen.Wrapping = wordWrap()
 	showIf(chosen, why != "")
 	// Masked as it is typed: a code on screen is a code someone else can read.
 	f.code = newEscPasswordEntry(w.win)
 	f.code.SetPlaceHolder(i18n.L("code the caller reads back"))
 	f.code.Disable()
 	f.status = widget.NewLabel("")
-	f.status.Wrapping = fyne.TextWrapWord
+	f.status.Wrapping = wordWrap()
 	f.send = widget.NewButton(i18n.L("Send check code"), f.onSend)
 	f.verify = widget.NewButton(i18n.L("Verify and continue"), f.onVerify)
 	f.verify.Importance = widget.HighImportance

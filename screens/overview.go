@@ -48,15 +48,15 @@ func newOverviewPanel(api API, w tabHost) *overviewPanel {
 		p.forms[i] = widget.NewForm()
 		for _, r := range rows {
 			l := widget.NewLabel("")
-			l.Wrapping = fyne.TextWrapWord
+			l.Wrapping = wordWrap()
 			p.values[r] = l
 			p.forms[i].Append(i18n.T(r), l)
 		}
 	}
 	p.limits = widget.NewLabel("")
-	p.limits.Wrapping = fyne.TextWrapWord
+	p.limits.Wrapping = wordWrap()
 	p.ways = widget.NewLabel("")
-	p.ways.Wrapping = fyne.TextWrapWord
+	p.ways.Wrapping = wordWrap()
 	p.ids = idLabel("")
 	return p
 }

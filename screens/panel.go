@@ -71,7 +71,7 @@ type loadState struct {
 
 func newLoadState(what string) *loadState {
 	l := widget.NewLabel("")
-	l.Wrapping = fyne.TextWrapWord
+	l.Wrapping = wordWrap()
 	return &loadState{what: what, label: l}
 }
 

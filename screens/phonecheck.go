@@ -71,15 +71,15 @@ func (p *phoneCheckPanel) customer() *i18n.Localizer {
 func newPhoneCheckPanel(src phoneCheckSource) *phoneCheckPanel {
 	p := &phoneCheckPanel{src: src, now: time.Now, ls: newLoadState(i18n.L("The SMS deliveries")), onScreen: true} // a workspace says otherwise
 	p.typed = widget.NewLabel("")
-	p.typed.Wrapping = fyne.TextWrapWord
+	p.typed.Wrapping = wordWrap()
 	p.worst = badge("", widget.MediumImportance)
 	p.number = container.New(layout.NewFormLayout())
 	p.findings = container.NewVBox()
 	p.stored = widget.NewLabel("")
-	p.stored.Wrapping = fyne.TextWrapWord
+	p.stored.Wrapping = wordWrap()
 	p.storedTag = badge("", widget.MediumImportance)
 	p.network = widget.NewLabel("")
-	p.network.Wrapping = fyne.TextWrapWord
+	p.network.Wrapping = wordWrap()
 	p.ported = badge("", widget.WarningImportance)
 
 	// Widths fit the tab at 1280 wide: the network reached shows without scrolling.
@@ -93,7 +93,7 @@ func newPhoneCheckPanel(src phoneCheckSource) *phoneCheckPanel {
 		})
 	p.table.OnSelected = func(id widget.TableCellID) { p.onSelectForm(id.Row) }
 	p.detail = widget.NewLabel("")
-	p.detail.Wrapping = fyne.TextWrapWord
+	p.detail.Wrapping = wordWrap()
 	p.showTyped()
 	p.showStored()
 	return p
@@ -247,7 +247,7 @@ func (p *phoneCheckPanel) showTyped() {
 		}
 		p.number.Add(widget.NewLabelWithStyle(k, fyne.TextAlignTrailing, fyne.TextStyle{Bold: true}))
 		val := widget.NewLabel(v)
-		val.Wrapping = fyne.TextWrapWord
+		val.Wrapping = wordWrap()
 		p.number.Add(val)
 	}
 	if d.Valid {

@@ -21,12 +21,12 @@ import (
 // height.
 func findingRow(f phone.Finding, cust *i18n.Localizer) fyne.CanvasObject {
 	msg := widget.NewLabelWithStyle(f.MessageIn(i18n.Agent()), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	msg.Wrapping = fyne.TextWrapWord
+	msg.Wrapping = wordWrap()
 	adv := widget.NewLabel(f.AdviceIn(i18n.Agent()))
-	adv.Wrapping = fyne.TextWrapWord
+	adv.Wrapping = wordWrap()
 	lines := container.NewVBox(msg, adv)
 	if cust != nil {
-		lines.Add(forCustomer(i18n.L("In {{.Language}}: {{.Text}}", i18n.M{"Language": cust.Language().Name(), "Text": f.AdviceIn(cust)})))
+		lines.Add(forCustomer(i18n.L("In {{.Language}}: {{.Text}}", i18n.M{"Language": cust.Language().Name(), "Text": f.AdviceIn(cust)}), cust.Language()))
 	}
 	return newBorder(nil, nil, container.NewVBox(severityBadge(f.Severity)), nil, lines)
 }

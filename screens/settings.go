@@ -130,7 +130,7 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 	retention.SetText(strconv.Itoa(f.RetentionDays))
 	retention.Validator = validRetention
 	purged := widget.NewLabel("")
-	purged.Wrapping = fyne.TextWrapWord
+	purged.Wrapping = wordWrap()
 	purged.Hide() // until a purge says something
 	purge := widget.NewButton(i18n.L("Purge resolved cases now"), func() {
 		days, err := strconv.Atoi(strings.TrimSpace(retention.Text))
@@ -159,7 +159,7 @@ func showSettings(win fyne.Window, f SettingsForm, onSave func(SettingsForm)) *s
 	// form's hint is one line, and a long one made the dialog wider than the
 	// window.
 	cacheNote := widget.NewLabel(f.CacheNote)
-	cacheNote.Wrapping = fyne.TextWrapWord
+	cacheNote.Wrapping = wordWrap()
 	cacheNote.Importance = widget.WarningImportance
 	showIf(cacheNote, f.CacheNote != "")
 	retentionItem := widget.NewFormItem(i18n.L("Keep resolved cases (days)"), newBorder(nil, container.NewVBox(purged, cacheNote), nil, purge, retention))

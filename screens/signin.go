@@ -78,14 +78,14 @@ func newSignInScreen(cfg Config, onSignedIn func(data.Session)) *signInScreen {
 	s.submit.Importance = widget.HighImportance
 	s.submit.Disable()
 	s.status = widget.NewLabel("")
-	s.status.Wrapping = fyne.TextWrapWord
+	s.status.Wrapping = wordWrap()
 	s.status.Importance = widget.DangerImportance
 	s.status.Hide()
 	s.progress = widget.NewProgressBarInfinite()
 	s.backend = widget.NewLabel(i18n.L("Connecting to the auth backend…"))
-	s.backend.Wrapping = fyne.TextWrapWord
+	s.backend.Wrapping = wordWrap()
 	s.cacheNote = widget.NewLabel("")
-	s.cacheNote.Wrapping = fyne.TextWrapWord
+	s.cacheNote.Wrapping = wordWrap()
 	s.cacheNote.Importance = widget.WarningImportance
 	s.cacheNote.Hide()
 	s.offline = widget.NewButtonWithIcon("", theme.FolderOpenIcon(), nil)

@@ -213,7 +213,7 @@ func (w *workspace) build() fyne.CanvasObject {
 	w.updateStatus()
 	w.banner = widget.NewLabel("")
 	w.banner.Importance = widget.SuccessImportance
-	w.banner.Wrapping = fyne.TextWrapWord
+	w.banner.Wrapping = wordWrap()
 	w.banner.Hide()
 	// What an action did stays above the main area, whatever it shows.
 	main := newBorder(w.banner, nil, nil, nil, w.center)
