@@ -61,8 +61,10 @@ func useLanguage(l i18n.Language) {
 		}
 	}
 	// Adding a translation makes Fyne choose its language again, from the
-	// environment set above.
-	_ = lang.AddTranslationsForLocale(fyneZhHant, "zh-Hant")
+	// environment set above. Under zh-TW, not zh-Hant: Fyne turns the tag it
+	// matched into a locale without its script when it has no region
+	// ("zh-Hant" becomes "zh", which go-i18n reads as Simplified).
+	_ = lang.AddTranslationsForLocale(fyneZhHant, "zh-TW")
 }
 
 // screenshotLanguage is `verifydesk screenshot --lang`: a language, the

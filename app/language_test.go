@@ -1,8 +1,11 @@
 package app
 
 import (
+	"os"
+	"runtime"
 	"testing"
 
+	"fyne.io/fyne/v2/lang"
 	"fyne.io/fyne/v2/test"
 
 	"verifydesk/services/i18n"
@@ -64,5 +67,43 @@ func TestLanguageFromSettings(t *testing.T) {
 	c.applySettings(f)
 	if got := c.settings.Language(); got != "" {
 		t.Errorf("back to the computer's: stored %q", got)
+	}
+}
+
+// Fyne's own words (the file dialog's, Cancel) follow: Traditional Chinese on
+// a zh-TW desktop (Fyne has only Simplified), and on Linux the language
+// chosen in Settings over the desktop's.
+func TestFyneWordsFollowTheLanguage(t *testing.T) {
+	for _, k := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("LANG", "zh_TW.UTF-8")
+	t.Cleanup(func() {
+		os.Setenv("LANG", "C")
+		os.Unsetenv("LANGUAGE")
+		os.Unsetenv("LC_MESSAGES")
+		useLanguage(i18n.English)
+	})
+	for _, desktop := range []string{"zh_TW.UTF-8", "zh_HK.UTF-8"} {
+		os.Setenv("LANG", desktop)
+		useLanguage(i18n.ChineseTraditional)
+		if got := lang.L("Create Folder"); got != "建立資料夾" {
+			t.Errorf("on %s Fyne says %q, want 建立資料夾 (Traditional, not 新建文件夹)", desktop, got)
+		}
+	}
+	os.Setenv("LANG", "zh_CN.UTF-8")
+	useLanguage(i18n.ChineseSimplified)
+	if got := lang.L("Create Folder"); got != "新建文件夹" {
+		t.Errorf("on zh-CN Fyne says %q, want 新建文件夹", got)
+	}
+	if runtime.GOOS == "linux" {
+		t.Setenv("LANG", "en_US.UTF-8")
+		useLanguage(i18n.Russian)
+		if got := lang.L("Cancel"); got != "Отмена" {
+			t.Errorf("Settings say Russian on an English desktop: Fyne says %q, want Отмена", got)
+		}
+		if i18n.Current() != i18n.Russian || i18n.L("Language") != "Язык" {
+			t.Errorf("the console speaks %s", i18n.Current())
+		}
 	}
 }
