@@ -8,6 +8,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"verifydesk/services/i18n"
 )
 
 func runScreenshotForTest(t *testing.T, args ...string) (int, string, string) {
@@ -85,10 +87,38 @@ func TestScreenshotRefusesBadFlags(t *testing.T) {
 		{"--screen", "codes", "--out", "x.png", "--scale", "0"},
 		{"--screen", "codes", "--out", "x.png", "--scale", "NaN"},
 		{"--screen", "codes", "--out", "x.png", "--size", "12x"},
+		{"--screen", "codes", "--out", "x.png", "--lang", "tlh"},
 	} {
 		code, _, stderr := runScreenshotForTest(t, args...)
 		if code != exitUsage || !strings.Contains(stderr, "verifydesk screenshot: ") || !strings.Contains(stderr, "Usage:") {
 			t.Errorf("%v: exit %d, stderr %q", args, code, stderr)
 		}
+	}
+}
+
+// LANG=zh_TW.UTF-8 draws the screen in Traditional Chinese, as --lang zh-TW
+// does; the screen differs from the English one.
+func TestScreenshotInTheSystemLanguage(t *testing.T) {
+	for _, k := range []string{"LANGUAGE", "LC_ALL", "LC_MESSAGES"} {
+		t.Setenv(k, "")
+	}
+	t.Setenv("LANG", "zh_TW.UTF-8")
+	t.Cleanup(func() { os.Setenv("LANG", "C"); useLanguage(i18n.English) })
+	dir := t.TempDir()
+	zh := filepath.Join(dir, "zh.png")
+	if code, _, stderr := runScreenshotForTest(t, "--screen", "signin", "--out", zh); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	if i18n.Current() != i18n.ChineseTraditional {
+		t.Errorf("LANG=zh_TW drew in %s", i18n.Current())
+	}
+	en := filepath.Join(dir, "en.png")
+	if code, _, stderr := runScreenshotForTest(t, "--screen", "signin", "--out", en, "--lang", "en"); code != exitOK {
+		t.Fatalf("exit %d: %s", code, stderr)
+	}
+	a, _ := os.ReadFile(zh)
+	b, _ := os.ReadFile(en)
+	if bytes.Equal(a, b) {
+		t.Error("the Traditional Chinese sign-in screen is the English one")
 	}
 }
