@@ -81,6 +81,9 @@ type activityPanel struct {
 	actions activityActions
 	win     fyne.Window
 	now     func() time.Time
+	// customerOf is the customer's localizer when it is not the agent's
+	// (tabHost.customer); nil before a workspace sets it.
+	customerOf func() *i18n.Localizer
 	// run runs background work: the workspace's runner.
 	run func(job)
 	// maxSpeedBits is the impossible-travel bound in km/h as float64 bits (0:

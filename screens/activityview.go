@@ -211,7 +211,14 @@ func (p *activityPanel) onWhyFarAway() {
 	if p.win == nil {
 		return
 	}
-	showEscapable(p.win, dialog.NewInformation(i18n.L("Why is this location far away?"), farAwayHelp.String(), p.win))
+	text := farAwayHelp.String()
+	if p.customerOf != nil {
+		if cust := p.customerOf(); cust != nil {
+			// What the agent reads to the customer, in the customer's words too.
+			text = inCustomerLanguage(text, cust, farAwayHelp.In(cust))
+		}
+	}
+	showEscapable(p.win, dialog.NewInformation(i18n.L("Why is this location far away?"), text, p.win))
 }
 
 func (p *activityPanel) updateCell(row, col int, l *widget.Label) {

@@ -167,6 +167,7 @@ func (w *workspace) build() fyne.CanvasObject {
 	w.phone = newPhoneCheckPanel(w.api)
 	w.phone.customerOf = w.customer
 	w.activity = newActivityPanel(w.api, w.cfg.Locator, w, w.win)
+	w.activity.customerOf = w.customer
 	// The tabs share the window's clock and background runner.
 	w.activity.run, w.activity.now = w.run.run, w.cfg.now
 	w.phone.now = w.cfg.now

@@ -161,6 +161,10 @@ func parseFile(name string, b []byte) (Language, []*goi18n.Message, []error) {
 	}
 	sort.Strings(keys)
 	for _, k := range keys {
+		if strings.TrimSpace(k) == "" {
+			problems = append(problems, fmt.Errorf("%s: an empty key", name))
+			continue
+		}
 		m, err := parseMessage(k, raw[k])
 		if err != nil {
 			problems = append(problems, fmt.Errorf("%s: %q: %w", name, k, err))
