@@ -28,7 +28,7 @@ func (p *codesPanel) cell(row, col int) string {
 	case 4:
 		return deliveryRequesterWords(d.RequestedBy)
 	case 5:
-		return deliveryStatusWords(d.Status)
+		return words.DeliveryStatus(d.Status)
 	case 6:
 		if pe, ok := data.ProviderErrors[d.ProviderError]; ok {
 			return i18n.T(pe.Meaning)
@@ -90,29 +90,7 @@ func deliveryPurposeLabel(purpose string) string {
 }
 
 // deliveryPurposeWords names a purpose in a sentence: "reset password".
-func deliveryPurposeWords(purpose string) string {
-	return strings.ReplaceAll(deliveryPurposeLabel(purpose), "_", " ")
-}
-
-// deliveryStatusWords names a delivery's status: "delivered"; one the console does
-// not know as the backend says it.
-func deliveryStatusWords(status string) string {
-	switch status {
-	case data.StatusQueued:
-		return i18n.X("codes.status.queued", "queued")
-	case data.StatusSent:
-		return i18n.X("codes.status.sent", "sent")
-	case data.StatusDelivered:
-		return i18n.X("codes.status.delivered", "delivered")
-	case data.StatusUndelivered:
-		return i18n.X("codes.status.undelivered", "undelivered")
-	case data.StatusFailed:
-		return i18n.X("codes.status.failed", "failed")
-	case data.StatusBounced:
-		return i18n.X("codes.status.bounced", "bounced")
-	}
-	return status
-}
+func deliveryPurposeWords(purpose string) string { return words.Purpose(purpose) }
 
 // deliveryRequesterWords names who asked for a delivery: "agent".
 func deliveryRequesterWords(by string) string {
@@ -134,7 +112,7 @@ func deliverySummary(rows []data.Delivery, now time.Time) string {
 	s := i18n.N("{{.Count}} sent in the last 30 days: {{.Delivered}} delivered, {{.Failed}} did not arrive.", c.Total,
 		i18n.M{"Delivered": c.Delivered, "Failed": c.Failed})
 	if last := rows[0]; last.Status != data.StatusDelivered {
-		s = i18n.L("{{.Summary}} The latest is {{.Status}}.", i18n.M{"Summary": s, "Status": deliveryStatusWords(last.Status)})
+		s = i18n.L("{{.Summary}} The latest is {{.Status}}.", i18n.M{"Summary": s, "Status": words.DeliveryStatus(last.Status)})
 	}
 	return s
 }
@@ -145,7 +123,7 @@ func deliverySummary(rows []data.Delivery, now time.Time) string {
 func deliveryDetail(d data.Delivery, cust *i18n.Localizer) string {
 	var b strings.Builder
 	b.WriteString(i18n.L("{{.Channel}} to {{.To}}, {{.Purpose}}, status {{.Status}}.", i18n.M{
-		"Channel": words.Method(d.Channel), "To": d.DestinationMasked, "Purpose": deliveryPurposeWords(d.Purpose), "Status": deliveryStatusWords(d.Status)}) + "\n")
+		"Channel": words.Method(d.Channel), "To": d.DestinationMasked, "Purpose": deliveryPurposeWords(d.Purpose), "Status": words.DeliveryStatus(d.Status)}) + "\n")
 	if pe, ok := data.ProviderErrors[d.ProviderError]; ok {
 		var theirs string
 		if cust != nil {

@@ -15,6 +15,7 @@ import (
 	"verifydesk/services/deliveries"
 	"verifydesk/services/i18n"
 	"verifydesk/services/phone"
+	"verifydesk/services/words"
 )
 
 // phoneCheckSource is what the Phone check tab asks of the backend.
@@ -359,7 +360,7 @@ func (p *phoneCheckPanel) onSelectForm(row int) {
 	}
 	r := p.rows[row]
 	text := i18n.L("{{.Form}} ({{.To}}): last code {{.Status}} {{.When}}.", i18n.M{
-		"Form": formLabel(r.Form), "To": r.To, "Status": deliveryStatusWords(r.Last.Status), "When": relativeTime(r.Last.RequestedAt, p.now(), nil)})
+		"Form": formLabel(r.Form), "To": r.To, "Status": words.DeliveryStatus(r.Last.Status), "When": relativeTime(r.Last.RequestedAt, p.now(), nil)})
 	if pe, ok := data.ProviderErrors[r.Last.ProviderError]; ok {
 		text += " " + i18n.T(pe.Meaning) + " " + i18n.T(pe.Advice)
 	}

@@ -80,9 +80,9 @@ func (p *phoneCheckPanel) cell(row, col int) string {
 		return strconv.Itoa(r.Failed)
 	case 4:
 		if r.LastReason != "" {
-			return i18n.L("{{.Status}}: {{.Reason}}", i18n.M{"Status": deliveryStatusWords(r.Last.Status), "Reason": i18n.T(r.LastReason)})
+			return i18n.L("{{.Status}}: {{.Reason}}", i18n.M{"Status": words.DeliveryStatus(r.Last.Status), "Reason": i18n.T(r.LastReason)})
 		}
-		return deliveryStatusWords(r.Last.Status)
+		return words.DeliveryStatus(r.Last.Status)
 	case 5:
 		return relativeTime(r.Last.RequestedAt, p.now(), nil)
 	case 6:

@@ -56,7 +56,7 @@ func (w *workspace) resendDone(accountID string, pr *pendingResend, res data.Res
 		d := res.Delivery
 		w.record("resend", accountID, "", d.Channel+" "+d.Purpose+" "+d.ID)
 		msg := i18n.L("Sent: {{.Channel}} to {{.To}} ({{.Status}}). Tell the customer to look for a message from {{.Sender}} and to wait a few minutes before asking again.",
-			i18n.M{"Channel": words.Method(d.Channel), "To": d.DestinationMasked, "Status": deliveryStatusWords(d.Status), "Sender": d.Sender})
+			i18n.M{"Channel": words.Method(d.Channel), "To": d.DestinationMasked, "Status": words.DeliveryStatus(d.Status), "Sender": d.Sender})
 		if res.Replayed {
 			msg = i18n.L("Sent: the backend had already sent it ({{.Channel}} to {{.To}}); nothing new was sent.",
 				i18n.M{"Channel": words.Method(d.Channel), "To": d.DestinationMasked})

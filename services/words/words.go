@@ -251,3 +251,23 @@ func AuditOutcome(outcome string, status int) string {
 	}
 	return outcome
 }
+
+// DeliveryStatus names a delivery's status: "delivered"; one the console does
+// not know as the backend says it.
+func DeliveryStatus(status string) string {
+	switch status {
+	case data.StatusQueued:
+		return i18n.X("codes.status.queued", "queued")
+	case data.StatusSent:
+		return i18n.X("codes.status.sent", "sent")
+	case data.StatusDelivered:
+		return i18n.X("codes.status.delivered", "delivered")
+	case data.StatusUndelivered:
+		return i18n.X("codes.status.undelivered", "undelivered")
+	case data.StatusFailed:
+		return i18n.X("codes.status.failed", "failed")
+	case data.StatusBounced:
+		return i18n.X("codes.status.bounced", "bounced")
+	}
+	return status
+}
