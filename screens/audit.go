@@ -80,7 +80,7 @@ var auditOutcomes = []string{"", data.AuditOK, data.AuditDenied, data.AuditFaile
 func auditActionWords() []string {
 	out := []string{i18n.L("any action")}
 	for _, a := range auditActions[1:] {
-		out = append(out, auditActionText(a))
+		out = append(out, words.AuditAction(a))
 	}
 	return out
 }
@@ -89,102 +89,6 @@ func auditActionWords() []string {
 func auditOutcomeWords() []string {
 	return []string{i18n.L("any outcome"), i18n.X("audit.filter.ok", "ok"),
 		i18n.X("audit.filter.denied", "denied"), i18n.X("audit.filter.failed", "failed")}
-}
-
-// auditActionText names an audit action in the agent's language; the English
-// is words.AuditAction's. An action without words reads as words.AuditAction
-// has it (its code with spaces).
-func auditActionText(action string) string {
-	switch action {
-	case "sign_in":
-		return i18n.X("audit.action.sign_in", "signed in")
-	case "sign_out":
-		return i18n.X("audit.action.sign_out", "signed out")
-	case "search_accounts":
-		return i18n.X("audit.action.search_accounts", "searched accounts")
-	case "view_account":
-		return i18n.X("audit.action.view_account", "viewed an account")
-	case "reveal":
-		return i18n.X("audit.action.reveal", "revealed a contact")
-	case "list_deliveries":
-		return i18n.X("audit.action.list_deliveries", "read the delivery log")
-	case "resend_code":
-		return i18n.X("audit.action.resend_code", "resent a code")
-	case "list_devices":
-		return i18n.X("audit.action.list_devices", "read the trusted devices")
-	case "remove_device":
-		return i18n.X("audit.action.remove_device", "removed a trusted device")
-	case "revoke_sessions":
-		return i18n.X("audit.action.revoke_sessions", "signed the account out everywhere")
-	case "disable_2fa":
-		return i18n.X("audit.action.disable_2fa", "turned two-step verification off")
-	case "change_contact":
-		return i18n.X("audit.action.change_contact", "changed a contact")
-	case "identity_check_start":
-		return i18n.X("audit.action.identity_check_start", "identity check started")
-	case "identity_check_verify":
-		return i18n.X("audit.action.identity_check_verify", "identity check verified")
-	case "approval_request":
-		return i18n.X("audit.action.approval_request", "asked for approval")
-	case "approval_decide":
-		return i18n.X("audit.action.approval_decide", "decided an approval")
-	case "approval_approved":
-		return i18n.X("audit.action.approval_approved", "approved a request")
-	case "approval_rejected":
-		return i18n.X("audit.action.approval_rejected", "rejected a request")
-	case "view_login_activity":
-		return i18n.X("audit.action.view_login_activity", "read the login activity")
-	case "view_rate_limits":
-		return i18n.X("audit.action.view_rate_limits", "read the send limits")
-	case "case_create":
-		return i18n.X("audit.action.case_create", "opened a case")
-	case "case_update":
-		return i18n.X("audit.action.case_update", "updated a case")
-	case "case_note":
-		return i18n.X("audit.action.case_note", "added a case note")
-	case "case_view":
-		return i18n.X("audit.action.case_view", "viewed a case")
-	case "case_list":
-		return i18n.X("audit.action.case_list", "listed cases")
-	case "audit_chain_head":
-		return i18n.X("audit.action.audit_chain_head", "recorded the audit chain")
-	case "audit_denied":
-		return i18n.X("audit.action.audit_denied", "was refused")
-	case "audit_export":
-		return i18n.X("audit.action.audit_export", "exported the audit")
-	case "demo_inbox":
-		return i18n.X("audit.action.demo_inbox", "read the demo inbox")
-	case "case_attachment":
-		return i18n.X("audit.action.case_attachment", "attached a file to a case")
-	case "case_conflict":
-		return i18n.X("audit.action.case_conflict", "settled a case conflict")
-	case "case_export":
-		return i18n.X("audit.action.case_export", "exported a case")
-	}
-	return words.AuditAction(action)
-}
-
-// auditOutcomeText says how an audited call ended, in the agent's language:
-// words.AuditOutcome's words ("done", "refused: not found", "failed").
-func auditOutcomeText(outcome string, status int) string {
-	if outcome == "" {
-		outcome = data.AuditOutcome(status)
-	}
-	switch outcome {
-	case data.AuditOK:
-		return i18n.X("audit.outcome.done", "done")
-	case data.AuditDenied:
-		if status == 404 {
-			return i18n.X("audit.outcome.not_found", "refused: not found")
-		}
-		if status == 429 {
-			return i18n.X("audit.outcome.too_many", "refused: too many")
-		}
-		return i18n.X("audit.outcome.refused", "refused")
-	case data.AuditFailed:
-		return i18n.X("audit.outcome.failed", "failed")
-	}
-	return words.AuditOutcome(outcome, status)
 }
 
 // badTimeWords is auditlog.ErrBadTime's text in the agent's language.
@@ -248,7 +152,7 @@ func newAuditScreen(w *workspace) *auditScreen {
 			case 1:
 				l.SetText(w.agentName(e.AgentID))
 			case 2:
-				l.SetText(auditActionText(e.Action))
+				l.SetText(words.AuditAction(e.Action))
 			case 3:
 				l.SetText(e.AccountID)
 			case 4:
@@ -256,7 +160,7 @@ func newAuditScreen(w *workspace) *auditScreen {
 				if o == "" {
 					o = data.AuditOutcome(e.Status)
 				}
-				l.SetText(auditOutcomeText(o, e.Status))
+				l.SetText(words.AuditOutcome(o, e.Status))
 				switch o {
 				case data.AuditDenied:
 					l.Importance = widget.WarningImportance
