@@ -21,6 +21,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"sync"
 	"sync/atomic"
 
 	goi18n "github.com/nicksnyder/go-i18n/v2/i18n"
@@ -333,30 +334,34 @@ func english(text string, data any) string {
 var (
 	catalog atomic.Pointer[Catalog]
 	agent   atomic.Pointer[Localizer]
+	// loaded reads the embedded files once, on first use: a command of the
+	// CLI that says nothing in a language does not pay for them.
+	loaded sync.Once
 )
 
-// Problems is what was wrong with the embedded translations when they were
-// loaded (a test keeps it empty).
-var Problems []error
-
-func init() {
-	ld := Load(embedded, "translations")
-	Problems = ld.Problems
-	for _, p := range ld.Problems {
-		slog.Error("translation file", "err", p)
-	}
-	catalog.Store(ld.Catalog)
-	agent.Store(ld.Catalog.In(English))
+// ensure loads the embedded translations, English the agent's language.
+func ensure() {
+	loaded.Do(func() {
+		ld := Load(embedded, "translations")
+		for _, p := range ld.Problems {
+			slog.Error("translation file", "err", p)
+		}
+		catalog.Store(ld.Catalog)
+		agent.Store(ld.Catalog.In(English))
+	})
 }
 
 // Use makes lang the agent's language: the console calls it once at start,
-// before any window is built; tests call it with a catalog of their own
-// (the pseudo-locale).
-func Use(lang Language) { agent.Store(catalog.Load().In(lang)) }
+// before any window is built.
+func Use(lang Language) {
+	ensure()
+	agent.Store(catalog.Load().In(lang))
+}
 
 // UseCatalog replaces the translations and sets the agent's language; for
 // tests (the pseudo-locale). It returns a function that puts back what was.
 func UseCatalog(c *Catalog, lang Language) (restore func()) {
+	ensure()
 	oldC, oldA := catalog.Load(), agent.Load()
 	catalog.Store(c)
 	agent.Store(c.In(lang))
@@ -364,13 +369,19 @@ func UseCatalog(c *Catalog, lang Language) (restore func()) {
 }
 
 // Agent is the agent's localizer.
-func Agent() *Localizer { return agent.Load() }
+func Agent() *Localizer {
+	ensure()
+	return agent.Load()
+}
 
 // Current is the agent's language.
-func Current() Language { return agent.Load().lang }
+func Current() Language { return Agent().lang }
 
 // In is a localizer for another language: the customer's.
-func In(lang Language) *Localizer { return catalog.Load().In(lang) }
+func In(lang Language) *Localizer {
+	ensure()
+	return catalog.Load().In(lang)
+}
 
 // L is key's text in the agent's language; key is the English text, a
 // template if data is given: L("Sent to {{.To}}", M{"To": to}).

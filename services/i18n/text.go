@@ -40,4 +40,4 @@ func (t Text) String() string { return t.In(Agent()) }
 
 // InEnglish is the text in English: for the CLI's output, logs and exports
 // that are read in English whatever the agent's language.
-func (t Text) InEnglish() string { return t.In(catalog.Load().In(English)) }
+func (t Text) InEnglish() string { return t.In(In(English)) }
