@@ -18,9 +18,6 @@ import (
 //go:embed fyne.zh-Hant.json
 var fyneZhHant []byte
 
-// languageSystem is the Settings value for "follow the operating system".
-const languageSystem = ""
-
 // chooseLanguage is the console's language for this run: --lang, else the
 // agent's choice in Settings, else the operating system's.
 func chooseLanguage(flagLang, setting string) (i18n.Language, error) {

@@ -496,8 +496,6 @@ func daysAgoIn(lc *i18n.Localizer, t, now time.Time) string {
 	return lc.XN("evidence.days_ago", "{{.Count}} days ago", d)
 }
 
-func daysAgo(t, now time.Time) string { return daysAgoIn(english(), t, now) }
-
 func minutesIn(lc *i18n.Localizer, d time.Duration) string {
 	m := int(d.Round(time.Minute).Minutes())
 	switch {
@@ -512,8 +510,6 @@ func minutesIn(lc *i18n.Localizer, d time.Duration) string {
 	}
 	return lc.X("evidence.hours", "{{.Hours}} hours", i18n.M{"Hours": h})
 }
-
-func minutes(d time.Duration) string { return minutesIn(english(), d) }
 
 func placeIn(lc *i18n.Localizer, l geo.Location) string {
 	switch {
@@ -604,8 +600,6 @@ func statusPhraseIn(lc *i18n.Localizer, d *data.Delivery) string {
 	return lc.X("evidence.status.other", "was {{.Status}}", i18n.M{"Status": d.Status})
 }
 
-func statusPhrase(d *data.Delivery) string { return statusPhraseIn(english(), d) }
-
 // outcomeIn says what happened to a delivery: "The last SMS (1 Dec 09:41 UTC)
 // was undelivered (30003). The handset could not be reached (...)."; what is
 // already in lc's language.
@@ -620,8 +614,6 @@ func outcomeIn(lc *i18n.Localizer, what string, d *data.Delivery) string {
 	}
 	return s
 }
-
-func outcome(what string, d *data.Delivery) string { return outcomeIn(english(), what, d) }
 
 // regionWordsIn is a country as phone.RegionLabel names it ("Taiwan (+886)").
 func regionWordsIn(lc *i18n.Localizer, code string) string {
