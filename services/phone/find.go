@@ -6,6 +6,8 @@ import (
 	"strings"
 	"unicode"
 
+	"verifydesk/services/i18n"
+
 	"github.com/nyaruka/phonenumbers"
 )
 
@@ -69,7 +71,6 @@ func matchRank(r RegionInfo, q string) int {
 	if q == "" {
 		return 3
 	}
-	name := strings.ToLower(r.Name)
 	switch {
 	case q == strings.ToLower(r.Code):
 		return 0
@@ -78,7 +79,22 @@ func matchRank(r RegionInfo, q string) int {
 			return 1
 		}
 		return 2
-	case strings.HasPrefix(name, q):
+	}
+	// The English name, and the name in the agent's language: an agent
+	// types the country as they say it ("Тайвань", "台灣").
+	best := -1
+	for _, name := range []string{r.Name, RegionNameIn(i18n.Current(), r.Code)} {
+		if rank := nameRank(strings.ToLower(name), q); rank >= 0 && (best < 0 || rank < best) {
+			best = rank
+		}
+	}
+	return best
+}
+
+// nameRank is how well q matches a country's name: its start, a word's
+// start, anywhere in it (Chinese has no spaces between words); -1 not at all.
+func nameRank(name, q string) int {
+	if strings.HasPrefix(name, q) {
 		return 3
 	}
 	for _, w := range strings.FieldsFunc(name, func(c rune) bool { return !unicode.IsLetter(c) }) {

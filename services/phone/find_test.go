@@ -1,6 +1,10 @@
 package phone
 
-import "testing"
+import (
+	"testing"
+
+	"verifydesk/services/i18n"
+)
 
 func TestFindRegions(t *testing.T) {
 	for _, c := range []struct {
@@ -46,4 +50,28 @@ func FuzzFindRegions(f *testing.F) {
 			}
 		}
 	})
+}
+
+// An agent finds a country by its name in the agent's language, and still by
+// the English one.
+func TestFindRegionsInTheAgentsLanguage(t *testing.T) {
+	for _, c := range []struct {
+		lang  i18n.Language
+		query string
+		first string
+	}{
+		{i18n.Russian, "тайв", "TW"},
+		{i18n.Russian, "герман", "DE"},
+		{i18n.ChineseTraditional, "台灣", "TW"},
+		{i18n.ChineseTraditional, "英國", "GB"},
+		{i18n.ChineseSimplified, "日本", "JP"},
+		{i18n.Russian, "kingdom", "GB"},
+	} {
+		i18n.Use(c.lang)
+		got := FindRegions(c.query, nil)
+		if len(got) == 0 || got[0].Code != c.first {
+			t.Errorf("%s: FindRegions(%q) = %v, want %s first", c.lang, c.query, got[:min(3, len(got))], c.first)
+		}
+	}
+	i18n.Use(i18n.English)
 }
