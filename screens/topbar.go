@@ -8,6 +8,7 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/services/i18n"
+	"verifydesk/services/phone"
 )
 
 // showAudit shows the audit screen in the main area, its first page loaded.
@@ -54,8 +55,15 @@ func (w *workspace) buildTopBar() fyne.CanvasObject {
 	// on a line of their own below the search (newBar).
 	right = append(right, widget.NewButtonWithIcon(i18n.L("Sign out"), theme.LogoutIcon(), w.onSignOut))
 
-	// Wide enough for "United Kingdom (+44)" so the picked country stays readable.
-	regionBox := container.NewGridWrap(fyne.NewSize(13*theme.TextSize(), w.region.button.MinSize().Height), w.region.button)
+	// Wide enough for "United Kingdom (+44)" so the picked country stays
+	// readable, and for "United States (+1)" in the agent's language
+	// ("Соединенные Штаты (+1)"), up to a limit.
+	regionWidth := 13 * theme.TextSize()
+	for _, code := range []string{"GB", "US"} {
+		label := fyne.MeasureText(phone.RegionLabelIn(i18n.Current(), code), theme.TextSize(), fyne.TextStyle{Bold: true}).Width + 4*theme.TextSize()
+		regionWidth = min(max(regionWidth, label), 17*theme.TextSize())
+	}
+	regionBox := container.NewGridWrap(fyne.NewSize(regionWidth, w.region.button.MinSize().Height), w.region.button)
 	// The field keeps room for a number or a short email when the window is
 	// at its smallest (a border gives its middle only what is left), and the
 	// top bar still fits 1280 units with the Settings button.
