@@ -168,7 +168,7 @@ func screenshot(name, appearance string, size fyne.Size, scale float32, out stri
 	}
 	if name == "settings" {
 		screens.ShowSettings(win, screens.SettingsForm{RetentionDays: defaultRetentionDays, Appearance: appearance,
-			IdleLockMinutes: 15, CacheNote: "", CheckURL: client.CheckBaseURL,
+			IdleLockMinutes: 15, SystemLanguage: i18n.System(), CheckURL: client.CheckBaseURL,
 			Background: func(f func()) { f() }}, func(screens.SettingsForm) {})
 	}
 	// A real window never gets smaller than what its content needs: grow to
