@@ -216,7 +216,9 @@ func (s *auditScreen) build() fyne.CanvasObject {
 		}
 		filters := container.NewHBox(grid(s.agent, 9), grid(s.account, 9), s.action, s.outcome,
 			grid(s.from, 11.5), grid(s.until, 13.5), s.apply) // their examples whole at 1280
-		pager := container.NewHBox(s.newer, s.older, widget.NewSeparator(), s.exportCSV, s.exportJSONL, widget.NewSeparator(), s.verify)
+		// Wraps to a second line in a language whose words are longer.
+		pager := newFlow(container.NewHBox(s.newer, s.older), container.NewHBox(widget.NewSeparator(), s.exportCSV, s.exportJSONL),
+			container.NewHBox(widget.NewSeparator(), s.verify))
 		top := container.NewVBox(title, container.NewHScroll(filters), pager, s.verdict, s.state)
 		s.content = newBorder(top, nil, nil, nil, s.table)
 	}

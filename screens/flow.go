@@ -64,12 +64,13 @@ func (f *flowLayout) place(objects []fyne.CanvasObject, width float32, move bool
 	return y + line
 }
 
-// barLayout is a bar of three parts on two lines: main, side and below.
-// When main and side fit on one line, side is at the right of main and below
-// takes the second line; else main takes the first line alone and side goes
-// to the right of below on the second. main and below take the width side
+// barLayout is a bar of three parts: main, side and below. When main and
+// side fit on one line, side is at the right of main and below takes the
+// second line; else main takes the first line alone and side goes to the
+// right of below on the second; when even that is too wide, side has the
+// second line and below the third. main and below take the width side
 // leaves (a search field grows). The top bar wraps so in a language whose
-// words are longer than the bar is wide, without a third line.
+// words are longer than the bar is wide.
 type barLayout struct {
 	width float32 // last laid out in: MinSize's height follows it
 }
@@ -79,12 +80,26 @@ func newBar(main, side, below fyne.CanvasObject) *fyne.Container {
 	return container.New(&barLayout{}, main, side, below)
 }
 
+// lines is how many lines the bar takes in width: 1 (main and side on
+// the first), 2 (side beside below) or 3.
+func (b *barLayout) lines(mm, sm, bm fyne.Size, width float32) int {
+	pad := theme.Padding()
+	switch {
+	case mm.Width+pad+sm.Width <= width:
+		return 1
+	case sm.Width+pad+bm.Width <= width:
+		return 2
+	}
+	return 3
+}
+
 func (b *barLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 	b.width = size.Width
 	main, side, below := objects[0], objects[1], objects[2]
 	mm, sm, bm := main.MinSize(), side.MinSize(), below.MinSize()
 	pad := theme.Padding()
-	if b.oneLine(mm, sm, size.Width) {
+	switch b.lines(mm, sm, bm, size.Width) {
+	case 1:
 		h := fyne.Max(mm.Height, sm.Height)
 		main.Move(fyne.NewPos(0, 0))
 		main.Resize(fyne.NewSize(size.Width-sm.Width-pad, h))
@@ -92,16 +107,23 @@ func (b *barLayout) Layout(objects []fyne.CanvasObject, size fyne.Size) {
 		side.Resize(fyne.NewSize(sm.Width, h))
 		below.Move(fyne.NewPos(0, h+pad))
 		below.Resize(fyne.NewSize(size.Width, bm.Height))
-		return
+	case 2:
+		main.Move(fyne.NewPos(0, 0))
+		main.Resize(fyne.NewSize(size.Width, mm.Height))
+		y := mm.Height + pad
+		h := fyne.Max(bm.Height, sm.Height)
+		below.Move(fyne.NewPos(0, y))
+		below.Resize(fyne.NewSize(size.Width-sm.Width-pad, h))
+		side.Move(fyne.NewPos(size.Width-sm.Width, y))
+		side.Resize(fyne.NewSize(sm.Width, h))
+	default:
+		main.Move(fyne.NewPos(0, 0))
+		main.Resize(fyne.NewSize(size.Width, mm.Height))
+		side.Move(fyne.NewPos(size.Width-sm.Width, mm.Height+pad))
+		side.Resize(sm)
+		below.Move(fyne.NewPos(0, mm.Height+pad+sm.Height+pad))
+		below.Resize(fyne.NewSize(size.Width, bm.Height))
 	}
-	main.Move(fyne.NewPos(0, 0))
-	main.Resize(fyne.NewSize(size.Width, mm.Height))
-	y := mm.Height + pad
-	h := fyne.Max(bm.Height, sm.Height)
-	below.Move(fyne.NewPos(0, y))
-	below.Resize(fyne.NewSize(size.Width-sm.Width-pad, h))
-	side.Move(fyne.NewPos(size.Width-sm.Width, y))
-	side.Resize(fyne.NewSize(sm.Width, h))
 }
 
 func (b *barLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
@@ -111,15 +133,14 @@ func (b *barLayout) MinSize(objects []fyne.CanvasObject) fyne.Size {
 	if at == 0 {
 		at = mm.Width + sm.Width + pad // not laid out yet: one line
 	}
-	// As narrow as the wrapped bar: it wraps rather than widening the
+	// As narrow as the widest part: the bar wraps rather than widening the
 	// window; as tall as its lines were when last laid out.
-	width := fyne.Max(mm.Width, sm.Width+pad+bm.Width)
-	if b.oneLine(mm, sm, at) {
+	width := fyne.Max(mm.Width, fyne.Max(sm.Width, bm.Width))
+	switch b.lines(mm, sm, bm, at) {
+	case 1:
 		return fyne.NewSize(width, fyne.Max(mm.Height, sm.Height)+pad+bm.Height)
+	case 2:
+		return fyne.NewSize(width, mm.Height+pad+fyne.Max(bm.Height, sm.Height))
 	}
-	return fyne.NewSize(width, mm.Height+pad+fyne.Max(bm.Height, sm.Height))
-}
-
-func (b *barLayout) oneLine(mm, sm fyne.Size, width float32) bool {
-	return mm.Width+theme.Padding()+sm.Width <= width
+	return fyne.NewSize(width, mm.Height+pad+sm.Height+pad+bm.Height)
 }

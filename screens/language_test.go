@@ -43,7 +43,29 @@ func TestLongerLanguagesFit(t *testing.T) {
 			t.Run("workspace at scale 1.5", checkWorkspaceFits)
 			t.Run("tables", checkTablesShowEveryDemoRowWhole)
 			t.Run("dialogs", func(t *testing.T) { checkDialogsFit(t, "Control+Tab", i18n.L("Next tab")) })
+			t.Run("a supervisor's screens at scale 1.5", checkSupervisorFits)
 		})
+	}
+}
+
+// checkSupervisorFits: a supervisor's approvals, audit, delivery health and
+// cases fit a 1080p screen at scale 1.5.
+func checkSupervisorFits(t *testing.T) {
+	sam, w := newTestUIConfig(t, backendtest.New(t), func(c *Config) { c.DemoUser, c.OnSettings = "sam", func() {} })
+	sam.SubmitSignIn()
+	for _, s := range []struct {
+		name string
+		show func()
+	}{
+		{"approvals", func() { test.Tap(sam.work.approvals.button) }},
+		{"audit", sam.work.showAudit},
+		{"delivery health", sam.work.showHealth},
+		{"cases", sam.work.showCases},
+	} {
+		s.show()
+		if min := neededAt(w, fitAtScale); min.Width > fitAtScale.Width || min.Height > fitAtScale.Height {
+			t.Errorf("%s: the window needs %v, more than %v", s.name, min, fitAtScale)
+		}
 	}
 }
 

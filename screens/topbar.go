@@ -39,7 +39,7 @@ func (w *workspace) buildTopBar() fyne.CanvasObject {
 	// ellipsis, so the top bar keeps Settings and Sign out on a 1280 screen.
 	who := oneLine(i18n.L("{{.Name}} · {{.Role}}", i18n.M{"Name": w.agent.Name, "Role": roleInWords(w.agent.Role)}))
 	natural := widget.NewLabel(who.Text).MinSize().Width + theme.Padding() // the whole text, uncut
-	whoBox := container.NewGridWrap(fyne.NewSize(min(natural, 13*theme.TextSize()), who.MinSize().Height), who)
+	whoBox := container.NewGridWrap(fyne.NewSize(min(natural, 16*theme.TextSize()), who.MinSize().Height), who)
 	w.online = badge(i18n.L("online"), widget.SuccessImportance)
 	auditButton := widget.NewButtonWithIcon(i18n.L("Audit"), theme.ListIcon(), w.showAudit)
 	casesButton := widget.NewButtonWithIcon(i18n.L("Cases"), theme.FolderOpenIcon(), w.showCases)
