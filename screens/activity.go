@@ -44,23 +44,10 @@ var allDevices = i18n.Mark("All devices")
 // activityColumns: the customer's own time is in the detail pane, where it
 // differs from the agent's (a column of "same as yours" took the room the
 // place needs).
-// These English names identify the columns (the tests find a column by
-// them); activityColumnTitles are what the header shows.
-var activityColumns = []string{"Time (yours)", "Flags", "Place", "Device", "Outcome", "Network", "IP address"}
-
-// activityColumnTitles are the columns' headers in the agent's language, in
-// activityColumns' order.
-func activityColumnTitles() []string {
-	return []string{
-		i18n.X("activity.column.time", "Time (yours)"),
-		i18n.X("activity.column.flags", "Flags"),
-		i18n.X("activity.column.place", "Place"),
-		i18n.X("activity.column.device", "Device"),
-		i18n.X("activity.column.outcome", "Outcome"),
-		i18n.X("activity.column.network", "Network"),
-		i18n.X("activity.column.ip", "IP address"),
-	}
-}
+// The columns, in English: they identify a column (the tests find one by
+// it); the header shows each in the agent's language (textTable).
+var activityColumns = []string{i18n.Mark("Time (yours)"), i18n.Mark("Flags"), i18n.Mark("Place"), i18n.Mark("Device"),
+	i18n.Mark("Outcome"), i18n.Mark("Network"), i18n.Mark("IP address")}
 
 // activityActions are the actions a login leads to: the sensitive ones, and a
 // password reset code sent from the Codes tab.
@@ -120,7 +107,7 @@ func newActivityPanel(src activitySource, loc *geo.Locator, actions activityActi
 		ls: newLoadState(i18n.L("Login activity")), loc: loc}
 	p.run = runDetached
 	p.ls.timeout = activityTimeout
-	p.table = textTable(activityColumnTitles(), []int{5, 3, 4, 2, 1},
+	p.table = textTable(activityColumns, []int{5, 3, 4, 2, 1},
 		func() int { return len(p.rows) }, p.updateCell)
 	p.table.OnSelected = func(id widget.TableCellID) {
 		if id.Row >= 0 && id.Row < len(p.rows) {

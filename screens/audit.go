@@ -54,15 +54,10 @@ type auditScreen struct {
 	content fyne.CanvasObject
 }
 
-// auditColumns are the table's headers, in the agent's language: the Account
-// column is headed "Account id": the audit is where whoever needs an
-// account's id finds it (its filter takes one).
-func auditColumns() []string {
-	return []string{i18n.X("audit.column.time", "Time"), i18n.X("audit.column.agent", "Agent"),
-		i18n.X("audit.column.action", "Action"), i18n.X("audit.column.account", "Account id"),
-		i18n.X("audit.column.outcome", "Outcome"), i18n.X("audit.column.reason", "Reason"),
-		i18n.X("audit.column.detail", "Detail")}
-}
+// auditColumns are the columns, in English (the header shows each in the
+// agent's language).
+var auditColumns = []string{i18n.Mark("Time"), i18n.Mark("Agent"), i18n.Mark("Action"), i18n.Mark("Account id"),
+	i18n.Mark("Outcome"), i18n.Mark("Reason"), i18n.Mark("Detail")}
 
 // auditActions are the actions the filter offers, after its "any action":
 // the codes the backend records (identifiers, never translated).
@@ -142,7 +137,7 @@ func newAuditScreen(w *workspace) *auditScreen {
 	s.verdict.Wrapping = wordWrap()
 	s.state = widget.NewLabel("")
 	s.state.Wrapping = wordWrap()
-	s.table = textTable(auditColumns(), []int{6, 5},
+	s.table = textTable(auditColumns, []int{6, 5},
 		func() int { return len(s.rows) },
 		func(row, col int, l *widget.Label) {
 			e := s.rows[row]

@@ -65,11 +65,7 @@ func newCasesBrowser(w *workspace) *casesBrowser {
 	b.age.Selected = ages[0]
 	b.state = widget.NewLabel("")
 	b.state.Wrapping = wordWrap()
-	var columns []string
-	for _, c := range caseColumns {
-		columns = append(columns, i18n.T(c))
-	}
-	b.table = textTable(columns, []int{2, 1},
+	b.table = textTable(caseColumns, []int{2, 1},
 		func() int { return len(b.rows) },
 		func(row, col int, l *widget.Label) {
 			r := b.rows[row]

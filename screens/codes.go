@@ -78,7 +78,7 @@ type codesPanel struct {
 }
 
 // codeColumns are the delivery log's column titles, in English: shown
-// through i18n.T (codesTitles).
+// in the agent's language by the table's header.
 var codeColumns = []string{i18n.Mark("Sent"), i18n.Mark("Channel"), i18n.Mark("To"), i18n.Mark("Purpose"),
 	i18n.Mark("Asked by"), i18n.Mark("Status"), i18n.Mark("What happened"), i18n.Mark("Sender")}
 
@@ -93,7 +93,7 @@ var codePurposes = []string{data.PurposeLogin, data.PurposeNewDevice, data.Purpo
 
 func newCodesPanel(src codesSource, w tabHost) *codesPanel {
 	p := &codesPanel{src: src, w: w, ls: newLoadState(i18n.L("The delivery log"))}
-	p.table = textTable(codesTitles(codeColumns), []int{6, 7},
+	p.table = textTable(codeColumns, []int{6, 7},
 		func() int { return len(p.rows) },
 		func(row, col int, l *widget.Label) {
 			l.SetText(p.cell(row, col))

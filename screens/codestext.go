@@ -46,16 +46,6 @@ func (p *codesPanel) cell(row, col int) string {
 	return ""
 }
 
-// codesTitles is titles, written with i18n.Mark, in the agent's language: a
-// table's column titles.
-func codesTitles(titles []string) []string {
-	out := make([]string, len(titles))
-	for i, t := range titles {
-		out[i] = i18n.T(t)
-	}
-	return out
-}
-
 // codesLongest is the longest of texts, in characters.
 func codesLongest(texts []string) string {
 	out := ""

@@ -43,11 +43,7 @@ var deviceColumns = []string{i18n.Mark("Device"), i18n.Mark("Model"), i18n.Mark(
 func newDevicesPanel(src devicesSource, w tabHost, actions accountActions) *devicesPanel {
 	p := &devicesPanel{src: src, w: w, actions: actions, selected: -1, ls: newLoadState(i18n.L("Trusted devices"))}
 	// Widths fit the tab at 1280 wide, so the last place shows without scrolling.
-	columns := make([]string, len(deviceColumns))
-	for i, c := range deviceColumns {
-		columns[i] = i18n.T(c)
-	}
-	p.table = textTable(columns, []int{8, 1},
+	p.table = textTable(deviceColumns, []int{8, 1},
 		func() int { return len(p.rows) },
 		func(row, col int, l *widget.Label) {
 			l.SetText(p.cell(row, col))

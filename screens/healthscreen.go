@@ -66,27 +66,10 @@ var healthChannels = []struct {
 	{i18n.XMsg("health.channel.app_push", "App notification"), data.ChannelAppPush},
 }
 
-// healthColumns: "Lost" is the impact the rows are ordered by. These English
-// names identify the columns (the tests find a column by them);
-// healthColumnTitles are what the header shows.
-var healthColumns = []string{"Channel", "Country", "Network", "Last hour", "Delivered", "Usual", "Lost", "p90 latency", "Used", "Last 24 hours"}
-
-// healthColumnTitles are the columns' headers in the agent's language, in
-// healthColumns' order.
-func healthColumnTitles() []string {
-	return []string{
-		i18n.X("health.column.channel", "Channel"),
-		i18n.X("health.column.country", "Country"),
-		i18n.X("health.column.network", "Network"),
-		i18n.X("health.column.last_hour", "Last hour"),
-		i18n.X("health.column.delivered", "Delivered"),
-		i18n.X("health.column.usual", "Usual"),
-		i18n.X("health.column.lost", "Lost"),
-		i18n.X("health.column.p90", "p90 latency"),
-		i18n.X("health.column.used", "Used"),
-		i18n.X("health.column.last_24h", "Last 24 hours"),
-	}
-}
+// healthColumns are the columns, in English: they identify a column (the
+// tests find one by it); the header shows each in the agent's language.
+var healthColumns = []string{i18n.Mark("Channel"), i18n.Mark("Country"), i18n.Mark("Network"), i18n.Mark("Last hour"),
+	i18n.Mark("Delivered"), i18n.Mark("Usual"), i18n.Mark("Lost"), i18n.Mark("p90 latency"), i18n.Mark("Used"), i18n.Mark("Last 24 hours")}
 
 // healthSparkCol is the column drawn as a sparkline.
 const healthSparkCol = 9
@@ -145,7 +128,7 @@ func (s *healthScreen) newTable() *widget.Table {
 			l.Importance = imp
 			l.SetText(shown(text))
 		})
-	headedBy(t, healthColumnTitles())
+	headedBy(t, healthColumns)
 	em := theme.TextSize()
 	for i, w := range []float32{9, 9, 10.5, 6.5, 6.5, 4.5, 4, 6.5, 4, 10} { // "Chunghwa Telecom" whole at 1280
 		t.SetColumnWidth(i, w*em)

@@ -24,7 +24,7 @@ type phoneCheckSource interface {
 }
 
 // formColumns are the forms table's column titles, in English: shown
-// through i18n.T (codesTitles).
+// in the agent's language by the table's header.
 var formColumns = []string{i18n.Mark("Sent to"), i18n.Mark("Codes sent"), i18n.Mark("Delivered"), i18n.Mark("Failed"),
 	i18n.Mark("Last status"), i18n.Mark("Last sent"), i18n.Mark("Network reached")}
 
@@ -84,7 +84,7 @@ func newPhoneCheckPanel(src phoneCheckSource) *phoneCheckPanel {
 	p.ported = badge("", widget.WarningImportance)
 
 	// Widths fit the tab at 1280 wide: the network reached shows without scrolling.
-	p.table = textTable(codesTitles(formColumns), []int{4, 6},
+	p.table = textTable(formColumns, []int{4, 6},
 		func() int { return len(p.rows) },
 		func(row, col int, l *widget.Label) {
 			if col >= 1 && col <= 3 {

@@ -4,6 +4,8 @@ import (
 	"sort"
 	"unicode"
 
+	"verifydesk/services/i18n"
+
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/theme"
 	"fyne.io/fyne/v2/widget"
@@ -22,6 +24,9 @@ import (
 type dataTable struct {
 	widget.Table
 
+	// columns name the columns in English, written with i18n.Mark: they
+	// identify a column (the tests find one by it), and the header shows
+	// each in the agent's language.
 	columns []string
 	shrink  []int
 	rows    func() int
@@ -79,7 +84,8 @@ func textTable(columns []string, shrink []int, rows func() int, cell func(row, c
 	return t
 }
 
-// headedBy gives t one header row, in bold, naming columns, and no header
+// headedBy gives t one header row, in bold, naming columns (English keys
+// written with i18n.Mark, shown in the agent's language), and no header
 // column.
 func headedBy(t *widget.Table, columns []string) {
 	t.ShowHeaderRow, t.ShowHeaderColumn = true, false
@@ -89,7 +95,7 @@ func headedBy(t *widget.Table, columns []string) {
 	t.UpdateHeader = func(id widget.TableCellID, o fyne.CanvasObject) {
 		text := ""
 		if id.Row < 0 && id.Col >= 0 && id.Col < len(columns) {
-			text = columns[id.Col]
+			text = i18n.T(columns[id.Col])
 		}
 		o.(*widget.Label).SetText(text)
 	}
@@ -137,7 +143,7 @@ func (t *dataTable) measure() {
 	}
 	header := widget.NewLabelWithStyle("", fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
 	for col, name := range t.columns {
-		header.SetText(name)
+		header.SetText(i18n.T(name))
 		w := header.MinSize().Width
 		t.headers[col] = w
 		for _, s := range t.texts(col, n) {
