@@ -154,7 +154,7 @@ func newActivityPanel(src activitySource, loc *geo.Locator, actions activityActi
 // title is the tab's label, and also its id (--tab, the last tab saved in the
 // preferences, Ctrl+1..6's names): it stays English until the panel
 // interface separates an id from the label (panel.go, workspace.go).
-func (p *activityPanel) title() string { return "Activity" }
+func (p *activityPanel) title() string { return i18n.Mark("Activity") }
 
 func (p *activityPanel) firstControl() fyne.Focusable { return p.failedOnly }
 

@@ -94,17 +94,18 @@ func (w *workspace) connectionChanged() {
 }
 
 // errorClass names what kind of failure err is, for the log: never its text,
-// which may carry what the agent typed.
+// which may carry what the agent typed. The names are English keys (the
+// screen says them with failureWords).
 func errorClass(err error) string {
 	switch {
 	case errors.Is(err, client.ErrCircuitOpen):
-		return "circuit open"
+		return i18n.Mark("circuit open")
 	case errors.Is(err, client.ErrTimeout):
-		return "timeout"
+		return i18n.Mark("timeout")
 	case errors.Is(err, client.ErrOffline):
-		return "unreachable"
+		return i18n.Mark("unreachable")
 	}
-	return "other"
+	return i18n.Mark("other")
 }
 
 // watch looks every watchEvery whether the backend was heard from within

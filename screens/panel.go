@@ -93,25 +93,8 @@ func lowerFirst(s string) string {
 }
 
 // tabTitle is p's tab label in the agent's language (p.title() is its
-// English name, see panel).
-func tabTitle(p panel) string {
-	switch t := p.title(); t {
-	case "Overview":
-		return i18n.X("tab.overview", "Overview")
-	case "Codes":
-		return i18n.X("tab.codes", "Codes")
-	case "Devices":
-		return i18n.X("tab.devices", "Devices")
-	case "Activity":
-		return i18n.X("tab.activity", "Activity")
-	case "Phone check":
-		return i18n.X("tab.phone_check", "Phone check")
-	case "Case":
-		return i18n.X("tab.case", "Case")
-	default:
-		return t
-	}
-}
+// English name, written with i18n.Mark, see panel).
+func tabTitle(p panel) string { return i18n.T(p.title()) }
 
 // cachedAnswer is the error of a load that could not reach the backend but
 // has what the cache holds to show: the workspace shows it, notes the

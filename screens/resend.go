@@ -109,18 +109,8 @@ func (w *workspace) retryResends() {
 }
 
 // failureWords names what kind of failure err is, as errorClass does for
-// the log, in the agent's language.
-func failureWords(err error) string {
-	switch errorClass(err) {
-	case "circuit open":
-		return i18n.X("codes.failure.circuit_open", "circuit open")
-	case "timeout":
-		return i18n.X("codes.failure.timeout", "timeout")
-	case "unreachable":
-		return i18n.X("codes.failure.unreachable", "unreachable")
-	}
-	return i18n.X("codes.failure.other", "other")
-}
+// the log (in English), in the agent's language.
+func failureWords(err error) string { return i18n.T(errorClass(err)) }
 
 // pendingResendKey is the key of accountID's pending resend, or "". UI
 // thread.
