@@ -177,15 +177,5 @@ func eventDetail(e logins.Event) string {
 	if e.Location.NetworkKind == geo.KindMobile {
 		parts = append(parts, i18n.L("On mobile data the place is often far from the customer."))
 	}
-	return activitySentences(parts...)
-}
-
-// activitySentences joins sentences the way the agent's language writes
-// them: a space between them, none in Chinese (its full stop is wide).
-func activitySentences(parts ...string) string {
-	switch i18n.Current() {
-	case i18n.ChineseTraditional, i18n.ChineseSimplified:
-		return strings.Join(parts, "")
-	}
-	return strings.Join(parts, " ")
+	return i18n.Sentences(i18n.Current(), parts...)
 }

@@ -100,7 +100,7 @@ func (p *activityPanel) summary() string {
 	if len(p.rows) == 0 {
 		s = append(s, i18n.L("Nothing matches the filters."))
 	}
-	return activitySentences(s...)
+	return i18n.Sentences(i18n.Current(), s...)
 }
 
 // updateMap puts the visible rows' places on the map, one point per place and
@@ -163,7 +163,7 @@ func (p *activityPanel) updateDetail() {
 	}
 	text := eventDetail(e)
 	if theirs := customerTime(e.At, p.customerZone); theirs != "" {
-		text = activitySentences(text, i18n.L("The customer's time: {{.Time}}.", i18n.M{"Time": theirs}))
+		text = i18n.Sentences(i18n.Current(), text, i18n.L("The customer's time: {{.Time}}.", i18n.M{"Time": theirs}))
 	}
 	trusted := e.DeviceID != "" && p.trusted[e.DeviceID]
 	name := deviceLabel(e.LoginEvent)

@@ -338,7 +338,7 @@ func (a *approvals) decide(approve bool) {
 			a.w.record("approval_"+got.Status, got.AccountID, got.CaseID, got.ID+" "+actionTitleIn(i18n.In(i18n.English), got.Action, got.Params))
 			a.showCard()
 			if got.Status == data.ApprovalApproved {
-				a.say(auditSentences(i18n.L("Approved: {{.Action}} was done.", i18n.M{"Action": actionTitle(got.Action, got.Params)}), resultWords(got.Result)))
+				a.say(i18n.Sentences(i18n.Current(), i18n.L("Approved: {{.Action}} was done.", i18n.M{"Action": actionTitle(got.Action, got.Params)}), resultWords(got.Result)))
 			} else {
 				a.say(i18n.L("Rejected. {{.Agent}} sees your comment.", i18n.M{"Agent": a.w.agentName(got.RequestedBy)}))
 			}

@@ -17,7 +17,7 @@ func outcomeNotice(ap data.Approval, name func(string) string) string {
 	case data.ApprovalApproved:
 		s := i18n.L("{{.Agent}} approved: {{.What}}. Done.", i18n.M{"Agent": name(ap.DecidedBy), "What": what})
 		if ap.Result != nil && ap.Result.NoticeDeliveryID != "" {
-			s = auditSentences(s, i18n.L("The customer was sent a security notice."))
+			s = i18n.Sentences(i18n.Current(), s, i18n.L("The customer was sent a security notice."))
 		}
 		return s
 	case data.ApprovalRejected:
@@ -77,7 +77,7 @@ func resultWords(r *data.ActionResult) string {
 		s = i18n.N("{{.Count}} sessions signed out.", r.SessionsRevoked)
 	}
 	if r.NoticeDeliveryID != "" {
-		s = auditSentences(s, i18n.L("The customer was sent a security notice."))
+		s = i18n.Sentences(i18n.Current(), s, i18n.L("The customer was sent a security notice."))
 	}
 	return s
 }

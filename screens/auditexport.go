@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 	"strconv"
-	"strings"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/dialog"
@@ -106,11 +105,11 @@ func verdictWords(v auditlog.Verdict) string {
 		return i18n.L("The local audit could not be read: {{.Error}}", i18n.M{"Error": Explain(res.Err)})
 	case res.Broken != nil:
 		// The break's detail is the cache's own words (as the CLI prints them).
-		return auditSentences(i18n.L("BROKEN at entry {{.Entry}}: {{.Kind}} ({{.Detail}}).",
+		return i18n.Sentences(i18n.Current(), i18n.L("BROKEN at entry {{.Entry}}: {{.Kind}} ({{.Detail}}).",
 			i18n.M{"Entry": strconv.FormatUint(res.Broken.Seq, 10), "Kind": breakKindWords(res.Broken.Kind), "Detail": res.Broken.Detail}),
 			i18n.N("{{.Count}} entries before it are intact.", int(res.Count)), against)
 	}
-	return auditSentences(i18n.N("Intact: {{.Count}} entries, each holding the hash of the one before.", int(res.Count)), against)
+	return i18n.Sentences(i18n.Current(), i18n.N("Intact: {{.Count}} entries, each holding the hash of the one before.", int(res.Count)), against)
 }
 
 // breakKindWords names a kind of break in the chain (cache.Break*) in the
@@ -127,22 +126,6 @@ func breakKindWords(kind string) string {
 		return i18n.X("audit.break.tail_cut", "tail cut")
 	}
 	return kind
-}
-
-// auditSentences joins sentences the way the agent's language does: a space
-// between them, none in Chinese. Empty ones are left out.
-func auditSentences(s ...string) string {
-	sep := " "
-	if l := i18n.Current(); l == i18n.ChineseTraditional || l == i18n.ChineseSimplified {
-		sep = ""
-	}
-	var out []string
-	for _, x := range s {
-		if x = strings.TrimSpace(x); x != "" {
-			out = append(out, x)
-		}
-	}
-	return strings.Join(out, sep)
 }
 
 // auditPager is what an export needs of the backend.

@@ -226,7 +226,7 @@ func (f *identityFlow) showProof() {
 	if f.proof == "" || !f.proofExpires.After(now) {
 		f.proof = ""
 		f.verify.SetText(i18n.L("Verify and continue"))
-		f.status.SetText(acctSentences(f.failure, i18n.L("The identity check has expired: send a new check code.")))
+		f.status.SetText(i18n.Sentences(i18n.Current(), f.failure, i18n.L("The identity check has expired: send a new check code.")))
 		return
 	}
 	f.status.SetText(f.failure + "\n" + i18n.L("The identity check is valid for {{.Time}} more, for this one action ({{.Action}}) on this account.",
@@ -242,10 +242,10 @@ func (f *identityFlow) showProof() {
 func actionDoneText(act sensitiveAction, res data.ActionResult) string {
 	s := i18n.L("{{.Action}}: done.", i18n.M{"Action": act.title.String()})
 	if res.SessionsRevoked > 0 {
-		s = acctSentences(s, i18n.N("{{.Count}} sessions signed out.", res.SessionsRevoked))
+		s = i18n.Sentences(i18n.Current(), s, i18n.N("{{.Count}} sessions signed out.", res.SessionsRevoked))
 	}
 	if res.NoticeDeliveryID != "" {
-		s = acctSentences(s, i18n.L("The customer was sent a security notice."))
+		s = i18n.Sentences(i18n.Current(), s, i18n.L("The customer was sent a security notice."))
 	}
 	return s
 }
@@ -258,20 +258,4 @@ func lowerInitial(s string) string {
 		return s
 	}
 	return string(unicode.ToLower(r)) + s[n:]
-}
-
-// acctSentences joins sentences as the agent's language does: with a space,
-// or none in Chinese (a full stop "。" ends the sentence before).
-func acctSentences(parts ...string) string {
-	sep := " "
-	if l := i18n.Current(); l == i18n.ChineseTraditional || l == i18n.ChineseSimplified {
-		sep = ""
-	}
-	var out []string
-	for _, p := range parts {
-		if p != "" {
-			out = append(out, p)
-		}
-	}
-	return strings.Join(out, sep)
 }

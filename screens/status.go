@@ -66,17 +66,7 @@ func syncWords(rep casework.Report, err error) string {
 	if err != nil && !errors.Is(err, casework.ErrOutboxBusy) {
 		parts = append(parts, i18n.L("Some changes kept offline are not sent yet: {{.Reason}}", i18n.M{"Reason": Explain(err)}))
 	}
-	return sentences(parts)
-}
-
-// sentences joins sentences as the agent's language does: a space between
-// them, none in Chinese (a full stop 。 ends each).
-func sentences(parts []string) string {
-	switch i18n.Current() {
-	case i18n.ChineseTraditional, i18n.ChineseSimplified:
-		return strings.Join(parts, "")
-	}
-	return strings.Join(parts, " ")
+	return i18n.Sentences(i18n.Current(), parts...)
 }
 
 // afterSync reloads the Case tab once what was kept offline reached the

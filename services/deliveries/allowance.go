@@ -89,7 +89,7 @@ func WindowsUse(l *i18n.Localizer, ws []data.LimitWindow) string {
 	for i, w := range ws {
 		used[i] = WindowUse(l, w)
 	}
-	return strings.Join(used, words.ListSeparator(l.Language()))
+	return strings.Join(used, i18n.ListSeparator(l.Language()))
 }
 
 // WindowUse is one send-limit window's use in l's language: "3 of 5 this

@@ -87,3 +87,32 @@ func DayTime(lang Language, t time.Time) string {
 	}
 	return Day(lang, t) + " " + Clock(t)
 }
+
+// chinese reports whether lang is written in Chinese: no space between
+// sentences or words, its own punctuation.
+func chinese(lang Language) bool { return lang == ChineseTraditional || lang == ChineseSimplified }
+
+// Sentences joins sentences as lang writes them: a space between them, none
+// in Chinese (its full stop 。 is wide). Empty ones are left out.
+func Sentences(lang Language, parts ...string) string {
+	sep := " "
+	if chinese(lang) {
+		sep = ""
+	}
+	out := make([]string, 0, len(parts))
+	for _, p := range parts {
+		if p = strings.TrimSpace(p); p != "" {
+			out = append(out, p)
+		}
+	}
+	return strings.Join(out, sep)
+}
+
+// ListSeparator separates the items of a list in lang: ", "; the
+// ideographic comma 、 in Chinese.
+func ListSeparator(lang Language) string {
+	if chinese(lang) {
+		return "、"
+	}
+	return ", "
+}

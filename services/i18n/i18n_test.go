@@ -154,3 +154,15 @@ func TestWordsInDataFollowTheText(t *testing.T) {
 		t.Errorf("in English: %q", got)
 	}
 }
+
+func TestSentencesAndListsAsEachLanguageWritesThem(t *testing.T) {
+	if got := Sentences(English, "Sent.", "", " Wait. "); got != "Sent. Wait." {
+		t.Errorf("English: %q", got)
+	}
+	if got := Sentences(ChineseTraditional, "已傳送。", "請稍候。"); got != "已傳送。請稍候。" {
+		t.Errorf("Chinese: %q", got)
+	}
+	if ListSeparator(Russian) != ", " || ListSeparator(ChineseSimplified) != "、" {
+		t.Errorf("separators %q %q", ListSeparator(Russian), ListSeparator(ChineseSimplified))
+	}
+}

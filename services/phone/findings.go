@@ -438,7 +438,7 @@ func describeSeparators(l *i18n.Localizer, seps []rune) string {
 	case 1:
 		return names[0]
 	}
-	return l.X("phone.list.and", "{{.Items}} and {{.Last}}", i18n.M{"Items": strings.Join(names[:len(names)-1], listSeparator(l)), "Last": names[len(names)-1]})
+	return l.X("phone.list.and", "{{.Items}} and {{.Last}}", i18n.M{"Items": strings.Join(names[:len(names)-1], i18n.ListSeparator(l.Language())), "Last": names[len(names)-1]})
 }
 
 func separatorName(l *i18n.Localizer, kind int, r rune) string {
@@ -459,16 +459,6 @@ func separatorName(l *i18n.Localizer, kind int, r rune) string {
 		return l.X("phone.separators.plus", "a plus sign in the middle")
 	}
 	return fmt.Sprintf("%q", string(r))
-}
-
-// listSeparator separates the items of a list in l's language: ", "; "、"
-// in Chinese.
-func listSeparator(l *i18n.Localizer) string {
-	switch l.Language() {
-	case i18n.ChineseTraditional, i18n.ChineseSimplified:
-		return "、"
-	}
-	return ", "
 }
 
 // otherHit is a region where the digits are a valid mobile number.
@@ -495,5 +485,5 @@ func joinOr(l *i18n.Localizer, names []string) string {
 	if len(names) <= 1 {
 		return strings.Join(names, "")
 	}
-	return l.X("phone.list.or", "{{.Items}} or {{.Last}}", i18n.M{"Items": strings.Join(names[:len(names)-1], listSeparator(l)), "Last": names[len(names)-1]})
+	return l.X("phone.list.or", "{{.Items}} or {{.Last}}", i18n.M{"Items": strings.Join(names[:len(names)-1], i18n.ListSeparator(l.Language())), "Last": names[len(names)-1]})
 }

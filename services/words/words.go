@@ -126,17 +126,7 @@ func LoginFlags(e logins.Event) string {
 	if e.ImpossibleTravel {
 		f = append(f, i18n.X("words.login.impossible_travel", "impossible travel"))
 	}
-	return strings.Join(f, ListSeparator(i18n.Current()))
-}
-
-// ListSeparator is what separates the items of a list in lang: ", "; the
-// ideographic comma "、" in Chinese.
-func ListSeparator(lang i18n.Language) string {
-	switch lang {
-	case i18n.ChineseTraditional, i18n.ChineseSimplified:
-		return "、"
-	}
-	return ", "
+	return strings.Join(f, i18n.ListSeparator(i18n.Current()))
 }
 
 // Capital is s with its first letter upper case (a table's label); a
