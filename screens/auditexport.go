@@ -12,7 +12,6 @@ import (
 	"fyne.io/fyne/v2/dialog"
 
 	"verifydesk/data"
-	"verifydesk/data/cache"
 	"verifydesk/services/auditlog"
 	"verifydesk/services/client"
 	"verifydesk/services/i18n"
@@ -106,26 +105,10 @@ func verdictWords(v auditlog.Verdict) string {
 	case res.Broken != nil:
 		// The break's detail is the cache's own words (as the CLI prints them).
 		return i18n.Sentences(i18n.Current(), i18n.L("BROKEN at entry {{.Entry}}: {{.Kind}} ({{.Detail}}).",
-			i18n.M{"Entry": strconv.FormatUint(res.Broken.Seq, 10), "Kind": breakKindWords(res.Broken.Kind), "Detail": res.Broken.Detail}),
+			i18n.M{"Entry": strconv.FormatUint(res.Broken.Seq, 10), "Kind": auditlog.BreakWords(res.Broken.Kind), "Detail": res.Broken.Detail}),
 			i18n.N("{{.Count}} entries before it are intact.", int(res.Count)), against)
 	}
 	return i18n.Sentences(i18n.Current(), i18n.N("Intact: {{.Count}} entries, each holding the hash of the one before.", int(res.Count)), against)
-}
-
-// breakKindWords names a kind of break in the chain (cache.Break*) in the
-// agent's language.
-func breakKindWords(kind string) string {
-	switch kind {
-	case cache.BreakChanged:
-		return i18n.X("audit.break.changed", "changed")
-	case cache.BreakMissing:
-		return i18n.X("audit.break.missing", "missing")
-	case cache.BreakOutOfOrder:
-		return i18n.X("audit.break.out_of_order", "out of order")
-	case cache.BreakTailCut:
-		return i18n.X("audit.break.tail_cut", "tail cut")
-	}
-	return kind
 }
 
 // auditPager is what an export needs of the backend.

@@ -7,6 +7,7 @@ import (
 
 	"verifydesk/data"
 	"verifydesk/data/cache"
+	"verifydesk/services/i18n"
 )
 
 // HeadEvery is how often, in entries, Record sends the chain's head to the
@@ -120,3 +121,20 @@ func (r *Recorder) Verify(ctx context.Context) Verdict {
 
 // HasLog reports whether the recorder keeps a local log (it has a cache).
 func (r *Recorder) HasLog() bool { return r != nil && r.Cache != nil }
+
+// BreakWords names a kind of break in the chain (VerifyResult.Broken.Kind:
+// cache.Break*, the words `verifydesk audit verify` prints) in the agent's
+// language.
+func BreakWords(kind string) string {
+	switch kind {
+	case cache.BreakChanged:
+		return i18n.X("audit.break.changed", "changed")
+	case cache.BreakMissing:
+		return i18n.X("audit.break.missing", "missing")
+	case cache.BreakOutOfOrder:
+		return i18n.X("audit.break.out_of_order", "out of order")
+	case cache.BreakTailCut:
+		return i18n.X("audit.break.tail_cut", "tail cut")
+	}
+	return kind
+}

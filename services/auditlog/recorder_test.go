@@ -13,6 +13,7 @@ import (
 	"verifydesk/data/cache"
 	"verifydesk/services/auditlog"
 	"verifydesk/services/client"
+	"verifydesk/services/i18n"
 )
 
 func init() { keyring.MockInit() } // never the developer's keyring
@@ -116,5 +117,20 @@ func TestRecorderWithoutCache(t *testing.T) {
 	r := &auditlog.Recorder{Cache: openCache(t)}
 	if err := r.SendHead(t.Context()); !errors.Is(err, auditlog.ErrNoConsole) {
 		t.Errorf("send head without a console id: %v", err)
+	}
+}
+
+// Each kind of break has words in the agent's language; an unknown kind
+// reads as it came.
+func TestBreakWords(t *testing.T) {
+	i18n.Use(i18n.Russian)
+	defer i18n.Use(i18n.English)
+	for _, k := range []string{cache.BreakChanged, cache.BreakMissing, cache.BreakOutOfOrder, cache.BreakTailCut} {
+		if w := auditlog.BreakWords(k); w == "" || w == k {
+			t.Errorf("%q in Russian: %q", k, w)
+		}
+	}
+	if auditlog.BreakWords("gone sideways") != "gone sideways" {
+		t.Error("an unknown kind was not kept")
 	}
 }
