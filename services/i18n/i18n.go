@@ -14,6 +14,7 @@ package i18n
 import (
 	"embed"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"log/slog"
@@ -69,7 +70,6 @@ var embedded embed.FS
 // Catalog is a set of translations, one go-i18n bundle.
 type Catalog struct {
 	bundle *goi18n.Bundle
-	langs  map[Language]bool
 }
 
 // Loaded is the result of reading translation files: the catalog, and what
@@ -87,7 +87,7 @@ type Loaded struct {
 // plural forms ("one", "few", "many", "other").
 func Load(fsys fs.FS, dir string) Loaded {
 	out := Loaded{
-		Catalog: &Catalog{bundle: goi18n.NewBundle(language.English), langs: map[Language]bool{}},
+		Catalog: &Catalog{bundle: goi18n.NewBundle(language.English)},
 		Keys:    map[Language]map[string]map[string]string{},
 	}
 	entries, err := fs.ReadDir(fsys, dir)
@@ -123,9 +123,7 @@ func Load(fsys fs.FS, dir string) Loaded {
 		}
 		if err := out.Catalog.bundle.AddMessages(lang.Tag(), msgs...); err != nil {
 			out.Problems = append(out.Problems, fmt.Errorf("%s: %w", name, err))
-			continue
 		}
-		out.Catalog.langs[lang] = true
 	}
 	return out
 }
@@ -194,8 +192,10 @@ func parseMessageForms(key string, f map[string]string) (*goi18n.Message, error)
 		if strings.TrimSpace(text) == "" {
 			return nil, fmt.Errorf("empty text (form %q)", form)
 		}
-		if _, err := parseTemplate(text); err != nil {
-			return nil, err
+		if strings.Contains(text, "{{") { // a plain text cannot be a broken template
+			if err := checkTemplate(text); err != nil {
+				return nil, err
+			}
 		}
 		switch form {
 		case "zero":
@@ -274,12 +274,13 @@ func (l *Localizer) say(key, fallback string, count *int, data []any) string {
 	if count != nil {
 		cfg.PluralCount = *count
 	}
+	// A key l's language lacks comes back in English with a not-found
+	// error: that is the fallback working. Anything else says English.
 	s, err := l.loc.Localize(cfg)
-	if err != nil || s == "" {
-		if _, missing := err.(*goi18n.MessageNotFoundErr); !missing || s == "" {
-			slog.Warn("translation failed; English shown", "key", key, "language", string(l.lang), "err", err)
-			return english(fallback, d)
-		}
+	var missing *goi18n.MessageNotFoundErr
+	if s == "" || err != nil && !errors.As(err, &missing) {
+		slog.Warn("translation failed; English shown", "key", key, "language", string(l.lang), "err", err)
+		return english(fallback, d)
 	}
 	return s
 }

@@ -219,7 +219,7 @@ func TestEveryKeyInEveryLanguage(t *testing.T) {
 		}
 	}
 	for lang := range ld.Keys {
-		if !ld.Catalog.langs[lang] || !isOurs(lang) {
+		if !isOurs(lang) {
 			t.Errorf("a translation file is in %q, which is not one of the console's languages", lang)
 		}
 	}

@@ -48,24 +48,19 @@ func Pseudo(text string) string {
 	return b.String()
 }
 
-// WithPseudo is the loaded catalog with the pseudo-locale added, made from
-// the English texts.
+// WithPseudo is the loaded catalog with the pseudo-locale added to it, made
+// from the English texts.
 func WithPseudo(ld Loaded) *Catalog {
-	c := &Catalog{bundle: ld.Catalog.bundle, langs: map[Language]bool{PseudoLanguage: true}}
-	for l := range ld.Catalog.langs {
-		c.langs[l] = true
-	}
 	for key, f := range ld.Keys[English] {
 		m := map[string]string{}
 		for form, text := range f {
 			m[form] = Pseudo(text)
 		}
-		msg, _ := parseMessageForms(key, m)
-		if msg != nil {
-			_ = c.bundle.AddMessages(PseudoLanguage.Tag(), msg)
+		if msg, err := parseMessageForms(key, m); err == nil {
+			_ = ld.Catalog.bundle.AddMessages(PseudoLanguage.Tag(), msg)
 		}
 	}
-	return c
+	return ld.Catalog
 }
 
 // LoadEmbedded is the console's own translations, loaded again (for tests).
