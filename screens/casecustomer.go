@@ -13,21 +13,28 @@ import (
 // customerLanguage is the language the case is spoken in with the customer:
 // the one chosen on it, else the account's suggestion. UI thread.
 func (p *casePanel) customerLanguage() i18n.Language {
-	var acct data.Account
-	if p.acct != nil {
-		acct = *p.acct
+	return cases.CustomerLanguage(p.rec.Case, p.account())
+}
+
+// account is the case's account as the tab has it (empty before it loaded).
+func (p *casePanel) account() data.Account {
+	if p.acct == nil {
+		return data.Account{}
 	}
-	return cases.CustomerLanguage(p.rec.Case, acct)
+	return *p.acct
 }
 
 // customer is the customer's localizer when it differs from the agent's,
 // else nil: what the agent reads to the customer then shows beside the
 // agent's own words.
-func (p *casePanel) customer() *i18n.Localizer {
-	if l := p.customerLanguage(); l != i18n.Current() {
-		return i18n.In(l)
+func (p *casePanel) customer() *i18n.Localizer { return unlessAgents(p.customerLanguage()) }
+
+// unlessAgents is a localizer for lang, nil when lang is the agent's.
+func unlessAgents(lang i18n.Language) *i18n.Localizer {
+	if lang == i18n.Current() {
+		return nil
 	}
-	return nil
+	return i18n.In(lang)
 }
 
 // languageRow is the case's customer language: a choice, and why it is the
@@ -47,11 +54,7 @@ func (p *casePanel) languageRow() fyne.CanvasObject {
 	}
 	var why string
 	if p.rec.Case.CustomerLanguage == "" {
-		var acct data.Account
-		if p.acct != nil {
-			acct = *p.acct
-		}
-		_, reason := cases.SuggestedLanguage(acct)
+		_, reason := cases.SuggestedLanguage(p.account())
 		why = i18n.L("Suggested: {{.Reason}}.", i18n.M{"Reason": reason.String()})
 	} else {
 		why = i18n.L("Chosen on this case.")
@@ -98,10 +101,7 @@ func (w *workspace) customer() *i18n.Localizer {
 		return p.customer()
 	}
 	l, _ := cases.SuggestedLanguage(*w.account)
-	if l == i18n.Current() {
-		return nil
-	}
-	return i18n.In(l)
+	return unlessAgents(l)
 }
 
 // inCustomerLanguage is text for the customer followed, when the customer's
