@@ -56,6 +56,11 @@ const (
 	// at each Refresh: a column of a long log holds many, and measuring a new
 	// text holds the UI thread.
 	maxMeasured = 64
+	// maxMeasuredRows bounds the rows whose texts are looked at, from the
+	// first: a long log's columns are sized by its newest rows, and making
+	// every cell's text of a 100k-row log for each Refresh held the UI
+	// thread half a second.
+	maxMeasuredRows = 500
 	// maxSizes bounds the sizes kept between refreshes.
 	maxSizes = 4096
 )
@@ -162,12 +167,12 @@ func (t *dataTable) measure() {
 	}
 }
 
-// texts returns the different texts of column col, at most maxMeasured of
-// them: the longest.
+// texts returns the different texts of column col in its first
+// maxMeasuredRows rows, at most maxMeasured of them: the longest.
 func (t *dataTable) texts(col, n int) []string {
 	seen := map[string]bool{}
 	var out []string
-	for row := range n {
+	for row := range min(n, maxMeasuredRows) {
 		t.fill(row, col, t.probe)
 		if s := t.probe.Text; !seen[s] {
 			seen[s] = true

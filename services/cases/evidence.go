@@ -6,7 +6,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"verifydesk/data"
@@ -478,9 +477,6 @@ func (f *facts) roamingLogin() *logins.Event {
 // English), the category suggestion and the network's health (suggest.go,
 // health.go) use as they did.
 
-// english is the localizer of the plain forms.
-var english = sync.OnceValue(func() *i18n.Localizer { return i18n.In(i18n.English) })
-
 // whenIn is a time as "2 Jan 15:04 UTC" in English, in lc's language.
 func whenIn(lc *i18n.Localizer, t time.Time) string {
 	return i18n.DayTime(lc.Language(), t.UTC()) + " UTC"
@@ -523,7 +519,7 @@ func placeIn(lc *i18n.Localizer, l geo.Location) string {
 	return lc.X("evidence.unknown_place", "an unknown place")
 }
 
-func place(l geo.Location) string { return placeIn(english(), l) }
+func place(l geo.Location) string { return placeIn(i18n.In(i18n.English), l) }
 
 func deviceWordsIn(lc *i18n.Localizer, e *logins.Event) string {
 	switch {
@@ -537,7 +533,7 @@ func deviceWordsIn(lc *i18n.Localizer, e *logins.Event) string {
 	return lc.X("evidence.unnamed_device", "an unnamed device")
 }
 
-func deviceWords(e *logins.Event) string { return deviceWordsIn(english(), e) }
+func deviceWords(e *logins.Event) string { return deviceWordsIn(i18n.In(i18n.English), e) }
 
 // flagWordsIn is the login's flags (words.LoginFlags, whose words are
 // services/words') with the speed of an impossible travel.
@@ -549,7 +545,7 @@ func flagWordsIn(lc *i18n.Localizer, e *logins.Event) string {
 	return f
 }
 
-func flagWords(e *logins.Event) string { return flagWordsIn(english(), e) }
+func flagWords(e *logins.Event) string { return flagWordsIn(i18n.In(i18n.English), e) }
 
 func senderWords(lc *i18n.Localizer, d *data.Delivery) string {
 	switch d.SenderKind {
@@ -573,7 +569,7 @@ func meaningIn(lc *i18n.Localizer, code string) string {
 	return ""
 }
 
-func meaning(code string) string { return meaningIn(english(), code) }
+func meaning(code string) string { return meaningIn(i18n.In(i18n.English), code) }
 
 // statusPhraseIn is the verb phrase of a delivery's status: "was undelivered",
 // "bounced", "was deferred"; what it says it of is outcomeIn's What.
@@ -623,7 +619,7 @@ func regionWordsIn(lc *i18n.Localizer, code string) string {
 	return phone.RegionLabelIn(lc.Language(), code)
 }
 
-func regionWords(code string) string { return regionWordsIn(english(), code) }
+func regionWords(code string) string { return regionWordsIn(i18n.In(i18n.English), code) }
 
 func joinAndIn(lc *i18n.Localizer, items []string) string {
 	switch len(items) {
@@ -636,4 +632,4 @@ func joinAndIn(lc *i18n.Localizer, items []string) string {
 	return lc.X("evidence.list_and", "{{.List}} and {{.Last}}", i18n.M{"List": strings.Join(items[:n], lc.X("evidence.list_comma", ", ")), "Last": items[n]})
 }
 
-func joinAnd(items []string) string { return joinAndIn(english(), items) }
+func joinAnd(items []string) string { return joinAndIn(i18n.In(i18n.English), items) }

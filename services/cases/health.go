@@ -92,7 +92,7 @@ func (n *NetworkHealth) Down() bool {
 // Words says it in a sentence, in English (the export): "SMS to JT
 // (Guernsey) is in an outage: 12% of 86 delivered in the last hour, usually
 // 97% (7 Dec 08:15 UTC)."
-func (n *NetworkHealth) Words() string { return n.WordsIn(english()) }
+func (n *NetworkHealth) Words() string { return n.WordsIn(i18n.In(i18n.English)) }
 
 // WordsIn says it in lc's language.
 func (n *NetworkHealth) WordsIn(lc *i18n.Localizer) string {

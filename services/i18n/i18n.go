@@ -70,6 +70,8 @@ var embedded embed.FS
 // Catalog is a set of translations, one go-i18n bundle.
 type Catalog struct {
 	bundle *goi18n.Bundle
+	// locs are its localizers, one per language, made on first use.
+	locs sync.Map // Language → *Localizer
 }
 
 // Loaded is the result of reading translation files: the catalog, and what
@@ -225,11 +227,20 @@ func parseMessageForms(key string, f map[string]string) (*goi18n.Message, error)
 type Localizer struct {
 	lang Language
 	loc  *goi18n.Localizer
+	// plain keeps the text of each key said without data: a table's cells
+	// say the same words for thousands of rows, and go-i18n matches the
+	// language again on every call.
+	plain sync.Map // key → string
 }
 
-// In is a localizer for lang: the customer's language on a case.
+// In is the localizer for lang: the customer's language on a case. There is
+// one per language, so what it learns (plain) is kept.
 func (c *Catalog) In(lang Language) *Localizer {
-	return &Localizer{lang: lang, loc: goi18n.NewLocalizer(c.bundle, string(lang), string(English))}
+	if l, ok := c.locs.Load(lang); ok {
+		return l.(*Localizer)
+	}
+	l, _ := c.locs.LoadOrStore(lang, &Localizer{lang: lang, loc: goi18n.NewLocalizer(c.bundle, string(lang), string(English))})
+	return l.(*Localizer)
 }
 
 // Language is the localizer's language.
@@ -258,6 +269,18 @@ func (l *Localizer) XN(key, fallback string, count int, data ...any) string {
 func (l *Localizer) T(key string, data ...any) string { return l.say(key, key, nil, data) }
 
 func (l *Localizer) say(key, fallback string, count *int, data []any) string {
+	if count == nil && len(data) == 0 {
+		if s, ok := l.plain.Load(key); ok {
+			return s.(string)
+		}
+		s := l.localize(key, fallback, nil, nil)
+		l.plain.Store(key, s)
+		return s
+	}
+	return l.localize(key, fallback, count, data)
+}
+
+func (l *Localizer) localize(key, fallback string, count *int, data []any) string {
 	var d any
 	if len(data) > 0 {
 		d = l.resolve(data[0])

@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"sort"
 	"strings"
-	"sync"
 
 	"github.com/nyaruka/phonenumbers"
 
@@ -54,22 +53,10 @@ var codeOrder = map[string]int{
 // newFinding is a finding whose Message and Advice are its texts in English
 // (what InEnglish says: the English of the same translations).
 func newFinding(code, severity string, message, advice i18n.Text) Finding {
-	en := english()
+	en := i18n.In(i18n.English)
 	return Finding{Code: code, Severity: severity,
 		Message: message.In(en), Advice: advice.In(en),
 		MessageText: message, AdviceText: advice}
-}
-
-// english is the English localizer, made once: Diagnose runs on every
-// keystroke, and making a localizer costs as much as saying two findings.
-var english = sync.OnceValue(func() *i18n.Localizer { return i18n.In(i18n.English) })
-
-// localizer is the localizer of lang.
-func localizer(lang i18n.Language) *i18n.Localizer {
-	if lang == i18n.English {
-		return english()
-	}
-	return i18n.In(lang)
 }
 
 // The words a finding's text holds that are words themselves (a country, a
@@ -101,7 +88,7 @@ type numberType string
 func (t numberType) String() string { return t.In(i18n.English) }
 
 // In is the type in words in lang.
-func (t numberType) In(lang i18n.Language) string { return typeWords(localizer(lang), string(t)) }
+func (t numberType) In(lang i18n.Language) string { return typeWords(i18n.In(lang), string(t)) }
 
 // separators are the characters a number was typed with: "spaces, hyphens
 // and brackets".
@@ -110,7 +97,7 @@ type separators []rune
 func (s separators) String() string { return s.In(i18n.English) }
 
 // In names the characters in lang.
-func (s separators) In(lang i18n.Language) string { return describeSeparators(localizer(lang), s) }
+func (s separators) In(lang i18n.Language) string { return describeSeparators(i18n.In(lang), s) }
 
 // places are regions one of which is meant: "Guernsey, Jersey or United
 // Kingdom".
@@ -124,7 +111,7 @@ func (p places) In(lang i18n.Language) string {
 	for i, r := range p {
 		names[i] = planNameIn(lang, r)
 	}
-	return joinOr(localizer(lang), names)
+	return joinOr(i18n.In(lang), names)
 }
 
 // ways are what to type with each region chosen: "with Guernsey (+44)
@@ -135,7 +122,7 @@ func (w ways) String() string { return w.In(i18n.English) }
 
 // In says the ways in lang.
 func (w ways) In(lang i18n.Language) string {
-	l := localizer(lang)
+	l := i18n.In(lang)
 	var out []string
 	for i, h := range w {
 		if i == 3 {

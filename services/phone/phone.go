@@ -577,7 +577,7 @@ func SMSWords(capable string) string {
 // planNameIn names a region for a sentence in lang: "Taiwan".
 func planNameIn(lang i18n.Language, code string) string {
 	if code == "" {
-		return localizer(lang).X("phone.chosen_country", "the chosen country")
+		return i18n.In(lang).X("phone.chosen_country", "the chosen country")
 	}
 	return RegionNameIn(lang, code)
 }
