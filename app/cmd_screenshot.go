@@ -65,6 +65,7 @@ func runScreenshot(args []string, std Stdio) int {
 		return status
 	}
 	w, h, err := parseSize(*size)
+	system := i18n.System() // before useLanguage sets LANGUAGE
 	var l i18n.Language
 	if err == nil {
 		l, err = screenshotLanguage(*langFlag)
@@ -95,8 +96,8 @@ func runScreenshot(args []string, std Stdio) int {
 	// The software driver runs the console's UI on the calling goroutine,
 	// which must not be the main one (fyne.Do is for other goroutines).
 	done := make(chan error, 1)
-	useLanguage(l)
-	go func() { done <- screenshot(*name, *appearance, fyne.NewSize(w, h), float32(*scale), *out) }()
+	useLanguage(l, system)
+	go func() { done <- screenshot(*name, *appearance, fyne.NewSize(w, h), float32(*scale), *out, system) }()
 	if err := <-done; err != nil {
 		fmt.Fprintf(std.Err, "verifydesk screenshot: %v\n", err)
 		return exitFail
@@ -118,7 +119,7 @@ func parseSize(s string) (float32, float32, error) {
 // screenshot signs in to an embedded demo backend in a window of the software
 // driver, walks to the screen and writes what it shows: size pixels, drawn at
 // scale.
-func screenshot(name, appearance string, size fyne.Size, scale float32, out string) error {
+func screenshot(name, appearance string, size fyne.Size, scale float32, out string, system i18n.Language) error {
 	dir, err := os.MkdirTemp("", "verifydesk-screenshot-")
 	if err != nil {
 		return err
@@ -168,7 +169,7 @@ func screenshot(name, appearance string, size fyne.Size, scale float32, out stri
 	}
 	if name == "settings" {
 		screens.ShowSettings(win, screens.SettingsForm{RetentionDays: defaultRetentionDays, Appearance: appearance,
-			IdleLockMinutes: 15, SystemLanguage: i18n.System(), CheckURL: client.CheckBaseURL,
+			IdleLockMinutes: 15, SystemLanguage: system, CheckURL: client.CheckBaseURL,
 			Background: func(f func()) { f() }}, func(screens.SettingsForm) {})
 	}
 	// A real window never gets smaller than what its content needs: grow to

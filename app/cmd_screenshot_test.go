@@ -103,7 +103,7 @@ func TestScreenshotInTheSystemLanguage(t *testing.T) {
 		t.Setenv(k, "")
 	}
 	t.Setenv("LANG", "zh_TW.UTF-8")
-	t.Cleanup(func() { os.Setenv("LANG", "C"); useLanguage(i18n.English) })
+	t.Cleanup(func() { os.Setenv("LANG", "C"); useLanguage(i18n.English, i18n.System()) })
 	dir := t.TempDir()
 	zh := filepath.Join(dir, "zh.png")
 	if code, _, stderr := runScreenshotForTest(t, "--screen", "signin", "--out", zh); code != exitOK {

@@ -45,7 +45,8 @@ type consoleOptions struct {
 	search        string
 	tab           string
 	cachePath     string
-	lang          string
+	// lang is --lang, parsed ("" when not given).
+	lang i18n.Language
 }
 
 func parseConsoleFlags(args []string, std Stdio) (consoleOptions, int, bool) {
@@ -58,15 +59,17 @@ func parseConsoleFlags(args []string, std Stdio) (consoleOptions, int, bool) {
 	fs.StringVar(&o.search, "search", "", "search this phone, email or account id right after sign-in")
 	fs.StringVar(&o.cachePath, "cache", "", "the case cache file (default: verifydesk/cache.db in the user cache folder; see 'verifydesk paths')")
 	fs.StringVar(&o.tab, "tab", "", "with --search: show this tab of the account (Overview, Codes, Devices, Activity, Phone check)")
-	fs.StringVar(&o.lang, "lang", "", "the console's language for this run: en, zh-TW, zh-CN or ru (default: the one in Settings, else the system's)")
+	langFlag := fs.String("lang", "", "the console's language for this run: en, zh-TW, zh-CN or ru (default: the one in Settings, else the system's)")
 	if status, ok := parseFlags(fs, args, std, consoleUsage); !ok {
 		return o, status, false
 	}
-	if o.lang != "" {
-		if _, err := chooseLanguage(o.lang, ""); err != nil {
-			fmt.Fprintf(std.Err, "verifydesk: %v\n", err)
+	if *langFlag != "" {
+		l, ok := i18n.Parse(*langFlag)
+		if !ok {
+			fmt.Fprintf(std.Err, "verifydesk: --lang %q: not one of en, zh-TW, zh-CN, ru\n", *langFlag)
 			return o, exitUsage, false
 		}
+		o.lang = l
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(std.Err, "verifydesk: unexpected argument %q\n", fs.Arg(0))
@@ -96,9 +99,12 @@ func runConsole(args []string, std Stdio, newApp func() fyne.App, started time.T
 		return status
 	}
 	a := newApp()
-	l, _ := chooseLanguage(o.lang, Settings{a.Preferences()}.Language())
-	useLanguage(l)
+	// The computer's language, read before useLanguage sets LANGUAGE: after
+	// it, the system would answer with the console's own choice.
+	system := i18n.System()
+	useLanguage(chooseLanguage(o.lang, Settings{a.Preferences()}.Language(), system), system)
 	c := newConsole(a, o, std)
+	c.systemLanguage = system // as it was before LANGUAGE was set
 	c.started = started
 	c.exit = os.Exit
 	c.show()
@@ -141,10 +147,13 @@ type console struct {
 	// Fyne's test app) quits the app instead.
 	exit     func(code int)
 	stopOnce sync.Once
+	// systemLanguage is the computer's language, as it was at start.
+	systemLanguage i18n.Language
 }
 
 func newConsole(a fyne.App, o consoleOptions, std Stdio) *console {
-	c := &console{app: a, settings: managedSettings{Settings: Settings{a.Preferences()}}, opts: o, std: std, readyCh: make(chan struct{})}
+	c := &console{app: a, settings: managedSettings{Settings: Settings{a.Preferences()}}, opts: o, std: std, readyCh: make(chan struct{}),
+		systemLanguage: i18n.System()}
 	c.applyPolicy(policy.Load())
 	return c
 }
@@ -542,7 +551,7 @@ func (c *console) settingsForm() screens.SettingsForm {
 		RetentionDays:   c.settings.RetentionDays(),
 		Appearance:      c.settings.Appearance(),
 		Language:        c.settings.Language(),
-		SystemLanguage:  i18n.System(),
+		SystemLanguage:  c.systemLanguage,
 		IdleLockMinutes: c.settings.IdleLockMinutes(),
 		Purge:           c.purge(),
 		CacheNote:       cacheNotice(c.store, nil),

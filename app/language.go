@@ -18,20 +18,17 @@ import (
 //go:embed fyne.zh-Hant.json
 var fyneZhHant []byte
 
-// chooseLanguage is the console's language for this run: --lang, else the
-// agent's choice in Settings, else the operating system's.
-func chooseLanguage(flagLang, setting string) (i18n.Language, error) {
+// chooseLanguage is the console's language for this run: --lang (parsed,
+// "" when not given), else the agent's choice in Settings, else the
+// computer's (system).
+func chooseLanguage(flagLang i18n.Language, setting string, system i18n.Language) i18n.Language {
 	if flagLang != "" {
-		l, ok := i18n.Parse(flagLang)
-		if !ok {
-			return "", fmt.Errorf("--lang %q: not one of en, zh-TW, zh-CN, ru", flagLang)
-		}
-		return l, nil
+		return flagLang
 	}
 	if l, ok := i18n.Parse(setting); ok {
-		return l, nil
+		return l
 	}
-	return i18n.System(), nil
+	return system
 }
 
 // useLanguage makes l the console's language, before any window is built:
@@ -40,9 +37,10 @@ func chooseLanguage(flagLang, setting string) (i18n.Language, error) {
 // override (fyne issue #5333); on Linux and the BSDs it reads LANGUAGE, which
 // we set, so its dialogs follow the choice there. On Windows and macOS its
 // few words (Cancel, OK, file dialog) stay in the system's language.
-func useLanguage(l i18n.Language) {
+// system is the computer's language, read before.
+func useLanguage(l, system i18n.Language) {
 	i18n.Use(l)
-	if l != i18n.System() && runtime.GOOS != "windows" && runtime.GOOS != "darwin" {
+	if l != system && runtime.GOOS != "windows" && runtime.GOOS != "darwin" {
 		posix := map[i18n.Language]string{
 			i18n.English: "en_US", i18n.ChineseTraditional: "zh_TW", i18n.ChineseSimplified: "zh_CN", i18n.Russian: "ru_RU",
 		}[l]
@@ -71,5 +69,12 @@ func screenshotLanguage(flagLang string) (i18n.Language, error) {
 		i18n.UseCatalog(i18n.WithPseudo(i18n.LoadEmbedded()), i18n.PseudoLanguage)
 		return i18n.PseudoLanguage, nil
 	}
-	return chooseLanguage(flagLang, "")
+	if flagLang == "" {
+		return i18n.System(), nil
+	}
+	l, ok := i18n.Parse(flagLang)
+	if !ok {
+		return "", fmt.Errorf("--lang %q: not one of en, zh-TW, zh-CN, ru", flagLang)
+	}
+	return l, nil
 }

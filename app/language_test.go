@@ -29,17 +29,20 @@ func TestLanguageChoice(t *testing.T) {
 		{"en", "ru", i18n.English},
 		{"", "tlh", i18n.ChineseTraditional},
 	} {
-		got, err := chooseLanguage(c.flag, c.setting)
-		if err != nil || got != c.want {
-			t.Errorf("--lang %q, setting %q: %s, %v; want %s", c.flag, c.setting, got, err, c.want)
+		var args []string
+		if c.flag != "" {
+			args = []string{"--lang", c.flag}
+		}
+		o, _, ok := parseConsoleFlags(args, Stdio{Err: &lockedBuffer{}})
+		if got := chooseLanguage(o.lang, c.setting, i18n.System()); !ok || got != c.want {
+			t.Errorf("--lang %q, setting %q: %s (flags ok %v); want %s", c.flag, c.setting, got, ok, c.want)
 		}
 	}
-	if _, err := chooseLanguage("fr", ""); err == nil {
-		t.Error("--lang fr was accepted")
-	}
-	var errOut lockedBuffer
-	if _, status, ok := parseConsoleFlags([]string{"--lang", "klingon"}, Stdio{Err: &errOut}); ok || status != exitUsage {
-		t.Errorf("--lang klingon: ok %v, status %d", ok, status)
+	for _, bad := range []string{"fr", "klingon"} {
+		var errOut lockedBuffer
+		if _, status, ok := parseConsoleFlags([]string{"--lang", bad}, Stdio{Err: &errOut}); ok || status != exitUsage {
+			t.Errorf("--lang %s: ok %v, status %d", bad, ok, status)
+		}
 	}
 }
 
@@ -60,7 +63,7 @@ func TestLanguageFromSettings(t *testing.T) {
 	if got := (Settings{a.Preferences()}).Language(); got != "ru" {
 		t.Fatalf("stored %q, want ru", got)
 	}
-	if l, _ := chooseLanguage("", c.settings.Language()); l != i18n.Russian {
+	if l := chooseLanguage("", c.settings.Language(), i18n.English); l != i18n.Russian {
 		t.Errorf("the next start speaks %s", l)
 	}
 	f.Language = ""
@@ -82,23 +85,23 @@ func TestFyneWordsFollowTheLanguage(t *testing.T) {
 		os.Setenv("LANG", "C")
 		os.Unsetenv("LANGUAGE")
 		os.Unsetenv("LC_MESSAGES")
-		useLanguage(i18n.English)
+		useLanguage(i18n.English, i18n.System())
 	})
 	for _, desktop := range []string{"zh_TW.UTF-8", "zh_HK.UTF-8"} {
 		os.Setenv("LANG", desktop)
-		useLanguage(i18n.ChineseTraditional)
+		useLanguage(i18n.ChineseTraditional, i18n.System())
 		if got := lang.L("Create Folder"); got != "建立資料夾" {
 			t.Errorf("on %s Fyne says %q, want 建立資料夾 (Traditional, not 新建文件夹)", desktop, got)
 		}
 	}
 	os.Setenv("LANG", "zh_CN.UTF-8")
-	useLanguage(i18n.ChineseSimplified)
+	useLanguage(i18n.ChineseSimplified, i18n.System())
 	if got := lang.L("Create Folder"); got != "新建文件夹" {
 		t.Errorf("on zh-CN Fyne says %q, want 新建文件夹", got)
 	}
 	if runtime.GOOS == "linux" {
 		t.Setenv("LANG", "en_US.UTF-8")
-		useLanguage(i18n.Russian)
+		useLanguage(i18n.Russian, i18n.System())
 		if got := lang.L("Cancel"); got != "Отмена" {
 			t.Errorf("Settings say Russian on an English desktop: Fyne says %q, want Отмена", got)
 		}
