@@ -121,14 +121,10 @@ func (s Settings) ConsoleID() string {
 // id pattern (data.ClientIDPattern).
 func validConsoleID(id string) bool { return data.ValidClientID(id) }
 
-// maxRetentionDays bounds the retention period (ten years): a day count that
-// overflowed a time.Duration would purge every resolved case.
-const maxRetentionDays = 3650
-
 // RetentionDays is how long resolved cases stay in the cache, 1 to 3650.
 func (s Settings) RetentionDays() int {
 	d := s.p.IntWithFallback(keyRetention, defaultRetentionDays)
-	if d < 1 || d > maxRetentionDays {
+	if d < 1 || d > screens.MaxRetentionDays {
 		return defaultRetentionDays
 	}
 	return d

@@ -9,15 +9,12 @@ import (
 // keyIdleLock is the minutes without input before the console locks.
 const keyIdleLock = "lock.idleMinutes"
 
-// maxIdleLockMinutes bounds the idle lock (a working day).
-const maxIdleLockMinutes = 8 * 60
-
 // IdleLockMinutes is how long the console waits without input before it
 // hides the workspace behind the sign-in screen: 1 to 480 minutes, 15 unless
 // changed.
 func (s Settings) IdleLockMinutes() int {
 	m := s.p.IntWithFallback(keyIdleLock, int(screens.DefaultIdleLock/time.Minute))
-	if m < 1 || m > maxIdleLockMinutes {
+	if m < 1 || m > screens.MaxIdleLockMinutes {
 		return int(screens.DefaultIdleLock / time.Minute)
 	}
 	return m

@@ -54,6 +54,13 @@ func lock(item *widget.FormItem, field fyne.Disableable, locked bool) {
 	if locked {
 		field.Disable()
 		item.HintText = i18n.L("Set by your organisation.")
+		// The organisation's value is not the agent's to correct: the
+		// agent's limits do not apply to it (a policy may allow an idle lock
+		// longer than Settings offers), and a field judged invalid would keep
+		// the whole form from being saved.
+		if e, ok := field.(*escEntry); ok {
+			e.Validator = nil
+		}
 	}
 }
 
@@ -259,19 +266,27 @@ func languageLabel(tag string, system i18n.Language) string {
 	return i18n.Language(tag).Name()
 }
 
-// validRetention accepts 1 to 3650 days.
+// The most an agent may choose: days resolved cases stay in the cache, and
+// minutes without input before the console locks (a working day). The
+// messages below say them.
+const (
+	MaxRetentionDays   = 3650
+	MaxIdleLockMinutes = 8 * 60
+)
+
+// validRetention accepts 1 to MaxRetentionDays days.
 func validRetention(s string) error {
 	d, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil || d < 1 || d > 3650 {
+	if err != nil || d < 1 || d > MaxRetentionDays {
 		return errors.New(i18n.L("a number of days from 1 to 3650"))
 	}
 	return nil
 }
 
-// validIdleLock accepts 1 to 480 minutes.
+// validIdleLock accepts 1 to MaxIdleLockMinutes minutes.
 func validIdleLock(s string) error {
 	m, err := strconv.Atoi(strings.TrimSpace(s))
-	if err != nil || m < 1 || m > 480 {
+	if err != nil || m < 1 || m > MaxIdleLockMinutes {
 		return errors.New(i18n.L("a number of minutes from 1 to 480"))
 	}
 	return nil

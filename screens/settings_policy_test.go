@@ -7,6 +7,7 @@ import (
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/test"
+	"fyne.io/fyne/v2/widget"
 )
 
 // TestSettingsLockedByPolicy: what the organisation's policy sets shows its
@@ -53,5 +54,25 @@ func TestSettingsLockedByPolicy(t *testing.T) {
 	}
 	if strings.Contains(screenText(w.Canvas().Overlays().Top()), "organisation") {
 		t.Error("an unlocked form mentions the organisation")
+	}
+}
+
+// A value the organisation pins beyond what an agent may choose (a 10-hour
+// idle lock; Settings offers up to 8 hours) shows locked, and the form still
+// saves: the agent's limits are not the organisation's.
+func TestLockedValueBeyondTheAgentsLimitsStillSaves(t *testing.T) {
+	a := test.NewTempApp(t)
+	w := a.NewWindow("Verifydesk")
+	w.SetContent(widget.NewLabel(""))
+	w.Resize(fyne.NewSize(1280, 800))
+	var saved *SettingsForm
+	d := showSettings(w, SettingsForm{RetentionDays: 30, IdleLockMinutes: 600, IdleLockLocked: true, Background: runNow},
+		func(f SettingsForm) { saved = &f })
+	if !d.idle.Disabled() {
+		t.Fatal("the pinned idle lock is editable")
+	}
+	d.dlg.Submit()
+	if saved == nil || saved.IdleLockMinutes != 600 {
+		t.Fatalf("Save with a pinned 600-minute idle lock gave %+v", saved)
 	}
 }
