@@ -21,6 +21,7 @@ import (
 	"verifydesk/services/geo"
 	"verifydesk/services/i18n"
 	"verifydesk/services/phone"
+	"verifydesk/services/sso"
 	"verifydesk/services/words"
 )
 
@@ -63,6 +64,9 @@ func Explain(err error) string {
 	}
 	if words, ok := casework.ExplainCache(err); ok {
 		return words // the cache's own words, as the CLI prints them: never "backend down"
+	}
+	if words := sso.Explain(err); words != "" {
+		return words // a single sign-on's: the provider, the browser, the checks
 	}
 	return client.Explain(err, time.Local)
 }

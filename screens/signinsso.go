@@ -136,11 +136,7 @@ func (s *signInScreen) ssoDone(sess data.Session, err error) {
 	s.sso.Enable()
 	s.submit.Enable()
 	if err != nil {
-		words := sso.Explain(err)
-		if words == "" {
-			words = Explain(err)
-		}
-		s.showStatus(words, widget.DangerImportance)
+		s.showStatus(Explain(err), widget.DangerImportance)
 		s.cfg.log().Info("single sign-on failed", "error", err)
 		return
 	}
@@ -175,7 +171,7 @@ func (s *signInScreen) offerProviderLogout() {
 			work: func(ctx context.Context) error { return open(ctx, last.logout) },
 			done: func(err error) {
 				if err != nil {
-					s.showStatus(sso.Explain(fmt.Errorf("%w: %w", sso.ErrNoBrowser, err)), widget.DangerImportance)
+					s.showStatus(Explain(fmt.Errorf("%w: %w", sso.ErrNoBrowser, err)), widget.DangerImportance)
 				}
 			},
 		})

@@ -22,6 +22,8 @@ import (
 	"strings"
 	"time"
 
+	"verifydesk/services/i18n"
+
 	"github.com/coreos/go-oidc/v3/oidc"
 	"golang.org/x/oauth2"
 )
@@ -305,22 +307,24 @@ func browserEnv() string {
 	return strings.TrimSpace(b)
 }
 
-// Explain words a sign-in error for the agent; "" when err is not one of
-// this package's (a backend error: the client explains those).
+// Explain words a sign-in error for the agent, in the agent's language; ""
+// when err is not one of this package's (a backend error: the client
+// explains those).
 func Explain(err error) string {
 	switch {
 	case err == nil:
 		return ""
 	case errors.Is(err, ErrProviderUnreachable):
-		return "Cannot reach the sign-in provider. Check the network; if it persists, ask IT whether the provider is down."
+		return i18n.L("Cannot reach the sign-in provider. Check the network; if it persists, ask IT whether the provider is down.")
 	case errors.Is(err, ErrProviderAnswer):
-		return "The sign-in provider did not answer as an OpenID provider. Ask IT to check the backend's single sign-on settings."
+		return i18n.L("The sign-in provider did not answer as an OpenID provider. Ask IT to check the backend's single sign-on settings.")
 	case errors.Is(err, ErrNoBrowser):
-		return "The browser could not be opened for the sign-in. Set a default browser (or BROWSER) and try again."
+		return i18n.L("The browser could not be opened for the sign-in. Set a default browser (or BROWSER) and try again.")
 	case errors.Is(err, ErrNoAnswer):
-		return "The sign-in in the browser did not finish in time. Sign in again."
+		return i18n.L("The sign-in in the browser did not finish in time. Sign in again.")
 	case errors.Is(err, ErrState), errors.Is(err, ErrNonce), errors.Is(err, ErrCode), errors.Is(err, ErrToken), errors.Is(err, ErrRefused):
-		return "Single sign-on did not sign you in: " + bounded(err.Error()) + ". Sign in again."
+		// The provider's or the check's own words, as they came.
+		return i18n.L("Single sign-on did not sign you in: {{.Why}}. Sign in again.", i18n.M{"Why": bounded(err.Error())})
 	}
 	return ""
 }
