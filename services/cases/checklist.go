@@ -576,7 +576,7 @@ func checkNumberType(f *facts, _ StepDef) (string, string) {
 
 // formWords is a number in a form, as services/words names the form.
 func formWords(lc *i18n.Localizer, form string) string {
-	return lc.L("the number {{.Form}}", i18n.M{"Form": words.Form(form)})
+	return lc.L("the number {{.Form}}", i18n.M{"Form": words.FormIn(lc.Language(), form)})
 }
 
 func checkTrunkForms(f *facts, _ StepDef) (string, string) {
@@ -950,7 +950,7 @@ func checkTwoFAOn(f *facts, _ StepDef) (string, string) {
 	t := f.acct.TwoFactor
 	switch {
 	case t.Enabled:
-		return FindingRuledOut, lc.L("Two-step verification is on (by {{.Method}}).", i18n.M{"Method": words.Method(t.Method)})
+		return FindingRuledOut, lc.L("Two-step verification is on (by {{.Method}}).", i18n.M{"Method": words.MethodIn(lc.Language(), t.Method)})
 	case !t.FeatureAvailable:
 		return FindingNotApplicable, lc.L("Two-step verification has not reached this account yet.")
 	}
@@ -967,7 +967,7 @@ func checkTwoFAFeature(f *facts, _ StepDef) (string, string) {
 		return FindingCause, lc.L("Two-step verification has not been rolled out to this account yet.")
 	}
 	if t.Enabled {
-		return FindingRuledOut, lc.L("Two-step verification is available on this account (now on, by {{.Method}}).", i18n.M{"Method": words.Method(t.Method)})
+		return FindingRuledOut, lc.L("Two-step verification is available on this account (now on, by {{.Method}}).", i18n.M{"Method": words.MethodIn(lc.Language(), t.Method)})
 	}
 	return FindingRuledOut, lc.L("Two-step verification is available on this account (now off).")
 }

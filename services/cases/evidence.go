@@ -538,7 +538,7 @@ func deviceWords(e *logins.Event) string { return deviceWordsIn(i18n.In(i18n.Eng
 // flagWordsIn is the login's flags (words.LoginFlags, whose words are
 // services/words') with the speed of an impossible travel.
 func flagWordsIn(lc *i18n.Localizer, e *logins.Event) string {
-	f := words.LoginFlags(*e)
+	f := words.LoginFlagsIn(lc.Language(), *e)
 	if e.ImpossibleTravel {
 		return lc.X("evidence.flags_speed", "{{.Flags}} ({{.Speed}} km/h)", i18n.M{"Flags": f, "Speed": i18n.Number(lc.Language(), e.SpeedKMH)})
 	}

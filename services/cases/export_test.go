@@ -310,3 +310,15 @@ func TestStepsTriedAndApplyStates(t *testing.T) {
 		t.Errorf("unknown category: %v", err)
 	}
 }
+
+// The package is read by the escalation team in English whatever the
+// agent's language: its words for the backend's codes are English too.
+func TestExportMarkdownIsEnglishForAnyAgent(t *testing.T) {
+	p, _ := demoPackage(t)
+	want := string(cases.ExportMarkdown(p))
+	i18n.Use(i18n.Russian)
+	defer i18n.Use(i18n.English)
+	if got := string(cases.ExportMarkdown(p)); got != want {
+		t.Errorf("the export changed with the agent's language; it starts:\n%s", got[:min(len(got), 600)])
+	}
+}

@@ -34,7 +34,7 @@ func ExportMarkdown(pkg Package) []byte {
 	w.line("# " + md(title))
 	w.line("")
 	w.table([]string{"", ""}, [][]string{
-		{"Status", md(words.CaseStatus(c.Status))},
+		{"Status", md(words.CaseStatusIn(i18n.English, c.Status))},
 		{"Category", categoryCell(c.Category)},
 		{"Account", code(c.AccountID)},
 		{"Customer contact", orDash(code(c.CustomerContact))},
@@ -119,10 +119,10 @@ func writeSnapshot(w *mdWriter, s Snapshot) {
 	if a := s.Account; a == nil {
 		w.line("Not loaded.")
 	} else {
-		lock := words.Lock(a.Lock, when)
+		lock := words.LockIn(i18n.English, a.Lock, when)
 		twofa := "off"
 		if a.TwoFactor.Enabled {
-			twofa = "on, by " + words.Method(a.TwoFactor.Method)
+			twofa = "on, by " + words.MethodIn(i18n.English, a.TwoFactor.Method)
 		}
 		if !a.TwoFactor.FeatureAvailable {
 			twofa += " (not rolled out to the account yet)"
@@ -164,7 +164,7 @@ func writeSnapshot(w *mdWriter, s Snapshot) {
 			if l.NextAllowedAt != nil {
 				next = timeCell(*l.NextAllowedAt)
 			}
-			rows = append(rows, []string{md(words.Method(l.Channel)), code(l.DestinationMasked), md(l.Purpose), md(strings.Join(ws, ", ")), yesNo(l.Blocked), next})
+			rows = append(rows, []string{md(words.MethodIn(i18n.English, l.Channel)), code(l.DestinationMasked), md(l.Purpose), md(strings.Join(ws, ", ")), yesNo(l.Blocked), next})
 		}
 		w.table([]string{"Channel", "To", "Purpose", "Used", "Blocked", "Next allowed"}, rows)
 	}
@@ -184,7 +184,7 @@ func writeSnapshot(w *mdWriter, s Snapshot) {
 			if d.ProviderError != "" {
 				what = d.ProviderError + ": " + what
 			}
-			rows = append(rows, []string{timeCell(d.RequestedAt), md(words.Method(d.Channel)), to, md(d.Purpose), md(d.RequestedBy), md(d.Status),
+			rows = append(rows, []string{timeCell(d.RequestedAt), md(words.MethodIn(i18n.English, d.Channel)), to, md(d.Purpose), md(d.RequestedBy), md(d.Status),
 				orDash(md(what)), orDash(code(d.Sender)), orDash(md(d.NetworkReached))})
 		}
 		w.table([]string{"Requested", "Channel", "To", "Purpose", "Asked by", "Status", "What happened", "Sender", "Network reached"}, rows)
@@ -230,7 +230,7 @@ func writeSnapshot(w *mdWriter, s Snapshot) {
 			}
 			dist := "-"
 			if l.FromPrevious {
-				dist = fmt.Sprintf("%s km, %s km/h", words.Thousands(l.DistanceKM), words.Thousands(l.SpeedKMH))
+				dist = fmt.Sprintf("%s km, %s km/h", i18n.Number(i18n.English, l.DistanceKM), i18n.Number(i18n.English, l.SpeedKMH))
 			}
 			ev := l.asEvent()
 			rows = append(rows, []string{timeCell(l.At), md(deviceWords(&ev)), code(l.IP), md(loc), orDash(md(net)), dist, md(l.Outcome), orDash(md(flagWords(&ev)))})

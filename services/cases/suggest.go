@@ -135,7 +135,7 @@ func matchNoCodeWorks(f *facts) (string, bool) {
 	for _, d := range f.recent[:n] {
 		if !chans[d.Channel] {
 			chans[d.Channel] = true
-			names = append(names, words.Method(d.Channel))
+			names = append(names, words.MethodIn(f.lc.Language(), d.Channel))
 		}
 	}
 	return i18n.N("The last {{.Count}} codes ({{.Channels}}) all failed, the newest at {{.When}}: another code is unlikely to help; offer another way in.",
@@ -195,7 +195,7 @@ func matchStrangeLocation(f *facts) (string, bool) {
 	}
 	if e := f.farMobile; e != nil {
 		return i18n.L("A sign-in of {{.When}} on mobile data is placed in {{.Place}}, {{.Distance}} km from the one before.",
-			i18n.M{"When": whenIn(f.lc, e.At), "Place": placeIn(f.lc, e.Location), "Distance": words.Thousands(e.DistanceKM)}), true
+			i18n.M{"When": whenIn(f.lc, e.At), "Place": placeIn(f.lc, e.Location), "Distance": i18n.Number(f.lc.Language(), e.DistanceKM)}), true
 	}
 	return "", false
 }

@@ -87,46 +87,58 @@ func Thousands(v float64) string { return i18n.Number(i18n.Current(), v) }
 
 // CaseStatus names a case's status: "open", "waiting on customer",
 // "escalated", "resolved".
-func CaseStatus(s string) string {
+func CaseStatus(s string) string { return CaseStatusIn(i18n.Current(), s) }
+
+// CaseStatusIn is CaseStatus in lang: English in the export.
+func CaseStatusIn(lang i18n.Language, s string) string {
+	l := i18n.In(lang)
 	switch s {
 	case data.CaseWaiting:
-		return i18n.X("words.status.waiting_on_customer", "waiting on customer")
+		return l.X("words.status.waiting_on_customer", "waiting on customer")
 	case data.CaseOpen, "":
-		return i18n.X("words.status.open", "open")
+		return l.X("words.status.open", "open")
 	case data.CaseEscalated:
-		return i18n.X("words.status.escalated", "escalated")
+		return l.X("words.status.escalated", "escalated")
 	case data.CaseResolved:
-		return i18n.X("words.status.resolved", "resolved")
+		return l.X("words.status.resolved", "resolved")
 	}
 	return s
 }
 
 // Form names the form a number is stored or sent in: "without the 0
 // (E.164)", "with the trunk 0 (legacy)".
-func Form(form string) string {
+func Form(form string) string { return FormIn(i18n.Current(), form) }
+
+// FormIn is Form in lang: a checklist's language, English in the export.
+func FormIn(lang i18n.Language, form string) string {
+	l := i18n.In(lang)
 	switch form {
 	case data.FormE164:
-		return i18n.X("words.form.e164", "without the 0 (E.164)")
+		return l.X("words.form.e164", "without the 0 (E.164)")
 	case data.FormTrunk0:
-		return i18n.X("words.form.trunk_0", "with the trunk 0 (legacy)")
+		return l.X("words.form.trunk_0", "with the trunk 0 (legacy)")
 	}
-	return i18n.X("words.form.other", "form {{.Form}}", i18n.M{"Form": form})
+	return l.X("words.form.other", "form {{.Form}}", i18n.M{"Form": form})
 }
 
 // LoginFlags says why a login stands out: "new country, new device,
 // impossible travel"; "" when nothing does.
-func LoginFlags(e logins.Event) string {
+func LoginFlags(e logins.Event) string { return LoginFlagsIn(i18n.Current(), e) }
+
+// LoginFlagsIn is LoginFlags in lang: a checklist's language, English in the export.
+func LoginFlagsIn(lang i18n.Language, e logins.Event) string {
+	l := i18n.In(lang)
 	var f []string
 	if e.NewCountry {
-		f = append(f, i18n.X("words.login.new_country", "new country"))
+		f = append(f, l.X("words.login.new_country", "new country"))
 	}
 	if e.NewDevice {
-		f = append(f, i18n.X("words.login.new_device", "new device"))
+		f = append(f, l.X("words.login.new_device", "new device"))
 	}
 	if e.ImpossibleTravel {
-		f = append(f, i18n.X("words.login.impossible_travel", "impossible travel"))
+		f = append(f, l.X("words.login.impossible_travel", "impossible travel"))
 	}
-	return strings.Join(f, i18n.ListSeparator(i18n.Current()))
+	return strings.Join(f, i18n.ListSeparator(lang))
 }
 
 // Capital is s with its first letter upper case (a table's label); a
@@ -142,19 +154,23 @@ func Capital(s string) string {
 // Lock says whether an account is locked, why and until when ("locked: too
 // many wrong passwords until 14:05"); when words the end time. The reason is
 // the backend's, as it gave it.
-func Lock(l data.Lock, when func(time.Time) string) string {
+func Lock(l data.Lock, when func(time.Time) string) string { return LockIn(i18n.Current(), l, when) }
+
+// LockIn is Lock in lang: English in the export.
+func LockIn(lang i18n.Language, lock data.Lock, when func(time.Time) string) string {
+	l := i18n.In(lang)
 	switch {
-	case !l.Locked:
-		return i18n.X("words.lock.not_locked", "not locked")
-	case l.Reason != "" && l.Until != nil:
-		return i18n.X("words.lock.reason_until", "locked: {{.Reason}} until {{.Until}}",
-			i18n.M{"Reason": l.Reason, "Until": when(*l.Until)})
-	case l.Reason != "":
-		return i18n.X("words.lock.reason", "locked: {{.Reason}}", i18n.M{"Reason": l.Reason})
-	case l.Until != nil:
-		return i18n.X("words.lock.until", "locked until {{.Until}}", i18n.M{"Until": when(*l.Until)})
+	case !lock.Locked:
+		return l.X("words.lock.not_locked", "not locked")
+	case lock.Reason != "" && lock.Until != nil:
+		return l.X("words.lock.reason_until", "locked: {{.Reason}} until {{.Until}}",
+			i18n.M{"Reason": lock.Reason, "Until": when(*lock.Until)})
+	case lock.Reason != "":
+		return l.X("words.lock.reason", "locked: {{.Reason}}", i18n.M{"Reason": lock.Reason})
+	case lock.Until != nil:
+		return l.X("words.lock.until", "locked until {{.Until}}", i18n.M{"Until": when(*lock.Until)})
 	}
-	return i18n.X("words.lock.locked", "locked")
+	return l.X("words.lock.locked", "locked")
 }
 
 // auditActions are the words for the actions the backend's audit records
