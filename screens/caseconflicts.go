@@ -9,6 +9,7 @@ import (
 
 	"verifydesk/services/casework"
 	"verifydesk/services/i18n"
+	"verifydesk/services/words"
 )
 
 // conflictBox shows the offline changes the backend's copy overtook, each with
@@ -19,7 +20,7 @@ func (p *casePanel) conflictBox() fyne.CanvasObject {
 	for _, it := range p.conflicts {
 		what := i18n.L("a change")
 		if it.Patch != nil && it.Patch.Status != nil {
-			what = i18n.L("the status {{.Status}}", i18n.M{"Status": statusWords(*it.Patch.Status)})
+			what = i18n.L("the status {{.Status}}", i18n.M{"Status": words.CaseStatus(*it.Patch.Status)})
 		} else if it.Patch != nil && it.Patch.Checklist != nil {
 			what = i18n.L("checklist ticks")
 		} else if it.Patch != nil && it.Patch.Escalation != nil {
@@ -29,7 +30,7 @@ func (p *casePanel) conflictBox() fyne.CanvasObject {
 			i18n.M{"What": what})
 		if it.Conflict != nil {
 			text = i18n.L("Offline you set {{.What}}, but the case is now {{.Status}} on the backend meanwhile. Apply yours over it, or keep the backend's?",
-				i18n.M{"What": what, "Status": statusWords(it.Conflict.Status)})
+				i18n.M{"What": what, "Status": words.CaseStatus(it.Conflict.Status)})
 		}
 		l := widget.NewLabel(text)
 		l.Wrapping = wordWrap()

@@ -15,6 +15,7 @@ import (
 	"verifydesk/services/cases"
 	"verifydesk/services/casework"
 	"verifydesk/services/i18n"
+	"verifydesk/services/words"
 )
 
 // casesBrowser is the cached cases in the main area: found by phone, email,
@@ -50,10 +51,7 @@ func newCasesBrowser(w *workspace) *casesBrowser {
 	b.query = widget.NewEntry()
 	b.query.SetPlaceHolder(i18n.L("phone, email, account id, case id or words of a note"))
 	b.query.OnSubmitted = func(string) { b.refresh() }
-	statuses := []string{i18n.L("any status")}
-	for _, s := range caseStatuses {
-		statuses = append(statuses, i18n.T(s.words))
-	}
+	statuses := append([]string{i18n.L("any status")}, statusChoices()...)
 	b.status = widget.NewSelect(statuses, func(string) { b.refresh() })
 	b.status.Selected = statuses[0]
 	b.mine = widget.NewCheck(i18n.L("Mine only"), func(bool) { b.refresh() })
@@ -77,7 +75,7 @@ func newCasesBrowser(w *workspace) *casesBrowser {
 			case 2:
 				l.SetText(categoryTitle(r.Category))
 			case 3:
-				l.SetText(statusWords(r.Status))
+				l.SetText(words.CaseStatus(r.Status))
 			case 4:
 				l.SetText(relativeTime(r.UpdatedAt, w.cfg.now(), nil))
 			case 5:
@@ -135,10 +133,8 @@ func (b *casesBrowser) refresh() {
 	}
 	q := strings.TrimSpace(b.query.Text)
 	lq := casework.ListQuery{Limit: 500}
-	for _, s := range caseStatuses {
-		if i18n.T(s.words) == b.status.Selected {
-			lq.Status = s.id
-		}
+	if i := b.status.SelectedIndex(); i > 0 { // 0: any status
+		lq.Status = caseStatuses[i-1]
 	}
 	if b.mine.Checked {
 		lq.AgentID = b.w.agent.ID

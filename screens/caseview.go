@@ -3,6 +3,7 @@ package screens
 import (
 	"fmt"
 	"image/color"
+	"slices"
 	"strings"
 
 	"fyne.io/fyne/v2"
@@ -18,25 +19,18 @@ import (
 	"verifydesk/services/words"
 )
 
-// caseStatuses are the statuses in the order an agent moves through them,
-// with their words (English keys: shown through i18n.T).
-var caseStatuses = []struct{ id, words string }{
-	{data.CaseOpen, i18n.Mark("open")}, {data.CaseWaiting, i18n.Mark("waiting on customer")},
-	{data.CaseEscalated, i18n.Mark("escalated")}, {data.CaseResolved, i18n.Mark("resolved")},
-}
+// caseStatuses are the statuses in the order an agent moves through them;
+// words.CaseStatus names them.
+var caseStatuses = []string{data.CaseOpen, data.CaseWaiting, data.CaseEscalated, data.CaseResolved}
 
-// statusWords is a case status in the agent's language; a status the console
-// does not know is shown as the backend wrote it.
-func statusWords(status string) string {
-	if status == "" {
-		status = data.CaseOpen
+// statusChoices are caseStatuses' names, in their order: a choice's index
+// is its status's.
+func statusChoices() []string {
+	out := make([]string, len(caseStatuses))
+	for i, s := range caseStatuses {
+		out[i] = words.CaseStatus(s)
 	}
-	for _, s := range caseStatuses {
-		if s.id == status {
-			return i18n.T(s.words)
-		}
-	}
-	return words.CaseStatus(status)
+	return out
 }
 
 // stepStates are the checklist states an agent sets, with their words
@@ -52,25 +46,19 @@ func (p *casePanel) caseView() fyne.CanvasObject {
 	cat, _ := cases.LookupCategory(c.Category)
 	catTitle, _ := cases.CategoryIn(i18n.Agent(), cat.ID, cat.Title, cat.CustomerSays)
 	title := widget.NewLabelWithStyle(fmt.Sprintf("%s · %s", catTitle, casework.ShortID(c.ID)), fyne.TextAlignLeading, fyne.TextStyle{Bold: true})
-	var options []string
-	for _, s := range caseStatuses {
-		options = append(options, i18n.T(s.words))
-	}
-	p.status = widget.NewSelect(options, nil)
+	p.status = widget.NewSelect(statusChoices(), nil)
 	p.first = p.status
-	for _, s := range caseStatuses {
-		if s.id == c.Status {
-			p.status.Selected = i18n.T(s.words)
-		}
+	if i := slices.Index(caseStatuses, c.Status); i >= 0 {
+		p.status.Selected = p.status.Options[i]
 	}
-	p.status.OnChanged = func(w string) {
-		for _, s := range caseStatuses {
-			if i18n.T(s.words) == w && s.id != p.rec.Case.Status {
-				st := s.id
-				p.saveAs(data.CasePatch{Status: &st}, "status "+s.words,
-					i18n.L("status {{.Status}}", i18n.M{"Status": i18n.T(s.words)}))
-			}
+	p.status.OnChanged = func(string) {
+		i := p.status.SelectedIndex()
+		if i < 0 || caseStatuses[i] == p.rec.Case.Status {
+			return
 		}
+		st := caseStatuses[i]
+		p.saveAs(data.CasePatch{Status: &st}, "status "+words.CaseStatusIn(i18n.English, st),
+			i18n.L("status {{.Status}}", i18n.M{"Status": words.CaseStatus(st)}))
 	}
 	head := []fyne.CanvasObject{title, widget.NewLabel(i18n.L("Status:")), p.status}
 	if p.cached || p.rec.OnlyCached() {

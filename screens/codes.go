@@ -251,6 +251,8 @@ func (p *codesPanel) load(ctx context.Context, acct accountView) (func(), error)
 			health, healthImp, healthOf, _ = healthLine(h, network, planned)
 		}
 	}
+	// The log tallied by number form here, off the UI thread.
+	suggested, hasForms := deliveries.SuggestForm(deliveries.ByForm(rows, p.w.now()), acct.PhoneStoredForm)
 	return func() {
 		p.health = health
 		p.rows = rows
@@ -273,7 +275,7 @@ func (p *codesPanel) load(ctx context.Context, acct accountView) (func(), error)
 		p.ls.label.Importance = healthImp
 		p.ls.label.SetText(summary)
 		p.refused, p.rlErr = refused, rlErr
-		p.suggested, p.hasForms = deliveries.SuggestForm(deliveries.ByForm(rows, p.w.now()), acct.PhoneStoredForm)
+		p.suggested, p.hasForms = suggested, hasForms
 		p.form.SetSelected(formChoiceLabel(p.suggested.Form))
 		p.chooseChannel()
 		p.rl = nil
