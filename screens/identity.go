@@ -4,8 +4,6 @@ import (
 	"context"
 	"strings"
 	"time"
-	"unicode"
-	"unicode/utf8"
 
 	"fyne.io/fyne/v2"
 	"fyne.io/fyne/v2/container"
@@ -230,7 +228,7 @@ func (f *identityFlow) showProof() {
 		return
 	}
 	f.status.SetText(f.failure + "\n" + i18n.L("The identity check is valid for {{.Time}} more, for this one action ({{.Action}}) on this account.",
-		i18n.M{"Time": countdown(f.proofExpires.Sub(now)), "Action": lowerInitial(f.act.title.String())}))
+		i18n.M{"Time": countdown(f.proofExpires.Sub(now)), "Action": lowerFirst(f.act.title.String())}))
 	gen := f.tickGen
 	f.w.run.later(time.Second, "proof countdown", func() {
 		if gen == f.tickGen {
@@ -248,14 +246,4 @@ func actionDoneText(act sensitiveAction, res data.ActionResult) string {
 		s = i18n.Sentences(i18n.Current(), s, i18n.L("The customer was sent a security notice."))
 	}
 	return s
-}
-
-// lowerInitial is s with its first letter in lower case, for a title inside
-// a sentence ("Remove …" becomes "remove …"); a letter of any script.
-func lowerInitial(s string) string {
-	r, n := utf8.DecodeRuneInString(s)
-	if n == 0 || r == utf8.RuneError {
-		return s
-	}
-	return string(unicode.ToLower(r)) + s[n:]
 }

@@ -2,7 +2,6 @@ package cases
 
 import (
 	"cmp"
-	"fmt"
 	"slices"
 	"strconv"
 	"strings"
@@ -500,11 +499,7 @@ func minutesIn(lc *i18n.Localizer, d time.Duration) string {
 	case m < 120:
 		return lc.XN("evidence.minutes", "{{.Count}} minutes", m)
 	}
-	h := fmt.Sprintf("%.1f", d.Hours())
-	if lc.Language() == i18n.Russian {
-		h = strings.Replace(h, ".", ",", 1)
-	}
-	return lc.X("evidence.hours", "{{.Hours}} hours", i18n.M{"Hours": h})
+	return lc.X("evidence.hours", "{{.Hours}} hours", i18n.M{"Hours": i18n.Decimal(lc.Language(), d.Hours(), 1)})
 }
 
 func placeIn(lc *i18n.Localizer, l geo.Location) string {

@@ -78,7 +78,7 @@ func matchNumberInvalid(f *facts) (string, bool) {
 	}
 	// A refusal is a property of the number, not of the day: any age counts.
 	if d := f.lastSMSEver; d != nil && (d.ProviderError == data.ProviderVoIPRefused || d.ProviderError == data.ProviderLandline) {
-		return outcomeIn(f.lc, i18n.X("cases.suggest.last_sms", "The last SMS"), d), true
+		return outcomeIn(f.lc, lastSMS(f.lc), d), true
 	}
 	return "", false
 }
@@ -146,7 +146,7 @@ func matchSMSNotArriving(f *facts) (string, bool) {
 	if d := f.lastSMS; d != nil {
 		switch {
 		case d.Failed():
-			return outcomeIn(f.lc, i18n.X("cases.suggest.last_sms", "The last SMS"), d), true
+			return outcomeIn(f.lc, lastSMS(f.lc), d), true
 		case (d.Status == data.StatusSent || d.Status == data.StatusQueued) && f.now.Sub(d.RequestedAt) > pendingFor:
 			return i18n.L("The last SMS ({{.When}}) is still {{.Status}}, with no delivery report after {{.Wait}}.",
 				i18n.M{"When": whenIn(f.lc, d.RequestedAt), "Status": words.DeliveryStatus(d.Status), "Wait": minutesIn(f.lc, f.now.Sub(d.RequestedAt))}), true

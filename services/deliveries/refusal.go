@@ -134,17 +134,17 @@ func (r Refusal) Fix() i18n.Text {
 // instead: send by the channels instead (data.ChannelEmail, ...; those that
 // work), or what the customer can change.
 func (r Refusal) Text(instead []string) i18n.Text {
-	why, fix := text{r.Why()}, r.Fix()
+	why, fix := r.Why(), r.Fix() // Texts: said in the language of the one they fill
 	switch {
 	case len(instead) > 0 && fix.Key != "":
 		return i18n.XMsg("deliveries.refusal.instead_or_fix", "{{.Why}} Send the code by {{.Channels}} instead, or {{.Fix}}.",
-			i18n.M{"Why": why, "Channels": channels(instead), "Fix": text{fix}})
+			i18n.M{"Why": why, "Channels": channels(instead), "Fix": fix})
 	case len(instead) > 0:
 		return i18n.XMsg("deliveries.refusal.instead", "{{.Why}} Send the code by {{.Channels}} instead.",
 			i18n.M{"Why": why, "Channels": channels(instead)})
 	case fix.Key != "":
 		return i18n.XMsg("deliveries.refusal.only_fix", "{{.Why}} No other channel can carry a code either: {{.Fix}}.",
-			i18n.M{"Why": why, "Fix": text{fix}})
+			i18n.M{"Why": why, "Fix": fix})
 	}
 	return i18n.XMsg("deliveries.refusal.nothing", "{{.Why}} No other channel can carry a code either.", i18n.M{"Why": why})
 }
@@ -180,11 +180,3 @@ func (cs channels) In(lang i18n.Language) string {
 	}
 	return out
 }
-
-// text is a Text inside another's data.
-type text struct{ t i18n.Text }
-
-func (t text) String() string { return t.t.InEnglish() }
-
-// In is the text in lang.
-func (t text) In(lang i18n.Language) string { return t.t.In(i18n.In(lang)) }

@@ -15,9 +15,9 @@ func Number(lang Language, v float64) string {
 	return message.NewPrinter(lang.Tag()).Sprint(number.Decimal(math.Round(v)))
 }
 
-// Decimal is v with at most digits decimals, in lang's way: "1.5"; Russian "1,5".
+// Decimal is v with digits decimals, in lang's way: "2.0"; Russian "2,0".
 func Decimal(lang Language, v float64, digits int) string {
-	return message.NewPrinter(lang.Tag()).Sprint(number.Decimal(v, number.MaxFractionDigits(digits)))
+	return message.NewPrinter(lang.Tag()).Sprint(number.Decimal(v, number.Scale(digits)))
 }
 
 // Percent is a rate from 0 to 1 as a whole percentage: "13%"; Russian "13 %".
