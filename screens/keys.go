@@ -15,7 +15,7 @@ import (
 )
 
 // shortcut is one keyboard shortcut of the workspace, with its menu words:
-// menu is the menu's English name (menuTitle), name the shortcut's in
+// menu is the menu's English name (its title is i18n.T of it), name the shortcut's in
 // English (the support log's) and label the words the menu and Help show.
 type shortcut struct {
 	menu, name, label string
@@ -24,22 +24,12 @@ type shortcut struct {
 	run               func()
 }
 
-// The menus, by their English names.
-const (
-	menuAccount = "Account"
-	menuView    = "View"
+// The menus, by their English names (keys: a menu's title is i18n.T of
+// its name).
+var (
+	menuAccount = i18n.Mark("Account")
+	menuView    = i18n.Mark("View")
 )
-
-// menuTitle is a menu's name in the agent's language.
-func menuTitle(menu string) string {
-	switch menu {
-	case menuAccount:
-		return i18n.X("menu.account", "Account")
-	case menuView:
-		return i18n.X("menu.view", "View")
-	}
-	return menu
-}
 
 // shortcuts are the workspace's keys: Ctrl+F the search, Ctrl+R refresh,
 // Ctrl+1..6 and Ctrl+Tab the tabs (the tab bar is not a Tab stop).
@@ -72,7 +62,7 @@ func (w *workspace) installShortcuts() {
 		w.win.Canvas().AddShortcut(sc, func(fyne.Shortcut) { run() })
 		m := menus[s.menu]
 		if m == nil {
-			m = fyne.NewMenu(menuTitle(s.menu))
+			m = fyne.NewMenu(i18n.T(s.menu))
 			menus[s.menu] = m
 			order = append(order, m)
 		}

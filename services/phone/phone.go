@@ -582,11 +582,6 @@ func planNameIn(lang i18n.Language, code string) string {
 	return RegionNameIn(lang, code)
 }
 
-// RegionLabel names a region with its calling code, "United Kingdom (+44)", as
-// the country picker shows it; an unknown code is returned as it is. The
-// name is English (RegionLabelIn for another language).
-func RegionLabel(code string) string { return RegionLabelIn(i18n.English, code) }
-
 // RegionLabelIn is RegionLabel with the region's name in lang: "英國 (+44)".
 func RegionLabelIn(lang i18n.Language, code string) string {
 	if p := getPlans().byRegion[code]; p != nil {

@@ -17,18 +17,6 @@ import (
 	"verifydesk/services/logins"
 )
 
-// Plural is "s" unless n is 1: fmt.Sprintf("%d case%s", n, Plural(n)).
-//
-// Deprecated: English only. Say a count with i18n.N("{{.Count}} cases", n),
-// which has every language's plural forms; Plural stays for the callers not
-// converted yet.
-func Plural(n int) string {
-	if n == 1 {
-		return ""
-	}
-	return "s"
-}
-
 // Method names a 2FA method or a channel: "SMS", "email", "app
 // notification"; "none" for no method.
 func Method(m string) string { return method(i18n.Agent(), m) }
@@ -201,37 +189,6 @@ func AuditAction(action string) string {
 		return i18n.T(w)
 	}
 	return strings.ReplaceAll(action, "_", " ")
-}
-
-// AuditActionCode is the action AuditAction named words, or words itself.
-// Words in English are understood as well as in the agent's language (or
-// any of the console's languages): a filter typed or saved in either finds
-// the same action.
-func AuditActionCode(words string) string {
-	for code, w := range auditActions {
-		if w == words {
-			return code
-		}
-	}
-	for _, l := range append([]*i18n.Localizer{i18n.Agent()}, localizers()...) {
-		for code, w := range auditActions {
-			if l.T(w) == words {
-				return code
-			}
-		}
-	}
-	return words
-}
-
-// localizers are the console's languages but English.
-func localizers() []*i18n.Localizer {
-	var out []*i18n.Localizer
-	for _, lang := range i18n.Languages {
-		if lang != i18n.English {
-			out = append(out, i18n.In(lang))
-		}
-	}
-	return out
 }
 
 // AuditOutcome says how an audited call ended, in words: "done", "refused"
