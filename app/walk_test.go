@@ -445,7 +445,7 @@ func TestRealWindowWalk(t *testing.T) {
 	// provider on loopback, and a browser player the console's $BROWSER
 	// hands the sign-in page to (it fills the provider's form over HTTP).
 	provider := ssotest.Start(t)
-	baseB, stopB, err := backend.StartDemoWith(context.Background(), filepath.Join(dir, "b.db"), func(c *backend.Config) {
+	baseB, stopB, err := backend.StartDemo(context.Background(), filepath.Join(dir, "b.db"), func(c *backend.Config) {
 		c.OIDC = &backend.OIDCConfig{Issuer: provider.Issuer, ClientID: ssotest.ClientID, ProviderName: "Example SSO"}
 	})
 	if err != nil {

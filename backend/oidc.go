@@ -1,6 +1,7 @@
 package backend
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"crypto/subtle"
@@ -99,22 +100,14 @@ func (o *oidcState) tokenVerifier(ctx context.Context) (*oidc.IDTokenVerifier, e
 		return nil, errf(http.StatusBadGateway, data.ErrCodeProviderUnavailable,
 			"the sign-in provider %s cannot be reached or did not answer as an OpenID provider: %s", o.cfg.Issuer, truncate(err.Error(), 200))
 	}
-	// The key set keeps the client of the context it was made with: a
-	// context that lives as long as the backend.
-	keys := oidc.NewRemoteKeySet(oidc.ClientContext(context.Background(), o.cfg.HTTPClient), jwksURL(p))
-	v = oidc.NewVerifier(o.cfg.Issuer, keys, &oidc.Config{ClientID: o.cfg.ClientID, Now: o.now})
+	// The provider's key set lives as long as the backend with the client
+	// it was discovered with, and the verifier takes the signing algorithms
+	// the provider advertises.
+	v = p.Verifier(&oidc.Config{ClientID: o.cfg.ClientID, Now: o.now})
 	o.mu.Lock()
 	o.verifier = v
 	o.mu.Unlock()
 	return v, nil
-}
-
-func jwksURL(p *oidc.Provider) string {
-	var c struct {
-		JWKS string `json:"jwks_uri"`
-	}
-	_ = p.Claims(&c)
-	return c.JWKS
 }
 
 // firstUse records the token as exchanged; false if it was already.
@@ -200,7 +193,7 @@ func (s *Server) signInOIDC(c *call) (any, error) {
 			"this sign-in token was already used: sign in again")
 	}
 	agent := data.Agent{ID: ssoAgentID(tok.Issuer, cl.Subject), Name: cl.Name, Role: role,
-		Username: firstOf(cl.PreferredUsername, cl.Email, cl.Subject)}
+		Username: cmp.Or(cl.PreferredUsername, cl.Email, cl.Subject)}
 	if agent.Name == "" {
 		agent.Name = agent.Username
 	}
@@ -244,15 +237,6 @@ func (s *Server) roleFor(claim any) (role, why string) {
 func ssoAgentID(issuer, subject string) string {
 	h := sha256.Sum256([]byte(issuer + "\x00" + subject))
 	return "sso-" + strings.ToLower(base32.StdEncoding.WithPadding(base32.NoPadding).EncodeToString(h[:10]))
-}
-
-func firstOf(s ...string) string {
-	for _, x := range s {
-		if x != "" {
-			return x
-		}
-	}
-	return ""
 }
 
 func isFetchError(err error) bool {

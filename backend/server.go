@@ -250,14 +250,9 @@ func (s *Server) seedGate(next http.Handler) http.Handler {
 // StartDemo serves a demo-seeded backend on a free 127.0.0.1 port over the bbolt
 // file at dbPath, for the console's demo mode. It returns the base URL
 // (http://127.0.0.1:PORT) and a stop function that shuts the server down and
-// closes the file. ctx bounds the start only.
-func StartDemo(ctx context.Context, dbPath string) (baseURL string, stop func() error, err error) {
-	return StartDemoWith(ctx, dbPath)
-}
-
-// StartDemoWith is StartDemo with changes to its Config (single sign-on for
-// the window walk, say).
-func StartDemoWith(ctx context.Context, dbPath string, opts ...func(*Config)) (baseURL string, stop func() error, err error) {
+// closes the file. ctx bounds the start only; opts change its Config
+// (single sign-on for the window walk, say).
+func StartDemo(ctx context.Context, dbPath string, opts ...func(*Config)) (baseURL string, stop func() error, err error) {
 	if err := ctx.Err(); err != nil {
 		return "", nil, err
 	}
