@@ -151,7 +151,7 @@ func (a *approvals) loadQueue() {
 		work: func(ctx context.Context) (err error) { rows, err = a.w.api.ListApprovals(ctx, q); return err },
 		done: func(err error) {
 			if err != nil {
-				a.note.SetText(i18n.L("The requests could not be loaded: {{.Error}}", i18n.M{"Error": Explain(err) + retryWords(err)}))
+				a.note.SetText(i18n.L("The requests could not be loaded: {{.Error}}", i18n.M{"Error": explainRetry(err)}))
 				return
 			}
 			a.rows = rows

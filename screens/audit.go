@@ -281,7 +281,7 @@ func (s *auditScreen) load() {
 		work: func(ctx context.Context) (err error) { page, err = s.w.api.AuditPage(ctx, q); return err },
 		done: func(err error) {
 			if err != nil {
-				s.state.SetText(i18n.L("The audit could not be loaded: {{.Error}}", i18n.M{"Error": Explain(err) + retryWords(err)}))
+				s.state.SetText(i18n.L("The audit could not be loaded: {{.Error}}", i18n.M{"Error": explainRetry(err)}))
 				showIf(s.newer, true)
 				if len(s.cursors) > 1 {
 					s.newer.Enable()

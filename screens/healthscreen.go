@@ -248,7 +248,7 @@ func (s *healthScreen) load() {
 		work: func(ctx context.Context) (err error) { h, err = s.w.api.DeliveryHealth(ctx, q); return err },
 		done: func(err error) {
 			if err != nil {
-				s.state.SetText(i18n.L("Delivery health could not be loaded: {{.Reason}}", i18n.M{"Reason": Explain(err)}) + retryWords(err))
+				s.state.SetText(i18n.L("Delivery health could not be loaded: {{.Reason}}", i18n.M{"Reason": explainRetry(err)}))
 				s.content.Refresh()
 				return
 			}

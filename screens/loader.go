@@ -69,12 +69,14 @@ func retryWords(err error) string {
 	case errors.Is(err, client.ErrCircuitOpen):
 		return "" // its words already say the console tries again
 	case client.Unreachable(err):
-		// With its leading space in English and Russian, which a Chinese
-		// sentence does not take.
-		return i18n.X("retry.offline", " The console tries again in a few seconds and reloads this when the backend answers.")
+		return i18n.X("retry.offline", "The console tries again in a few seconds and reloads this when the backend answers.")
 	}
-	return i18n.X("retry.refresh", " Press Refresh (Ctrl+R) to try again.")
+	return i18n.X("retry.refresh", "Press Refresh (Ctrl+R) to try again.")
 }
+
+// explainRetry is err in words and what the console promises after it, as
+// the agent's language joins sentences.
+func explainRetry(err error) string { return i18n.Sentences(i18n.Current(), Explain(err), retryWords(err)) }
 
 // reloadPanels loads the selected tab again now and the others when they are
 // next shown (after an action or a refresh). UI thread.

@@ -114,8 +114,8 @@ func showLoad(st *loadState, show func(), err error) {
 		return
 	}
 	if err != nil {
-		st.label.SetText(i18n.L("{{.What}} could not be loaded: {{.Reason}}{{.Retry}}",
-			i18n.M{"What": st.what, "Reason": Explain(err), "Retry": retryWords(err)}))
+		st.label.SetText(i18n.L("{{.What}} could not be loaded: {{.Reason}}",
+			i18n.M{"What": st.what, "Reason": explainRetry(err)}))
 		st.label.Show()
 		return
 	}

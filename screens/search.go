@@ -184,7 +184,7 @@ const searchingAfter = 150 * time.Millisecond
 func (w *workspace) onSearchDone(q query, accounts []data.Account, err error) {
 	switch {
 	case err != nil:
-		w.showCenter(emptyState(Explain(err) + retryWords(err)))
+		w.showCenter(emptyState(explainRetry(err)))
 	case len(accounts) == 0:
 		what := q.q.Email + q.q.ID
 		if q.diagnosis != nil {

@@ -215,7 +215,7 @@ func (s *signInScreen) signedIn(user, pass string, sess data.Session, err error)
 		s.progress.Hide()
 		s.submit.Enable()
 		if err != nil {
-			s.showStatus(Explain(err)+retryWords(err), widget.DangerImportance)
+			s.showStatus(explainRetry(err), widget.DangerImportance)
 			if client.Unreachable(err) {
 				s.retryLater(user, pass)
 				if s.onOffline != nil {
