@@ -76,7 +76,9 @@ func retryWords(err error) string {
 
 // explainRetry is err in words and what the console promises after it, as
 // the agent's language joins sentences.
-func explainRetry(err error) string { return i18n.Sentences(i18n.Current(), Explain(err), retryWords(err)) }
+func explainRetry(err error) string {
+	return i18n.Sentences(i18n.Current(), Explain(err), retryWords(err))
+}
 
 // reloadPanels loads the selected tab again now and the others when they are
 // next shown (after an action or a refresh). UI thread.
