@@ -173,7 +173,7 @@ func (w *workspace) requestApproval(acct *data.Account, act sensitiveAction) {
 		case n < 10:
 			return errors.New(i18n.L("a supervisor needs the reason in a sentence"))
 		case n > 500:
-			return errors.New(i18n.L("at most 500 characters (this is {{.Length}})", i18n.M{"Length": i18n.Number(i18n.Current(), float64(n))}))
+			return errors.New(i18n.L("at most 500 characters (this is {{.Length}})", i18n.M{"Length": words.Thousands(float64(n))}))
 		}
 		return nil
 	}

@@ -168,7 +168,7 @@ func eventDetail(e logins.Event) string {
 			parts = append(parts, i18n.X("activity.detail.same_place", "Same place from the login before."))
 		default:
 			parts = append(parts, i18n.L("{{.Distance}} km from the login before, about {{.Speed}} km/h.",
-				i18n.M{"Distance": i18n.Number(i18n.Current(), e.DistanceKM), "Speed": i18n.Number(i18n.Current(), e.SpeedKMH)}))
+				i18n.M{"Distance": words.Thousands(e.DistanceKM), "Speed": words.Thousands(e.SpeedKMH)}))
 		}
 	}
 	if f := words.LoginFlags(e); f != "" {

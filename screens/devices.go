@@ -133,7 +133,7 @@ func devicesSummary(rows []data.TrustedDevice) string {
 	case off == len(rows):
 		s = i18n.Sentences(i18n.Current(), s, i18n.L("Notifications are off on every one, so app-notification codes cannot arrive: ask the customer to allow notifications for the app and update it, or send the code by email."))
 	case off > 0:
-		s = i18n.Sentences(i18n.Current(), s, i18n.L("Notifications are off on {{.Off}} of them: codes only show on the others.", i18n.M{"Off": i18n.Number(i18n.Current(), float64(off))}))
+		s = i18n.Sentences(i18n.Current(), s, i18n.L("Notifications are off on {{.Off}} of them: codes only show on the others.", i18n.M{"Off": words.Thousands(float64(off))}))
 	}
 	return s
 }

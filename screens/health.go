@@ -7,6 +7,7 @@ import (
 	"verifydesk/services/cases"
 	"verifydesk/services/i18n"
 	"verifydesk/services/phone"
+	"verifydesk/services/words"
 )
 
 // "Is it just this caller?": the Codes tab's one line on how SMS to the
@@ -65,7 +66,7 @@ func healthLine(h data.DeliveryHealth, network string, planned bool) (text strin
 	}
 	m := i18n.M{"Where": where, "Rate": percentOf(w.DeliveryRate)}
 	if row.BaselineRate != nil {
-		m["Usual"] = i18n.Percent(i18n.Current(), *row.BaselineRate)
+		m["Usual"] = words.Percent(*row.BaselineRate)
 	}
 	switch w.Verdict {
 	case data.VerdictOutage, data.VerdictDegraded:
@@ -90,5 +91,5 @@ func percentOf(r *float64) string {
 	if r == nil {
 		return i18n.L("no share")
 	}
-	return i18n.Percent(i18n.Current(), *r)
+	return words.Percent(*r)
 }

@@ -158,13 +158,13 @@ func healthCell(r data.HealthRow, col int) (string, widget.Importance) {
 		if hour.Suppressed || hour.DeliveryRate == nil {
 			return i18n.X("health.sends.under5", "under 5"), widget.MediumImportance
 		}
-		return i18n.L("{{.Rate}} of {{.Sent}}", i18n.M{"Rate": i18n.Percent(i18n.Current(), *hour.DeliveryRate), "Sent": hour.Sent}),
+		return i18n.L("{{.Rate}} of {{.Sent}}", i18n.M{"Rate": words.Percent(*hour.DeliveryRate), "Sent": hour.Sent}),
 			verdictImportance(hour.Verdict)
 	case 5:
 		if r.BaselineRate == nil {
 			return "—", widget.MediumImportance
 		}
-		return i18n.Percent(i18n.Current(), *r.BaselineRate), widget.MediumImportance
+		return words.Percent(*r.BaselineRate), widget.MediumImportance
 	case 6:
 		return fmt.Sprint(int64(math.Round(r.Impact))), widget.MediumImportance
 	case 7:
@@ -175,7 +175,7 @@ func healthCell(r data.HealthRow, col int) (string, widget.Importance) {
 		if hour.ConversionRate == nil {
 			return "—", widget.MediumImportance
 		}
-		return i18n.Percent(i18n.Current(), *hour.ConversionRate), widget.MediumImportance
+		return words.Percent(*hour.ConversionRate), widget.MediumImportance
 	}
 	return "", widget.MediumImportance
 }

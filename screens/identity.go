@@ -15,6 +15,7 @@ import (
 	"verifydesk/services/client"
 	"verifydesk/services/deliveries"
 	"verifydesk/services/i18n"
+	"verifydesk/services/words"
 )
 
 // identityFlow is the dialog that walks the agent through the identity check:
@@ -144,7 +145,7 @@ func (f *identityFlow) checkSent(chk data.IdentityCheck, err error) {
 		f.code.Enable()
 		f.verify.Enable()
 		f.status.SetText(i18n.L("Check code sent to {{.To}}. Ask the caller to read it back ({{.Tries}} tries).",
-			i18n.M{"To": chk.DestinationMasked, "Tries": i18n.Number(i18n.Current(), float64(chk.AttemptsLeft))}))
+			i18n.M{"To": chk.DestinationMasked, "Tries": words.Thousands(float64(chk.AttemptsLeft))}))
 		f.w.win.Canvas().Focus(f.code)
 	}
 }

@@ -120,7 +120,7 @@ func (p *overviewPanel) show(a data.Account) {
 		"App": a.App, "Name": a.Name, "Customer's country": countryName(a.Region), "Customer's time zone": a.TimeZone,
 		"Phone": orNone(phoneText), "Phone verified": yesNo(a.PhoneVerified), "Email": orNone(a.EmailMasked),
 		"Email verified": yesNo(a.EmailVerified), "Two-step verification": twoFA,
-		"Trusted devices": i18n.Number(i18n.Current(), float64(a.TrustedDeviceCount)), "Password set": yesNo(a.PasswordSet),
+		"Trusted devices": words.Thousands(float64(a.TrustedDeviceCount)), "Password set": yesNo(a.PasswordSet),
 		"Linked sign-ins": linked, "Lock": lock, "Created": relativeTime(a.CreatedAt, p.w.now(), nil),
 	}
 	for k, v := range vals {
