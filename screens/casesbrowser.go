@@ -139,10 +139,8 @@ func (b *casesBrowser) refresh() {
 	if b.mine.Checked {
 		lq.AgentID = b.w.agent.ID
 	}
-	for _, a := range caseAges {
-		if i18n.T(a.words) == b.age.Selected && a.d > 0 {
-			lq.UpdatedSince = b.w.cfg.now().Add(-a.d)
-		}
+	if i := b.age.SelectedIndex(); i >= 0 && caseAges[i].d > 0 { // the choices are caseAges, in order
+		lq.UpdatedSince = b.w.cfg.now().Add(-caseAges[i].d)
 	}
 	var rows []casework.Summary
 	b.w.run.run(job{name: "search the cached cases", local: true, wanted: b.gen.next(),

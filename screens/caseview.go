@@ -190,14 +190,15 @@ func (p *casePanel) stepRow(i int, cust *i18n.Localizer) fyne.CanvasObject {
 			state.Selected = i18n.T(st.words)
 		}
 	}
-	state.OnChanged = func(w string) {
-		for _, st := range stepStates {
-			if i18n.T(st.words) == w && st.id != p.steps[i].State {
-				p.steps[i].State = st.id
-				p.saveAs(data.CasePatch{Checklist: cases.ContractSteps(p.steps)}, "step "+p.steps[i].ID+" "+st.words,
-					i18n.L("step {{.ID}} {{.State}}", i18n.M{"ID": p.steps[i].ID, "State": i18n.T(st.words)}))
-			}
+	state.OnChanged = func(string) {
+		j := state.SelectedIndex() // the choices are stepStates, in order
+		if j < 0 || stepStates[j].id == p.steps[i].State {
+			return
 		}
+		st := stepStates[j]
+		p.steps[i].State = st.id
+		p.saveAs(data.CasePatch{Checklist: cases.ContractSteps(p.steps)}, "step "+p.steps[i].ID+" "+st.words,
+			i18n.L("step {{.ID}} {{.State}}", i18n.M{"ID": p.steps[i].ID, "State": i18n.T(st.words)}))
 	}
 	text := widget.NewLabel(shownText(cases.StepIn(i18n.Agent(), s.ID, s.Text)))
 	text.Wrapping = wordWrap()

@@ -294,10 +294,8 @@ func (p *codesPanel) load(ctx context.Context, acct accountView) (func(), error)
 
 // selectedChannel is the channel the resend row names.
 func (p *codesPanel) selectedChannel() string {
-	for _, c := range codeChannels {
-		if i18n.T(c.label) == p.channel.Selected {
-			return c.channel
-		}
+	if i := p.channel.SelectedIndex(); i >= 0 { // the choices are codeChannels, in order
+		return codeChannels[i].channel
 	}
 	return ""
 }
