@@ -349,11 +349,7 @@ func clock(l *i18n.Localizer, t time.Time, loc *time.Location) string {
 	if sameDay(u, time.Now().In(loc)) {
 		return i18n.Clock(u)
 	}
-	day := u.Format("Mon 2 Jan")
-	if l.Language() != i18n.English {
-		day = i18n.Day(l.Language(), u)
-	}
-	return l.X("client.time_on_day", "{{.Time}} on {{.Day}}", i18n.M{"Time": i18n.Clock(u), "Day": day})
+	return l.X("client.time_on_day", "{{.Time}} on {{.Day}}", i18n.M{"Time": i18n.Clock(u), "Day": i18n.WeekdayDay(l.Language(), u)})
 }
 
 func explainRateLimit(l *i18n.Localizer, rl *RateLimitError, loc *time.Location) string {

@@ -69,6 +69,20 @@ func Weekday(lang Language, t time.Time) string {
 	return t.Format("Mon 2")
 }
 
+// WeekdayDay is a day with its weekday, without the year: "Mon 2 Jan";
+// "5月17日 週日"; "вс, 17 мая".
+func WeekdayDay(lang Language, t time.Time) string {
+	switch lang {
+	case ChineseTraditional:
+		return Day(lang, t) + " 週" + zhWeekdays[t.Weekday()]
+	case ChineseSimplified:
+		return Day(lang, t) + " 周" + zhWeekdays[t.Weekday()]
+	case Russian:
+		return ruWeekdays[t.Weekday()] + ", " + Day(lang, t)
+	}
+	return t.Format("Mon 2 Jan")
+}
+
 // Clock is a time of day, 24-hour in every language: "15:04".
 func Clock(t time.Time) string { return t.Format("15:04") }
 

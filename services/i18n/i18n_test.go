@@ -99,7 +99,7 @@ func TestDatesAndNumbersPerLanguage(t *testing.T) {
 		{Date(English, at), "17 May 2026"}, {Date(ChineseTraditional, at), "2026年5月17日"}, {Date(Russian, at), "17 мая 2026 г."},
 		{DateTime(English, at), "17 May 2026 09:04"}, {DateTime(Russian, at), "17 мая 2026, 09:04"},
 		{Day(English, at), "17 May"}, {Day(ChineseSimplified, at), "5月17日"}, {Day(Russian, at), "17 мая"},
-		{Weekday(English, at), "Sun 17"}, {Weekday(ChineseTraditional, at), "週日 17日"}, {Weekday(Russian, at), "вс 17"},
+		{Weekday(English, at), "Sun 17"}, {WeekdayDay(English, at), "Sun 17 May"}, {WeekdayDay(ChineseTraditional, at), "5月17日 週日"}, {WeekdayDay(Russian, at), "вс, 17 мая"}, {Weekday(ChineseTraditional, at), "週日 17日"}, {Weekday(Russian, at), "вс 17"},
 		{Number(English, 12345), "12,345"}, {Number(Russian, 12345), "12\u00a0345"}, {Number(ChineseSimplified, 12345.4), "12,345"},
 		{Decimal(Russian, 1.5, 1), "1,5"}, {Decimal(English, 1.5, 1), "1.5"},
 		{Percent(English, 0.126), "13%"}, {Percent(Russian, 0.126), "13\u00a0%"},
