@@ -108,7 +108,7 @@ func (n *NetworkHealth) WordsIn(lc *i18n.Localizer) string {
 	case n.Network == "":
 		where = lc.X("health.unnamed", "SMS to an unnamed network")
 	case n.Country != "":
-		where = lc.X("health.where_country", "SMS to {{.Network}} ({{.Country}})", m)
+		where = lc.L("SMS to {{.Network}} ({{.Country}})", m)
 	default:
 		where = lc.X("health.where", "SMS to {{.Network}}", m)
 	}
