@@ -98,6 +98,7 @@ func runConsole(args []string, std Stdio, newApp func() fyne.App, started time.T
 	if !ok {
 		return status
 	}
+	i18n.Preload() // while the app and its window system start
 	a := newApp()
 	// The computer's language, read before useLanguage sets LANGUAGE: after
 	// it, the system would answer with the console's own choice.

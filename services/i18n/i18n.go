@@ -375,6 +375,11 @@ func ensure() {
 	})
 }
 
+// Preload starts reading the embedded translations in the background: the
+// console calls it first thing, so that the reading overlaps its other
+// start-up work (the window system's) instead of adding to it.
+func Preload() { go ensure() }
+
 // Use makes lang the agent's language: the console calls it once at start,
 // before any window is built.
 func Use(lang Language) {
